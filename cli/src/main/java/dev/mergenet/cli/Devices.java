@@ -1,0 +1,29 @@
+package dev.mergenet.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/** The one place the CLI turns a --device flag into a DJL device. */
+final class Devices {
+    private Devices() {}
+
+    /** "cpu", "gpu", "gpu:N", or "auto" (a GPU when DJL sees one). */
+    static Device parse(String spec) {
+        String s = spec.trim().toLowerCase();
+        if (s.equals("auto")) {
+            return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.equals("gpu") || s.startsWith("gpu:")) {
+            int id = s.equals("gpu") ? 0 : Integer.parseInt(s.substring(4));
+            int count = Engine.getEngine("PyTorch").getGpuCount();
+            if (id >= count) {
+                throw new IllegalArgumentException("--device " + spec + ": DJL sees " + count + " GPU(s)");
+            }
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("--device " + spec + ": expected cpu, gpu, gpu:N or auto");
+    }
+}

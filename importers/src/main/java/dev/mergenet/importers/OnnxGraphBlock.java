@@ -1,0 +1,303 @@
+package dev.mergenet.importers;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.graph.GraphCompiler;
+import dev.mergenet.importers.graph.GraphRun;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
+import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.ops.OpRegistry;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
+import dev.mergenet.onnx.Onnx.TypeProto;
+import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An imported ONNX graph as one trainable DJL block. Every float initializer, and every non-scalar float
+ * {@code Constant}, is a {@link Parameter} named by its ONNX name; BatchNormalization running statistics are
+ * non-gradient parameters (so training updates them and the exporter can write them back); integer, bool and
+ * shape tensors stay frozen. Forward interprets the nodes in topological order.
+ */
+public final class OnnxGraphBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    /** Input slots that take float tensors as settings rather than data (a weight there never gets a gradient). */
+    private static final Map<String, Set<Integer>> SETTING_INPUTS = Map.of(
+            "Resize", Set.of(1, 2), "Upsample", Set.of(1), "Range", Set.of(0, 1, 2),
+            "ConstantOfShape", Set.of(0), "Dropout", Set.of(1));
+
+    private final OnnxModel model;
+    private final CompiledGraph graph;
+    private final NDManager owner;
+    private final Map<String, Parameter> byOnnxName = new LinkedHashMap<>();
+    private final Map<String, NDArray> frozen = new LinkedHashMap<>();
+    private final Map<Device, Map<String, NDArray>> frozenCopies = new HashMap<>();
+    private final Map<String, String> hoisted = new LinkedHashMap<>();
+    private final Set<String> runningStats = new HashSet<>();
+
+    public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry) {
+        super(VERSION);
+        this.model = model;
+        this.owner = manager;
+        GraphProto g = model.proto().getGraph();
+        Map<String, List<String>> consumers = consumerOps(g);
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("BatchNormalization") && n.getInputCount() >= 5) {
+                runningStats.add(n.getInput(3));
+                runningStats.add(n.getInput(4));
+            }
+        }
+        for (TensorProto t : g.getInitializerList()) {
+            lift(t.getName(), t, consumers, true);
+        }
+        Set<NodeProto> liftedConstants = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (NodeProto n : g.getNodeList()) {
+            if (isLiftableConstant(n)) {
+                TensorProto value = n.getAttribute(0).getT();
+                lift(n.getOutput(0), value, consumers, false);
+                liftedConstants.add(n);
+                if (byOnnxName.containsKey(n.getOutput(0))) {
+                    hoisted.put(n.getOutput(0), n.getName());
+                }
+            }
+        }
+        Set<String> outer = new HashSet<>(byOnnxName.keySet());
+        outer.addAll(frozen.keySet());
+        GraphCompiler compiler = new GraphCompiler(model, registry);
+        this.graph = compiler.compile(g, outer, liftedConstants::contains);
+        if (!compiler.problems().isEmpty()) {
+            close();
+            throw new UnsupportedOpsException(model.origin(), compiler.problems());
+        }
+    }
+
+    private static boolean isLiftableConstant(NodeProto n) {
+        return n.getOpType().equals("Constant") && OnnxModel.normalizeDomain(n.getDomain()).isEmpty()
+                && n.getAttributeCount() == 1 && n.getAttribute(0).getName().equals("value")
+                && n.getAttribute(0).hasT() && n.getOutputCount() == 1;
+    }
+
+    private void lift(String name, TensorProto t, Map<String, List<String>> consumers, boolean initializer) {
+        boolean isFloat = OnnxDataTypes.isFloat(t.getDataType());
+        long count = TensorDecoder.elementCount(t, model.origin());
+        boolean settingOnly = consumers.containsKey(name)
+                && consumers.get(name).stream().allMatch(c -> c.startsWith("setting:"));
+        boolean weight = isFloat && !settingOnly && (initializer || count > 1);
+        TensorData data = TensorDecoder.decode(t, model.origin(), model.baseDir());
+        NDArray array = data.toNDArray(owner);
+        array.setName(name);
+        if (!weight) {
+            frozen.put(name, array);
+            return;
+        }
+        boolean stat = runningStats.contains(name);
+        Parameter p = Parameter.builder()
+                .setName(name)
+                .setType(stat ? Parameter.Type.RUNNING_MEAN : Parameter.Type.WEIGHT)
+                .optRequiresGrad(!stat)
+                .optArray(array)
+                .build();
+        addParameter(p);
+        byOnnxName.put(name, p);
+    }
+
+    /** For each value, the ops reading it ("setting:Op" when the slot is a setting, not data). */
+    private static Map<String, List<String>> consumerOps(GraphProto g) {
+        Map<String, List<String>> map = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            Set<Integer> settings = SETTING_INPUTS.getOrDefault(n.getOpType(), Set.of());
+            for (int i = 0; i < n.getInputCount(); i++) {
+                String kind = settings.contains(i) ? "setting:" : "data:";
+                map.computeIfAbsent(n.getInput(i), k -> new ArrayList<>()).add(kind + n.getOpType());
+            }
+        }
+        return map;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        List<String> names = graph.inputs();
+        if (inputs.size() != names.size()) {
+            throw new MergeNetException(model.origin() + ": the graph takes " + names.size() + " input(s) "
+                    + names + " but " + inputs.size() + " were given");
+        }
+        NDManager caller = inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
+        Device device = caller.getDevice();
+        NDList outputs = new NDList();
+        try (NDManager scope = caller.newSubManager(device)) {
+            GraphRun run = new GraphRun(scope, training, model.origin());
+            for (Map.Entry<String, Parameter> e : byOnnxName.entrySet()) {
+                run.bind(e.getKey(), alias(parameterStore.getValue(e.getValue(), device, training), scope));
+            }
+            for (Map.Entry<String, NDArray> e : frozenOn(device).entrySet()) {
+                run.bind(e.getKey(), alias(e.getValue(), scope));
+            }
+            for (int i = 0; i < names.size(); i++) {
+                run.bind(names.get(i), alias(inputs.get(i), scope));
+            }
+            Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (NDArray a : run.execute(graph)) {
+                NDArray out = seen.add(a) ? a : a.duplicate();
+                out.attach(caller);
+                outputs.add(out);
+            }
+        }
+        return outputs;
+    }
+
+    /** A new handle on the same tensor, owned by the step's scope, so ops on it create arrays in the scope. */
+    private static NDArray alias(NDArray a, NDManager scope) {
+        NDArray view = a.reshape(a.getShape());
+        view.attach(scope);
+        return view;
+    }
+
+    private synchronized Map<String, NDArray> frozenOn(Device device) {
+        if (device.equals(owner.getDevice())) {
+            return frozen;
+        }
+        return frozenCopies.computeIfAbsent(device, d -> {
+            Map<String, NDArray> copies = new LinkedHashMap<>();
+            frozen.forEach((k, v) -> {
+                NDArray c = v.toDevice(d, true);
+                c.attach(owner);
+                copies.put(k, c);
+            });
+            return copies;
+        });
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        try (NDManager tmp = owner.newSubManager()) {
+            NDList in = new NDList();
+            List<String> names = graph.inputs();
+            for (int i = 0; i < inputShapes.length; i++) {
+                in.add(tmp.zeros(inputShapes[i], inputType(names.get(i))));
+            }
+            NDList out = forward(new ParameterStore(tmp, false), in, false);
+            Shape[] shapes = new Shape[out.size()];
+            for (int i = 0; i < shapes.length; i++) {
+                shapes[i] = out.get(i).getShape();
+            }
+            return shapes;
+        }
+    }
+
+    /** The DJL type of a graph input as declared (float32 when undeclared). */
+    public DataType inputType(String name) {
+        for (ValueInfoProto v : model.proto().getGraph().getInputList()) {
+            if (v.getName().equals(name) && v.getType().hasTensorType()) {
+                DataType t = OnnxDataTypes.toDjl(v.getType().getTensorType().getElemType());
+                return t == null ? DataType.FLOAT32 : t;
+            }
+        }
+        return DataType.FLOAT32;
+    }
+
+    /** Running statistics must never require gradients, whatever a caller freezes or unfreezes. */
+    @Override
+    public void freezeParameters(boolean freeze) {
+        for (Parameter p : byOnnxName.values()) {
+            if (!runningStats.contains(p.getName())) {
+                p.freeze(freeze);
+            }
+        }
+    }
+
+    public OnnxModel model() {
+        return model;
+    }
+
+    public CompiledGraph graph() {
+        return graph;
+    }
+
+    /** Graph inputs the caller feeds, in order (initializer-backed inputs excluded). */
+    public List<String> inputNames() {
+        return graph.inputs();
+    }
+
+    public List<String> outputNames() {
+        return graph.outputs();
+    }
+
+    /** Declared type of a graph input or output, if any. */
+    public TypeProto declaredType(String name) {
+        GraphProto g = model.proto().getGraph();
+        for (ValueInfoProto v : g.getInputList()) {
+            if (v.getName().equals(name)) {
+                return v.getType();
+            }
+        }
+        for (ValueInfoProto v : g.getOutputList()) {
+            if (v.getName().equals(name)) {
+                return v.getType();
+            }
+        }
+        return null;
+    }
+
+    /** Parameters by ONNX tensor name (trainable weights and running statistics). */
+    public Map<String, Parameter> onnxParameters() {
+        return Collections.unmodifiableMap(byOnnxName);
+    }
+
+    public Parameter parameter(String onnxName) {
+        Parameter p = byOnnxName.get(onnxName);
+        if (p == null) {
+            throw new MergeNetException(model.origin() + ": no parameter named '" + onnxName + "'");
+        }
+        return p;
+    }
+
+    /** Names of BatchNormalization running statistics (non-gradient parameters). */
+    public Set<String> runningStatNames() {
+        return Collections.unmodifiableSet(runningStats);
+    }
+
+    /** Frozen tensors (integer, bool, shape and scalar tensors) by name. */
+    public Map<String, NDArray> frozenTensors() {
+        return Collections.unmodifiableMap(frozen);
+    }
+
+    /** Float weights that came from Constant nodes: value name to the Constant node's name. */
+    public Map<String, String> hoistedConstants() {
+        return Collections.unmodifiableMap(hoisted);
+    }
+
+    /** Releases the parameter and constant arrays this block owns. */
+    public void close() {
+        byOnnxName.values().forEach(Parameter::close);
+        frozen.values().forEach(NDArray::close);
+        frozenCopies.values().forEach(m -> m.values().forEach(NDArray::close));
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxGraphBlock(" + model.origin() + ": " + graph.steps().size() + " nodes, " + byOnnxName.size()
+                + " parameters, " + frozen.size() + " frozen tensors)";
+    }
+}

@@ -1,0 +1,19 @@
+package dev.mergenet.importers.graph;
+
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
+import java.util.List;
+
+/**
+ * A graph ready to run: nodes in topological order with their prepared kernels. {@code inputs} are the
+ * graph inputs a caller binds by position (initializer-backed inputs excluded); {@code initializers} are
+ * the graph's own tensors (only subgraphs use these; the top-level block turns them into parameters).
+ */
+public record CompiledGraph(GraphProto proto, List<String> inputs, List<String> outputs, List<Step> steps,
+                            List<TensorProto> initializers) {
+
+    /** A node and the kernel that runs it. */
+    public record Step(OnnxNode node, OpKernel kernel) {}
+}

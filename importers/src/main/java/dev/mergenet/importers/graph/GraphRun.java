@@ -1,0 +1,149 @@
+package dev.mergenet.importers.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.NodeExecutionException;
+import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpContext;
+import dev.mergenet.importers.ops.OpInputs;
+import dev.mergenet.onnx.Onnx.TensorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One execution of a compiled graph. Every array it makes is attached to {@code scope}, the step's manager,
+ * so intermediates are released as soon as the caller closes the scope (autograd keeps what backward needs).
+ */
+public final class GraphRun implements OpContext {
+    private final NDManager scope;
+    private final boolean training;
+    private final String origin;
+    private final Map<String, NDArray> values;
+    private final GraphRun parent;
+    private OnnxNode current;
+
+    public GraphRun(NDManager scope, boolean training, String origin) {
+        this(scope, training, origin, null);
+    }
+
+    private GraphRun(NDManager scope, boolean training, String origin, GraphRun parent) {
+        this.scope = scope;
+        this.training = training;
+        this.origin = origin;
+        this.parent = parent;
+        this.values = new HashMap<>();
+    }
+
+    /** Binds a value (already owned by the scope). */
+    public void bind(String name, NDArray array) {
+        values.put(name, array);
+    }
+
+    public NDArray lookup(String name) {
+        for (GraphRun r = this; r != null; r = r.parent) {
+            NDArray a = r.values.get(name);
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** Runs every step of {@code graph}, then returns its outputs (still owned by the scope). */
+    public NDList execute(CompiledGraph graph) {
+        for (CompiledGraph.Step step : graph.steps()) {
+            current = step.node();
+            List<String> names = current.inputs();
+            List<NDArray> in = new ArrayList<>(names.size());
+            for (String name : names) {
+                if (name.isEmpty()) {
+                    in.add(null);
+                    continue;
+                }
+                NDArray a = lookup(name);
+                if (a == null) {
+                    throw new MergeNetException(current.describe() + ": input '" + name + "' has no value");
+                }
+                in.add(a);
+            }
+            NDList out;
+            try {
+                out = step.kernel().run(this, new OpInputs(in, current));
+            } catch (MergeNetException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new NodeExecutionException(current.describe() + " failed on inputs " + shapes(in) + ": "
+                        + e.getMessage(), e);
+            }
+            List<String> outNames = current.outputs();
+            for (int i = 0; i < outNames.size() && i < out.size(); i++) {
+                NDArray a = out.get(i);
+                if (a == null || outNames.get(i).isEmpty()) {
+                    continue;
+                }
+                a.attach(scope);
+                values.put(outNames.get(i), a);
+            }
+        }
+        NDList result = new NDList(graph.outputs().size());
+        for (String name : graph.outputs()) {
+            NDArray a = lookup(name);
+            if (a == null) {
+                throw new MergeNetException(origin + ": graph output '" + name + "' was never computed");
+            }
+            result.add(a);
+        }
+        return result;
+    }
+
+    @Override
+    public NDList runSubgraph(CompiledGraph graph, List<NDArray> inputs) {
+        GraphRun child = new GraphRun(scope, training, origin, this);
+        List<String> names = graph.inputs();
+        for (int i = 0; i < names.size() && i < inputs.size(); i++) {
+            if (inputs.get(i) != null) {
+                child.values.put(names.get(i), inputs.get(i));
+            }
+        }
+        for (TensorProto t : graph.initializers()) {
+            child.values.put(t.getName(), TensorDecoder.toNDArray(t, scope, origin, null));
+        }
+        OnnxNode saved = current;
+        try {
+            return child.execute(graph);
+        } finally {
+            current = saved;
+        }
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public NDManager manager() {
+        return scope;
+    }
+
+    @Override
+    public OnnxNode node() {
+        return current;
+    }
+
+    private static String shapes(List<NDArray> in) {
+        StringBuilder sb = new StringBuilder("[");
+        for (NDArray a : in) {
+            if (sb.length() > 1) {
+                sb.append(", ");
+            }
+            sb.append(a == null ? "-" : a.getDataType() + a.getShape().toString());
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.mergenet.importers.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads ONNX files. Files are memory-mapped and parsed with aliasing, so tensor bytes stay in the page cache
+ * instead of being copied onto the Java heap (a 500 MB model costs little heap).
+ */
+public final class OnnxModelReader {
+    private OnnxModelReader() {}
+
+    public static OnnxModel read(Path path) {
+        Path file = path.toAbsolutePath().normalize();
+        String origin = path.toString();
+        if (Files.isDirectory(file)) {
+            throw new OnnxFormatException(origin + ": is a folder, not an ONNX file");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size == 0) {
+                throw new OnnxFormatException(origin + ": file is empty");
+            }
+            if (size > Integer.MAX_VALUE) {
+                throw new OnnxFormatException(origin + ": " + size + " bytes is over the 2 GiB protobuf limit;"
+                        + " a model this large must keep its tensors in external data files");
+            }
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            CodedInputStream in = CodedInputStream.newInstance(buffer);
+            in.enableAliasing(true);
+            ModelProto proto = parse(in, origin);
+            return validated(new OnnxModel(proto, origin, file, file.getParent()));
+        } catch (NoSuchFileException e) {
+            throw new OnnxFormatException(origin + ": no such file");
+        } catch (IOException e) {
+            throw new OnnxFormatException(origin + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Reads a model from bytes; external data, if any, is resolved against {@code baseDir} (may be null). */
+    public static OnnxModel read(byte[] bytes, String origin, Path baseDir) {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.enableAliasing(true);
+        return validated(new OnnxModel(parse(in, origin), origin, null, baseDir));
+    }
+
+    public static OnnxModel read(byte[] bytes) {
+        return read(bytes, "<bytes>", null);
+    }
+
+    public static OnnxModel read(InputStream stream, String origin, Path baseDir) {
+        try {
+            return read(stream.readAllBytes(), origin, baseDir);
+        } catch (IOException e) {
+            throw new OnnxFormatException(origin + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ModelProto parse(CodedInputStream in, String origin) {
+        in.setSizeLimit(Integer.MAX_VALUE);
+        try {
+            ModelProto proto = ModelProto.parseFrom(in);
+            in.checkLastTagWas(0);
+            return proto;
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(origin + ": not a valid ONNX model (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new OnnxFormatException(origin + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static OnnxModel validated(OnnxModel model) {
+        ModelValidator.validate(model);
+        return model;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mergenet.importers.ops;
+
+import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
+import java.util.List;
+import java.util.function.Function;
+
+/** One ONNX node as a converter sees it at import: names, parsed attributes, resolved op version. */
+public final class OnnxNode {
+    private final NodeProto proto;
+    private final String name;
+    private final String domain;
+    private final int sinceVersion;
+    private final long opset;
+    private final String origin;
+    private final Attributes attributes;
+    private final Function<GraphProto, CompiledGraph> subgraphCompiler;
+
+    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
+                    Function<GraphProto, CompiledGraph> subgraphCompiler) {
+        this.proto = proto;
+        this.name = name;
+        this.domain = domain;
+        this.sinceVersion = sinceVersion;
+        this.opset = opset;
+        this.origin = origin;
+        this.subgraphCompiler = subgraphCompiler;
+        this.attributes = new Attributes(proto.getAttributeList(), describeWith(name, proto.getOpType(), opset, origin));
+    }
+
+    public NodeProto proto() {
+        return proto;
+    }
+
+    /** The node's name, or "OpType#index" when the model left it empty. */
+    public String name() {
+        return name;
+    }
+
+    public String opType() {
+        return proto.getOpType();
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    /** The op version this node resolved to (the largest since_version not above the model's opset). */
+    public int sinceVersion() {
+        return sinceVersion;
+    }
+
+    public long opset() {
+        return opset;
+    }
+
+    public List<String> inputs() {
+        return proto.getInputList();
+    }
+
+    public List<String> outputs() {
+        return proto.getOutputList();
+    }
+
+    public Attributes attrs() {
+        return attributes;
+    }
+
+    /** Compiles a graph-valued attribute (If/Loop/Scan bodies); it may read this graph's values. */
+    public CompiledGraph subgraph(String attribute) {
+        return subgraphCompiler.apply(attributes.require(attribute).getG());
+    }
+
+    public String describe() {
+        return describeWith(name, proto.getOpType(), opset, origin);
+    }
+
+    private static String describeWith(String name, String op, long opset, String origin) {
+        return origin + ": node '" + name + "' (" + op + ", opset " + opset + ")";
+    }
+}

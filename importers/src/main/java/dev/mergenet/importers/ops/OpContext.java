@@ -1,0 +1,26 @@
+package dev.mergenet.importers.ops;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.graph.CompiledGraph;
+import java.util.List;
+
+/** What a kernel may use while it runs: the mode, the step's manager (on the device) and subgraph calls. */
+public interface OpContext {
+    /** True while DJL trains the block: BatchNormalization uses batch statistics, Dropout is active. */
+    boolean training();
+
+    /** The manager of this forward step; arrays made here live until the step's outputs are returned. */
+    NDManager manager();
+
+    default Device device() {
+        return manager().getDevice();
+    }
+
+    OnnxNode node();
+
+    /** Runs a compiled subgraph whose free names resolve against the running graph's values. */
+    NDList runSubgraph(CompiledGraph graph, List<NDArray> inputs);
+}

@@ -1,0 +1,48 @@
+package dev.mergenet.importers.ops;
+
+import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.MergeNetException;
+import java.util.List;
+
+/** A node's input arrays by position; an omitted optional input (empty name) is null. */
+public final class OpInputs {
+    private final List<NDArray> arrays;
+    private final OnnxNode node;
+
+    public OpInputs(List<NDArray> arrays, OnnxNode node) {
+        this.arrays = arrays;
+        this.node = node;
+    }
+
+    public int size() {
+        return arrays.size();
+    }
+
+    public NDArray get(int i) {
+        NDArray a = optional(i);
+        if (a == null) {
+            throw new MergeNetException(node.describe() + ": input " + i + " is required but missing");
+        }
+        return a;
+    }
+
+    /** The input at {@code i}, or null when absent. */
+    public NDArray optional(int i) {
+        return i < arrays.size() ? arrays.get(i) : null;
+    }
+
+    public boolean has(int i) {
+        return optional(i) != null;
+    }
+
+    /** An integer input (shape, axes, sizes...) read to the host. */
+    public long[] longs(int i) {
+        NDArray a = get(i);
+        return a.getDataType() == ai.djl.ndarray.types.DataType.INT64 ? a.toLongArray()
+                : a.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+    }
+
+    public List<NDArray> all() {
+        return arrays;
+    }
+}

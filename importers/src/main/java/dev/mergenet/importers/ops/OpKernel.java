@@ -1,0 +1,9 @@
+package dev.mergenet.importers.ops;
+
+import ai.djl.ndarray.NDList;
+
+/** Runs one prepared node: input arrays in, output arrays out (in the node's output order). */
+@FunctionalInterface
+public interface OpKernel {
+    NDList run(OpContext ctx, OpInputs in);
+}

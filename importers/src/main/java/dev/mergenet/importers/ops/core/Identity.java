@@ -1,0 +1,14 @@
+package dev.mergenet.importers.ops.core;
+
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Identity: passes its input through (a new handle, so the graph can own it). */
+public final class Identity implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> new NDList(in.get(0).reshape(in.get(0).getShape()));
+    }
+}

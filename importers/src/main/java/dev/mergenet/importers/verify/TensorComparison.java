@@ -1,0 +1,152 @@
+package dev.mergenet.importers.verify;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.onnx.TensorData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Compares an output with a reference: same type and shape, then |out - ref| <= atol + rtol * |ref| for
+ * floats (NaN equals NaN, infinities must match), exact equality for integers and bools.
+ */
+public final class TensorComparison {
+    private TensorComparison() {}
+
+    /** Outcome of one comparison: ok, the largest differences, and a reason when not ok. */
+    public record Result(boolean ok, double maxAbs, double maxRel, String reason) {}
+
+    public static Result compare(NDArray actual, TensorData expected, double atol, double rtol) {
+        return compare(HostValues.of(actual), expected, atol, rtol);
+    }
+
+    public static Result compare(TensorData actual, TensorData expected, double atol, double rtol) {
+        return compare(HostValues.of(actual), expected, atol, rtol);
+    }
+
+    private static Result compare(HostValues a, TensorData expected, double atol, double rtol) {
+        HostValues e = HostValues.of(expected);
+        if (a.type != e.type) {
+            return new Result(false, Double.NaN, Double.NaN, "type " + a.type + " != expected " + e.type);
+        }
+        if (!a.shape.equals(e.shape)) {
+            return new Result(false, Double.NaN, Double.NaN, "shape " + a.shape + " != expected " + e.shape);
+        }
+        double maxAbs = 0;
+        double maxRel = 0;
+        boolean ok = true;
+        int firstBad = -1;
+        boolean exact = !a.type.isFloating();
+        for (int i = 0; i < a.values.length; i++) {
+            double x = a.values[i];
+            double r = e.values[i];
+            if (Double.isNaN(x) || Double.isNaN(r)) {
+                if (Double.isNaN(x) != Double.isNaN(r)) {
+                    ok = false;
+                    firstBad = firstBad < 0 ? i : firstBad;
+                    maxAbs = Double.POSITIVE_INFINITY;
+                }
+                continue;
+            }
+            if (Double.isInfinite(x) || Double.isInfinite(r)) {
+                if (x != r) {
+                    ok = false;
+                    firstBad = firstBad < 0 ? i : firstBad;
+                    maxAbs = Double.POSITIVE_INFINITY;
+                }
+                continue;
+            }
+            if (exact && a.exact[i] != e.exact[i]) {
+                ok = false;
+                firstBad = firstBad < 0 ? i : firstBad;
+                maxAbs = Math.max(maxAbs, Math.abs(x - r));
+                continue;
+            }
+            double diff = Math.abs(x - r);
+            maxAbs = Math.max(maxAbs, diff);
+            if (r != 0) {
+                maxRel = Math.max(maxRel, diff / Math.abs(r));
+            } else if (diff > 0) {
+                maxRel = Double.POSITIVE_INFINITY;
+            }
+            boolean within = exact ? diff == 0 : diff <= atol + rtol * Math.abs(r);
+            if (!within) {
+                ok = false;
+                firstBad = firstBad < 0 ? i : firstBad;
+            }
+        }
+        String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (first at flat index %d: %s vs %s)",
+                maxAbs, maxRel, firstBad, a.values[firstBad], e.values[firstBad]);
+        return new Result(ok, maxAbs, maxRel, reason);
+    }
+
+    /** A tensor's values widened to double on the host, with its type and shape. */
+    static final class HostValues {
+        final DataType type;
+        final Shape shape;
+        final double[] values;
+        final long[] exact;
+
+        private HostValues(DataType type, Shape shape, ByteBuffer bytes) {
+            this.type = type;
+            this.shape = shape;
+            int n = Math.toIntExact(shape.size());
+            this.values = widen(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), type, n);
+            this.exact = type.isFloating() ? null : longs(bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN), type, n);
+        }
+
+        static long[] longs(ByteBuffer b, DataType t, int n) {
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) {
+                switch (t) {
+                    case INT64: case UINT64: v[i] = b.getLong(); break;
+                    case INT32: v[i] = b.getInt(); break;
+                    case UINT32: v[i] = b.getInt() & 0xffffffffL; break;
+                    case INT16: v[i] = b.getShort(); break;
+                    case UINT16: v[i] = b.getShort() & 0xffff; break;
+                    case INT8: v[i] = b.get(); break;
+                    default: v[i] = b.get() & 0xff;
+                }
+            }
+            return v;
+        }
+
+        static HostValues of(NDArray a) {
+            DataType t = a.getDataType();
+            return new HostValues(t, a.getShape(), a.toByteBuffer());
+        }
+
+        static HostValues of(TensorData d) {
+            ByteBuffer bytes = d.bytes().duplicate();
+            bytes.rewind();
+            return new HostValues(d.dataType(), d.shape(), bytes);
+        }
+
+        static double[] widen(ByteBuffer b, DataType t, int n) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                switch (t) {
+                    case FLOAT32: v[i] = b.getFloat(); break;
+                    case FLOAT64: v[i] = b.getDouble(); break;
+                    case FLOAT16: v[i] = dev.mergenet.importers.onnx.Float16.toFloat(b.getShort()); break;
+                    case BFLOAT16: v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
+                    case INT8: v[i] = b.get(); break;
+                    case UINT8: case BOOLEAN: v[i] = b.get() & 0xff; break;
+                    case INT16: v[i] = b.getShort(); break;
+                    case UINT16: v[i] = b.getShort() & 0xffff; break;
+                    case INT32: v[i] = b.getInt(); break;
+                    case UINT32: v[i] = b.getInt() & 0xffffffffL; break;
+                    case INT64: v[i] = b.getLong(); break;
+                    case UINT64: v[i] = unsigned(b.getLong()); break;
+                    default: throw new IllegalArgumentException("cannot compare type " + t);
+                }
+            }
+            return v;
+        }
+
+        private static double unsigned(long x) {
+            return x >= 0 ? x : (double) (x >>> 1) * 2.0 + (x & 1);
+        }
+    }
+}
