@@ -85,13 +85,24 @@ public final class OrtRunner implements AutoCloseable {
     private OnnxTensor toOrt(TensorData t) throws OrtException {
         ByteBuffer bytes = t.toOnnxBytes().order(ByteOrder.nativeOrder());
         long[] shape = t.shape().getShape();
-        OnnxJavaType type = OnnxJavaType.mapFromOnnxTensorType(
-                ai.onnxruntime.TensorInfo.OnnxTensorType.mapFromInt(t.onnxType()));
-        if (type == OnnxJavaType.STRING || type == OnnxJavaType.UNKNOWN) {
-            throw new MergeNetException(origin + ": input type " + OnnxDataTypes.name(t.onnxType())
-                    + " is not supported for ONNX Runtime");
+        // typed buffers: ORT counts a plain ByteBuffer in bytes, whatever the declared element type
+        switch (t.onnxType()) {
+            case 1: return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+            case 11: return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+            case 7: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+            case 13: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape, OnnxJavaType.UINT64);
+            case 6: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+            case 12: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape, OnnxJavaType.UINT32);
+            case 5: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape);
+            case 4: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.UINT16);
+            case 10: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+            case 16: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
+            case 3: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+            case 2: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+            case 9: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+            default: throw new MergeNetException(origin + ": input '" + t.name() + "' has type "
+                    + OnnxDataTypes.name(t.onnxType()) + ", which ONNX Runtime's Java API cannot take");
         }
-        return OnnxTensor.createTensor(env, bytes, shape, type);
     }
 
     private TensorData fromOrt(String name, OnnxValue value) {
