@@ -10,5 +10,8 @@ public final class TrainingOps implements OpFamily {
     @Override
     public void register(OpRegistry r) {
         r.add(DOMAIN, "Gradient", new Gradient(), 1);
+        r.add(DOMAIN, "Adagrad", new Adagrad(), 1);
+        r.add(DOMAIN, "Momentum", new Momentum(), 1);
+        r.add(DOMAIN, "Adam", new Adam(), 1);
     }
 }
