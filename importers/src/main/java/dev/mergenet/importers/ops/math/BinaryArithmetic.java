@@ -27,8 +27,8 @@ public final class BinaryArithmetic implements OpConverter {
             NDArray a = in.get(0);
             NDArray b = Numeric.legacyAlign(node, a, in.get(1));
             DataType type = a.getDataType();
-            return new NDList(Numeric.as(apply(kind, Numeric.computable(a), Numeric.as(Numeric.computable(b),
-                    Numeric.computable(a).getDataType())), type));
+            return new NDList(Numeric.as(apply(kind, a, Numeric.as(b,
+                    a.getDataType())), type));
         };
     }
 

@@ -41,7 +41,7 @@ public final class Bitwise implements OpConverter {
                 throw new MergeNetException(node.describe() + ": needs integer inputs, got " + type);
             }
             int bits = bits(type);
-            boolean unsigned = type == DataType.UINT8 || Numeric.isWideUnsigned(type);
+            boolean unsigned = type == DataType.UINT8;
             NDArray[] ab = kind == Kind.NOT ? new NDArray[] {a} : Numeric.broadcastAll(node, a, in.get(1));
             long[] x = hostLongs(ab[0]);
             long[] y = kind == Kind.NOT ? null : hostLongs(ab[1]);

@@ -44,9 +44,6 @@ public final class Cast implements OpConverter {
         if (x.getDataType() == target) {
             return x.reshape(x.getShape());
         }
-        if (Numeric.isWideUnsigned(x.getDataType()) && target.isFloating()) {
-            return x.toType(DataType.INT64, false).toType(target, false);
-        }
         return x.toType(target, false);
     }
 }

@@ -32,12 +32,12 @@ public final class Clip implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
-            NDArray y = Numeric.computable(x);
+            NDArray y = x;
             if (in.has(1)) {
-                y = y.maximum(Numeric.as(Numeric.computable(in.get(1)), y.getDataType()));
+                y = y.maximum(Numeric.as(in.get(1), y.getDataType()));
             }
             if (in.has(2)) {
-                y = y.minimum(Numeric.as(Numeric.computable(in.get(2)), y.getDataType()));
+                y = y.minimum(Numeric.as(in.get(2), y.getDataType()));
             }
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };

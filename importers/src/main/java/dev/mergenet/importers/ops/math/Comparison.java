@@ -21,8 +21,8 @@ public final class Comparison implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {
-            NDArray a = Numeric.computable(in.get(0));
-            NDArray b = Numeric.legacyAlign(node, a, Numeric.computable(in.get(1)));
+            NDArray a = in.get(0);
+            NDArray b = Numeric.legacyAlign(node, a, in.get(1));
             if (a.getDataType() != b.getDataType()) {
                 DataType common = a.getDataType().isFloating() ? a.getDataType() : b.getDataType();
                 a = Numeric.as(a, common);

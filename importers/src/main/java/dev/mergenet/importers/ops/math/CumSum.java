@@ -17,7 +17,7 @@ public final class CumSum implements OpConverter {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
             int axis = Numeric.axis(node, in.longs(1)[0], x.getShape().dimension());
-            NDArray v = Numeric.computable(x);
+            NDArray v = x;
             if (reverse) {
                 v = v.flip(axis);
             }

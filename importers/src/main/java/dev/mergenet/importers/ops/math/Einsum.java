@@ -63,7 +63,7 @@ public final class Einsum implements OpConverter {
                 }
             }
             for (int i = 0; i < terms.length; i++) {
-                NDArray x = Numeric.computable(in.get(i));
+                NDArray x = in.get(i);
                 List<Integer> ls = new ArrayList<>(labels.get(i));
                 x = takeDiagonals(x, ls);
                 product = product == null ? align(x, ls, order) : product.mul(align(x, ls, order));

@@ -17,8 +17,8 @@ public final class Gemm implements OpConverter {
         boolean transA = node.attrs().getInt("transA", 0) != 0;
         boolean transB = node.attrs().getInt("transB", 0) != 0;
         return (ctx, in) -> {
-            NDArray a = Numeric.computable(in.get(0));
-            NDArray b = Numeric.computable(in.get(1));
+            NDArray a = in.get(0);
+            NDArray b = in.get(1);
             DataType type = in.get(0).getDataType();
             if (a.getShape().dimension() != 2 || b.getShape().dimension() != 2) {
                 throw new MergeNetException(node.describe() + ": A and B must be 2-D, got " + a.getShape()
@@ -29,7 +29,7 @@ public final class Gemm implements OpConverter {
                 y = y.mul(Numeric.scalar(ctx.manager(), alpha, y.getDataType()));
             }
             if (in.has(2) && beta != 0f) {
-                NDArray c = Numeric.as(Numeric.computable(in.get(2)), y.getDataType());
+                NDArray c = Numeric.as(in.get(2), y.getDataType());
                 if (beta != 1f) {
                     c = c.mul(Numeric.scalar(ctx.manager(), beta, c.getDataType()));
                 }

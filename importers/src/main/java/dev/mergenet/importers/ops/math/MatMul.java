@@ -14,7 +14,7 @@ public final class MatMul implements OpConverter {
         return (ctx, in) -> {
             NDArray a = in.get(0);
             DataType type = a.getDataType();
-            return new NDList(Numeric.as(Numeric.computable(a).matMul(Numeric.computable(in.get(1))), type));
+            return new NDList(Numeric.as(a.matMul(in.get(1)), type));
         };
     }
 }

@@ -23,8 +23,8 @@ public final class Mod implements OpConverter {
             if (type.isFloating() && !fmod) {
                 throw new MergeNetException(node.describe() + ": fmod must be 1 for floating-point inputs");
             }
-            NDArray x = Numeric.computable(a);
-            NDArray d = Numeric.as(Numeric.computable(b), x.getDataType());
+            NDArray x = a;
+            NDArray d = Numeric.as(b, x.getDataType());
             NDArray r = x.mod(d);
             if (fmod) {
                 NDArray zero = Numeric.scalar(x.getManager(), 0, x.getDataType());

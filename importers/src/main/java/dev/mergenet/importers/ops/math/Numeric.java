@@ -11,8 +11,8 @@ import dev.mergenet.importers.ops.OnnxNode;
 public final class Numeric {
     private Numeric() {}
 
-    /** True for the unsigned types wider than a byte, which libtorch stores but barely computes with. */
-    public static boolean isWideUnsigned(DataType t) {
+    /** True for the unsigned types wider than a byte. */
+    static boolean isWideUnsigned(DataType t) {
         return t == DataType.UINT16 || t == DataType.UINT32 || t == DataType.UINT64;
     }
 
@@ -34,11 +34,6 @@ public final class Numeric {
 
     public static boolean isInteger(DataType t) {
         return t.isInteger() || t == DataType.UINT16 || t == DataType.UINT32 || t == DataType.UINT64;
-    }
-
-    /** An array in a type libtorch computes with: wide unsigned integers go to int64, the rest stay. */
-    public static NDArray computable(NDArray a) {
-        return isWideUnsigned(a.getDataType()) ? a.toType(DataType.INT64, false) : a;
     }
 
     /** {@code a} in {@code type}; the same array when it already is. */

@@ -26,7 +26,7 @@ public final class Pow implements OpConverter {
                 NDArray r = x.toType(DataType.FLOAT64, false).pow(y.toType(DataType.FLOAT64, false));
                 return new NDList(r.trunc().toType(type, false));
             }
-            NDArray r = Numeric.computable(x).toType(DataType.INT64, false).pow(Numeric.computable(y)
+            NDArray r = x.toType(DataType.INT64, false).pow(y
                     .toType(DataType.INT64, false));
             return new NDList(Numeric.as(r, type));
         };

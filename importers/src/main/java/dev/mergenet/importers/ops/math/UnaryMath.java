@@ -9,8 +9,8 @@ import dev.mergenet.importers.ops.OpKernel;
 import java.util.function.UnaryOperator;
 
 /**
- * Elementwise ops of one input whose output type is the input's (Abs, Exp, Sin, ...). Integer inputs are
- * computed in a type libtorch supports and cast back.
+ * Elementwise ops of one input whose output type is the input's (Abs, Exp, Sin, ...); a function that
+ * changes the type (sign of uint8, say) is cast back.
  */
 public final class UnaryMath implements OpConverter {
     private final UnaryOperator<NDArray> fn;
@@ -24,7 +24,7 @@ public final class UnaryMath implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
-            NDArray y = Numeric.as(fn.apply(Numeric.computable(x)), type);
+            NDArray y = Numeric.as(fn.apply(x), type);
             return new NDList(Numeric.owned(y, x));
         };
     }

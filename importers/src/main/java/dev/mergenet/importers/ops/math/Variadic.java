@@ -27,9 +27,9 @@ public final class Variadic implements OpConverter {
             }
             NDArray first = in.get(0);
             DataType type = first.getDataType();
-            NDArray acc = Numeric.computable(first);
+            NDArray acc = first;
             for (int i = 1; i < in.size(); i++) {
-                NDArray x = Numeric.as(Numeric.computable(in.get(i)), acc.getDataType());
+                NDArray x = Numeric.as(in.get(i), acc.getDataType());
                 switch (kind) {
                     case MAX: acc = acc.maximum(x); break;
                     case MIN: acc = acc.minimum(x); break;

@@ -15,7 +15,7 @@ public final class Where implements OpConverter {
             NDArray x = in.get(1);
             DataType type = x.getDataType();
             NDArray[] b = Numeric.broadcastAll(node, Numeric.as(in.get(0), DataType.BOOLEAN),
-                    Numeric.computable(x), Numeric.as(Numeric.computable(in.get(2)), Numeric.computable(x).getDataType()));
+                    x, Numeric.as(in.get(2), x.getDataType()));
             return new NDList(Numeric.as(b[1].getNDArrayInternal().where(b[0], b[2]), type));
         };
     }

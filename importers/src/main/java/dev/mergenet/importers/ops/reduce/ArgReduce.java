@@ -21,7 +21,7 @@ public final class ArgReduce implements OpConverter {
         boolean keepDims = node.attrs().getInt("keepdims", 1) != 0;
         boolean last = node.attrs().getInt("select_last_index", 0) != 0;
         return (ctx, in) -> {
-            NDArray x = Numeric.computable(in.get(0));
+            NDArray x = in.get(0);
             int axis = Numeric.axis(node, axisAttr, x.getShape().dimension());
             long n = x.getShape().get(axis);
             NDArray v = last ? x.flip(axis) : x;

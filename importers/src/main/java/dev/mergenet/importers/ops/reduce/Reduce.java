@@ -51,7 +51,7 @@ public final class Reduce implements OpConverter {
                 }
             }
             DataType type = x.getDataType();
-            NDArray v = type == DataType.BOOLEAN ? x.toType(DataType.UINT8, false) : Numeric.computable(x);
+            NDArray v = type == DataType.BOOLEAN ? x.toType(DataType.UINT8, false) : x;
             if (kind == Kind.MEAN && !v.getDataType().isFloating()) {
                 v = v.toType(DataType.FLOAT64, false);
             }
