@@ -18,8 +18,8 @@ public final class Expand implements OpConverter {
             if (shape.equals(x.getShape())) {
                 return new NDList(x.reshape(shape));
             }
-            // a dense copy: later ops may write through or hand the array to code that assumes contiguity
-            return new NDList(x.broadcast(shape).duplicate());
+            // a broadcast view (no copy); torch ops and host reads handle its zero strides
+            return new NDList(x.broadcast(shape));
         };
     }
 }
