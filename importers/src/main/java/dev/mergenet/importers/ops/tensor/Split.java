@@ -30,7 +30,8 @@ public final class Split implements OpConverter {
             int a = Axes.normalize(axis, rank, node, "axis");
             long dim = x.getShape().get(a);
             long[] sizes = attrSplit;
-            if (sizes == null && (version >= 13 || version == 1) && in.has(1)) {
+            // an empty 'split' tensor means "not given" (some exporters write one instead of omitting it)
+            if (sizes == null && (version >= 13 || version == 1) && in.has(1) && in.get(1).getShape().size() > 0) {
                 sizes = in.longs(1);
             }
             if (sizes == null) {

@@ -77,7 +77,28 @@ class TensorOrtTest {
                 c(9, m("Compress").data("x", 2, 2).bools("c", false, true, true)),
                 c(15, m("Shape", intAttr("start", -2), intAttr("end", 10)).data("x", 2, 3, 4).outputs("y:i")),
                 c(13, m("Flatten", intAttr("axis", 0)).data("x", 2, 3)),
-                c(11, m("Squeeze").data("x", 1, 3, 1)));
+                c(11, m("Squeeze").data("x", 1, 3, 1)),
+                c(9, m("Squeeze", ints("axes", 0, -1)).data("x", 1, 3, 1)),
+                c(9, m("Unsqueeze", ints("axes", 1, 3)).data("x", 2, 3)),
+                c(9, m("Slice", ints("starts", -3, 1, 0), ints("ends", 1000, -1, 2), ints("axes", 0, -1, 1))
+                        .data("x", 4, 3, 5)),
+                c(9, m("Split", ints("split", 2, 1, 2), intAttr("axis", 1)).data("x", 2, 5).outputs("a", "b", "c")),
+                c(9, m("Pad", ints("pads", 1, 2, 1, 0), stringAttr("mode", "reflect")).data("x", 3, 3)),
+                c(9, m("Pad", ints("pads", 0, 1, 2, 1), floatAttr("value", -2f)).data("x", 2, 3)),
+                c(9, m("Reshape").data("x", 2, 3, 2).longs("s", new long[] {0, -1}, 2)),
+                c(9, m("Transpose").data("x", 2, 3, 4)),
+                c(9, m("Concat", intAttr("axis", 0)).data("a", 1, 3).data("b", 2, 3)),
+                c(9, m("TopK", intAttr("k", 3)).data("x", 2, 5).outputs("v", "i:i")),
+                c(10, m("TopK", intAttr("axis", 0)).data("x", 4, 2).longs("k", new long[] {2}, 1).outputs("v", "i:i")),
+                c(11, m("Resize", stringAttr("mode", "nearest"), stringAttr("coordinate_transformation_mode", "asymmetric"),
+                        stringAttr("nearest_mode", "floor")).data("x", 2, 3, 3, 5).floats("roi").floats("s", 1, 1, 2, 2)),
+                c(11, m("Resize", stringAttr("mode", "linear"), stringAttr("coordinate_transformation_mode", "pytorch_half_pixel"))
+                        .data("x", 1, 2, 4, 3).floats("roi").floats("s").longs("sz", new long[] {1, 2, 1, 7}, 4)),
+                c(9, m("OneHot").longs("i", new long[] {0, 2, 1}, 3).data("d", new double[] {4}).data("v", new double[] {0, 1}, 2)),
+                c(9, m("Gather").data("x", 3, 2).longs("i", new long[] {2, 0, 1, 1}, 2, 2)),
+                c(9, m("Expand").data("x", 3, 1).longs("s", new long[] {1, 4}, 2)),
+                c(9, m("Tile").data("x", 1, 2, 2).longs("r", new long[] {2, 1, 3}, 3)),
+                c(12, m("GatherND", intAttr("batch_dims", 1)).data("x", 2, 3).longs("i", new long[] {2, 0}, 2, 1)));
     }
 
     private static dev.mergenet.onnx.Onnx.AttributeProto floats(String name, float... v) {
