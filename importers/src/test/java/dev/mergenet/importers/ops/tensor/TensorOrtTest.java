@@ -98,7 +98,14 @@ class TensorOrtTest {
                 c(9, m("Gather").data("x", 3, 2).longs("i", new long[] {2, 0, 1, 1}, 2, 2)),
                 c(9, m("Expand").data("x", 3, 1).longs("s", new long[] {1, 4}, 2)),
                 c(9, m("Tile").data("x", 1, 2, 2).longs("r", new long[] {2, 1, 3}, 3)),
-                c(12, m("GatherND", intAttr("batch_dims", 1)).data("x", 2, 3).longs("i", new long[] {2, 0}, 2, 1)));
+                c(12, m("GatherND", intAttr("batch_dims", 1)).data("x", 2, 3).longs("i", new long[] {2, 0}, 2, 1)),
+                c(11, m("Compress", intAttr("axis", 0)).data("x", 2, 2).bools("c", false, false)),
+                c(13, m("Gather", intAttr("axis", 1)).data("x", 2, 3).longs("i", new long[0], 0)),
+                c(13, m("Slice").data("x", 3, 4).longs("st", new long[] {2}, 1).longs("en", new long[] {1}, 1)),
+                c(13, m("Concat", intAttr("axis", 0)).data("a", new double[0], 0, 3).data("b", 2, 3)),
+                c(13, m("Pad", stringAttr("mode", "edge")).data("x", new double[0], 0, 3).longs("p", new long[] {0, 1, 0, 1}, 4)),
+                c(13, m("Resize", stringAttr("mode", "linear")).data("x", 0, 2, 3, 3).skip().floats("s", 1, 1, 2, 2)),
+                c(13, m("ScatterND").data("d", 3, 2).longs("i", new long[0], 0, 1).data("u", new double[0], 0, 2)));
     }
 
     private static dev.mergenet.onnx.Onnx.AttributeProto floats(String name, float... v) {
