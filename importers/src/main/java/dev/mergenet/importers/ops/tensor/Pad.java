@@ -2,6 +2,7 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -71,19 +72,30 @@ public final class Pad implements OpConverter {
         return full;
     }
 
-    private static NDArray constantPad(NDArray x, long[] full, double value) {
+    /** Constant padding by [b0..b(r-1), e0..e(r-1)]; negative entries crop. */
+    static NDArray constantPad(NDArray x, long[] full, double value) {
         int rank = x.getShape().dimension();
-        boolean any = Arrays.stream(full).anyMatch(p -> p != 0);
-        if (!any) {
-            return x.reshape(x.getShape());
+        NDArray y = x;
+        if (Arrays.stream(full).anyMatch(p -> p < 0)) {
+            // crop first: DJL shapes (torch's pad list) cannot hold entries below -1
+            long[] dims = x.getShape().getShape();
+            NDIndex window = new NDIndex();
+            for (int a = 0; a < rank; a++) {
+                long lo = Math.min(dims[a], Math.max(0, -full[a]));
+                window.addSliceDim(lo, Math.max(lo, dims[a] - Math.max(0, -full[rank + a])));
+            }
+            y = x.get(window);
+        }
+        if (Arrays.stream(full).noneMatch(p -> p > 0)) {
+            return y == x ? x.reshape(x.getShape()) : y;
         }
         // torch lists (begin, end) pairs from the last axis backwards
         long[] torchPads = new long[2 * rank];
         for (int i = 0; i < rank; i++) {
-            torchPads[2 * i] = full[rank - 1 - i];
-            torchPads[2 * i + 1] = full[2 * rank - 1 - i];
+            torchPads[2 * i] = Math.max(0, full[rank - 1 - i]);
+            torchPads[2 * i + 1] = Math.max(0, full[2 * rank - 1 - i]);
         }
-        return x.pad(new Shape(torchPads), value);
+        return y.pad(new Shape(torchPads), value);
     }
 
     private static NDArray indexPad(NDArray x, long[] full, Mode mode, ai.djl.ndarray.NDManager manager, OnnxNode node) {

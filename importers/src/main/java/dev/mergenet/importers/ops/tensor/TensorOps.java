@@ -27,6 +27,7 @@ public final class TensorOps implements OpFamily {
         r.add("Tile", new Tile(), 6, 13);
         r.declareUnsupported("Tile", 1);
         r.add("Pad", new Pad(), 1, 2, 11, 13, 18, 19, 21);
+        r.add("CenterCropPad", new CenterCropPad(), 18);
         r.add("ConstantOfShape", new ConstantOfShape(), 9, 20, 21);
         r.add("Range", new Range(), 11);
         r.add("OneHot", new OneHot(), 9, 11);

@@ -47,6 +47,7 @@ class TensorGradientTest {
                         .longs("i", new long[] {2, 0, 2}, 3, 1).data("u", 3, 2)),
                 c(13, OneNodeModel.of("ScatterND").data("d", 2, 3).longs("i", new long[] {1, 2, 0, 0}, 2, 2).data("u", 2)),
                 c(13, OneNodeModel.of("Expand").data("x", 3, 1).longs("s", new long[] {2, 1, 4}, 3)),
+                c(18, OneNodeModel.of("CenterCropPad").data("x", 3, 4).longs("s", new long[] {2, 7}, 2)),
                 c(13, OneNodeModel.of("Tile").data("x", 2, 3).longs("r", new long[] {2, 2}, 2)),
                 c(13, OneNodeModel.of("Pad").data("x", 2, 3).longs("p", new long[] {1, 2, 0, 1}, 4)
                         .scalar("v", 0.5f)),

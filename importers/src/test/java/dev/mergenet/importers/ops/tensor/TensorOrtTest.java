@@ -46,6 +46,7 @@ class TensorOrtTest {
                 c(18, m("Pad", stringAttr("mode", "reflect")).data("x", 2, 3, 4).longs("p", new long[] {2, 1, 3, 2}, 4)
                         .skip().longs("a", new long[] {2, 1}, 2)),
                 c(13, m("Pad").data("x", 2, 3, 4).longs("p", new long[] {1, -1, 0, -1, 2, 1}, 6).scalar("v", 1.5f)),
+                c(13, m("Pad").data("x", 3, 5).longs("p", new long[] {-2, 3, 1, -4}, 4)),
                 c(19, m("Pad", stringAttr("mode", "wrap")).data("x", 3, 4).longs("p", new long[] {2, 3, 1, 0}, 4)),
                 c(13, m("Pad", stringAttr("mode", "edge")).data("x", 2, 3).longs("p", new long[] {1, 0, 2, 3}, 4)),
                 c(18, m("Split", intAttr("num_outputs", 3), intAttr("axis", -1)).data("x", 2, 8).outputs("a", "b", "c")),
@@ -100,6 +101,8 @@ class TensorOrtTest {
                 c(9, m("Tile").data("x", 1, 2, 2).longs("r", new long[] {2, 1, 3}, 3)),
                 c(12, m("GatherND", intAttr("batch_dims", 1)).data("x", 2, 3).longs("i", new long[] {2, 0}, 2, 1)),
                 c(11, m("Compress", intAttr("axis", 0)).data("x", 2, 2).bools("c", false, false)),
+                c(18, m("CenterCropPad").data("x", 5, 4, 3).longs("s", new long[] {2, 7, 3}, 3)),
+                c(18, m("CenterCropPad", ints("axes", -1, 0)).data("x", 4, 2, 5).longs("s", new long[] {2, 7}, 2)),
                 c(13, m("Gather", intAttr("axis", 1)).data("x", 2, 3).longs("i", new long[0], 0)),
                 c(13, m("Slice").data("x", 3, 4).longs("st", new long[] {2}, 1).longs("en", new long[] {1}, 1)),
                 c(13, m("Concat", intAttr("axis", 0)).data("a", new double[0], 0, 3).data("b", 2, 3)),
