@@ -1,7 +1,9 @@
 package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Differentiable selection of positions along one axis: the building block of Gather, Pad's non-constant
@@ -17,12 +19,12 @@ final class AlongAxis {
         long k = index.getShape().size();
         long[] target = dims.clone();
         target[axis] = k;
-        NDArray idx = index.reshape(Axes.along(dims.length, axis, k)).broadcast(new ai.djl.ndarray.types.Shape(target));
+        NDArray idx = index.reshape(Axes.along(dims.length, axis, k)).broadcast(new Shape(target));
         return x.gather(idx, axis);
     }
 
     /** Host positions (computed from shapes and attributes) along {@code axis}. */
-    static NDArray take(NDArray x, long[] index, int axis, ai.djl.ndarray.NDManager manager) {
+    static NDArray take(NDArray x, long[] index, int axis, NDManager manager) {
         return take(x, manager.create(index), axis);
     }
 

@@ -7,6 +7,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
 
 /** Compress: the slices along 'axis' (or elements of the flattened input) whose condition entry is true. */
 public final class Compress implements OpConverter {
@@ -30,7 +31,7 @@ public final class Compress implements OpConverter {
                     picked[n++] = i;
                 }
             }
-            return new NDList(AlongAxis.take(source, java.util.Arrays.copyOf(picked, n), a, ctx.manager()));
+            return new NDList(AlongAxis.take(source, Arrays.copyOf(picked, n), a, ctx.manager()));
         };
     }
 }

@@ -8,6 +8,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
 
 /**
  * GatherND: each index tuple (the last indices axis, length k) picks a slice data[b..., i1..ik, :] per batch
@@ -33,14 +34,14 @@ public final class GatherNd implements OpConverter {
                         + dims.length + " after " + batchDims + " batch dims");
             }
             long batch = Axes.product(dims, 0, batchDims);
-            long[] picked = java.util.Arrays.copyOfRange(dims, batchDims, batchDims + k);
+            long[] picked = Arrays.copyOfRange(dims, batchDims, batchDims + k);
             long rows = Axes.product(picked, 0, k);
             long rest = Axes.product(dims, batchDims + k, dims.length);
             NDArray sizes = ctx.manager().create(picked);
             NDArray strides = ctx.manager().create(Axes.strides(picked));
             NDArray idx = indices.getDataType() == DataType.INT64 ? indices : indices.toType(DataType.INT64, false);
             idx = idx.add(idx.lt(0).toType(DataType.INT64, false).mul(sizes));
-            NDArray linear = k == 0 ? ctx.manager().zeros(new Shape(java.util.Arrays.copyOf(idxDims, q - 1)), DataType.INT64)
+            NDArray linear = k == 0 ? ctx.manager().zeros(new Shape(Arrays.copyOf(idxDims, q - 1)), DataType.INT64)
                     : idx.mul(strides).sum(new int[] {q - 1});
             long perBatch = Axes.product(idxDims, batchDims, q - 1);
             NDArray index = linear.reshape(batch, perBatch, 1).broadcast(new Shape(batch, perBatch, rest));

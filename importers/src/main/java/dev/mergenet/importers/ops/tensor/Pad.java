@@ -2,7 +2,9 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -50,7 +52,7 @@ public final class Pad implements OpConverter {
 
     private static double constant(OpInputs in) {
         NDArray v = in.optional(2);
-        return v == null || v.getShape().size() == 0 ? 0 : v.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray()[0];
+        return v == null || v.getShape().size() == 0 ? 0 : v.toType(DataType.FLOAT64, false).toDoubleArray()[0];
     }
 
     /** Begin/end pads for every axis: [b0..b(r-1), e0..e(r-1)]. */
@@ -98,7 +100,7 @@ public final class Pad implements OpConverter {
         return y.pad(new Shape(torchPads), value);
     }
 
-    private static NDArray indexPad(NDArray x, long[] full, Mode mode, ai.djl.ndarray.NDManager manager, OnnxNode node) {
+    private static NDArray indexPad(NDArray x, long[] full, Mode mode, NDManager manager, OnnxNode node) {
         long[] dims = x.getShape().getShape();
         int rank = dims.length;
         NDArray y = x;

@@ -7,6 +7,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
 
 /** ReverseSequence: for each batch entry b, reverses the first sequence_lens[b] steps along the time axis. */
 public final class ReverseSequence implements OpConverter {
@@ -38,7 +39,7 @@ public final class ReverseSequence implements OpConverter {
                 }
             }
             long[] indexDims = new long[dims.length];
-            java.util.Arrays.fill(indexDims, 1);
+            Arrays.fill(indexDims, 1);
             indexDims[t] = steps;
             indexDims[b] = batch;
             NDArray index = ctx.manager().create(source).reshape(new Shape(indexDims)).broadcast(x.getShape());

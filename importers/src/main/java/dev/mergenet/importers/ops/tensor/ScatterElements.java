@@ -2,6 +2,7 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -22,7 +23,7 @@ public final class ScatterElements implements OpConverter {
     }
 
     private static NDArray run(OpInputs in, long axis, FlatScatter.Reduction reduction, OnnxNode node,
-                               ai.djl.ndarray.NDManager manager) {
+                               NDManager manager) {
         NDArray data = in.get(0);
         NDArray indices = in.get(1);
         NDArray updates = in.get(2);

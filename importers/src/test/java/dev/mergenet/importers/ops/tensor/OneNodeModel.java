@@ -1,6 +1,9 @@
 package dev.mergenet.importers.ops.tensor;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
@@ -23,7 +26,7 @@ final class OneNodeModel {
     private final List<String> nodeInputs = new ArrayList<>();
     private final List<String> outputs = new ArrayList<>();
     private final List<String> dataNames = new ArrayList<>();
-    private final List<Function<ai.djl.ndarray.NDManager, ai.djl.ndarray.NDArray>> data = new ArrayList<>();
+    private final List<Function<NDManager, NDArray>> data = new ArrayList<>();
     private final List<long[]> dataDims = new ArrayList<>();
     private final List<TensorProto> initializers = new ArrayList<>();
     private boolean float32;
@@ -57,7 +60,7 @@ final class OneNodeModel {
         nodeInputs.add(name);
         dataNames.add(name);
         dataDims.add(dims);
-        data.add(m -> float32 ? m.create(values, new Shape(dims)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+        data.add(m -> float32 ? m.create(values, new Shape(dims)).toType(DataType.FLOAT32, false)
                 : m.create(values, new Shape(dims)));
         return this;
     }

@@ -10,6 +10,7 @@ import dev.mergenet.importers.verify.ConformanceRunner;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -52,7 +53,7 @@ class TensorNodeConformanceTest {
             Set<String> ops = m.getGraph().getNodeList().stream().map(NodeProto::getOpType).collect(Collectors.toSet());
             return allowed.containsAll(ops) && ops.stream().anyMatch(ours::contains);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import static dev.mergenet.importers.testing.Models.ints;
 import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import dev.mergenet.importers.testing.OrtCheck;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -111,16 +112,16 @@ class TensorOrtTest {
                 c(13, m("ScatterND").data("d", 3, 2).longs("i", new long[0], 0, 1).data("u", new double[0], 0, 2)));
     }
 
-    private static dev.mergenet.onnx.Onnx.AttributeProto floats(String name, float... v) {
-        dev.mergenet.onnx.Onnx.AttributeProto.Builder b = dev.mergenet.onnx.Onnx.AttributeProto.newBuilder().setName(name)
-                .setType(dev.mergenet.onnx.Onnx.AttributeProto.AttributeType.FLOATS);
+    private static AttributeProto floats(String name, float... v) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.FLOATS);
         for (float x : v) {
             b.addFloats(x);
         }
         return b.build();
     }
 
-    private static OneNodeModel m(String op, dev.mergenet.onnx.Onnx.AttributeProto... attrs) {
+    private static OneNodeModel m(String op, AttributeProto... attrs) {
         return OneNodeModel.of(op, attrs).float32();
     }
 
