@@ -41,7 +41,8 @@ final class AxisSampling {
         long[][] index = new long[taps][n];
         double[][] weight = new double[taps][n];
         boolean[] outside = new boolean[n];
-        double resizedLength = scale * in;
+        // the reference computes scale * length in float32; in double a scale such as 1.6f would leave 8.0000001
+        double resizedLength = (float) (scale * in);
         for (int o = 0; o < n; o++) {
             double x = original(s, o, in, out, resizedLength, scale, roiStart, roiEnd);
             if (s.transform().equals("tf_crop_and_resize") && (x < 0 || x > in - 1)) {

@@ -96,6 +96,11 @@ public final class Resize implements OpConverter {
             boolean changed = false;
             for (int i = 0; i < axes.length; i++) {
                 int a = axes[i];
+                // an unscaled axis stays as it is (as in ONNX Runtime), even where a shifting transform such as
+                // tf_half_pixel_for_nn with ceil rounding would otherwise move every element by one
+                if (dims[a] == out[a] && scale[a] == 1 && !transform.equals("tf_crop_and_resize")) {
+                    continue;
+                }
                 double lo = roi == null ? 0 : roi[i];
                 double hi = roi == null ? 1 : roi[axes.length + i];
                 AxisSampling sampling = AxisSampling.plan(settings, dims[a], out[a], scale[a], lo, hi);
