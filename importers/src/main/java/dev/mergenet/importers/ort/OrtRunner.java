@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -84,12 +83,13 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     private OnnxTensor toOrt(TensorData t) throws OrtException {
-        ByteBuffer bytes = t.bytes().duplicate().order(ByteOrder.nativeOrder());
-        bytes.rewind();
+        ByteBuffer bytes = t.toOnnxBytes().order(ByteOrder.nativeOrder());
         long[] shape = t.shape().getShape();
-        OnnxJavaType type = javaType(t.dataType());
+        OnnxJavaType type = OnnxJavaType.mapFromOnnxTensorType(
+                ai.onnxruntime.TensorInfo.OnnxTensorType.mapFromInt(t.onnxType()));
         if (type == OnnxJavaType.STRING || type == OnnxJavaType.UNKNOWN) {
-            throw new MergeNetException(origin + ": input type " + t.dataType() + " is not supported for ONNX Runtime");
+            throw new MergeNetException(origin + ": input type " + OnnxDataTypes.name(t.onnxType())
+                    + " is not supported for ONNX Runtime");
         }
         return OnnxTensor.createTensor(env, bytes, shape, type);
     }
@@ -99,31 +99,11 @@ public final class OrtRunner implements AutoCloseable {
             throw new MergeNetException(origin + ": output '" + name + "' is not a tensor");
         }
         TensorInfo info = tensor.getInfo();
-        DataType dt = OnnxDataTypes.toDjl(info.onnxType.value);
-        if (dt == null) {
+        if (OnnxDataTypes.toDjl(info.onnxType.value) == null) {
             throw new MergeNetException(origin + ": output '" + name + "' has type " + info.onnxType);
         }
-        ByteBuffer src = tensor.getByteBuffer();
-        ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        copy.put(src.order(ByteOrder.nativeOrder()));
-        copy.flip();
-        return new TensorData(name, info.onnxType.value, dt, new Shape(info.getShape()), copy);
-    }
-
-    private static OnnxJavaType javaType(DataType t) {
-        switch (t) {
-            case FLOAT32: return OnnxJavaType.FLOAT;
-            case FLOAT64: return OnnxJavaType.DOUBLE;
-            case FLOAT16: return OnnxJavaType.FLOAT16;
-            case BFLOAT16: return OnnxJavaType.BFLOAT16;
-            case INT8: return OnnxJavaType.INT8;
-            case UINT8: return OnnxJavaType.UINT8;
-            case INT16: return OnnxJavaType.INT16;
-            case INT32: return OnnxJavaType.INT32;
-            case INT64: return OnnxJavaType.INT64;
-            case BOOLEAN: return OnnxJavaType.BOOL;
-            default: return OnnxJavaType.UNKNOWN;
-        }
+        ByteBuffer src = tensor.getByteBuffer().order(ByteOrder.nativeOrder());
+        return TensorData.fromOnnxBytes(name, info.onnxType.value, new Shape(info.getShape()), src);
     }
 
     @Override
