@@ -12,9 +12,12 @@ public final class NnOps implements OpFamily {
     public void register(OpRegistry r) {
         r.add("Conv", new Conv(), 1, 11, 22);
         r.add("ConvTranspose", new ConvTranspose(), 1, 11, 22);
+        r.add("ConvInteger", new ConvInteger(), 10);
+        r.add("QLinearConv", new QLinearConv(), 10);
         r.add("MaxPool", new MaxPool(), 1, 8, 10, 11, 12, 22);
         r.add("AveragePool", new AveragePool(), 1, 7, 10, 11, 19, 22);
         r.add("LpPool", new LpPool(), 1, 2, 11, 18, 22);
+        r.add("MaxUnpool", new MaxUnpool(), 9, 11, 22);
         r.add("GlobalAveragePool", new GlobalPool(GlobalPool.Kind.AVERAGE), 1, 22);
         r.add("GlobalMaxPool", new GlobalPool(GlobalPool.Kind.MAX), 1, 22);
         r.add("GlobalLpPool", new GlobalPool(GlobalPool.Kind.LP), 1, 2, 22);
