@@ -27,6 +27,7 @@ public final class NnOps implements OpFamily {
         r.add("LRN", new Lrn(), 1, 13);
         r.add("MeanVarianceNormalization", new MeanVarianceNormalization(), 1, 9, 13);
         r.add("GridSample", new GridSample(), 16, 20, 22);
+        r.add("RoiAlign", new RoiAlign(), 10, 16, 22);
         r.add("Dropout", new Dropout(), 1, 6, 7, 10, 12, 13, 22);
     }
 }
