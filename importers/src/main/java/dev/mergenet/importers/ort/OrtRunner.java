@@ -85,13 +85,21 @@ public final class OrtRunner implements AutoCloseable {
     private OnnxTensor toOrt(TensorData t) throws OrtException {
         ByteBuffer bytes = t.toOnnxBytes().order(ByteOrder.nativeOrder());
         long[] shape = t.shape().getShape();
-        OnnxJavaType type = OnnxJavaType.mapFromOnnxTensorType(
-                ai.onnxruntime.TensorInfo.OnnxTensorType.mapFromInt(t.onnxType()));
-        if (type == OnnxJavaType.STRING || type == OnnxJavaType.UNKNOWN) {
-            throw new MergeNetException(origin + ": input type " + OnnxDataTypes.name(t.onnxType())
-                    + " is not supported for ONNX Runtime");
+        // typed buffers: ORT counts a plain ByteBuffer in bytes, whatever the declared element type
+        switch (t.onnxType()) {
+            case 1: return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+            case 11: return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+            case 7: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+            case 6: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+            case 5: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape);
+            case 10: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+            case 16: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
+            case 3: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+            case 2: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+            case 9: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+            default: throw new MergeNetException(origin + ": input '" + t.name() + "' has type "
+                    + OnnxDataTypes.name(t.onnxType()) + ", which ONNX Runtime's Java API cannot take");
         }
-        return OnnxTensor.createTensor(env, bytes, shape, type);
     }
 
     private TensorData fromOrt(String name, OnnxValue value) {
@@ -99,11 +107,22 @@ public final class OrtRunner implements AutoCloseable {
             throw new MergeNetException(origin + ": output '" + name + "' is not a tensor");
         }
         TensorInfo info = tensor.getInfo();
-        if (OnnxDataTypes.toDjl(info.onnxType.value) == null) {
+        int onnxType = onnxTypeOf(info.onnxType);
+        if (OnnxDataTypes.toDjl(onnxType) == null) {
             throw new MergeNetException(origin + ": output '" + name + "' has type " + info.onnxType);
         }
         ByteBuffer src = tensor.getByteBuffer().order(ByteOrder.nativeOrder());
-        return TensorData.fromOnnxBytes(name, info.onnxType.value, new Shape(info.getShape()), src);
+        return TensorData.fromOnnxBytes(name, onnxType, new Shape(info.getShape()), src);
+    }
+
+    /** ORT's Java enum numbers its types differently from ONNX; match them by name. */
+    private static int onnxTypeOf(TensorInfo.OnnxTensorType t) {
+        String name = t.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
+        try {
+            return dev.mergenet.onnx.Onnx.TensorProto.DataType.valueOf(name).getNumber();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     @Override

@@ -43,9 +43,21 @@ public final class ModelVerifier {
     public static List<Check> verify(Path modelFile, Options o) {
         OnnxModel model = OnnxModelReader.read(modelFile);
         List<Check> checks = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager(o.device(), "PyTorch");
-             OrtRunner ort = new OrtRunner(modelFile)) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager);
+        try (NDManager manager = NDManager.newBaseManager(o.device(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(model, manager); // our errors first, then the reference's
+            try (OrtRunner ort = new OrtRunner(modelFile)) {
+                compare(block, model, ort, manager, o, checks);
+            }
+            block.close();
+        } catch (IOException e) {
+            throw new MergeNetException(modelFile + ": " + e.getMessage(), e);
+        }
+        return checks;
+    }
+
+    private static void compare(OnnxGraphBlock block, OnnxModel model, OrtRunner ort, NDManager manager, Options o,
+                                List<Check> checks) throws IOException {
+        {
             Map<String, TensorData> inputs = o.dataDir() == null ? randomInputs(block, o.dims(), o.seed())
                     : readInputs(block, model, o.dataDir());
             NDList in = new NDList();
@@ -67,11 +79,7 @@ public final class ModelVerifier {
                     }
                 }
             }
-            block.close();
-        } catch (IOException e) {
-            throw new MergeNetException(modelFile + ": " + e.getMessage(), e);
         }
-        return checks;
     }
 
     private static Map<String, TensorData> readInputs(OnnxGraphBlock block, OnnxModel model, Path dir) throws IOException {
