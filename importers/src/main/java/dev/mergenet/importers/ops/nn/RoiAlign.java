@@ -187,7 +187,8 @@ public final class RoiAlign implements OpConverter {
                     .reshape(new Shape(regions, c, bins, width));
             NDArray pooled;
             if (max) {
-                NDArray ok = m.create(flatValid, new Shape(regions, 1, bins, width));
+                NDArray ok = m.create(flatValid, new Shape(regions, 1, bins, width))
+                        .broadcast(new Shape(regions, c, bins, width));
                 NDArray floor = values.zerosLike().sub(Double.MAX_VALUE);
                 pooled = NDArrays.where(ok, values, floor).max(new int[] {3});
             } else {

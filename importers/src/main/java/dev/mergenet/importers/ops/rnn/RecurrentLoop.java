@@ -90,7 +90,8 @@ final class RecurrentLoop {
                     state = next;
                     outputs[t] = next[0];
                 } else {
-                    NDArray keep = m.create(masks[t], new Shape(batch, 1));
+                    // where() does not broadcast its condition: widen the per-sequence flag to (batch, hidden).
+                    NDArray keep = m.create(masks[t], new Shape(batch, 1)).broadcast(new Shape(batch, hidden));
                     for (int s = 0; s < stateCount; s++) {
                         next[s] = NDArrays.where(keep, next[s], state[s]);
                     }
