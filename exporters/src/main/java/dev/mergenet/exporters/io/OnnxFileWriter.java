@@ -79,7 +79,7 @@ public final class OnnxFileWriter {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new MergeNetException(given + ": output folder " + dir + " does not exist");
         }
-        if (!Files.isWritable(dir)) {
+        if (!Files.isWritable(dir) || !canCreateFileIn(dir)) {
             throw new MergeNetException(given + ": output folder " + dir + " is not writable");
         }
         if (Files.isDirectory(out)) {
@@ -87,6 +87,17 @@ public final class OnnxFileWriter {
         }
         if (Files.exists(out) && !options.force()) {
             throw new MergeNetException(given + ": already exists; use --force to overwrite it");
+        }
+    }
+
+    /** Permission bits do not stop root; a real probe does (read-only mounts, sysfs, immutable folders). */
+    private static boolean canCreateFileIn(Path dir) {
+        try {
+            Path probe = Files.createTempFile(dir, ".mergenet-probe", ".tmp");
+            Files.delete(probe);
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
         }
     }
 
