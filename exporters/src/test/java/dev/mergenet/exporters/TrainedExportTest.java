@@ -82,7 +82,7 @@ class TrainedExportTest {
             Lineage lineage = new Lineage("train", sha, null,
                     Map.of("optimizer", "sgd", "learning_rate", "0.05", "steps", Integer.toString(steps),
                             "batch", Integer.toString(batch)), Map.of("train_loss", lastLoss));
-            ModelProto trained = SoftmaxTail.reattach(OnnxExporter.trainedModel(block, lineage), view.removed());
+            ModelProto trained = OnnxExporter.trainedModel(block, view.removed(), lineage);
             Path out = tmp.resolve("cls-trained.onnx");
             OnnxExporter.write(trained, view.model(), out, WriteOptions.defaults(), Precision.FP32);
 
