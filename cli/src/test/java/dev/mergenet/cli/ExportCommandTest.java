@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.exporters.Checkpoint;
 import dev.mergenet.exporters.Lineage;
+import dev.mergenet.exporters.OnnxExporter;
+import dev.mergenet.exporters.edit.ClassifierHead;
 import dev.mergenet.exporters.Provenance;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -108,6 +110,31 @@ class ExportCommandTest {
         Lineage l = Provenance.lineage(OnnxModelReader.read(out).proto()).orElseThrow();
         assertEquals("10", l.settings().get("num_classes"));
         assertEquals("fp16", l.settings().get("precision"));
+    }
+
+    @Test
+    void checkpointOfAReheadedModelWritesItsHead() throws IOException {
+        Path ckpt = dir.resolve("ckpt");
+        String sha = ModelHash.sha256(CLS);
+        ClassifierHead.Replaced headed = ClassifierHead.replace(OnnxModelReader.read(CLS), 10, OnnxExporter.HEAD_SEED);
+        float[] trainedHead;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            TensorProto w = headed.model().proto().getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().equals(headed.weight())).findFirst().orElseThrow();
+            NDArray trained = TensorDecoder.toNDArray(w, m, "head", null).mul(-2f);
+            trainedHead = trained.toFloatArray();
+            Checkpoint.save(Map.of(headed.weight(), trained), ckpt, sha, 10, null);
+        }
+        Path out = dir.resolve("ten.onnx");
+        CliRun r = CliRun.of("export", CLS.toString(), "--out", out.toString(), "--num-classes", "10",
+                "--checkpoint", ckpt.toString());
+        assertEquals(0, r.code(), r.err());
+        TensorProto written = OnnxModelReader.read(out).proto().getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().equals(headed.weight())).findFirst().orElseThrow();
+        ByteBuffer bytes = TensorDecoder.decode(written, "out", null).bytes().order(ByteOrder.LITTLE_ENDIAN);
+        float[] got = new float[trainedHead.length];
+        bytes.asFloatBuffer().get(got);
+        assertArrayEquals(trainedHead, got);
     }
 
     @Test
