@@ -22,6 +22,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -98,6 +99,36 @@ class OnnxFileWriterTest {
         OnnxFileWriter.write(back.proto(), inline.resolve("again.onnx"), back.baseDir(), WriteOptions.defaults());
         ModelProto again = ModelProto.parseFrom(Files.readAllBytes(inline.resolve("again.onnx")));
         assertEquals(cnn.getGraph().getInitializerList(), again.getGraph().getInitializerList());
+    }
+
+    @Test
+    void constantNodeWeightsGoToExternalDataToo() throws Exception {
+        OnnxModel cls = OnnxModelReader.read(TestData.ocrClassifier());
+        Path out = tmp.resolve("cls.onnx");
+        OnnxFileWriter.Written w = OnnxFileWriter.write(cls.proto(), out, cls.baseDir(),
+                new WriteOptions(false, true, List.of()));
+        assertTrue(w.dataBytes() > 500_000, "the classifier's Constant weights moved: " + w.dataBytes());
+        assertTrue(Files.size(out) < 200_000, "the model file keeps only the graph: " + Files.size(out));
+        OnnxModel back = OnnxModelReader.read(out);
+        for (int i = 0; i < cls.proto().getGraph().getNodeCount(); i++) {
+            var a = cls.proto().getGraph().getNode(i);
+            var b = back.proto().getGraph().getNode(i);
+            if (a.getOpType().equals("Constant")) {
+                assertEquals(TensorDecoder.decode(a.getAttribute(0).getT(), "a", null).bytes(),
+                        TensorDecoder.decode(b.getAttribute(0).getT(), "b", back.baseDir()).bytes());
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             OrtReference a = new OrtReference(TestData.ocrClassifier()); OrtReference b = new OrtReference(out)) {
+            NDList x = new NDList(m.randomUniform(0, 1, new Shape(2, 3, 48, 192)));
+            assertEquals(a.run(x).get(0).bytes(), b.run(x).get(0).bytes(), "ORT reads Constant external data");
+        }
+        // and back to a single file
+        Path single = tmp.resolve("single");
+        Files.createDirectory(single);
+        OnnxFileWriter.write(back.proto(), single.resolve("cls.onnx"), back.baseDir(), WriteOptions.defaults());
+        ModelProto inline = ModelProto.parseFrom(Files.readAllBytes(single.resolve("cls.onnx")));
+        assertEquals(cls.proto().getGraph(), inline.getGraph(), "raw_data Constants come back as they were");
     }
 
     @Test
