@@ -51,6 +51,16 @@ class Float16ConversionTest {
     }
 
     @Test
+    void paddleDetectorInFp16StaysWithinOnePercentOfFp32() throws Exception {
+        ModelProto fp32 = OnnxModelReader.read(TestData.ocrDetector()).proto();
+        ModelProto fp16 = Float16Conversion.convert(fp32, null);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            m.getEngine().setRandomSeed(5);
+            compare(fp32, fp16, m.randomUniform(0, 1, new Shape(1, 3, 64, 96)), "PaddleOCR detector");
+        }
+    }
+
+    @Test
     void paddleClassifierInFp16StaysWithinOnePercentOfFp32() throws Exception {
         ModelProto fp32 = OnnxModelReader.read(TestData.ocrClassifier()).proto();
         ModelProto fp16 = Float16Conversion.convert(fp32, null);
@@ -60,7 +70,28 @@ class Float16ConversionTest {
         }
     }
 
+    /**
+     * The recognizer ends in a 6625-way Softmax after a transformer block; float16 weights and activations
+     * move its probabilities by up to about 3 % (of max(|p|, 0.1)), more than the 1e-2 the smaller models
+     * meet. It must load (ONNX Runtime's full optimizations included: float32 islands keep its LayerNorm
+     * fusion from breaking) and stay within 5e-2.
+     */
+    @Test
+    void paddleRecognizerInFp16RunsAndStaysWithinFivePercent() throws Exception {
+        ModelProto fp32 = OnnxModelReader.read(TestData.ocrRecognizer()).proto();
+        ModelProto fp16 = Float16Conversion.convert(fp32, null);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            m.getEngine().setRandomSeed(5);
+            compare(fp32, fp16, m.randomUniform(0, 1, new Shape(1, 3, 48, 160)), "PaddleOCR recognizer", 5e-2);
+        }
+    }
+
     private static void compare(ModelProto fp32, ModelProto fp16, NDArray x, String what) throws Exception {
+        compare(fp32, fp16, x, what, 1e-2);
+    }
+
+    private static void compare(ModelProto fp32, ModelProto fp16, NDArray x, String what, double bound)
+            throws Exception {
         // inputs are uniform in [0, 1): relative error is measured against |fp32| floored at 0.1
         assertEquals(fp32.getGraph().getInputList(), fp16.getGraph().getInputList(), "inputs keep their types");
         assertEquals(fp32.getGraph().getOutputList(), fp16.getGraph().getOutputList(), "outputs keep their types");
@@ -70,7 +101,7 @@ class Float16ConversionTest {
             assertEquals(OnnxJavaType.FLOAT, half.get(0).type());
             double rel = OrtAgreement.maxRelative(half, full, 1e-1);
             System.out.printf("%s fp16 vs fp32: max relative difference %.3g%n", what, rel);
-            assertTrue(rel <= 1e-2, what + ": fp16 differs from fp32 by " + rel + " relative");
+            assertTrue(rel <= bound, what + ": fp16 differs from fp32 by " + rel + " relative");
         }
     }
 
