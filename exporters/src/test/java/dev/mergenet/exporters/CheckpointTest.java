@@ -59,7 +59,7 @@ class CheckpointTest {
             assertEquals(lineage, meta.lineage());
 
             OnnxGraphBlock fresh = OnnxImporter.load(file, m);
-            Checkpoint.load(fresh, dir, sha, null);
+            Checkpoint.load(fresh, dir);
             assertArrayEquals(new float[] {9, 8, 7, 6, 5, 4}, fresh.parameter("W").getArray().toFloatArray());
 
             MergeNetException e = assertThrows(MergeNetException.class,
