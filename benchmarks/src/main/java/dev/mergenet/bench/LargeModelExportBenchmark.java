@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.bench;
+package dev.mergenet.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -36,9 +36,9 @@ import java.util.Map;
  * checks that every weight byte survived, and runs the result in ONNX Runtime. Prints time and peak memory
  * (resident set via /proc, reset between phases) of each phase.
  *
- * <p>Usage: LargeModelBenchmark [DIR=target/large-model] [LAYERS=9] [SIZE=8192] (9 x 8192^2 floats = 2.25 GiB).
+ * <p>Usage: LargeModelExportBenchmark [DIR=target/large-model] [LAYERS=9] [SIZE=8192] (9 x 8192^2 floats = 2.25 GiB).
  */
-public final class LargeModelBenchmark {
+public final class LargeModelExportBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/large-model");
         int layers = args.length > 1 ? Integer.parseInt(args[1]) : 9;
@@ -153,7 +153,7 @@ public final class LargeModelBenchmark {
                     .addOutput(out));
             prev = out;
         }
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("LargeModelBenchmark")
+        return ModelProto.newBuilder().setIrVersion(8).setProducerName("LargeModelExportBenchmark")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
     }
 
