@@ -28,6 +28,8 @@ public final class BatchNormalization implements OpConverter {
         boolean nodeTraining = nodeAsksForTraining(node);
         int outputs = node.outputs().size();
         String owner = node.describe();
+        // stored statistics are non-gradient parameters (or subgraph constants); fed ones may need gradients
+        boolean statsAreStored = stored(node, 3) && stored(node, 4);
         return (ctx, in) -> {
             NDArray x = in.get(0);
             NDArray scale = in.get(1);
@@ -39,6 +41,18 @@ public final class BatchNormalization implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
+            if (!nodeTraining && statsAreStored && fused(x, scale, spatial)) {
+                // PyTorch's fused batch_norm: the same formulas (in training, momentum-weighted running statistics
+                // with the unbiased batch variance, updated in place) in one kernel
+                NDArray y = x.getNDArrayInternal().batchNorm(x, mean, var, scale, bias, -1, momentum, epsilon,
+                        ctx.training()).singletonOrThrow();
+                NDList out = new NDList(y);
+                if (outputs > 1) {
+                    out.add(mean.duplicate());
+                    out.add(var.duplicate());
+                }
+                return out;
+            }
             if (!ctx.training() && !nodeTraining) {
                 NDArray factor = scale.reshape(view).div(var.reshape(view).add(epsilon).sqrt());
                 return new NDList(x.sub(mean.reshape(view)).mul(factor).add(bias.reshape(view)));
@@ -74,6 +88,22 @@ public final class BatchNormalization implements OpConverter {
             }
             return out;
         };
+    }
+
+    private static boolean stored(OnnxNode node, int i) {
+        return node.inputIsInitializer(i) || node.inputIsScalarConstant(i) || hoisted(node, i);
+    }
+
+    /** A Constant node's output (the block hoists float ones into running-statistic parameters). */
+    private static boolean hoisted(OnnxNode node, int i) {
+        return node.enclosingGraph() != null && node.enclosingGraph().getNodeList().stream()
+                .anyMatch(n -> n.getOpType().equals("Constant") && n.getOutputList().contains(node.inputs().get(i)));
+    }
+
+    /** Per-channel statistics of one float type: the form the engine's fused kernel takes. */
+    private static boolean fused(NDArray x, NDArray scale, boolean spatial) {
+        return spatial && scale.getShape().dimension() == 1 && x.getDataType().isFloating()
+                && x.getDataType() == scale.getDataType() && x.getShape().dimension() >= 2;
     }
 
     private static boolean nodeAsksForTraining(OnnxNode node) {
