@@ -80,6 +80,10 @@ public final class MathOps implements OpFamily {
         r.add("HannWindow", Window.hann(), 17);
         r.add("HammingWindow", Window.hamming(), 17);
         r.add("BlackmanWindow", Window.blackman(), 17);
+        r.add("DFT", FourierTransform.dft(), 17);
+        r.declareUnsupported("DFT", 20);
+        r.add("STFT", FourierTransform.stft(), 17);
+        r.add("MelWeightMatrix", new MelWeightMatrix(), 17);
         r.add("Bernoulli", new Bernoulli(), 15, 22);
         r.add("NegativeLogLikelihoodLoss", new NegativeLogLikelihoodLoss(), 12, 13, 22);
         r.add("SoftmaxCrossEntropyLoss", new SoftmaxCrossEntropyLoss(), 12, 13);

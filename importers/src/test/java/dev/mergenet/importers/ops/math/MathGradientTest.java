@@ -60,6 +60,10 @@ class MathGradientTest {
                 SingleNodeCase.of("CumSum", 14).attr(intAttr("exclusive", 1)).attr(intAttr("reverse", 1))
                         .signed(2, 3).longs(new long[] {1}),
                 SingleNodeCase.of("Det", 11).signed(2, 3, 3),
+                SingleNodeCase.of("DFT", 17).attr(intAttr("axis", 1)).signed(2, 5, 2),
+                SingleNodeCase.of("DFT-inverse-padded", "DFT", 17).attr(intAttr("inverse", 1)).signed(1, 3, 2, 2)
+                        .longs(new long[] {4}),
+                SingleNodeCase.of("STFT", 17).signed(1, 10, 1).longs(new long[] {3}).signed(4),
                 SingleNodeCase.of("NegativeLogLikelihoodLoss", 13).attr(intAttr("ignore_index", 1))
                         .signed(3, 4, 2).longs(new long[] {0, 1, 3, 2, 1, 0}, 3, 2).uniform(0.5, 1.5, 4),
                 SingleNodeCase.of("NegativeLogLikelihoodLoss-sum", "NegativeLogLikelihoodLoss", 13)

@@ -108,6 +108,12 @@ class MathOrtTest {
                         .longs(new long[] {3}, 1).outputs(I64),
                 SingleNodeCase.of("BitwiseNot-int8", "BitwiseNot", 18)
                         .input(I8, m -> m.create(new byte[] {0, 5, -128, 127}, new Shape(4))).outputs(I8),
+                SingleNodeCase.of("DFT-onesided-truncated", "DFT", 17).attr(intAttr("onesided", 1))
+                        .attr(intAttr("axis", 2)).uniformFloats(-1, 1, 2, 3, 7, 1).longs(new long[] {6}).outputs(F),
+                SingleNodeCase.of("DFT-complex-inverse", "DFT", 17).attr(intAttr("inverse", 1))
+                        .uniformFloats(-1, 1, 2, 5, 2).outputs(F),
+                SingleNodeCase.of("STFT-complex-two-sided", "STFT", 17).attr(intAttr("onesided", 0))
+                        .uniformFloats(-1, 1, 2, 12, 2).longs(new long[] {4}).uniformFloats(0, 1, 5).outputs(F),
                 SingleNodeCase.of("HannWindow-double", "HannWindow", 17).attr(intAttr("output_datatype", D))
                         .longs(new long[] {7}).outputs(D),
                 SingleNodeCase.of("NegativeLogLikelihoodLoss-negative-ignore", "NegativeLogLikelihoodLoss", 13)
