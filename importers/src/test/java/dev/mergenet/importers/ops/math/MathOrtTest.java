@@ -112,8 +112,10 @@ class MathOrtTest {
                         .attr(intAttr("axis", 2)).uniformFloats(-1, 1, 2, 3, 7, 1).longs(new long[] {6}).outputs(F),
                 SingleNodeCase.of("DFT-complex-inverse", "DFT", 17).attr(intAttr("inverse", 1))
                         .uniformFloats(-1, 1, 2, 5, 2).outputs(F),
-                SingleNodeCase.of("STFT-complex-two-sided", "STFT", 17).attr(intAttr("onesided", 0))
-                        .uniformFloats(-1, 1, 2, 12, 2).longs(new long[] {4}).uniformFloats(0, 1, 5).outputs(F),
+                SingleNodeCase.of("STFT-two-sided", "STFT", 17).attr(intAttr("onesided", 0))
+                        .uniformFloats(-1, 1, 2, 12, 1).longs(new long[] {4}).uniformFloats(0, 1, 5).outputs(F),
+                SingleNodeCase.of("DFT-complex", "DFT", 17)
+                        .uniformFloats(-1, 1, 2, 5, 2).outputs(F),
                 SingleNodeCase.of("HannWindow-double", "HannWindow", 17).attr(intAttr("output_datatype", D))
                         .longs(new long[] {7}).outputs(D),
                 SingleNodeCase.of("NegativeLogLikelihoodLoss-negative-ignore", "NegativeLogLikelihoodLoss", 13)
