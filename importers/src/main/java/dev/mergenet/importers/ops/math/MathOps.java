@@ -84,6 +84,7 @@ public final class MathOps implements OpFamily {
         r.declareUnsupported("DFT", 20);
         r.add("STFT", FourierTransform.stft(), 17);
         r.add("MelWeightMatrix", new MelWeightMatrix(), 17);
+        r.add("TfIdfVectorizer", new TfIdfVectorizer(), 9);
         r.add("Bernoulli", new Bernoulli(), 15, 22);
         r.add("NegativeLogLikelihoodLoss", new NegativeLogLikelihoodLoss(), 12, 13, 22);
         r.add("SoftmaxCrossEntropyLoss", new SoftmaxCrossEntropyLoss(), 12, 13);

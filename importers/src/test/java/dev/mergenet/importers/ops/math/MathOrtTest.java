@@ -2,9 +2,11 @@ package dev.mergenet.importers.ops.math;
 
 import static dev.mergenet.importers.testing.Models.floatAttr;
 import static dev.mergenet.importers.testing.Models.intAttr;
+import static dev.mergenet.importers.testing.Models.ints;
 import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import ai.djl.ndarray.types.Shape;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +118,17 @@ class MathOrtTest {
                         .uniformFloats(-1, 1, 2, 12, 1).longs(new long[] {4}).uniformFloats(0, 1, 5).outputs(F),
                 SingleNodeCase.of("DFT-complex", "DFT", 17)
                         .uniformFloats(-1, 1, 2, 5, 2).outputs(F),
+                SingleNodeCase.of("TfIdfVectorizer-TFIDF-weights", "TfIdfVectorizer", 9).attr(stringAttr("mode", "TFIDF"))
+                        .attr(intAttr("min_gram_length", 1)).attr(intAttr("max_gram_length", 2))
+                        .attr(intAttr("max_skip_count", 2)).attr(ints("ngram_counts", 0, 3))
+                        .attr(ints("ngram_indexes", 4, 1, 0, 2, 3)).attr(ints("pool_int64s", 1, 3, 7, 3, 3, 1, 7))
+                        .attr(floats("weights", 0.5f, 2f, 1.5f, 3f, 0.25f))
+                        .longs(new long[] {1, 3, 3, 7, 1, 7, 3, 3, 1, 1}, 2, 5).outputs(F),
+                SingleNodeCase.of("TfIdfVectorizer-IDF", "TfIdfVectorizer", 9).attr(stringAttr("mode", "IDF"))
+                        .attr(intAttr("min_gram_length", 2)).attr(intAttr("max_gram_length", 2))
+                        .attr(intAttr("max_skip_count", 1)).attr(ints("ngram_counts", 0, 0))
+                        .attr(ints("ngram_indexes", 0, 1)).attr(ints("pool_int64s", 3, 3, 1, 7))
+                        .attr(floats("weights", 0.5f, 2f)).ints(new int[] {1, 3, 3, 7, 1, 7, 3, 3}, 8).outputs(F),
                 SingleNodeCase.of("HannWindow-double", "HannWindow", 17).attr(intAttr("output_datatype", D))
                         .longs(new long[] {7}).outputs(D),
                 SingleNodeCase.of("NegativeLogLikelihoodLoss-negative-ignore", "NegativeLogLikelihoodLoss", 13)
@@ -124,6 +137,14 @@ class MathOrtTest {
                 SingleNodeCase.of("SoftmaxCrossEntropyLoss-sum", "SoftmaxCrossEntropyLoss", 13)
                         .attr(stringAttr("reduction", "sum")).uniformFloats(-2, 2, 3, 4, 2)
                         .longs(new long[] {2, 1, 0, 3, 3, 1}, 3, 2).outputs(F, F));
+    }
+
+    private static AttributeProto floats(String name, float... v) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
+        for (float x : v) {
+            b.addFloats(x);
+        }
+        return b.build();
     }
 
     @ParameterizedTest(name = "{0}")
