@@ -70,10 +70,9 @@ public final class MathOps implements OpFamily {
         r.add("Det", new Det(), 11, 22);
 
         r.add("MatMulInteger", new Quantization(Quantization.Kind.MATMUL_INTEGER), 10);
-        r.add("QuantizeLinear", new Quantization(Quantization.Kind.QUANTIZE), 10, 13);
-        r.declareUnsupported("QuantizeLinear", 19, 21);
-        r.add("DequantizeLinear", new Quantization(Quantization.Kind.DEQUANTIZE), 10, 13);
-        r.declareUnsupported("DequantizeLinear", 19, 21);
+        // 19 and 21 add float8/int4 types and blocked scales: the int8/uint8 per-tensor and per-axis forms remain
+        r.add("QuantizeLinear", new Quantization(Quantization.Kind.QUANTIZE), 10, 13, 19, 21);
+        r.add("DequantizeLinear", new Quantization(Quantization.Kind.DEQUANTIZE), 10, 13, 19, 21);
         r.add("DynamicQuantizeLinear", new Quantization(Quantization.Kind.DYNAMIC_QUANTIZE), 11);
         r.add("QLinearMatMul", new Quantization(Quantization.Kind.QLINEAR_MATMUL), 10, 21);
 

@@ -26,11 +26,15 @@ public final class Quantization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         long axisAttr = node.attrs().getInt("axis", 1);
+        if (node.attrs().getInt("block_size", 0) != 0) {
+            throw new MergeNetException(node.describe() + ": blocked quantization (block_size) is not supported");
+        }
+        DataType defaultOut = outputType(node);
         switch (kind) {
             case QUANTIZE:
                 return (ctx, in) -> {
                     NDArray x = in.get(0);
-                    DataType out = in.has(2) ? in.get(2).getDataType() : DataType.UINT8;
+                    DataType out = in.has(2) ? in.get(2).getDataType() : defaultOut;
                     NDArray scale = perAxis(node, in.get(1), x, axisAttr);
                     NDArray zp = in.has(2) ? perAxis(node, in.get(2), x, axisAttr) : null;
                     return new NDList(quantize(x, scale, zp, out));
@@ -84,6 +88,20 @@ public final class Quantization implements OpConverter {
         }
     }
 
+    /** QuantizeLinear-21's output_dtype (used when no zero point gives the type), else uint8. */
+    private static DataType outputType(OnnxNode node) {
+        int dt = (int) node.attrs().getInt("output_dtype", 0);
+        if (dt == 0) {
+            return DataType.UINT8;
+        }
+        DataType t = dev.mergenet.importers.onnx.OnnxDataTypes.toDjl(dt);
+        if (t != DataType.UINT8 && t != DataType.INT8 && t != DataType.INT32) {
+            throw new MergeNetException(node.describe() + ": output_dtype "
+                    + dev.mergenet.importers.onnx.OnnxDataTypes.name(dt) + " is not supported");
+        }
+        return t;
+    }
+
     /** A 1-D per-channel parameter reshaped to broadcast along {@code axis} of x; scalars stay as they are. */
     private static NDArray perAxis(OnnxNode node, NDArray p, NDArray x, long axisAttr) {
         if (p.getShape().dimension() == 0 || p.size() == 1) {
@@ -116,12 +134,10 @@ public final class Quantization implements OpConverter {
         switch (out) {
             case UINT8: lo = 0; hi = 255; break;
             case INT8: lo = -128; hi = 127; break;
-            case UINT16: lo = 0; hi = 65535; break;
-            case INT16: lo = -32768; hi = 32767; break;
             case INT32: lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; break;
             default: throw new MergeNetException("quantization to " + out + " is not supported");
         }
         NDArray c = v.toType(DataType.FLOAT64, false).clip(lo, hi);
-        return out == DataType.UINT16 ? c.toType(DataType.INT32, false).toType(out, false) : c.toType(out, false);
+        return c.toType(out, false);
     }
 }

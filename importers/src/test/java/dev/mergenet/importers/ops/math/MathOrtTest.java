@@ -89,6 +89,11 @@ class MathOrtTest {
                 SingleNodeCase.of("QuantizeLinear-per-axis-int8", "QuantizeLinear", 13).attr(intAttr("axis", 1))
                         .uniformFloats(-20, 20, 2, 3, 2).floats(new float[] {0.1f, 0.2f, 0.3f}, 3)
                         .input(I8, m -> m.create(new byte[] {0, -3, 4}, new Shape(3))).outputs(I8),
+                SingleNodeCase.of("QuantizeLinear-21-output-dtype", "QuantizeLinear", 21).attr(intAttr("output_dtype", I8))
+                        .uniformFloats(-20, 20, 2, 3).floats(new float[] {0.25f}).outputs(I8),
+                SingleNodeCase.of("DequantizeLinear-19-scalar", "DequantizeLinear", 19)
+                        .input(I8, m -> m.create(new byte[] {-128, -1, 0, 5, 127, 64}, new Shape(2, 3)))
+                        .floats(new float[] {0.125f}).input(I8, m -> m.create((byte) 3)).outputs(F),
                 SingleNodeCase.of("DequantizeLinear-per-axis", "DequantizeLinear", 13).attr(intAttr("axis", 0))
                         .input(U8, m -> m.create(new int[] {0, 10, 200, 255}, new Shape(2, 2)).toType(DataType.UINT8, false))
                         .floats(new float[] {0.5f, 2f}, 2)
