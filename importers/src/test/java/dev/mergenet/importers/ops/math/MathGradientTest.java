@@ -47,6 +47,8 @@ class MathGradientTest {
                 SingleNodeCase.of("Clip", 13).signed(2, 3).fixed(new double[] {-0.5}).fixed(new double[] {0.5}),
                 SingleNodeCase.of("Clip-13-bounds", "Clip", 13).uniform(-3, 3, 2, 3).uniform(-0.5, -0.3).uniform(0.3, 0.5),
                 SingleNodeCase.of("Clip", 6).attr(floatAttr("min", -0.5f)).attr(floatAttr("max", 0.5f)).signed(2, 3),
+                SingleNodeCase.of("Cast", 13).attr(intAttr("to", 11)).signed(2, 3),
+                SingleNodeCase.of("CastLike", 15).signed(2, 3).fixed(new double[] {0}, 1),
                 SingleNodeCase.of("MatMul", 13).signed(2, 2, 3).signed(3, 4),
                 SingleNodeCase.of("MatMul-vector", "MatMul", 13).signed(3).signed(3, 2),
                 SingleNodeCase.of("Gemm", 13).attr(floatAttr("alpha", 0.5f)).attr(floatAttr("beta", 2f))
