@@ -8,6 +8,8 @@ import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.onnx.Onnx.AttributeProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
 
 /** Cast (to the type in attribute 'to') and CastLike (to the type of input 1). */
 public final class Cast implements OpConverter {
@@ -30,7 +32,7 @@ public final class Cast implements OpConverter {
         if (like) {
             return (ctx, in) -> new NDList(convert(in.get(0), Numeric.checkHoldable(node, in.get(1).getDataType())));
         }
-        int to = (int) node.attrs().requireInt("to");
+        int to = targetType(node);
         DataType target = OnnxDataTypes.toDjl(to);
         if (target == null) {
             throw new MergeNetException(node.describe() + ": cannot cast to " + OnnxDataTypes.name(to)
@@ -38,6 +40,20 @@ public final class Cast implements OpConverter {
         }
         Numeric.checkHoldable(node, target);
         return (ctx, in) -> new NDList(convert(in.get(0), target));
+    }
+
+    /** The 'to' attribute: an int from opset 6, a type name ("FLOAT") in Cast-1. */
+    private static int targetType(OnnxNode node) {
+        AttributeProto to = node.attrs().require("to");
+        if (to.getType() != AttributeProto.AttributeType.STRING) {
+            return (int) to.getI();
+        }
+        String name = to.getS().toStringUtf8();
+        try {
+            return TensorProto.DataType.valueOf(name).getNumber();
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException(node.describe() + ": unknown type name '" + name + "' in attribute 'to'");
+        }
     }
 
     private static NDArray convert(NDArray x, DataType target) {
