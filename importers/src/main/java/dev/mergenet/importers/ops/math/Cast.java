@@ -30,7 +30,7 @@ public final class Cast implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         if (like) {
-            return (ctx, in) -> new NDList(convert(in.get(0), Numeric.checkHoldable(node, in.get(1).getDataType())));
+            return (ctx, in) -> new NDList(convert(in.get(0), in.get(1).getDataType()));
         }
         int to = targetType(node);
         DataType target = OnnxDataTypes.toDjl(to);
@@ -38,7 +38,6 @@ public final class Cast implements OpConverter {
             throw new MergeNetException(node.describe() + ": cannot cast to " + OnnxDataTypes.name(to)
                     + " (the engine has no such tensor type)");
         }
-        Numeric.checkHoldable(node, target);
         return (ctx, in) -> new NDList(convert(in.get(0), target));
     }
 

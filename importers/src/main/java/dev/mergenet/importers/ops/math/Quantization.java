@@ -65,7 +65,7 @@ public final class Quantization implements OpConverter {
                     NDArray a = in.get(0).toType(DataType.INT64, false);
                     NDArray b = in.get(1).toType(DataType.INT64, false);
                     if (in.has(2)) {
-                        a = a.sub(rowZeroPoint(in.get(2), a));
+                        a = a.sub(rowZeroPoint(in.get(2)));
                     }
                     if (in.has(3)) {
                         b = b.sub(in.get(3).toType(DataType.INT64, false));
@@ -74,7 +74,7 @@ public final class Quantization implements OpConverter {
                 };
             default:
                 return (ctx, in) -> {
-                    NDArray a = in.get(0).toType(DataType.INT64, false).sub(rowZeroPoint(in.get(2), in.get(0)));
+                    NDArray a = in.get(0).toType(DataType.INT64, false).sub(rowZeroPoint(in.get(2)));
                     NDArray b = in.get(3).toType(DataType.INT64, false).sub(in.get(5).toType(DataType.INT64, false));
                     NDArray aScale = in.get(1).toType(DataType.FLOAT64, false);
                     NDArray aRows = aScale.size() > 1 ? aScale.reshape(-1, 1) : aScale;
@@ -115,7 +115,7 @@ public final class Quantization implements OpConverter {
     }
 
     /** A zero point of A: a scalar, or one per row of A (length M), which broadcasts over A's columns. */
-    private static NDArray rowZeroPoint(NDArray zp, NDArray a) {
+    private static NDArray rowZeroPoint(NDArray zp) {
         NDArray z = zp.toType(DataType.INT64, false);
         return z.size() > 1 ? z.reshape(-1, 1) : z.reshape(new Shape());
     }
