@@ -62,23 +62,17 @@ public final class Quantization implements OpConverter {
                 };
             case MATMUL_INTEGER:
                 return (ctx, in) -> {
-                    NDArray a = in.get(0).toType(DataType.INT64, false);
-                    NDArray b = in.get(1).toType(DataType.INT64, false);
-                    if (in.has(2)) {
-                        a = a.sub(rowZeroPoint(in.get(2)));
-                    }
-                    if (in.has(3)) {
-                        b = b.sub(in.get(3).toType(DataType.INT64, false));
-                    }
+                    NDArray a = centered(in.get(0), in.optional(2), true);
+                    NDArray b = centered(in.get(1), in.optional(3), false);
                     return new NDList(a.matMul(b).toType(DataType.INT32, false));
                 };
             default:
                 return (ctx, in) -> {
-                    NDArray a = in.get(0).toType(DataType.INT64, false).sub(rowZeroPoint(in.get(2)));
-                    NDArray b = in.get(3).toType(DataType.INT64, false).sub(in.get(5).toType(DataType.INT64, false));
+                    NDArray a = centered(in.get(0), in.get(2), true);
+                    NDArray b = centered(in.get(3), in.get(5), false);
                     NDArray aScale = in.get(1).toType(DataType.FLOAT64, false);
                     NDArray aRows = aScale.size() > 1 ? aScale.reshape(-1, 1) : aScale;
-                    NDArray product = a.matMul(b).toType(DataType.FLOAT64, false);
+                    NDArray product = a.matMul(b);
                     NDArray scaled = product.mul(aRows).mul(in.get(4).toType(DataType.FLOAT64, false))
                             .div(in.get(6).toType(DataType.FLOAT64, false));
                     DataType out = in.get(7).getDataType();
@@ -114,10 +108,18 @@ public final class Quantization implements OpConverter {
         return p.reshape(new Shape(shape));
     }
 
-    /** A zero point of A: a scalar, or one per row of A (length M), which broadcasts over A's columns. */
-    private static NDArray rowZeroPoint(NDArray zp) {
-        NDArray z = zp.toType(DataType.INT64, false);
-        return z.size() > 1 ? z.reshape(-1, 1) : z.reshape(new Shape());
+    /**
+     * {@code q - zeroPoint} in float64, exact for 8-bit operands, so the integer product runs as a float64
+     * matmul (which every device has, unlike integer matmul). A's zero point is a scalar or one per row.
+     */
+    private static NDArray centered(NDArray q, NDArray zeroPoint, boolean perRow) {
+        NDArray v = q.toType(DataType.FLOAT64, false);
+        if (zeroPoint == null) {
+            return v;
+        }
+        NDArray z = zeroPoint.toType(DataType.FLOAT64, false);
+        z = z.size() > 1 && perRow ? z.reshape(-1, 1) : z.size() == 1 ? z.reshape(new Shape()) : z;
+        return v.sub(z);
     }
 
     private static NDArray quantize(NDArray x, NDArray scale, NDArray zp, DataType out) {
