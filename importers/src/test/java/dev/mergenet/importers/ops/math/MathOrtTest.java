@@ -81,6 +81,12 @@ class MathOrtTest {
                         .uniformFloats(-1, 1, 2, 3, 4).uniformFloats(-1, 1, 4, 5).uniformFloats(-1, 1, 2, 5).outputs(F),
                 SingleNodeCase.of("Einsum-ellipsis-broadcast", "Einsum", 12).attr(stringAttr("equation", "...ij,...jk"))
                         .uniformFloats(-1, 1, 2, 1, 2, 3).uniformFloats(-1, 1, 1, 3, 3, 2).outputs(F),
+                SingleNodeCase.of("Einsum-attention", "Einsum", 12).attr(stringAttr("equation", "bhqd,bhkd->bhqk"))
+                        .uniformFloats(-1, 1, 2, 3, 4, 5).uniformFloats(-1, 1, 2, 3, 6, 5).outputs(F),
+                SingleNodeCase.of("Einsum-sum-one-side", "Einsum", 12).attr(stringAttr("equation", "ijk,jl->il"))
+                        .uniformFloats(-1, 1, 2, 3, 4).uniformFloats(-1, 1, 3, 5).outputs(F),
+                SingleNodeCase.of("Einsum-int", "Einsum", 12).attr(stringAttr("equation", "ij,jk->ik"))
+                        .longs(new long[] {1, -2, 3, 4, 5, 6}, 2, 3).longs(new long[] {1, 2, 3, 4, 5, 6}, 3, 2).outputs(I64),
                 SingleNodeCase.of("Det-4x4", "Det", 11).uniformFloats(-1, 1, 3, 4, 4).outputs(F),
                 SingleNodeCase.of("Det-singular", "Det", 11).floats(new float[] {1, 2, 2, 4, 0, 1, 1, 0}, 2, 2, 2)
                         .outputs(F),
