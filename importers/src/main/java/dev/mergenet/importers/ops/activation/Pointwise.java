@@ -54,7 +54,8 @@ public final class Pointwise implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
-            NDArray v = type.isFloating() ? x : x.toType(DataType.FLOAT64, false);
+            // Relu keeps integers exact; the others take float attributes, so integers go through float64
+            NDArray v = type.isFloating() || kind == Kind.RELU ? x : x.toType(DataType.FLOAT64, false);
             NDArray y = apply(kind, p, v);
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };
