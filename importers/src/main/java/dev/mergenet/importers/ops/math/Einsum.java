@@ -34,37 +34,37 @@ public final class Einsum implements OpConverter {
         int arrow = eq.indexOf("->");
         String lhs = arrow < 0 ? eq : eq.substring(0, arrow);
         String rhs = arrow < 0 ? null : eq.substring(arrow + 2);
-        String[] terms = lhs.split(",", -1);
+        String[] specs = lhs.split(",", -1);
         return (ctx, in) -> {
-            if (terms.length != in.size()) {
-                throw new MergeNetException(node.describe() + ": equation '" + equation + "' names " + terms.length
+            if (specs.length != in.size()) {
+                throw new MergeNetException(node.describe() + ": equation '" + equation + "' names " + specs.length
                         + " operands but the node has " + in.size() + " inputs");
             }
             int ellipsisRank = 0;
-            for (int i = 0; i < terms.length; i++) {
-                if (terms[i].contains("...")) {
-                    int letters = terms[i].length() - 3;
+            for (int i = 0; i < specs.length; i++) {
+                if (specs[i].contains("...")) {
+                    int letters = specs[i].length() - 3;
                     ellipsisRank = Math.max(ellipsisRank, in.get(i).getShape().dimension() - letters);
                 }
             }
             List<List<Integer>> labels = new ArrayList<>();
-            for (int i = 0; i < terms.length; i++) {
-                labels.add(parse(node, terms[i], in.get(i).getShape().dimension(), ellipsisRank));
+            for (int i = 0; i < specs.length; i++) {
+                labels.add(parse(node, specs[i], in.get(i).getShape().dimension(), ellipsisRank));
             }
             List<Integer> out = rhs != null ? parse(node, rhs, -1, ellipsisRank) : implicitOutput(labels, ellipsisRank);
             DataType type = in.get(0).getDataType();
-            List<Term> terms2 = new ArrayList<>();
-            for (int i = 0; i < terms.length; i++) {
+            List<Term> operands = new ArrayList<>();
+            for (int i = 0; i < specs.length; i++) {
                 List<Integer> ls = new ArrayList<>(labels.get(i));
-                terms2.add(new Term(takeDiagonals(in.get(i), ls), ls));
+                operands.add(new Term(takeDiagonals(in.get(i), ls), ls));
             }
-            Term acc = terms2.get(0);
-            for (int i = 1; i < terms2.size(); i++) {
+            Term acc = operands.get(0);
+            for (int i = 1; i < operands.size(); i++) {
                 Set<Integer> needed = new LinkedHashSet<>(out);
-                for (int k = i + 1; k < terms2.size(); k++) {
-                    needed.addAll(terms2.get(k).labels());
+                for (int k = i + 1; k < operands.size(); k++) {
+                    needed.addAll(operands.get(k).labels());
                 }
-                acc = contract(acc, terms2.get(i), needed);
+                acc = contract(acc, operands.get(i), needed);
             }
             acc = sumOut(acc, new LinkedHashSet<>(out));
             NDArray product = align(acc.x(), acc.labels(), out);
