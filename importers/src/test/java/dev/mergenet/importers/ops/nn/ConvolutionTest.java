@@ -7,7 +7,18 @@ import static dev.mergenet.importers.testing.Models.intAttr;
 import static dev.mergenet.importers.testing.Models.ints;
 import static dev.mergenet.importers.testing.Models.stringAttr;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.OrtCheck;
 import org.junit.jupiter.api.Test;
@@ -53,6 +64,28 @@ class ConvolutionTest {
         long[][] three = {dims(1, 2, 2, 3, 2), dims(2, 2, 2, 2, 3)};
         OrtCheck.assertMatchesOrt(NodeCases.model("ConvTranspose", 13, FLOAT, three, 1, ints("strides", 1, 2, 2)),
                 NodeCases.random(6, DataType.FLOAT32, three), ATOL, RTOL);
+    }
+
+    @Test
+    void convTransposeAutoPadWithOddTotalPaddingMatchesOrt() {
+        long[][] shapes = {dims(1, 2, 3, 4), dims(2, 1, 4, 3)};
+        for (String mode : new String[] {"SAME_UPPER", "SAME_LOWER"}) {
+            OrtCheck.assertMatchesOrt(NodeCases.model("ConvTranspose", 13, FLOAT, shapes, 1, stringAttr("auto_pad", mode),
+                    ints("strides", 2, 3)), NodeCases.random(9, DataType.FLOAT32, shapes), ATOL, RTOL);
+        }
+    }
+
+    @Test
+    void channelMismatchNamesTheNode() {
+        long[][] shapes = {dims(1, 3, 5, 5), dims(4, 2, 3, 3)};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(
+                    NodeCases.model("Conv", 13, FLOAT, shapes, 1).toByteArray()), m);
+            NDList in = NodeCases.random(10, DataType.FLOAT32, shapes).make(m);
+            MergeNetException e = assertThrows(MergeNetException.class,
+                    () -> block.forward(new ParameterStore(m, false), in, false));
+            assertTrue(e.getMessage().contains("conv_0") && e.getMessage().contains("channels"), e.getMessage());
+        }
     }
 
     @Test
