@@ -24,6 +24,7 @@ public final class NnOps implements OpFamily {
         r.add("BatchNormalization", new BatchNormalization(), 1, 6, 7, 9, 14, 15);
         r.add("InstanceNormalization", new InstanceNormalization(), 1, 6, 22);
         r.add("LayerNormalization", new LayerNormalization(), 17);
+        r.add("GroupNormalization", new GroupNormalization(), 18, 21);
         r.add("LRN", new Lrn(), 1, 13);
         r.add("MeanVarianceNormalization", new MeanVarianceNormalization(), 1, 9, 13);
         r.add("GridSample", new GridSample(), 16, 20, 22);

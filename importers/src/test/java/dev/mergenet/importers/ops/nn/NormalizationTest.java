@@ -139,6 +139,19 @@ class NormalizationTest {
     }
 
     @Test
+    void groupNormalizationMatchesOrtInBothVersions() {
+        long[][] perGroup = {dims(2, 6, 3, 4), dims(3), dims(3)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("GroupNormalization", 18, FLOAT, perGroup, 1, intAttr("num_groups", 3),
+                floatAttr("epsilon", 1e-3f)), NodeCases.random(34, DataType.FLOAT32, perGroup), ATOL, RTOL);
+        long[][] perChannel = {dims(2, 6, 3, 4), dims(6), dims(6)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("GroupNormalization", 21, FLOAT, perChannel, 1,
+                intAttr("num_groups", 2)), NodeCases.random(35, DataType.FLOAT32, perChannel), ATOL, RTOL);
+        GradientCheck.assertGradients(NodeCases.model("GroupNormalization", 21, DOUBLE, new long[][] {dims(1, 4, 2, 3),
+                dims(4), dims(4)}, 1, intAttr("num_groups", 2)), NodeCases.random(36, DataType.FLOAT64, dims(1, 4, 2, 3),
+                dims(4), dims(4)), new int[] {0, 1, 2}, 1e-5);
+    }
+
+    @Test
     void instanceLayerLrnAndMvnGradientsMatchFiniteDifferences() {
         long[][] inst = {dims(2, 2, 3, 2), dims(2), dims(2)};
         GradientCheck.assertGradients(NodeCases.model("InstanceNormalization", 6, DOUBLE, inst, 1),
