@@ -55,6 +55,22 @@ class NormalizationTest {
     }
 
     @Test
+    void batchNormalizationNonSpatialVersion7MatchesOrt() {
+        long[] x = dims(2, 3, 2, 2);
+        long[][] shapes = {x, dims(3, 2, 2), dims(3, 2, 2), dims(3, 2, 2), dims(3, 2, 2)};
+        GradientCheck.InputMaker inputs = m -> {
+            Random rnd = new Random(20);
+            NDList list = new NDList(NodeCases.uniform(m, rnd, DataType.FLOAT32, x, -2, 2));
+            for (int i = 1; i < 5; i++) {
+                list.add(NodeCases.uniform(m, rnd, DataType.FLOAT32, shapes[i], i == 4 ? 0.5 : -1, i == 4 ? 2 : 1));
+            }
+            return list;
+        };
+        OrtCheck.assertMatchesOrt(NodeCases.model("BatchNormalization", 7, FLOAT, shapes, 1, intAttr("spatial", 0)),
+                inputs, ATOL, RTOL);
+    }
+
+    @Test
     void batchNormalizationTrainsWithBatchStatisticsAndUpdatesRunningStatsInPlace() {
         float[] mean0 = {0.1f, -0.2f};
         float[] var0 = {1.5f, 0.5f};
