@@ -62,7 +62,7 @@ public final class Pointwise implements OpConverter {
 
     private static NDArray apply(Kind kind, Params p, NDArray x) {
         switch (kind) {
-            case RELU: return relu(x);
+            case RELU: return x.getDataType().isFloating() ? x.getNDArrayInternal().relu() : relu(x); // native: one fused op
             case LEAKY_RELU: return relu(x).add(negPart(x).mul(c(x, p.alpha)));
             case ELU: return relu(x).add(expm1(negPart(x)).mul(c(x, p.alpha)));
             case SELU: return relu(x).add(expm1(negPart(x)).mul(c(x, p.alpha))).mul(c(x, p.beta));
