@@ -31,26 +31,29 @@ class ControlFlowTest {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(g).build();
     }
 
-    private static ModelProto ifModel() {
+    private static ModelProto ifModel(int type) {
         GraphProto thenBranch = GraphProto.newBuilder().setName("then")
                 .addNode(node("MaxPool", new String[] {"x"}, new String[] {"t"}, ints("kernel_shape", 2, 2)))
-                .addOutput(value("t", FLOAT)).build();
+                .addOutput(value("t", type)).build();
         GraphProto elseBranch = GraphProto.newBuilder().setName("else")
                 .addNode(node("AveragePool", new String[] {"x"}, new String[] {"e"}, ints("kernel_shape", 2, 2)))
-                .addOutput(value("e", FLOAT)).build();
+                .addOutput(value("e", type)).build();
         GraphProto g = GraphProto.newBuilder().setName("if")
                 .addNode(node("If", new String[] {"cond"}, new String[] {"y"}, graph("then_branch", thenBranch),
                         graph("else_branch", elseBranch)))
-                .addInput(value("cond", BOOL)).addInput(value("x", FLOAT, 1, 2, 4, 4))
-                .addOutput(value("y", FLOAT)).build();
+                .addInput(value("cond", BOOL)).addInput(value("x", type, 1, 2, 4, 4))
+                .addOutput(value("y", type)).build();
         return Models.model(g, 13);
     }
 
     @Test
     void ifRunsTheChosenBranchOnOuterValues() {
         for (boolean cond : new boolean[] {true, false}) {
-            OrtCheck.assertMatchesOrt(ifModel(), m -> new NDList(m.create(cond),
+            OrtCheck.assertMatchesOrt(ifModel(FLOAT), m -> new NDList(m.create(cond),
                     NodeCases.uniform(m, new Random(41), DataType.FLOAT32, new long[] {1, 2, 4, 4}, -1, 1)), 1e-6, 1e-6);
+            GradientCheck.assertGradients(ifModel(DOUBLE), m -> new NDList(m.create(cond),
+                    NodeCases.uniform(m, new Random(41), DataType.FLOAT64, new long[] {1, 2, 4, 4}, -1, 1)),
+                    new int[] {1}, 1e-5);
         }
     }
 
@@ -93,22 +96,29 @@ class ControlFlowTest {
         GradientCheck.assertGradients(loopModel(DOUBLE), loopInputs(DataType.FLOAT64), new int[] {2, 3}, 1e-5);
     }
 
-    @Test
-    void scanWithAxesAndDirectionsMatchesOrt() {
+    /** Scan whose state becomes the last scanned slice and whose output pools the previous state. */
+    private static ModelProto scanModel(int type) {
         GraphProto body = GraphProto.newBuilder().setName("body")
                 .addNode(node("Identity", new String[] {"x_t"}, new String[] {"s_out"}))
                 .addNode(node("AveragePool", new String[] {"s_in"}, new String[] {"y_t"}, ints("kernel_shape", 3, 3),
                         ints("pads", 1, 1, 1, 1)))
-                .addInput(value("s_in", FLOAT, 1, 2, 3, 3)).addInput(value("x_t", FLOAT, 1, 2, 3, 3))
-                .addOutput(value("s_out", FLOAT, 1, 2, 3, 3)).addOutput(value("y_t", FLOAT, 1, 2, 3, 3)).build();
+                .addInput(value("s_in", type, 1, 2, 3, 3)).addInput(value("x_t", type, 1, 2, 3, 3))
+                .addOutput(value("s_out", type, 1, 2, 3, 3)).addOutput(value("y_t", type, 1, 2, 3, 3)).build();
         GraphProto g = GraphProto.newBuilder().setName("scan")
                 .addNode(node("Scan", new String[] {"s0", "xs"}, new String[] {"s", "ys"}, graph("body", body),
                         intAttr("num_scan_inputs", 1), ints("scan_input_axes", 4), ints("scan_input_directions", 1),
                         ints("scan_output_axes", 2), ints("scan_output_directions", 1)))
-                .addInput(value("s0", FLOAT, 1, 2, 3, 3)).addInput(value("xs", FLOAT, 1, 2, 3, 3, 4))
-                .addOutput(value("s", FLOAT)).addOutput(value("ys", FLOAT)).build();
+                .addInput(value("s0", type, 1, 2, 3, 3)).addInput(value("xs", type, 1, 2, 3, 3, 4))
+                .addOutput(value("s", type)).addOutput(value("ys", type)).build();
+        return Models.model(g, 11);
+    }
+
+    @Test
+    void scanWithAxesAndDirectionsMatchesOrtAndPassesGradients() {
         long[][] shapes = {{1, 2, 3, 3}, {1, 2, 3, 3, 4}};
-        OrtCheck.assertMatchesOrt(Models.model(g, 11), NodeCases.random(43, DataType.FLOAT32, shapes), 1e-6, 1e-5);
+        OrtCheck.assertMatchesOrt(scanModel(FLOAT), NodeCases.random(43, DataType.FLOAT32, shapes), 1e-6, 1e-5);
+        GradientCheck.assertGradients(scanModel(DOUBLE), NodeCases.random(43, DataType.FLOAT64, shapes),
+                new int[] {0, 1}, 1e-5);
     }
 
     @Test
