@@ -20,6 +20,7 @@ import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.GradientCheck;
+import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,28 @@ class ConvolutionTest {
             OrtCheck.assertMatchesOrt(NodeCases.model("ConvTranspose", 13, FLOAT, shapes, 1, stringAttr("auto_pad", mode),
                     ints("strides", 2, 3)), NodeCases.random(9, DataType.FLOAT32, shapes), ATOL, RTOL);
         }
+    }
+
+    private static dev.mergenet.onnx.Onnx.ModelProto col2im(int type, long[] input, long[] image, long[] block,
+                                                            dev.mergenet.onnx.Onnx.AttributeProto... attrs) {
+        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("col2im")
+                .addNode(Models.node("Col2Im", new String[] {"x", "image", "block"}, new String[] {"y"}, attrs))
+                .addInitializer(Models.longs("image", dims(image.length), image))
+                .addInitializer(Models.longs("block", dims(block.length), block))
+                .addInput(Models.value("x", type, input)).addOutput(Models.value("y", type)).build();
+        return Models.model(g, 18);
+    }
+
+    @Test
+    void col2ImMatchesOrtAndPassesGradients() {
+        // image 5x6, block 2x3, strides (1, 2), dilations (2, 1), pads (1, 0, 0, 1): 4 x 3 block positions.
+        dev.mergenet.onnx.Onnx.AttributeProto[] attrs = {ints("strides", 1, 2), ints("dilations", 2, 1),
+            ints("pads", 1, 0, 0, 1)};
+        long[] input = dims(2, 2 * 6, 12);
+        OrtCheck.assertMatchesOrt(col2im(FLOAT, input, dims(5, 6), dims(2, 3), attrs),
+                NodeCases.random(48, DataType.FLOAT32, input), ATOL, RTOL);
+        GradientCheck.assertGradients(col2im(DOUBLE, dims(1, 4, 6), dims(3, 4), dims(2, 2)),
+                NodeCases.random(49, DataType.FLOAT64, dims(1, 4, 6)), new int[] {0}, 1e-6);
     }
 
     @Test

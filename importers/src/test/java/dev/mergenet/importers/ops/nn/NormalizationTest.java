@@ -168,6 +168,22 @@ class NormalizationTest {
     }
 
     @Test
+    void lpAndRmsNormalizationMatchOrtAndPassGradients() {
+        long[][] one = {dims(2, 3, 4)};
+        for (int p = 1; p <= 2; p++) {
+            OrtCheck.assertMatchesOrt(NodeCases.model("LpNormalization", 13, FLOAT, one, 1, intAttr("axis", 1),
+                    intAttr("p", p)), NodeCases.random(37, DataType.FLOAT32, one), ATOL, RTOL);
+            GradientCheck.assertGradients(NodeCases.model("LpNormalization", 13, DOUBLE, one, 1, intAttr("p", p)),
+                    NodeCases.random(38, DataType.FLOAT64, one), new int[] {0}, 1e-5);
+        }
+        long[][] rms = {dims(2, 3, 4), dims(3, 4)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("RMSNormalization", 23, FLOAT, rms, 1, intAttr("axis", 1)),
+                NodeCases.random(39, DataType.FLOAT32, rms), ATOL, RTOL);
+        GradientCheck.assertGradients(NodeCases.model("RMSNormalization", 23, DOUBLE, rms, 1, intAttr("axis", 1)),
+                NodeCases.random(40, DataType.FLOAT64, rms), new int[] {0, 1}, 1e-5);
+    }
+
+    @Test
     void instanceLayerLrnAndMvnGradientsMatchFiniteDifferences() {
         long[][] inst = {dims(2, 2, 3, 2), dims(2), dims(2)};
         GradientCheck.assertGradients(NodeCases.model("InstanceNormalization", 6, DOUBLE, inst, 1),
