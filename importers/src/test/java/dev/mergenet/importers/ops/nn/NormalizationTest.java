@@ -15,6 +15,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
@@ -136,6 +139,48 @@ class NormalizationTest {
                 new int[] {0, 1, 2, 3, 4}, 1e-5);
         GradientCheck.assertGradients(NodeCases.model("BatchNormalization", 15, DOUBLE, shapes, 1,
                 intAttr("training_mode", 1)), inputs, new int[] {0, 1, 2}, 1e-5);
+    }
+
+    /** x, scale and bias as graph inputs; running statistics as initializers (so they are parameters). */
+    private static ModelProto batchNormWithStats(boolean trainingModeAttribute) {
+        var node = trainingModeAttribute
+                ? Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"}, new String[] {"y"},
+                        intAttr("training_mode", 1))
+                : Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"}, new String[] {"y"});
+        GraphProto g = GraphProto.newBuilder().setName("bn").addNode(node)
+                .addInitializer(Models.floats("m", dims(3), 0.1f, -0.2f, 0.3f))
+                .addInitializer(Models.floats("v", dims(3), 1.5f, 0.5f, 2f))
+                .addInput(Models.value("x", FLOAT, 4, 3, 2, 3)).addInput(Models.value("s", FLOAT, 3))
+                .addInput(Models.value("b", FLOAT, 3)).addOutput(Models.value("y", FLOAT)).build();
+        return Models.model(g, 15);
+    }
+
+    /** Gradients of sum(y * r) with respect to x, scale and bias, concatenated. */
+    private static float[] trainingGradients(ModelProto proto, boolean djlTraining) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(proto.toByteArray()), m);
+            NDList in = NodeCases.random(50, DataType.FLOAT32, dims(4, 3, 2, 3), dims(3), dims(3)).make(m);
+            NDArray r = NodeCases.random(51, DataType.FLOAT32, dims(4, 3, 2, 3)).make(m).head();
+            in.forEach(a -> a.setRequiresGradient(true));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray y = block.forward(new ParameterStore(m, false), in, djlTraining).head();
+                gc.backward(y.mul(r).sum());
+            }
+            return NDArrays.concat(new NDList(in.get(0).getGradient().flatten(), in.get(1).getGradient(),
+                    in.get(2).getGradient())).toFloatArray();
+        }
+    }
+
+    @Test
+    void batchNormalizationFusedTrainingGradientsEqualTheCheckedCompositeOnes() {
+        // DJL training runs the engine's fused kernel; training_mode=1 at inference runs the composite path,
+        // whose gradients batchNormalizationGradientsMatchFiniteDifferencesInBothModes checks.
+        float[] fused = trainingGradients(batchNormWithStats(false), true);
+        float[] composite = trainingGradients(batchNormWithStats(true), false);
+        assertEquals(composite.length, fused.length);
+        for (int i = 0; i < fused.length; i++) {
+            assertEquals(composite[i], fused[i], 1e-4, "gradient element " + i);
+        }
     }
 
     @Test
