@@ -12,6 +12,7 @@ public final class NnOps implements OpFamily {
     public void register(OpRegistry r) {
         r.add("Conv", new Conv(), 1, 11, 22);
         r.add("ConvTranspose", new ConvTranspose(), 1, 11, 22);
+        r.add("DeformConv", new DeformConv(), 19, 22);
         r.add("ConvInteger", new ConvInteger(), 10);
         r.add("QLinearConv", new QLinearConv(), 10);
         r.add("MaxPool", new MaxPool(), 1, 8, 10, 11, 12, 22);
