@@ -121,19 +121,28 @@ class ControlFlowTest {
                 new int[] {0, 1}, 1e-5);
     }
 
-    @Test
-    void scan8ScansEachBatchEntry() {
+    private static ModelProto scan8(boolean withLengths) {
         GraphProto body = GraphProto.newBuilder().setName("body")
                 .addNode(node("Identity", new String[] {"x_t"}, new String[] {"s_out"}))
                 .addNode(node("Identity", new String[] {"s_in"}, new String[] {"y_t"}).toBuilder().setName("copy_state"))
                 .addInput(value("s_in", FLOAT, 3)).addInput(value("x_t", FLOAT, 3))
                 .addOutput(value("s_out", FLOAT, 3)).addOutput(value("y_t", FLOAT, 3)).build();
-        GraphProto g = GraphProto.newBuilder().setName("scan8")
-                .addNode(node("Scan", new String[] {"", "s0", "xs"}, new String[] {"s", "ys"}, graph("body", body),
-                        intAttr("num_scan_inputs", 1), ints("directions", 1)))
-                .addInput(value("s0", FLOAT, 2, 3)).addInput(value("xs", FLOAT, 2, 4, 3))
-                .addOutput(value("s", FLOAT)).addOutput(value("ys", FLOAT)).build();
-        OrtCheck.assertMatchesOrt(Models.model(g, 8), m -> new NDList(m.arange(6f).reshape(new Shape(2, 3)),
+        GraphProto.Builder g = GraphProto.newBuilder().setName("scan8")
+                .addNode(node("Scan", new String[] {withLengths ? "lens" : "", "s0", "xs"}, new String[] {"s", "ys"},
+                        graph("body", body), intAttr("num_scan_inputs", 1), ints("directions", 1)));
+        if (withLengths) {
+            g.addInput(value("lens", INT64, 2));
+        }
+        g.addInput(value("s0", FLOAT, 2, 3)).addInput(value("xs", FLOAT, 2, 4, 3))
+                .addOutput(value("s", FLOAT)).addOutput(value("ys", FLOAT));
+        return Models.model(g.build(), 8);
+    }
+
+    @Test
+    void scan8ScansEachBatchEntryOverItsOwnLength() {
+        OrtCheck.assertMatchesOrt(scan8(false), m -> new NDList(m.arange(6f).reshape(new Shape(2, 3)),
                 m.arange(24f).reshape(new Shape(2, 4, 3)).add(100)), 0, 0);
+        OrtCheck.assertMatchesOrt(scan8(true), m -> new NDList(m.create(new long[] {4, 2}),
+                m.arange(6f).reshape(new Shape(2, 3)), m.arange(24f).reshape(new Shape(2, 4, 3)).add(100)), 0, 0);
     }
 }
