@@ -67,7 +67,7 @@ class ControlFlowTest {
                 .addNode(node("GlobalMaxPool", new String[] {"outer"}, new String[] {"outer_max"}))
                 .addInput(value("iter", INT64, SCALAR)).addInput(value("c_in", BOOL, SCALAR)).addInput(value("v_in", type))
                 .addOutput(value("c_out", BOOL, SCALAR)).addOutput(value("v_out", type))
-                .addOutput(value("iter_out", INT64, SCALAR)).addOutput(value("outer_max", type)).build();
+                .addOutput(value("iter_out", INT64, SCALAR)).addOutput(value("outer_max", type, 1, 2, 1, 1)).build();
         GraphProto g = GraphProto.newBuilder().setName("loop")
                 .addNode(node("Loop", new String[] {"M", "cond", "v0"}, new String[] {"v", "iters", "maxes"},
                         graph("body", body)))
@@ -89,6 +89,16 @@ class ControlFlowTest {
     @Test
     void loopCarriesValuesAndStacksScanOutputs() {
         OrtCheck.assertMatchesOrt(loopModel(FLOAT), loopInputs(DataType.FLOAT32), 1e-6, 1e-5);
+    }
+
+    /** With no iteration, scan outputs take their row shape from the body's declared outputs. */
+    @Test
+    void loopWithZeroTripsKeepsInitialValuesAndEmptyScans() {
+        OrtCheck.assertMatchesOrt(loopModel(FLOAT), m -> {
+            NDList in = loopInputs(DataType.FLOAT32).make(m);
+            in.set(0, m.create(0L));
+            return in;
+        }, 0, 0);
     }
 
     @Test
