@@ -35,6 +35,7 @@ public final class NnOps implements OpFamily {
         r.add("MaxRoiPool", new MaxRoiPool(), 1, 22);
         r.add("AffineGrid", new AffineGrid(), 20);
         r.add("Col2Im", new Col2Im(), 18);
+        r.add("TfIdfVectorizer", new TfIdfVectorizer(), 9);
         r.add("Dropout", new Dropout(), 1, 6, 7, 10, 12, 13, 22);
     }
 }
