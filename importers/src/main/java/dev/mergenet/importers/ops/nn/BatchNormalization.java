@@ -2,6 +2,7 @@ package dev.mergenet.importers.ops.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -28,8 +29,6 @@ public final class BatchNormalization implements OpConverter {
         boolean nodeTraining = nodeAsksForTraining(node);
         int outputs = node.outputs().size();
         String owner = node.describe();
-        // stored statistics are non-gradient parameters (or subgraph constants); fed ones may need gradients
-        boolean statsAreStored = stored(node, 3) && stored(node, 4);
         return (ctx, in) -> {
             NDArray x = in.get(0);
             NDArray scale = in.get(1);
@@ -41,21 +40,19 @@ public final class BatchNormalization implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
-            if (!nodeTraining && statsAreStored && fused(x, scale, spatial)) {
-                // PyTorch's fused batch_norm: the same formulas (in training, momentum-weighted running statistics
-                // with the unbiased batch variance, updated in place) in one kernel
-                NDArray y = x.getNDArrayInternal().batchNorm(x, mean, var, scale, bias, -1, momentum, epsilon,
-                        ctx.training()).singletonOrThrow();
-                NDList out = new NDList(y);
-                if (outputs > 1) {
-                    out.add(mean.duplicate());
-                    out.add(var.duplicate());
-                }
-                return out;
+            if (ctx.training() && outputs == 1 && nativeApplies(x, scale, bias, mean, var, spatial)) {
+                // One fused engine call that also updates the running statistics in place, PyTorch style. The
+                // batch statistics drive the output, so the running ones get no gradient here either. Axis -1
+                // tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum); the detached
+                // views share the statistics' storage, so the update reaches the parameters.
+                return new NDList(x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
+                        bias, -1, momentum, epsilon, true).singletonOrThrow());
             }
             if (!ctx.training() && !nodeTraining) {
-                NDArray factor = scale.reshape(view).div(var.reshape(view).add(epsilon).sqrt());
-                return new NDList(x.sub(mean.reshape(view)).mul(factor).add(bias.reshape(view)));
+                // y = x * a + b with per-channel a = scale / sqrt(var + eps), b = B - mean * a: two full-size ops.
+                NDArray a = scale.div(var.add(epsilon).sqrt());
+                NDArray b = bias.sub(mean.mul(a));
+                return new NDList(x.mul(a.reshape(view)).add(b.reshape(view)));
             }
             int[] axes = statisticAxes(rank, spatial);
             NDArray batchMean = AxisReductions.mean(x, axes);
@@ -90,20 +87,17 @@ public final class BatchNormalization implements OpConverter {
         };
     }
 
-    private static boolean stored(OnnxNode node, int i) {
-        return node.inputIsInitializer(i) || node.inputIsScalarConstant(i) || hoisted(node, i);
-    }
-
-    /** A Constant node's output (the block hoists float ones into running-statistic parameters). */
-    private static boolean hoisted(OnnxNode node, int i) {
-        return node.enclosingGraph() != null && node.enclosingGraph().getNodeList().stream()
-                .anyMatch(n -> n.getOpType().equals("Constant") && n.getOutputList().contains(node.inputs().get(i)));
-    }
-
-    /** Per-channel statistics of one float type: the form the engine's fused kernel takes. */
-    private static boolean fused(NDArray x, NDArray scale, boolean spatial) {
-        return spatial && scale.getShape().dimension() == 1 && x.getDataType().isFloating()
-                && x.getDataType() == scale.getDataType() && x.getShape().dimension() >= 2;
+    /** The engine's batch norm takes per-channel float statistics of the input's own type. */
+    private static boolean nativeApplies(NDArray x, NDArray scale, NDArray bias, NDArray mean, NDArray var,
+                                         boolean spatial) {
+        DataType t = x.getDataType();
+        long channels = x.getShape().get(1);
+        for (NDArray p : new NDArray[] {scale, bias, mean, var}) {
+            if (p.getDataType() != t || p.getShape().dimension() != 1 || p.getShape().get(0) != channels) {
+                return false;
+            }
+        }
+        return spatial && (t == DataType.FLOAT32 || t == DataType.FLOAT64);
     }
 
     private static boolean nodeAsksForTraining(OnnxNode node) {
