@@ -26,6 +26,7 @@ public final class NnOps implements OpFamily {
         r.add("InstanceNormalization", new InstanceNormalization(), 1, 6, 22);
         r.add("LayerNormalization", new LayerNormalization(), 17);
         r.add("Attention", new Attention(), 23);
+        r.add("RotaryEmbedding", new RotaryEmbedding(), 23);
         r.add("GroupNormalization", new GroupNormalization(), 18, 21);
         r.add("RMSNormalization", new RmsNormalization(), 23);
         r.add("LpNormalization", new LpNormalization(), 1, 22);
