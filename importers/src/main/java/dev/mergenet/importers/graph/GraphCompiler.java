@@ -13,7 +13,9 @@ import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -24,7 +26,7 @@ import java.util.function.Predicate;
 public final class GraphCompiler {
     private final OnnxModel model;
     private final OpRegistry registry;
-    private final List<String> problems = new ArrayList<>();
+    private final Map<String, List<String>> problems = new LinkedHashMap<>();
     private int anonymous;
 
     public GraphCompiler(OnnxModel model, OpRegistry registry) {
@@ -32,9 +34,17 @@ public final class GraphCompiler {
         this.registry = registry;
     }
 
-    /** Problems found so far (unsupported op versions, with node names). */
+    /** Problems found so far, one line per distinct problem with the nodes it affects. */
     public List<String> problems() {
-        return problems;
+        List<String> lines = new ArrayList<>();
+        problems.forEach((problem, nodes) -> lines.add(problem + " (" + nodes.size() + " node"
+                + (nodes.size() == 1 ? "" : "s") + ": " + String.join(", ", nodes.subList(0, Math.min(5, nodes.size())))
+                + (nodes.size() > 5 ? ", ..." : "") + ")"));
+        return lines;
+    }
+
+    private void problem(String problem, String node) {
+        problems.computeIfAbsent(problem, k -> new ArrayList<>()).add("'" + node + "'");
     }
 
     /**
@@ -83,14 +93,14 @@ public final class GraphCompiler {
             OnnxNode node = new OnnxNode(n, name, domain, r.sinceVersion(), opset, model.origin(),
                     sub -> compile(sub, scope, x -> false));
             if (!r.supported()) {
-                problems.add("node '" + name + "': " + r.problem());
+                problem(r.problem(), name);
                 continue;
             }
             OpKernel kernel;
             try {
                 kernel = r.converter().prepare(node);
             } catch (UnsupportedOperationException e) {
-                problems.add("node '" + name + "': " + n.getOpType() + ": " + e.getMessage());
+                problem(n.getOpType() + ": " + e.getMessage(), name);
                 continue;
             }
             steps.add(new CompiledGraph.Step(node, kernel));

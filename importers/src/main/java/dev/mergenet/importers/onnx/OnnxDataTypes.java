@@ -7,21 +7,39 @@ import dev.mergenet.onnx.Onnx.TensorProto;
 public final class OnnxDataTypes {
     private OnnxDataTypes() {}
 
-    /** The DJL type holding ONNX type {@code onnxType}, or null when the engine cannot represent it. */
+    /**
+     * The DJL type that stores ONNX type {@code onnxType}, or null when there is none. DJL's PyTorch engine
+     * aborts the process on bfloat16, int16 and unsigned 16/32/64-bit arrays, so those are widened on the host
+     * (bfloat16 to float32, int16/uint16 to int32, uint32/uint64 to int64): values survive, the exact type does
+     * not (see {@link #isExact}).
+     */
     public static DataType toDjl(int onnxType) {
+        switch (onnxType) {
+            case TensorProto.DataType.BFLOAT16_VALUE: return DataType.FLOAT32;
+            case TensorProto.DataType.INT16_VALUE:
+            case TensorProto.DataType.UINT16_VALUE:
+                return DataType.INT32;
+            case TensorProto.DataType.UINT32_VALUE:
+            case TensorProto.DataType.UINT64_VALUE:
+                return DataType.INT64;
+            default: return exactDjl(onnxType);
+        }
+    }
+
+    /** True when the engine holds ONNX type {@code onnxType} as itself (not widened, not missing). */
+    public static boolean isExact(int onnxType) {
+        return exactDjl(onnxType) != null;
+    }
+
+    private static DataType exactDjl(int onnxType) {
         switch (onnxType) {
             case TensorProto.DataType.FLOAT_VALUE: return DataType.FLOAT32;
             case TensorProto.DataType.DOUBLE_VALUE: return DataType.FLOAT64;
             case TensorProto.DataType.FLOAT16_VALUE: return DataType.FLOAT16;
-            case TensorProto.DataType.BFLOAT16_VALUE: return DataType.BFLOAT16;
             case TensorProto.DataType.INT8_VALUE: return DataType.INT8;
             case TensorProto.DataType.UINT8_VALUE: return DataType.UINT8;
-            case TensorProto.DataType.INT16_VALUE: return DataType.INT16;
             case TensorProto.DataType.INT32_VALUE: return DataType.INT32;
             case TensorProto.DataType.INT64_VALUE: return DataType.INT64;
-            case TensorProto.DataType.UINT16_VALUE: return DataType.UINT16;
-            case TensorProto.DataType.UINT32_VALUE: return DataType.UINT32;
-            case TensorProto.DataType.UINT64_VALUE: return DataType.UINT64;
             case TensorProto.DataType.BOOL_VALUE: return DataType.BOOLEAN;
             default: return null;
         }

@@ -87,16 +87,17 @@ public final class TensorDecoder {
         }
         int count = Math.toIntExact(elementCount(t, origin));
         int size = OnnxDataTypes.elementSize(type);
-        ByteBuffer out = ByteBuffer.allocateDirect(Math.max(count * size, 0)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer onnxBytes;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            out.put(ExternalData.read(ExternalData.resolve(t, origin, baseDir), origin, t.getName()));
+            onnxBytes = ExternalData.read(ExternalData.resolve(t, origin, baseDir), origin, t.getName());
         } else if (t.hasRawData()) {
-            out.put(t.getRawData().asReadOnlyByteBuffer());
+            onnxBytes = t.getRawData().asReadOnlyByteBuffer();
         } else {
-            writeTyped(t, type, count, out);
+            onnxBytes = ByteBuffer.allocate(Math.max(count * size, 0)).order(ByteOrder.LITTLE_ENDIAN);
+            writeTyped(t, type, count, onnxBytes);
+            onnxBytes.flip();
         }
-        out.flip();
-        return new TensorData(t.getName(), type, dt, shape(t), out);
+        return TensorData.fromOnnxBytes(t.getName(), type, shape(t), onnxBytes);
     }
 
     public static NDArray toNDArray(TensorProto t, NDManager manager, String origin, java.nio.file.Path baseDir) {

@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -84,14 +83,23 @@ public final class OrtRunner implements AutoCloseable {
     }
 
     private OnnxTensor toOrt(TensorData t) throws OrtException {
-        ByteBuffer bytes = t.bytes().duplicate().order(ByteOrder.nativeOrder());
-        bytes.rewind();
+        ByteBuffer bytes = t.toOnnxBytes().order(ByteOrder.nativeOrder());
         long[] shape = t.shape().getShape();
-        OnnxJavaType type = javaType(t.dataType());
-        if (type == OnnxJavaType.STRING || type == OnnxJavaType.UNKNOWN) {
-            throw new MergeNetException(origin + ": input type " + t.dataType() + " is not supported for ONNX Runtime");
+        // typed buffers: ORT counts a plain ByteBuffer in bytes, whatever the declared element type
+        switch (t.onnxType()) {
+            case 1: return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+            case 11: return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+            case 7: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+            case 6: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+            case 5: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape);
+            case 10: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+            case 16: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
+            case 3: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+            case 2: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+            case 9: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+            default: throw new MergeNetException(origin + ": input '" + t.name() + "' has type "
+                    + OnnxDataTypes.name(t.onnxType()) + ", which ONNX Runtime's Java API cannot take");
         }
-        return OnnxTensor.createTensor(env, bytes, shape, type);
     }
 
     private TensorData fromOrt(String name, OnnxValue value) {
@@ -99,30 +107,21 @@ public final class OrtRunner implements AutoCloseable {
             throw new MergeNetException(origin + ": output '" + name + "' is not a tensor");
         }
         TensorInfo info = tensor.getInfo();
-        DataType dt = OnnxDataTypes.toDjl(info.onnxType.value);
-        if (dt == null) {
+        int onnxType = onnxTypeOf(info.onnxType);
+        if (OnnxDataTypes.toDjl(onnxType) == null) {
             throw new MergeNetException(origin + ": output '" + name + "' has type " + info.onnxType);
         }
-        ByteBuffer src = tensor.getByteBuffer();
-        ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-        copy.put(src.order(ByteOrder.nativeOrder()));
-        copy.flip();
-        return new TensorData(name, info.onnxType.value, dt, new Shape(info.getShape()), copy);
+        ByteBuffer src = tensor.getByteBuffer().order(ByteOrder.nativeOrder());
+        return TensorData.fromOnnxBytes(name, onnxType, new Shape(info.getShape()), src);
     }
 
-    private static OnnxJavaType javaType(DataType t) {
-        switch (t) {
-            case FLOAT32: return OnnxJavaType.FLOAT;
-            case FLOAT64: return OnnxJavaType.DOUBLE;
-            case FLOAT16: return OnnxJavaType.FLOAT16;
-            case BFLOAT16: return OnnxJavaType.BFLOAT16;
-            case INT8: return OnnxJavaType.INT8;
-            case UINT8: return OnnxJavaType.UINT8;
-            case INT16: return OnnxJavaType.INT16;
-            case INT32: return OnnxJavaType.INT32;
-            case INT64: return OnnxJavaType.INT64;
-            case BOOLEAN: return OnnxJavaType.BOOL;
-            default: return OnnxJavaType.UNKNOWN;
+    /** ORT's Java enum numbers its types differently from ONNX; match them by name. */
+    private static int onnxTypeOf(TensorInfo.OnnxTensorType t) {
+        String name = t.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
+        try {
+            return dev.mergenet.onnx.Onnx.TensorProto.DataType.valueOf(name).getNumber();
+        } catch (IllegalArgumentException e) {
+            return 0;
         }
     }
 

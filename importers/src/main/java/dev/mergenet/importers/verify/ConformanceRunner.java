@@ -162,10 +162,9 @@ public final class ConformanceRunner {
             if (t.hasTensorType() && t.getTensorType().getElemType() == TensorProto.DataType.STRING_VALUE) {
                 return "'" + v.getName() + "' is a string tensor";
             }
-            if (t.hasTensorType() && dev.mergenet.importers.onnx.OnnxDataTypes.toDjl(
-                    t.getTensorType().getElemType()) == null) {
+            if (t.hasTensorType() && !dev.mergenet.importers.onnx.OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
                 return "'" + v.getName() + "' has type " + dev.mergenet.importers.onnx.OnnxDataTypes.name(
-                        t.getTensorType().getElemType());
+                        t.getTensorType().getElemType()) + ", which DJL's PyTorch engine cannot represent";
             }
         }
         return null;

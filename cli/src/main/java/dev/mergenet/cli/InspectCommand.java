@@ -1,0 +1,26 @@
+package dev.mergenet.cli;
+
+import dev.mergenet.importers.inspect.ModelSummary;
+import dev.mergenet.importers.onnx.OnnxModelReader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `mergenet inspect MODEL.onnx`. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show a model's format facts, inputs/outputs, op histogram, parameters and unsupported ops.")
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL.onnx", description = "The model to inspect.")
+    Path model;
+
+    @Option(names = "--parameters", description = "Also list every parameter with its shape and role.")
+    boolean parameters;
+
+    @Override
+    public Integer call() {
+        ModelSummary.print(OnnxModelReader.read(model), System.out, parameters);
+        return 0;
+    }
+}
