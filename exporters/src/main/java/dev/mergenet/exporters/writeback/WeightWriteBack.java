@@ -1,0 +1,110 @@
+package dev.mergenet.exporters.writeback;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.onnx.Onnx.AttributeProto;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes trained values back into the original model: initializers in place, hoisted {@code Constant}
+ * weights into their Constant nodes, BatchNorm running statistics like any other initializer. Everything
+ * else in the proto stays as it was; a tensor whose bytes did not change keeps its original TensorProto, so
+ * an untouched round trip is byte-identical.
+ */
+public final class WeightWriteBack {
+    private WeightWriteBack() {}
+
+    /** What was written: tensors whose bytes changed and tensors left as they were. */
+    public record Result(ModelProto model, Set<String> changed, Set<String> unchanged) {}
+
+    /** The imported block's current parameter values written into the model it was imported from. */
+    public static Result apply(OnnxGraphBlock block) {
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
+            values.put(e.getKey(), e.getValue().getArray());
+        }
+        return apply(block.model(), values);
+    }
+
+    /** {@code values} (by ONNX tensor name) written into {@code model}; every name must exist there. */
+    public static Result apply(OnnxModel model, Map<String, NDArray> values) {
+        GraphProto g = model.proto().getGraph();
+        Map<String, NDArray> pending = new HashMap<>(values);
+        Set<String> changed = new HashSet<>();
+        Set<String> unchanged = new HashSet<>();
+        GraphProto.Builder gb = g.toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto t = g.getInitializer(i);
+            NDArray v = pending.remove(t.getName());
+            if (v != null) {
+                TensorProto updated = updated(t, v, model, changed, unchanged);
+                if (updated != t) {
+                    gb.setInitializer(i, updated);
+                }
+            }
+        }
+        for (int i = 0; i < g.getNodeCount() && !pending.isEmpty(); i++) {
+            NodeProto n = g.getNode(i);
+            if (!n.getOpType().equals("Constant") || n.getOutputCount() != 1 || !pending.containsKey(n.getOutput(0))) {
+                continue;
+            }
+            int slot = valueAttribute(n);
+            if (slot < 0) {
+                continue;
+            }
+            TensorProto t = n.getAttribute(slot).getT();
+            NDArray v = pending.remove(n.getOutput(0));
+            TensorProto updated = updated(t, v, model, changed, unchanged);
+            if (updated != t) {
+                AttributeProto a = n.getAttribute(slot).toBuilder().setT(updated).build();
+                gb.setNode(i, n.toBuilder().setAttribute(slot, a).build());
+            }
+        }
+        if (!pending.isEmpty()) {
+            throw new MergeNetException(model.origin() + ": no initializer or Constant node holds the trained "
+                    + "parameter(s) " + new java.util.TreeSet<>(pending.keySet()));
+        }
+        ModelProto out = changed.isEmpty() ? model.proto() : model.proto().toBuilder().setGraph(gb).build();
+        return new Result(out, changed, unchanged);
+    }
+
+    private static int valueAttribute(NodeProto n) {
+        for (int k = 0; k < n.getAttributeCount(); k++) {
+            if (n.getAttribute(k).getName().equals("value") && n.getAttribute(k).hasT()) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static TensorProto updated(TensorProto original, NDArray value, OnnxModel model,
+                                       Set<String> changed, Set<String> unchanged) {
+        Shape expected = TensorDecoder.shape(original);
+        if (!value.getShape().equals(expected)) {
+            throw new MergeNetException(model.origin() + ": trained parameter '" + original.getName() + "' has shape "
+                    + value.getShape() + " but the model's tensor has " + expected);
+        }
+        ByteBuffer now = TensorEncoder.bytes(value, original.getDataType());
+        ByteBuffer before = TensorDecoder.decode(original, model.origin(), model.baseDir()).bytes();
+        if (now.equals(before.duplicate().rewind())) {
+            unchanged.add(original.getName());
+            return original;
+        }
+        changed.add(original.getName());
+        return TensorEncoder.encodeLike(original, now);
+    }
+}
