@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** The one `mergenet` command; each job is a subcommand. */
 @Command(name = "mergenet", mixinStandardHelpOptions = true, version = "MergeNet-J 0.1.0",
         description = "Import ONNX models into trainable DJL graphs, transfer knowledge with MergeNet, export to ONNX.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, ConformanceCommand.class, OpsCommand.class})
+        subcommands = {InspectCommand.class, VerifyCommand.class, ConformanceCommand.class, OpsCommand.class,
+                ExportCommand.class})
 public final class MergenetCli implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

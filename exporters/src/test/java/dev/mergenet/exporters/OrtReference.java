@@ -40,6 +40,7 @@ public final class OrtReference implements AutoCloseable {
     public OrtReference(Path model) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(2);
+            o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = env.createSession(model.toString(), o);
         }
     }
@@ -47,6 +48,7 @@ public final class OrtReference implements AutoCloseable {
     public OrtReference(byte[] model) throws OrtException {
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(2);
+            o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             session = env.createSession(model, o);
         }
     }

@@ -67,7 +67,8 @@ public final class OnnxFileWriter {
         return new Written(out, data, size(out), written[0]);
     }
 
-    private static void checkTarget(Path given, Path out, WriteOptions options) {
+    /** Refuses inputs, missing or read-only folders, folders as targets, and existing files without force. */
+    public static void checkTarget(Path given, Path out, WriteOptions options) {
         for (Path in : options.inputs()) {
             if (same(in, out)) {
                 throw new MergeNetException(given + ": is the input model (or its data); refusing to overwrite it."

@@ -51,7 +51,7 @@ public final class WeightWriteBack {
             TensorProto t = g.getInitializer(i);
             NDArray v = pending.remove(t.getName());
             if (v != null) {
-                TensorProto updated = updated(t, v, model, changed, unchanged);
+                TensorProto updated = updated(t.getName(), t, v, model, changed, unchanged);
                 if (updated != t) {
                     gb.setInitializer(i, updated);
                 }
@@ -68,7 +68,7 @@ public final class WeightWriteBack {
             }
             TensorProto t = n.getAttribute(slot).getT();
             NDArray v = pending.remove(n.getOutput(0));
-            TensorProto updated = updated(t, v, model, changed, unchanged);
+            TensorProto updated = updated(n.getOutput(0), t, v, model, changed, unchanged);
             if (updated != t) {
                 AttributeProto a = n.getAttribute(slot).toBuilder().setT(updated).build();
                 gb.setNode(i, n.toBuilder().setAttribute(slot, a).build());
@@ -91,20 +91,20 @@ public final class WeightWriteBack {
         return -1;
     }
 
-    private static TensorProto updated(TensorProto original, NDArray value, OnnxModel model,
+    private static TensorProto updated(String name, TensorProto original, NDArray value, OnnxModel model,
                                        Set<String> changed, Set<String> unchanged) {
         Shape expected = TensorDecoder.shape(original);
         if (!value.getShape().equals(expected)) {
-            throw new MergeNetException(model.origin() + ": trained parameter '" + original.getName() + "' has shape "
+            throw new MergeNetException(model.origin() + ": trained parameter '" + name + "' has shape "
                     + value.getShape() + " but the model's tensor has " + expected);
         }
         ByteBuffer now = TensorEncoder.bytes(value, original.getDataType());
         ByteBuffer before = TensorDecoder.decode(original, model.origin(), model.baseDir()).bytes();
         if (now.equals(before.duplicate().rewind())) {
-            unchanged.add(original.getName());
+            unchanged.add(name);
             return original;
         }
-        changed.add(original.getName());
+        changed.add(name);
         return TensorEncoder.encodeLike(original, now);
     }
 }
