@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** `mergenet train`: fine-tune an imported ONNX classifier and write it back to ONNX. */
@@ -16,18 +18,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The classifier to train.")
     Path model;
 
-    @Option(names = "--num-classes", description = "Number of classes the model must output (checked against the data).")
-    Integer numClasses;
-
     @Mixin
     TrainingOptions opts;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
         TransferJob.Request req = new TransferJob.Request(model, null, List.of(), opts.data, null, opts.adaptation(),
-                null, opts.validation, opts.trainLimit, opts.evalLimit, opts.config(Mode.ALONE), opts.out,
-                opts.report, opts.plot, opts.force, "mergenet train " + String.join(" ", CliArgs.current()));
-        ReHead.check(numClasses, model);
+                null, opts.validation, opts.trainLimit, opts.evalLimit, opts.config(Mode.ALONE), opts.numClasses, opts.out,
+                opts.report, opts.plot, opts.force, "mergenet train " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         return 0;

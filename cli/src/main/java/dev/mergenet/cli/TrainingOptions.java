@@ -19,6 +19,10 @@ final class TrainingOptions {
     @Option(names = "--out", paramLabel = "OUT.onnx", description = "Write the trained model here (with lineage).")
     Path out;
 
+    @Option(names = "--num-classes", paramLabel = "N",
+            description = "Replace the target's classifier head with a fresh one for N classes before training.")
+    Integer numClasses;
+
     @Option(names = "--force", description = "Replace an existing --out file (never an input).")
     boolean force;
 

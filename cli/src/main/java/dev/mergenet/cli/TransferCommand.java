@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** `mergenet transfer`: MergeNet from a source ONNX model into a target ONNX model. */
@@ -68,6 +70,9 @@ final class TransferCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions opts;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         Mode m = Mode.parse(mode);
@@ -92,8 +97,8 @@ final class TransferCommand implements Callable<Integer> {
                 .withKd(kdAlpha, kdTemperature);
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
-                opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.out, opts.report, opts.plot, opts.force,
-                "mergenet transfer " + String.join(" ", CliArgs.current()));
+                opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
+                "mergenet transfer " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         return 0;

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.Provenance;
+import dev.mergenet.exporters.edit.ClassifierHead;
+import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
@@ -46,7 +48,7 @@ public final class TransferJob {
     /** Inputs of one job. {@code source} may be null (train / alone). */
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
-                          int trainLimit, int evalLimit, RunConfig config, Path out, Path report, Path plot,
+                          int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
                           boolean force, String commandLine) {}
 
     /** What a job produced. */
@@ -57,7 +59,18 @@ public final class TransferJob {
     public static Result run(Request req, Device device, PrintStream log) {
         checkOutputs(req);
         OnnxModel targetModel = OnnxModelReader.read(req.target());
-        OnnxModel sourceModel = req.source() == null ? null : OnnxModelReader.read(req.source());
+        if (req.numClasses() != null) {
+            ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().seed());
+            if (log != null) {
+                log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
+                        head.node(), head.oldClasses(), head.newClasses(), head.features());
+            }
+            targetModel = head.model();
+        }
+        SoftmaxTail.TrainingView targetView = SoftmaxTail.trainingView(targetModel);
+        targetModel = targetView.model();
+        OnnxModel sourceModel = req.source() == null ? null
+                : SoftmaxTail.trainingView(OnnxModelReader.read(req.source())).model();
         Mode mode = req.config().mode();
         if (mode != Mode.ALONE && sourceModel == null) {
             throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
@@ -95,7 +108,7 @@ public final class TransferJob {
             RunReport report = report(req, targetModel, pairs, target, source, data, run, history);
             Path written = null;
             if (req.out() != null) {
-                written = export(req, targetBlock, history, report);
+                written = export(req, targetBlock, targetView, history, report);
             }
             if (req.report() != null) {
                 report.write(req.report());
@@ -149,8 +162,9 @@ public final class TransferJob {
         }
     }
 
-    private static Path export(Request req, OnnxGraphBlock block, List<EpochRecord> history, RunReport report) {
-        WeightWriteBack.Result wb = WeightWriteBack.apply(block);
+    private static Path export(Request req, OnnxGraphBlock block, SoftmaxTail.TrainingView view,
+                               List<EpochRecord> history, RunReport report) {
+        ModelProto trained = SoftmaxTail.reattach(WeightWriteBack.apply(block).model(), view.removed());
         Mode mode = req.config().mode();
         String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
         Lineage lineage = new Lineage(op, ModelHash.sha256(req.target()),
@@ -165,7 +179,7 @@ public final class TransferJob {
         if (Double.isFinite(last.targetTestAccuracy)) {
             lineage = lineage.withMetric("test_accuracy", last.targetTestAccuracy);
         }
-        ModelProto stamped = Provenance.stamp(wb.model(), lineage);
+        ModelProto stamped = Provenance.stamp(trained, lineage);
         List<Path> inputs = new ArrayList<>();
         inputs.add(req.target());
         if (req.source() != null) {

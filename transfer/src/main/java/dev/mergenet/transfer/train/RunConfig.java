@@ -64,6 +64,18 @@ public record RunConfig(Mode mode, int epochs, int batchSize, String optimizer, 
                 checkpoint, resume, evalBatchSize);
     }
 
+    public RunConfig withMomentum(double m) {
+        return new RunConfig(mode, epochs, batchSize, optimizer, lr, m, weightDecay, schedule, seed, cycle, adapterLr,
+                adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha, kdTemperature,
+                checkpoint, resume, evalBatchSize);
+    }
+
+    public RunConfig withKd(double alpha, double temperature) {
+        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
+                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, alpha,
+                temperature, checkpoint, resume, evalBatchSize);
+    }
+
     /** The settings a resumed run must share with the run that wrote the checkpoint. */
     public String fingerprint() {
         return String.join("|", mode.cliName(), "epochs=" + epochs, "batch=" + batchSize, optimizer, "lr=" + lr,
