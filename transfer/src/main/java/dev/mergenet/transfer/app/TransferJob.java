@@ -27,6 +27,7 @@ import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.transfer.train.EpochRecord;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.OnnxClassifier;
+import dev.mergenet.transfer.train.OnnxWeightsOnly;
 import dev.mergenet.transfer.train.PairSpec;
 import dev.mergenet.transfer.train.RunConfig;
 import dev.mergenet.transfer.train.TrainableModel;
@@ -84,9 +85,11 @@ public final class TransferJob {
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager);
             TrainableModel target = new OnnxClassifier(targetBlock, true);
             boolean sourceRuns = mode == Mode.KD || (mode == Mode.MERGENET && !req.config().frozenSource());
-            OnnxClassifier source = sourceModel == null || mode == Mode.ALONE ? null
-                    : new OnnxClassifier(OnnxImporter.load(sourceModel, manager), sourceRuns
-                            && !req.config().frozenSource());
+            // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
+            TrainableModel source = sourceModel == null || mode == Mode.ALONE ? null
+                    : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
+                            !req.config().frozenSource())
+                    : new OnnxWeightsOnly(sourceModel, manager);
             checkClasses(target, data.train(), manager, "target");
             if (source != null && sourceRuns) {
                 checkClasses(source, sourceData != null ? sourceData.train() : data.train(), manager, "source");
