@@ -44,9 +44,9 @@ public record DataSpec(String kind, Path path, String labelColumn) {
             case "csv" -> pool = CsvDataset.load(path, labelColumn);
             default -> throw new IllegalStateException(kind);
         }
-        pool = adaptation.apply(pool);
-        test = test == null ? null : adaptation.apply(test);
-        return DataSplits.split(pool, test, validationSize, splitSeed);
+        DataSplits raw = DataSplits.split(pool, test, validationSize, splitSeed);
+        return new DataSplits(adaptation.apply(raw.train()), raw.validation() == null ? null
+                : adaptation.apply(raw.validation()), test == null ? null : adaptation.apply(raw.test()));
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.nio.FloatBuffer;
 /**
  * An in-memory classification set: features as float32 rows of one sample shape (e.g. [1, 28, 28] or [F]),
  * integer labels in [0, classes). Batches are created on the manager they are asked for, so the device is the
- * caller's choice.
+ * caller's choice. A transform (input adaptation) is applied lazily, per sample as batches are made, so a resized
+ * copy of a large set never has to fit in memory.
  */
 public final class LabeledData {
     private final String origin;
@@ -17,17 +18,28 @@ public final class LabeledData {
     private final Shape sampleShape;
     private final int classes;
     private final int sampleSize;
+    private final Shape rawShape;
+    private final int rawSize;
+    private final java.util.function.UnaryOperator<float[]> transform;
 
     public LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes) {
+        this(origin, features, labels, sampleShape, classes, sampleShape, null);
+    }
+
+    private LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes, Shape rawShape,
+                        java.util.function.UnaryOperator<float[]> transform) {
+        this.rawShape = rawShape;
+        this.rawSize = Math.toIntExact(rawShape.size());
+        this.transform = transform;
         this.origin = origin;
         this.features = features;
         this.labels = labels;
         this.sampleShape = sampleShape;
         this.classes = classes;
         this.sampleSize = Math.toIntExact(sampleShape.size());
-        if ((long) labels.length * sampleSize != features.length) {
+        if ((long) labels.length * rawSize != features.length) {
             throw new IllegalArgumentException(origin + ": " + labels.length + " labels but " + features.length
-                    + " feature values for samples of shape " + sampleShape);
+                    + " feature values for samples of shape " + rawShape);
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
@@ -59,20 +71,26 @@ public final class LabeledData {
 
     /** A copy of sample i's features. */
     public float[] sample(int i) {
-        float[] out = new float[sampleSize];
-        System.arraycopy(features, i * sampleSize, out, 0, sampleSize);
+        float[] out = new float[rawSize];
+        System.arraycopy(features, i * rawSize, out, 0, rawSize);
+        if (transform != null) {
+            out = transform.apply(out);
+            if (out.length != sampleSize) {
+                throw new IllegalStateException("transform produced " + out.length + " values, expected " + sampleSize);
+            }
+        }
         return out;
     }
 
     /** The samples at the given indices, in that order. */
     public LabeledData subset(int[] indices, String name) {
-        float[] x = new float[indices.length * sampleSize];
+        float[] x = new float[indices.length * rawSize];
         int[] y = new int[indices.length];
         for (int k = 0; k < indices.length; k++) {
-            System.arraycopy(features, indices[k] * sampleSize, x, k * sampleSize, sampleSize);
+            System.arraycopy(features, indices[k] * rawSize, x, k * rawSize, rawSize);
             y[k] = labels[indices[k]];
         }
-        return new LabeledData(name, x, y, sampleShape, classes);
+        return new LabeledData(name, x, y, sampleShape, classes, rawShape, transform);
     }
 
     /** Features of the samples at {@code indices[from..to)} as one [B, ...sampleShape] float32 array. */
@@ -80,7 +98,7 @@ public final class LabeledData {
         int b = to - from;
         float[] x = new float[b * sampleSize];
         for (int k = 0; k < b; k++) {
-            System.arraycopy(features, indices[from + k] * sampleSize, x, k * sampleSize, sampleSize);
+            System.arraycopy(sample(indices[from + k]), 0, x, k * sampleSize, sampleSize);
         }
         long[] dims = new long[sampleShape.dimension() + 1];
         dims[0] = b;
@@ -97,21 +115,9 @@ public final class LabeledData {
         return manager.create(y);
     }
 
-    /** Transforms every sample's features (host side, once). */
+    /** The same samples seen through a further per-sample transform (applied lazily, on the host). */
     public LabeledData map(Shape newShape, java.util.function.UnaryOperator<float[]> f) {
-        int newSize = Math.toIntExact(newShape.size());
-        float[] x = new float[labels.length * newSize];
-        for (int i = 0; i < labels.length; i++) {
-            float[] out = f.apply(sample(i));
-            if (out.length != newSize) {
-                throw new IllegalStateException("transform produced " + out.length + " values, expected " + newSize);
-            }
-            System.arraycopy(out, 0, x, i * newSize, newSize);
-        }
-        return new LabeledData(origin, x, labels.clone(), newShape, classes);
-    }
-
-    public LabeledData withClasses(int newClasses) {
-        return new LabeledData(origin, features, labels, sampleShape, newClasses);
+        java.util.function.UnaryOperator<float[]> chained = transform == null ? f : x -> f.apply(transform.apply(x));
+        return new LabeledData(origin, features, labels, newShape, classes, rawShape, chained);
     }
 }
