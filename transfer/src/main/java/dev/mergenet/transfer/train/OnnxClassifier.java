@@ -24,6 +24,7 @@ public final class OnnxClassifier implements TrainableModel {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Map<String, NDArray> state = new LinkedHashMap<>();
     private final boolean probabilities;
+    private final java.util.Set<String> inputMajor;
 
     public OnnxClassifier(OnnxGraphBlock block, boolean trainable) {
         this.block = block;
@@ -42,6 +43,7 @@ public final class OnnxClassifier implements TrainableModel {
                 state.put(e.getKey(), a);
             }
         }
+        this.inputMajor = inputMajorWeights(block.model().proto().getGraph());
         String out = block.outputNames().get(0);
         NodeProto producer = producers(block.model().proto().getGraph()).get(out);
         this.probabilities = producer != null && producer.getOpType().equals("Softmax");
@@ -131,6 +133,26 @@ public final class OnnxClassifier implements TrainableModel {
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
             if (e.getValue().getShape().dimension() >= 2 && !out.contains(e.getKey())) {
                 out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean inputMajor(String name) {
+        return inputMajor.contains(name);
+    }
+
+    /** Weights read as [in, out]: MatMul's second input and Gemm's B without transB. */
+    static java.util.Set<String> inputMajorWeights(GraphProto g) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (n.getInputCount() < 2) {
+                continue;
+            }
+            boolean transB = n.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() != 0);
+            if (n.getOpType().equals("MatMul") || (n.getOpType().equals("Gemm") && !transB)) {
+                out.add(n.getInput(1));
             }
         }
         return out;

@@ -24,22 +24,40 @@ public final class OnnxWeightsOnly implements TrainableModel {
     private final OnnxModel model;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final List<String> linearWeights = new ArrayList<>();
+    private final java.util.Set<String> inputMajor;
 
     public OnnxWeightsOnly(OnnxModel model, NDManager manager) {
         this.model = model;
         GraphProto g = model.proto().getGraph();
         for (TensorProto t : g.getInitializerList()) {
-            if (OnnxDataTypes.isFloat(t.getDataType()) && t.getDimsCount() >= 2) {
-                NDArray a = TensorDecoder.decode(t, model.origin(), model.baseDir()).toNDArray(manager);
-                weights.put(t.getName(), a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+            add(t.getName(), t, manager);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            // weights exported as Constant nodes (e.g. Paddle's linear_*.w_0) count like initializers
+            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getAttributeCount() == 1
+                    && n.getAttribute(0).getName().equals("value") && n.getAttribute(0).hasT()) {
+                add(n.getOutput(0), n.getAttribute(0).getT(), manager);
             }
         }
+        this.inputMajor = OnnxClassifier.inputMajorWeights(g);
         for (NodeProto n : g.getNodeList()) {
             if ((n.getOpType().equals("Gemm") || n.getOpType().equals("MatMul")) && n.getInputCount() >= 2
                     && weights.containsKey(n.getInput(1))) {
                 linearWeights.add(0, n.getInput(1));
             }
         }
+    }
+
+    private void add(String name, TensorProto t, NDManager manager) {
+        if (OnnxDataTypes.isFloat(t.getDataType()) && t.getDimsCount() >= 2) {
+            NDArray a = TensorDecoder.decode(t, model.origin(), model.baseDir()).toNDArray(manager);
+            weights.put(name, a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+        }
+    }
+
+    @Override
+    public boolean inputMajor(String name) {
+        return inputMajor.contains(name);
     }
 
     @Override

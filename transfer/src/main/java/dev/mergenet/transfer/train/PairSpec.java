@@ -27,8 +27,11 @@ public record PairSpec(String target, String source) {
             }
             PairSpec p = new PairSpec(t.get(0), s.get(0));
             if (log != null) {
+                int[] tm = MatrixView.matrixShape(target, p.target());
+                int[] sm = MatrixView.matrixShape(source, p.source());
                 log.println("pairs auto: target " + p.target() + " " + target.weights().get(p.target()).getShape()
-                        + " <- source " + p.source() + " " + source.weights().get(p.source()).getShape());
+                        + " (matrix " + tm[0] + "x" + tm[1] + ") <- source " + p.source() + " "
+                        + source.weights().get(p.source()).getShape() + " (matrix " + sm[0] + "x" + sm[1] + ")");
             }
             out.add(p);
             return out;
@@ -37,8 +40,8 @@ public record PairSpec(String target, String source) {
             PairSpec p = parse(r);
             check(p.target(), target, "target");
             check(p.source(), source, "source");
-            MatrixView.matrixShape(p.target(), target.weights().get(p.target()).getShape(), target.origin());
-            MatrixView.matrixShape(p.source(), source.weights().get(p.source()).getShape(), source.origin());
+            MatrixView.matrixShape(target, p.target());
+            MatrixView.matrixShape(source, p.source());
             if (out.stream().anyMatch(o -> o.target().equals(p.target()))) {
                 throw new MergeNetException("--pair " + r + ": target tensor " + p.target() + " is paired twice");
             }

@@ -27,6 +27,14 @@ public interface TrainableModel {
     /** Whether forward() returns probabilities (a trailing Softmax) rather than logits. */
     boolean outputsProbabilities();
 
+    /**
+     * Whether a weight is stored input-major ([in, out], as MatMul and Gemm with transB=0 read it); such weights
+     * are transposed to the [out, in] matrix view the adapter works in.
+     */
+    default boolean inputMajor(String name) {
+        return false;
+    }
+
     /** Weight names in a sensible default order for --pairs auto: preferred candidates first. */
     List<String> transferCandidates(boolean asTarget);
 }

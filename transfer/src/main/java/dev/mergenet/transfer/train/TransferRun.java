@@ -133,15 +133,15 @@ public final class TransferRun {
     private PairState buildPair(PairSpec spec, int index, long totalSteps) {
         NDArray tw = target.weights().get(spec.target());
         NDArray sw = source.weights().get(spec.source());
-        int[] tm = MatrixView.matrixShape(spec.target(), tw.getShape(), target.origin());
-        int[] sm = MatrixView.matrixShape(spec.source(), sw.getShape(), source.origin());
+        int[] tm = MatrixView.matrixShape(target, spec.target());
+        int[] sm = MatrixView.matrixShape(source, spec.source());
         PairState p = new PairState(spec, tw.getShape(), tm[0], tm[1]);
         int rows = cfg.rank() > 0 ? cfg.rank() : sm[0];
         int cols = sm[1];
         boolean fixed = cfg.frozenSource() || cfg.mode() == Mode.RANDOM_SOURCE;
         if (fixed) {
             try (NDManager scope = manager.newSubManager()) {
-                NDArray s = sourceMatrix(sw, sm, scope);
+                NDArray s = sourceMatrix(spec.source(), sw, scope);
                 if (cfg.mode() == Mode.RANDOM_SOURCE) {
                     s = randomLike(s, cfg.seed() * 7919 + index, scope);
                 }
@@ -157,8 +157,8 @@ public final class TransferRun {
     }
 
     /** The source weight as the adapter sees it: [p, q], or its rank-r factor √Σ·Vᵀ. */
-    private NDArray sourceMatrix(NDArray weight, int[] shape, NDManager scope) {
-        NDArray s = Scopes.alias(weight, scope).stopGradient().reshape(shape[0], shape[1]);
+    private NDArray sourceMatrix(String name, NDArray weight, NDManager scope) {
+        NDArray s = MatrixView.toMatrix(source, name, Scopes.alias(weight, scope).stopGradient());
         return cfg.rank() > 0 ? LowRankFactor.factorA(s, cfg.rank(), scope) : s.duplicate();
     }
 
@@ -278,11 +278,10 @@ public final class TransferRun {
         reseed(ROLE_ADAPTER);
         for (PairState p : pairs) {
             NDArray weight = target.weights().get(p.spec.target());
-            NDArray t = Scopes.alias(weight, scope).stopGradient().duplicate().reshape(p.m, p.n);
+            NDArray t = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
+                    .duplicate();
             NDArray s = p.fixedSource != null ? Scopes.alias(p.fixedSource, scope)
-                    : sourceMatrix(source.weights().get(p.spec.source()),
-                            MatrixView.matrixShape(p.spec.source(),
-                                    source.weights().get(p.spec.source()).getShape(), source.origin()), scope);
+                    : sourceMatrix(p.spec.source(), source.weights().get(p.spec.source()), scope);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 p.generated = p.adapter.forward(t, s, true, scope);
             }
@@ -290,7 +289,7 @@ public final class TransferRun {
             p.jumpSum += w.sub(t).norm().toType(DataType.FLOAT64, false).getDouble()
                     / Math.max(t.norm().toType(DataType.FLOAT64, false).getDouble(), 1e-12);
             p.epochInjections++;
-            Scopes.assign(weight, w.reshape(p.targetShape), scope);
+            Scopes.assign(weight, MatrixView.fromMatrix(target, p.spec.target(), w, p.targetShape), scope);
         }
     }
 
@@ -353,8 +352,8 @@ public final class TransferRun {
 
     private void updateAdapters(NDManager scope) {
         for (PairState p : pairs) {
-            NDArray after = Scopes.alias(target.weights().get(p.spec.target()), scope).stopGradient()
-                    .reshape(p.m, p.n);
+            NDArray after = MatrixView.toMatrix(target, p.spec.target(),
+                    Scopes.alias(target.weights().get(p.spec.target()), scope).stopGradient());
             NDArray delta = p.generated.stopGradient().sub(after).duplicate();
             p.adapter.arrays().parameters().values().forEach(Scopes::zeroGradient);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
