@@ -91,7 +91,7 @@ public final class GraphCompiler {
             long opset = model.opset(domain);
             OpRegistry.Resolution r = registry.resolve(domain, n.getOpType(), opset);
             OnnxNode node = new OnnxNode(n, name, domain, r.sinceVersion(), opset, model.origin(),
-                    sub -> compile(sub, scope, x -> false));
+                    sub -> compile(sub, scope, x -> false), graph);
             if (!r.supported()) {
                 problem(r.problem(), name);
                 continue;

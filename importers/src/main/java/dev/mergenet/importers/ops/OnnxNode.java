@@ -16,9 +16,16 @@ public final class OnnxNode {
     private final String origin;
     private final Attributes attributes;
     private final Function<GraphProto, CompiledGraph> subgraphCompiler;
+    private final GraphProto enclosing;
 
     public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
                     Function<GraphProto, CompiledGraph> subgraphCompiler) {
+        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler, null);
+    }
+
+    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
+                    Function<GraphProto, CompiledGraph> subgraphCompiler, GraphProto enclosing) {
+        this.enclosing = enclosing;
         this.proto = proto;
         this.name = name;
         this.domain = domain;
@@ -70,6 +77,16 @@ public final class OnnxNode {
     /** Compiles a graph-valued attribute (If/Loop/Scan bodies); it may read this graph's values. */
     public CompiledGraph subgraph(String attribute) {
         return subgraphCompiler.apply(attributes.require(attribute).getG());
+    }
+
+    /** The graph this node belongs to (null when unknown). */
+    public GraphProto enclosingGraph() {
+        return enclosing;
+    }
+
+    /** Compiles a graph built by a converter (for example a slice of the enclosing graph). */
+    public CompiledGraph compile(GraphProto graph) {
+        return subgraphCompiler.apply(graph);
     }
 
     public String describe() {

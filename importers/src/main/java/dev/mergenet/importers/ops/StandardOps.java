@@ -7,6 +7,8 @@ import dev.mergenet.importers.ops.math.MathOps;
 import dev.mergenet.importers.ops.nn.NnOps;
 import dev.mergenet.importers.ops.reduce.ReduceOps;
 import dev.mergenet.importers.ops.rnn.RecurrentOps;
+import dev.mergenet.importers.ops.sequence.SequenceOps;
+import dev.mergenet.importers.ops.training.TrainingOps;
 import dev.mergenet.importers.ops.tensor.TensorOps;
 import java.util.List;
 
@@ -14,7 +16,8 @@ import java.util.List;
 final class StandardOps {
     static final List<OpFamily> FAMILIES = List.of(
             new CoreOps(), new MathOps(), new ActivationOps(), new ReduceOps(), new TensorOps(), new NnOps(),
-            new RecurrentOps(), new ControlFlowOps());
+            new RecurrentOps(), new ControlFlowOps(), new SequenceOps(),
+            new TrainingOps());
 
     private StandardOps() {}
 }

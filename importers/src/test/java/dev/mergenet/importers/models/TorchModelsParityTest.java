@@ -82,12 +82,13 @@ class TorchModelsParityTest {
                 if (n.getOpType().equals("Gather") && block.onnxParameters().containsKey(n.getInput(0))) {
                     embedding = n.getInput(0);
                 }
-                if (n.getOpType().equals("MatMul") && block.onnxParameters().containsKey(n.getInput(1))) {
+                boolean dense = n.getOpType().equals("MatMul") || n.getOpType().equals("Gemm");
+                if (dense && block.onnxParameters().containsKey(n.getInput(1))) {
                     matmulWeights.add(n.getInput(1));
                 }
             }
             assertTrue(embedding != null, "no Gather reads an embedding parameter");
-            assertTrue(matmulWeights.size() >= 4, "MatMul weights that are parameters: " + matmulWeights);
+            assertTrue(matmulWeights.size() >= 6, "MatMul/Gemm weights that are parameters: " + matmulWeights);
             NDArray tokens = manager.randomInteger(0, 100, new ai.djl.ndarray.types.Shape(3, 12),
                     ai.djl.ndarray.types.DataType.INT64);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {

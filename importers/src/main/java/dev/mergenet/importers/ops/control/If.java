@@ -1,0 +1,39 @@
+package dev.mergenet.importers.ops.control;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.List;
+
+/** If: runs then_branch or else_branch (compiled at import; they read the enclosing graph's values). */
+public final class If implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        CompiledGraph thenBranch = node.subgraph("then_branch");
+        CompiledGraph elseBranch = node.subgraph("else_branch");
+        int outputs = node.outputs().size();
+        String owner = node.describe();
+        return (ctx, in) -> {
+            boolean cond = truth(in.get(0), owner);
+            NDList out = ctx.runSubgraph(cond ? thenBranch : elseBranch, List.of());
+            if (out.size() != outputs) {
+                throw new MergeNetException(owner + ": the " + (cond ? "then" : "else") + " branch produced "
+                        + out.size() + " outputs, the node declares " + outputs);
+            }
+            return out;
+        };
+    }
+
+    /** The truth value of a one-element condition tensor. */
+    static boolean truth(NDArray cond, String owner) {
+        if (cond.size() != 1) {
+            throw new MergeNetException(owner + ": the condition must have one element, got shape " + cond.getShape());
+        }
+        return cond.toType(DataType.FLOAT64, false).toDoubleArray()[0] != 0;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.mergenet.importers.ops.control;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loop: runs the body while the trip count (input M) and the condition allow. The body takes
+ * (iteration, condition, carried values...) and returns (condition, carried values..., scan values...); the
+ * node outputs the final carried values, then each scan value stacked over the iterations.
+ */
+public final class Loop implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        CompiledGraph body = node.subgraph("body");
+        String owner = node.describe();
+        int carried = Math.max(0, node.inputs().size() - 2);
+        int scans = node.outputs().size() - carried;
+        return (ctx, in) -> {
+            long maxTrips = in.has(0) ? in.longs(0)[0] : Long.MAX_VALUE;
+            boolean cond = !in.has(1) || If.truth(in.get(1), owner);
+            List<NDArray> values = new ArrayList<>();
+            for (int i = 0; i < carried; i++) {
+                values.add(in.get(2 + i));
+            }
+            List<List<NDArray>> scanned = new ArrayList<>();
+            for (int k = 0; k < scans; k++) {
+                scanned.add(new ArrayList<>());
+            }
+            for (long trip = 0; trip < maxTrips && cond; trip++) {
+                List<NDArray> feed = new ArrayList<>();
+                feed.add(ctx.manager().create(trip));
+                feed.add(ctx.manager().create(cond));
+                feed.addAll(values);
+                NDList out = ctx.runSubgraph(body, feed);
+                if (out.size() != 1 + carried + scans) {
+                    throw new MergeNetException(owner + ": the body returned " + out.size() + " values, expected "
+                            + (1 + carried + scans));
+                }
+                cond = If.truth(out.get(0), owner);
+                for (int i = 0; i < carried; i++) {
+                    values.set(i, out.get(1 + i));
+                }
+                for (int k = 0; k < scans; k++) {
+                    scanned.get(k).add(out.get(1 + carried + k));
+                }
+            }
+            NDList result = new NDList();
+            values.forEach(result::add);
+            for (List<NDArray> s : scanned) {
+                result.add(s.isEmpty() ? ctx.manager().zeros(new Shape(0), DataType.FLOAT32)
+                        : NDArrays.stack(new NDList(s), 0));
+            }
+            return result;
+        };
+    }
+}

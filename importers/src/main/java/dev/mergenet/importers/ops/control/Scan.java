@@ -1,0 +1,92 @@
+package dev.mergenet.importers.ops.control;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scan. Since version 9: inputs are N states then M scan inputs, sliced along scan_input_axes (direction per
+ * scan_input_directions); scan outputs stack along scan_output_axes. Version 8 has a leading batch axis on
+ * every input and an optional sequence_lens first input; each batch entry is scanned separately.
+ */
+public final class Scan implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        CompiledGraph body = node.subgraph("body");
+        String owner = node.describe();
+        int m = (int) node.attrs().requireInt("num_scan_inputs");
+        boolean batched = node.sinceVersion() < 9;
+        long[] inAxes = node.attrs().getInts("scan_input_axes", null);
+        long[] inDirs = node.attrs().getInts(batched ? "directions" : "scan_input_directions", null);
+        long[] outAxes = node.attrs().getInts("scan_output_axes", null);
+        long[] outDirs = node.attrs().getInts("scan_output_directions", null);
+        return (ctx, in) -> {
+            int first = batched ? 1 : 0;
+            int n = in.size() - first - m;
+            List<NDArray> states = new ArrayList<>(in.all().subList(first, first + n));
+            List<NDArray> scans = new ArrayList<>(in.all().subList(first + n, in.size()));
+            int k = body.outputs().size() - n;
+            if (!batched) {
+                return ScanLoop.run(ctx, body, states, scans, ScanLoop.axes(inAxes, m, scans, 0),
+                        ScanLoop.reversed(inDirs, m), outputAxes(outAxes, k, body, n),
+                        ScanLoop.reversed(outDirs, k), owner);
+            }
+            if (batched && in.has(0)) {
+                long[] lengths = in.longs(0);
+                long full = scans.get(0).getShape().get(1);
+                for (long len : lengths) {
+                    if (len != full) {
+                        throw new UnsupportedOperationException(owner
+                                + ": Scan-8 with sequence_lens shorter than the sequence is not supported");
+                    }
+                }
+            }
+            long batch = scans.get(0).getShape().get(0);
+            List<NDList> perBatch = new ArrayList<>();
+            for (long b = 0; b < batch; b++) {
+                List<NDArray> bs = new ArrayList<>();
+                for (NDArray s : states) {
+                    bs.add(s.get(b));
+                }
+                List<NDArray> bx = new ArrayList<>();
+                for (NDArray s : scans) {
+                    bx.add(s.get(b));
+                }
+                perBatch.add(ScanLoop.run(ctx, body, bs, bx, new int[m], ScanLoop.reversed(inDirs, m), new int[k],
+                        new boolean[k], owner));
+            }
+            NDList out = new NDList();
+            for (int j = 0; j < n + k; j++) {
+                NDList parts = new NDList();
+                for (NDList r : perBatch) {
+                    parts.add(r.get(j));
+                }
+                out.add(NDArrays.stack(parts, 0));
+            }
+            return out;
+        };
+    }
+
+    private static int[] outputAxes(long[] given, int k, CompiledGraph body, int n) {
+        int[] axes = new int[k];
+        for (int i = 0; i < k; i++) {
+            long a = given == null ? 0 : given[i];
+            if (a < 0) {
+                int rank = body.proto().getOutput(n + i).getType().getTensorType().getShape().getDimCount() + 1;
+                if (rank <= 1) {
+                    throw new MergeNetException("Scan: a negative scan_output_axes needs the body output's rank");
+                }
+                a += rank;
+            }
+            axes[i] = (int) a;
+        }
+        return axes;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * Add, Sub, Mul and Div: both inputs share one type, which the output keeps. Integer Div truncates toward
+ * zero (C semantics, as ONNX Runtime does) instead of libtorch's true division.
+ */
+public final class BinaryArithmetic implements OpConverter {
+    /** Which of the four ops. */
+    public enum Kind { ADD, SUB, MUL, DIV }
+
+    private final Kind kind;
+
+    public BinaryArithmetic(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> {
+            NDArray a = in.get(0);
+            NDArray b = Numeric.legacyAlign(node, a, in.get(1));
+            DataType type = a.getDataType();
+            return new NDList(Numeric.as(apply(kind, a, Numeric.as(b,
+                    a.getDataType())), type));
+        };
+    }
+
+    static NDArray apply(Kind kind, NDArray a, NDArray b) {
+        switch (kind) {
+            case ADD: return a.add(b);
+            case SUB: return a.sub(b);
+            case MUL: return a.mul(b);
+            default:
+                if (a.getDataType().isFloating()) {
+                    return a.div(b);
+                }
+                return a.toType(DataType.FLOAT64, false).div(b.toType(DataType.FLOAT64, false)).trunc()
+                        .toType(a.getDataType(), false);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** IsNaN and IsInf (with detect_positive / detect_negative): boolean masks of special float values. */
+public final class FloatClass implements OpConverter {
+    private final boolean nan;
+
+    private FloatClass(boolean nan) {
+        this.nan = nan;
+    }
+
+    public static FloatClass isNaN() {
+        return new FloatClass(true);
+    }
+
+    public static FloatClass isInf() {
+        return new FloatClass(false);
+    }
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        if (nan) {
+            return (ctx, in) -> new NDList(in.get(0).isNaN());
+        }
+        boolean positive = node.attrs().getInt("detect_positive", 1) != 0;
+        boolean negative = node.attrs().getInt("detect_negative", 1) != 0;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            NDArray inf = x.isInfinite();
+            if (positive && negative) {
+                return new NDList(inf);
+            }
+            if (!positive && !negative) {
+                return new NDList(inf.logicalAnd(inf.logicalNot()));
+            }
+            return new NDList(inf.logicalAnd(positive ? x.gt(0) : x.lt(0)));
+        };
+    }
+}

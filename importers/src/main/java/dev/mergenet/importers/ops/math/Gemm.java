@@ -1,0 +1,41 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Gemm: alpha * op(A) @ op(B) + beta * C, op being an optional transpose; C broadcasts to (M, N). */
+public final class Gemm implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        float alpha = node.attrs().getFloat("alpha", 1f);
+        float beta = node.attrs().getFloat("beta", 1f);
+        boolean transA = node.attrs().getInt("transA", 0) != 0;
+        boolean transB = node.attrs().getInt("transB", 0) != 0;
+        return (ctx, in) -> {
+            NDArray a = in.get(0);
+            NDArray b = in.get(1);
+            DataType type = in.get(0).getDataType();
+            if (a.getShape().dimension() != 2 || b.getShape().dimension() != 2) {
+                throw new MergeNetException(node.describe() + ": A and B must be 2-D, got " + a.getShape()
+                        + " and " + b.getShape());
+            }
+            NDArray y = (transA ? a.transpose() : a).matMul(transB ? b.transpose() : b);
+            if (alpha != 1f) {
+                y = y.mul(Numeric.scalar(ctx.manager(), alpha, y.getDataType()));
+            }
+            if (in.has(2) && beta != 0f) {
+                NDArray c = Numeric.as(in.get(2), y.getDataType());
+                if (beta != 1f) {
+                    c = c.mul(Numeric.scalar(ctx.manager(), beta, c.getDataType()));
+                }
+                y = y.add(c);
+            }
+            return new NDList(Numeric.as(y, type));
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * Mod: fmod=0 takes the divisor's sign (Python %), fmod=1 the dividend's (C fmod). libtorch's remainder is
+ * the first; the second is derived from it by moving nonzero results whose sign differs from the dividend's.
+ */
+public final class Mod implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        boolean fmod = node.attrs().getInt("fmod", 0) != 0;
+        return (ctx, in) -> {
+            NDArray a = in.get(0);
+            NDArray b = in.get(1);
+            DataType type = a.getDataType();
+            if (type.isFloating() && !fmod) {
+                throw new MergeNetException(node.describe() + ": fmod must be 1 for floating-point inputs");
+            }
+            NDArray x = a;
+            NDArray d = Numeric.as(b, x.getDataType());
+            NDArray r = x.mod(d);
+            if (fmod) {
+                NDArray zero = Numeric.scalar(x.getManager(), 0, x.getDataType());
+                NDArray wrongSign = r.neq(zero).logicalAnd(r.lt(zero).logicalXor(x.lt(zero)));
+                NDArray[] bc = Numeric.broadcastAll(node, r.sub(d), r);
+                r = bc[0].getNDArrayInternal().where(Numeric.broadcastAll(node, wrongSign, r)[0], bc[1]);
+            }
+            return new NDList(Numeric.as(r, type));
+        };
+    }
+}

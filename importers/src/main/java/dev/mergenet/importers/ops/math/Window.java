@@ -1,0 +1,62 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * HannWindow, HammingWindow and BlackmanWindow: generalized cosine windows a0 - a1 cos(2 pi n / N)
+ * + a2 cos(4 pi n / N), N being the size (periodic) or size - 1 (symmetric).
+ */
+public final class Window implements OpConverter {
+    private final double a0;
+    private final double a1;
+    private final double a2;
+
+    private Window(double a0, double a1, double a2) {
+        this.a0 = a0;
+        this.a1 = a1;
+        this.a2 = a2;
+    }
+
+    public static Window hann() {
+        return new Window(0.5, 0.5, 0);
+    }
+
+    public static Window hamming() {
+        return new Window(25.0 / 46.0, 1 - 25.0 / 46.0, 0);
+    }
+
+    public static Window blackman() {
+        return new Window(0.42, 0.5, 0.08);
+    }
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        boolean periodic = node.attrs().getInt("periodic", 1) != 0;
+        int dt = (int) node.attrs().getInt("output_datatype", 1);
+        DataType out = OnnxDataTypes.toDjl(dt);
+        if (out != null) {
+            Numeric.checkHoldable(node, out);
+        }
+        if (out == null) {
+            throw new MergeNetException(node.describe() + ": unsupported output_datatype " + OnnxDataTypes.name(dt));
+        }
+        return (ctx, in) -> {
+            long size = in.longs(0)[0];
+            double denominator = periodic ? size : size - 1;
+            NDArray n = ctx.manager().arange(0f, (float) size, 1f, DataType.FLOAT64);
+            NDArray phase = n.mul(2 * Math.PI / denominator);
+            NDArray w = phase.cos().mul(-a1).add(a0);
+            if (a2 != 0) {
+                w = w.add(phase.mul(2).cos().mul(a2));
+            }
+            return new NDList(w.toType(out, false));
+        };
+    }
+}

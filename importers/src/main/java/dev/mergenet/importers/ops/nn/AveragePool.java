@@ -1,0 +1,40 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * AveragePool with pads, auto_pad, ceil_mode, dilations and count_include_pad: the window sum divided by the
+ * number of counted elements (input only, or input plus explicit pads; ceil-mode overhang never counts).
+ */
+public final class AveragePool implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        WindowAttributes attrs = new WindowAttributes(node);
+        long[] kernel = attrs.kernelAttribute();
+        if (kernel == null) {
+            throw new OnnxFormatException(node.describe() + ": required attribute 'kernel_shape' is missing");
+        }
+        boolean includePads = node.attrs().getInt("count_include_pad", 0) != 0;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int n = x.getShape().dimension() - 2;
+            WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
+            SlidingWindows windows = new SlidingWindows(win);
+            NDArray padded = windows.pad(x, 0);
+            NDArray sum = null;
+            for (int j = 0; j < windows.count(); j++) {
+                NDArray s = windows.slice(padded, j);
+                sum = sum == null ? s : sum.add(s);
+            }
+            NDArray counts = ctx.manager().create(windows.counts(includePads), new Shape(win.out()))
+                    .toType(x.getDataType(), false);
+            return new NDList(sum.div(counts));
+        };
+    }
+}

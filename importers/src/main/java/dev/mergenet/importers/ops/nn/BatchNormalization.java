@@ -1,0 +1,117 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * BatchNormalization, versions 1 to 15. Inference uses the running statistics. Batch statistics are used when
+ * DJL trains the block, or when the node itself asks for training (is_test=0 before version 7, extra outputs
+ * in versions 7 and 9, training_mode=1 since 14).
+ *
+ * <p>When DJL trains, the running mean and variance inputs (the block's RUNNING_MEAN parameters) are updated
+ * in place, PyTorch style: running = running * momentum + batch * (1 - momentum), with the unbiased batch
+ * variance. When only the node asks for training, nothing is overwritten: the updated statistics are returned
+ * as the extra outputs, computed as the ONNX reference does (biased batch variance).
+ */
+public final class BatchNormalization implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        float epsilon = node.attrs().getFloat("epsilon", 1e-5f);
+        float momentum = node.attrs().getFloat("momentum", 0.9f);
+        int version = node.sinceVersion();
+        boolean spatial = version >= 9 || node.attrs().getInt("spatial", 1) != 0;
+        boolean nodeTraining = nodeAsksForTraining(node);
+        int outputs = node.outputs().size();
+        String owner = node.describe();
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            NDArray scale = in.get(1);
+            NDArray bias = in.get(2);
+            NDArray mean = in.get(3);
+            NDArray var = in.get(4);
+            int rank = x.getShape().dimension();
+            if (rank < 2) {
+                throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
+            }
+            Shape view = paramView(x.getShape(), scale.getShape(), spatial);
+            if (!ctx.training() && !nodeTraining) {
+                NDArray factor = scale.reshape(view).div(var.reshape(view).add(epsilon).sqrt());
+                return new NDList(x.sub(mean.reshape(view)).mul(factor).add(bias.reshape(view)));
+            }
+            int[] axes = statisticAxes(rank, spatial);
+            NDArray batchMean = AxisReductions.mean(x, axes);
+            NDArray centered = x.sub(batchMean);
+            NDArray batchVar = AxisReductions.mean(centered.mul(centered), axes);
+            NDArray y = centered.div(batchVar.add(epsilon).sqrt()).mul(scale.reshape(view)).add(bias.reshape(view));
+            NDArray flatMean = batchMean.stopGradient().reshape(mean.getShape());
+            NDArray flatVar = batchVar.stopGradient().reshape(var.getShape());
+            NDArray newMean;
+            NDArray newVar;
+            if (ctx.training()) {
+                long count = x.getShape().size() / mean.getShape().size();
+                NDArray unbiased = count > 1 ? flatVar.mul((double) count / (count - 1)) : flatVar;
+                mean.muli(momentum).addi(flatMean.mul(1 - momentum));
+                var.muli(momentum).addi(unbiased.mul(1 - momentum));
+                newMean = mean.duplicate();
+                newVar = var.duplicate();
+            } else {
+                newMean = mean.mul(momentum).add(flatMean.mul(1 - momentum));
+                newVar = var.mul(momentum).add(flatVar.mul(1 - momentum));
+            }
+            NDList out = new NDList(y);
+            if (outputs > 1) {
+                out.add(newMean);
+                out.add(newVar);
+            }
+            if (outputs > 3) {
+                out.add(flatMean);
+                out.add(flatVar);
+            }
+            return out;
+        };
+    }
+
+    private static boolean nodeAsksForTraining(OnnxNode node) {
+        int version = node.sinceVersion();
+        boolean extraOutputs = node.outputs().size() > 1 && node.outputs().subList(1, node.outputs().size())
+                .stream().anyMatch(s -> !s.isEmpty());
+        if (version >= 14) {
+            return node.attrs().getInt("training_mode", 0) != 0;
+        }
+        if (version >= 7) {
+            return extraOutputs;
+        }
+        return node.attrs().getInt("is_test", 0) == 0 && extraOutputs;
+    }
+
+    /** (1, C, 1, ...) for per-channel statistics; (1, C, D1, ...) for the pre-9 non-spatial form. */
+    private static Shape paramView(Shape x, Shape param, boolean spatial) {
+        long[] dims = new long[x.dimension()];
+        java.util.Arrays.fill(dims, 1);
+        if (spatial || param.dimension() == 1) {
+            dims[1] = param.get(0);
+        } else {
+            for (int i = 0; i < param.dimension(); i++) {
+                dims[1 + i] = param.get(i);
+            }
+        }
+        return new Shape(dims);
+    }
+
+    private static int[] statisticAxes(int rank, boolean spatial) {
+        if (!spatial) {
+            return new int[] {0};
+        }
+        int[] axes = new int[rank - 1];
+        axes[0] = 0;
+        for (int i = 2; i < rank; i++) {
+            axes[i - 1] = i;
+        }
+        return axes;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
+
+/**
+ * ConvTranspose as the equivalent direct convolution (the engine has no transposed convolution): zeros are
+ * inserted between input elements (stride), the kernel is flipped with in/out channels swapped per group, and
+ * the border is padded by dilation*(k-1) minus the op's pads (plus output_padding at the end).
+ */
+public final class ConvTranspose implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        WindowAttributes attrs = new WindowAttributes(node);
+        int group = (int) node.attrs().getInt("group", 1);
+        long[] outputPadding = node.attrs().getInts("output_padding", null);
+        long[] outputShape = node.attrs().getInts("output_shape", null);
+        long[] strides = node.attrs().getInts("strides", null);
+        long[] dilations = node.attrs().getInts("dilations", null);
+        long[] pads = node.attrs().getInts("pads", null);
+        String owner = node.describe();
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            NDArray w = in.get(1);
+            int n = x.getShape().dimension() - 2;
+            if (n < 1 || w.getShape().dimension() != n + 2 || w.getShape().get(0) != x.getShape().get(1)) {
+                throw new OnnxFormatException(owner + ": input " + x.getShape() + " and weight " + w.getShape()
+                        + " must be (N, C, spatial...) and (C, M/group, kernel...)");
+            }
+            long[] inSize = SpatialPadding.spatial(x.getShape(), n);
+            long[] k = SpatialPadding.spatial(w.getShape(), n);
+            long[] s = valuesOr(strides, n, 1, owner, "strides");
+            long[] d = valuesOr(dilations, n, 1, owner, "dilations");
+            long[] op = valuesOr(outputPadding, n, 0, owner, "output_padding");
+            long[] begin = new long[n];
+            long[] end = new long[n];
+            for (int i = 0; i < n; i++) {
+                long full = s[i] * (inSize[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1;
+                long target;
+                if (outputShape != null) {
+                    target = outputShape[outputShape.length - n + i];
+                } else if (attrs.autoPad() == WindowAttributes.AutoPad.SAME_UPPER
+                        || attrs.autoPad() == WindowAttributes.AutoPad.SAME_LOWER) {
+                    target = inSize[i] * s[i];
+                } else {
+                    if (attrs.autoPad() == WindowAttributes.AutoPad.NOTSET && pads != null) {
+                        if (pads.length != 2 * n) {
+                            throw new OnnxFormatException(owner + ": pads has " + pads.length + " values, expected "
+                                    + 2 * n);
+                        }
+                        begin[i] = pads[i];
+                        end[i] = pads[i + n];
+                    }
+                    continue;
+                }
+                // Floor division as the spec's reference: a negative total adds outputs at the end.
+                long total = full - target;
+                if (attrs.autoPad() == WindowAttributes.AutoPad.SAME_UPPER) {
+                    begin[i] = Math.floorDiv(total, 2);
+                    end[i] = total - begin[i];
+                } else {
+                    end[i] = Math.floorDiv(total, 2);
+                    begin[i] = total - end[i];
+                }
+            }
+            return new NDList(transposedConvolution(x, w, in.optional(2), s, d, begin, end, op, group));
+        };
+    }
+
+    static NDArray transposedConvolution(NDArray x, NDArray w, NDArray bias, long[] s, long[] d, long[] begin,
+                                         long[] end, long[] outputPadding, int group) {
+        int n = s.length;
+        for (int i = 0; i < n; i++) {
+            x = spreadAxis(x, 2 + i, s[i]);
+        }
+        long[] k = SpatialPadding.spatial(w.getShape(), n);
+        long c = w.getShape().get(0);
+        long mPerGroup = w.getShape().get(1);
+        long[] grouped = new long[n + 3];
+        grouped[0] = group;
+        grouped[1] = c / group;
+        grouped[2] = mPerGroup;
+        System.arraycopy(k, 0, grouped, 3, n);
+        int[] swap = new int[n + 3];
+        swap[0] = 0;
+        swap[1] = 2;
+        swap[2] = 1;
+        for (int i = 3; i < n + 3; i++) {
+            swap[i] = i;
+        }
+        long[] direct = new long[n + 2];
+        direct[0] = group * mPerGroup;
+        direct[1] = c / group;
+        System.arraycopy(k, 0, direct, 2, n);
+        int[] spatialAxes = new int[n];
+        for (int i = 0; i < n; i++) {
+            spatialAxes[i] = 2 + i;
+        }
+        NDArray wd = w.reshape(new Shape(grouped)).transpose(swap).reshape(new Shape(direct)).flip(spatialAxes);
+        long[] pb = new long[n];
+        long[] pe = new long[n];
+        for (int i = 0; i < n; i++) {
+            pb[i] = (k[i] - 1) * d[i] - begin[i];
+            pe[i] = (k[i] - 1) * d[i] - end[i] + outputPadding[i];
+        }
+        NDArray padded = SpatialPadding.apply(x, pb, pe, 0);
+        long[] ones = new long[n];
+        Arrays.fill(ones, 1);
+        return padded.getNDArrayInternal().convolution(padded, wd, bias, new Shape(ones), new Shape(new long[n]),
+                new Shape(d), group).singletonOrThrow();
+    }
+
+    /** Inserts {@code stride - 1} zeros between neighbours along {@code axis}. */
+    private static NDArray spreadAxis(NDArray x, int axis, long stride) {
+        if (stride == 1) {
+            return x;
+        }
+        Shape shape = x.getShape();
+        int rank = shape.dimension();
+        NDArray e = x.expandDims(axis + 1);
+        long[] widths = new long[2 * (rank + 1)];
+        // Pad widths run from the last axis backwards; the new axis is axis + 1.
+        widths[2 * (rank - axis - 1) + 1] = stride - 1;
+        NDArray spread = e.pad(new Shape(widths), 0);
+        long[] merged = shape.getShape().clone();
+        merged[axis] = shape.get(axis) * stride;
+        NDArray flat = spread.reshape(new Shape(merged));
+        NDIndex index = new NDIndex();
+        for (int a = 0; a < axis; a++) {
+            index.addAllDim();
+        }
+        index.addSliceDim(0, (shape.get(axis) - 1) * stride + 1);
+        return flat.get(index);
+    }
+
+    private static long[] valuesOr(long[] v, int n, long fill, String owner, String name) {
+        if (v == null) {
+            long[] out = new long[n];
+            Arrays.fill(out, fill);
+            return out;
+        }
+        if (v.length != n) {
+            throw new OnnxFormatException(owner + ": " + name + " has " + v.length + " values, expected " + n);
+        }
+        return v;
+    }
+}

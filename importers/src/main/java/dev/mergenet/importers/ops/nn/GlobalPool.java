@@ -1,0 +1,40 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** GlobalAveragePool, GlobalMaxPool and GlobalLpPool: one reduction over every spatial axis, kept as size 1. */
+public final class GlobalPool implements OpConverter {
+    /** The reduction a global pool applies. */
+    public enum Kind { AVERAGE, MAX, LP }
+
+    private final Kind kind;
+
+    public GlobalPool(Kind kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        double p = kind == Kind.LP ? LpPool.pAttribute(node) : 0;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int rank = x.getShape().dimension();
+            int[] axes = new int[rank - 2];
+            for (int i = 0; i < axes.length; i++) {
+                axes[i] = i + 2;
+            }
+            NDArray y = switch (kind) {
+                case AVERAGE -> AxisReductions.mean(x, axes);
+                case MAX -> x.getDataType().isFloating() ? AxisReductions.max(x, axes)
+                        : AxisReductions.max(x.toType(DataType.FLOAT64, false), axes).toType(x.getDataType(), false);
+                case LP -> LpPool.root(AxisReductions.sum(LpPool.power(x, p), axes), p);
+            };
+            return new NDList(y);
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** LRN: x / (bias + alpha / size * sum of x^2 over a window of neighbouring channels)^beta. */
+public final class Lrn implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        float alpha = node.attrs().getFloat("alpha", 1e-4f);
+        float beta = node.attrs().getFloat("beta", 0.75f);
+        float bias = node.attrs().getFloat("bias", 1f);
+        int size = (int) node.attrs().requireInt("size");
+        long before = (size - 1) / 2;
+        long after = size - 1 - before;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int rank = x.getShape().dimension();
+            long channels = x.getShape().get(1);
+            long[] widths = new long[2 * (rank - 1)];
+            // Pad widths run from the last axis backwards; the channel axis is the last pair here.
+            widths[2 * (rank - 2)] = before;
+            widths[2 * (rank - 2) + 1] = after;
+            NDArray squares = x.mul(x).pad(new Shape(widths), 0);
+            NDArray sum = null;
+            for (int j = 0; j < size; j++) {
+                NDArray s = squares.get(new NDIndex(":, {}:{}", j, j + channels));
+                sum = sum == null ? s : sum.add(s);
+            }
+            return new NDList(x.div(sum.mul(alpha / size).add(bias).pow(beta)));
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * MaxUnpool: scatters X into zeros at the flat indices I (as MaxPool's Indices output gives them). The output
+ * indices address the shape (in - 1) * stride + kernel - pads per spatial axis; the optional output_shape
+ * input extends (or trims) that shape at the end of each spatial axis.
+ */
+public final class MaxUnpool implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        long[] kernel = node.attrs().getInts("kernel_shape", null);
+        if (kernel == null) {
+            throw new OnnxFormatException(node.describe() + ": required attribute 'kernel_shape' is missing");
+        }
+        long[] strides = node.attrs().getInts("strides", null);
+        long[] pads = node.attrs().getInts("pads", null);
+        String owner = node.describe();
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int n = x.getShape().dimension() - 2;
+            long[] inferred = x.getShape().getShape().clone();
+            for (int i = 0; i < n; i++) {
+                long s = strides == null ? 1 : strides[i];
+                long p = pads == null ? 0 : pads[i] + pads[i + n];
+                inferred[2 + i] = (inferred[2 + i] - 1) * s + kernel[i] - p;
+            }
+            long total = new Shape(inferred).size();
+            NDArray index = in.get(1).toType(DataType.INT64, false).flatten();
+            NDArray y = ctx.manager().zeros(new Shape(total), x.getDataType())
+                    .scatter(index, x.flatten(), 0).reshape(new Shape(inferred));
+            if (!in.has(2)) {
+                return new NDList(y);
+            }
+            // Indices address the inferred shape (as MaxPool produced them); a given output_shape extends it at the end.
+            long[] outShape = in.longs(2);
+            if (outShape.length != n + 2 || outShape[0] != inferred[0] || outShape[1] != inferred[1]) {
+                throw new OnnxFormatException(owner + ": output_shape " + java.util.Arrays.toString(outShape)
+                        + " does not fit input " + x.getShape());
+            }
+            long[] begin = new long[n];
+            long[] end = new long[n];
+            for (int i = 0; i < n; i++) {
+                end[i] = outShape[2 + i] - inferred[2 + i];
+            }
+            return new NDList(SpatialPadding.apply(y, begin, end, 0));
+        };
+    }
+}

@@ -1,0 +1,131 @@
+package dev.mergenet.importers.ops.nn;
+
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.Attributes;
+import dev.mergenet.importers.ops.OnnxNode;
+import java.util.Arrays;
+
+/**
+ * The sliding-window attributes shared by convolution and pooling (kernel_shape, strides, dilations, pads,
+ * auto_pad, ceil_mode), parsed once at import and resolved against the input's spatial size at run time.
+ */
+final class WindowAttributes {
+    enum AutoPad { NOTSET, SAME_UPPER, SAME_LOWER, VALID }
+
+    private final long[] kernel;
+    private final long[] strides;
+    private final long[] dilations;
+    private final long[] pads;
+    private final AutoPad autoPad;
+    private final boolean ceilMode;
+    private final String owner;
+
+    WindowAttributes(OnnxNode node) {
+        Attributes a = node.attrs();
+        this.owner = node.describe();
+        this.kernel = a.getInts("kernel_shape", null);
+        this.strides = a.getInts("strides", null);
+        this.dilations = a.getInts("dilations", null);
+        this.pads = a.getInts("pads", null);
+        this.ceilMode = a.getInt("ceil_mode", 0) != 0;
+        String mode = a.getString("auto_pad", "NOTSET");
+        try {
+            this.autoPad = AutoPad.valueOf(mode);
+        } catch (IllegalArgumentException e) {
+            throw new OnnxFormatException(owner + ": auto_pad '" + mode + "' is not one of "
+                    + Arrays.toString(AutoPad.values()));
+        }
+    }
+
+    /** The kernel_shape attribute, or null when the op derives it from the weight. */
+    long[] kernelAttribute() {
+        return kernel;
+    }
+
+    AutoPad autoPad() {
+        return autoPad;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** The window geometry for an input whose spatial dims are {@code in}, with kernel {@code k}. */
+    Window resolve(long[] in, long[] k) {
+        int n = in.length;
+        if (k.length != n) {
+            throw new OnnxFormatException(owner + ": kernel has " + k.length + " spatial dims but the input has " + n);
+        }
+        long[] s = orOnes(strides, n, "strides");
+        long[] d = orOnes(dilations, n, "dilations");
+        long[] begin = new long[n];
+        long[] end = new long[n];
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            long span = (k[i] - 1) * d[i] + 1;
+            switch (autoPad) {
+                case SAME_UPPER, SAME_LOWER -> {
+                    long o = (in[i] + s[i] - 1) / s[i];
+                    long total = Math.max(0, (o - 1) * s[i] + span - in[i]);
+                    begin[i] = autoPad == AutoPad.SAME_UPPER ? total / 2 : total - total / 2;
+                    end[i] = total - begin[i];
+                }
+                case VALID -> {
+                    begin[i] = 0;
+                    end[i] = 0;
+                }
+                default -> {
+                    if (pads != null) {
+                        if (pads.length != 2 * n) {
+                            throw new OnnxFormatException(owner + ": pads has " + pads.length + " values, expected "
+                                    + 2 * n);
+                        }
+                        begin[i] = pads[i];
+                        end[i] = pads[i + n];
+                    }
+                }
+            }
+            long room = in[i] + begin[i] + end[i] - span;
+            if (room < 0) {
+                throw new OnnxFormatException(owner + ": the window (" + span + ") is larger than the padded input ("
+                        + (in[i] + begin[i] + end[i]) + ") along spatial axis " + i);
+            }
+            out[i] = (ceilMode ? (room + s[i] - 1) / s[i] : room / s[i]) + 1;
+            // A ceil-mode window must start inside the input or its begin padding (ONNX Runtime and PyTorch agree).
+            if (ceilMode && (out[i] - 1) * s[i] >= in[i] + begin[i]) {
+                out[i]--;
+            }
+        }
+        return new Window(in, k, s, d, begin, end, out);
+    }
+
+    private long[] orOnes(long[] v, int n, String name) {
+        if (v == null) {
+            long[] ones = new long[n];
+            Arrays.fill(ones, 1);
+            return ones;
+        }
+        if (v.length != n) {
+            throw new OnnxFormatException(owner + ": " + name + " has " + v.length + " values, expected " + n);
+        }
+        return v;
+    }
+
+    /** A resolved geometry: input, kernel, strides, dilations, begin/end pads and output size per spatial axis. */
+    record Window(long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd,
+                  long[] out) {
+        int rank() {
+            return in.length;
+        }
+
+        /** True when every axis pads both sides equally (the form native convolution accepts). */
+        boolean symmetric() {
+            return Arrays.equals(padBegin, padEnd);
+        }
+
+        /** Extent along axis i that the windows read, from the start of the begin padding. */
+        long reach(int i) {
+            return (out[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
+        }
+    }
+}

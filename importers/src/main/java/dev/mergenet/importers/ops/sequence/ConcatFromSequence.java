@@ -1,0 +1,32 @@
+package dev.mergenet.importers.ops.sequence;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** ConcatFromSequence: concatenates the tensors along axis, or stacks them on a new axis (new_axis=1). */
+final class ConcatFromSequence implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        long axis = node.attrs().requireInt("axis");
+        boolean newAxis = node.attrs().getInt("new_axis", 0) == 1;
+        return (ctx, in) -> {
+            TensorSequence s = Sequences.of(in.get(0), ctx);
+            if (s.length() == 0) {
+                throw new MergeNetException(ctx.node().describe() + ": cannot concatenate an empty sequence");
+            }
+            int rank = s.items().get(0).getShape().dimension() + (newAxis ? 1 : 0);
+            int a = (int) (axis < 0 ? axis + rank : axis);
+            NDList parts = new NDList(s.items());
+            NDArray out = newAxis ? NDArrays(parts, a, true) : NDArrays(parts, a, false);
+            return new NDList(out);
+        };
+    }
+
+    private static NDArray NDArrays(NDList parts, int axis, boolean stack) {
+        return stack ? ai.djl.ndarray.NDArrays.stack(parts, axis) : ai.djl.ndarray.NDArrays.concat(parts, axis);
+    }
+}

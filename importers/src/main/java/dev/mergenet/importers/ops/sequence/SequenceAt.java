@@ -1,0 +1,18 @@
+package dev.mergenet.importers.ops.sequence;
+
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** SequenceAt: the tensor at position (negative counts from the end). */
+final class SequenceAt implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> {
+            TensorSequence s = Sequences.of(in.get(0), ctx);
+            var item = s.items().get(Sequences.position(in.get(1), s.length(), false, ctx));
+            return new NDList(item.reshape(item.getShape())); // a handle of its own: the graph owns outputs
+        };
+    }
+}

@@ -1,0 +1,14 @@
+package dev.mergenet.importers.ops.sequence;
+
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** SequenceLength: the number of tensors, as an int64 scalar. */
+final class SequenceLength implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> new NDList(ctx.manager().create((long) Sequences.of(in.get(0), ctx).length()));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mergenet.importers.ops.sequence;
+
+import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OpContext;
+
+/** Shared checks of the sequence converters. */
+final class Sequences {
+    private Sequences() {}
+
+    static TensorSequence of(NDArray value, OpContext ctx) {
+        if (value instanceof TensorSequence s) {
+            return s;
+        }
+        throw new MergeNetException(ctx.node().describe() + ": expected a sequence, got a tensor " + value.getShape());
+    }
+
+    /** A position input (scalar int), made non-negative against {@code size}; {@code inclusiveEnd} allows size. */
+    static int position(NDArray position, int size, boolean inclusiveEnd, OpContext ctx) {
+        long p = position.toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        long q = p < 0 ? p + size : p;
+        long max = inclusiveEnd ? size : size - 1;
+        if (q < 0 || q > max) {
+            throw new MergeNetException(ctx.node().describe() + ": position " + p + " is out of range for a sequence of "
+                    + size);
+        }
+        return (int) q;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mergenet.importers.ops.sequence;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SplitToSequence: splits along axis into pieces of the sizes in split (a scalar gives equal chunks, the last
+ * smaller), or into pieces of size 1 without split, dropping the axis unless keepdims=1.
+ */
+final class SplitToSequence implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        long axisAttr = node.attrs().getInt("axis", 0);
+        boolean keepDims = node.attrs().getInt("keepdims", 1) == 1;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int axis = (int) (axisAttr < 0 ? axisAttr + x.getShape().dimension() : axisAttr);
+            long length = x.getShape().get(axis);
+            List<Long> sizes = new ArrayList<>();
+            boolean squeeze = false;
+            if (!in.has(1)) {
+                for (long i = 0; i < length; i++) {
+                    sizes.add(1L);
+                }
+                squeeze = !keepDims;
+            } else if (in.get(1).getShape().dimension() == 0) {
+                long chunk = in.longs(1)[0];
+                for (long start = 0; start < length; start += chunk) {
+                    sizes.add(Math.min(chunk, length - start));
+                }
+            } else {
+                for (long s : in.longs(1)) {
+                    sizes.add(s);
+                }
+            }
+            if (sizes.stream().mapToLong(Long::longValue).sum() != length) {
+                throw new MergeNetException(ctx.node().describe() + ": split sizes " + sizes + " do not add up to "
+                        + length);
+            }
+            long[] cuts = new long[Math.max(0, sizes.size() - 1)];
+            long at = 0;
+            for (int i = 0; i < cuts.length; i++) {
+                at += sizes.get(i);
+                cuts[i] = at;
+            }
+            NDList pieces = sizes.size() == 1 ? new NDList(x.reshape(x.getShape())) : x.split(cuts, axis);
+            List<NDArray> items = new ArrayList<>();
+            for (NDArray p : pieces) {
+                items.add(squeeze ? p.squeeze(axis) : p);
+            }
+            return new NDList(new TensorSequence(ctx.manager(), items, x.getDataType()));
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Concat: joins the inputs along 'axis' (default 1 in opset 1, required later; negative from opset 11). */
+public final class Concat implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        if (node.sinceVersion() >= 4 && !node.attrs().has("axis")) {
+            throw new MergeNetException(node.describe() + ": required attribute 'axis' is missing");
+        }
+        long axis = node.attrs().getInt("axis", 1);
+        return (ctx, in) -> {
+            NDList parts = new NDList();
+            for (NDArray a : in.all()) {
+                if (a != null) {
+                    parts.add(a);
+                }
+            }
+            if (parts.isEmpty()) {
+                throw new MergeNetException(node.describe() + ": no inputs");
+            }
+            int a = Axes.normalize(axis, parts.head().getShape().dimension(), node, "axis");
+            if (parts.size() == 1) {
+                return new NDList(parts.head().reshape(parts.head().getShape()));
+            }
+            return new NDList(NDArrays.concat(parts, a));
+        };
+    }
+}

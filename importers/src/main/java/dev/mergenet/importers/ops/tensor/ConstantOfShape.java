@@ -1,0 +1,33 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.onnx.Onnx.TensorProto;
+
+/** ConstantOfShape: a tensor of the given shape filled with the one-element 'value' (default float32 0). */
+public final class ConstantOfShape implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        TensorProto t = node.attrs().getTensor("value");
+        TensorData value = t == null ? null : TensorDecoder.decode(t, node.describe(), null);
+        if (value != null && value.shape().size() != 1) {
+            throw new MergeNetException(node.describe() + ": 'value' must hold one element, not " + value.shape());
+        }
+        return (ctx, in) -> {
+            Shape shape = new Shape(in.longs(0));
+            if (value == null) {
+                return new NDList(ctx.manager().zeros(shape, DataType.FLOAT32));
+            }
+            NDArray v = value.toNDArray(ctx.manager()).reshape(new Shape());
+            return new NDList(v.broadcast(shape).duplicate());
+        };
+    }
+}

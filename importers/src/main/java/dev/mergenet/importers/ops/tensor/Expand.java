@@ -1,0 +1,25 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Expand: broadcasts the input against the given shape (both ways, so a 1 in the shape keeps the input's dim). */
+public final class Expand implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            long[] target = Axes.broadcast(x.getShape().getShape(), in.longs(1), node);
+            Shape shape = new Shape(target);
+            if (shape.equals(x.getShape())) {
+                return new NDList(x.reshape(shape));
+            }
+            // a broadcast view (no copy); torch ops and host reads handle its zero strides
+            return new NDList(x.broadcast(shape));
+        };
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Flatten: a 2-D view [prod(dims before axis), prod(dims from axis)]; axis in [-rank, rank]. */
+public final class Flatten implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        long axis = node.attrs().getInt("axis", 1);
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            long[] dims = x.getShape().getShape();
+            int rank = dims.length;
+            if (axis < -rank || axis > rank) {
+                throw new MergeNetException(node.describe() + ": axis " + axis + " is out of range for rank " + rank);
+            }
+            int a = (int) (axis < 0 ? axis + rank : axis);
+            return new NDList(x.reshape(Axes.product(dims, 0, a), Axes.product(dims, a, rank)));
+        };
+    }
+}

@@ -1,0 +1,24 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** NonZero: int64 [rank, count] coordinates of the non-zero elements in row-major order. */
+public final class NonZero implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            if (x.getShape().dimension() == 0) {
+                NDArray one = x.reshape(1).nonzero();
+                return new NDList(one.reshape(0, one.getShape().get(0)).toType(DataType.INT64, false));
+            }
+            NDArray coords = x.nonzero();
+            return new NDList(coords.transpose().toType(DataType.INT64, false));
+        };
+    }
+}

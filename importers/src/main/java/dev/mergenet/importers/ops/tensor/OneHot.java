@@ -1,0 +1,41 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * OneHot: a new axis of length depth holding values[1] where it equals the index (negative indices count
+ * from depth) and values[0] elsewhere; indices out of range give an all-off row.
+ */
+public final class OneHot implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        long axis = node.attrs().getInt("axis", -1);
+        return (ctx, in) -> {
+            NDArray indices = in.get(0);
+            long depth = (long) in.get(1).toType(DataType.FLOAT64, false).toDoubleArray()[0];
+            NDArray values = in.get(2);
+            if (depth < 1 || values.getShape().size() != 2) {
+                throw new MergeNetException(node.describe() + ": depth " + depth + " and values " + values.getShape()
+                        + " must be positive and hold [off, on]");
+            }
+            int rank = indices.getShape().dimension() + 1;
+            int a = Axes.normalize(axis, rank, node, "axis");
+            NDArray idx = indices.getDataType().isFloating() ? indices.toType(DataType.INT64, false) : indices;
+            idx = AlongAxis.wrapNegative(idx, depth).expandDims(a);
+            NDArray classes = ctx.manager().arange(0, depth, 1, DataType.INT64).reshape(Axes.along(rank, a, depth));
+            NDArray flat = values.reshape(2);
+            NDArray off = flat.get(0);
+            NDArray on = flat.get(1);
+            NDArray mask = idx.eq(classes);
+            NDArray shaped = on.broadcast(mask.getShape());
+            return new NDList(NDArrays.where(mask, shaped, off.broadcast(mask.getShape())));
+        };
+    }
+}

@@ -1,0 +1,144 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpInputs;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
+
+/**
+ * Pad: pads [x1_begin, x2_begin, ..., x1_end, x2_end, ...] (attribute 'paddings' in opset 1, 'pads' in 2,
+ * inputs from 11, optional axes from 18); negative pads crop. Constant mode is torch's constant pad; edge,
+ * reflect and wrap select source positions per axis with a gather, so all modes pass gradients to the data.
+ */
+public final class Pad implements OpConverter {
+    private enum Mode { CONSTANT, REFLECT, EDGE, WRAP }
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        int version = node.sinceVersion();
+        String modeName = node.attrs().getString("mode", "constant");
+        Mode mode = switch (modeName) {
+            case "constant" -> Mode.CONSTANT;
+            case "reflect" -> Mode.REFLECT;
+            case "edge" -> Mode.EDGE;
+            case "wrap" -> Mode.WRAP;
+            default -> throw new MergeNetException(node.describe() + ": unknown mode '" + modeName + "'");
+        };
+        if (mode == Mode.WRAP && version < 19) {
+            throw new MergeNetException(node.describe() + ": mode 'wrap' needs opset 19");
+        }
+        long[] attrPads = version < 11 ? node.attrs().getInts(version < 2 ? "paddings" : "pads", null) : null;
+        if (version < 11 && attrPads == null) {
+            throw new MergeNetException(node.describe() + ": the pads attribute is missing");
+        }
+        double attrValue = node.attrs().getFloat("value", 0f);
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int rank = x.getShape().dimension();
+            long[] pads = attrPads != null ? attrPads : in.longs(1);
+            double value = attrPads != null ? attrValue : constant(in);
+            long[] full = fullPads(pads, version >= 18 && in.has(3) ? in.longs(3) : null, rank, node);
+            return new NDList(mode == Mode.CONSTANT ? constantPad(x, full, value) : indexPad(x, full, mode, ctx.manager(), node));
+        };
+    }
+
+    private static double constant(OpInputs in) {
+        NDArray v = in.optional(2);
+        return v == null || v.getShape().size() == 0 ? 0 : v.toType(DataType.FLOAT64, false).toDoubleArray()[0];
+    }
+
+    /** Begin/end pads for every axis: [b0..b(r-1), e0..e(r-1)]. */
+    private static long[] fullPads(long[] pads, long[] axes, int rank, OnnxNode node) {
+        int n = axes == null ? rank : axes.length;
+        if (pads.length != 2 * n) {
+            throw new MergeNetException(node.describe() + ": pads " + Arrays.toString(pads) + " need " + 2 * n
+                    + " values for rank " + rank);
+        }
+        int[] ax = new int[n];
+        for (int i = 0; i < n; i++) {
+            ax[i] = axes == null ? i : Axes.normalize(axes[i], rank, node, "axis");
+        }
+        long[] full = new long[2 * rank];
+        for (int i = 0; i < n; i++) {
+            full[ax[i]] = pads[i];
+            full[rank + ax[i]] = pads[n + i];
+        }
+        return full;
+    }
+
+    /** Constant padding by [b0..b(r-1), e0..e(r-1)]; negative entries crop. */
+    static NDArray constantPad(NDArray x, long[] full, double value) {
+        int rank = x.getShape().dimension();
+        NDArray y = x;
+        if (Arrays.stream(full).anyMatch(p -> p < 0)) {
+            // crop first: DJL shapes (torch's pad list) cannot hold entries below -1
+            long[] dims = x.getShape().getShape();
+            NDIndex window = new NDIndex();
+            for (int a = 0; a < rank; a++) {
+                long lo = Math.min(dims[a], Math.max(0, -full[a]));
+                window.addSliceDim(lo, Math.max(lo, dims[a] - Math.max(0, -full[rank + a])));
+            }
+            y = x.get(window);
+        }
+        if (Arrays.stream(full).noneMatch(p -> p > 0)) {
+            return y == x ? x.reshape(x.getShape()) : y;
+        }
+        // torch lists (begin, end) pairs from the last axis backwards
+        long[] torchPads = new long[2 * rank];
+        for (int i = 0; i < rank; i++) {
+            torchPads[2 * i] = Math.max(0, full[rank - 1 - i]);
+            torchPads[2 * i + 1] = Math.max(0, full[2 * rank - 1 - i]);
+        }
+        return y.pad(new Shape(torchPads), value);
+    }
+
+    private static NDArray indexPad(NDArray x, long[] full, Mode mode, NDManager manager, OnnxNode node) {
+        long[] dims = x.getShape().getShape();
+        int rank = dims.length;
+        NDArray y = x;
+        for (int a = 0; a < rank; a++) {
+            long begin = full[a];
+            long end = full[rank + a];
+            if (begin == 0 && end == 0) {
+                continue;
+            }
+            long d = dims[a];
+            long size = d + begin + end;
+            if (d == 0 || size < 0 || (mode == Mode.REFLECT && d < 2 && size > d)) {
+                throw new MergeNetException(node.describe() + ": cannot " + mode.name().toLowerCase() + "-pad axis " + a
+                        + " of size " + d + " by (" + begin + ", " + end + ")");
+            }
+            long[] src = new long[(int) size];
+            for (int i = 0; i < size; i++) {
+                src[i] = source(i - begin, d, mode);
+            }
+            y = AlongAxis.take(y, src, a, manager);
+        }
+        return y == x ? x.reshape(x.getShape()) : y;
+    }
+
+    /** The input position that output position {@code p} (in input coordinates) copies. */
+    private static long source(long p, long d, Mode mode) {
+        switch (mode) {
+            case EDGE:
+                return Math.max(0, Math.min(d - 1, p));
+            case WRAP:
+                return Math.floorMod(p, d);
+            default:
+                long period = 2 * (d - 1);
+                if (period == 0) {
+                    return 0;
+                }
+                long m = Math.floorMod(p, period);
+                return m < d ? m : period - m;
+        }
+    }
+}

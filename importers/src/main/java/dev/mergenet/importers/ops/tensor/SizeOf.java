@@ -1,0 +1,14 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Size: the input's element count as an int64 scalar. */
+public final class SizeOf implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> new NDList(ctx.manager().create(in.get(0).getShape().size()));
+    }
+}

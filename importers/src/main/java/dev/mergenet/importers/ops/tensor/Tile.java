@@ -1,0 +1,25 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
+
+/** Tile: repeats the input repeats[i] times along each axis i. */
+public final class Tile implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            long[] repeats = in.longs(1);
+            if (repeats.length != x.getShape().dimension() || Arrays.stream(repeats).anyMatch(r -> r < 0)) {
+                throw new MergeNetException(node.describe() + ": repeats " + Arrays.toString(repeats)
+                        + " do not fit input " + x.getShape());
+            }
+            return new NDList(x.getShape().dimension() == 0 ? x.reshape(x.getShape()) : x.tile(repeats));
+        };
+    }
+}

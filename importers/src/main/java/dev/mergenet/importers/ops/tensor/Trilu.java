@@ -1,0 +1,35 @@
+package dev.mergenet.importers.ops.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/** Trilu: keeps the upper (upper=1) or lower triangle of the last two axes, shifted by diagonal k; zeros elsewhere. */
+public final class Trilu implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        boolean upper = node.attrs().getInt("upper", 1) != 0;
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            int rank = x.getShape().dimension();
+            if (rank < 2) {
+                throw new MergeNetException(node.describe() + ": input " + x.getShape() + " has rank below 2");
+            }
+            long k = in.has(1) ? in.longs(1)[0] : 0;
+            long rows = x.getShape().get(rank - 2);
+            long cols = x.getShape().get(rank - 1);
+            NDManager m = ctx.manager();
+            NDArray offset = m.arange(0, cols, 1, DataType.INT64).reshape(1, cols)
+                    .sub(m.arange(0, rows, 1, DataType.INT64).reshape(rows, 1));
+            NDArray keep = upper ? offset.gte(k) : offset.lte(k);
+            NDArray mask = keep.broadcast(x.getShape());
+            return new NDList(NDArrays.where(mask, x, x.zerosLike()));
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package dev.mergenet.importers.ops.training;
+
+import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ops.OnnxNode;
+
+/** Adagrad (preview.training): outputs X_new..., H_new... . */
+final class Adagrad extends OptimizerStep {
+    private float decay;
+    private float epsilon;
+    private float norm;
+
+    Adagrad() {
+        super(3);
+    }
+
+    @Override
+    void parse(OnnxNode node) {
+        decay = node.attrs().getFloat("decay_factor", 0f);
+        epsilon = node.attrs().getFloat("epsilon", 1e-6f);
+        norm = node.attrs().getFloat("norm_coefficient", 0f);
+    }
+
+    @Override
+    NDArray[] step(double r, long t, NDArray[] g) {
+        double rate = r / (1 + t * decay);
+        NDArray grad = g[0].mul(norm).add(g[1]);
+        NDArray h = g[2].add(grad.square());
+        NDArray x = g[0].sub(grad.div(h.sqrt().add(epsilon)).mul(rate));
+        return new NDArray[] {x, h};
+    }
+}

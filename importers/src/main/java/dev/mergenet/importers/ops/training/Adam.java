@@ -1,0 +1,36 @@
+package dev.mergenet.importers.ops.training;
+
+import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ops.OnnxNode;
+
+/** Adam (preview.training): outputs X_new..., V_new..., H_new... . */
+final class Adam extends OptimizerStep {
+    private float alpha;
+    private float beta;
+    private float epsilon;
+    private float norm;
+    private float normPost;
+
+    Adam() {
+        super(4);
+    }
+
+    @Override
+    void parse(OnnxNode node) {
+        alpha = node.attrs().getFloat("alpha", 0.9f);
+        beta = node.attrs().getFloat("beta", 0.999f);
+        epsilon = node.attrs().getFloat("epsilon", 1e-6f);
+        norm = node.attrs().getFloat("norm_coefficient", 0f);
+        normPost = node.attrs().getFloat("norm_coefficient_post", 0f);
+    }
+
+    @Override
+    NDArray[] step(double r, long t, NDArray[] g) {
+        NDArray grad = g[0].mul(norm).add(g[1]);
+        NDArray v = g[2].mul(alpha).add(grad.mul(1 - alpha));
+        NDArray h = g[3].mul(beta).add(grad.square().mul(1 - beta));
+        double rate = t > 0 ? r * Math.sqrt(1 - Math.pow(beta, t)) / (1 - Math.pow(alpha, t)) : r;
+        NDArray x = g[0].sub(v.div(h.sqrt().add(epsilon)).mul(rate)).mul(1 - normPost);
+        return new NDArray[] {x, v, h};
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mergenet.importers.ops.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpContext;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpInputs;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * The preview.training optimizer ops (Adagrad, Momentum, Adam): inputs R (learning rate), T (step count), then
+ * {@code groups} runs of n tensors each (X..., G..., state...); outputs the new X... and new state... .
+ */
+abstract class OptimizerStep implements OpConverter {
+    private final int groups;
+
+    OptimizerStep(int groups) {
+        this.groups = groups;
+    }
+
+    /** Updates tensor i: {@code group(g)} is the g-th run's tensor i (0 = X, 1 = G, 2.. = state). */
+    abstract NDArray[] step(double r, long t, NDArray[] group);
+
+    abstract void parse(OnnxNode node);
+
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        parse(node);
+        return this::run;
+    }
+
+    private NDList run(OpContext ctx, OpInputs in) {
+        int tensors = in.size() - 2;
+        if (tensors % groups != 0) {
+            throw new MergeNetException(ctx.node().describe() + ": expected 2 + " + groups + "*n inputs, got " + in.size());
+        }
+        int n = tensors / groups;
+        double r = in.get(0).toType(DataType.FLOAT64, false).getDouble();
+        long t = in.get(1).toType(DataType.INT64, false).getLong();
+        NDArray[][] outs = new NDArray[n][];
+        for (int i = 0; i < n; i++) {
+            NDArray[] group = new NDArray[groups];
+            for (int g = 0; g < groups; g++) {
+                group[g] = in.get(2 + g * n + i);
+            }
+            outs[i] = step(r, t, group);
+        }
+        NDList result = new NDList();
+        for (int k = 0; k < outs[0].length; k++) {
+            for (int i = 0; i < n; i++) {
+                result.add(outs[i][k]);
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.mergenet.importers.ops.nn;
+
+import static dev.mergenet.importers.ops.nn.NodeCases.DOUBLE;
+import static dev.mergenet.importers.ops.nn.NodeCases.FLOAT;
+import static dev.mergenet.importers.ops.nn.NodeCases.dims;
+import static dev.mergenet.importers.testing.Models.floatAttr;
+import static dev.mergenet.importers.testing.Models.intAttr;
+import static dev.mergenet.importers.testing.Models.ints;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.GradientCheck;
+import dev.mergenet.importers.testing.Models;
+import dev.mergenet.importers.testing.OrtCheck;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Normalization ops against ONNX Runtime, BatchNormalization's training behaviour, and gradients. */
+class NormalizationTest {
+    private static final double ATOL = 1e-4;
+    private static final double RTOL = 1e-4;
+
+    /** Positive variances (the 5th input) so inference-mode inputs are valid. */
+    private static GradientCheck.InputMaker batchNormInputs(long seed, DataType type, long[] x, long c) {
+        return m -> {
+            Random rnd = new Random(seed);
+            NDList list = new NDList(NodeCases.uniform(m, rnd, type, x, -2, 2));
+            list.add(NodeCases.uniform(m, rnd, type, dims(c), 0.5, 1.5));
+            list.add(NodeCases.uniform(m, rnd, type, dims(c), -1, 1));
+            list.add(NodeCases.uniform(m, rnd, type, dims(c), -0.5, 0.5));
+            list.add(NodeCases.uniform(m, rnd, type, dims(c), 0.5, 2));
+            return list;
+        };
+    }
+
+    @Test
+    void batchNormalizationInferenceMatchesOrt() {
+        long[][] shapes = {dims(2, 3, 4, 5), dims(3), dims(3), dims(3), dims(3)};
+        for (int opset : new int[] {9, 15}) {
+            OrtCheck.assertMatchesOrt(NodeCases.model("BatchNormalization", opset, FLOAT, shapes, 1,
+                    floatAttr("epsilon", 1e-3f)), batchNormInputs(21, DataType.FLOAT32, shapes[0], 3), ATOL, RTOL);
+        }
+    }
+
+    @Test
+    void batchNormalizationTrainsWithBatchStatisticsAndUpdatesRunningStatsInPlace() {
+        float[] mean0 = {0.1f, -0.2f};
+        float[] var0 = {1.5f, 0.5f};
+        GraphProto g = GraphProto.newBuilder().setName("bn")
+                .addNode(Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"}, new String[] {"y"},
+                        floatAttr("momentum", 0.8f)))
+                .addInitializer(Models.floats("s", dims(2), 2f, 0.5f))
+                .addInitializer(Models.floats("b", dims(2), 0.25f, -1f))
+                .addInitializer(Models.floats("m", dims(2), mean0))
+                .addInitializer(Models.floats("v", dims(2), var0))
+                .addInput(Models.value("x", FLOAT, 3, 2, 2)).addOutput(Models.value("y", FLOAT)).build();
+        ModelProto proto = Models.model(g, 15);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(proto.toByteArray()), m);
+            float[] x = new float[12];
+            Random rnd = new Random(3);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+            NDArray input = m.create(x, new Shape(3, 2, 2));
+            float[] y = block.forward(new ParameterStore(m, false), new NDList(input), true).head().toFloatArray();
+            float[] scale = {2f, 0.5f};
+            float[] bias = {0.25f, -1f};
+            for (int c = 0; c < 2; c++) {
+                double sum = 0;
+                for (int n = 0; n < 3; n++) {
+                    for (int k = 0; k < 2; k++) {
+                        sum += x[n * 4 + c * 2 + k];
+                    }
+                }
+                double mean = sum / 6;
+                double sq = 0;
+                for (int n = 0; n < 3; n++) {
+                    for (int k = 0; k < 2; k++) {
+                        sq += Math.pow(x[n * 4 + c * 2 + k] - mean, 2);
+                    }
+                }
+                double biased = sq / 6;
+                for (int n = 0; n < 3; n++) {
+                    for (int k = 0; k < 2; k++) {
+                        int i = n * 4 + c * 2 + k;
+                        double expected = (x[i] - mean) / Math.sqrt(biased + 1e-5) * scale[c] + bias[c];
+                        assertEquals(expected, y[i], 1e-5, "y[" + i + "]");
+                    }
+                }
+                float runningMean = block.parameter("m").getArray().toFloatArray()[c];
+                float runningVar = block.parameter("v").getArray().toFloatArray()[c];
+                assertEquals(0.8 * mean0[c] + 0.2 * mean, runningMean, 1e-6, "running mean " + c);
+                assertEquals(0.8 * var0[c] + 0.2 * sq / 5, runningVar, 1e-6, "running var (unbiased) " + c);
+            }
+            float[] meanAfterTraining = block.parameter("m").getArray().toFloatArray();
+            block.forward(new ParameterStore(m, false), new NDList(input), false);
+            assertArrayEquals(meanAfterTraining, block.parameter("m").getArray().toFloatArray(),
+                    "inference must not move the running statistics");
+        }
+    }
+
+    @Test
+    void batchNormalizationGradientsMatchFiniteDifferencesInBothModes() {
+        long[][] shapes = {dims(3, 2, 2, 2), dims(2), dims(2), dims(2), dims(2)};
+        GradientCheck.InputMaker inputs = batchNormInputs(22, DataType.FLOAT64, shapes[0], 2);
+        GradientCheck.assertGradients(NodeCases.model("BatchNormalization", 15, DOUBLE, shapes, 1), inputs,
+                new int[] {0, 1, 2, 3, 4}, 1e-5);
+        GradientCheck.assertGradients(NodeCases.model("BatchNormalization", 15, DOUBLE, shapes, 1,
+                intAttr("training_mode", 1)), inputs, new int[] {0, 1, 2}, 1e-5);
+    }
+
+    @Test
+    void instanceLayerLrnAndMvnMatchOrt() {
+        long[][] inst = {dims(2, 3, 4, 5), dims(3), dims(3)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("InstanceNormalization", 6, FLOAT, inst, 1,
+                floatAttr("epsilon", 1e-3f)), NodeCases.random(23, DataType.FLOAT32, inst), ATOL, RTOL);
+        long[][] layer = {dims(2, 3, 4, 5), dims(4, 5), dims(4, 5)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("LayerNormalization", 17, FLOAT, layer, 3, intAttr("axis", -2)),
+                NodeCases.random(24, DataType.FLOAT32, layer), ATOL, RTOL);
+        long[][] one = {dims(2, 6, 3, 3)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("LRN", 13, FLOAT, one, 1, intAttr("size", 5),
+                floatAttr("alpha", 0.01f), floatAttr("beta", 0.6f), floatAttr("bias", 1.5f)),
+                NodeCases.random(25, DataType.FLOAT32, one), ATOL, RTOL);
+        OrtCheck.assertMatchesOrt(NodeCases.model("MeanVarianceNormalization", 13, FLOAT, one, 1, ints("axes", 1, 3)),
+                NodeCases.random(26, DataType.FLOAT32, one), ATOL, RTOL);
+    }
+
+    @Test
+    void instanceLayerLrnAndMvnGradientsMatchFiniteDifferences() {
+        long[][] inst = {dims(2, 2, 3, 2), dims(2), dims(2)};
+        GradientCheck.assertGradients(NodeCases.model("InstanceNormalization", 6, DOUBLE, inst, 1),
+                NodeCases.random(27, DataType.FLOAT64, inst), new int[] {0, 1, 2}, 1e-5);
+        long[][] layer = {dims(2, 3, 4), dims(3, 4), dims(3, 4)};
+        GradientCheck.assertGradients(NodeCases.model("LayerNormalization", 17, DOUBLE, layer, 3, intAttr("axis", 1)),
+                NodeCases.random(28, DataType.FLOAT64, layer), new int[] {0, 1, 2}, 1e-5);
+        long[][] one = {dims(1, 5, 2, 2)};
+        GradientCheck.assertGradients(NodeCases.model("LRN", 13, DOUBLE, one, 1, intAttr("size", 4)),
+                NodeCases.random(29, DataType.FLOAT64, one), new int[] {0}, 1e-5);
+        GradientCheck.assertGradients(NodeCases.model("MeanVarianceNormalization", 13, DOUBLE, one, 1),
+                NodeCases.random(30, DataType.FLOAT64, one), new int[] {0}, 1e-5);
+    }
+}
