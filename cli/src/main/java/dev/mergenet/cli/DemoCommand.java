@@ -18,13 +18,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-out", description = "Folder for models, reports and plots (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Epochs per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "2", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--train-limit", defaultValue = "12000", description = "Training samples used (default ${DEFAULT-VALUE}).")
+    @Option(names = "--train-limit", defaultValue = "8000", description = "Training samples used (default ${DEFAULT-VALUE}).")
     int trainLimit;
 
-    @Option(names = "--eval-limit", defaultValue = "5000", description = "Validation/test samples used (default ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-limit", defaultValue = "2000", description = "Validation/test samples used (default ${DEFAULT-VALUE}).")
     int evalLimit;
 
     @Option(names = "--cycle", defaultValue = "2", description = "Transfer every F steps (default ${DEFAULT-VALUE}).")

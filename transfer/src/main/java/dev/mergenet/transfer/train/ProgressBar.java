@@ -10,6 +10,8 @@ final class ProgressBar {
     private final int total;
     private final long start = System.nanoTime();
     private long lastPrint;
+    private final boolean console = System.console() != null;
+    private int lastQuarter;
 
     ProgressBar(PrintStream out, String label, int total) {
         this.out = out;
@@ -22,6 +24,17 @@ final class ProgressBar {
             return;
         }
         long now = System.nanoTime();
+        if (!console) {
+            // logs to a file or pipe: a plain line at each quarter of the epoch instead of carriage returns
+            int quarter = (int) (4L * done / Math.max(total, 1));
+            if (quarter == lastQuarter || done == total) {
+                return;
+            }
+            lastQuarter = quarter;
+            out.printf("%s %d/%d loss %.4f acc %.2f%% %.0f samples/s%n", label, done, total, loss, 100 * accuracy,
+                    samples / Math.max((now - start) / 1e9, 1e-9));
+            return;
+        }
         if (done < total && now - lastPrint < 500_000_000L) {
             return;
         }
@@ -35,7 +48,9 @@ final class ProgressBar {
 
     void finish(String summary) {
         if (out != null) {
-            out.println();
+            if (console) {
+                out.println();
+            }
             out.println(summary);
         }
     }
