@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--train-limit", defaultValue = "8000", description = "Training samples used (default ${DEFAULT-VALUE}).")
+    @Option(names = "--train-limit", defaultValue = "5000", description = "Training samples used (default ${DEFAULT-VALUE}).")
     int trainLimit;
 
     @Option(names = "--eval-limit", defaultValue = "2000", description = "Validation/test samples used (default ${DEFAULT-VALUE}).")
