@@ -107,7 +107,7 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         List<ExperimentRunner.Outcome> outcomes = ExperimentRunner.run(plan, System.err);
         Path t = table != null ? table : out.resolve("results.md");
-        String command = "./mergenet experiment " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         ExperimentRunner.writeTable(t, ocr ? "PP-OCR direction classifier <- frozen PP-OCRv4 recognizer"
                 : "Fashion-MNIST: CNN target <- MLP source", command, outcomes, modeList);
         System.out.print(ExperimentRunner.table(outcomes, modeList));
