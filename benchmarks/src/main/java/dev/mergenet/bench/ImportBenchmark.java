@@ -37,6 +37,7 @@ public final class ImportBenchmark {
             manager.zeros(new ai.djl.ndarray.types.Shape(1)); // load the engine outside the measurement
             for (int r = 0; r < repeats; r++) {
                 Memory.resetPeaks();
+                long baseline = Memory.usedHeapBytes();
                 long t0 = System.nanoTime();
                 OnnxGraphBlock block;
                 try (NDManager sub = manager.newSubManager()) {
@@ -44,9 +45,9 @@ public final class ImportBenchmark {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long heap = Memory.peakHeapBytes();
                     long rss = Memory.peakRssBytes();
-                    System.out.printf("import %d: %.2f s, peak heap %s (%.2fx model), peak RSS %s, %d parameters%n",
-                            r + 1, seconds, Memory.mib(heap), heap / (double) fileBytes, Memory.mib(rss),
-                            block.onnxParameters().size());
+                    System.out.printf("import %d: %.2f s, peak heap %s (%.2fx model; %s in use before), peak RSS %s,"
+                            + " %d parameters%n", r + 1, seconds, Memory.mib(heap), heap / (double) fileBytes,
+                            Memory.mib(baseline), Memory.mib(rss), block.onnxParameters().size());
                     block.close();
                 }
             }

@@ -23,6 +23,16 @@ final class Memory {
         }
     }
 
+    static long usedHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
     static long peakHeapBytes() {
         long sum = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {

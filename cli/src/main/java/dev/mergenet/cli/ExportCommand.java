@@ -11,9 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** `mergenet export MODEL.onnx --out OUT.onnx`: write a model (with trained weights, a new head, fp16) to ONNX. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write an ONNX model back out: as it is (a round trip), with the trained weights of a",
-                "checkpoint, with a new classifier head, in fp16, or with external data. The input is never",
-                "overwritten; an existing output only with --force."})
+        description = "Write an ONNX model back out: as it is (a round trip), with the trained weights of a"
+                + " checkpoint, with a new classifier head, in fp16, or with external data. The input is never"
+                + " overwritten; an existing output only with --force.")
 final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The original ONNX model.")
     Path model;

@@ -24,6 +24,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "Value of a symbolic dimension (default 1).")
     Map<String, Long> dims = new LinkedHashMap<>();
 
+    @Option(names = "--shape", paramLabel = "INPUT=D1xD2x...", description = "Whole shape of a random input, e.g. x=1x3x48x192.")
+    Map<String, String> shapes = new LinkedHashMap<>();
+
     @Option(names = "--atol", defaultValue = "1e-4", description = "Absolute tolerance (default ${DEFAULT-VALUE}).")
     double atol;
 
@@ -38,8 +41,16 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Map<String, long[]> parsed = new LinkedHashMap<>();
+        shapes.forEach((name, spec) -> {
+            try {
+                parsed.put(name, java.util.Arrays.stream(spec.split("[x,]")).mapToLong(Long::parseLong).toArray());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--shape " + name + "=" + spec + ": expected dimensions like 1x3x48x192");
+            }
+        });
         List<Check> checks = ModelVerifier.verify(model,
-                new ModelVerifier.Options(data, dims, atol, rtol, seed, Devices.parse(device)));
+                new ModelVerifier.Options(data, dims, parsed, atol, rtol, seed, Devices.parse(device)));
         boolean ok = true;
         for (Check c : checks) {
             ok &= c.result().ok();

@@ -184,6 +184,16 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Loads into a graph imported from a file: the file's SHA-256 must be the checkpoint's; the head size is
+     * the checkpoint's own (the caller re-headed the model the same way before importing it).
+     */
+    public static void load(OnnxGraphBlock block, Path dir) {
+        Path file = block.model().file().orElseThrow(() -> new MergeNetException(dir + ": the graph was not"
+                + " imported from a file, so its SHA-256 is unknown; use load(block, dir, sha256, numClasses)"));
+        load(block, dir, ModelHash.sha256(file), meta(dir).numClasses());
+    }
+
     /** Copies a checkpoint's values into an imported graph's parameters (in place, on their device). */
     public static void load(OnnxGraphBlock block, Path dir, String modelSha256, Integer numClasses) {
         Meta meta = meta(dir);

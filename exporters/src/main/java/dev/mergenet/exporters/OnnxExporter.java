@@ -2,6 +2,7 @@ package dev.mergenet.exporters;
 
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.exporters.edit.ClassifierHead;
+import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
@@ -40,6 +41,14 @@ public final class OnnxExporter {
     /** The imported graph's current weights in its original model, stamped with the lineage. */
     public static ModelProto trainedModel(OnnxGraphBlock block, Lineage lineage) {
         return Provenance.stamp(WeightWriteBack.apply(block).model(), lineage);
+    }
+
+    /**
+     * A trained training view (Softmax taken off by {@link SoftmaxTail#trainingView}) written back, with the
+     * Softmax nodes put back so the file outputs what the original model did.
+     */
+    public static ModelProto trainedModel(OnnxGraphBlock block, List<SoftmaxTail.Removed> removed, Lineage lineage) {
+        return SoftmaxTail.reattach(trainedModel(block, lineage), removed);
     }
 
     /** Writes a trained import to {@code output} (never over the model it came from). */

@@ -72,8 +72,18 @@ public final class OnnxGraphBuilder {
         return name;
     }
 
-    /** Adds one node after checking arity and attributes; returns its output names. */
+    /** Adds one node after checking arity and attributes; returns its (generated) output names. */
     public List<String> node(OnnxOperator op, String hint, List<String> in, Map<String, Object> attrs) {
+        return node(op, hint, in, attrs, null);
+    }
+
+    /** As {@link #node(OnnxOperator, String, List, Map)}, with output names chosen by the caller (made unique). */
+    public List<String> node(OnnxOperator op, String hint, List<String> in, Map<String, Object> attrs,
+                             List<String> outputNames) {
+        if (outputNames != null && outputNames.size() != op.outputs()) {
+            throw new IllegalArgumentException(op.opType() + " has " + op.outputs() + " output(s), "
+                    + outputNames.size() + " names given for '" + hint + "'");
+        }
         if (in.size() < op.minInputs() || in.size() > op.maxInputs()) {
             throw new IllegalArgumentException(op.opType() + " takes " + op.minInputs()
                     + (op.maxInputs() == op.minInputs() ? "" : ".." + (op.maxInputs() == Integer.MAX_VALUE ? "n"
@@ -94,7 +104,7 @@ public final class OnnxGraphBuilder {
         }
         List<String> out = new ArrayList<>();
         for (int i = 0; i < op.outputs(); i++) {
-            out.add(fresh(hint + (op.outputs() == 1 ? ":out" : ":out" + i)));
+            out.add(fresh(outputNames != null ? outputNames.get(i) : hint + (op.outputs() == 1 ? ":out" : ":out" + i)));
         }
         nodes.add(b.addAllOutput(out).build());
         return out;
@@ -158,8 +168,12 @@ public final class OnnxGraphBuilder {
     }
 
     public GraphProto graph() {
+        return graphBuilder().build();
+    }
+
+    private GraphProto.Builder graphBuilder() {
         return GraphProto.newBuilder().setName(graphName).addAllNode(nodes).addAllInitializer(initializers)
-                .addAllInput(inputs).addAllOutput(outputs).build();
+                .addAllInput(inputs).addAllOutput(outputs);
     }
 
     /** The graph as a model with the default-domain opset and our producer. */

@@ -74,22 +74,13 @@ public final class DjlModelExporter {
         }
         List<String> outs = convert(block, block.getClass().getSimpleName(), inputs, inputShapes, ctx);
         Shape[] outShapes = block.getOutputShapes(inputShapes);
-        List<String> finalNames = new ArrayList<>();
         for (int i = 0; i < outs.size(); i++) {
-            String name = g.fresh(outs.size() == 1 ? "output" : "output_" + i);
-            g.node1(OnnxOperator.IDENTITY, "output_" + i, outs.get(i));
-            finalNames.add(name);
+            // stable graph output names, whatever the last block called its value
+            String name = g.node(OnnxOperator.IDENTITY, "output_" + i, List.of(outs.get(i)), Map.of(),
+                    List.of(outs.size() == 1 ? "output" : "output_" + i)).get(0);
+            g.output(name, OnnxDataTypes.toOnnx(DataType.FLOAT32), batchSymbolic(outShapes[i]), BATCH_DIM);
         }
-        // the Identity outputs got generated names; give the graph outputs stable ones instead
-        ModelProto m = g.model(opset, Provenance.PRODUCER, Provenance.VERSION, Map.of());
-        var gb = m.getGraph().toBuilder();
-        int first = gb.getNodeCount() - outs.size();
-        for (int i = 0; i < outs.size(); i++) {
-            gb.setNode(first + i, gb.getNode(first + i).toBuilder().setOutput(0, finalNames.get(i)));
-            gb.addOutput(OnnxGraphBuilder.valueInfo(finalNames.get(i), OnnxDataTypes.toOnnx(DataType.FLOAT32),
-                    batchSymbolic(outShapes[i]), BATCH_DIM));
-        }
-        return m.toBuilder().setGraph(gb).build();
+        return g.model(opset, Provenance.PRODUCER, Provenance.VERSION, Map.of());
     }
 
     private static long[] batchSymbolic(Shape s) {

@@ -7,8 +7,10 @@ import dev.mergenet.importers.io.AtomicFiles;
 import dev.mergenet.importers.onnx.ExternalData;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.io.IOException;
@@ -79,7 +81,7 @@ public final class OnnxFileWriter {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new MergeNetException(given + ": output folder " + dir + " does not exist");
         }
-        if (!Files.isWritable(dir)) {
+        if (!Files.isWritable(dir) || !canCreateFileIn(dir)) {
             throw new MergeNetException(given + ": output folder " + dir + " is not writable");
         }
         if (Files.isDirectory(out)) {
@@ -87,6 +89,17 @@ public final class OnnxFileWriter {
         }
         if (Files.exists(out) && !options.force()) {
             throw new MergeNetException(given + ": already exists; use --force to overwrite it");
+        }
+    }
+
+    /** Permission bits do not stop root; a real probe does (read-only mounts, sysfs, immutable folders). */
+    private static boolean canCreateFileIn(Path dir) {
+        try {
+            Path probe = Files.createTempFile(dir, ".mergenet-probe", ".tmp");
+            Files.delete(probe);
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
         }
     }
 
@@ -108,11 +121,18 @@ public final class OnnxFileWriter {
         coded.flush();
     }
 
-    /** Bytes of tensor data in the graph's initializers (what would be inline in the protobuf). */
+    /** Bytes of tensor data in the graph's initializers and node attributes (what would be inline in the protobuf). */
     public static long tensorBytes(GraphProto g) {
         long total = 0;
         for (TensorProto t : g.getInitializerList()) {
             total += dataSize(t);
+        }
+        for (NodeProto n : g.getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasT()) {
+                    total += dataSize(a.getT());
+                }
+            }
         }
         return total;
     }
@@ -126,59 +146,97 @@ public final class OnnxFileWriter {
         return size < 0 ? t.getSerializedSize() : count * size;
     }
 
-    /** External initializers of the model read back inline (the output folder may not have their file). */
+    /** External tensors of the model read back inline (the output folder may not have their file). */
     private static ModelProto inlined(ModelProto model, Path baseDir) {
         GraphProto g = model.getGraph();
-        GraphProto.Builder b = null;
+        GraphProto.Builder b = g.toBuilder();
+        boolean changed = false;
         for (int i = 0; i < g.getInitializerCount(); i++) {
             TensorProto t = g.getInitializer(i);
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                if (b == null) {
-                    b = g.toBuilder();
-                }
-                ByteBuffer bytes = TensorDecoder.decode(t, "model", baseDir).bytes();
-                b.setInitializer(i, t.toBuilder().clearExternalData().clearDataLocation()
-                        .setRawData(ByteString.copyFrom(bytes)).build());
+                b.setInitializer(i, inline(t, baseDir));
+                changed = true;
             }
         }
-        return b == null ? model : model.toBuilder().setGraph(b).build();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            for (int k = 0; k < n.getAttributeCount(); k++) {
+                AttributeProto a = n.getAttribute(k);
+                if (a.hasT() && a.getT().getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                    b.setNode(i, b.getNode(i).toBuilder().setAttribute(k, a.toBuilder().setT(inline(a.getT(), baseDir))));
+                    changed = true;
+                }
+            }
+        }
+        return changed ? model.toBuilder().setGraph(b).build() : model;
     }
 
-    /** Streams every large initializer into the data file and points the tensor at it. */
+    private static TensorProto inline(TensorProto t, Path baseDir) {
+        ByteBuffer bytes = TensorDecoder.decode(t, "model", baseDir).bytes();
+        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(ByteString.copyFrom(bytes)).build();
+    }
+
+    /**
+     * Streams every large initializer and large Constant value into the data file and points the tensor at
+     * it (models that keep their weights in Constant nodes would otherwise still pass the 2 GiB limit).
+     */
     private static long writeExternal(GraphProto.Builder graph, Path baseDir, String location, OutputStream stream)
             throws IOException {
         WritableByteChannel channel = Channels.newChannel(stream);
-        long offset = 0;
+        long[] offset = {0};
         for (int i = 0; i < graph.getInitializerCount(); i++) {
             TensorProto t = graph.getInitializer(i);
-            long length = dataSize(t);
-            if (length < EXTERNAL_THRESHOLD || OnnxDataTypes.elementSize(t.getDataType()) < 0) {
+            if (externalizable(t)) {
+                graph.setInitializer(i, append(t, baseDir, location, channel, offset));
+            }
+        }
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            if (!n.getOpType().equals("Constant")) {
                 continue;
             }
-            long aligned = (offset + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-            if (aligned > offset) {
-                channel.write(ByteBuffer.allocate((int) (aligned - offset)));
-                offset = aligned;
+            for (int k = 0; k < n.getAttributeCount(); k++) {
+                AttributeProto a = n.getAttribute(k);
+                if (a.getName().equals("value") && a.hasT() && externalizable(a.getT())) {
+                    TensorProto moved = append(a.getT(), baseDir, location, channel, offset);
+                    graph.setNode(i, n.toBuilder().setAttribute(k, a.toBuilder().setT(moved)).build());
+                }
             }
-            ByteBuffer bytes = bytesOf(t, baseDir);
-            if (bytes.remaining() != length) {
-                throw new MergeNetException("tensor '" + t.getName() + "' holds " + bytes.remaining()
-                        + " bytes but its dims need " + length);
-            }
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            graph.setInitializer(i, t.toBuilder()
-                    .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
-                    .clearUint64Data().clearExternalData()
-                    .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                    .addExternalData(entry("location", location))
-                    .addExternalData(entry("offset", Long.toString(offset)))
-                    .addExternalData(entry("length", Long.toString(length)))
-                    .build());
-            offset += length;
         }
-        return offset;
+        return offset[0];
+    }
+
+    private static boolean externalizable(TensorProto t) {
+        return OnnxDataTypes.elementSize(t.getDataType()) > 0 && dataSize(t) >= EXTERNAL_THRESHOLD;
+    }
+
+    /** Writes one tensor's bytes at the next page boundary and returns the tensor pointing there. */
+    private static TensorProto append(TensorProto t, Path baseDir, String location, WritableByteChannel channel,
+                                      long[] offset) throws IOException {
+        long length = dataSize(t);
+        long aligned = (offset[0] + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        if (aligned > offset[0]) {
+            channel.write(ByteBuffer.allocate((int) (aligned - offset[0])));
+            offset[0] = aligned;
+        }
+        ByteBuffer bytes = bytesOf(t, baseDir);
+        if (bytes.remaining() != length) {
+            throw new MergeNetException("tensor '" + t.getName() + "' holds " + bytes.remaining()
+                    + " bytes but its dims need " + length);
+        }
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        TensorProto moved = t.toBuilder()
+                .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
+                .clearUint64Data().clearExternalData()
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", location))
+                .addExternalData(entry("offset", Long.toString(offset[0])))
+                .addExternalData(entry("length", Long.toString(length)))
+                .build();
+        offset[0] += length;
+        return moved;
     }
 
     private static ByteBuffer bytesOf(TensorProto t, Path baseDir) {

@@ -14,7 +14,9 @@ import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +36,21 @@ public final class Float16Conversion {
 
     private Float16Conversion() {}
 
+    /**
+     * Ops kept in float32 by default (their float inputs cast up, outputs cast back): the reductions and
+     * normalizing steps whose float16 rounding costs the most accuracy (mean and variance of decomposed
+     * LayerNorms, Softmax over many classes). Value: the input slots that carry float data.
+     */
+    public static final Map<String, Set<Integer>> DEFAULT_FLOAT32_OPS = Map.of(
+            "ReduceMean", Set.of(0), "Pow", Set.of(0, 1), "Sqrt", Set.of(0), "Softmax", Set.of(0),
+            "LayerNormalization", Set.of(0, 1, 2));
+
     public static ModelProto convert(ModelProto model, Path baseDir) {
+        return convert(model, baseDir, DEFAULT_FLOAT32_OPS);
+    }
+
+    /** Converts with {@code float32Ops} (op type to its float data input slots) left computing in float32. */
+    public static ModelProto convert(ModelProto model, Path baseDir, Map<String, Set<Integer>> float32Ops) {
         GraphProto g = model.getGraph();
         if (g.getNodeList().stream().anyMatch(n -> n.getAttributeList().stream().anyMatch(a -> a.hasG()
                 || a.getGraphsCount() > 0))) {
@@ -90,6 +106,31 @@ public final class Float16Conversion {
             }
             for (int i = 0; i < n.getOutputCount(); i++) {
                 nb.setOutput(i, renamedOutputs.getOrDefault(n.getOutput(i), n.getOutput(i)));
+            }
+            Set<Integer> full = float32Ops.get(n.getOpType());
+            if (full != null) {
+                // computed in float32: float16 data in, float16 results out, through Casts
+                for (int i : full) {
+                    if (i < nb.getInputCount() && !nb.getInput(i).isEmpty()) {
+                        String up = unique(nb.getInput(i) + "_fp32", used);
+                        gb.addNode(cast(unique("mergenet_cast_up_" + n.getName() + "_" + i, used), nb.getInput(i), up,
+                                FLOAT));
+                        nb.setInput(i, up);
+                    }
+                }
+                List<NodeProto> downs = new ArrayList<>();
+                for (int i = 0; i < nb.getOutputCount(); i++) {
+                    if (nb.getOutput(i).isEmpty()) {
+                        continue;
+                    }
+                    String wide = unique(nb.getOutput(i) + "_fp32", used);
+                    downs.add(cast(unique("mergenet_cast_down_" + n.getName() + "_" + i, used), wide, nb.getOutput(i),
+                            HALF));
+                    nb.setOutput(i, wide);
+                }
+                gb.addNode(nb);
+                downs.forEach(gb::addNode);
+                continue;
             }
             for (int k = 0; k < n.getAttributeCount(); k++) {
                 AttributeProto a = n.getAttribute(k);

@@ -37,6 +37,7 @@ public final class WeightWriteBack {
         for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
             values.put(e.getKey(), e.getValue().getArray());
         }
+        checkHoisted(block);
         return apply(block.model(), values);
     }
 
@@ -80,6 +81,22 @@ public final class WeightWriteBack {
         }
         ModelProto out = changed.isEmpty() ? model.proto() : model.proto().toBuilder().setGraph(gb).build();
         return new Result(out, changed, unchanged);
+    }
+
+    /** Each hoisted weight must still come from the Constant node it was lifted from. */
+    private static void checkHoisted(OnnxGraphBlock block) {
+        Map<String, String> producers = new HashMap<>();
+        for (NodeProto n : block.model().proto().getGraph().getNodeList()) {
+            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
+                producers.put(n.getOutput(0), n.getName());
+            }
+        }
+        for (Map.Entry<String, String> h : block.hoistedConstants().entrySet()) {
+            if (!h.getValue().equals(producers.get(h.getKey()))) {
+                throw new MergeNetException(block.model().origin() + ": weight '" + h.getKey()
+                        + "' was lifted from Constant node '" + h.getValue() + "', which the model no longer has");
+            }
+        }
     }
 
     private static int valueAttribute(NodeProto n) {

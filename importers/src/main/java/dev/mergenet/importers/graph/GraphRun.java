@@ -72,8 +72,12 @@ public final class GraphRun implements OpContext {
                 in.add(a);
             }
             NDList out;
+            long started = OpProfile.ENABLED ? System.nanoTime() : 0;
             try {
                 out = step.kernel().run(this, new OpInputs(in, current));
+                if (OpProfile.ENABLED) {
+                    OpProfile.record(current.opType(), System.nanoTime() - started);
+                }
             } catch (MergeNetException e) {
                 throw e;
             } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.mergenet.importers.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.io.IOException;
@@ -36,7 +37,8 @@ public final class OnnxModelReader {
                         + " a model this large must keep its tensors in external data files");
             }
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            CodedInputStream in = CodedInputStream.newInstance(buffer);
+            // an immutable ByteString's stream may alias: tensor bytes then stay in the mapping, off the heap
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(buffer).newCodedInput();
             in.enableAliasing(true);
             ModelProto proto = parse(in, origin);
             return validated(new OnnxModel(proto, origin, file, file.getParent()));

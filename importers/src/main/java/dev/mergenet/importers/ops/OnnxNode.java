@@ -84,6 +84,30 @@ public final class OnnxNode {
         return enclosing;
     }
 
+    /** True when input {@code i} is an initializer of the enclosing graph. */
+    public boolean inputIsInitializer(int i) {
+        if (enclosing == null || i >= proto.getInputCount()) {
+            return false;
+        }
+        String name = proto.getInput(i);
+        return enclosing.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    /** True when input {@code i} comes from a Constant node holding at most one element (a frozen setting). */
+    public boolean inputIsScalarConstant(int i) {
+        if (enclosing == null || i >= proto.getInputCount()) {
+            return false;
+        }
+        String name = proto.getInput(i);
+        for (dev.mergenet.onnx.Onnx.NodeProto n : enclosing.getNodeList()) {
+            if (n.getOpType().equals("Constant") && n.getOutputList().contains(name)) {
+                var value = n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst();
+                return value.isEmpty() || value.get().getT().getDimsList().stream().reduce(1L, (x, y) -> x * y) <= 1;
+            }
+        }
+        return false;
+    }
+
     /** Compiles a graph built by a converter (for example a slice of the enclosing graph). */
     public CompiledGraph compile(GraphProto graph) {
         return subgraphCompiler.apply(graph);

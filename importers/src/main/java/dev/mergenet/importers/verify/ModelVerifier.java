@@ -38,7 +38,12 @@ public final class ModelVerifier {
     public record Check(String output, String reference, TensorComparison.Result result) {}
 
     /** Settings of a verification. */
-    public record Options(Path dataDir, Map<String, Long> dims, double atol, double rtol, long seed, Device device) {}
+    public record Options(Path dataDir, Map<String, Long> dims, Map<String, long[]> shapes, double atol, double rtol,
+                          long seed, Device device) {
+        public Options(Path dataDir, Map<String, Long> dims, double atol, double rtol, long seed, Device device) {
+            this(dataDir, dims, Map.of(), atol, rtol, seed, device);
+        }
+    }
 
     public static List<Check> verify(Path modelFile, Options o) {
         OnnxModel model = OnnxModelReader.read(modelFile);
@@ -58,7 +63,7 @@ public final class ModelVerifier {
     private static void compare(OnnxGraphBlock block, OnnxModel model, OrtRunner ort, NDManager manager, Options o,
                                 List<Check> checks) throws IOException {
         {
-            Map<String, TensorData> inputs = o.dataDir() == null ? randomInputs(block, o.dims(), o.seed())
+            Map<String, TensorData> inputs = o.dataDir() == null ? randomInputs(block, o.dims(), o.shapes(), o.seed())
                     : readInputs(block, model, o.dataDir());
             NDList in = new NDList();
             for (String name : block.inputNames()) {
@@ -102,8 +107,12 @@ public final class ModelVerifier {
         return inputs;
     }
 
-    /** Random inputs: floats uniform in [-1, 1), integers in [0, 3), symbolic dims from {@code dims} (default 1). */
-    public static Map<String, TensorData> randomInputs(OnnxGraphBlock block, Map<String, Long> dims, long seed) {
+    /**
+     * Random inputs: floats uniform in [-1, 1), integers in [0, 3). An input's whole shape may be given in
+     * {@code shapes}; otherwise symbolic dims come from {@code dims} (default 1).
+     */
+    public static Map<String, TensorData> randomInputs(OnnxGraphBlock block, Map<String, Long> dims,
+                                                       Map<String, long[]> shapes, long seed) {
         Random rnd = new Random(seed);
         Map<String, TensorData> inputs = new LinkedHashMap<>();
         for (String name : block.inputNames()) {
@@ -118,6 +127,20 @@ public final class ModelVerifier {
                 TensorShapeProto.Dimension d = ds.get(i);
                 shape[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue()
                         : d.hasDimParam() ? dims.getOrDefault(d.getDimParam(), 1L) : 1L;
+            }
+            if (shapes.containsKey(name)) {
+                long[] given = shapes.get(name);
+                if (given.length != shape.length) {
+                    throw new MergeNetException(block.model().origin() + ": input '" + name + "' has rank " + shape.length
+                            + " but the given shape " + java.util.Arrays.toString(given) + " has rank " + given.length);
+                }
+                for (int i = 0; i < shape.length; i++) {
+                    if (ds.get(i).hasDimValue() && ds.get(i).getDimValue() > 0 && ds.get(i).getDimValue() != given[i]) {
+                        throw new MergeNetException(block.model().origin() + ": input '" + name + "' dimension " + i
+                                + " is fixed at " + ds.get(i).getDimValue() + ", not " + given[i]);
+                    }
+                }
+                shape = given.clone();
             }
             DataType type = block.inputType(name);
             int n = Math.toIntExact(new Shape(shape).size());

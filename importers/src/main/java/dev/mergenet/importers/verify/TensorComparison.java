@@ -66,9 +66,7 @@ public final class TensorComparison {
             double diff = Math.abs(x - r);
             maxAbs = Math.max(maxAbs, diff);
             if (r != 0) {
-                maxRel = Math.max(maxRel, diff / Math.abs(r));
-            } else if (diff > 0) {
-                maxRel = Double.POSITIVE_INFINITY;
+                maxRel = Math.max(maxRel, diff / Math.abs(r)); // relative difference where the reference is non-zero
             }
             boolean within = exact ? diff == 0 : diff <= atol + rtol * Math.abs(r);
             if (!within) {

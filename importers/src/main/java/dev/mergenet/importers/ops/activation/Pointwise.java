@@ -12,8 +12,9 @@ import dev.mergenet.importers.ops.math.Numeric;
 
 /**
  * Activations of one input with float attributes (Relu, LeakyRelu, Elu, Selu, Celu, ThresholdedRelu,
- * Sigmoid, HardSigmoid, HardSwish, Tanh, Softplus, Softsign, Shrink, Mish, Gelu). Each is written with
- * differentiable array ops; piecewise ones combine relu-like pieces so gradients are exact on each side.
+ * Sigmoid, HardSigmoid, HardSwish, Tanh, Softplus, Softsign, Shrink, Mish, Gelu). The engine's fused
+ * kernels serve where their definition is ONNX's; the rest are built from differentiable array ops, piecewise
+ * ones from relu-like pieces so gradients are exact on each side.
  */
 public final class Pointwise implements OpConverter {
     /** Which activation. */
@@ -21,6 +22,9 @@ public final class Pointwise implements OpConverter {
         RELU, LEAKY_RELU, ELU, SELU, CELU, THRESHOLDED_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, SOFTPLUS,
         SOFTSIGN, SHRINK, MISH, GELU
     }
+
+    private static final float DEFAULT_SELU_ALPHA = 1.67326319217681884765625f;
+    private static final float DEFAULT_SELU_GAMMA = 1.05070102214813232421875f;
 
     private final Kind kind;
 
@@ -38,8 +42,8 @@ public final class Pointwise implements OpConverter {
         switch (kind) {
             case LEAKY_RELU: p = new Params(a.getFloat("alpha", 0.01f), 0, false); break;
             case ELU: case CELU: case THRESHOLDED_RELU: p = new Params(a.getFloat("alpha", 1f), 0, false); break;
-            case SELU: p = new Params(a.getFloat("alpha", 1.67326319217681884765625f),
-                    a.getFloat("gamma", 1.05070102214813232421875f), false); break;
+            case SELU: p = new Params(a.getFloat("alpha", DEFAULT_SELU_ALPHA), a.getFloat("gamma", DEFAULT_SELU_GAMMA),
+                    false); break;
             case HARD_SIGMOID: p = new Params(a.getFloat("alpha", 0.2f), a.getFloat("beta", 0.5f), false); break;
             case SHRINK: p = new Params(a.getFloat("lambd", 0.5f), a.getFloat("bias", 0f), false); break;
             case GELU:
@@ -54,7 +58,8 @@ public final class Pointwise implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
-            NDArray v = type.isFloating() ? x : x.toType(DataType.FLOAT64, false);
+            // Relu keeps integers exact; the others take float attributes, so integers go through float64
+            NDArray v = type.isFloating() || kind == Kind.RELU ? x : x.toType(DataType.FLOAT64, false);
             NDArray y = apply(kind, p, v);
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };
@@ -62,18 +67,22 @@ public final class Pointwise implements OpConverter {
 
     private static NDArray apply(Kind kind, Params p, NDArray x) {
         switch (kind) {
-            case RELU: return relu(x);
-            case LEAKY_RELU: return relu(x).add(negPart(x).mul(c(x, p.alpha)));
-            case ELU: return relu(x).add(expm1(negPart(x)).mul(c(x, p.alpha)));
-            case SELU: return relu(x).add(expm1(negPart(x)).mul(c(x, p.alpha))).mul(c(x, p.beta));
+            case RELU: return x.getDataType().isFloating() ? x.getNDArrayInternal().relu() : relu(x); // native: one fused op
+            case LEAKY_RELU: return x.getNDArrayInternal().leakyRelu(p.alpha);
+            case ELU: return x.getNDArrayInternal().elu(p.alpha);
+            case SELU:
+                if (p.alpha == DEFAULT_SELU_ALPHA && p.beta == DEFAULT_SELU_GAMMA) {
+                    return x.getNDArrayInternal().selu(); // the engine's constants are these defaults
+                }
+                return relu(x).add(expm1(negPart(x)).mul(c(x, p.alpha))).mul(c(x, p.beta));
             case CELU: return relu(x).add(expm1(negPart(x).div(c(x, p.alpha))).mul(c(x, p.alpha)));
             case THRESHOLDED_RELU: return x.mul(x.gt(c(x, p.alpha)).toType(x.getDataType(), false));
             case SIGMOID: return x.getNDArrayInternal().sigmoid();
             case HARD_SIGMOID: return hardSigmoid(x, p.alpha, p.beta);
             case HARD_SWISH: return x.mul(hardSigmoid(x, 1f / 6, 0.5f));
             case TANH: return x.tanh();
-            case SOFTPLUS: return softplus(x);
-            case SOFTSIGN: return x.div(x.abs().add(c(x, 1)));
+            case SOFTPLUS: return x.getNDArrayInternal().softPlus();
+            case SOFTSIGN: return x.getNDArrayInternal().softSign();
             case SHRINK: {
                 NDArray low = x.lt(c(x, -p.alpha)).toType(x.getDataType(), false);
                 NDArray high = x.gt(c(x, p.alpha)).toType(x.getDataType(), false);
@@ -85,7 +94,7 @@ public final class Pointwise implements OpConverter {
                     NDArray inner = x.add(x.pow(3).mul(c(x, 0.044715))).mul(c(x, Math.sqrt(2 / Math.PI)));
                     return x.mul(c(x, 0.5)).mul(inner.tanh().add(c(x, 1)));
                 }
-                return x.mul(c(x, 0.5)).mul(x.mul(c(x, 1 / Math.sqrt(2))).erf().add(c(x, 1)));
+                return x.getNDArrayInternal().gelu();
         }
     }
 

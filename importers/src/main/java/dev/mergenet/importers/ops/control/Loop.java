@@ -3,13 +3,17 @@ package dev.mergenet.importers.ops.control;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.onnx.Onnx.TypeProto;
+import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,11 +60,24 @@ public final class Loop implements OpConverter {
             }
             NDList result = new NDList();
             values.forEach(result::add);
-            for (List<NDArray> s : scanned) {
-                result.add(s.isEmpty() ? ctx.manager().zeros(new Shape(0), DataType.FLOAT32)
+            for (int k = 0; k < scans; k++) {
+                List<NDArray> s = scanned.get(k);
+                result.add(s.isEmpty() ? emptyScan(ctx.manager(), body.proto().getOutput(1 + carried + k))
                         : NDArrays.stack(new NDList(s), 0));
             }
             return result;
         };
+    }
+
+    /** The scan output of a loop that ran no iteration: zero rows of the body output's declared type and shape. */
+    private static NDArray emptyScan(NDManager m, ValueInfoProto declared) {
+        TypeProto.Tensor t = declared.getType().getTensorType();
+        DataType type = t.getElemType() == 0 ? null : OnnxDataTypes.toDjl(t.getElemType());
+        long[] dims = new long[t.getShape().getDimCount() + 1];
+        for (int i = 0; i < t.getShape().getDimCount(); i++) {
+            // An unknown extent stays 0: the array has no rows, so its row shape matters only for rank.
+            dims[i + 1] = t.getShape().getDim(i).hasDimValue() ? t.getShape().getDim(i).getDimValue() : 0;
+        }
+        return m.zeros(new Shape(dims), type == null ? DataType.FLOAT32 : type);
     }
 }

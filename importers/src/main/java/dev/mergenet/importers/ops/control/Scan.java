@@ -3,6 +3,8 @@ package dev.mergenet.importers.ops.control;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -14,7 +16,8 @@ import java.util.List;
 /**
  * Scan. Since version 9: inputs are N states then M scan inputs, sliced along scan_input_axes (direction per
  * scan_input_directions); scan outputs stack along scan_output_axes. Version 8 has a leading batch axis on
- * every input and an optional sequence_lens first input; each batch entry is scanned separately.
+ * every input and an optional sequence_lens first input; each batch entry is scanned separately over its own
+ * length, and its scan outputs are zero past that length.
  */
 public final class Scan implements OpConverter {
     @Override
@@ -38,29 +41,34 @@ public final class Scan implements OpConverter {
                         ScanLoop.reversed(inDirs, m), outputAxes(outAxes, k, body, n),
                         ScanLoop.reversed(outDirs, k), owner);
             }
-            if (batched && in.has(0)) {
-                long[] lengths = in.longs(0);
-                long full = scans.get(0).getShape().get(1);
-                for (long len : lengths) {
-                    if (len != full) {
-                        throw new UnsupportedOperationException(owner
-                                + ": Scan-8 with sequence_lens shorter than the sequence is not supported");
-                    }
-                }
-            }
             long batch = scans.get(0).getShape().get(0);
+            long steps = scans.get(0).getShape().get(1);
+            long[] lengths = in.has(0) ? in.longs(0) : null;
             List<NDList> perBatch = new ArrayList<>();
             for (long b = 0; b < batch; b++) {
+                long length = lengths == null ? steps : lengths[(int) b];
+                if (length < 1 || length > steps) {
+                    throw new MergeNetException(owner + ": sequence_lens[" + b + "] = " + length + " is outside [1, "
+                            + steps + "]");
+                }
                 List<NDArray> bs = new ArrayList<>();
                 for (NDArray s : states) {
                     bs.add(s.get(b));
                 }
                 List<NDArray> bx = new ArrayList<>();
                 for (NDArray s : scans) {
-                    bx.add(s.get(b));
+                    bx.add(s.get(b).get(new NDIndex("0:{}", length)));
                 }
-                perBatch.add(ScanLoop.run(ctx, body, bs, bx, new int[m], ScanLoop.reversed(inDirs, m), new int[k],
-                        new boolean[k], owner));
+                NDList r = ScanLoop.run(ctx, body, bs, bx, new int[m], ScanLoop.reversed(inDirs, m), new int[k],
+                        new boolean[k], owner);
+                // Scan outputs past a sequence's length are zero, so every batch entry has the full length.
+                for (int j = n; j < n + k && length < steps; j++) {
+                    NDArray part = r.get(j);
+                    long[] tail = part.getShape().getShape().clone();
+                    tail[0] = steps - length;
+                    r.set(j, part.concat(ctx.manager().zeros(new Shape(tail), part.getDataType()), 0));
+                }
+                perBatch.add(r);
             }
             NDList out = new NDList();
             for (int j = 0; j < n + k; j++) {

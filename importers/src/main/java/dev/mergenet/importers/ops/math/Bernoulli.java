@@ -21,9 +21,6 @@ public final class Bernoulli implements OpConverter {
         if (node.attrs().has("dtype")) {
             int dt = (int) node.attrs().getInt("dtype", 0);
             fixed = OnnxDataTypes.toDjl(dt);
-            if (fixed != null) {
-                Numeric.checkHoldable(node, fixed);
-            }
             if (fixed == null) {
                 throw new MergeNetException(node.describe() + ": unsupported dtype " + OnnxDataTypes.name(dt));
             }

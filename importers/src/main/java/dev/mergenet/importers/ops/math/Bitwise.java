@@ -37,7 +37,7 @@ public final class Bitwise implements OpConverter {
         return (ctx, in) -> {
             NDArray a = in.get(0);
             DataType type = a.getDataType();
-            if (!Numeric.isInteger(type)) {
+            if (!type.isInteger()) {
                 throw new MergeNetException(node.describe() + ": needs integer inputs, got " + type);
             }
             int bits = bits(type);

@@ -19,6 +19,9 @@ public final class Clip implements OpConverter {
             float max = node.attrs().getFloat("max", Float.POSITIVE_INFINITY);
             return (ctx, in) -> {
                 NDArray x = in.get(0);
+                if (x.getDataType().isFloating()) {
+                    return new NDList(x.clip(min, max)); // one fused clamp
+                }
                 NDArray y = x;
                 if (min != Float.NEGATIVE_INFINITY) {
                     y = y.maximum(Numeric.scalar(ctx.manager(), min, x.getDataType()));
@@ -29,9 +32,16 @@ public final class Clip implements OpConverter {
                 return new NDList(Numeric.owned(y, x));
             };
         }
+        boolean constantBounds = constantBound(node, 1) && constantBound(node, 2);
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
+            if (type.isFloating() && constantBounds) {
+                // the usual case (ReLU6, hard activations): constant bounds, one fused clamp
+                double lo = in.has(1) ? in.get(1).toType(DataType.FLOAT64, false).getDouble() : Double.NEGATIVE_INFINITY;
+                double hi = in.has(2) ? in.get(2).toType(DataType.FLOAT64, false).getDouble() : Double.POSITIVE_INFINITY;
+                return new NDList(x.clip(lo, hi));
+            }
             NDArray y = x;
             if (in.has(1)) {
                 y = y.maximum(Numeric.as(in.get(1), y.getDataType()));
@@ -41,5 +51,10 @@ public final class Clip implements OpConverter {
             }
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };
+    }
+
+    /** Absent, or a frozen scalar Constant (initializers are parameters and may train, so they take the general path). */
+    private static boolean constantBound(OnnxNode node, int i) {
+        return i >= node.inputs().size() || node.inputs().get(i).isEmpty() || node.inputIsScalarConstant(i);
     }
 }

@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Einsum from differentiable primitives: repeated labels inside one operand become diagonals, every operand
- * is permuted and unsqueezed onto one label order (output labels first, summed labels after), the operands
- * are multiplied with broadcasting and the summed labels reduced.
+ * Einsum from differentiable primitives: repeated labels inside one operand become diagonals, labels no
+ * later operand or the output needs are summed away, and operands are contracted left to right, each pair
+ * with one batched matmul (so attention-style equations never build the full outer product).
  */
 public final class Einsum implements OpConverter {
     /** Labels of the ellipsis dimensions, counted from this code up (letters are below it). */
@@ -34,50 +34,138 @@ public final class Einsum implements OpConverter {
         int arrow = eq.indexOf("->");
         String lhs = arrow < 0 ? eq : eq.substring(0, arrow);
         String rhs = arrow < 0 ? null : eq.substring(arrow + 2);
-        String[] terms = lhs.split(",", -1);
+        String[] specs = lhs.split(",", -1);
         return (ctx, in) -> {
-            if (terms.length != in.size()) {
-                throw new MergeNetException(node.describe() + ": equation '" + equation + "' names " + terms.length
+            if (specs.length != in.size()) {
+                throw new MergeNetException(node.describe() + ": equation '" + equation + "' names " + specs.length
                         + " operands but the node has " + in.size() + " inputs");
             }
             int ellipsisRank = 0;
-            for (int i = 0; i < terms.length; i++) {
-                if (terms[i].contains("...")) {
-                    int letters = terms[i].length() - 3;
+            for (int i = 0; i < specs.length; i++) {
+                if (specs[i].contains("...")) {
+                    int letters = specs[i].length() - 3;
                     ellipsisRank = Math.max(ellipsisRank, in.get(i).getShape().dimension() - letters);
                 }
             }
             List<List<Integer>> labels = new ArrayList<>();
-            for (int i = 0; i < terms.length; i++) {
-                labels.add(parse(node, terms[i], in.get(i).getShape().dimension(), ellipsisRank));
+            for (int i = 0; i < specs.length; i++) {
+                labels.add(parse(node, specs[i], in.get(i).getShape().dimension(), ellipsisRank));
             }
             List<Integer> out = rhs != null ? parse(node, rhs, -1, ellipsisRank) : implicitOutput(labels, ellipsisRank);
             DataType type = in.get(0).getDataType();
-            NDArray product = null;
-            List<Integer> order = new ArrayList<>(out);
-            Set<Integer> all = new LinkedHashSet<>();
-            labels.forEach(all::addAll);
-            for (int l : all) {
-                if (!order.contains(l)) {
-                    order.add(l);
-                }
-            }
-            for (int i = 0; i < terms.length; i++) {
-                NDArray x = in.get(i);
+            List<Term> operands = new ArrayList<>();
+            for (int i = 0; i < specs.length; i++) {
                 List<Integer> ls = new ArrayList<>(labels.get(i));
-                x = takeDiagonals(x, ls);
-                product = product == null ? align(x, ls, order) : product.mul(align(x, ls, order));
+                operands.add(new Term(takeDiagonals(in.get(i), ls), ls));
             }
-            int summed = order.size() - out.size();
-            if (summed > 0) {
-                int[] axes = new int[summed];
-                for (int k = 0; k < summed; k++) {
-                    axes[k] = out.size() + k;
+            Term acc = operands.get(0);
+            for (int i = 1; i < operands.size(); i++) {
+                Set<Integer> needed = new LinkedHashSet<>(out);
+                for (int k = i + 1; k < operands.size(); k++) {
+                    needed.addAll(operands.get(k).labels());
                 }
-                product = product.sum(axes);
+                acc = contract(acc, operands.get(i), needed);
             }
+            acc = sumOut(acc, new LinkedHashSet<>(out));
+            NDArray product = align(acc.x(), acc.labels(), out);
             return new NDList(Numeric.owned(Numeric.as(product, type), in.all().toArray(new NDArray[0])));
         };
+    }
+
+    /** An operand and the label of each of its axes. */
+    private record Term(NDArray x, List<Integer> labels) {}
+
+    /** Sums the axes whose labels are not in {@code keep}. */
+    private static Term sumOut(Term t, Set<Integer> keep) {
+        List<Integer> kept = new ArrayList<>();
+        List<Integer> axes = new ArrayList<>();
+        for (int i = 0; i < t.labels().size(); i++) {
+            if (keep.contains(t.labels().get(i))) {
+                kept.add(t.labels().get(i));
+            } else {
+                axes.add(i);
+            }
+        }
+        if (axes.isEmpty()) {
+            return t;
+        }
+        return new Term(t.x().sum(axes.stream().mapToInt(Integer::intValue).toArray()), kept);
+    }
+
+    /**
+     * Contracts two operands with one batched matmul: labels in both that are still needed are batch axes,
+     * labels in both that are not are summed by the product, the rest stay as rows of A or columns of B.
+     */
+    private static Term contract(Term a, Term b, Set<Integer> needed) {
+        Set<Integer> keepA = new LinkedHashSet<>(needed);
+        keepA.addAll(b.labels());
+        Set<Integer> keepB = new LinkedHashSet<>(needed);
+        keepB.addAll(a.labels());
+        a = sumOut(a, keepA);
+        b = sumOut(b, keepB);
+        List<Integer> batch = new ArrayList<>();
+        List<Integer> summed = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        List<Integer> cols = new ArrayList<>();
+        for (int l : a.labels()) {
+            (b.labels().contains(l) ? needed.contains(l) ? batch : summed : rows).add(l);
+        }
+        for (int l : b.labels()) {
+            if (!a.labels().contains(l)) {
+                cols.add(l);
+            }
+        }
+        long[] batchSizes = sizes(batch, a, b);
+        long[] summedSizes = sizes(summed, a, b);
+        long[] rowSizes = sizes(rows, a, b);
+        long[] colSizes = sizes(cols, a, b);
+        NDArray left = gather(a, concat(batch, rows, summed), concat(batchSizes, rowSizes, summedSizes))
+                .reshape(product(batchSizes), product(rowSizes), product(summedSizes));
+        NDArray right = gather(b, concat(batch, summed, cols), concat(batchSizes, summedSizes, colSizes))
+                .reshape(product(batchSizes), product(summedSizes), product(colSizes));
+        NDArray c = left.matMul(right).reshape(new Shape(concat(batchSizes, rowSizes, colSizes)));
+        return new Term(c, concat(batch, rows, cols));
+    }
+
+    /** x permuted to {@code order} (a permutation of its labels) and broadcast to {@code sizes}. */
+    private static NDArray gather(Term t, List<Integer> order, long[] sizes) {
+        NDArray y = align(t.x(), t.labels(), order);
+        Shape target = new Shape(sizes);
+        return y.getShape().equals(target) ? y : y.broadcast(target);
+    }
+
+    /** The size of each label: the larger of the two operands' (the other may be 1 and broadcast). */
+    private static long[] sizes(List<Integer> labels, Term a, Term b) {
+        long[] out = new long[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            int ia = a.labels().indexOf(labels.get(i));
+            int ib = b.labels().indexOf(labels.get(i));
+            long sa = ia < 0 ? 1 : a.x().getShape().get(ia);
+            long sb = ib < 0 ? 1 : b.x().getShape().get(ib);
+            out[i] = Math.max(sa, sb);
+        }
+        return out;
+    }
+
+    @SafeVarargs
+    private static List<Integer> concat(List<Integer>... parts) {
+        List<Integer> out = new ArrayList<>();
+        for (List<Integer> p : parts) {
+            out.addAll(p);
+        }
+        return out;
+    }
+
+    private static long[] concat(long[]... parts) {
+        return java.util.Arrays.stream(parts).flatMapToLong(java.util.Arrays::stream).toArray();
+    }
+
+    private static long product(long[] sizes) {
+        long p = 1;
+        for (long s : sizes) {
+            p *= s;
+        }
+        return p;
     }
 
     private static List<Integer> parse(OnnxNode node, String term, int rank, int ellipsisRank) {

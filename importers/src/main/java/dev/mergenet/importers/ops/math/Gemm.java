@@ -24,6 +24,14 @@ public final class Gemm implements OpConverter {
                 throw new MergeNetException(node.describe() + ": A and B must be 2-D, got " + a.getShape()
                         + " and " + b.getShape());
             }
+            NDArray c0 = in.optional(2);
+            if (alpha == 1f && (beta == 1f || c0 == null) && type.isFloating() && (c0 == null
+                    || c0.getDataType() == type && c0.getShape().dimension() == 1)) {
+                // the fully connected layer of exported models: one fused x @ W^T + b
+                NDArray x = transA ? a.transpose() : a;
+                NDArray w = transB ? b : b.transpose();
+                return new NDList(x.getNDArrayInternal().linear(x, w, c0).singletonOrThrow());
+            }
             NDArray y = (transA ? a.transpose() : a).matMul(transB ? b.transpose() : b);
             if (alpha != 1f) {
                 y = y.mul(Numeric.scalar(ctx.manager(), alpha, y.getDataType()));

@@ -70,16 +70,20 @@ public final class MathOps implements OpFamily {
         r.add("Det", new Det(), 11, 22);
 
         r.add("MatMulInteger", new Quantization(Quantization.Kind.MATMUL_INTEGER), 10);
-        r.add("QuantizeLinear", new Quantization(Quantization.Kind.QUANTIZE), 10, 13);
-        r.declareUnsupported("QuantizeLinear", 19, 21);
-        r.add("DequantizeLinear", new Quantization(Quantization.Kind.DEQUANTIZE), 10, 13);
-        r.declareUnsupported("DequantizeLinear", 19, 21);
+        // 19 and 21 add float8/int4 types and blocked scales: the int8/uint8 per-tensor and per-axis forms remain
+        r.add("QuantizeLinear", new Quantization(Quantization.Kind.QUANTIZE), 10, 13, 19, 21);
+        r.add("DequantizeLinear", new Quantization(Quantization.Kind.DEQUANTIZE), 10, 13, 19, 21);
         r.add("DynamicQuantizeLinear", new Quantization(Quantization.Kind.DYNAMIC_QUANTIZE), 11);
         r.add("QLinearMatMul", new Quantization(Quantization.Kind.QLINEAR_MATMUL), 10, 21);
 
         r.add("HannWindow", Window.hann(), 17);
         r.add("HammingWindow", Window.hamming(), 17);
         r.add("BlackmanWindow", Window.blackman(), 17);
+        r.add("DFT", FourierTransform.dft(), 17);
+        r.declareUnsupported("DFT", 20);
+        r.add("STFT", FourierTransform.stft(), 17);
+        r.add("MelWeightMatrix", new MelWeightMatrix(), 17);
+        r.add("TfIdfVectorizer", new TfIdfVectorizer(), 9);
         r.add("Bernoulli", new Bernoulli(), 15, 22);
         r.add("NegativeLogLikelihoodLoss", new NegativeLogLikelihoodLoss(), 12, 13, 22);
         r.add("SoftmaxCrossEntropyLoss", new SoftmaxCrossEntropyLoss(), 12, 13);

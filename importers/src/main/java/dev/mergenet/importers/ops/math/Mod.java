@@ -23,14 +23,13 @@ public final class Mod implements OpConverter {
             if (type.isFloating() && !fmod) {
                 throw new MergeNetException(node.describe() + ": fmod must be 1 for floating-point inputs");
             }
-            NDArray x = a;
-            NDArray d = Numeric.as(b, x.getDataType());
-            NDArray r = x.mod(d);
+            NDArray d = Numeric.as(b, type);
+            NDArray r = a.mod(d);
             if (fmod) {
-                NDArray zero = Numeric.scalar(x.getManager(), 0, x.getDataType());
-                NDArray wrongSign = r.neq(zero).logicalAnd(r.lt(zero).logicalXor(x.lt(zero)));
-                NDArray[] bc = Numeric.broadcastAll(node, r.sub(d), r);
-                r = bc[0].getNDArrayInternal().where(Numeric.broadcastAll(node, wrongSign, r)[0], bc[1]);
+                NDArray zero = Numeric.scalar(a.getManager(), 0, type);
+                // all three have the broadcast shape of a and d, as where() needs
+                NDArray wrongSign = r.neq(zero).logicalAnd(r.lt(zero).logicalXor(a.lt(zero)));
+                r = r.sub(d).getNDArrayInternal().where(wrongSign, r);
             }
             return new NDList(Numeric.as(r, type));
         };

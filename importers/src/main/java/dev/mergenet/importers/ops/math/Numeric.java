@@ -11,31 +11,6 @@ import dev.mergenet.importers.ops.OnnxNode;
 public final class Numeric {
     private Numeric() {}
 
-    /** True for the unsigned types wider than a byte. */
-    static boolean isWideUnsigned(DataType t) {
-        return t == DataType.UINT16 || t == DataType.UINT32 || t == DataType.UINT64;
-    }
-
-    /**
-     * False for types the PyTorch engine aborts the process on (int16, bfloat16, uint16/32/64 in DJL 0.36):
-     * converters refuse to produce them rather than crash.
-     */
-    public static boolean engineCanHold(DataType t) {
-        return t != DataType.INT16 && t != DataType.BFLOAT16 && !isWideUnsigned(t);
-    }
-
-    /** {@code t}, or an error naming the node when the engine cannot hold it. */
-    public static DataType checkHoldable(OnnxNode node, DataType t) {
-        if (!engineCanHold(t)) {
-            throw new MergeNetException(node.describe() + ": the PyTorch engine cannot hold " + t + " tensors");
-        }
-        return t;
-    }
-
-    public static boolean isInteger(DataType t) {
-        return t.isInteger() || t == DataType.UINT16 || t == DataType.UINT32 || t == DataType.UINT64;
-    }
-
     /** {@code a} in {@code type}; the same array when it already is. */
     public static NDArray as(NDArray a, DataType type) {
         return a.getDataType() == type ? a : a.toType(type, false);

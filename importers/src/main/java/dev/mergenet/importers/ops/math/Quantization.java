@@ -26,11 +26,15 @@ public final class Quantization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         long axisAttr = node.attrs().getInt("axis", 1);
+        if (node.attrs().getInt("block_size", 0) != 0) {
+            throw new MergeNetException(node.describe() + ": blocked quantization (block_size) is not supported");
+        }
+        DataType defaultOut = outputType(node);
         switch (kind) {
             case QUANTIZE:
                 return (ctx, in) -> {
                     NDArray x = in.get(0);
-                    DataType out = in.has(2) ? in.get(2).getDataType() : DataType.UINT8;
+                    DataType out = in.has(2) ? in.get(2).getDataType() : defaultOut;
                     NDArray scale = perAxis(node, in.get(1), x, axisAttr);
                     NDArray zp = in.has(2) ? perAxis(node, in.get(2), x, axisAttr) : null;
                     return new NDList(quantize(x, scale, zp, out));
@@ -58,23 +62,17 @@ public final class Quantization implements OpConverter {
                 };
             case MATMUL_INTEGER:
                 return (ctx, in) -> {
-                    NDArray a = in.get(0).toType(DataType.INT64, false);
-                    NDArray b = in.get(1).toType(DataType.INT64, false);
-                    if (in.has(2)) {
-                        a = a.sub(rowZeroPoint(in.get(2), a));
-                    }
-                    if (in.has(3)) {
-                        b = b.sub(in.get(3).toType(DataType.INT64, false));
-                    }
+                    NDArray a = centered(in.get(0), in.optional(2), true);
+                    NDArray b = centered(in.get(1), in.optional(3), false);
                     return new NDList(a.matMul(b).toType(DataType.INT32, false));
                 };
             default:
                 return (ctx, in) -> {
-                    NDArray a = in.get(0).toType(DataType.INT64, false).sub(rowZeroPoint(in.get(2), in.get(0)));
-                    NDArray b = in.get(3).toType(DataType.INT64, false).sub(in.get(5).toType(DataType.INT64, false));
+                    NDArray a = centered(in.get(0), in.get(2), true);
+                    NDArray b = centered(in.get(3), in.get(5), false);
                     NDArray aScale = in.get(1).toType(DataType.FLOAT64, false);
                     NDArray aRows = aScale.size() > 1 ? aScale.reshape(-1, 1) : aScale;
-                    NDArray product = a.matMul(b).toType(DataType.FLOAT64, false);
+                    NDArray product = a.matMul(b);
                     NDArray scaled = product.mul(aRows).mul(in.get(4).toType(DataType.FLOAT64, false))
                             .div(in.get(6).toType(DataType.FLOAT64, false));
                     DataType out = in.get(7).getDataType();
@@ -82,6 +80,20 @@ public final class Quantization implements OpConverter {
                     return new NDList(saturate(y, out));
                 };
         }
+    }
+
+    /** QuantizeLinear-21's output_dtype (used when no zero point gives the type), else uint8. */
+    private static DataType outputType(OnnxNode node) {
+        int dt = (int) node.attrs().getInt("output_dtype", 0);
+        if (dt == 0) {
+            return DataType.UINT8;
+        }
+        DataType t = dev.mergenet.importers.onnx.OnnxDataTypes.toDjl(dt);
+        if (t != DataType.UINT8 && t != DataType.INT8 && t != DataType.INT32) {
+            throw new MergeNetException(node.describe() + ": output_dtype "
+                    + dev.mergenet.importers.onnx.OnnxDataTypes.name(dt) + " is not supported");
+        }
+        return t;
     }
 
     /** A 1-D per-channel parameter reshaped to broadcast along {@code axis} of x; scalars stay as they are. */
@@ -96,10 +108,18 @@ public final class Quantization implements OpConverter {
         return p.reshape(new Shape(shape));
     }
 
-    /** A zero point of A: a scalar, or one per row of A (length M), which broadcasts over A's columns. */
-    private static NDArray rowZeroPoint(NDArray zp, NDArray a) {
-        NDArray z = zp.toType(DataType.INT64, false);
-        return z.size() > 1 ? z.reshape(-1, 1) : z.reshape(new Shape());
+    /**
+     * {@code q - zeroPoint} in float64, exact for 8-bit operands, so the integer product runs as a float64
+     * matmul (which every device has, unlike integer matmul). A's zero point is a scalar or one per row.
+     */
+    private static NDArray centered(NDArray q, NDArray zeroPoint, boolean perRow) {
+        NDArray v = q.toType(DataType.FLOAT64, false);
+        if (zeroPoint == null) {
+            return v;
+        }
+        NDArray z = zeroPoint.toType(DataType.FLOAT64, false);
+        z = z.size() > 1 && perRow ? z.reshape(-1, 1) : z.size() == 1 ? z.reshape(new Shape()) : z;
+        return v.sub(z);
     }
 
     private static NDArray quantize(NDArray x, NDArray scale, NDArray zp, DataType out) {
@@ -116,12 +136,10 @@ public final class Quantization implements OpConverter {
         switch (out) {
             case UINT8: lo = 0; hi = 255; break;
             case INT8: lo = -128; hi = 127; break;
-            case UINT16: lo = 0; hi = 65535; break;
-            case INT16: lo = -32768; hi = 32767; break;
             case INT32: lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; break;
             default: throw new MergeNetException("quantization to " + out + " is not supported");
         }
         NDArray c = v.toType(DataType.FLOAT64, false).clip(lo, hi);
-        return out == DataType.UINT16 ? c.toType(DataType.INT32, false).toType(out, false) : c.toType(out, false);
+        return c.toType(out, false);
     }
 }

@@ -41,9 +41,6 @@ public final class Window implements OpConverter {
         boolean periodic = node.attrs().getInt("periodic", 1) != 0;
         int dt = (int) node.attrs().getInt("output_datatype", 1);
         DataType out = OnnxDataTypes.toDjl(dt);
-        if (out != null) {
-            Numeric.checkHoldable(node, out);
-        }
         if (out == null) {
             throw new MergeNetException(node.describe() + ": unsupported output_datatype " + OnnxDataTypes.name(dt));
         }

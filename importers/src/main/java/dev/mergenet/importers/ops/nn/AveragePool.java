@@ -25,6 +25,14 @@ public final class AveragePool implements OpConverter {
             NDArray x = in.get(0);
             int n = x.getShape().dimension() - 2;
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
+            NativePooling.Plan plan = x.getDataType().isFloating() ? NativePooling.plan(win) : null;
+            if (plan != null && !includePads && java.util.Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {
+                plan = null; // DJL's native average pool always divides by the padded window size
+            }
+            if (plan != null) {
+                return new NDList(x.getNDArrayInternal().avgPool(plan.kernel(), plan.strides(), plan.pads(),
+                        plan.ceilMode(), includePads));
+            }
             SlidingWindows windows = new SlidingWindows(win);
             NDArray padded = windows.pad(x, 0);
             NDArray sum = null;

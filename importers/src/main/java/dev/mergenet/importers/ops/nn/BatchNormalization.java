@@ -2,6 +2,7 @@ package dev.mergenet.importers.ops.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -39,9 +40,19 @@ public final class BatchNormalization implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
+            if (ctx.training() && outputs == 1 && nativeApplies(x, scale, bias, mean, var, spatial)) {
+                // One fused engine call that also updates the running statistics in place, PyTorch style. The
+                // batch statistics drive the output, so the running ones get no gradient here either. Axis -1
+                // tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum); the detached
+                // views share the statistics' storage, so the update reaches the parameters.
+                return new NDList(x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
+                        bias, -1, momentum, epsilon, true).singletonOrThrow());
+            }
             if (!ctx.training() && !nodeTraining) {
-                NDArray factor = scale.reshape(view).div(var.reshape(view).add(epsilon).sqrt());
-                return new NDList(x.sub(mean.reshape(view)).mul(factor).add(bias.reshape(view)));
+                // y = x * a + b with per-channel a = scale / sqrt(var + eps), b = B - mean * a: two full-size ops.
+                NDArray a = scale.div(var.add(epsilon).sqrt());
+                NDArray b = bias.sub(mean.mul(a));
+                return new NDList(x.mul(a.reshape(view)).add(b.reshape(view)));
             }
             int[] axes = statisticAxes(rank, spatial);
             NDArray batchMean = AxisReductions.mean(x, axes);
@@ -74,6 +85,19 @@ public final class BatchNormalization implements OpConverter {
             }
             return out;
         };
+    }
+
+    /** The engine's batch norm takes per-channel float statistics of the input's own type. */
+    private static boolean nativeApplies(NDArray x, NDArray scale, NDArray bias, NDArray mean, NDArray var,
+                                         boolean spatial) {
+        DataType t = x.getDataType();
+        long channels = x.getShape().get(1);
+        for (NDArray p : new NDArray[] {scale, bias, mean, var}) {
+            if (p.getDataType() != t || p.getShape().dimension() != 1 || p.getShape().get(0) != channels) {
+                return false;
+            }
+        }
+        return spatial && (t == DataType.FLOAT32 || t == DataType.FLOAT64);
     }
 
     private static boolean nodeAsksForTraining(OnnxNode node) {

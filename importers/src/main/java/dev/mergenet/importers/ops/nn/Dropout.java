@@ -10,20 +10,20 @@ import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpInputs;
 import dev.mergenet.importers.ops.OpKernel;
-import java.util.Random;
 
 /**
  * Dropout, versions 1 to 13. Active while DJL trains the block or when the training_mode input (version 12+)
  * is true: elements are kept with probability 1 - ratio and scaled by 1 / (1 - ratio). Otherwise the output is
- * the input and the mask all true. With a seed attribute the masks come from a generator seeded once at
- * import (reproducible per model load); without one, from the engine's generator.
+ * the input and the mask all true. With a seed attribute the masks come from NumPy's generator seeded once at
+ * import, as the ONNX reference draws them (the first mask of a loaded model matches it); without one, from
+ * the engine's generator.
  */
 public final class Dropout implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         int version = node.sinceVersion();
         float ratioAttr = node.attrs().getFloat("ratio", 0.5f);
-        Random seeded = node.attrs().has("seed") ? new Random(node.attrs().getInt("seed", 0)) : null;
+        Mt19937 seeded = node.attrs().has("seed") ? new Mt19937(node.attrs().getInt("seed", 0)) : null;
         boolean maskIsBool = version >= 10;
         boolean wantMask = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
         String owner = node.describe();
@@ -51,14 +51,14 @@ public final class Dropout implements OpConverter {
         };
     }
 
-    private static NDArray keepMask(NDManager m, Shape shape, float ratio, Random seeded) {
+    private static NDArray keepMask(NDManager m, Shape shape, float ratio, Mt19937 seeded) {
         if (seeded == null) {
             return m.randomUniform(0, 1, shape).gte(ratio);
         }
         boolean[] keep = new boolean[(int) shape.size()];
         synchronized (seeded) {
             for (int i = 0; i < keep.length; i++) {
-                keep[i] = seeded.nextFloat() >= ratio;
+                keep[i] = seeded.nextDouble() >= ratio;
             }
         }
         return m.create(keep, shape);

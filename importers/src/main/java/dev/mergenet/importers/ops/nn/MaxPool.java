@@ -32,6 +32,11 @@ public final class MaxPool implements OpConverter {
             NDArray xf = type.isFloating() ? x : x.toType(DataType.FLOAT64, false);
             int n = x.getShape().dimension() - 2;
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
+            NativePooling.Plan plan = wantIndices || !type.isFloating() ? null : NativePooling.plan(win);
+            if (plan != null) {
+                return new NDList(x.getNDArrayInternal().maxPool(plan.kernel(), plan.strides(), plan.pads(),
+                        plan.ceilMode()));
+            }
             SlidingWindows windows = new SlidingWindows(win);
             NDArray padded = windows.pad(xf, Double.NEGATIVE_INFINITY);
             NDArray y = null;

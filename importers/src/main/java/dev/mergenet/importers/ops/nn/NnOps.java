@@ -12,6 +12,7 @@ public final class NnOps implements OpFamily {
     public void register(OpRegistry r) {
         r.add("Conv", new Conv(), 1, 11, 22);
         r.add("ConvTranspose", new ConvTranspose(), 1, 11, 22);
+        r.add("DeformConv", new DeformConv(), 19, 22);
         r.add("ConvInteger", new ConvInteger(), 10);
         r.add("QLinearConv", new QLinearConv(), 10);
         r.add("MaxPool", new MaxPool(), 1, 8, 10, 11, 12, 22);
@@ -24,10 +25,16 @@ public final class NnOps implements OpFamily {
         r.add("BatchNormalization", new BatchNormalization(), 1, 6, 7, 9, 14, 15);
         r.add("InstanceNormalization", new InstanceNormalization(), 1, 6, 22);
         r.add("LayerNormalization", new LayerNormalization(), 17);
+        r.add("GroupNormalization", new GroupNormalization(), 18, 21);
+        r.add("RMSNormalization", new RmsNormalization(), 23);
+        r.add("LpNormalization", new LpNormalization(), 1, 22);
         r.add("LRN", new Lrn(), 1, 13);
         r.add("MeanVarianceNormalization", new MeanVarianceNormalization(), 1, 9, 13);
         r.add("GridSample", new GridSample(), 16, 20, 22);
         r.add("RoiAlign", new RoiAlign(), 10, 16, 22);
+        r.add("MaxRoiPool", new MaxRoiPool(), 1, 22);
+        r.add("AffineGrid", new AffineGrid(), 20);
+        r.add("Col2Im", new Col2Im(), 18);
         r.add("Dropout", new Dropout(), 1, 6, 7, 10, 12, 13, 22);
     }
 }

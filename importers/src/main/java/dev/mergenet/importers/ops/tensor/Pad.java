@@ -77,17 +77,7 @@ public final class Pad implements OpConverter {
     /** Constant padding by [b0..b(r-1), e0..e(r-1)]; negative entries crop. */
     static NDArray constantPad(NDArray x, long[] full, double value) {
         int rank = x.getShape().dimension();
-        NDArray y = x;
-        if (Arrays.stream(full).anyMatch(p -> p < 0)) {
-            // crop first: DJL shapes (torch's pad list) cannot hold entries below -1
-            long[] dims = x.getShape().getShape();
-            NDIndex window = new NDIndex();
-            for (int a = 0; a < rank; a++) {
-                long lo = Math.min(dims[a], Math.max(0, -full[a]));
-                window.addSliceDim(lo, Math.max(lo, dims[a] - Math.max(0, -full[rank + a])));
-            }
-            y = x.get(window);
-        }
+        NDArray y = crop(x, full);
         if (Arrays.stream(full).noneMatch(p -> p > 0)) {
             return y == x ? x.reshape(x.getShape()) : y;
         }
@@ -100,21 +90,40 @@ public final class Pad implements OpConverter {
         return y.pad(new Shape(torchPads), value);
     }
 
-    private static NDArray indexPad(NDArray x, long[] full, Mode mode, NDManager manager, OnnxNode node) {
+    /**
+     * Applies the negative pads as a crop (a view). Cropping comes before padding, as in ONNX Runtime, so edge,
+     * reflect and wrap read the cropped tensor.
+     */
+    private static NDArray crop(NDArray x, long[] full) {
+        if (Arrays.stream(full).noneMatch(p -> p < 0)) {
+            return x;
+        }
+        int rank = x.getShape().dimension();
         long[] dims = x.getShape().getShape();
-        int rank = dims.length;
-        NDArray y = x;
+        NDIndex window = new NDIndex();
         for (int a = 0; a < rank; a++) {
-            long begin = full[a];
-            long end = full[rank + a];
+            long lo = Math.min(dims[a], Math.max(0, -full[a]));
+            window.addSliceDim(lo, Math.max(lo, dims[a] - Math.max(0, -full[rank + a])));
+        }
+        return x.get(window);
+    }
+
+    private static NDArray indexPad(NDArray x, long[] full, Mode mode, NDManager manager, OnnxNode node) {
+        NDArray cropped = crop(x, full);
+        long[] dims = cropped.getShape().getShape();
+        int rank = dims.length;
+        NDArray y = cropped;
+        for (int a = 0; a < rank; a++) {
+            long begin = Math.max(0, full[a]);
+            long end = Math.max(0, full[rank + a]);
             if (begin == 0 && end == 0) {
                 continue;
             }
             long d = dims[a];
             long size = d + begin + end;
-            if (d == 0 || size < 0 || (mode == Mode.REFLECT && d < 2 && size > d)) {
+            if (d == 0) {
                 throw new MergeNetException(node.describe() + ": cannot " + mode.name().toLowerCase() + "-pad axis " + a
-                        + " of size " + d + " by (" + begin + ", " + end + ")");
+                        + " of size " + d + " by (" + full[a] + ", " + full[rank + a] + ")");
             }
             long[] src = new long[(int) size];
             for (int i = 0; i < size; i++) {
@@ -135,7 +144,7 @@ public final class Pad implements OpConverter {
             default:
                 long period = 2 * (d - 1);
                 if (period == 0) {
-                    return 0;
+                    return 0;  // numpy repeats a single element
                 }
                 long m = Math.floorMod(p, period);
                 return m < d ? m : period - m;

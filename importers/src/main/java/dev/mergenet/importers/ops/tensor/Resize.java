@@ -69,6 +69,7 @@ public final class Resize implements OpConverter {
             long[] sizes = !legacy && present(in, 3) ? in.longs(3) : null;
             if (!legacy && present(in, 1) && transform.equals("tf_crop_and_resize")) {
                 roi = in.get(1).toType(DataType.FLOAT64, false).toDoubleArray();
+                check(roi.length == 2 * axes.length, node, "roi " + Arrays.toString(roi), 2 * axes.length);
             }
             if (sizes != null) {
                 check(sizes.length == axes.length, node, "sizes " + Arrays.toString(sizes), axes.length);
@@ -86,9 +87,6 @@ public final class Resize implements OpConverter {
                 }
             } else {
                 throw new MergeNetException(node.describe() + ": neither scales nor sizes given");
-            }
-            if (roi != null) {
-                check(roi.length == 2 * axes.length, node, "roi " + Arrays.toString(roi), 2 * axes.length);
             }
             DataType type = x.getDataType();
             boolean exact = !type.isFloating() && !settings.mode().equals("nearest");

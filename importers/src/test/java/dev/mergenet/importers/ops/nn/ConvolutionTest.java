@@ -7,8 +7,20 @@ import static dev.mergenet.importers.testing.Models.intAttr;
 import static dev.mergenet.importers.testing.Models.ints;
 import static dev.mergenet.importers.testing.Models.stringAttr;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.GradientCheck;
+import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +65,50 @@ class ConvolutionTest {
         long[][] three = {dims(1, 2, 2, 3, 2), dims(2, 2, 2, 2, 3)};
         OrtCheck.assertMatchesOrt(NodeCases.model("ConvTranspose", 13, FLOAT, three, 1, ints("strides", 1, 2, 2)),
                 NodeCases.random(6, DataType.FLOAT32, three), ATOL, RTOL);
+    }
+
+    @Test
+    void convTransposeAutoPadWithOddTotalPaddingMatchesOrt() {
+        long[][] shapes = {dims(1, 2, 3, 4), dims(2, 1, 4, 3)};
+        for (String mode : new String[] {"SAME_UPPER", "SAME_LOWER"}) {
+            OrtCheck.assertMatchesOrt(NodeCases.model("ConvTranspose", 13, FLOAT, shapes, 1, stringAttr("auto_pad", mode),
+                    ints("strides", 2, 3)), NodeCases.random(9, DataType.FLOAT32, shapes), ATOL, RTOL);
+        }
+    }
+
+    private static dev.mergenet.onnx.Onnx.ModelProto col2im(int type, long[] input, long[] image, long[] block,
+                                                            dev.mergenet.onnx.Onnx.AttributeProto... attrs) {
+        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("col2im")
+                .addNode(Models.node("Col2Im", new String[] {"x", "image", "block"}, new String[] {"y"}, attrs))
+                .addInitializer(Models.longs("image", dims(image.length), image))
+                .addInitializer(Models.longs("block", dims(block.length), block))
+                .addInput(Models.value("x", type, input)).addOutput(Models.value("y", type)).build();
+        return Models.model(g, 18);
+    }
+
+    @Test
+    void col2ImMatchesOrtAndPassesGradients() {
+        // image 5x6, block 2x3, strides (1, 2), dilations (2, 1), pads (1, 0, 0, 1): 4 x 3 block positions.
+        dev.mergenet.onnx.Onnx.AttributeProto[] attrs = {ints("strides", 1, 2), ints("dilations", 2, 1),
+            ints("pads", 1, 0, 0, 1)};
+        long[] input = dims(2, 2 * 6, 12);
+        OrtCheck.assertMatchesOrt(col2im(FLOAT, input, dims(5, 6), dims(2, 3), attrs),
+                NodeCases.random(48, DataType.FLOAT32, input), ATOL, RTOL);
+        GradientCheck.assertGradients(col2im(DOUBLE, dims(1, 4, 6), dims(3, 4), dims(2, 2)),
+                NodeCases.random(49, DataType.FLOAT64, dims(1, 4, 6)), new int[] {0}, 1e-6);
+    }
+
+    @Test
+    void channelMismatchNamesTheNode() {
+        long[][] shapes = {dims(1, 3, 5, 5), dims(4, 2, 3, 3)};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(
+                    NodeCases.model("Conv", 13, FLOAT, shapes, 1).toByteArray()), m);
+            NDList in = NodeCases.random(10, DataType.FLOAT32, shapes).make(m);
+            MergeNetException e = assertThrows(MergeNetException.class,
+                    () -> block.forward(new ParameterStore(m, false), in, false));
+            assertTrue(e.getMessage().contains("conv_0") && e.getMessage().contains("channels"), e.getMessage());
+        }
     }
 
     @Test

@@ -15,6 +15,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
@@ -52,6 +55,22 @@ class NormalizationTest {
             OrtCheck.assertMatchesOrt(NodeCases.model("BatchNormalization", opset, FLOAT, shapes, 1,
                     floatAttr("epsilon", 1e-3f)), batchNormInputs(21, DataType.FLOAT32, shapes[0], 3), ATOL, RTOL);
         }
+    }
+
+    @Test
+    void batchNormalizationNonSpatialVersion7MatchesOrt() {
+        long[] x = dims(2, 3, 2, 2);
+        long[][] shapes = {x, dims(3, 2, 2), dims(3, 2, 2), dims(3, 2, 2), dims(3, 2, 2)};
+        GradientCheck.InputMaker inputs = m -> {
+            Random rnd = new Random(20);
+            NDList list = new NDList(NodeCases.uniform(m, rnd, DataType.FLOAT32, x, -2, 2));
+            for (int i = 1; i < 5; i++) {
+                list.add(NodeCases.uniform(m, rnd, DataType.FLOAT32, shapes[i], i == 4 ? 0.5 : -1, i == 4 ? 2 : 1));
+            }
+            return list;
+        };
+        OrtCheck.assertMatchesOrt(NodeCases.model("BatchNormalization", 7, FLOAT, shapes, 1, intAttr("spatial", 0)),
+                inputs, ATOL, RTOL);
     }
 
     @Test
@@ -122,6 +141,48 @@ class NormalizationTest {
                 intAttr("training_mode", 1)), inputs, new int[] {0, 1, 2}, 1e-5);
     }
 
+    /** x, scale and bias as graph inputs; running statistics as initializers (so they are parameters). */
+    private static ModelProto batchNormWithStats(boolean trainingModeAttribute) {
+        var node = trainingModeAttribute
+                ? Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"}, new String[] {"y"},
+                        intAttr("training_mode", 1))
+                : Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"}, new String[] {"y"});
+        GraphProto g = GraphProto.newBuilder().setName("bn").addNode(node)
+                .addInitializer(Models.floats("m", dims(3), 0.1f, -0.2f, 0.3f))
+                .addInitializer(Models.floats("v", dims(3), 1.5f, 0.5f, 2f))
+                .addInput(Models.value("x", FLOAT, 4, 3, 2, 3)).addInput(Models.value("s", FLOAT, 3))
+                .addInput(Models.value("b", FLOAT, 3)).addOutput(Models.value("y", FLOAT)).build();
+        return Models.model(g, 15);
+    }
+
+    /** Gradients of sum(y * r) with respect to x, scale and bias, concatenated. */
+    private static float[] trainingGradients(ModelProto proto, boolean djlTraining) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(proto.toByteArray()), m);
+            NDList in = NodeCases.random(50, DataType.FLOAT32, dims(4, 3, 2, 3), dims(3), dims(3)).make(m);
+            NDArray r = NodeCases.random(51, DataType.FLOAT32, dims(4, 3, 2, 3)).make(m).head();
+            in.forEach(a -> a.setRequiresGradient(true));
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray y = block.forward(new ParameterStore(m, false), in, djlTraining).head();
+                gc.backward(y.mul(r).sum());
+            }
+            return NDArrays.concat(new NDList(in.get(0).getGradient().flatten(), in.get(1).getGradient(),
+                    in.get(2).getGradient())).toFloatArray();
+        }
+    }
+
+    @Test
+    void batchNormalizationFusedTrainingGradientsEqualTheCheckedCompositeOnes() {
+        // DJL training runs the engine's fused kernel; training_mode=1 at inference runs the composite path,
+        // whose gradients batchNormalizationGradientsMatchFiniteDifferencesInBothModes checks.
+        float[] fused = trainingGradients(batchNormWithStats(false), true);
+        float[] composite = trainingGradients(batchNormWithStats(true), false);
+        assertEquals(composite.length, fused.length);
+        for (int i = 0; i < fused.length; i++) {
+            assertEquals(composite[i], fused[i], 1e-4, "gradient element " + i);
+        }
+    }
+
     @Test
     void instanceLayerLrnAndMvnMatchOrt() {
         long[][] inst = {dims(2, 3, 4, 5), dims(3), dims(3)};
@@ -136,6 +197,35 @@ class NormalizationTest {
                 NodeCases.random(25, DataType.FLOAT32, one), ATOL, RTOL);
         OrtCheck.assertMatchesOrt(NodeCases.model("MeanVarianceNormalization", 13, FLOAT, one, 1, ints("axes", 1, 3)),
                 NodeCases.random(26, DataType.FLOAT32, one), ATOL, RTOL);
+    }
+
+    @Test
+    void groupNormalizationMatchesOrtInBothVersions() {
+        long[][] perGroup = {dims(2, 6, 3, 4), dims(3), dims(3)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("GroupNormalization", 18, FLOAT, perGroup, 1, intAttr("num_groups", 3),
+                floatAttr("epsilon", 1e-3f)), NodeCases.random(34, DataType.FLOAT32, perGroup), ATOL, RTOL);
+        long[][] perChannel = {dims(2, 6, 3, 4), dims(6), dims(6)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("GroupNormalization", 21, FLOAT, perChannel, 1,
+                intAttr("num_groups", 2)), NodeCases.random(35, DataType.FLOAT32, perChannel), ATOL, RTOL);
+        GradientCheck.assertGradients(NodeCases.model("GroupNormalization", 21, DOUBLE, new long[][] {dims(1, 4, 2, 3),
+                dims(4), dims(4)}, 1, intAttr("num_groups", 2)), NodeCases.random(36, DataType.FLOAT64, dims(1, 4, 2, 3),
+                dims(4), dims(4)), new int[] {0, 1, 2}, 1e-5);
+    }
+
+    @Test
+    void lpAndRmsNormalizationMatchOrtAndPassGradients() {
+        long[][] one = {dims(2, 3, 4)};
+        for (int p = 1; p <= 2; p++) {
+            OrtCheck.assertMatchesOrt(NodeCases.model("LpNormalization", 13, FLOAT, one, 1, intAttr("axis", 1),
+                    intAttr("p", p)), NodeCases.random(37, DataType.FLOAT32, one), ATOL, RTOL);
+            GradientCheck.assertGradients(NodeCases.model("LpNormalization", 13, DOUBLE, one, 1, intAttr("p", p)),
+                    NodeCases.random(38, DataType.FLOAT64, one), new int[] {0}, 1e-5);
+        }
+        long[][] rms = {dims(2, 3, 4), dims(3, 4)};
+        OrtCheck.assertMatchesOrt(NodeCases.model("RMSNormalization", 23, FLOAT, rms, 1, intAttr("axis", 1)),
+                NodeCases.random(39, DataType.FLOAT32, rms), ATOL, RTOL);
+        GradientCheck.assertGradients(NodeCases.model("RMSNormalization", 23, DOUBLE, rms, 1, intAttr("axis", 1)),
+                NodeCases.random(40, DataType.FLOAT64, rms), new int[] {0, 1}, 1e-5);
     }
 
     @Test

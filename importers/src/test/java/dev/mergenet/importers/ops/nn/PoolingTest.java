@@ -9,7 +9,9 @@ import static dev.mergenet.importers.testing.Models.ints;
 import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.testing.GradientCheck;
+import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,26 @@ class PoolingTest {
             OrtCheck.assertMatchesOrt(NodeCases.model(op, 11, FLOAT, shapes, 1),
                     NodeCases.random(15, DataType.FLOAT32, shapes), 1e-4, 1e-4);
         }
+    }
+
+    private static GradientCheck.InputMaker unpoolInputs(DataType type) {
+        return m -> new NDList(NodeCases.uniform(m, new java.util.Random(17), type, dims(1, 2, 2, 2), -1, 1),
+                m.create(new long[] {0, 3, 9, 14, 17, 22, 24, 31}, new ai.djl.ndarray.types.Shape(1, 2, 2, 2)));
+    }
+
+    private static dev.mergenet.onnx.Onnx.ModelProto unpool(int type) {
+        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("unpool")
+                .addNode(Models.node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"}, ints("kernel_shape", 2, 2),
+                        ints("strides", 2, 2)))
+                .addInput(Models.value("x", type, 1, 2, 2, 2)).addInput(Models.value("i", NodeCases.INT64, 1, 2, 2, 2))
+                .addOutput(Models.value("y", type)).build();
+        return Models.model(g, 11);
+    }
+
+    @Test
+    void maxUnpoolMatchesOrtAndPassesGradients() {
+        OrtCheck.assertMatchesOrt(unpool(FLOAT), unpoolInputs(DataType.FLOAT32), 0, 0);
+        GradientCheck.assertGradients(unpool(DOUBLE), unpoolInputs(DataType.FLOAT64), new int[] {0}, 1e-6);
     }
 
     @Test

@@ -72,6 +72,53 @@ class SamplingTest {
         };
     }
 
+    private static ModelProto affineGrid(int type, long[] size, boolean alignCorners) {
+        int r = size.length - 2;
+        GraphProto g = GraphProto.newBuilder().setName("affinegrid")
+                .addNode(Models.node("AffineGrid", new String[] {"theta", "size"}, new String[] {"grid"},
+                        intAttr("align_corners", alignCorners ? 1 : 0)))
+                .addInitializer(Models.longs("size", dims(size.length), size))
+                .addInput(Models.value("theta", type, size[0], r, r + 1)).addOutput(Models.value("grid", type)).build();
+        return Models.model(g, 20);
+    }
+
+    @Test
+    void affineGridMatchesOrtAndPassesGradients() {
+        for (boolean align : new boolean[] {false, true}) {
+            OrtCheck.assertMatchesOrt(affineGrid(FLOAT, dims(2, 3, 4, 5), align),
+                    NodeCases.random(44, DataType.FLOAT32, dims(2, 2, 3)), 1e-5, 1e-5);
+            OrtCheck.assertMatchesOrt(affineGrid(FLOAT, dims(1, 1, 2, 3, 4), align),
+                    NodeCases.random(45, DataType.FLOAT32, dims(1, 3, 4)), 1e-5, 1e-5);
+        }
+        GradientCheck.assertGradients(affineGrid(DOUBLE, dims(1, 1, 3, 2), false),
+                NodeCases.random(46, DataType.FLOAT64, dims(1, 2, 3)), new int[] {0}, 1e-6);
+    }
+
+    private static ModelProto maxRoiPool(int type) {
+        GraphProto g = GraphProto.newBuilder().setName("maxroipool")
+                .addNode(Models.node("MaxRoiPool", new String[] {"x", "rois"}, new String[] {"y"},
+                        dev.mergenet.importers.testing.Models.ints("pooled_shape", 3, 2),
+                        floatAttr("spatial_scale", 0.5f)))
+                .addInput(Models.value("x", type, 2, 3, 8, 7)).addInput(Models.value("rois", type, 3, 5))
+                .addOutput(Models.value("y", type)).build();
+        return Models.model(g, 13);
+    }
+
+    @Test
+    void maxRoiPoolMatchesOrtAndPassesGradients() {
+        float[] rois = {1, 1f, 2f, 9f, 13f, 0, 0f, 0f, 13f, 15f, 1, 4.6f, 3.1f, 6.3f, 5.9f};
+        for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
+            GradientCheck.InputMaker inputs = m -> new NDList(
+                    NodeCases.uniform(m, new Random(47), type, dims(2, 3, 8, 7), -1, 1),
+                    m.create(rois, new ai.djl.ndarray.types.Shape(3, 5)).toType(type, false));
+            if (type == DataType.FLOAT32) {
+                OrtCheck.assertMatchesOrt(maxRoiPool(FLOAT), inputs, 0, 0);
+            } else {
+                GradientCheck.assertGradients(maxRoiPool(DOUBLE), inputs, new int[] {0}, 1e-6);
+            }
+        }
+    }
+
     @Test
     void roiAlignMatchesOrt() {
         OrtCheck.assertMatchesOrt(roiAlign(FLOAT, "avg"), roiInputs(DataType.FLOAT32), 1e-5, 1e-4);

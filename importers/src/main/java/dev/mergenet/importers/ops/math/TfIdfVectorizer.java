@@ -1,0 +1,97 @@
+package dev.mergenet.importers.ops.math;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ops.Attributes;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TfIdfVectorizer over integer token ids: counts the pooled n-grams of each row (1-grams once, longer ones
+ * once per skip distance 0..max_skip_count) into their output coordinates, then weights each coordinate by
+ * mode TF, IDF or TFIDF (weights are indexed by output coordinate, as ONNX Runtime does). Token ids are
+ * integers, never differentiable, so the counting runs on the host.
+ */
+public final class TfIdfVectorizer implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        Attributes a = node.attrs();
+        if (!a.getStrings("pool_strings").isEmpty()) {
+            throw new MergeNetException(node.describe() + ": string pools are not supported (no string tensors)");
+        }
+        int minN = (int) a.requireInt("min_gram_length");
+        int maxN = (int) a.requireInt("max_gram_length");
+        int maxSkip = (int) a.requireInt("max_skip_count");
+        String mode = a.getString("mode", "TF");
+        if (!List.of("TF", "IDF", "TFIDF").contains(mode)) {
+            throw new MergeNetException(node.describe() + ": unknown mode '" + mode + "'");
+        }
+        long[] pool = a.getInts("pool_int64s", new long[0]);
+        long[] starts = a.getInts("ngram_counts", new long[0]);
+        long[] indexes = a.getInts("ngram_indexes", new long[0]);
+        float[] weights = a.getFloats("weights", null);
+        Map<List<Long>, Integer> slot = new HashMap<>();
+        int gram = 0;
+        for (int level = 0; level < starts.length; level++) {
+            int n = level + 1;
+            long end = level + 1 < starts.length ? starts[level + 1] : pool.length;
+            for (long p = starts[level]; p + n <= end; p += n) {
+                Long[] key = new Long[n];
+                for (int k = 0; k < n; k++) {
+                    key[k] = pool[(int) p + k];
+                }
+                slot.put(Arrays.asList(key), gram++);
+            }
+        }
+        if (gram != indexes.length) {
+            throw new MergeNetException(node.describe() + ": the pool holds " + gram + " n-grams but ngram_indexes has "
+                    + indexes.length + " entries");
+        }
+        int width = (int) Arrays.stream(indexes).max().orElse(-1) + 1;
+        if (weights != null && weights.length < width) {
+            throw new MergeNetException(node.describe() + ": weights has " + weights.length + " values for "
+                    + width + " output coordinates");
+        }
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            Shape shape = x.getShape();
+            int rows = shape.dimension() == 2 ? (int) shape.get(0) : 1;
+            int cols = (int) shape.get(shape.dimension() - 1);
+            long[] tokens = x.toType(DataType.INT64, false).toLongArray();
+            float[] out = new float[rows * width];
+            for (int r = 0; r < rows; r++) {
+                int[] counts = new int[width];
+                for (int n = Math.max(minN, 1); n <= maxN; n++) {
+                    int skips = n == 1 ? 0 : maxSkip;
+                    for (int s = 0; s <= skips; s++) {
+                        for (int i = 0; i + (n - 1) * (s + 1) < cols; i++) {
+                            Long[] key = new Long[n];
+                            for (int k = 0; k < n; k++) {
+                                key[k] = tokens[r * cols + i + k * (s + 1)];
+                            }
+                            Integer g = slot.get(Arrays.asList(key));
+                            if (g != null) {
+                                counts[(int) indexes[g]]++;
+                            }
+                        }
+                    }
+                }
+                for (int c = 0; c < width; c++) {
+                    float w = weights == null ? 1f : weights[c];
+                    out[r * width + c] = mode.equals("TF") ? counts[c] : mode.equals("IDF") ? Math.min(counts[c], 1) * w
+                            : counts[c] * w;
+                }
+            }
+            Shape outShape = shape.dimension() == 2 ? new Shape(rows, width) : new Shape(width);
+            return new NDList(ctx.manager().create(out, outShape));
+        };
+    }
+}

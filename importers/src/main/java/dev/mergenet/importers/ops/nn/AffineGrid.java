@@ -1,0 +1,62 @@
+package dev.mergenet.importers.ops.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.OpConverter;
+import dev.mergenet.importers.ops.OpKernel;
+
+/**
+ * AffineGrid: the sampling grid (N, H, W, 2) or (N, D, H, W, 3) of the affine maps theta applied to the normalized
+ * output coordinates (x along the last axis first), ready for GridSample. Differentiable in theta.
+ */
+public final class AffineGrid implements OpConverter {
+    @Override
+    public OpKernel prepare(OnnxNode node) {
+        boolean alignCorners = node.attrs().getInt("align_corners", 0) != 0;
+        String owner = node.describe();
+        return (ctx, in) -> {
+            NDArray theta = in.get(0);
+            long[] size = in.longs(1);
+            int r = size.length - 2;
+            if ((r != 2 && r != 3) || theta.getShape().dimension() != 3 || theta.getShape().get(1) != r
+                    || theta.getShape().get(2) != r + 1 || theta.getShape().get(0) != size[0]) {
+                throw new OnnxFormatException(owner + ": theta " + theta.getShape() + " does not fit size "
+                        + java.util.Arrays.toString(size));
+            }
+            long[] spatial = java.util.Arrays.copyOfRange(size, 2, size.length);
+            int points = 1;
+            for (long s : spatial) {
+                points *= (int) s;
+            }
+            // Rows (x, y[, z], 1) for every output position, x varying fastest.
+            double[] base = new double[points * (r + 1)];
+            for (int p = 0; p < points; p++) {
+                int rest = p;
+                for (int i = r - 1; i >= 0; i--) {
+                    long n = spatial[i];
+                    int at = (int) (rest % n);
+                    rest /= (int) n;
+                    base[p * (r + 1) + (r - 1 - i)] = coordinate(at, n, alignCorners);
+                }
+                base[p * (r + 1) + r] = 1;
+            }
+            NDArray rows = ctx.manager().create(base, new Shape(1, points, r + 1)).toType(theta.getDataType(), false);
+            NDArray grid = rows.matMul(theta.transpose(0, 2, 1));
+            long[] out = new long[r + 2];
+            out[0] = size[0];
+            System.arraycopy(spatial, 0, out, 1, r);
+            out[r + 1] = r;
+            return new NDList(grid.reshape(new Shape(out)));
+        };
+    }
+
+    private static double coordinate(int i, long n, boolean alignCorners) {
+        if (alignCorners) {
+            return n == 1 ? 0 : -1 + 2.0 * i / (n - 1);
+        }
+        return (2.0 * i + 1) / n - 1;
+    }
+}
