@@ -1,0 +1,128 @@
+package dev.mergenet.cli;
+
+import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.train.RunConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by `train` and `transfer`: data, optimiser, schedule, checkpoints, outputs. */
+final class TrainingOptions {
+    @Option(names = "--data", required = true, paramLabel = "SPEC",
+            description = "fashion-mnist:DIR, mnist:DIR, folder:DIR or csv:FILE[#label=COLUMN].")
+    String data;
+
+    @Option(names = "--epochs", required = true, description = "Number of epochs.")
+    int epochs;
+
+    @Option(names = "--out", paramLabel = "OUT.onnx", description = "Write the trained model here (with lineage).")
+    Path out;
+
+    @Option(names = "--num-classes", paramLabel = "N",
+            description = "Replace the target's classifier head with a fresh one for N classes before training.")
+    Integer numClasses;
+
+    @Option(names = "--force", description = "Replace an existing --out file (never an input).")
+    boolean force;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (with momentum) or adamw (default ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "step",
+            description = "step (x0.2 at 50% and 75% of the epochs), cosine or constant (default ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--validation", defaultValue = "-1",
+            description = "Validation samples drawn from the training pool (default: 1/12, i.e. 5k of 60k).")
+    int validation;
+
+    @Option(names = "--train-limit", defaultValue = "0", description = "Use a fixed subset of this many training samples.")
+    int trainLimit;
+
+    @Option(names = "--eval-limit", defaultValue = "0", description = "Evaluate on at most this many validation/test samples.")
+    int evalLimit;
+
+    @Option(names = "--resize", paramLabel = "HxW", description = "Resize images to H x W (bilinear).")
+    String resize;
+
+    @Option(names = "--channels", defaultValue = "0", description = "Replicate a single channel to N channels.")
+    int channels;
+
+    @Option(names = "--mean", split = ",", description = "Per-channel mean subtracted after scaling to [0,1].")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", description = "Per-channel std divided after the mean.")
+    float[] std;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of data order, dropout and adapter init (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu[:N] or auto (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint written after every epoch (default: OUT.onnx.ckpt).")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint of an interrupted run with the same settings.")
+    boolean resume;
+
+    @Option(names = "--report", paramLabel = "RUN.json", description = "Write the per-epoch JSON report.")
+    Path report;
+
+    @Option(names = "--plot", paramLabel = "RUN.png", description = "Write a PNG of the loss and accuracy curves.")
+    Path plot;
+
+    InputAdaptation adaptation() {
+        return adaptation(resize, channels, mean, std);
+    }
+
+    static InputAdaptation adaptation(String resize, int channels, float[] mean, float[] std) {
+        int[] hw = null;
+        if (resize != null) {
+            String[] p = resize.toLowerCase().split("x");
+            try {
+                hw = new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--resize " + resize + ": expected HxW, e.g. 32x32");
+            }
+        }
+        return new InputAdaptation(hw, channels, mean, std);
+    }
+
+    Path checkpointPath() {
+        if (checkpoint != null) {
+            return checkpoint;
+        }
+        return out == null ? null : out.resolveSibling(out.getFileName() + ".ckpt");
+    }
+
+    RunConfig config(Mode mode) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1");
+        }
+        if (resume && checkpointPath() == null) {
+            throw new IllegalArgumentException("--resume needs --checkpoint or --out");
+        }
+        return RunConfig.defaults(mode, epochs, seed).withBatchSize(batchSize)
+                .withOptimizer(optimizer, lr, schedule, weightDecay)
+                .withMomentum(momentum)
+                .withCheckpoint(checkpointPath(), resume)
+                .withAdapter(AdapterConfig.DEFAULT, 1e-3, 0, false);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.mergenet.samples;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.train.RunConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Seeds × modes of one model pair on one data set, every run through {@link TransferJob} (the same code as
+ * `mergenet transfer`), then a markdown table: mean ± std test accuracy per mode (final epoch and at the best
+ * validation epoch), the paired per-seed difference to `alone` with a 95% CI, time per epoch and the adapter's
+ * share. Selection (best epoch) uses validation only.
+ */
+public final class ExperimentRunner {
+    /** One run's numbers. */
+    public record Outcome(Mode mode, long seed, double finalTest, double testAtBestVal, double secondsPerEpoch,
+                          double adapterShare) {}
+
+    /** How models are provided per seed: {target, source} files. */
+    public interface PairFactory {
+        Path[] models(long seed);
+    }
+
+    /**
+     * @param extraTarget target-side options (pairs, re-head, adaptation) applied to every run
+     */
+    public record Plan(String name, PairFactory models, String data, InputAdaptation adaptation, List<String> pairs,
+                       Integer numClasses, List<Mode> modes, long[] seeds, RunConfig base, int trainLimit,
+                       int evalLimit, Path workDir, Device device) {}
+
+    private ExperimentRunner() {}
+
+    public static List<Outcome> run(Plan plan, PrintStream log) {
+        List<Outcome> out = new ArrayList<>();
+        try {
+            Files.createDirectories(plan.workDir());
+        } catch (java.io.IOException e) {
+            throw new MergeNetException(plan.workDir() + ": cannot create: " + e.getMessage(), e);
+        }
+        for (long seed : plan.seeds()) {
+            Path[] models = plan.models().models(seed);
+            for (Mode mode : plan.modes()) {
+                String tag = mode.cliName() + "_s" + seed;
+                RunConfig cfg = new RunConfig(mode, plan.base().epochs(), plan.base().batchSize(),
+                        plan.base().optimizer(), plan.base().lr(), plan.base().momentum(), plan.base().weightDecay(),
+                        plan.base().schedule(), seed, plan.base().cycle(), plan.base().adapterLr(),
+                        plan.base().adapterWeightDecay(), plan.base().adapterClip(), plan.base().adapterWarm(),
+                        plan.base().adapter(), plan.base().rank(), plan.base().frozenSource(), plan.base().kdAlpha(),
+                        plan.base().kdTemperature(), null, false, plan.base().evalBatchSize());
+                if (log != null) {
+                    log.printf("== %s: %s, seed %d%n", plan.name(), mode.cliName(), seed);
+                }
+                TransferJob.Request req = new TransferJob.Request(models[0], models[1], plan.pairs(), plan.data(),
+                        null, plan.adaptation(), null, -1, plan.trainLimit(), plan.evalLimit(), cfg,
+                        plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
+                        plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
+                        "experiment " + plan.name() + " " + tag);
+                TransferJob.Result r = TransferJob.run(req, plan.device(), log);
+                JsonObject s = RunReport.summary(r.history());
+                out.add(new Outcome(mode, seed, num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"),
+                        num(s, "secondsPerEpoch"), num(s, "adapterShareOfEpoch")));
+            }
+        }
+        return out;
+    }
+
+    private static double num(JsonObject s, String k) {
+        return s.get(k) == null || s.get(k).isJsonNull() ? Double.NaN : s.get(k).getAsDouble();
+    }
+
+    /** The markdown results table. */
+    public static String table(List<Outcome> outcomes, List<Mode> modes) {
+        Map<Mode, List<Outcome>> by = new LinkedHashMap<>();
+        for (Mode m : modes) {
+            by.put(m, new ArrayList<>());
+        }
+        outcomes.forEach(o -> by.get(o.mode()).add(o));
+        List<Outcome> alone = by.getOrDefault(Mode.ALONE, List.of());
+        StringBuilder sb = new StringBuilder();
+        sb.append("| mode | seeds | final test acc (%) | Δ vs alone, 95% CI (pp) | test acc at best val (%) "
+                + "| Δ vs alone, 95% CI (pp) | s/epoch | adapter share |\n");
+        sb.append("|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<Mode, List<Outcome>> e : by.entrySet()) {
+            List<Outcome> runs = e.getValue();
+            if (runs.isEmpty()) {
+                continue;
+            }
+            double[] fin = runs.stream().mapToDouble(o -> 100 * o.finalTest()).toArray();
+            double[] best = runs.stream().mapToDouble(o -> 100 * o.testAtBestVal()).toArray();
+            double[] sec = runs.stream().mapToDouble(Outcome::secondsPerEpoch).toArray();
+            double[] share = runs.stream().mapToDouble(Outcome::adapterShare).toArray();
+            sb.append(String.format("| %s | %d | %s | %s | %s | %s | %.1f | %s |%n", e.getKey().cliName(), runs.size(),
+                    meanStd(fin), diff(runs, alone, true), meanStd(best), diff(runs, alone, false),
+                    PairedStats.mean(sec), e.getKey().usesAdapter()
+                            ? String.format("%.0f%%", 100 * PairedStats.mean(share)) : "-"));
+        }
+        return sb.toString();
+    }
+
+    private static String meanStd(double[] v) {
+        double sd = PairedStats.std(v);
+        return Double.isNaN(sd) ? String.format("%.2f", PairedStats.mean(v))
+                : String.format("%.2f ± %.2f", PairedStats.mean(v), sd);
+    }
+
+    private static String diff(List<Outcome> runs, List<Outcome> alone, boolean fin) {
+        if (runs.isEmpty() || alone.isEmpty() || runs.get(0).mode() == Mode.ALONE) {
+            return "-";
+        }
+        List<double[]> pairs = new ArrayList<>();
+        for (Outcome o : runs) {
+            for (Outcome a : alone) {
+                if (a.seed() == o.seed()) {
+                    pairs.add(new double[] {100 * (fin ? o.finalTest() : o.testAtBestVal()),
+                        100 * (fin ? a.finalTest() : a.testAtBestVal())});
+                }
+            }
+        }
+        if (pairs.isEmpty()) {
+            return "-";
+        }
+        double[] a = pairs.stream().mapToDouble(p -> p[0]).toArray();
+        double[] b = pairs.stream().mapToDouble(p -> p[1]).toArray();
+        double[] d = PairedStats.pairedDifference(a, b);
+        return Double.isNaN(d[1]) ? String.format("%+.2f (n=1)", d[0])
+                : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]);
+    }
+
+    /** Writes the table and each run's numbers as TSV beside it. */
+    public static void writeTable(Path file, String title, String command, List<Outcome> outcomes, List<Mode> modes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("## ").append(title).append("\n\n");
+        sb.append("Command: `").append(command).append("`\n\n");
+        sb.append(table(outcomes, modes)).append("\n");
+        sb.append("Per run (mode, seed, final test acc, test acc at best val, s/epoch, adapter share):\n\n```\n");
+        for (Outcome o : outcomes) {
+            sb.append(String.format("%s\t%d\t%.4f\t%.4f\t%.1f\t%.3f%n", o.mode().cliName(), o.seed(), o.finalTest(),
+                    o.testAtBestVal(), o.secondsPerEpoch(), o.adapterShare()));
+        }
+        sb.append("```\n");
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** Adapter config with the released defaults. */
+    public static AdapterConfig defaultAdapter() {
+        return AdapterConfig.DEFAULT;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.mergenet.samples;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import dev.mergenet.exporters.djl.DjlModelExporter;
+import dev.mergenet.exporters.djl.ExportableBlocks;
+import dev.mergenet.exporters.io.OnnxFileWriter;
+import dev.mergenet.exporters.io.WriteOptions;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.nio.file.Path;
+
+/**
+ * The Fashion-MNIST pair of design note section 9, built with DJL blocks and written to ONNX through the exporter:
+ * a small CNN target whose 1×1 conv (followed by BatchNorm) is the adapted matrix, and an MLP source of a
+ * different architecture whose classifier is the source matrix.
+ */
+public final class FashionModels {
+    public static final Shape INPUT = new Shape(1, 1, 28, 28);
+
+    private FashionModels() {}
+
+    /** T-CNN: conv3×3(1→w)-BN-ReLU-maxpool → conv3×3(w→2w)-BN-ReLU-maxpool → conv1×1(2w→4w)-BN-ReLU → GAP → fc. */
+    public static SequentialBlock targetCnn(int width) {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width)
+                        .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                        .setFilters(2 * width).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * width).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** Source MLP 784→256→128→10. */
+    public static SequentialBlock sourceMlp() {
+        return new SequentialBlock()
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(256).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(128).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** Initialises the block from {@code seed} and writes it as ONNX. */
+    public static Path write(SequentialBlock block, String graphName, long seed, Path file, boolean force) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+            block.initialize(manager, DataType.FLOAT32, INPUT);
+            ModelProto proto = new DjlModelExporter().export(block, graphName, INPUT);
+            return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, java.util.List.of())).model();
+        }
+    }
+
+    /** Writes target_s{seed}.onnx and source_s{seed}.onnx into {@code dir}; returns {target, source}. */
+    public static Path[] writePair(Path dir, long seed, int width) {
+        Path t = write(targetCnn(width), "fashion_target_cnn", seed, dir.resolve("target_s" + seed + ".onnx"), true);
+        Path s = write(sourceMlp(), "fashion_source_mlp", seed + 1000, dir.resolve("source_s" + seed + ".onnx"),
+                true);
+        return new Path[] {t, s};
+    }
+}

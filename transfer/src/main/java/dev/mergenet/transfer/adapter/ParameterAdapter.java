@@ -1,0 +1,108 @@
+package dev.mergenet.transfer.adapter;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MergeNet's parameter adapter φ: W' = Layer_{L-1}(…Layer_0(T, S)…, S), the same raw S at every layer. T is the
+ * target matrix [m×n], S the source matrix [p×q]; the output has T's shape. Parameters start from PyTorch's
+ * default initialisation drawn from {@code seed}.
+ */
+public final class ParameterAdapter {
+    private final NamedArrays arrays;
+    private final List<KnowledgeTransferLayer> layers = new ArrayList<>();
+    private final int m;
+    private final int n;
+    private final int p;
+    private final int q;
+    private final AdapterConfig config;
+
+    public ParameterAdapter(NDManager manager, DataType type, int m, int n, int p, int q, AdapterConfig config,
+                            long seed) {
+        this.arrays = new NamedArrays(manager);
+        this.m = m;
+        this.n = n;
+        this.p = p;
+        this.q = q;
+        this.config = config;
+        TorchInit init = new TorchInit(manager, type, seed);
+        for (int i = 0; i < config.layers(); i++) {
+            layers.add(new KnowledgeTransferLayer(arrays, init, "layers." + i, m, n, p, q, config));
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            NamedArrays.Scoped view = arrays.scoped(scope);
+            for (KnowledgeTransferLayer layer : layers) {
+                for (SpectralNormLinear sn : layer.spectralNormLayers()) {
+                    sn.powerIterations(view, SpectralNormLinear.INIT_ITERATIONS);
+                }
+            }
+        }
+    }
+
+    /**
+     * W' for target T and source S. Intermediates are created in {@code scope} (close it after the backward
+     * pass); in training mode dropout is active and each spectral norm advances one power iteration.
+     */
+    public NDArray forward(NDArray target, NDArray source, boolean training, NDManager scope) {
+        checkShape(target, m, n, "target");
+        checkShape(source, p, q, "source");
+        NamedArrays.Scoped view = arrays.scoped(scope);
+        NDArray t = alias(target, scope);
+        NDArray s = alias(source, scope);
+        for (KnowledgeTransferLayer layer : layers) {
+            t = layer.forward(view, t, s, training);
+        }
+        return t;
+    }
+
+    public NamedArrays arrays() {
+        return arrays;
+    }
+
+    public AdapterConfig config() {
+        return config;
+    }
+
+    /** Per-head widths of the four attentions (xx, xy, yx, yy). */
+    public int[] headWidths() {
+        CrossAttention[] a = layers.get(0).attentions();
+        return new int[] {a[0].headWidth(), a[1].headWidth(), a[2].headWidth(), a[3].headWidth()};
+    }
+
+    /** σ̂ of a spectral-norm weight with the current buffers (for tests and diagnostics). */
+    public double spectralSigma(int layer, int which, NDManager scope) {
+        SpectralNormLinear sn = layers.get(layer).spectralNormLayers()[which];
+        return sn.sigma(arrays.scoped(scope)).toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    /** Advances every spectral norm by {@code count} power iterations (tests). */
+    public void powerIterations(int count, NDManager scope) {
+        NamedArrays.Scoped view = arrays.scoped(scope);
+        for (KnowledgeTransferLayer layer : layers) {
+            for (SpectralNormLinear sn : layer.spectralNormLayers()) {
+                sn.powerIterations(view, count);
+            }
+        }
+    }
+
+    /** Name of the raw weight of a spectral-norm layer (which: 0 = up, 1 = down). */
+    public String spectralWeightName(int layer, int which) {
+        return layers.get(layer).spectralNormLayers()[which].weightName();
+    }
+
+    private static NDArray alias(NDArray a, NDManager scope) {
+        NDArray view = a.reshape(a.getShape());
+        view.attach(scope);
+        return view;
+    }
+
+    private static void checkShape(NDArray a, int rows, int cols, String what) {
+        if (a.getShape().dimension() != 2 || a.getShape().get(0) != rows || a.getShape().get(1) != cols) {
+            throw new IllegalArgumentException("adapter built for a " + what + " matrix " + rows + "x" + cols
+                    + " got " + a.getShape());
+        }
+    }
+}

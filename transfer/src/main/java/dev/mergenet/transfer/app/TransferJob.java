@@ -1,0 +1,248 @@
+package dev.mergenet.transfer.app;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.exporters.Lineage;
+import dev.mergenet.exporters.Provenance;
+import dev.mergenet.exporters.edit.ClassifierHead;
+import dev.mergenet.exporters.edit.SoftmaxTail;
+import dev.mergenet.exporters.io.ModelHash;
+import dev.mergenet.exporters.io.OnnxFileWriter;
+import dev.mergenet.exporters.io.WriteOptions;
+import dev.mergenet.exporters.writeback.WeightWriteBack;
+import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.transfer.data.DataSpec;
+import dev.mergenet.transfer.data.DataSplits;
+import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.report.CurvePlot;
+import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.transfer.train.EpochRecord;
+import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.train.OnnxClassifier;
+import dev.mergenet.transfer.train.OnnxWeightsOnly;
+import dev.mergenet.transfer.train.PairSpec;
+import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.train.TrainableModel;
+import dev.mergenet.transfer.train.TransferRun;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What `mergenet train` and `mergenet transfer` do, without the command line: load the ONNX models and data,
+ * run the training, write the trained target back into its ONNX graph (with lineage), the JSON report and the
+ * plot. The device is chosen by the caller.
+ */
+public final class TransferJob {
+    /** Inputs of one job. {@code source} may be null (train / alone). */
+    public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
+                          InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
+                          int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
+                          boolean force, String commandLine) {}
+
+    /** What a job produced. */
+    public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters) {}
+
+    private TransferJob() {}
+
+    public static Result run(Request req, Device device, PrintStream log) {
+        checkOutputs(req);
+        OnnxModel targetModel = OnnxModelReader.read(req.target());
+        if (req.numClasses() != null) {
+            ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().seed());
+            if (log != null) {
+                log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
+                        head.node(), head.oldClasses(), head.newClasses(), head.features());
+            }
+            targetModel = head.model();
+        }
+        SoftmaxTail.TrainingView targetView = SoftmaxTail.trainingView(targetModel);
+        targetModel = targetView.model();
+        OnnxModel sourceModel = req.source() == null ? null
+                : SoftmaxTail.trainingView(OnnxModelReader.read(req.source())).model();
+        Mode mode = req.config().mode();
+        if (mode != Mode.ALONE && sourceModel == null) {
+            throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
+        }
+        DataSplits data = DataSpec.parse(req.data()).load(req.adaptation(), req.validationSize(), 0)
+                .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
+        DataSplits sourceData = req.sourceData() == null ? null
+                : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
+                        .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager);
+            TrainableModel target = new OnnxClassifier(targetBlock, true);
+            boolean sourceRuns = mode == Mode.KD || (mode == Mode.MERGENET && !req.config().frozenSource());
+            // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
+            TrainableModel source = sourceModel == null || mode == Mode.ALONE ? null
+                    : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
+                            !req.config().frozenSource())
+                    : new OnnxWeightsOnly(sourceModel, manager);
+            checkClasses(target, data.train(), manager, "target");
+            if (source != null && sourceRuns) {
+                checkClasses(source, sourceData != null ? sourceData.train() : data.train(), manager, "source");
+            }
+            List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
+                    : List.of();
+            if (log != null) {
+                log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
+                        data.train().size(), data.validation() == null ? 0 : data.validation().size(),
+                        data.test() == null ? "no" : Integer.toString(data.test().size()),
+                        data.train().sampleShape(), data.train().classes());
+            }
+            TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log);
+            if (log != null && run.pairCount() > 0) {
+                log.printf("adapter: %d parameters, head widths %s%n", run.adapterParameterCount(),
+                        java.util.Arrays.toString(run.adapter(0).headWidths()));
+            }
+            List<EpochRecord> history = run.run();
+            RunReport report = report(req, targetModel, pairs, target, source, data, run, history);
+            Path written = null;
+            if (req.out() != null) {
+                written = export(req, targetBlock, targetView, history, report);
+            }
+            if (req.report() != null) {
+                report.write(req.report());
+            }
+            if (req.plot() != null) {
+                CurvePlot.write(req.plot(), mode.cliName() + ": " + req.target().getFileName()
+                        + (req.source() == null ? "" : " <- " + req.source().getFileName()), history);
+            }
+            return new Result(history, written, report, run.adapterParameterCount());
+        }
+    }
+
+    private static void checkOutputs(Request req) {
+        for (Path p : new Path[] {req.out(), req.report(), req.plot()}) {
+            if (p == null) {
+                continue;
+            }
+            Path abs = p.toAbsolutePath().normalize();
+            for (Path in : new Path[] {req.target(), req.source()}) {
+                if (in != null && abs.equals(in.toAbsolutePath().normalize())) {
+                    throw new MergeNetException(p + ": refusing to overwrite an input model");
+                }
+            }
+            if (abs.getParent() != null && !Files.isDirectory(abs.getParent())) {
+                throw new MergeNetException(p + ": output folder " + abs.getParent() + " does not exist");
+            }
+        }
+        if (req.out() != null && Files.exists(req.out()) && !req.force()) {
+            throw new MergeNetException(req.out() + ": exists (pass --force to replace it)");
+        }
+    }
+
+    /** The model's score width must cover the data's labels. */
+    private static void checkClasses(TrainableModel model, LabeledData data, NDManager manager, String role) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = data.features(scope, new int[] {0}, 0, 1);
+            NDArray y;
+            try {
+                y = model.forward(x, false);
+            } catch (RuntimeException e) {
+                throw new MergeNetException(model.origin() + ": the " + role + " model cannot run on samples of shape "
+                        + data.sampleShape() + " (" + e.getMessage() + "); adapt the data with --resize HxW, "
+                        + "--channels N, --mean/--std", e);
+            }
+            Shape s = y.getShape();
+            if (s.dimension() != 2 || s.get(1) < data.classes()) {
+                throw new MergeNetException(model.origin() + ": the " + role + " model outputs " + s + " but "
+                        + data.origin() + " has " + data.classes() + " classes; re-head it to "
+                        + data.classes() + " classes first");
+            }
+        }
+    }
+
+    private static Path export(Request req, OnnxGraphBlock block, SoftmaxTail.TrainingView view,
+                               List<EpochRecord> history, RunReport report) {
+        ModelProto trained = SoftmaxTail.reattach(WeightWriteBack.apply(block).model(), view.removed());
+        Mode mode = req.config().mode();
+        String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
+        Lineage lineage = new Lineage(op, ModelHash.sha256(req.target()),
+                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, Map.of(), Map.of());
+        for (Map.Entry<String, String> e : settings(req).entrySet()) {
+            lineage = lineage.withSetting(e.getKey(), e.getValue());
+        }
+        EpochRecord last = history.get(history.size() - 1);
+        if (Double.isFinite(last.targetValAccuracy)) {
+            lineage = lineage.withMetric("val_accuracy", last.targetValAccuracy);
+        }
+        if (Double.isFinite(last.targetTestAccuracy)) {
+            lineage = lineage.withMetric("test_accuracy", last.targetTestAccuracy);
+        }
+        ModelProto stamped = Provenance.stamp(trained, lineage);
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(req.target());
+        if (req.source() != null) {
+            inputs.add(req.source());
+        }
+        OnnxFileWriter.Written w = OnnxFileWriter.write(stamped, req.out(),
+                block.model().baseDir(), new WriteOptions(req.force(), false, inputs));
+        report.put("exportedModel", w.model().toString());
+        return w.model();
+    }
+
+    private static Map<String, String> settings(Request req) {
+        RunConfig c = req.config();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("mode", c.mode().cliName());
+        s.put("data", req.data());
+        s.put("epochs", Integer.toString(c.epochs()));
+        s.put("seed", Long.toString(c.seed()));
+        s.put("optimizer", c.optimizer() + " lr=" + c.lr() + " momentum=" + c.momentum() + " wd=" + c.weightDecay()
+                + " schedule=" + c.schedule() + " batch=" + c.batchSize());
+        if (c.mode().usesAdapter()) {
+            s.put("cycle", Integer.toString(c.cycle()));
+            s.put("adapter_lr", Double.toString(c.adapterLr()));
+            s.put("rank", Integer.toString(c.rank()));
+            s.put("frozen_source", Boolean.toString(c.frozenSource()));
+            s.put("pairs", String.join(",", req.pairs()));
+        }
+        return s;
+    }
+
+    private static RunReport report(Request req, OnnxModel targetModel, List<PairSpec> pairs, TrainableModel target,
+                                    TrainableModel source, DataSplits data, TransferRun run,
+                                    List<EpochRecord> history) {
+        RunReport r = new RunReport(req.commandLine());
+        r.put("target", req.target().toString());
+        r.put("targetSha256", ModelHash.sha256(req.target()));
+        if (req.source() != null) {
+            r.put("source", req.source().toString());
+            r.put("sourceSha256", ModelHash.sha256(req.source()));
+        }
+        r.put("settings", settings(req));
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("train", data.train().size());
+        d.put("validation", data.validation() == null ? 0 : data.validation().size());
+        d.put("test", data.test() == null ? 0 : data.test().size());
+        d.put("sampleShape", data.train().sampleShape().toString());
+        r.put("data", d);
+        com.google.gson.JsonArray pa = new com.google.gson.JsonArray();
+        for (int i = 0; i < pairs.size(); i++) {
+            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            o.addProperty("target", pairs.get(i).target());
+            o.addProperty("targetShape", target.weights().get(pairs.get(i).target()).getShape().toString());
+            o.addProperty("source", pairs.get(i).source());
+            o.addProperty("sourceShape", source.weights().get(pairs.get(i).source()).getShape().toString());
+            o.addProperty("adapterParameters", run.adapter(i).arrays().parameterCount());
+            o.addProperty("headWidths", java.util.Arrays.toString(run.adapter(i).headWidths()));
+            pa.add(o);
+        }
+        r.putJson("pairs", pa);
+        r.history(history);
+        return r;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mergenet.transfer.data;
+
+import dev.mergenet.importers.MergeNetException;
+
+/**
+ * Train / validation (/ test) sets. The validation set is a fixed seeded draw from the training pool (55k/5k for
+ * Fashion-MNIST with the default 5000), the same for every run seed, so all arms select on the same samples.
+ */
+public record DataSplits(LabeledData train, LabeledData validation, LabeledData test) {
+    public static DataSplits split(LabeledData pool, LabeledData test, int validationSize, long splitSeed) {
+        int n = pool.size();
+        int v = validationSize < 0 ? Math.max(1, n / 12) : validationSize;
+        if (v >= n) {
+            throw new MergeNetException(pool.origin() + ": validation size " + v + " leaves no training data ("
+                    + n + " samples)");
+        }
+        int[] perm = BatchOrder.permutation(n, splitSeed);
+        int[] valIdx = new int[v];
+        int[] trainIdx = new int[n - v];
+        System.arraycopy(perm, 0, valIdx, 0, v);
+        System.arraycopy(perm, v, trainIdx, 0, n - v);
+        java.util.Arrays.sort(valIdx);
+        java.util.Arrays.sort(trainIdx);
+        LabeledData val = v == 0 ? null : pool.subset(valIdx, pool.origin() + " (validation)");
+        return new DataSplits(pool.subset(trainIdx, pool.origin() + " (train)"), val, test);
+    }
+
+    /** A fixed subset of the training set (first {@code limit} of a seeded permutation), for quick runs. */
+    public DataSplits limitTrain(int limit, long seed) {
+        if (limit <= 0 || limit >= train.size()) {
+            return this;
+        }
+        int[] perm = BatchOrder.permutation(train.size(), seed);
+        int[] idx = java.util.Arrays.copyOf(perm, limit);
+        java.util.Arrays.sort(idx);
+        return new DataSplits(train.subset(idx, train.origin() + " (first " + limit + ")"), validation, test);
+    }
+
+    public DataSplits limitEval(int limit) {
+        if (limit <= 0) {
+            return this;
+        }
+        return new DataSplits(train, head(validation, limit), head(test, limit));
+    }
+
+    private static LabeledData head(LabeledData d, int limit) {
+        if (d == null || d.size() <= limit) {
+            return d;
+        }
+        int[] idx = new int[limit];
+        for (int i = 0; i < limit; i++) {
+            idx[i] = i;
+        }
+        return d.subset(idx, d.origin() + " (first " + limit + ")");
+    }
+}

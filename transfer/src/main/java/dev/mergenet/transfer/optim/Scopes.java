@@ -1,0 +1,33 @@
+package dev.mergenet.transfer.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/** Aliases long-lived arrays into a step's sub-manager so that arithmetic on them creates arrays there. */
+public final class Scopes {
+    private Scopes() {}
+
+    public static NDArray alias(NDArray a, NDManager scope) {
+        NDArray view = a.reshape(a.getShape());
+        view.attach(scope);
+        return view;
+    }
+
+    /** Overwrites {@code dst}'s values with {@code src} in place (same shape, no autograd recording). */
+    public static void assign(NDArray dst, NDArray src, NDManager scope) {
+        if (!dst.getShape().equals(src.getShape())) {
+            throw new IllegalArgumentException("cannot assign " + src.getShape() + " to " + dst.getShape());
+        }
+        NDArray view = alias(dst, scope);
+        view.muli(0).addi(alias(src, scope).stopGradient().toType(dst.getDataType(), false));
+    }
+
+    /** Zeroes an array's gradient if it has one. */
+    public static void zeroGradient(NDArray a) {
+        if (a.hasGradient()) {
+            NDArray g = a.getGradient();
+            g.subi(g);
+            g.close();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.mergenet.transfer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Any initialised DJL block as a trainable classifier; weights are named by DJL's parameter paths. */
+public final class DjlBlockModel implements TrainableModel {
+    private final Block block;
+    private final String origin;
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    private final Map<String, NDArray> state = new LinkedHashMap<>();
+
+    public DjlBlockModel(Block block, String origin) {
+        this.block = block;
+        this.origin = origin;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            if (p.getValue().requiresGradient()) {
+                a.setRequiresGradient(true);
+                weights.put(p.getKey(), a);
+            } else {
+                state.put(p.getKey(), a);
+            }
+        }
+    }
+
+    @Override
+    public String origin() {
+        return origin;
+    }
+
+    @Override
+    public Map<String, NDArray> weights() {
+        return Collections.unmodifiableMap(weights);
+    }
+
+    @Override
+    public Map<String, NDArray> state() {
+        return Collections.unmodifiableMap(state);
+    }
+
+    @Override
+    public NDArray forward(NDArray x, boolean training) {
+        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).head();
+    }
+
+    @Override
+    public boolean outputsProbabilities() {
+        return false;
+    }
+
+    @Override
+    public List<String> transferCandidates(boolean asTarget) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+            if (e.getValue().getShape().dimension() >= 2) {
+                out.add(0, e.getKey()); // last matrix first
+            }
+        }
+        return out;
+    }
+
+    public Block block() {
+        return block;
+    }
+}

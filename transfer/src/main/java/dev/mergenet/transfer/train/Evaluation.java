@@ -1,0 +1,33 @@
+package dev.mergenet.transfer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.mergenet.transfer.data.LabeledData;
+
+/** Loss and accuracy of a model in eval mode over a whole set (no gradients recorded). */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** {mean cross-entropy, accuracy}. */
+    public static double[] evaluate(TrainableModel model, LabeledData set, int batchSize, NDManager manager) {
+        int[] order = new int[set.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        double loss = 0;
+        long correct = 0;
+        for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(from + batchSize, order.length);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = set.features(scope, order, from, to);
+                NDArray y = set.labels(scope, order, from, to);
+                NDArray scores = model.forward(x, false);
+                NDArray l = Losses.crossEntropy(Losses.logProbabilities(scores, model.outputsProbabilities()), y);
+                loss += l.toType(DataType.FLOAT64, false).getDouble() * (to - from);
+                correct += Losses.correct(scores, y);
+            }
+        }
+        return new double[] {loss / set.size(), (double) correct / set.size()};
+    }
+}
