@@ -74,4 +74,30 @@ class ImporterCliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("onnxruntime") && r.out().contains("output_0.pb") && r.out().contains("verified"), r.out());
     }
+
+    @Test
+    void inspectShowsEveryFloatWeightOfPaddleOcrAsTrainable() throws IOException {
+        for (Path model : new Path[] {TestData.ocrClassifier(), TestData.ocrDetector(), TestData.ocrRecognizer()}) {
+            var proto = dev.mergenet.importers.onnx.OnnxModelReader.read(model).proto();
+            // Resize scales are settings, not weights: the importer keeps them frozen
+            java.util.Set<String> scales = new java.util.HashSet<>();
+            proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Resize"))
+                    .forEach(n -> n.getInputList().subList(1, n.getInputCount()).forEach(scales::add));
+            long weights = proto.getGraph().getNodeList().stream()
+                    .filter(n -> n.getOpType().equals("Constant") && n.getAttribute(0).hasT()
+                            && !scales.contains(n.getOutput(0)))
+                    .map(n -> n.getAttribute(0).getT())
+                    .filter(t -> dev.mergenet.importers.onnx.OnnxDataTypes.isFloat(t.getDataType())
+                            && t.getDimsList().stream().reduce(1L, (a, b) -> a * b) > 1)
+                    .count();
+            CliRun r = CliRun.of("inspect", model.toString(), "--parameters");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("hoisted constants: " + weights + " float Constant node(s) became trainable"),
+                    model + ": " + weights + " weights expected in: " + r.out());
+            long listedTrainable = r.out().lines().filter(l -> l.endsWith(" trainable (hoisted Constant)")).count();
+            long listedStats = r.out().lines().filter(l -> l.endsWith(" running-statistic (hoisted Constant)")).count();
+            assertEquals(weights, listedTrainable + listedStats, model.toString());
+            assertTrue(listedTrainable > 0 && r.out().contains("unsupported: none"), r.out());
+        }
+    }
 }

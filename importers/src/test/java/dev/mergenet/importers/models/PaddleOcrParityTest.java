@@ -55,6 +55,19 @@ class PaddleOcrParityTest {
                 Arguments.of(TestData.ocrRecognizer(), new long[] {1, 3, 48, 320}));
     }
 
+    /** Other batch sizes and widths than the deployment shapes (the exported inputs are dynamic). */
+    static Stream<Arguments> otherShapes() {
+        return Stream.of(Arguments.of(TestData.ocrClassifier(), new long[] {3, 3, 48, 192}),
+                Arguments.of(TestData.ocrDetector(), new long[] {2, 3, 160, 224}),
+                Arguments.of(TestData.ocrRecognizer(), new long[] {2, 3, 48, 160}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("otherShapes")
+    void matchesOnnxRuntimeAtOtherBatchSizesAndWidths(Path file, long[] shape) {
+        matchesOnnxRuntimeOnEveryOutput(file, shape);
+    }
+
     @ParameterizedTest
     @MethodSource("models")
     void matchesOnnxRuntimeOnEveryOutput(Path file, long[] shape) {

@@ -25,6 +25,8 @@ public final class NnOps implements OpFamily {
         r.add("BatchNormalization", new BatchNormalization(), 1, 6, 7, 9, 14, 15);
         r.add("InstanceNormalization", new InstanceNormalization(), 1, 6, 22);
         r.add("LayerNormalization", new LayerNormalization(), 17);
+        r.add("Attention", new Attention(), 23);
+        r.add("RotaryEmbedding", new RotaryEmbedding(), 23);
         r.add("GroupNormalization", new GroupNormalization(), 18, 21);
         r.add("RMSNormalization", new RmsNormalization(), 23);
         r.add("LpNormalization", new LpNormalization(), 1, 22);

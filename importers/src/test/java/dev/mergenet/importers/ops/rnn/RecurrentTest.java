@@ -95,6 +95,18 @@ class RecurrentTest {
     }
 
     @Test
+    void lstmInputForgetAndParameterizedActivationsMatchOrt() {
+        OrtCheck.assertMatchesOrt(model("LSTM", 4, 1, false, FLOAT, intAttr("input_forget", 1),
+                strings("activations", "HardSigmoid", "LeakyRelu", "ScaledTanh"),
+                floats("activation_alpha", 0.3f, 0.05f, 1.2f), floats("activation_beta", 0.4f, 0.8f)),
+                inputs("LSTM", 4, 1, false, DataType.FLOAT32), 1e-5, 1e-4);
+        OrtCheck.assertMatchesOrt(model("GRU", 3, 2, false, FLOAT, stringAttr("direction", "bidirectional"),
+                strings("activations", "Sigmoid", "Softsign", "HardSigmoid", "Elu"),
+                floats("activation_alpha", 0.25f, 0.7f), floats("activation_beta", 0.45f)),
+                inputs("GRU", 3, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
+    }
+
+    @Test
     void gruMatchesOrt() {
         OrtCheck.assertMatchesOrt(model("GRU", 3, 2, false, FLOAT, stringAttr("direction", "bidirectional"),
                 intAttr("linear_before_reset", 1)), inputs("GRU", 3, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
@@ -119,6 +131,14 @@ class RecurrentTest {
                 inputs("GRU", 3, 1, false, DataType.FLOAT64), checked, 1e-5);
         GradientCheck.assertGradients(model("RNN", 1, 2, false, DOUBLE, stringAttr("direction", "bidirectional")),
                 inputs("RNN", 1, 2, false, DataType.FLOAT64), checked, 1e-5);
+    }
+
+    private static AttributeProto floats(String name, float... values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
+        for (float v : values) {
+            b.addFloats(v);
+        }
+        return b.build();
     }
 
     private static AttributeProto strings(String name, String... values) {
