@@ -10,6 +10,7 @@ import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.train.TrainingDivergedException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,17 @@ public final class ExperimentRunner {
                         plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
                         plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
                         "experiment " + plan.name() + " " + tag);
-                TransferJob.Result r = TransferJob.run(req, plan.device(), log);
+                TransferJob.Result r;
+                try {
+                    r = TransferJob.run(req, plan.device(), log);
+                } catch (TrainingDivergedException e) {
+                    // a diverged run is an outcome of the method, not a reason to drop the whole table
+                    if (log != null) {
+                        log.println("diverged: " + e.getMessage());
+                    }
+                    out.add(new Outcome(mode, seed, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                    continue;
+                }
                 JsonObject s = RunReport.summary(r.history());
                 out.add(new Outcome(mode, seed, num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"),
                         num(s, "secondsPerEpoch"), num(s, "adapterShareOfEpoch")));
@@ -90,19 +101,27 @@ public final class ExperimentRunner {
         outcomes.forEach(o -> by.get(o.mode()).add(o));
         List<Outcome> alone = by.getOrDefault(Mode.ALONE, List.of());
         StringBuilder sb = new StringBuilder();
-        sb.append("| mode | seeds | final test acc (%) | Δ vs alone, 95% CI (pp) | test acc at best val (%) "
+        sb.append("| mode | seeds (diverged) | final test acc (%) | Δ vs alone, 95% CI (pp) | test acc at best val (%) "
                 + "| Δ vs alone, 95% CI (pp) | s/epoch | adapter share |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<Mode, List<Outcome>> e : by.entrySet()) {
-            List<Outcome> runs = e.getValue();
+            List<Outcome> all = e.getValue();
+            if (all.isEmpty()) {
+                continue;
+            }
+            List<Outcome> runs = all.stream().filter(o -> !Double.isNaN(o.finalTest())).toList();
+            int diverged = all.size() - runs.size();
             if (runs.isEmpty()) {
+                sb.append(String.format("| %s | %d (%d) | - | - | - | - | - | - |%n", e.getKey().cliName(), all.size(),
+                        diverged));
                 continue;
             }
             double[] fin = runs.stream().mapToDouble(o -> 100 * o.finalTest()).toArray();
             double[] best = runs.stream().mapToDouble(o -> 100 * o.testAtBestVal()).toArray();
             double[] sec = runs.stream().mapToDouble(Outcome::secondsPerEpoch).toArray();
             double[] share = runs.stream().mapToDouble(Outcome::adapterShare).toArray();
-            sb.append(String.format("| %s | %d | %s | %s | %s | %s | %.1f | %s |%n", e.getKey().cliName(), runs.size(),
+            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f | %s |%n", e.getKey().cliName(),
+                    diverged == 0 ? Integer.toString(all.size()) : all.size() + " (" + diverged + ")",
                     meanStd(fin), diff(runs, alone, true), meanStd(best), diff(runs, alone, false),
                     PairedStats.mean(sec), e.getKey().usesAdapter()
                             ? String.format("%.0f%%", 100 * PairedStats.mean(share)) : "-"));
@@ -123,7 +142,7 @@ public final class ExperimentRunner {
         List<double[]> pairs = new ArrayList<>();
         for (Outcome o : runs) {
             for (Outcome a : alone) {
-                if (a.seed() == o.seed()) {
+                if (a.seed() == o.seed() && !Double.isNaN(o.finalTest()) && !Double.isNaN(a.finalTest())) {
                     pairs.add(new double[] {100 * (fin ? o.finalTest() : o.testAtBestVal()),
                         100 * (fin ? a.finalTest() : a.testAtBestVal())});
                 }

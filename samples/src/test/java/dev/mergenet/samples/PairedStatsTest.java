@@ -25,11 +25,12 @@ class PairedStatsTest {
                 new ExperimentRunner.Outcome(Mode.ALONE, 0, 0.90, 0.905, 10, Double.NaN),
                 new ExperimentRunner.Outcome(Mode.ALONE, 1, 0.91, 0.910, 10, Double.NaN),
                 new ExperimentRunner.Outcome(Mode.MERGENET, 0, 0.905, 0.905, 14, 0.3),
-                new ExperimentRunner.Outcome(Mode.MERGENET, 1, 0.915, 0.912, 14, 0.3));
+                new ExperimentRunner.Outcome(Mode.MERGENET, 1, 0.915, 0.912, 14, 0.3),
+                new ExperimentRunner.Outcome(Mode.MERGENET, 2, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
         String t = ExperimentRunner.table(o, List.of(Mode.ALONE, Mode.MERGENET));
         assertTrue(t.contains("| alone | 2 | 90.50 ± 0.71 | - |"), t);
         // both seeds gain 0.5 pp: zero spread, so the CI collapses to the mean
-        assertTrue(t.contains("| mergenet | 2 | 91.00 ± 0.71 | +0.50 [+0.50, +0.50] |"), t);
+        assertTrue(t.contains("| mergenet | 3 (1) | 91.00 ± 0.71 | +0.50 [+0.50, +0.50] |"), t);
         assertTrue(t.contains("| 30% |"), t);
     }
 }

@@ -319,7 +319,7 @@ public final class TransferRun {
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(value)) {
-            throw diverged("source", value);
+            throw diverged("the source loss", value);
         }
         sourceOpt.step(source.weights(), lr, scope);
         lastSourceScores = scores.stopGradient();
@@ -344,7 +344,7 @@ public final class TransferRun {
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         if (!Double.isFinite(value)) {
-            throw diverged("target", value);
+            throw diverged("the target loss", value);
         }
         targetOpt.step(target.weights(), lr, scope);
         return new double[] {value, Losses.correct(scores, y)};
@@ -362,7 +362,15 @@ public final class TransferRun {
             double norm = GradientClipping.clipGlobalNorm(p.adapter.arrays().parameters().values(),
                     cfg.adapterClip(), scope);
             if (!Double.isFinite(norm)) {
-                throw diverged("adapter gradient norm for " + p.spec.target(), norm);
+                List<String> bad = new ArrayList<>();
+                p.adapter.arrays().parameters().forEach((k, v) -> {
+                    if (v.hasGradient() && !Double.isFinite(v.getGradient().toType(DataType.FLOAT64, false)
+                            .abs().sum().getDouble())) {
+                        bad.add(k);
+                    }
+                });
+                throw diverged("the adapter gradient norm for " + p.spec.target() + " (non-finite in "
+                        + String.join(", ", bad.subList(0, Math.min(4, bad.size()))) + ")", norm);
             }
             long warm = Math.round(cfg.adapterWarm() * p.totalUpdates);
             double lr = LearningRateSchedule.constantThenCosine(cfg.adapterLr(), warm)
@@ -456,7 +464,7 @@ public final class TransferRun {
     private TrainingDivergedException diverged(String what, double value) {
         long batches = BatchOrder.batches(data.train().size(), cfg.batchSize());
         return new TrainingDivergedException(String.format(
-                "%s loss is %s at step %d (epoch %d, batch %d); stopped. Last good checkpoint: %s", what, value,
+                "%s is %s at step %d (epoch %d, batch %d); stopped. Last good checkpoint: %s", what, value,
                 step, step / batches + 1, step % batches + 1,
                 lastGoodCheckpoint == null ? "none (no epoch completed)" : lastGoodCheckpoint.toString()));
     }
