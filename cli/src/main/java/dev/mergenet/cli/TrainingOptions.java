@@ -42,7 +42,7 @@ final class TrainingOptions {
     double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "step",
-            description = "step (x0.2 at 50% and 75% of the epochs), cosine or constant (default ${DEFAULT-VALUE}).")
+            description = "step (x0.2 at 50%% and 75%% of the epochs), cosine or constant (default ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--validation", defaultValue = "-1",
