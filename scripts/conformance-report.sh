@@ -27,11 +27,11 @@ for suite in node pytorch-converted pytorch-operator simple; do
 done
 {
   echo
-  echo "What the node failures are, as of this report: the Bernoulli cases draw from NumPy's random generator,"
-  echo "and no other implementation reproduces those draws; their \\`_expanded\\` forms also need"
-  echo "RandomUniformLike, which has no converter. The reference output of \\`test_adam_multiple\\` was computed"
-  echo "with epsilon 1e-2, but the node in the model carries no epsilon attribute, so the spec's default 1e-6"
-  echo "applies."
+  echo 'What the node failures are, as of this report: the Bernoulli cases draw from NumPy'"'"'s random generator,'
+  echo 'and no other implementation reproduces those draws; their `_expanded` forms also need'
+  echo 'RandomUniformLike, which has no converter. The reference output of `test_adam_multiple` was computed'
+  echo 'with epsilon 1e-2, but the node in the model carries no epsilon attribute, so the spec'"'"'s default 1e-6'
+  echo 'applies.'
   echo
   echo "## Cases that do not pass"
   for suite in node pytorch-converted pytorch-operator simple; do
