@@ -1,10 +1,10 @@
 package dev.mergenet.transfer.train;
 
 /** Cyclic Jacobi diagonalisation of a small symmetric matrix: a becomes diagonal, v accumulates the rotations. */
-final class SymmetricJacobi {
+public final class SymmetricJacobi {
     private SymmetricJacobi() {}
 
-    static void diagonalize(double[][] a, double[][] v) {
+    public static void diagonalize(double[][] a, double[][] v) {
         int n = a.length;
         for (int sweep = 0; sweep < 100; sweep++) {
             double off = 0;

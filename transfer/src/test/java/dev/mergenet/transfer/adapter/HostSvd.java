@@ -1,6 +1,11 @@
 package dev.mergenet.transfer.adapter;
 
-/** Independent host reference: the largest singular value from the eigenvalues of WᵀW by cyclic Jacobi. */
+import dev.mergenet.transfer.train.SymmetricJacobi;
+
+/**
+ * Host reference for the spectral norm: the largest singular value from the eigenvalues of WᵀW (Jacobi, in
+ * double). Independent of the code under test, which estimates σ by power iteration on the engine.
+ */
 final class HostSvd {
     private HostSvd() {}
 
@@ -17,43 +22,7 @@ final class HostSvd {
                 a[i][j] = s;
             }
         }
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    off += a[p][q] * a[p][q];
-                }
-            }
-            if (off < 1e-30) {
-                break;
-            }
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    if (Math.abs(a[p][q]) < 1e-300) {
-                        continue;
-                    }
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k][p];
-                        double akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p][k];
-                        double aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                }
-            }
-        }
+        SymmetricJacobi.diagonalize(a, new double[n][n]);
         double max = 0;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, a[i][i]);
