@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mergenet.importers.graph.CompiledGraph;
@@ -146,7 +147,8 @@ public final class OnnxGraphBlock extends AbstractBlock {
         NDManager caller = inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
         Device device = caller.getDevice();
         NDList outputs = new NDList();
-        try (NDManager scope = caller.newSubManager(device)) {
+        NDManager scope = caller.newSubManager(device);
+        try {
             GraphRun run = new GraphRun(scope, training, model.origin());
             for (Map.Entry<String, Parameter> e : byOnnxName.entrySet()) {
                 run.bind(e.getKey(), alias(parameterStore.getValue(e.getValue(), device, training), scope));
@@ -162,6 +164,13 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 NDArray out = seen.add(a) ? a : a.duplicate();
                 out.attach(caller);
                 outputs.add(out);
+            }
+        } finally {
+            // While autograd records, the backward pass may read arrays a converter made from Java data (index
+            // tables, masks, constants); DJL frees their memory when the handle closes. So the scope then lives
+            // on with the caller's manager (the training step) instead of closing here.
+            if (!JniUtils.isGradMode()) {
+                scope.close();
             }
         }
         return outputs;

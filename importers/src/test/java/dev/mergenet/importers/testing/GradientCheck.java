@@ -51,6 +51,7 @@ public final class GradientCheck {
             double[][] analytic = new double[checked.length][];
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray loss = loss(block, manager, inputs, weights);
+                NativeMemoryChurn.run();
                 gc.backward(loss);
             }
             for (int c = 0; c < checked.length; c++) {

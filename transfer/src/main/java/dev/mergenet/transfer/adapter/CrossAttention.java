@@ -3,6 +3,7 @@ package dev.mergenet.transfer.adapter;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
  * One post-LN residual cross-attention of the released code: queries from one token set, keys and values from
@@ -38,7 +39,7 @@ final class CrossAttention {
         NDArray q = heads(query.forward(p, queries), nq);
         NDArray k = heads(key.forward(p, keys), nk);
         NDArray v = heads(value.forward(p, keys), nk);
-        NDArray scores = q.batchMatMul(k.transpose(0, 2, 1)).div(Math.sqrt(headWidth));
+        NDArray scores = ScalarMath.div(q.batchMatMul(k.transpose(0, 2, 1)), Math.sqrt(headWidth));
         NDArray attention = scores.softmax(-1);
         if (training && dropout > 0) {
             attention = Dropout.dropout(attention, dropout, true).head();

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.adapter;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
  * One knowledge-transfer layer (the released ParamAttentionLayer) for a target T [m×n] and source S [p×q]:
@@ -38,7 +39,7 @@ final class KnowledgeTransferLayer {
         NDArray x2 = rowsToColumns.forward(ps, t, sCols, training);
         NDArray x3 = columnsToRows.forward(ps, tCols, s, training).transpose();
         NDArray x4 = columnsToColumns.forward(ps, tCols, sCols, training).transpose();
-        NDArray mixed = x1.add(x2).add(x3).add(x4).div(4);
+        NDArray mixed = ScalarMath.div(x1.add(x2).add(x3).add(x4), 4);
         NDArray hidden = down.forward(ps, gelu(up.forward(ps, mixed, training)), training);
         if (training && ffnDropout > 0) {
             hidden = Dropout.dropout(hidden, ffnDropout, true).head();
@@ -57,7 +58,7 @@ final class KnowledgeTransferLayer {
     /** GELU, tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
     static NDArray gelu(NDArray x) {
         double c = Math.sqrt(2 / Math.PI);
-        NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(c);
-        return x.mul(inner.tanh().add(1)).mul(0.5);
+        NDArray inner = ScalarMath.mul(x.add(ScalarMath.mul(ScalarMath.pow(x, 3), 0.044715)), c);
+        return ScalarMath.mul(x.mul(inner.tanh().add(1)), 0.5);
     }
 }

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.adapter;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
  * A linear layer whose weight is W/σ̂(W), as torch.nn.utils.parametrizations.spectral_norm: u, v are persistent
@@ -60,6 +61,6 @@ final class SpectralNormLinear {
     }
 
     private static NDArray normalize(NDArray x) {
-        return x.div(x.norm().maximum(NORMALIZE_EPS));
+        return x.div(ScalarMath.maximum(x.norm(), NORMALIZE_EPS));
     }
 }

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -55,10 +56,10 @@ public final class AdamW implements ParameterOptimizer {
             }
             NDArray mi = Scopes.alias(m.computeIfAbsent(name, k -> zerosLike(w)), scope);
             NDArray vi = Scopes.alias(v.computeIfAbsent(name, k -> zerosLike(w)), scope);
-            mi.muli(beta1).addi(g.mul(1 - beta1));
-            vi.muli(beta2).addi(g.square().mul(1 - beta2));
-            NDArray denom = vi.sqrt().div(Math.sqrt(bc2)).add(eps);
-            wv.subi(mi.div(denom).mul(lr / bc1));
+            mi.muli(beta1).addi(ScalarMath.mul(g, 1 - beta1));
+            vi.muli(beta2).addi(ScalarMath.mul(g.square(), 1 - beta2));
+            NDArray denom = ScalarMath.div(vi.sqrt(), Math.sqrt(bc2)).add(eps);
+            wv.subi(ScalarMath.mul(mi.div(denom), lr / bc1));
         }
     }
 

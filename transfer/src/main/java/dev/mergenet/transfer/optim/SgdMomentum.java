@@ -2,6 +2,7 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +33,7 @@ public final class SgdMomentum implements ParameterOptimizer {
             }
             NDArray wv = Scopes.alias(w, scope);
             NDArray g = Scopes.alias(w.getGradient(), scope);
-            NDArray d = weightDecay == 0 ? g : g.add(wv.mul(weightDecay));
+            NDArray d = weightDecay == 0 ? g : g.add(ScalarMath.mul(wv, weightDecay));
             NDArray buf = buffers.get(e.getKey());
             if (buf == null) {
                 buf = d.duplicate();
@@ -41,7 +42,7 @@ public final class SgdMomentum implements ParameterOptimizer {
             } else {
                 Scopes.alias(buf, scope).muli(momentum).addi(d);
             }
-            wv.subi(Scopes.alias(buf, scope).mul(lr));
+            wv.subi(ScalarMath.mul(Scopes.alias(buf, scope), lr));
         }
         steps++;
     }

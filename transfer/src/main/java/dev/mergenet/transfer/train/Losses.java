@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.train;
 
 import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /** Cross-entropy and Hinton distillation on [batch, classes] scores. */
 public final class Losses {
@@ -22,9 +23,9 @@ public final class Losses {
                                        boolean sourceProbs, double temperature) {
         NDArray zt = targetProbs ? targetScores.clip(1e-12, 1.0).log() : targetScores;
         NDArray zs = (sourceProbs ? sourceScores.clip(1e-12, 1.0).log() : sourceScores).stopGradient();
-        NDArray logPt = zt.div(temperature).logSoftmax(1);
-        NDArray logPs = zs.div(temperature).logSoftmax(1);
-        return logPs.exp().mul(logPs.sub(logPt)).sum(new int[] {1}).mean().mul(temperature * temperature);
+        NDArray logPt = ScalarMath.div(zt, temperature).logSoftmax(1);
+        NDArray logPs = ScalarMath.div(zs, temperature).logSoftmax(1);
+        return ScalarMath.mul(logPs.exp().mul(logPs.sub(logPt)).sum(new int[] {1}).mean(), temperature * temperature);
     }
 
     /** Number of rows whose arg-max equals the label. */

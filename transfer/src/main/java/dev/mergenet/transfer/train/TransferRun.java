@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
@@ -268,6 +269,12 @@ public final class TransferRun {
 
     private NDArray lastSourceScores;
     private long abortAtStep = -1;
+    private Runnable beforeBackward = () -> { };
+
+    /** Test hook: runs before every backward pass (tests use it to free and reuse native memory there). */
+    void beforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
+    }
 
     /** Test hook: throw after this many steps, as if the process were killed mid-epoch. */
     void abortAtStep(long s) {
@@ -315,6 +322,7 @@ public final class TransferRun {
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             scores = source.forward(xs, true);
             loss = Losses.crossEntropy(Losses.logProbabilities(scores, source.outputsProbabilities()), ys);
+            beforeBackward.run();
             gc.backward(loss);
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
@@ -338,8 +346,9 @@ public final class TransferRun {
             if (cfg.mode() == Mode.KD && sourceScores != null) {
                 NDArray kd = Losses.distillation(scores, target.outputsProbabilities(), sourceScores,
                         source.outputsProbabilities(), cfg.kdTemperature());
-                loss = loss.mul(1 - cfg.kdAlpha()).add(kd.mul(cfg.kdAlpha()));
+                loss = ScalarMath.mul(loss, 1 - cfg.kdAlpha()).add(ScalarMath.mul(kd, cfg.kdAlpha()));
             }
+            beforeBackward.run();
             gc.backward(loss);
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
@@ -357,7 +366,9 @@ public final class TransferRun {
             NDArray delta = p.generated.stopGradient().sub(after).duplicate();
             p.adapter.arrays().parameters().values().forEach(Scopes::zeroGradient);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                gc.backward(p.generated.mul(delta.stopGradient()).sum());
+                NDArray objective = p.generated.mul(delta.stopGradient()).sum();
+                beforeBackward.run();
+                gc.backward(objective);
             }
             double norm = GradientClipping.clipGlobalNorm(p.adapter.arrays().parameters().values(),
                     cfg.adapterClip(), scope);

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.importers.testing.NativeMemoryChurn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ class AdapterVjpTest {
             try (NDManager scope = manager.newSubManager();
                  GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray w = adapter.forward(t, s, false, scope);
+                NativeMemoryChurn.run(); // backward must not read memory freed since the forward
                 gc.backward(w.mul(delta.stopGradient()).sum());
             }
             Random rnd = new Random(5);

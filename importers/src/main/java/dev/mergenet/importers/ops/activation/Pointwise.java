@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.Attributes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -91,7 +92,7 @@ public final class Pointwise implements OpConverter {
             case MISH: return x.mul(softplus(x).tanh());
             default:
                 if (p.tanhApprox) {
-                    NDArray inner = x.add(x.pow(3).mul(c(x, 0.044715))).mul(c(x, Math.sqrt(2 / Math.PI)));
+                    NDArray inner = x.add(ScalarMath.pow(x, 3).mul(c(x, 0.044715))).mul(c(x, Math.sqrt(2 / Math.PI)));
                     return x.mul(c(x, 0.5)).mul(inner.tanh().add(c(x, 1)));
                 }
                 return x.getNDArrayInternal().gelu();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -39,7 +40,7 @@ public final class Det implements OpConverter {
                 NDArray perm = eye.sub(outer(e0b, e0b)).sub(outer(ep, ep)).add(outer(e0b, ep)).add(outer(ep, e0b));
                 NDArray swapped = perm.matMul(m);
                 NDArray moved = pivotIndex.neq(0).toType(a.getDataType(), false);
-                det = det.mul(moved.mul(-2).add(1));
+                det = det.mul(ScalarMath.mul(moved, -2).add(1));
                 NDArray pivot = swapped.get(new NDIndex(":, 0, 0"));
                 det = det.mul(pivot);
                 if (k == n - 1) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -94,10 +95,10 @@ public final class FourierTransform implements OpConverter {
         double sign = inverse ? -1 : 1;
         if (im == null) {
             outRe = re.matMul(cs[0]);
-            outIm = re.matMul(cs[1]).mul(-sign);
+            outIm = ScalarMath.mul(re.matMul(cs[1]), -sign);
         } else {
-            outRe = re.matMul(cs[0]).add(im.matMul(cs[1]).mul(sign));
-            outIm = im.matMul(cs[0]).sub(re.matMul(cs[1]).mul(sign));
+            outRe = re.matMul(cs[0]).add(ScalarMath.mul(im.matMul(cs[1]), sign));
+            outIm = im.matMul(cs[0]).sub(ScalarMath.mul(re.matMul(cs[1]), sign));
         }
         if (inverse) {
             NDArray n = Numeric.scalar(x.getManager(), length, x.getDataType());
@@ -126,7 +127,7 @@ public final class FourierTransform implements OpConverter {
     private static NDArray[] basis(NDManager m, long length, long bins, DataType type) {
         NDArray n = m.arange(0f, (float) length, 1f, DataType.INT64).reshape(length, 1);
         NDArray k = m.arange(0f, (float) bins, 1f, DataType.INT64).reshape(1, bins);
-        NDArray angle = n.mul(k).mod(length).toType(DataType.FLOAT64, false).mul(2 * Math.PI / length);
+        NDArray angle = ScalarMath.mul(n.mul(k).mod(length).toType(DataType.FLOAT64, false), 2 * Math.PI / length);
         return new NDArray[] {angle.cos().toType(type, false), angle.sin().toType(type, false)};
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 
 /** Type and shape helpers shared by the math, activation and reduction converters. */
@@ -18,8 +19,7 @@ public final class Numeric {
 
     /** A scalar of {@code type} on the manager's device. */
     public static NDArray scalar(NDManager m, double value, DataType type) {
-        NDArray s = m.create(value);
-        return type == DataType.FLOAT64 ? s : s.toType(type, false);
+        return ScalarMath.scalar(m, value, type);
     }
 
     /** A new handle when {@code out} is one of the inputs: the graph takes ownership of what a kernel returns. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -48,10 +49,10 @@ public final class Window implements OpConverter {
             long size = in.longs(0)[0];
             double denominator = periodic ? size : size - 1;
             NDArray n = ctx.manager().arange(0f, (float) size, 1f, DataType.FLOAT64);
-            NDArray phase = n.mul(2 * Math.PI / denominator);
-            NDArray w = phase.cos().mul(-a1).add(a0);
+            NDArray phase = ScalarMath.mul(n, 2 * Math.PI / denominator);
+            NDArray w = ScalarMath.mul(phase.cos(), -a1).add(a0);
             if (a2 != 0) {
-                w = w.add(phase.mul(2).cos().mul(a2));
+                w = w.add(ScalarMath.mul(ScalarMath.mul(phase, 2).cos(), a2));
             }
             return new NDList(w.toType(out, false));
         };

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -54,7 +55,7 @@ public final class Attention implements OpConverter {
             }
             long headSize = q4.getShape().get(3);
             double scale = scaleAttr != null ? scaleAttr : 1 / Math.sqrt(headSize);
-            NDArray scores = q4.matMul(k4.transpose(0, 1, 3, 2)).mul(scale);
+            NDArray scores = ScalarMath.mul(q4.matMul(k4.transpose(0, 1, 3, 2)), scale);
             NDArray qk = scores;
             long qLen = q4.getShape().get(2);
             long total = k4.getShape().get(2);
@@ -85,7 +86,7 @@ public final class Attention implements OpConverter {
             }
             NDArray masked = scores;
             if (softcap > 0) {
-                scores = scores.div(softcap).tanh().mul(softcap);
+                scores = ScalarMath.mul(ScalarMath.div(scores, softcap).tanh(), softcap);
             }
             NDArray capped = scores;
             NDArray weights = scores.softmax(-1);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -65,14 +66,14 @@ public final class BatchNormalization implements OpConverter {
             NDArray newVar;
             if (ctx.training()) {
                 long count = x.getShape().size() / mean.getShape().size();
-                NDArray unbiased = count > 1 ? flatVar.mul((double) count / (count - 1)) : flatVar;
-                mean.muli(momentum).addi(flatMean.mul(1 - momentum));
-                var.muli(momentum).addi(unbiased.mul(1 - momentum));
+                NDArray unbiased = count > 1 ? ScalarMath.mul(flatVar, (double) count / (count - 1)) : flatVar;
+                mean.muli(momentum).addi(ScalarMath.mul(flatMean, 1 - momentum));
+                var.muli(momentum).addi(ScalarMath.mul(unbiased, 1 - momentum));
                 newMean = mean.duplicate();
                 newVar = var.duplicate();
             } else {
-                newMean = mean.mul(momentum).add(flatMean.mul(1 - momentum));
-                newVar = var.mul(momentum).add(flatVar.mul(1 - momentum));
+                newMean = ScalarMath.mul(mean, momentum).add(ScalarMath.mul(flatMean, 1 - momentum));
+                newVar = ScalarMath.mul(var, momentum).add(ScalarMath.mul(flatVar, 1 - momentum));
             }
             NDList out = new NDList(y);
             if (outputs > 1) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -78,7 +79,7 @@ public final class DeformConv implements OpConverter {
                     NDArray wt = high ? frac : frac.neg().add(1);
                     NDArray inside = at.gte(0).logicalAnd(at.lte(size[i] - 1));
                     wt = NDArrays.where(inside, wt, wt.zerosLike());
-                    NDArray part = at.clip(0, size[i] - 1).toType(DataType.INT64, false).mul(strides[i]);
+                    NDArray part = ScalarMath.mul(at.clip(0, size[i] - 1).toType(DataType.INT64, false), strides[i]);
                     index = index == null ? part : index.add(part);
                     weight = weight == null ? wt : weight.mul(wt);
                 }

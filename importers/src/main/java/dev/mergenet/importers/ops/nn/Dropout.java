@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpInputs;
@@ -42,7 +43,7 @@ public final class Dropout implements OpConverter {
                 return out;
             }
             NDArray keep = keepMask(ctx.manager(), x.getShape(), ratio, seeded);
-            NDArray y = x.mul(keep.toType(x.getDataType(), false)).div(1 - ratio);
+            NDArray y = ScalarMath.div(x.mul(keep.toType(x.getDataType(), false)), 1 - ratio);
             NDList out = new NDList(y);
             if (wantMask) {
                 out.add(maskIsBool ? keep : keep.toType(x.getDataType(), false));

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -83,7 +84,7 @@ public final class GridSample implements OpConverter {
                 for (int i = r - 1; i >= 0; i--) {
                     Tap tap = perAxis.get(i).get(rest % perAxis.get(i).size());
                     rest /= perAxis.get(i).size();
-                    NDArray part = tap.index().mul(strides[i]);
+                    NDArray part = ScalarMath.mul(tap.index(), strides[i]);
                     index = index == null ? part : index.add(part);
                     weight = weight == null ? tap.weight() : weight.mul(tap.weight());
                 }
@@ -105,7 +106,8 @@ public final class GridSample implements OpConverter {
     private record Tap(NDArray index, NDArray weight) {}
 
     private static NDArray unnormalize(NDArray g, long size, boolean alignCorners) {
-        return alignCorners ? g.add(1).div(2).mul(size - 1) : g.add(1).mul(size).sub(1).div(2);
+        return alignCorners ? ScalarMath.mul(ScalarMath.div(g.add(1), 2), size - 1)
+                : ScalarMath.div(ScalarMath.mul(g.add(1), size).sub(1), 2);
     }
 
     private static List<Tap> taps(NDArray coord, long size, Mode mode, Padding padding, boolean alignCorners) {
@@ -166,9 +168,9 @@ public final class GridSample implements OpConverter {
         double min = twiceLow / 2.0;
         double span = (twiceHigh - twiceLow) / 2.0;
         NDArray d = p.sub(min).abs();
-        NDArray flips = d.div(span).floor();
-        NDArray extra = d.sub(flips.mul(span));
-        NDArray even = flips.sub(flips.div(2).floor().mul(2)).eq(0);
+        NDArray flips = ScalarMath.div(d, span).floor();
+        NDArray extra = d.sub(ScalarMath.mul(flips, span));
+        NDArray even = flips.sub(ScalarMath.mul(ScalarMath.div(flips, 2).floor(), 2)).eq(0);
         return NDArrays.where(even, extra.add(min), extra.neg().add(span + min));
     }
 
@@ -182,10 +184,10 @@ public final class GridSample implements OpConverter {
     }
 
     private static NDArray nearWeight(NDArray x) {
-        return x.mul(CUBIC_A + 2).sub(CUBIC_A + 3).mul(x).mul(x).add(1);
+        return ScalarMath.mul(x, CUBIC_A + 2).sub(CUBIC_A + 3).mul(x).mul(x).add(1);
     }
 
     private static NDArray farWeight(NDArray x) {
-        return x.mul(CUBIC_A).sub(5 * CUBIC_A).mul(x).add(8 * CUBIC_A).mul(x).sub(4 * CUBIC_A);
+        return ScalarMath.mul(x, CUBIC_A).sub(5 * CUBIC_A).mul(x).add(8 * CUBIC_A).mul(x).sub(4 * CUBIC_A);
     }
 }

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -26,7 +27,7 @@ public final class LayerNormalization implements OpConverter {
             NDArray xs = widen ? x.toType(DataType.FLOAT32, false) : x;
             NDArray mean = AxisReductions.mean(xs, axes);
             NDArray centered = xs.sub(mean);
-            NDArray invStd = AxisReductions.mean(centered.mul(centered), axes).add(epsilon).sqrt().pow(-1);
+            NDArray invStd = ScalarMath.pow(AxisReductions.mean(centered.mul(centered), axes).add(epsilon).sqrt(), -1);
             NDArray normalized = centered.mul(invStd);
             if (widen) {
                 normalized = normalized.toType(type, false);

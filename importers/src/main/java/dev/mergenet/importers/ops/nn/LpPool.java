@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -41,10 +42,10 @@ public final class LpPool implements OpConverter {
 
     /** |x|^p, written as x*x for p = 2 so the gradient at 0 stays finite. */
     static NDArray power(NDArray x, double p) {
-        return p == 2 ? x.mul(x) : x.abs().pow(p);
+        return p == 2 ? x.mul(x) : ScalarMath.pow(x.abs(), p);
     }
 
     static NDArray root(NDArray sum, double p) {
-        return p == 2 ? sum.sqrt() : p == 1 ? sum : sum.pow(1 / p);
+        return p == 2 ? sum.sqrt() : p == 1 ? sum : ScalarMath.pow(sum, 1 / p);
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -32,7 +33,7 @@ public final class Lrn implements OpConverter {
                 NDArray s = squares.get(new NDIndex(":, {}:{}", j, j + channels));
                 sum = sum == null ? s : sum.add(s);
             }
-            return new NDList(x.div(sum.mul(alpha / size).add(bias).pow(beta)));
+            return new NDList(x.div(ScalarMath.pow(ScalarMath.mul(sum, alpha / size).add(bias), beta)));
         };
     }
 }

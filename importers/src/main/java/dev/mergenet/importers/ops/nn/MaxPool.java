@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -73,8 +74,8 @@ public final class MaxPool implements OpConverter {
             stride[i] = acc;
             acc *= in[i];
         }
-        NDArray index = m.arange(0, inShape.get(0) * inShape.get(1), 1, DataType.INT64)
-                .mul(spatialSize).reshape(broadcastShape(inShape.get(0), inShape.get(1), n));
+        NDArray index = ScalarMath.mul(m.arange(0, inShape.get(0) * inShape.get(1), 1, DataType.INT64), spatialSize)
+                .reshape(broadcastShape(inShape.get(0), inShape.get(1), n));
         for (int i = 0; i < n; i++) {
             long[] table = new long[windows.count()];
             for (int j = 0; j < table.length; j++) {
@@ -84,9 +85,9 @@ public final class MaxPool implements OpConverter {
             long[] view = new long[n + 2];
             java.util.Arrays.fill(view, 1);
             view[2 + i] = win.out()[i];
-            NDArray start = m.arange(0, win.out()[i], 1, DataType.INT64).mul(win.strides()[i])
+            NDArray start = ScalarMath.mul(m.arange(0, win.out()[i], 1, DataType.INT64), win.strides()[i])
                     .sub(win.padBegin()[i]).reshape(new Shape(view));
-            index = index.add(start.add(offset).mul(stride[i]));
+            index = index.add(ScalarMath.mul(start.add(offset), stride[i]));
         }
         return index;
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -38,22 +39,22 @@ final class GateActivation {
             }
             case "elu": {
                 float a = next(alphas, 1f);
-                return x -> NDArrays.where(x.gt(0), x, x.exp().sub(1).mul(a));
+                return x -> NDArrays.where(x.gt(0), x, ScalarMath.mul(x.exp().sub(1), a));
             }
             case "hardsigmoid": {
                 float a = next(alphas, 0.2f);
                 float b = next(betas, 0.5f);
-                return x -> x.mul(a).add(b).clip(0, 1);
+                return x -> ScalarMath.mul(x, a).add(b).clip(0, 1);
             }
             case "affine": {
                 float a = next(alphas, 1f);
                 float b = next(betas, 0f);
-                return x -> x.mul(a).add(b);
+                return x -> ScalarMath.mul(x, a).add(b);
             }
             case "scaledtanh": {
                 float a = next(alphas, 1f);
                 float b = next(betas, 1f);
-                return x -> Activation.tanh(x.mul(b)).mul(a);
+                return x -> ScalarMath.mul(Activation.tanh(ScalarMath.mul(x, b)), a);
             }
             default:
                 throw new OnnxFormatException(owner + ": activation '" + name + "' is not an ONNX recurrent activation");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
  * Differentiable selection of positions along one axis: the building block of Gather, Pad's non-constant
@@ -31,6 +32,6 @@ final class AlongAxis {
     /** Integer indices as int64 with negative entries counted from {@code size} (the ONNX convention). */
     static NDArray wrapNegative(NDArray index, long size) {
         NDArray i = index.getDataType() == DataType.INT64 ? index : index.toType(DataType.INT64, false);
-        return i.add(i.lt(0).toType(DataType.INT64, false).mul(size));
+        return i.add(ScalarMath.mul(i.lt(0).toType(DataType.INT64, false), size));
     }
 }

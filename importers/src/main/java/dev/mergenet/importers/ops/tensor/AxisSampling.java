@@ -2,6 +2,7 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
  * How Resize samples one axis: for every output position, a few source positions (clamped to the input, as
@@ -189,7 +190,7 @@ final class AxisSampling {
         }
         if (anyOutside) {
             NDArray keep = manager.create(inside).toType(x.getDataType(), false).reshape(Axes.along(rank, axis, outSize));
-            sum = sum.mul(keep).add(keep.neg().add(1).mul(extrapolation));
+            sum = sum.mul(keep).add(ScalarMath.mul(keep.neg().add(1), extrapolation));
         }
         return sum;
     }

@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 
 /** Adagrad (preview.training): outputs X_new..., H_new... . */
@@ -23,9 +24,9 @@ final class Adagrad extends OptimizerStep {
     @Override
     NDArray[] step(double r, long t, NDArray[] g) {
         double rate = r / (1 + t * decay);
-        NDArray grad = g[0].mul(norm).add(g[1]);
+        NDArray grad = ScalarMath.mul(g[0], norm).add(g[1]);
         NDArray h = g[2].add(grad.square());
-        NDArray x = g[0].sub(grad.div(h.sqrt().add(epsilon)).mul(rate));
+        NDArray x = g[0].sub(ScalarMath.mul(grad.div(h.sqrt().add(epsilon)), rate));
         return new NDArray[] {x, h};
     }
 }

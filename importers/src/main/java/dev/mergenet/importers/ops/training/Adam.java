@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 
 /** Adam (preview.training): outputs X_new..., V_new..., H_new... . */
@@ -26,11 +27,11 @@ final class Adam extends OptimizerStep {
 
     @Override
     NDArray[] step(double r, long t, NDArray[] g) {
-        NDArray grad = g[0].mul(norm).add(g[1]);
-        NDArray v = g[2].mul(alpha).add(grad.mul(1 - alpha));
-        NDArray h = g[3].mul(beta).add(grad.square().mul(1 - beta));
+        NDArray grad = ScalarMath.mul(g[0], norm).add(g[1]);
+        NDArray v = ScalarMath.mul(g[2], alpha).add(ScalarMath.mul(grad, 1 - alpha));
+        NDArray h = ScalarMath.mul(g[3], beta).add(ScalarMath.mul(grad.square(), 1 - beta));
         double rate = t > 0 ? r * Math.sqrt(1 - Math.pow(beta, t)) / (1 - Math.pow(alpha, t)) : r;
-        NDArray x = g[0].sub(v.div(h.sqrt().add(epsilon)).mul(rate)).mul(1 - normPost);
+        NDArray x = ScalarMath.mul(g[0].sub(ScalarMath.mul(v.div(h.sqrt().add(epsilon)), rate)), 1 - normPost);
         return new NDArray[] {x, v, h};
     }
 }

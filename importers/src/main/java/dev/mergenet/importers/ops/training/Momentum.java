@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 
 /** Momentum (preview.training), standard or nesterov: outputs X_new..., V_new... . */
@@ -24,10 +25,11 @@ final class Momentum extends OptimizerStep {
 
     @Override
     NDArray[] step(double r, long t, NDArray[] g) {
-        NDArray grad = g[0].mul(norm).add(g[1]);
+        NDArray grad = ScalarMath.mul(g[0], norm).add(g[1]);
         float b = t > 0 ? beta : 1f; // the first step takes the whole gradient
-        NDArray v = g[2].mul(alpha).add(grad.mul(b));
-        NDArray x = nesterov ? g[0].sub(grad.add(v.mul(alpha)).mul(r)) : g[0].sub(v.mul(r));
+        NDArray v = ScalarMath.mul(g[2], alpha).add(ScalarMath.mul(grad, b));
+        NDArray x = nesterov ? g[0].sub(ScalarMath.mul(grad.add(ScalarMath.mul(v, alpha)), r))
+                : g[0].sub(ScalarMath.mul(v, r));
         return new NDArray[] {x, v};
     }
 }

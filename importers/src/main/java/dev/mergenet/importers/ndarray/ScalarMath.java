@@ -1,0 +1,90 @@
+package dev.mergenet.importers.ndarray;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Arithmetic with a scalar that stays valid for the backward pass.
+ *
+ * <p>DJL's {@code NDArray.mul(Number)}, {@code div}, {@code pow}, {@code maximum} and {@code minimum} wrap the
+ * scalar in a tensor over a Java direct buffer and close it as soon as the op returns. PyTorch's autograd saves
+ * that scalar for the backward pass (d(x·c)/dx needs c), but the buffer is freed by the next garbage collection:
+ * gradients then read freed memory and come out as garbage, Inf or NaN, depending on when the GC ran. Here the
+ * scalar is copied into engine-owned memory first, which autograd keeps alive by reference counting. Use these
+ * instead of the {@code Number} overloads everywhere (a test scans the bytecode for the latter).
+ */
+public final class ScalarMath {
+    private ScalarMath() {}
+
+    /** A 0-d array of {@code type} on the manager's device, in engine-owned memory. */
+    public static NDArray scalar(NDManager manager, double value, DataType type) {
+        try (NDArray host = manager.create(value)) {
+            // duplicate() clones into engine memory; toType(.., true) to the same type would still share the buffer
+            return type == DataType.FLOAT64 ? host.duplicate() : host.toType(type, false);
+        }
+    }
+
+    public static NDArray mul(NDArray a, double v) {
+        if (!a.getDataType().isFloating()) {
+            return a.mul(Double.valueOf(v)); // integer tensors never carry gradients
+        }
+        try (NDArray s = like(a, v)) {
+            return a.mul(s);
+        }
+    }
+
+    /** Integer factor: keeps an integer array integer, as the {@code Number} overload does. */
+    public static NDArray mul(NDArray a, long v) {
+        if (!a.getDataType().isFloating()) {
+            return a.mul(Long.valueOf(v));
+        }
+        return mul(a, (double) v);
+    }
+
+    public static NDArray div(NDArray a, double v) {
+        if (!a.getDataType().isFloating()) {
+            return a.div(Double.valueOf(v));
+        }
+        try (NDArray s = like(a, v)) {
+            return a.div(s);
+        }
+    }
+
+    public static NDArray pow(NDArray a, double v) {
+        if (!a.getDataType().isFloating()) {
+            return a.pow(Double.valueOf(v));
+        }
+        try (NDArray s = like(a, v)) {
+            return a.pow(s);
+        }
+    }
+
+    public static NDArray maximum(NDArray a, double v) {
+        if (!a.getDataType().isFloating()) {
+            return a.maximum(Double.valueOf(v));
+        }
+        try (NDArray s = like(a, v)) {
+            return a.maximum(s);
+        }
+    }
+
+    public static NDArray minimum(NDArray a, double v) {
+        if (!a.getDataType().isFloating()) {
+            return a.minimum(Double.valueOf(v));
+        }
+        try (NDArray s = like(a, v)) {
+            return a.minimum(s);
+        }
+    }
+
+    private static NDArray like(NDArray a, double v) {
+        NDArray s = scalar(a.getManager(), v, a.getDataType());
+        if (s.getDevice().equals(a.getDevice())) {
+            return s;
+        }
+        try (s) {
+            return s.toDevice(a.getDevice(), false);
+        }
+    }
+}
