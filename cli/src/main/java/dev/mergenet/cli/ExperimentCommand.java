@@ -52,6 +52,15 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--adapter-lr", defaultValue = "1e-3", description = "Adapter learning rate (default ${DEFAULT-VALUE}).")
     double adapterLr;
 
+    @Option(names = "--transfer-until", defaultValue = "1", paramLabel = "FRACTION",
+            description = "Transfer during this fraction of the steps, then train the target alone (default ${DEFAULT-VALUE}: "
+                    + "to the end, as the released code).")
+    double transferUntil;
+
+    @Option(names = "--generation", defaultValue = "train", paramLabel = "MODE",
+            description = "train: generate W' with adapter dropout, as the released code; eval: deterministic (default ${DEFAULT-VALUE}).")
+    String generation;
+
     @Option(names = "--rank", defaultValue = "0", description = "Low-rank source factor (default ${DEFAULT-VALUE}: full).")
     int rank;
 
@@ -91,7 +100,8 @@ final class ExperimentCommand implements Callable<Integer> {
                     + "Fashion-MNIST's); leave kd out of --modes");
         }
         RunConfig base = RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize).withCycle(cycle)
-                .withAdapter(ExperimentRunner.defaultAdapter(), adapterLr, rank, ocr);
+                .withAdapter(ExperimentRunner.defaultAdapter(), adapterLr, rank, ocr)
+                .withTransferSchedule(transferUntil, TransferCommand.evalGeneration(generation));
         ExperimentRunner.Plan plan;
         if (ocr) {
             Path cls = models.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");

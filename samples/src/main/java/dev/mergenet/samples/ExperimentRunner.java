@@ -55,12 +55,7 @@ public final class ExperimentRunner {
             Path[] models = plan.models().models(seed);
             for (Mode mode : plan.modes()) {
                 String tag = mode.cliName() + "_s" + seed;
-                RunConfig cfg = new RunConfig(mode, plan.base().epochs(), plan.base().batchSize(),
-                        plan.base().optimizer(), plan.base().lr(), plan.base().momentum(), plan.base().weightDecay(),
-                        plan.base().schedule(), seed, plan.base().cycle(), plan.base().adapterLr(),
-                        plan.base().adapterWeightDecay(), plan.base().adapterClip(), plan.base().adapterWarm(),
-                        plan.base().adapter(), plan.base().rank(), plan.base().frozenSource(), plan.base().kdAlpha(),
-                        plan.base().kdTemperature(), null, false, plan.base().evalBatchSize());
+                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false);
                 if (log != null) {
                     log.printf("== %s: %s, seed %d%n", plan.name(), mode.cliName(), seed);
                 }

@@ -32,7 +32,7 @@ import java.util.Random;
  * mini-batch): on a transfer step the adapter generates W' from the target's and source's current matrices and
  * W' overwrites the target weight (its momentum buffer is kept); the source takes its SGD step; the target takes
  * its SGD step from W'; then the adapter is updated by the VJP of W' with δ = W' − W_after, clipped to global
- * norm 50, with AdamW. Batch order and every dropout mask depend only on (seed, epoch, step), so all modes of a
+ * norm 50, with AdamW. Transfers stop after {@code transferUntil} of the steps (the rest is plain training). Batch order and every dropout mask depend only on (seed, epoch, step), so all modes of a
  * seed see the same data and a resumed run replays exactly what an uninterrupted one does.
  */
 public final class TransferRun {
@@ -53,6 +53,7 @@ public final class TransferRun {
     private final List<PairState> pairs = new ArrayList<>();
     private final List<EpochRecord> history = new ArrayList<>();
     private final LearningRateSchedule targetSchedule;
+    private final long transferEndStep;
     private long step;
     private int epochsDone;
     private Path lastGoodCheckpoint;
@@ -115,10 +116,11 @@ public final class TransferRun {
                 throw new MergeNetException("--mode kd distils on the target's batches; drop --source-data");
             }
         }
+        long totalSteps = (long) cfg.epochs() * BatchOrder.batches(data.train().size(), cfg.batchSize());
+        this.transferEndStep = Math.round(cfg.transferUntil() * totalSteps);
         if (cfg.mode().usesAdapter()) {
-            long totalSteps = (long) cfg.epochs() * BatchOrder.batches(data.train().size(), cfg.batchSize());
             for (int i = 0; i < pairSpecs.size(); i++) {
-                pairs.add(buildPair(pairSpecs.get(i), i, totalSteps));
+                pairs.add(buildPair(pairSpecs.get(i), i, transferEndStep));
             }
         }
     }
@@ -131,7 +133,7 @@ public final class TransferRun {
         };
     }
 
-    private PairState buildPair(PairSpec spec, int index, long totalSteps) {
+    private PairState buildPair(PairSpec spec, int index, long transferSteps) {
         NDArray tw = target.weights().get(spec.target());
         NDArray sw = source.weights().get(spec.source());
         int[] tm = MatrixView.matrixShape(target, spec.target());
@@ -153,7 +155,7 @@ public final class TransferRun {
         p.adapter = new ParameterAdapter(manager, tw.getDataType(), tm[0], tm[1], rows, cols, cfg.adapter(),
                 cfg.seed() * 31 + index);
         p.optimizer = AdamW.forAdapter(manager, cfg.adapterWeightDecay());
-        p.totalUpdates = cfg.cycle() > 0 ? (totalSteps + cfg.cycle() - 1) / cfg.cycle() : 0;
+        p.totalUpdates = cfg.cycle() > 0 ? (transferSteps + cfg.cycle() - 1) / cfg.cycle() : 0;
         return p;
     }
 
@@ -207,7 +209,8 @@ public final class TransferRun {
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = data.train().features(scope, order, from, to);
                     NDArray y = data.train().labels(scope, order, from, to);
-                    boolean transfer = !pairs.isEmpty() && cfg.cycle() > 0 && step % cfg.cycle() == 0;
+                    boolean transfer = !pairs.isEmpty() && cfg.cycle() > 0 && step % cfg.cycle() == 0
+                            && step < transferEndStep;
                     long t0 = System.nanoTime();
                     if (transfer) {
                         inject(scope);
@@ -290,7 +293,7 @@ public final class TransferRun {
             NDArray s = p.fixedSource != null ? Scopes.alias(p.fixedSource, scope)
                     : sourceMatrix(p.spec.source(), source.weights().get(p.spec.source()), scope);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                p.generated = p.adapter.forward(t, s, true, scope);
+                p.generated = p.adapter.forward(t, s, !cfg.evalGeneration(), scope);
             }
             NDArray w = p.generated.stopGradient();
             p.jumpSum += w.sub(t).norm().toType(DataType.FLOAT64, false).getDouble()

@@ -82,6 +82,23 @@ class TransferRunTest {
     }
 
     @Test
+    void transfersStopAfterTheTransferUntilFractionOfTheSteps() {
+        DataSplits data = TinySetup.data(200, 40); // 160 training samples = 5 batches of 32
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            TrainableModel t = TinySetup.target(m);
+            TrainableModel s = TinySetup.source(m);
+            List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
+            // 2 epochs x 5 steps, cycle 2, until 0.5: transfers at steps 0, 2 and 4 only
+            RunConfig cfg = TinySetup.config(Mode.MERGENET, 2, 2).withTransferSchedule(0.5, true);
+            List<EpochRecord> h = new TransferRun(cfg, t, s, pairs, data, null, m, null).run();
+            assertEquals(3, h.get(0).adapterUpdates);
+            assertEquals(0, h.get(1).adapterUpdates);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> TinySetup.config(Mode.MERGENET, 2, 2).withTransferSchedule(0, false));
+    }
+
+    @Test
     void deltaEqualsLearningRateTimesMomentumBufferAfterTheStep() {
         DataSplits data = TinySetup.data(96 + 20, 20); // 96 training samples = 3 batches of 32
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
