@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -52,14 +53,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--adapter-lr", defaultValue = "1e-3", description = "Adapter learning rate (default ${DEFAULT-VALUE}).")
     double adapterLr;
 
-    @Option(names = "--transfer-until", defaultValue = "1", paramLabel = "FRACTION",
-            description = "Transfer during this fraction of the steps, then train the target alone (default ${DEFAULT-VALUE}: "
-                    + "to the end, as the released code).")
-    double transferUntil;
-
-    @Option(names = "--generation", defaultValue = "train", paramLabel = "MODE",
-            description = "train: generate W' with adapter dropout, as the released code; eval: deterministic (default ${DEFAULT-VALUE}).")
-    String generation;
+    @Mixin
+    TransferScheduleOptions schedule;
 
     @Option(names = "--rank", defaultValue = "0", description = "Low-rank source factor (default ${DEFAULT-VALUE}: full).")
     int rank;
@@ -99,9 +94,8 @@ final class ExperimentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pair ocr: kd needs a shared label space (the recognizer's is not "
                     + "Fashion-MNIST's); leave kd out of --modes");
         }
-        RunConfig base = RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize).withCycle(cycle)
-                .withAdapter(ExperimentRunner.defaultAdapter(), adapterLr, rank, ocr)
-                .withTransferSchedule(transferUntil, TransferCommand.evalGeneration(generation));
+        RunConfig base = schedule.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize)
+                .withCycle(cycle).withAdapter(ExperimentRunner.defaultAdapter(), adapterLr, rank, ocr));
         ExperimentRunner.Plan plan;
         if (ocr) {
             Path cls = models.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -55,14 +55,8 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--rank", defaultValue = "0", description = "0: full source matrix; R: its rank-R SVD factor (default ${DEFAULT-VALUE}).")
     int rank;
 
-    @Option(names = "--transfer-until", defaultValue = "1", paramLabel = "FRACTION",
-            description = "Transfer during this fraction of the steps, then train the target alone (default ${DEFAULT-VALUE}: "
-                    + "to the end, as the released code).")
-    double transferUntil;
-
-    @Option(names = "--generation", defaultValue = "train", paramLabel = "MODE",
-            description = "train: generate W' with adapter dropout, as the released code; eval: deterministic (default ${DEFAULT-VALUE}).")
-    String generation;
+    @Mixin
+    TransferScheduleOptions schedule;
 
     @Option(names = "--heads", defaultValue = "8", description = "Adapter attention heads (default ${DEFAULT-VALUE}).")
     int heads;
@@ -102,8 +96,8 @@ final class TransferCommand implements Callable<Integer> {
         }
         AdapterConfig adapter = new AdapterConfig(heads, layers, AdapterConfig.DEFAULT.attentionDropout(),
                 AdapterConfig.DEFAULT.ffnDropout(), AdapterConfig.DEFAULT.layerNormEps());
-        RunConfig cfg = opts.config(m).withCycle(cycle).withAdapter(adapter, adapterLr, rank, frozenSource)
-                .withKd(kdAlpha, kdTemperature).withTransferSchedule(transferUntil, evalGeneration(generation));
+        RunConfig cfg = schedule.apply(opts.config(m).withCycle(cycle)
+                .withAdapter(adapter, adapterLr, rank, frozenSource).withKd(kdAlpha, kdTemperature));
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
@@ -111,13 +105,5 @@ final class TransferCommand implements Callable<Integer> {
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         return 0;
-    }
-
-    static boolean evalGeneration(String generation) {
-        return switch (generation) {
-            case "train" -> false;
-            case "eval" -> true;
-            default -> throw new IllegalArgumentException("--generation " + generation + ": expected train or eval");
-        };
     }
 }

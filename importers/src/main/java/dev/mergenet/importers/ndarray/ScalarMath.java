@@ -3,6 +3,8 @@ package dev.mergenet.importers.ndarray;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a scalar that stays valid for the backward pass.
@@ -26,55 +28,37 @@ public final class ScalarMath {
     }
 
     public static NDArray mul(NDArray a, double v) {
-        if (!a.getDataType().isFloating()) {
-            return a.mul(Double.valueOf(v)); // integer tensors never carry gradients
-        }
-        try (NDArray s = like(a, v)) {
-            return a.mul(s);
-        }
+        return apply(a, v, NDArray::mul, NDArray::mul);
     }
 
     /** Integer factor: keeps an integer array integer, as the {@code Number} overload does. */
     public static NDArray mul(NDArray a, long v) {
-        if (!a.getDataType().isFloating()) {
-            return a.mul(Long.valueOf(v));
-        }
-        return mul(a, (double) v);
+        return a.getDataType().isFloating() ? mul(a, (double) v) : a.mul(Long.valueOf(v));
     }
 
     public static NDArray div(NDArray a, double v) {
-        if (!a.getDataType().isFloating()) {
-            return a.div(Double.valueOf(v));
-        }
-        try (NDArray s = like(a, v)) {
-            return a.div(s);
-        }
+        return apply(a, v, NDArray::div, NDArray::div);
     }
 
     public static NDArray pow(NDArray a, double v) {
-        if (!a.getDataType().isFloating()) {
-            return a.pow(Double.valueOf(v));
-        }
-        try (NDArray s = like(a, v)) {
-            return a.pow(s);
-        }
+        return apply(a, v, NDArray::pow, NDArray::pow);
     }
 
     public static NDArray maximum(NDArray a, double v) {
-        if (!a.getDataType().isFloating()) {
-            return a.maximum(Double.valueOf(v));
-        }
-        try (NDArray s = like(a, v)) {
-            return a.maximum(s);
-        }
+        return apply(a, v, NDArray::maximum, NDArray::maximum);
     }
 
     public static NDArray minimum(NDArray a, double v) {
+        return apply(a, v, NDArray::minimum, NDArray::minimum);
+    }
+
+    private static NDArray apply(NDArray a, double v, BinaryOperator<NDArray> op,
+                                 BiFunction<NDArray, Number, NDArray> integerOp) {
         if (!a.getDataType().isFloating()) {
-            return a.minimum(Double.valueOf(v));
+            return integerOp.apply(a, v); // integer arrays never carry gradients
         }
         try (NDArray s = like(a, v)) {
-            return a.minimum(s);
+            return op.apply(a, s);
         }
     }
 
