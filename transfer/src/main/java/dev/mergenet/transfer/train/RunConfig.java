@@ -2,6 +2,7 @@ package dev.mergenet.transfer.train;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Everything a training or transfer run depends on. Target and source share optimiser settings (section 4.6 of
@@ -33,69 +34,134 @@ public record RunConfig(Mode mode, int epochs, int batchSize, String optimizer, 
     }
 
     public RunConfig withMode(Mode m) {
-        return new RunConfig(m, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> e.mode = m);
     }
 
     public RunConfig withCycle(int c) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, c,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> e.cycle = c);
     }
 
     public RunConfig withCheckpoint(Path p, boolean doResume) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, p, doResume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> {
+            e.checkpoint = p;
+            e.resume = doResume;
+        });
     }
 
-    public RunConfig withEpochs(int e) {
-        return new RunConfig(mode, e, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+    public RunConfig withEpochs(int n) {
+        return edit(e -> e.epochs = n);
     }
 
     public RunConfig withBatchSize(int b) {
-        return new RunConfig(mode, epochs, b, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> e.batchSize = b);
     }
 
     public RunConfig withAdapter(AdapterConfig a, double aLr, int r, boolean frozen) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                aLr, adapterWeightDecay, adapterClip, adapterWarm, a, r, frozen, kdAlpha, kdTemperature, checkpoint,
-                resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> {
+            e.adapter = a;
+            e.adapterLr = aLr;
+            e.rank = r;
+            e.frozenSource = frozen;
+        });
     }
 
     public RunConfig withOptimizer(String opt, double newLr, String sched, double wd) {
-        return new RunConfig(mode, epochs, batchSize, opt, newLr, momentum, wd, sched, seed, cycle, adapterLr,
-                adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha, kdTemperature,
-                checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> {
+            e.optimizer = opt;
+            e.lr = newLr;
+            e.schedule = sched;
+            e.weightDecay = wd;
+        });
     }
 
     public RunConfig withMomentum(double m) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, m, weightDecay, schedule, seed, cycle, adapterLr,
-                adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha, kdTemperature,
-                checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> e.momentum = m);
     }
 
     public RunConfig withKd(double alpha, double temperature) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, alpha,
-                temperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> {
+            e.kdAlpha = alpha;
+            e.kdTemperature = temperature;
+        });
     }
 
     public RunConfig withSeed(long s) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, s, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        return edit(e -> e.seed = s);
     }
 
     public RunConfig withTransferSchedule(double until, boolean evalGen) {
-        return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                kdTemperature, checkpoint, resume, evalBatchSize, until, evalGen);
+        return edit(e -> {
+            e.transferUntil = until;
+            e.evalGeneration = evalGen;
+        });
+    }
+
+    /** A copy with some fields changed: the withers above name only what they change. */
+    private RunConfig edit(Consumer<Editable> change) {
+        Editable e = new Editable(this);
+        change.accept(e);
+        return e.build();
+    }
+
+    /** The record's fields, mutable, for {@link #edit}. */
+    private static final class Editable {
+        Mode mode;
+        int epochs;
+        int batchSize;
+        String optimizer;
+        double lr;
+        double momentum;
+        double weightDecay;
+        String schedule;
+        long seed;
+        int cycle;
+        double adapterLr;
+        double adapterWeightDecay;
+        double adapterClip;
+        double adapterWarm;
+        AdapterConfig adapter;
+        int rank;
+        boolean frozenSource;
+        double kdAlpha;
+        double kdTemperature;
+        Path checkpoint;
+        boolean resume;
+        int evalBatchSize;
+        double transferUntil;
+        boolean evalGeneration;
+
+        Editable(RunConfig c) {
+            mode = c.mode;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            optimizer = c.optimizer;
+            lr = c.lr;
+            momentum = c.momentum;
+            weightDecay = c.weightDecay;
+            schedule = c.schedule;
+            seed = c.seed;
+            cycle = c.cycle;
+            adapterLr = c.adapterLr;
+            adapterWeightDecay = c.adapterWeightDecay;
+            adapterClip = c.adapterClip;
+            adapterWarm = c.adapterWarm;
+            adapter = c.adapter;
+            rank = c.rank;
+            frozenSource = c.frozenSource;
+            kdAlpha = c.kdAlpha;
+            kdTemperature = c.kdTemperature;
+            checkpoint = c.checkpoint;
+            resume = c.resume;
+            evalBatchSize = c.evalBatchSize;
+            transferUntil = c.transferUntil;
+            evalGeneration = c.evalGeneration;
+        }
+
+        RunConfig build() {
+            return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
+                    adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
+                    kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration);
+        }
     }
 
     /** The settings a resumed run must share with the run that wrote the checkpoint. */
