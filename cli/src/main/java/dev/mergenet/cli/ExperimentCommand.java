@@ -5,6 +5,7 @@ import dev.mergenet.samples.ExperimentRunner;
 import dev.mergenet.samples.FashionModels;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +48,8 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--eval-limit", defaultValue = "0", description = "Validation/test samples used (0: all).")
     int evalLimit;
 
-    @Option(names = "--cycle", defaultValue = "2", description = "T_cycle (default ${DEFAULT-VALUE}).")
-    int cycle;
-
-    @Option(names = "--adapter-lr", defaultValue = "1e-3", description = "Adapter learning rate (default ${DEFAULT-VALUE}).")
-    double adapterLr;
-
     @Mixin
-    TransferScheduleOptions schedule;
-
-    @Option(names = "--rank", defaultValue = "0", description = "Low-rank source factor (default ${DEFAULT-VALUE}: full).")
-    int rank;
+    AdapterOptions adapterOptions;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
@@ -94,8 +86,8 @@ final class ExperimentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pair ocr: kd needs a shared label space (the recognizer's is not "
                     + "Fashion-MNIST's); leave kd out of --modes");
         }
-        RunConfig base = schedule.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize)
-                .withCycle(cycle).withAdapter(ExperimentRunner.defaultAdapter(), adapterLr, rank, ocr));
+        RunConfig base = adapterOptions.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize),
+                AdapterConfig.DEFAULT, ocr);
         ExperimentRunner.Plan plan;
         if (ocr) {
             Path cls = models.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -46,17 +46,8 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "mergenet", description = "alone, kd, mergenet or random-source (default ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--cycle", defaultValue = "2", description = "Transfer every F steps (T_cycle); 0 disables (default ${DEFAULT-VALUE}).")
-    int cycle;
-
-    @Option(names = "--adapter-lr", defaultValue = "1e-3", description = "Adapter AdamW learning rate (default ${DEFAULT-VALUE}).")
-    double adapterLr;
-
-    @Option(names = "--rank", defaultValue = "0", description = "0: full source matrix; R: its rank-R SVD factor (default ${DEFAULT-VALUE}).")
-    int rank;
-
     @Mixin
-    TransferScheduleOptions schedule;
+    AdapterOptions adapterOptions;
 
     @Option(names = "--heads", defaultValue = "8", description = "Adapter attention heads (default ${DEFAULT-VALUE}).")
     int heads;
@@ -79,9 +70,6 @@ final class TransferCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Mode m = Mode.parse(mode);
-        if (cycle < 0 || rank < 0) {
-            throw new IllegalArgumentException("--cycle and --rank must not be negative");
-        }
         List<String> pairList = new ArrayList<>(pairs);
         if (pairsAuto != null) {
             if (!pairsAuto.equals("auto")) {
@@ -96,8 +84,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         AdapterConfig adapter = new AdapterConfig(heads, layers, AdapterConfig.DEFAULT.attentionDropout(),
                 AdapterConfig.DEFAULT.ffnDropout(), AdapterConfig.DEFAULT.layerNormEps());
-        RunConfig cfg = schedule.apply(opts.config(m).withCycle(cycle)
-                .withAdapter(adapter, adapterLr, rank, frozenSource).withKd(kdAlpha, kdTemperature));
+        RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).withKd(kdAlpha, kdTemperature);
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,

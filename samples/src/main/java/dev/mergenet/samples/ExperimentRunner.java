@@ -4,7 +4,6 @@ import ai.djl.Device;
 import com.google.gson.JsonObject;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.io.AtomicFiles;
-import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
@@ -166,10 +165,5 @@ public final class ExperimentRunner {
         }
         sb.append("```\n");
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    /** Adapter config with the released defaults. */
-    public static AdapterConfig defaultAdapter() {
-        return AdapterConfig.DEFAULT;
     }
 }

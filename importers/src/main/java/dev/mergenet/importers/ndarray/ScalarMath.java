@@ -3,6 +3,10 @@ package dev.mergenet.importers.ndarray;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
 
@@ -13,18 +17,15 @@ import java.util.function.BinaryOperator;
  * scalar in a tensor over a Java direct buffer and close it as soon as the op returns. PyTorch's autograd saves
  * that scalar for the backward pass (d(x·c)/dx needs c), but the buffer is freed by the next garbage collection:
  * gradients then read freed memory and come out as garbage, Inf or NaN, depending on when the GC ran. Here the
- * scalar is copied into engine-owned memory first, which autograd keeps alive by reference counting. Use these
+ * scalar is created in engine-owned memory instead, which autograd keeps alive by reference counting. Use these
  * instead of the {@code Number} overloads everywhere (a test scans the bytecode for the latter).
  */
 public final class ScalarMath {
     private ScalarMath() {}
 
-    /** A 0-d array of {@code type} on the manager's device, in engine-owned memory. */
+    /** A 0-d array of {@code type} on the manager's device, in engine-owned memory (torch::full, exact in float64). */
     public static NDArray scalar(NDManager manager, double value, DataType type) {
-        try (NDArray host = manager.create(value)) {
-            // duplicate() clones into engine memory; toType(.., true) to the same type would still share the buffer
-            return type == DataType.FLOAT64 ? host.duplicate() : host.toType(type, false);
-        }
+        return JniUtils.full((PtNDManager) manager, new Shape(), value, type, manager.getDevice(), SparseFormat.DENSE);
     }
 
     public static NDArray mul(NDArray a, double v) {
@@ -57,18 +58,9 @@ public final class ScalarMath {
         if (!a.getDataType().isFloating()) {
             return integerOp.apply(a, v); // integer arrays never carry gradients
         }
-        try (NDArray s = like(a, v)) {
+        try (NDArray s = JniUtils.full((PtNDManager) a.getManager(), new Shape(), v, a.getDataType(),
+                a.getDevice(), SparseFormat.DENSE)) {
             return op.apply(a, s);
-        }
-    }
-
-    private static NDArray like(NDArray a, double v) {
-        NDArray s = scalar(a.getManager(), v, a.getDataType());
-        if (s.getDevice().equals(a.getDevice())) {
-            return s;
-        }
-        try (s) {
-            return s.toDevice(a.getDevice(), false);
         }
     }
 }
