@@ -1,6 +1,7 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.train.RunConfig;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,19 @@ final class AdapterOptions {
             description = "train: generate W' with adapter dropout, as the released code; eval: deterministic (default ${DEFAULT-VALUE}).")
     String generation;
 
+    @Option(names = "--adapter-output", defaultValue = "released", paramLabel = "released|gated",
+            description = "released: W' = adapter output, as the released code; gated: W' = T + g*(s*phi - T) with "
+                    + "per-row gates starting at 0, a labelled deviation that starts as training alone (default ${DEFAULT-VALUE}).")
+    String adapterOutput;
+
+    @Option(names = "--gate-lr", defaultValue = "1e-3", description = "AdamW learning rate of the gates of --adapter-output gated (default ${DEFAULT-VALUE}).")
+    double gateLr;
+
+    @Option(names = "--max-adapter-ratio", defaultValue = "1", paramLabel = "R",
+            description = "Cap the adapter's attention widths so it has at most R x the target's parameters (or 262,144, "
+                    + "whichever is larger); 0 keeps the released widths (default ${DEFAULT-VALUE}).")
+    double maxAdapterRatio;
+
     RunConfig apply(RunConfig cfg, AdapterConfig adapter, boolean frozenSource) {
         if (cycle < 0 || rank < 0) {
             throw new IllegalArgumentException("--cycle and --rank must not be negative");
@@ -34,6 +48,8 @@ final class AdapterOptions {
             default -> throw new IllegalArgumentException("--generation " + generation + ": expected train or eval");
         };
         return cfg.withCycle(cycle).withAdapter(adapter, adapterLr, rank, frozenSource)
-                .withTransferSchedule(transferUntil, eval);
+                .withTransferSchedule(transferUntil, eval)
+                .withAdapterOutput(AdapterOutput.parse(adapterOutput), gateLr)
+                .withMaxAdapterRatio(maxAdapterRatio);
     }
 }

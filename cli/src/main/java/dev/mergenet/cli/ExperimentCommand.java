@@ -2,7 +2,9 @@ package dev.mergenet.cli;
 
 import dev.mergenet.samples.DatasetInstaller;
 import dev.mergenet.samples.ExperimentRunner;
+import ai.djl.Device;
 import dev.mergenet.samples.FashionModels;
+import dev.mergenet.samples.PretrainedSource;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.adapter.AdapterConfig;
@@ -20,10 +22,12 @@ import picocli.CommandLine.Spec;
 
 /** `mergenet experiment`: seeds × modes for the Fashion-MNIST CNN pair or the PP-OCR pair; writes a results table. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        description = "Run the multi-seed MergeNet experiment (fashion: CNN <- MLP; ocr: PP-OCR direction classifier "
-                + "<- frozen PP-OCRv4 recognizer) and write a markdown table.")
+        description = "Run a multi-seed experiment on one model pair and write a markdown table: p1 (Fashion-MNIST CNN "
+                + "<- co-trained MLP), p2 (CNN <- frozen small ResNet pretrained on 55k), p3 (CNN whose adapted 1x1 "
+                + "conv sits in a residual block <- the same frozen ResNet), ocr (PP-OCR direction classifier <- frozen "
+                + "PP-OCRv4 recognizer).")
 final class ExperimentCommand implements Callable<Integer> {
-    @Option(names = "--pair", defaultValue = "fashion", description = "fashion or ocr (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pair", defaultValue = "p2", description = "p1 (alias fashion), p2, p3 or ocr (default ${DEFAULT-VALUE}).")
     String pair;
 
     @Option(names = "--data", description = "Fashion-MNIST folder (default ${DEFAULT-VALUE}).")
@@ -35,12 +39,27 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5", description = "Number of seeds 0..N-1 (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--modes", split = ",", defaultValue = "alone,kd,mergenet,random-source",
-            description = "Modes (default ${DEFAULT-VALUE}).")
-    List<String> modes;
+    @Option(names = {"--arms", "--modes"}, split = ",", defaultValue = "alone,kd,mergenet,random-source",
+            description = "Arms: a mode, with :gated or :released for adapter modes, e.g. mergenet+kd:gated "
+                    + "(default ${DEFAULT-VALUE}).")
+    List<String> arms;
 
-    @Option(names = "--epochs", defaultValue = "15", description = "Epochs per run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Target (and co-trained source) SGD learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--width", defaultValue = "12", description = "p1/p2/p3: the target CNN's base width (default ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--source-epochs", defaultValue = "4",
+            description = "p2/p3: epochs of `train` for the source on the 55k split, done once and kept in OUT (default ${DEFAULT-VALUE}).")
+    int sourceEpochs;
+
+    @Option(names = "--source-model", defaultValue = "experiment-out/source-resnet.onnx",
+            description = "p2/p3: the pretrained source; trained here first when the file does not exist (default ${DEFAULT-VALUE}).")
+    Path sourceModel;
 
     @Option(names = "--train-limit", defaultValue = "0", description = "Fixed training subset size (0: all 55k).")
     int trainLimit;
@@ -68,45 +87,68 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Mode> modeList = new ArrayList<>();
-        for (String m : modes) {
-            modeList.add(Mode.parse(m));
+        List<ExperimentRunner.Arm> armList = new ArrayList<>();
+        for (String a : arms) {
+            armList.add(ExperimentRunner.Arm.parse(a));
         }
         long[] seedList = new long[seeds];
         for (int i = 0; i < seeds; i++) {
             seedList[i] = i;
         }
         Files.createDirectories(out);
+        if (sourceModel.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(sourceModel.toAbsolutePath().getParent());
+        }
         DatasetInstaller.ensureFashionMnist(data, System.err);
-        boolean ocr = pair.equals("ocr");
-        if (!ocr && !pair.equals("fashion")) {
-            throw new IllegalArgumentException("--pair " + pair + ": expected fashion or ocr");
+        String p = pair.equals("fashion") ? "p1" : pair;
+        if (!List.of("p1", "p2", "p3", "ocr").contains(p)) {
+            throw new IllegalArgumentException("--pair " + pair + ": expected p1, p2, p3 or ocr");
         }
-        if (ocr && modeList.contains(Mode.KD)) {
+        boolean ocr = p.equals("ocr");
+        if (ocr && armList.stream().anyMatch(a -> a.mode().distils())) {
             throw new IllegalArgumentException("--pair ocr: kd needs a shared label space (the recognizer's is not "
-                    + "Fashion-MNIST's); leave kd out of --modes");
+                    + "Fashion-MNIST's); leave the kd arms out of --arms");
         }
-        RunConfig base = adapterOptions.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize),
-                AdapterConfig.DEFAULT, ocr);
+        Device dev = Devices.parse(device);
+        String fashion = "fashion-mnist:" + data;
+        // p1 co-trains its source, as the released code; every other pair has a frozen, pretrained source
+        RunConfig base = adapterOptions.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize)
+                .withOptimizer("sgd", lr, "step", 5e-4), AdapterConfig.DEFAULT, !p.equals("p1"));
         ExperimentRunner.Plan plan;
-        if (ocr) {
-            Path cls = models.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");
-            Path rec = models.resolve("ch_PP-OCRv4_rec_infer.onnx");
-            plan = new ExperimentRunner.Plan("ocr", seed -> new Path[] {cls, rec}, "fashion-mnist:" + data,
-                    new InputAdaptation(new int[] {48, 192}, 3, new float[] {0.5f}, new float[] {0.5f}),
-                    List.of("auto"), 10, modeList, seedList, base, trainLimit, evalLimit, out,
-                    Devices.parse(device));
-        } else {
-            plan = new ExperimentRunner.Plan("fashion", seed -> FashionModels.writePair(out, seed, 16),
-                    "fashion-mnist:" + data, InputAdaptation.NONE, List.of("auto"), null, modeList, seedList, base,
-                    trainLimit, evalLimit, out, Devices.parse(device));
+        String title;
+        switch (p) {
+            case "ocr" -> {
+                Path cls = models.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+                Path rec = models.resolve("ch_PP-OCRv4_rec_infer.onnx");
+                plan = new ExperimentRunner.Plan("ocr", seed -> new Path[] {cls, rec}, fashion,
+                        new InputAdaptation(new int[] {48, 192}, 3, new float[] {0.5f}, new float[] {0.5f}), null,
+                        List.of("auto"), 10, armList, seedList, base, trainLimit, evalLimit, out, dev);
+                title = "OCR: PP-OCR direction classifier <- frozen PP-OCRv4 recognizer";
+            }
+            case "p1" -> {
+                plan = new ExperimentRunner.Plan("p1", seed -> FashionModels.writePair(out, seed, width), fashion,
+                        InputAdaptation.NONE, null, List.of("auto"), null, armList, seedList, base, trainLimit,
+                        evalLimit, out, dev);
+                title = "P1: Fashion-MNIST CNN target <- co-trained MLP source";
+            }
+            default -> {
+                Path source = PretrainedSource.ensure(sourceModel, fashion, sourceEpochs, dev,
+                        System.err);
+                boolean residual = p.equals("p3");
+                plan = new ExperimentRunner.Plan(p, seed -> new Path[] {FashionModels.write(residual
+                        ? FashionModels.targetResidualCnn(width) : FashionModels.targetCnn(width), p + "_target", seed,
+                        out.resolve(p + "_target_s" + seed + ".onnx"), true), source}, fashion, InputAdaptation.NONE,
+                        null, List.of("auto"), null, armList, seedList, base, trainLimit, evalLimit, out, dev);
+                title = (residual ? "P3: CNN with the adapted 1x1 conv in a residual block" : "P2: CNN target")
+                        + " <- frozen small ResNet pretrained on 55k"
+                        + (trainLimit > 0 ? String.format(", %d training samples", trainLimit) : ", 55k training samples");
+            }
         }
         List<ExperimentRunner.Outcome> outcomes = ExperimentRunner.run(plan, System.err);
         Path t = table != null ? table : out.resolve("results.md");
         String command = "./mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        ExperimentRunner.writeTable(t, ocr ? "PP-OCR direction classifier <- frozen PP-OCRv4 recognizer"
-                : "Fashion-MNIST: CNN target <- MLP source", command, outcomes, modeList);
-        System.out.print(ExperimentRunner.table(outcomes, modeList));
+        ExperimentRunner.writeTable(t, title, command, outcomes, armList);
+        System.out.print(ExperimentRunner.table(outcomes, armList));
         System.out.println("table written to " + t);
         return 0;
     }

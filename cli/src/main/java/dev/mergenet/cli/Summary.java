@@ -16,7 +16,8 @@ final class Summary {
                 num(s, "secondsPerEpoch"), num(s, "secondsTargetPerEpoch"), num(s, "secondsSourcePerEpoch"),
                 num(s, "secondsAdapterPerEpoch"), pct(s, "adapterShareOfEpoch"));
         if (r.model() != null) {
-            System.out.println("wrote " + r.model());
+            System.out.printf("wrote %s (weights of epoch %d: val %.2f%%, test %.2f%%)%n", r.model(), r.keptEpoch(),
+                    100 * r.keptValAccuracy(), 100 * r.keptTestAccuracy());
         }
     }
 

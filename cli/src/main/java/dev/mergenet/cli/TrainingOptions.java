@@ -85,6 +85,19 @@ final class TrainingOptions {
     @Option(names = "--plot", paramLabel = "RUN.png", description = "Write a PNG of the loss and accuracy curves.")
     Path plot;
 
+    @Option(names = "--keep", defaultValue = "best", paramLabel = "best|last",
+            description = "Export the weights of the best-validation epoch or of the last epoch (default ${DEFAULT-VALUE}).")
+    String keep;
+
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+            description = "Stop after N epochs without a better validation accuracy; 0: never (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--max-loss-ratio", defaultValue = "10", paramLabel = "K",
+            description = "Stop (and export nothing) when the training loss grows to K x its initial value; 0: never "
+                    + "(default ${DEFAULT-VALUE}).")
+    double maxLossRatio;
+
     InputAdaptation adaptation() {
         return adaptation(resize, channels, mean, std);
     }
@@ -123,6 +136,8 @@ final class TrainingOptions {
                 .withOptimizer(optimizer, lr, schedule, weightDecay)
                 .withMomentum(momentum)
                 .withCheckpoint(checkpointPath(), resume)
-                .withAdapter(AdapterConfig.DEFAULT, 1e-3, 0, false);
+                .withAdapter(AdapterConfig.DEFAULT, 1e-3, 0, false)
+                .withKeep(RunConfig.Keep.parse(keep), patience)
+                .withMaxLossRatio(maxLossRatio);
     }
 }

@@ -34,17 +34,24 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--source-data", paramLabel = "SPEC", description = "The co-trained source's own data (default: the target's batches).")
     String sourceData;
 
-    @Option(names = "--source-resize", paramLabel = "HxW", description = "Resize for --source-data.")
+    @Option(names = "--source-resize", paramLabel = "HxW", description = "Resize the source's input: for --source-data, or for a frozen teacher in kd modes.")
     String sourceResize;
 
-    @Option(names = "--source-channels", defaultValue = "0", description = "Channel replication for --source-data.")
+    @Option(names = "--source-channels", defaultValue = "0", description = "Channel replication of the source's input (--source-data, or a frozen teacher).")
     int sourceChannels;
 
-    @Option(names = "--frozen-source", description = "Read the source's weights only (it never trains or runs).")
+    @Option(names = "--frozen-source", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "The source is pretrained and frozen: a teacher in eval mode for kd, read for its weights by "
+                    + "MergeNet (default). --no-frozen-source co-trains it from its current weights, as the released code.")
     boolean frozenSource;
 
-    @Option(names = "--mode", defaultValue = "mergenet", description = "alone, kd, mergenet or random-source (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "mergenet",
+            description = "alone, kd, mergenet, mergenet+kd, random-source or random-source+kd (default ${DEFAULT-VALUE}).")
     String mode;
+
+    @Option(names = "--compare-alone",
+            description = "First train the target alone with the same seed and data order, then print the paired difference.")
+    boolean compareAlone;
 
     @Mixin
     AdapterOptions adapterOptions;
@@ -88,9 +95,15 @@ final class TransferCommand implements Callable<Integer> {
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
-                "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), compareAlone);
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
+        if (r.aloneTestAccuracy() != null) {
+            System.out.printf("compared with alone (same seed, data and order): %s %.2f%% vs alone %.2f%% test = "
+                    + "%+.2f pp (one seed: run `mergenet experiment` for a confidence interval)%n", m.cliName(),
+                    100 * r.keptTestAccuracy(), 100 * r.aloneTestAccuracy(),
+                    100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()));
+        }
         return 0;
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.google.gson.JsonObject;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
@@ -26,8 +27,40 @@ import java.util.Map;
  */
 public final class ExperimentRunner {
     /** One run's numbers. */
-    public record Outcome(Mode mode, long seed, double finalTest, double testAtBestVal, double secondsPerEpoch,
-                          double adapterShare) {}
+    public record Outcome(Arm arm, long seed, double finalTest, double testAtBestVal, double secondsPerEpoch,
+                          double adapterShare) {
+        public Mode mode() {
+            return arm.mode();
+        }
+    }
+
+    /**
+     * One arm of the experiment: a mode and, for the adapter modes, the adapter's output. Written "mode" or
+     * "mode:gated" (e.g. mergenet+kd:gated).
+     */
+    public record Arm(Mode mode, AdapterOutput output) {
+        public static Arm parse(String s) {
+            String[] p = s.split(":", 2);
+            Mode m = Mode.parse(p[0]);
+            AdapterOutput o = p.length > 1 ? AdapterOutput.parse(p[1]) : AdapterOutput.RELEASED;
+            if (!m.usesAdapter() && p.length > 1) {
+                throw new IllegalArgumentException(s + ": only adapter modes take an output (:released or :gated)");
+            }
+            return new Arm(m, o);
+        }
+
+        public String label() {
+            return mode.usesAdapter() ? mode.cliName() + ":" + output.cliName() : mode.cliName();
+        }
+
+        /** The random-source control of an adapter arm with a real source (null for every other arm). */
+        public Arm control() {
+            if (!mode.usesAdapter() || mode.randomSource()) {
+                return null;
+            }
+            return new Arm(mode.distils() ? Mode.RANDOM_SOURCE_KD : Mode.RANDOM_SOURCE, output);
+        }
+    }
 
     /** How models are provided per seed: {target, source} files. */
     public interface PairFactory {
@@ -37,9 +70,9 @@ public final class ExperimentRunner {
     /**
      * @param extraTarget target-side options (pairs, re-head, adaptation) applied to every run
      */
-    public record Plan(String name, PairFactory models, String data, InputAdaptation adaptation, List<String> pairs,
-                       Integer numClasses, List<Mode> modes, long[] seeds, RunConfig base, int trainLimit,
-                       int evalLimit, Path workDir, Device device) {}
+    public record Plan(String name, PairFactory models, String data, InputAdaptation adaptation,
+                       InputAdaptation sourceAdaptation, List<String> pairs, Integer numClasses, List<Arm> arms,
+                       long[] seeds, RunConfig base, int trainLimit, int evalLimit, Path workDir, Device device) {}
 
     private ExperimentRunner() {}
 
@@ -52,14 +85,16 @@ public final class ExperimentRunner {
         }
         for (long seed : plan.seeds()) {
             Path[] models = plan.models().models(seed);
-            for (Mode mode : plan.modes()) {
-                String tag = mode.cliName() + "_s" + seed;
-                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false);
+            for (Arm arm : plan.arms()) {
+                Mode mode = arm.mode();
+                String tag = arm.label().replace(':', '-').replace('+', '-') + "_s" + seed;
+                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false)
+                        .withAdapterOutput(arm.output(), plan.base().gateLr());
                 if (log != null) {
-                    log.printf("== %s: %s, seed %d%n", plan.name(), mode.cliName(), seed);
+                    log.printf("== %s: %s, seed %d%n", plan.name(), arm.label(), seed);
                 }
                 TransferJob.Request req = new TransferJob.Request(models[0], models[1], plan.pairs(), plan.data(),
-                        null, plan.adaptation(), null, -1, plan.trainLimit(), plan.evalLimit(), cfg,
+                        null, plan.adaptation(), plan.sourceAdaptation(), -1, plan.trainLimit(), plan.evalLimit(), cfg,
                         plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
                         plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
                         "experiment " + plan.name() + " " + tag);
@@ -71,11 +106,11 @@ public final class ExperimentRunner {
                     if (log != null) {
                         log.println("diverged: " + e.getMessage());
                     }
-                    out.add(new Outcome(mode, seed, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+                    out.add(new Outcome(arm, seed, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
                     continue;
                 }
                 JsonObject s = RunReport.summary(r.history());
-                out.add(new Outcome(mode, seed, num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"),
+                out.add(new Outcome(arm, seed, num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"),
                         num(s, "secondsPerEpoch"), num(s, "adapterShareOfEpoch")));
             }
         }
@@ -86,38 +121,41 @@ public final class ExperimentRunner {
         return s.get(k) == null || s.get(k).isJsonNull() ? Double.NaN : s.get(k).getAsDouble();
     }
 
-    /** The markdown results table. */
-    public static String table(List<Outcome> outcomes, List<Mode> modes) {
-        Map<Mode, List<Outcome>> by = new LinkedHashMap<>();
-        for (Mode m : modes) {
-            by.put(m, new ArrayList<>());
+    /** The markdown results table: one row per arm, paired differences to alone and to the arm's control. */
+    public static String table(List<Outcome> outcomes, List<Arm> arms) {
+        Map<Arm, List<Outcome>> by = new LinkedHashMap<>();
+        for (Arm a : arms) {
+            by.put(a, new ArrayList<>());
         }
-        outcomes.forEach(o -> by.get(o.mode()).add(o));
-        List<Outcome> alone = by.getOrDefault(Mode.ALONE, List.of());
+        outcomes.forEach(o -> by.computeIfAbsent(o.arm(), k -> new ArrayList<>()).add(o));
+        List<Outcome> alone = by.getOrDefault(new Arm(Mode.ALONE, AdapterOutput.RELEASED), List.of());
         StringBuilder sb = new StringBuilder();
-        sb.append("| mode | seeds (diverged) | final test acc (%) | Δ vs alone, 95% CI (pp) | test acc at best val (%) "
-                + "| Δ vs alone, 95% CI (pp) | s/epoch | adapter share |\n");
-        sb.append("|---|---|---|---|---|---|---|---|\n");
-        for (Map.Entry<Mode, List<Outcome>> e : by.entrySet()) {
+        sb.append("| arm | seeds (diverged) | final test acc (%) | Δ vs alone, 95% CI (pp) | test acc at best val (%) "
+                + "| Δ vs alone, 95% CI (pp) | Δ vs random-source control, 95% CI (pp) | s/epoch | adapter share |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<Arm, List<Outcome>> e : by.entrySet()) {
             List<Outcome> all = e.getValue();
             if (all.isEmpty()) {
                 continue;
             }
             List<Outcome> runs = all.stream().filter(o -> !Double.isNaN(o.finalTest())).toList();
             int diverged = all.size() - runs.size();
+            String label = e.getKey().label();
             if (runs.isEmpty()) {
-                sb.append(String.format("| %s | %d (%d) | - | - | - | - | - | - |%n", e.getKey().cliName(), all.size(),
-                        diverged));
+                sb.append(String.format("| %s | %d (%d) | - | - | - | - | - | - | - |%n", label, all.size(), diverged));
                 continue;
             }
             double[] fin = runs.stream().mapToDouble(o -> 100 * o.finalTest()).toArray();
             double[] best = runs.stream().mapToDouble(o -> 100 * o.testAtBestVal()).toArray();
             double[] sec = runs.stream().mapToDouble(Outcome::secondsPerEpoch).toArray();
             double[] share = runs.stream().mapToDouble(Outcome::adapterShare).toArray();
-            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %.1f | %s |%n", e.getKey().cliName(),
+            Arm control = e.getKey().control();
+            List<Outcome> controlRuns = control == null ? List.of() : by.getOrDefault(control, List.of());
+            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %.1f | %s |%n", label,
                     diverged == 0 ? Integer.toString(all.size()) : all.size() + " (" + diverged + ")",
                     meanStd(fin), diff(runs, alone, true), meanStd(best), diff(runs, alone, false),
-                    PairedStats.mean(sec), e.getKey().usesAdapter()
+                    controlRuns.isEmpty() ? "-" : diff(runs, controlRuns, false),
+                    PairedStats.mean(sec), e.getKey().mode().usesAdapter()
                             ? String.format("%.0f%%", 100 * PairedStats.mean(share)) : "-"));
         }
         return sb.toString();
@@ -130,7 +168,7 @@ public final class ExperimentRunner {
     }
 
     private static String diff(List<Outcome> runs, List<Outcome> alone, boolean fin) {
-        if (runs.isEmpty() || alone.isEmpty() || runs.get(0).mode() == Mode.ALONE) {
+        if (runs.isEmpty() || alone.isEmpty() || runs.get(0).arm().equals(alone.get(0).arm())) {
             return "-";
         }
         List<double[]> pairs = new ArrayList<>();
@@ -153,14 +191,14 @@ public final class ExperimentRunner {
     }
 
     /** Writes the table and each run's numbers as TSV beside it. */
-    public static void writeTable(Path file, String title, String command, List<Outcome> outcomes, List<Mode> modes) {
+    public static void writeTable(Path file, String title, String command, List<Outcome> outcomes, List<Arm> arms) {
         StringBuilder sb = new StringBuilder();
         sb.append("## ").append(title).append("\n\n");
         sb.append("Command: `").append(command).append("`\n\n");
-        sb.append(table(outcomes, modes)).append("\n");
-        sb.append("Per run (mode, seed, final test acc, test acc at best val, s/epoch, adapter share):\n\n```\n");
+        sb.append(table(outcomes, arms)).append("\n");
+        sb.append("Per run (arm, seed, final test acc, test acc at best val, s/epoch, adapter share):\n\n```\n");
         for (Outcome o : outcomes) {
-            sb.append(String.format("%s\t%d\t%.4f\t%.4f\t%.1f\t%.3f%n", o.mode().cliName(), o.seed(), o.finalTest(),
+            sb.append(String.format("%s\t%d\t%.4f\t%.4f\t%.1f\t%.3f%n", o.arm().label(), o.seed(), o.finalTest(),
                     o.testAtBestVal(), o.secondsPerEpoch(), o.adapterShare()));
         }
         sb.append("```\n");

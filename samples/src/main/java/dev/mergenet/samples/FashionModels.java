@@ -49,6 +49,71 @@ public final class FashionModels {
                 .add(Linear.builder().setUnits(10).build());
     }
 
+    /**
+     * P3's target: the T-CNN stem, then a residual bottleneck whose last 1×1 projection conv (followed by BatchNorm,
+     * then added to the skip) is the adapted matrix, as the paper's MobileNetV2 layer: conv3×3(1→w)-BN-ReLU-maxpool →
+     * conv3×3(w→2w)-BN-ReLU-maxpool → [conv1×1(2w→4w)-BN-ReLU → conv1×1(4w→2w)-BN] + skip → ReLU → GAP → fc.
+     */
+    public static SequentialBlock targetResidualCnn(int width) {
+        SequentialBlock bottleneck = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * width).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * width).build())
+                .add(BatchNorm.builder().build());
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width)
+                        .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                        .setFilters(2 * width).build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(ExportableBlocks.residual(bottleneck))
+                .add(Activation.reluBlock())
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /**
+     * P2's source, of another family than the targets: a small ResNet. conv3×3(1→c)-BN-ReLU → basic block(c) →
+     * maxpool → conv3×3(c→2c)-BN-ReLU → basic block(2c) → maxpool → basic block(2c) → GAP → fc(2c→10).
+     */
+    public static SequentialBlock sourceResNet(int c) {
+        return new SequentialBlock()
+                .add(conv3(c))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(basicBlock(c))
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(conv3(2 * c))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(basicBlock(2 * c))
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(basicBlock(2 * c))
+                .add(Pool.globalAvgPool2dBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    private static Conv2d conv3(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+    }
+
+    /** ResNet's basic block: ReLU([conv3×3-BN-ReLU-conv3×3-BN] + x). */
+    private static SequentialBlock basicBlock(int c) {
+        SequentialBlock branch = new SequentialBlock()
+                .add(conv3(c))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(conv3(c))
+                .add(BatchNorm.builder().build());
+        return new SequentialBlock().add(ExportableBlocks.residual(branch)).add(Activation.reluBlock());
+    }
+
     /** Source MLP 784→256→128→10. */
     public static SequentialBlock sourceMlp() {
         return new SequentialBlock()

@@ -3,7 +3,6 @@ package dev.mergenet.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mergenet.transfer.train.Mode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,17 +19,23 @@ class PairedStatsTest {
     }
 
     @Test
-    void tableHasOneRowPerModeWithPairedDifferences() {
+    void tableHasOneRowPerArmWithPairedDifferencesToAloneAndToTheControl() {
+        ExperimentRunner.Arm alone = ExperimentRunner.Arm.parse("alone");
+        ExperimentRunner.Arm gated = ExperimentRunner.Arm.parse("mergenet:gated");
+        ExperimentRunner.Arm control = ExperimentRunner.Arm.parse("random-source:gated");
+        assertEquals(control, gated.control());
         List<ExperimentRunner.Outcome> o = List.of(
-                new ExperimentRunner.Outcome(Mode.ALONE, 0, 0.90, 0.905, 10, Double.NaN),
-                new ExperimentRunner.Outcome(Mode.ALONE, 1, 0.91, 0.910, 10, Double.NaN),
-                new ExperimentRunner.Outcome(Mode.MERGENET, 0, 0.905, 0.905, 14, 0.3),
-                new ExperimentRunner.Outcome(Mode.MERGENET, 1, 0.915, 0.912, 14, 0.3),
-                new ExperimentRunner.Outcome(Mode.MERGENET, 2, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
-        String t = ExperimentRunner.table(o, List.of(Mode.ALONE, Mode.MERGENET));
+                new ExperimentRunner.Outcome(alone, 0, 0.90, 0.905, 10, Double.NaN),
+                new ExperimentRunner.Outcome(alone, 1, 0.91, 0.910, 10, Double.NaN),
+                new ExperimentRunner.Outcome(gated, 0, 0.905, 0.905, 14, 0.3),
+                new ExperimentRunner.Outcome(gated, 1, 0.915, 0.912, 14, 0.3),
+                new ExperimentRunner.Outcome(gated, 2, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+                new ExperimentRunner.Outcome(control, 0, 0.90, 0.904, 14, 0.3),
+                new ExperimentRunner.Outcome(control, 1, 0.91, 0.911, 14, 0.3));
+        String t = ExperimentRunner.table(o, List.of(alone, gated, control));
         assertTrue(t.contains("| alone | 2 | 90.50 ± 0.71 | - |"), t);
-        // both seeds gain 0.5 pp: zero spread, so the CI collapses to the mean
-        assertTrue(t.contains("| mergenet | 3 (1) | 91.00 ± 0.71 | +0.50 [+0.50, +0.50] |"), t);
-        assertTrue(t.contains("| 30% |"), t);
+        // both seeds gain 0.5 pp over alone: zero spread, so the CI collapses to the mean; +0.1 pp over the control
+        assertTrue(t.contains("| mergenet:gated | 3 (1) | 91.00 ± 0.71 | +0.50 [+0.50, +0.50] |"), t);
+        assertTrue(t.contains("| +0.10 [+0.10, +0.10] | 14.0 | 30% |"), t);
     }
 }

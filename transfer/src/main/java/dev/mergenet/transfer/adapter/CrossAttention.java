@@ -22,7 +22,7 @@ final class CrossAttention {
 
     CrossAttention(NamedArrays arrays, TorchInit init, String name, int queryDim, int keyDim, AdapterConfig cfg) {
         this.heads = cfg.heads();
-        this.headWidth = HeadWidths.perHead(queryDim, keyDim, heads);
+        this.headWidth = cfg.headWidth(queryDim, keyDim);
         int total = heads * headWidth;
         this.query = new Linear(arrays, init, name + ".query", queryDim, total);
         this.key = new Linear(arrays, init, name + ".key", keyDim, total);

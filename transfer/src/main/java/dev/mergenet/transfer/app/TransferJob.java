@@ -24,6 +24,7 @@ import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.transfer.train.EpochCsv;
 import dev.mergenet.transfer.train.EpochRecord;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.OnnxClassifier;
@@ -50,15 +51,58 @@ public final class TransferJob {
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
-                          boolean force, String commandLine) {}
+                          boolean force, String commandLine, boolean compareAlone) {
+        /** The same request without --compare-alone. */
+        public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
+                       InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
+                       int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
+                       Path plot, boolean force, String commandLine) {
+            this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, false);
+        }
+
+        /** The alone baseline of this request: same target, seed, data and order; no outputs. */
+        Request aloneBaseline() {
+            return new Request(target, null, List.of(), data, null, adaptation, null, validationSize, trainLimit,
+                    evalLimit, config.withMode(Mode.ALONE).withCheckpoint(null, false), numClasses, null, null,
+                    null, force, commandLine, false);
+        }
+    }
 
     /** What a job produced. */
-    public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters) {}
+    public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters,
+                         int keptEpoch, Double aloneTestAccuracy) {
+        /** Test accuracy of the kept epoch's weights (the exported model). */
+        public double keptTestAccuracy() {
+            return history.isEmpty() || keptEpoch < 1 ? Double.NaN : history.get(keptEpoch - 1).targetTestAccuracy;
+        }
+
+        public double keptValAccuracy() {
+            return history.isEmpty() || keptEpoch < 1 ? Double.NaN : history.get(keptEpoch - 1).targetValAccuracy;
+        }
+    }
+
+    /** Scores beyond this magnitude are not a classifier's: such a model is not exported. */
+    static final double EXPLODED_SCORE = 1e6;
 
     private TransferJob() {}
 
     public static Result run(Request req, Device device, PrintStream log) {
         checkOutputs(req);
+        Double alone = null;
+        if (req.compareAlone() && req.config().mode() != Mode.ALONE) {
+            if (log != null) {
+                log.println("== alone baseline (same seed, data and order), for --compare-alone");
+            }
+            alone = runOne(req.aloneBaseline(), device, log, null).keptTestAccuracy();
+            if (log != null) {
+                log.println("== " + req.config().mode().cliName());
+            }
+        }
+        return runOne(req, device, log, alone);
+    }
+
+    private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
         OnnxModel targetModel = OnnxModelReader.read(req.target());
         if (req.numClasses() != null) {
             ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().seed());
@@ -84,15 +128,23 @@ public final class TransferJob {
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager);
             TrainableModel target = new OnnxClassifier(targetBlock, true);
-            boolean sourceRuns = mode == Mode.KD || (mode == Mode.MERGENET && !req.config().frozenSource());
+            boolean sourceRuns = mode.distils()
+                    || (mode.usesAdapter() && !mode.randomSource() && !req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
             TrainableModel source = sourceModel == null || mode == Mode.ALONE ? null
                     : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
                             !req.config().frozenSource())
                     : new OnnxWeightsOnly(sourceModel, manager);
-            checkClasses(target, data.train(), manager, "target");
+            checkClasses(target, data.train(), manager, "target", true);
+            // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
+            DataSplits teacherData = mode.distils() && req.config().frozenSource() && sourceData == null
+                    && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
+                    ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
+                            .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
+                    : null;
             if (source != null && sourceRuns) {
-                checkClasses(source, sourceData != null ? sourceData.train() : data.train(), manager, "source");
+                checkClasses(source, sourceData != null ? sourceData.train()
+                        : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
             }
             List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
                     : List.of();
@@ -102,25 +154,55 @@ public final class TransferJob {
                         data.test() == null ? "no" : Integer.toString(data.test().size()),
                         data.train().sampleShape(), data.train().classes());
             }
-            TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log);
+            TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log)
+                    .teacherView(teacherData == null ? null : teacherData.train())
+                    .identity(identity(req));
             if (log != null && run.pairCount() > 0) {
-                log.printf("adapter: %d parameters, head widths %s%n", run.adapterParameterCount(),
+                run.transfer().notes().forEach(log::println);
+                long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
+                log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
+                        run.adapterParameterCount(), (double) run.adapterParameterCount() / targetParams, targetParams,
                         java.util.Arrays.toString(run.adapter(0).headWidths()));
             }
-            List<EpochRecord> history = run.run();
+            Map<String, Double> teacherAccuracy = mode.distils() && req.config().frozenSource()
+                    ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager, log)
+                    : Map.of();
+            List<EpochRecord> history;
+            InterruptNotice notice = new InterruptNotice(run, req, log);
+            try {
+                history = run.run();
+            } finally {
+                notice.close();
+            }
             RunReport report = report(req, targetModel, pairs, target, source, data, run, history);
+            report.put("keep", req.config().keep().name().toLowerCase());
+            report.put("keptEpoch", run.keptEpoch());
+            if (run.stopReason() != null) {
+                report.put("stoppedEarly", run.stopReason());
+            }
+            if (!teacherAccuracy.isEmpty()) {
+                report.put("teacherAccuracy", teacherAccuracy);
+            }
+            if (aloneTest != null) {
+                report.put("aloneTestAccuracy", aloneTest);
+            }
+            if (log != null && req.config().keep() == RunConfig.Keep.BEST && run.keptEpoch() != run.epochsDone()) {
+                log.printf("keeping epoch %d, the best validation accuracy (--keep best)%n", run.keptEpoch());
+            }
+            checkOutputsFinite(target, data, req, manager);
             Path written = null;
             if (req.out() != null) {
                 written = export(req, targetBlock, targetView, history, report);
             }
             if (req.report() != null) {
                 report.write(req.report());
+                EpochCsv.write(EpochCsv.besideReport(req.report()), history);
             }
             if (req.plot() != null) {
                 CurvePlot.write(req.plot(), mode.cliName() + ": " + req.target().getFileName()
                         + (req.source() == null ? "" : " <- " + req.source().getFileName()), history);
             }
-            return new Result(history, written, report, run.adapterParameterCount());
+            return new Result(history, written, report, run.adapterParameterCount(), run.keptEpoch(), aloneTest);
         }
     }
 
@@ -144,8 +226,9 @@ public final class TransferJob {
         }
     }
 
-    /** The model's score width must cover the data's labels. */
-    private static void checkClasses(TrainableModel model, LabeledData data, NDManager manager, String role) {
+    /** The model's score width must cover the data's labels (and, for the trained target, equal it). */
+    private static void checkClasses(TrainableModel model, LabeledData data, NDManager manager, String role,
+                                     boolean exact) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = data.features(scope, new int[] {0}, 0, 1);
             NDArray y;
@@ -160,7 +243,12 @@ public final class TransferJob {
             if (s.dimension() != 2 || s.get(1) < data.classes()) {
                 throw new MergeNetException(model.origin() + ": the " + role + " model outputs " + s + " but "
                         + data.origin() + " has " + data.classes() + " classes; re-head it to "
-                        + data.classes() + " classes first");
+                        + data.classes() + " classes with --num-classes " + data.classes());
+            }
+            if (exact && s.get(1) != data.classes()) {
+                throw new MergeNetException(model.origin() + ": the " + role + " model outputs " + s.get(1)
+                        + " classes but " + data.origin() + " has " + data.classes() + "; pass --num-classes "
+                        + data.classes() + " to give it a new head for this data");
             }
         }
     }
@@ -175,7 +263,9 @@ public final class TransferJob {
         for (Map.Entry<String, String> e : settings(req).entrySet()) {
             lineage = lineage.withSetting(e.getKey(), e.getValue());
         }
-        EpochRecord last = history.get(history.size() - 1);
+        int kept = report.json().has("keptEpoch") ? report.json().get("keptEpoch").getAsInt() : history.size();
+        EpochRecord last = history.get(Math.max(kept, 1) - 1);
+        lineage = lineage.withSetting("kept_epoch", Integer.toString(last.epoch + 1));
         if (Double.isFinite(last.targetValAccuracy)) {
             lineage = lineage.withMetric("val_accuracy", last.targetValAccuracy);
         }
@@ -194,10 +284,64 @@ public final class TransferJob {
         return w.model();
     }
 
+    /** Model and data identity, part of the checkpoint's fingerprint. */
+    private static Map<String, String> identity(Request req) {
+        Map<String, String> id = new LinkedHashMap<>();
+        id.put("target-sha256", ModelHash.sha256(req.target()));
+        if (req.source() != null && req.config().mode() != Mode.ALONE) {
+            id.put("source-sha256", ModelHash.sha256(req.source()));
+        }
+        id.put("data", req.data());
+        if (req.sourceData() != null) {
+            id.put("source-data", req.sourceData());
+        }
+        id.put("train-limit", Integer.toString(req.trainLimit()));
+        id.put("validation", Integer.toString(req.validationSize()));
+        id.put("input", req.adaptation() == null ? "none" : req.adaptation().describe());
+        id.put("num-classes", String.valueOf(req.numClasses()));
+        return id;
+    }
+
+    /** The frozen teacher's accuracy on validation and test, in eval mode, through its own view of the data. */
+    private static Map<String, Double> teacherAccuracy(TrainableModel teacher, DataSplits view, RunConfig cfg,
+                                                       NDManager manager, PrintStream log) {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        if (view.validation() != null) {
+            acc.put("validation", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.validation(),
+                    cfg.evalBatchSize(), manager)[1]);
+        }
+        if (view.test() != null) {
+            acc.put("test", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.test(), cfg.evalBatchSize(),
+                    manager)[1]);
+        }
+        if (log != null) {
+            log.printf("teacher (frozen, eval mode): %s%n", acc.entrySet().stream()
+                    .map(e -> String.format("%s %.2f%%", e.getKey(), 100 * e.getValue())).toList());
+        }
+        return acc;
+    }
+
+    /** A model whose validation outputs are non-finite or explode is an error, not an output. */
+    private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
+        LabeledData set = data.validation() != null ? data.validation() : data.train();
+        double max = dev.mergenet.transfer.train.Evaluation.maxAbsScore(target, set, req.config().evalBatchSize(),
+                manager);
+        if (!Double.isFinite(max) || max > EXPLODED_SCORE) {
+            throw new dev.mergenet.transfer.train.TrainingDivergedException(String.format("%s: the trained model's "
+                    + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
+                    + "chances with a validation set", req.target(), set.origin(),
+                    Double.isFinite(max) ? "exploding" : "non-finite", max));
+        }
+    }
+
     private static Map<String, String> settings(Request req) {
         RunConfig c = req.config();
         Map<String, String> s = new LinkedHashMap<>();
         s.put("mode", c.mode().cliName());
+        s.put("keep", c.keep().name().toLowerCase() + (c.patience() > 0 ? " patience=" + c.patience() : ""));
+        if (c.mode().distils()) {
+            s.put("kd", "alpha=" + c.kdAlpha() + " temperature=" + c.kdTemperature());
+        }
         s.put("data", req.data());
         s.put("epochs", Integer.toString(c.epochs()));
         s.put("seed", Long.toString(c.seed()));
@@ -208,6 +352,8 @@ public final class TransferJob {
             s.put("adapter_lr", Double.toString(c.adapterLr()));
             s.put("rank", Integer.toString(c.rank()));
             s.put("frozen_source", Boolean.toString(c.frozenSource()));
+            s.put("adapter_output", c.adapterOutput().cliName() + (c.adapterOutput()
+                    == dev.mergenet.transfer.adapter.AdapterOutput.GATED ? " gate_lr=" + c.gateLr() : ""));
             s.put("pairs", String.join(",", req.pairs()));
         }
         return s;

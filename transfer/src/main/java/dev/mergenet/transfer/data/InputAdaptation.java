@@ -15,6 +15,27 @@ import dev.mergenet.importers.MergeNetException;
 public record InputAdaptation(int[] resize, int channels, float[] mean, float[] std) {
     public static final InputAdaptation NONE = new InputAdaptation(null, 0, null, null);
 
+    /** "resize=32x32 channels=3 mean=[..] std=[..]" (or "none"): stable text for fingerprints and reports. */
+    public String describe() {
+        if (isIdentity()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (resize != null) {
+            sb.append("resize=").append(resize[0]).append('x').append(resize[1]).append(' ');
+        }
+        if (channels != 0) {
+            sb.append("channels=").append(channels).append(' ');
+        }
+        if (mean != null) {
+            sb.append("mean=").append(java.util.Arrays.toString(mean)).append(' ');
+        }
+        if (std != null) {
+            sb.append("std=").append(java.util.Arrays.toString(std)).append(' ');
+        }
+        return sb.toString().trim();
+    }
+
     public boolean isIdentity() {
         return resize == null && channels == 0 && mean == null && std == null;
     }

@@ -36,7 +36,10 @@ public final class Checkpoint {
 
     /** JSON header. */
     public static final class Header {
-        public String fingerprint;
+        public Map<String, String> fingerprint = new LinkedHashMap<>();
+        /** The best-validation epoch (1-based) whose weights are saved under "model/" with --keep best; 0: none yet. */
+        public int bestEpoch;
+        public double bestValAccuracy = Double.NaN;
         public int epochsDone;
         public long step;
         public Map<String, Long> counters = new LinkedHashMap<>();

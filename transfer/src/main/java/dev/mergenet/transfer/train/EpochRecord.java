@@ -21,6 +21,10 @@ public final class EpochRecord {
     /** Mean ‖W' − T‖ / ‖T‖ at injections: how far each injection moves the target matrix. */
     public double injectionRelativeJump = Double.NaN;
     public double adapterLr = Double.NaN;
+    /** Mean gate value of the gated adapter output at the end of the epoch (NaN: released output). */
+    public double gateMean = Double.NaN;
+    /** This epoch had the best validation accuracy so far (its weights are the ones --keep best exports). */
+    public boolean bestSoFar;
     public double secondsTarget;
     public double secondsSource;
     public double secondsAdapter;

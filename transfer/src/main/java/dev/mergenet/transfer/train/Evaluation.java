@@ -30,4 +30,27 @@ public final class Evaluation {
         }
         return new double[] {loss / set.size(), (double) correct / set.size()};
     }
+
+    /** The largest |score| the model gives on a set in eval mode (NaN or infinite when any score is). */
+    public static double maxAbsScore(TrainableModel model, LabeledData set, int batchSize, NDManager manager) {
+        int[] order = new int[set.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        double max = 0;
+        for (int from = 0; from < order.length; from += batchSize) {
+            int to = Math.min(from + batchSize, order.length);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray scores = model.forward(set.features(scope, order, from, to), false);
+                double m = scores.abs().max().toType(DataType.FLOAT64, false).getDouble();
+                if (!(m <= max)) {
+                    max = m; // NaN sticks
+                }
+                if (Double.isNaN(max)) {
+                    return max;
+                }
+            }
+        }
+        return max;
+    }
 }

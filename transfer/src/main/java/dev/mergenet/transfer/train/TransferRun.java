@@ -3,17 +3,12 @@ package dev.mergenet.transfer.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.transfer.adapter.ParameterAdapter;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.optim.AdamW;
-import dev.mergenet.transfer.optim.GradientClipping;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
 import dev.mergenet.transfer.optim.Scopes;
@@ -25,20 +20,22 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * One training run of a target classifier, alone or with a source (design note section 4.4, in this order per
- * mini-batch): on a transfer step the adapter generates W' from the target's and source's current matrices and
- * W' overwrites the target weight (its momentum buffer is kept); the source takes its SGD step; the target takes
- * its SGD step from W'; then the adapter is updated by the VJP of W' with δ = W' − W_after, clipped to global
- * norm 50, with AdamW. Transfers stop after {@code transferUntil} of the steps (the rest is plain training). Batch order and every dropout mask depend only on (seed, epoch, step), so all modes of a
- * seed see the same data and a resumed run replays exactly what an uninterrupted one does.
+ * The training loop of one run: it owns the order of each step, timing, progress, epochs, the best epoch, early
+ * stopping and checkpoints; what a step does is composed from the mode's participants: {@link TargetTraining}
+ * always, {@link SourceCoTraining} for a co-trained source, a {@link FrozenTeacher} or the co-trained source's scores
+ * for distillation, and {@link MergeNetTransfer} for the adapter modes. Per mini-batch (design note 4.4): inject W',
+ * the source's step, the target's step (with the teacher's scores), the adapter's update. Batch order and every
+ * dropout mask depend only on (seed, epoch, step), so all modes of a seed see the same data and a resumed run replays
+ * exactly what an uninterrupted one does.
  */
 public final class TransferRun {
     private static final int ROLE_ADAPTER = 1;
     private static final int ROLE_SOURCE = 2;
     private static final int ROLE_TARGET = 3;
+    /** Steps whose mean loss is the "initial loss" that --max-loss-ratio compares against. */
+    private static final int INITIAL_STEPS = 10;
 
     private final RunConfig cfg;
     private final TrainableModel target;
@@ -47,47 +44,26 @@ public final class TransferRun {
     private final DataSplits sourceData;
     private final NDManager manager;
     private final PrintStream log;
-    private final ParameterOptimizer targetOpt;
-    private final ParameterOptimizer sourceOpt;
-    private final boolean sourceTrains;
-    private final List<PairState> pairs = new ArrayList<>();
-    private final List<EpochRecord> history = new ArrayList<>();
+    private final TargetTraining targetTraining;
+    private final SourceCoTraining sourceTraining;
+    private final MergeNetTransfer transfer;
     private final LearningRateSchedule targetSchedule;
-    private final long transferEndStep;
+    private final List<EpochRecord> history = new ArrayList<>();
+    private final BestWeights best = new BestWeights();
+    private FrozenTeacher teacher;
+    private Map<String, String> identity = Map.of();
     private long step;
     private int epochsDone;
     private Path lastGoodCheckpoint;
-
-    /** One adapted layer pair with its adapter, optimiser and (for frozen/random sources) fixed source matrix. */
-    private static final class PairState {
-        final PairSpec spec;
-        final Shape targetShape;
-        final int m;
-        final int n;
-        ParameterAdapter adapter;
-        AdamW optimizer;
-        NDArray fixedSource;
-        NDArray generated;
-        NDArray lastDelta;
-        long updates;
-        long totalUpdates;
-        double gradNormSum;
-        double deltaNormSum;
-        double jumpSum;
-        int epochUpdates;
-        int epochInjections;
-
-        PairState(PairSpec spec, Shape targetShape, int m, int n) {
-            this.spec = spec;
-            this.targetShape = targetShape;
-            this.m = m;
-            this.n = n;
-        }
-    }
+    private String stopReason;
+    private double initialLoss = Double.NaN;
+    private double initialLossSum;
+    private final double[] recentLosses = new double[INITIAL_STEPS];
+    private long abortAtStep = -1;
+    private Runnable beforeBackward = () -> { };
 
     /**
-     * @param source     null in alone mode; in kd mode its scores are distilled; in mergenet modes its matrices
-     *                   feed the adapter
+     * @param source     null in alone mode; distilled in kd modes; its matrices feed the adapter in MergeNet modes
      * @param sourceData the source's own data when it is co-trained on another set or task (null: the target's
      *                   batches)
      */
@@ -100,29 +76,46 @@ public final class TransferRun {
         this.sourceData = sourceData;
         this.manager = manager;
         this.log = log;
-        if (cfg.mode() != Mode.ALONE && source == null) {
-            throw new MergeNetException("--mode " + cfg.mode().cliName() + " needs a source model");
+        Mode mode = cfg.mode();
+        if (mode != Mode.ALONE && source == null) {
+            throw new MergeNetException("--mode " + mode.cliName() + " needs a source model");
         }
         if (data.train().size() == 0) {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
-        this.sourceTrains = this.source != null && !cfg.frozenSource()
-                && (cfg.mode() == Mode.MERGENET || cfg.mode() == Mode.KD);
-        this.targetOpt = optimizer();
-        this.sourceOpt = sourceTrains ? optimizer() : null;
+        if (mode.distils() && sourceData != null) {
+            throw new MergeNetException("--mode " + mode.cliName() + " distils on the target's batches; drop --source-data");
+        }
+        this.targetTraining = new TargetTraining(target, optimizer(), cfg.kdAlpha(), cfg.kdTemperature());
+        boolean coTrained = this.source != null && !cfg.frozenSource()
+                && (mode.distils() || (mode.usesAdapter() && !mode.randomSource()));
+        this.sourceTraining = coTrained ? new SourceCoTraining(this.source, optimizer(),
+                sourceData == null ? null : sourceData.train(), cfg.batchSize(), cfg.seed()) : null;
+        if (mode.distils() && !coTrained) {
+            this.teacher = new FrozenTeacher(this.source, data.train(), cfg.evalBatchSize());
+        }
         this.targetSchedule = LearningRateSchedule.parse(cfg.schedule(), cfg.lr());
-        if (cfg.mode() == Mode.KD) {
-            if (sourceData != null) {
-                throw new MergeNetException("--mode kd distils on the target's batches; drop --source-data");
-            }
-        }
         long totalSteps = (long) cfg.epochs() * BatchOrder.batches(data.train().size(), cfg.batchSize());
-        this.transferEndStep = Math.round(cfg.transferUntil() * totalSteps);
-        if (cfg.mode().usesAdapter()) {
-            for (int i = 0; i < pairSpecs.size(); i++) {
-                pairs.add(buildPair(pairSpecs.get(i), i, transferEndStep));
+        this.transfer = mode.usesAdapter()
+                ? new MergeNetTransfer(cfg, target, this.source, pairSpecs, totalSteps, manager) : null;
+    }
+
+    /** The frozen teacher reads its own view of the training set (other resize or channels than the target's). */
+    public TransferRun teacherView(LabeledData view) {
+        if (teacher != null && view != null) {
+            if (view.size() != data.train().size()) {
+                throw new MergeNetException("the teacher's view of the data has " + view.size() + " samples, the "
+                        + "target's " + data.train().size());
             }
+            teacher = new FrozenTeacher(source, view, cfg.evalBatchSize());
         }
+        return this;
+    }
+
+    /** What the run's checkpoint must match besides the settings: model and data identity, by name. */
+    public TransferRun identity(Map<String, String> id) {
+        this.identity = Map.copyOf(id);
+        return this;
     }
 
     private ParameterOptimizer optimizer() {
@@ -133,146 +126,172 @@ public final class TransferRun {
         };
     }
 
-    private PairState buildPair(PairSpec spec, int index, long transferSteps) {
-        NDArray tw = target.weights().get(spec.target());
-        NDArray sw = source.weights().get(spec.source());
-        int[] tm = MatrixView.matrixShape(target, spec.target());
-        int[] sm = MatrixView.matrixShape(source, spec.source());
-        PairState p = new PairState(spec, tw.getShape(), tm[0], tm[1]);
-        int rows = cfg.rank() > 0 ? cfg.rank() : sm[0];
-        int cols = sm[1];
-        boolean fixed = cfg.frozenSource() || cfg.mode() == Mode.RANDOM_SOURCE;
-        if (fixed) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray s = sourceMatrix(spec.source(), sw, scope);
-                if (cfg.mode() == Mode.RANDOM_SOURCE) {
-                    s = randomLike(s, cfg.seed() * 7919 + index, scope);
-                }
-                p.fixedSource = s.duplicate();
-                p.fixedSource.attach(manager);
-            }
-        }
-        p.adapter = new ParameterAdapter(manager, tw.getDataType(), tm[0], tm[1], rows, cols, cfg.adapter(),
-                cfg.seed() * 31 + index);
-        p.optimizer = AdamW.forAdapter(manager, cfg.adapterWeightDecay());
-        p.totalUpdates = cfg.cycle() > 0 ? (transferSteps + cfg.cycle() - 1) / cfg.cycle() : 0;
-        return p;
-    }
-
-    /** The source weight as the adapter sees it: [p, q], or its rank-r factor √Σ·Vᵀ. */
-    private NDArray sourceMatrix(String name, NDArray weight, NDManager scope) {
-        NDArray s = MatrixView.toMatrix(source, name, Scopes.alias(weight, scope).stopGradient());
-        return cfg.rank() > 0 ? LowRankFactor.factorA(s, cfg.rank(), scope) : s.duplicate();
-    }
-
-    /** Control A: a fixed Gaussian matrix with the shape and RMS of the real source matrix. */
-    private static NDArray randomLike(NDArray s, long seed, NDManager scope) {
-        double rms = Math.sqrt(s.toType(DataType.FLOAT64, false).square().mean().getDouble());
-        Random r = new Random(seed);
-        double[] v = new double[Math.toIntExact(s.getShape().size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextGaussian() * rms;
-        }
-        return scope.create(v, s.getShape()).toType(s.getDataType(), false).toDevice(s.getDevice(), false);
-    }
-
-    /** Runs (or, with cfg.resume(), continues) the training; returns the per-epoch history. */
+    /** Runs (or, with cfg.resume(), continues or extends) the training; returns the per-epoch history. */
     public List<EpochRecord> run() {
         if (cfg.resume()) {
             restore();
         }
         int batches = BatchOrder.batches(data.train().size(), cfg.batchSize());
-        for (int epoch = epochsDone; epoch < cfg.epochs(); epoch++) {
+        long runStart = System.nanoTime();
+        long stepsAtStart = step;
+        long totalSteps = (long) cfg.epochs() * batches;
+        for (int epoch = epochsDone; epoch < cfg.epochs() && stopReason == null; epoch++) {
             EpochRecord rec = new EpochRecord();
             rec.epoch = epoch;
             rec.targetLr = targetSchedule.rate(epoch, cfg.epochs());
             long epochStart = System.nanoTime();
             int[] order = BatchOrder.forEpoch(data.train().size(), cfg.seed(), epoch);
-            double lossSum = 0;
-            long correct = 0;
-            double sourceLossSum = 0;
-            long sourceCorrect = 0;
-            long sourceSeen = 0;
-            long seen = 0;
+            Totals t = new Totals();
+            Totals s = new Totals();
             long[] nanos = new long[3];
-            pairs.forEach(p -> {
-                p.gradNormSum = 0;
-                p.deltaNormSum = 0;
-                p.jumpSum = 0;
-                p.epochUpdates = 0;
-                p.epochInjections = 0;
-            });
-            ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batches);
+            if (transfer != null) {
+                transfer.startEpoch();
+            }
+            ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batches,
+                    runStart, stepsAtStart, totalSteps);
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.batchSize();
                 int to = Math.min(from + cfg.batchSize(), order.length);
                 try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = data.train().features(scope, order, from, to);
-                    NDArray y = data.train().labels(scope, order, from, to);
-                    boolean transfer = !pairs.isEmpty() && cfg.cycle() > 0 && step % cfg.cycle() == 0
-                            && step < transferEndStep;
-                    long t0 = System.nanoTime();
-                    if (transfer) {
-                        inject(scope);
-                    }
-                    long t1 = System.nanoTime();
-                    NDArray sourceScores = null;
-                    if (sourceTrains) {
-                        double[] sres = sourceStep(scope, x, y, rec.targetLr);
-                        sourceLossSum += sres[0] * sres[2];
-                        sourceCorrect += (long) sres[1];
-                        sourceSeen += (long) sres[2];
-                        sourceScores = lastSourceScores;
-                    } else if (cfg.mode() == Mode.KD) {
-                        sourceScores = source.forward(x, false).stopGradient();
-                    }
-                    long t2 = System.nanoTime();
-                    double[] tres = targetStep(scope, x, y, sourceScores, rec.targetLr, epoch, b);
-                    long t3 = System.nanoTime();
-                    if (transfer) {
-                        updateAdapters(scope);
-                    }
-                    long t4 = System.nanoTime();
-                    nanos[0] += t3 - t2;
-                    nanos[1] += t2 - t1;
-                    nanos[2] += (t1 - t0) + (t4 - t3);
-                    lossSum += tres[0] * (to - from);
-                    correct += (long) tres[1];
-                    seen += to - from;
+                    step(scope, order, from, to, rec.targetLr, t, s, nanos);
                 }
                 step++;
                 if (step == abortAtStep) {
                     throw new IllegalStateException("aborted at step " + step + " (test hook)");
                 }
-                bar.update(b + 1, lossSum / seen, (double) correct / seen, seen);
+                bar.update(b + 1, step, t.loss / t.count, (double) t.correct / t.count, t.count);
             }
-            rec.targetTrainLoss = lossSum / seen;
-            rec.targetTrainAccuracy = (double) correct / seen;
-            if (sourceTrains && sourceSeen > 0) {
-                rec.sourceTrainLoss = sourceLossSum / sourceSeen;
-                rec.sourceTrainAccuracy = (double) sourceCorrect / sourceSeen;
+            rec.targetTrainLoss = t.loss / t.count;
+            rec.targetTrainAccuracy = (double) t.correct / t.count;
+            if (s.count > 0) {
+                rec.sourceTrainLoss = s.loss / s.count;
+                rec.sourceTrainAccuracy = (double) s.correct / s.count;
             }
             rec.secondsTarget = nanos[0] / 1e9;
             rec.secondsSource = nanos[1] / 1e9;
             rec.secondsAdapter = nanos[2] / 1e9;
-            summarizeAdapters(rec);
+            if (transfer != null) {
+                transfer.summarize(rec);
+            }
             long evalStart = System.nanoTime();
             evaluate(rec);
             rec.secondsEval = (System.nanoTime() - evalStart) / 1e9;
             rec.secondsTotal = (System.nanoTime() - epochStart) / 1e9;
             history.add(rec);
             epochsDone = epoch + 1;
+            if (best.offer(target, epochsDone, rec.targetValAccuracy, manager) || best.isEmpty()) {
+                rec.bestSoFar = true;
+            }
+            if (cfg.patience() > 0 && best.epoch() > 0 && epochsDone - best.epoch() >= cfg.patience()
+                    && epochsDone < cfg.epochs()) {
+                stopReason = String.format("early stop after epoch %d: no better validation accuracy for %d epochs "
+                        + "(best %.2f%% at epoch %d)", epochsDone, cfg.patience(), 100 * best.valAccuracy(),
+                        best.epoch());
+            }
             if (cfg.checkpoint() != null) {
                 saveCheckpoint();
             }
             bar.finish(summary(rec));
         }
+        if (stopReason != null && log != null) {
+            log.println(stopReason);
+        }
+        if (cfg.keep() == RunConfig.Keep.BEST && !best.isEmpty()) {
+            try (NDManager scope = manager.newSubManager()) {
+                best.applyTo(target, scope);
+            }
+        }
         return Collections.unmodifiableList(history);
     }
 
-    private NDArray lastSourceScores;
-    private long abortAtStep = -1;
-    private Runnable beforeBackward = () -> { };
+    /** Running sums of one model's step results over an epoch. */
+    private static final class Totals {
+        double loss;
+        long correct;
+        long count;
+
+        void add(StepResult r) {
+            loss += r.loss() * r.count();
+            correct += r.correct();
+            count += r.count();
+        }
+    }
+
+    private void step(NDManager scope, int[] order, int from, int to, double lr, Totals t, Totals s, long[] nanos) {
+        NDArray x = data.train().features(scope, order, from, to);
+        NDArray y = data.train().labels(scope, order, from, to);
+        boolean transfers = transfer != null && transfer.transfersAt(step);
+        long t0 = System.nanoTime();
+        if (transfers) {
+            reseed(ROLE_ADAPTER);
+            transfer.inject(scope);
+        }
+        long t1 = System.nanoTime();
+        NDArray teacherScores = null;
+        boolean teacherProbabilities = false;
+        if (sourceTraining != null) {
+            reseed(ROLE_SOURCE);
+            StepResult r = sourceTraining.step(step, x, y, lr, scope, beforeBackward);
+            checkFinite("the source loss", r.loss());
+            s.add(r);
+            if (cfg.mode().distils()) {
+                teacherScores = sourceTraining.lastScores();
+                teacherProbabilities = source.outputsProbabilities();
+            }
+        } else if (teacher != null) {
+            teacherScores = teacher.scores(order, from, to, scope, manager);
+            teacherProbabilities = source.outputsProbabilities();
+        }
+        long t2 = System.nanoTime();
+        reseed(ROLE_TARGET);
+        StepResult r = targetTraining.step(x, y, teacherScores, teacherProbabilities, lr, scope, beforeBackward);
+        checkFinite("the target loss", r.loss());
+        checkExplosion(r.loss());
+        t.add(r);
+        long t3 = System.nanoTime();
+        if (transfers) {
+            transfer.update(lr, scope, beforeBackward);
+        }
+        long t4 = System.nanoTime();
+        nanos[0] += t3 - t2;
+        nanos[1] += t2 - t1;
+        nanos[2] += (t1 - t0) + (t4 - t3);
+    }
+
+    private void checkFinite(String what, double value) {
+        if (!Double.isFinite(value)) {
+            throw diverged(what + " is " + value);
+        }
+    }
+
+    /** A loss that grows to k× its initial value (mean of the first steps, over the last steps) stops the run. */
+    private void checkExplosion(double loss) {
+        if (cfg.maxLossRatio() <= 0) {
+            return;
+        }
+        int k = (int) (step % INITIAL_STEPS);
+        recentLosses[k] = loss;
+        if (step < INITIAL_STEPS) {
+            initialLossSum += loss;
+            if (step == INITIAL_STEPS - 1) {
+                initialLoss = initialLossSum / INITIAL_STEPS;
+            }
+            return;
+        }
+        if (Double.isNaN(initialLoss)) {
+            return; // resumed past the first steps: the initial loss is restored from the checkpoint
+        }
+        double recent = 0;
+        for (double v : recentLosses) {
+            recent += v;
+        }
+        recent /= INITIAL_STEPS;
+        if (recent > cfg.maxLossRatio() * initialLoss) {
+            throw diverged(String.format("the target loss exploded: mean %.4g over the last %d steps, %.1fx the "
+                    + "initial %.4g (--max-loss-ratio %s; lower --lr)", recent, INITIAL_STEPS, recent / initialLoss,
+                    initialLoss, cfg.maxLossRatio()));
+        }
+    }
 
     /** Test hook: runs before every backward pass (tests use it to free and reuse native memory there). */
     void beforeBackward(Runnable hook) {
@@ -282,155 +301,6 @@ public final class TransferRun {
     /** Test hook: throw after this many steps, as if the process were killed mid-epoch. */
     void abortAtStep(long s) {
         this.abortAtStep = s;
-    }
-
-    private void inject(NDManager scope) {
-        reseed(ROLE_ADAPTER);
-        for (PairState p : pairs) {
-            NDArray weight = target.weights().get(p.spec.target());
-            NDArray t = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
-                    .duplicate();
-            NDArray s = p.fixedSource != null ? Scopes.alias(p.fixedSource, scope)
-                    : sourceMatrix(p.spec.source(), source.weights().get(p.spec.source()), scope);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                p.generated = p.adapter.forward(t, s, !cfg.evalGeneration(), scope);
-            }
-            NDArray w = p.generated.stopGradient();
-            p.jumpSum += w.sub(t).norm().toType(DataType.FLOAT64, false).getDouble()
-                    / Math.max(t.norm().toType(DataType.FLOAT64, false).getDouble(), 1e-12);
-            p.epochInjections++;
-            Scopes.assign(weight, MatrixView.fromMatrix(target, p.spec.target(), w, p.targetShape), scope);
-        }
-    }
-
-    /** Source SGD step on its batch; returns {loss, correct, count}; keeps its scores for KD. */
-    private double[] sourceStep(NDManager scope, NDArray x, NDArray y, double lr) {
-        NDArray xs = x;
-        NDArray ys = y;
-        if (sourceData != null) {
-            LabeledData st = sourceData.train();
-            int sb = BatchOrder.batches(st.size(), cfg.batchSize());
-            int sEpoch = (int) (step / sb);
-            int b = (int) (step % sb);
-            int[] order = BatchOrder.forEpoch(st.size(), cfg.seed() + 7_777, sEpoch);
-            int from = b * cfg.batchSize();
-            int to = Math.min(from + cfg.batchSize(), order.length);
-            xs = st.features(scope, order, from, to);
-            ys = st.labels(scope, order, from, to);
-        }
-        source.weights().values().forEach(Scopes::zeroGradient);
-        reseed(ROLE_SOURCE);
-        NDArray loss;
-        NDArray scores;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            scores = source.forward(xs, true);
-            loss = Losses.crossEntropy(Losses.logProbabilities(scores, source.outputsProbabilities()), ys);
-            beforeBackward.run();
-            gc.backward(loss);
-        }
-        double value = loss.toType(DataType.FLOAT64, false).getDouble();
-        if (!Double.isFinite(value)) {
-            throw diverged("the source loss", value);
-        }
-        sourceOpt.step(source.weights(), lr, scope);
-        lastSourceScores = scores.stopGradient();
-        return new double[] {value, Losses.correct(scores, ys), ys.getShape().get(0)};
-    }
-
-    private double[] targetStep(NDManager scope, NDArray x, NDArray y, NDArray sourceScores, double lr, int epoch,
-                                int batch) {
-        target.weights().values().forEach(Scopes::zeroGradient);
-        reseed(ROLE_TARGET);
-        NDArray loss;
-        NDArray scores;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            scores = target.forward(x, true);
-            loss = Losses.crossEntropy(Losses.logProbabilities(scores, target.outputsProbabilities()), y);
-            if (cfg.mode() == Mode.KD && sourceScores != null) {
-                NDArray kd = Losses.distillation(scores, target.outputsProbabilities(), sourceScores,
-                        source.outputsProbabilities(), cfg.kdTemperature());
-                loss = ScalarMath.mul(loss, 1 - cfg.kdAlpha()).add(ScalarMath.mul(kd, cfg.kdAlpha()));
-            }
-            beforeBackward.run();
-            gc.backward(loss);
-        }
-        double value = loss.toType(DataType.FLOAT64, false).getDouble();
-        if (!Double.isFinite(value)) {
-            throw diverged("the target loss", value);
-        }
-        targetOpt.step(target.weights(), lr, scope);
-        return new double[] {value, Losses.correct(scores, y)};
-    }
-
-    private void updateAdapters(NDManager scope) {
-        for (PairState p : pairs) {
-            NDArray after = MatrixView.toMatrix(target, p.spec.target(),
-                    Scopes.alias(target.weights().get(p.spec.target()), scope).stopGradient());
-            NDArray delta = p.generated.stopGradient().sub(after).duplicate();
-            p.adapter.arrays().parameters().values().forEach(Scopes::zeroGradient);
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray objective = p.generated.mul(delta.stopGradient()).sum();
-                beforeBackward.run();
-                gc.backward(objective);
-            }
-            double norm = GradientClipping.clipGlobalNorm(p.adapter.arrays().parameters().values(),
-                    cfg.adapterClip(), scope);
-            if (!Double.isFinite(norm)) {
-                List<String> bad = new ArrayList<>();
-                p.adapter.arrays().parameters().forEach((k, v) -> {
-                    if (v.hasGradient() && !Double.isFinite(v.getGradient().toType(DataType.FLOAT64, false)
-                            .abs().sum().getDouble())) {
-                        bad.add(k);
-                    }
-                });
-                throw diverged("the adapter gradient norm for " + p.spec.target() + " (non-finite in "
-                        + String.join(", ", bad.subList(0, Math.min(4, bad.size()))) + ")", norm);
-            }
-            long warm = Math.round(cfg.adapterWarm() * p.totalUpdates);
-            double lr = LearningRateSchedule.constantThenCosine(cfg.adapterLr(), warm)
-                    .rate(p.updates, p.totalUpdates);
-            p.optimizer.step(p.adapter.arrays().parameters(), lr, scope);
-            p.updates++;
-            p.epochUpdates++;
-            p.gradNormSum += norm;
-            p.deltaNormSum += delta.norm().toType(DataType.FLOAT64, false).getDouble();
-            if (p.lastDelta != null) {
-                p.lastDelta.close();
-            }
-            p.lastDelta = delta;
-            p.lastDelta.attach(manager);
-            p.generated = null;
-        }
-    }
-
-    private void summarizeAdapters(EpochRecord rec) {
-        if (pairs.isEmpty()) {
-            return;
-        }
-        int updates = 0;
-        double grad = 0;
-        double delta = 0;
-        double jump = 0;
-        int injections = 0;
-        for (PairState p : pairs) {
-            updates += p.epochUpdates;
-            grad += p.gradNormSum;
-            delta += p.deltaNormSum;
-            jump += p.jumpSum;
-            injections += p.epochInjections;
-        }
-        rec.adapterUpdates = updates;
-        if (updates > 0) {
-            rec.adapterGradNorm = grad / updates;
-            rec.adapterDeltaNorm = delta / updates;
-        }
-        if (injections > 0) {
-            rec.injectionRelativeJump = jump / injections;
-        }
-        PairState first = pairs.get(0);
-        long warm = Math.round(cfg.adapterWarm() * first.totalUpdates);
-        rec.adapterLr = LearningRateSchedule.constantThenCosine(cfg.adapterLr(), warm)
-                .rate(Math.max(first.updates - 1, 0), first.totalUpdates);
     }
 
     private void evaluate(EpochRecord rec) {
@@ -444,7 +314,7 @@ public final class TransferRun {
             rec.targetTestLoss = r[0];
             rec.targetTestAccuracy = r[1];
         }
-        if (sourceTrains) {
+        if (sourceTraining != null) {
             LabeledData sv = sourceData != null ? sourceData.validation() : data.validation();
             if (sv != null) {
                 double[] r = Evaluation.evaluate(source, sv, cfg.evalBatchSize(), manager);
@@ -459,9 +329,15 @@ public final class TransferRun {
                 r.targetTrainLoss, 100 * r.targetTrainAccuracy));
         if (!Double.isNaN(r.targetValAccuracy)) {
             sb.append(String.format(", val %.4f/%.2f%%", r.targetValLoss, 100 * r.targetValAccuracy));
+            if (r.bestSoFar) {
+                sb.append(" (best)");
+            }
         }
         if (!Double.isNaN(r.sourceValAccuracy)) {
             sb.append(String.format("; source val %.2f%%", 100 * r.sourceValAccuracy));
+        }
+        if (!Double.isNaN(r.gateMean)) {
+            sb.append(String.format("; gate %.4f", r.gateMean));
         }
         sb.append(String.format("; %.1fs (target %.1f, source %.1f, adapter %.1f, eval %.1f)", r.secondsTotal,
                 r.secondsTarget, r.secondsSource, r.secondsAdapter, r.secondsEval));
@@ -475,41 +351,48 @@ public final class TransferRun {
         Engine.getEngine("PyTorch").setRandomSeed((int) (h & 0x7fffffff));
     }
 
-    private TrainingDivergedException diverged(String what, double value) {
+    private TrainingDivergedException diverged(String what) {
         long batches = BatchOrder.batches(data.train().size(), cfg.batchSize());
         return new TrainingDivergedException(String.format(
-                "%s is %s at step %d (epoch %d, batch %d); stopped. Last good checkpoint: %s", what, value,
+                "%s at step %d (epoch %d, batch %d); stopped, nothing exported. Last good checkpoint: %s", what,
                 step, step / batches + 1, step % batches + 1,
                 lastGoodCheckpoint == null ? "none (no epoch completed)" : lastGoodCheckpoint.toString()));
     }
 
-    // ---- checkpoints ----
+    // ---- checkpoints: "model/" holds the weights to ship (best or last), the rest is the trainer's state ----
+
+    private Map<String, String> fingerprint() {
+        Map<String, String> f = new LinkedHashMap<>(cfg.fingerprint());
+        f.putAll(identity);
+        return f;
+    }
 
     private void saveCheckpoint() {
         Checkpoint.Header h = new Checkpoint.Header();
-        h.fingerprint = cfg.fingerprint();
+        h.fingerprint = fingerprint();
         h.epochsDone = epochsDone;
         h.step = step;
         h.history = new ArrayList<>(history);
+        h.bestEpoch = best.epoch();
+        h.bestValAccuracy = best.valAccuracy();
+        h.counters.put("initialLoss", Double.doubleToLongBits(initialLoss));
         Map<String, NDArray> t = new LinkedHashMap<>();
+        Map<String, NDArray> ship = cfg.keep() == RunConfig.Keep.BEST && !best.isEmpty() ? best.values()
+                : BestWeights.all(target);
+        ship.forEach((k, v) -> t.put("model/" + k, v));
         target.weights().forEach((k, v) -> t.put("target.w/" + k, v));
         target.state().forEach((k, v) -> t.put("target.s/" + k, v));
-        targetOpt.stateArrays().forEach((k, v) -> t.put("opt.target/" + k, v));
-        h.counters.put("opt.target", targetOpt.steps());
-        if (sourceTrains) {
+        targetTraining.optimizer().stateArrays().forEach((k, v) -> t.put("opt.target/" + k, v));
+        h.counters.put("opt.target", targetTraining.optimizer().steps());
+        if (sourceTraining != null) {
             source.weights().forEach((k, v) -> t.put("source.w/" + k, v));
             source.state().forEach((k, v) -> t.put("source.s/" + k, v));
-            sourceOpt.stateArrays().forEach((k, v) -> t.put("opt.source/" + k, v));
-            h.counters.put("opt.source", sourceOpt.steps());
+            sourceTraining.optimizer().stateArrays().forEach((k, v) -> t.put("opt.source/" + k, v));
+            h.counters.put("opt.source", sourceTraining.optimizer().steps());
         }
-        for (int i = 0; i < pairs.size(); i++) {
-            PairState p = pairs.get(i);
-            String pre = "pair" + i;
-            p.adapter.arrays().parameters().forEach((k, v) -> t.put(pre + ".p/" + k, v));
-            p.adapter.arrays().buffers().forEach((k, v) -> t.put(pre + ".b/" + k, v));
-            p.optimizer.stateArrays().forEach((k, v) -> t.put(pre + ".opt/" + k, v));
-            h.counters.put(pre + ".opt", p.optimizer.steps());
-            h.counters.put(pre + ".updates", p.updates);
+        if (transfer != null) {
+            t.putAll(transfer.stateArrays());
+            h.counters.putAll(transfer.counters());
         }
         Checkpoint.write(cfg.checkpoint(), h, t);
         lastGoodCheckpoint = cfg.checkpoint();
@@ -522,35 +405,53 @@ public final class TransferRun {
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> t = new LinkedHashMap<>();
             Checkpoint.Header h = Checkpoint.read(cfg.checkpoint(), scope, t);
-            if (!cfg.fingerprint().equals(h.fingerprint)) {
-                throw new MergeNetException(cfg.checkpoint() + ": written by a run with other settings ("
-                        + h.fingerprint + "); this run is " + cfg.fingerprint());
+            List<String> diff = differences(h.fingerprint, fingerprint());
+            if (!diff.isEmpty()) {
+                throw new MergeNetException(cfg.checkpoint() + ": written by a run with other settings: "
+                        + String.join(", ", diff) + " (resume with the same settings; only --epochs may grow)");
             }
             assignAll(target.weights(), t, "target.w/", scope);
             assignAll(target.state(), t, "target.s/", scope);
-            targetOpt.restore(strip(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
-            if (sourceTrains) {
+            targetTraining.optimizer().restore(strip(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
+            if (sourceTraining != null) {
                 assignAll(source.weights(), t, "source.w/", scope);
                 assignAll(source.state(), t, "source.s/", scope);
-                sourceOpt.restore(strip(t, "opt.source/"), h.counters.getOrDefault("opt.source", 0L));
+                sourceTraining.optimizer().restore(strip(t, "opt.source/"), h.counters.getOrDefault("opt.source", 0L));
             }
-            for (int i = 0; i < pairs.size(); i++) {
-                PairState p = pairs.get(i);
-                String pre = "pair" + i;
-                assignAll(p.adapter.arrays().parameters(), t, pre + ".p/", scope);
-                strip(t, pre + ".b/").forEach((k, v) -> p.adapter.arrays().restoreBuffer(k, v));
-                p.optimizer.restore(strip(t, pre + ".opt/"), h.counters.getOrDefault(pre + ".opt", 0L));
-                p.updates = h.counters.getOrDefault(pre + ".updates", 0L);
+            if (transfer != null) {
+                transfer.restore(t, h.counters, scope);
             }
+            if (h.bestEpoch > 0 && cfg.keep() == RunConfig.Keep.BEST) {
+                best.restore(strip(t, "model/"), h.bestEpoch, h.bestValAccuracy, manager);
+            }
+            Long il = h.counters.get("initialLoss");
+            initialLoss = il == null ? Double.NaN : Double.longBitsToDouble(il);
             history.clear();
             history.addAll(h.history);
             epochsDone = h.epochsDone;
             step = h.step;
             lastGoodCheckpoint = cfg.checkpoint();
             if (log != null) {
-                log.println("resumed from " + cfg.checkpoint() + " after epoch " + epochsDone + " (step " + step + ")");
+                log.println("resumed from " + cfg.checkpoint() + " after epoch " + epochsDone + " (step " + step
+                        + ")" + (epochsDone >= cfg.epochs() ? "; nothing left to train (raise --epochs to extend)"
+                        : ""));
             }
         }
+    }
+
+    /** "name: checkpoint → this run" for every setting that differs. */
+    static List<String> differences(Map<String, String> saved, Map<String, String> now) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
+        keys.addAll(saved == null ? Map.<String, String>of().keySet() : saved.keySet());
+        for (String k : keys) {
+            String a = saved == null ? null : saved.get(k);
+            String b = now.get(k);
+            if (a == null ? b != null : !a.equals(b)) {
+                out.add(k + " " + (a == null ? "(unset)" : a) + " -> " + (b == null ? "(unset)" : b));
+            }
+        }
+        return out;
     }
 
     private static Map<String, NDArray> strip(Map<String, NDArray> all, String prefix) {
@@ -585,24 +486,46 @@ public final class TransferRun {
     }
 
     public ParameterOptimizer targetOptimizer() {
-        return targetOpt;
+        return targetTraining.optimizer();
+    }
+
+    /** 1-based epoch whose weights the run ended with (the best validation epoch with --keep best, else the last). */
+    public int keptEpoch() {
+        return cfg.keep() == RunConfig.Keep.BEST && best.epoch() > 0 ? best.epoch() : epochsDone;
+    }
+
+    /** Why the run stopped before its last epoch (null: it did not). */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** The checkpoint written after the last completed epoch (null: none). */
+    public Path lastGoodCheckpoint() {
+        return lastGoodCheckpoint;
+    }
+
+    public int epochsDone() {
+        return epochsDone;
     }
 
     /** δ of the last adapter update of pair i, on the host. */
     public float[] lastDelta(int pair) {
-        NDArray d = pairs.get(pair).lastDelta;
-        return d == null ? null : d.toType(DataType.FLOAT32, false).toFloatArray();
+        return transfer.lastDelta(pair);
     }
 
-    public ParameterAdapter adapter(int pair) {
-        return pairs.get(pair).adapter;
+    public dev.mergenet.transfer.adapter.ParameterAdapter adapter(int pair) {
+        return transfer.adapter(pair);
+    }
+
+    public MergeNetTransfer transfer() {
+        return transfer;
     }
 
     public int pairCount() {
-        return pairs.size();
+        return transfer == null ? 0 : transfer.pairCount();
     }
 
     public long adapterParameterCount() {
-        return pairs.stream().mapToLong(p -> p.adapter.arrays().parameterCount()).sum();
+        return transfer == null ? 0 : transfer.parameterCount();
     }
 }

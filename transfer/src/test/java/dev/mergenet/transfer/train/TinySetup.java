@@ -61,6 +61,6 @@ final class TinySetup {
 
     static RunConfig config(Mode mode, int epochs, int cycle) {
         return RunConfig.defaults(mode, epochs, 7).withBatchSize(32).withCycle(cycle)
-                .withOptimizer("sgd", 0.05, "step", 5e-4);
+                .withOptimizer("sgd", 0.05, "step", 5e-4).withKeep(RunConfig.Keep.LAST, 0);
     }
 }

@@ -1,0 +1,49 @@
+package dev.mergenet.transfer.mergenet;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import dev.mergenet.importers.ndarray.ScalarMath;
+import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.transfer.train.MatrixView;
+import dev.mergenet.transfer.train.TrainableModel;
+
+/**
+ * Design note 4.3: the adapter generates W' from the target's current matrix T and the source matrix S, and W' is
+ * copied into the target's weight by value (its momentum buffer is kept; the target's forward does not see W' as a
+ * graph node). φ's autograd graph is kept on the pair for the update of 4.5.
+ */
+final class Injection {
+    private Injection() {}
+
+    /** Generates W' for the pair and writes it into the target; returns ‖W' − T‖ / ‖T‖. */
+    static double inject(AdaptedPair p, TrainableModel target, NDArray sourceMatrix, AdapterOutput output,
+                         boolean trainingMode, NDManager scope) {
+        NDArray weight = target.weights().get(p.spec.target());
+        NDArray t = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
+                .duplicate();
+        double tNorm = norm(t);
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray phi = p.adapter.forward(t, sourceMatrix, trainingMode, scope);
+            if (output == AdapterOutput.RELEASED) {
+                p.generated = phi;
+            } else {
+                // W' = T + g ⊙ (s·φ − T): φ rescaled to T's norm, so the gate alone decides how far W' moves
+                double s = tNorm / Math.max(norm(phi), 1e-12);
+                NDArray scaled = ScalarMath.mul(phi, s);
+                p.direction = scaled.stopGradient().sub(t).duplicate();
+                p.generated = t.add(Scopes.alias(p.gates, scope).stopGradient().mul(scaled.sub(t)));
+            }
+        }
+        NDArray w = p.generated.stopGradient();
+        Scopes.assign(weight, MatrixView.fromMatrix(target, p.spec.target(), w, p.targetShape), scope);
+        return norm(w.sub(t)) / Math.max(tNorm, 1e-12);
+    }
+
+    static double norm(NDArray a) {
+        return a.norm().toType(DataType.FLOAT64, false).getDouble();
+    }
+}
