@@ -127,10 +127,16 @@ public final class FashionModels {
 
     /** Initialises the block from {@code seed} and writes it as ONNX. */
     public static Path write(SequentialBlock block, String graphName, long seed, Path file, boolean force) {
+        return write(block, graphName, seed, file, force, INPUT);
+    }
+
+    /** The same for another input shape [1, C, H, W]. */
+    public static Path write(SequentialBlock block, String graphName, long seed, Path file, boolean force,
+                             Shape input) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-            block.initialize(manager, DataType.FLOAT32, INPUT);
-            ModelProto proto = new DjlModelExporter().export(block, graphName, INPUT);
+            block.initialize(manager, DataType.FLOAT32, input);
+            ModelProto proto = new DjlModelExporter().export(block, graphName, input);
             return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, java.util.List.of())).model();
         }
     }

@@ -235,9 +235,10 @@ public final class TransferJob {
             try {
                 y = model.forward(x, false);
             } catch (RuntimeException e) {
+                String flags = role.equals("source") ? "--source-resize HxW, --source-channels N"
+                        : "--resize HxW, --channels N, --mean/--std";
                 throw new MergeNetException(model.origin() + ": the " + role + " model cannot run on samples of shape "
-                        + data.sampleShape() + " (" + e.getMessage() + "); adapt the data with --resize HxW, "
-                        + "--channels N, --mean/--std", e);
+                        + data.sampleShape() + " (" + e.getMessage() + "); adapt its input with " + flags, e);
             }
             Shape s = y.getShape();
             if (s.dimension() != 2 || s.get(1) < data.classes()) {
