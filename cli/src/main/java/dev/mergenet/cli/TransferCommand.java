@@ -18,6 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "transfer", mixinStandardHelpOptions = true,
         description = "Train a target model with MergeNet knowledge transfer from a source model (or a baseline mode).")
 final class TransferCommand implements Callable<Integer> {
+    /** The mode docs/results.md measured to beat training alone; `transfer` and `demo` default to it. */
+    static final String RECOMMENDED_MODE = "kd";
+
     @Option(names = "--source", required = true, paramLabel = "S.onnx", description = "Source model.")
     Path source;
 
@@ -45,7 +48,7 @@ final class TransferCommand implements Callable<Integer> {
                     + "MergeNet (default). --no-frozen-source co-trains it from its current weights, as the released code.")
     boolean frozenSource;
 
-    @Option(names = "--mode", defaultValue = "mergenet",
+    @Option(names = "--mode", defaultValue = RECOMMENDED_MODE,
             description = "alone, kd, mergenet, mergenet+kd, random-source or random-source+kd (default ${DEFAULT-VALUE}).")
     String mode;
 

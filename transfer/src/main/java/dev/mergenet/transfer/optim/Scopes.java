@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 
 /** Aliases long-lived arrays into a step's sub-manager so that arithmetic on them creates arrays there. */
 public final class Scopes {
+    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
     private Scopes() {}
 
     public static NDArray alias(NDArray a, NDManager scope) {
@@ -18,15 +20,17 @@ public final class Scopes {
         if (!dst.getShape().equals(src.getShape())) {
             throw new IllegalArgumentException("cannot assign " + src.getShape() + " to " + dst.getShape());
         }
-        NDArray view = alias(dst, scope);
-        view.muli(0).addi(alias(src, scope).stopGradient().toType(dst.getDataType(), false));
+        // an indexed copy, not dst·0 + src: a NaN or Inf in dst must not survive the overwrite
+        NDArray value = alias(src, scope).stopGradient().toType(dst.getDataType(), false)
+                .toDevice(dst.getDevice(), false);
+        dst.set(ALL, value);
     }
 
     /** Zeroes an array's gradient if it has one. */
     public static void zeroGradient(NDArray a) {
         if (a.hasGradient()) {
             NDArray g = a.getGradient();
-            g.subi(g);
+            g.set(ALL, 0); // not g − g, which keeps a NaN or Inf gradient alive
             g.close();
         }
     }
