@@ -26,6 +26,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        opts.applyRecipe("finetune", spec.commandLine().getParseResult());
         TransferJob.Request req = new TransferJob.Request(model, null, List.of(), opts.data, null, opts.adaptation(),
                 null, opts.validation, opts.trainLimit, opts.evalLimit, opts.config(Mode.ALONE), opts.numClasses, opts.out,
                 opts.report, opts.plot, opts.force, "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));

@@ -42,8 +42,15 @@ final class TrainingOptions {
     double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "step",
-            description = "step (x0.2 at 50%% and 75%% of the epochs), cosine or constant (default ${DEFAULT-VALUE}).")
+            description = "step (x0.2 at 50%% and 75%% of the epochs), cosine, warmup-cosine (5%% linear warm-up, per step) "
+                    + "or constant (default ${DEFAULT-VALUE}).")
     String schedule;
+
+    @Option(names = "--recipe", paramLabel = "finetune|scratch",
+            description = "finetune: SGD lr 0.01, momentum 0.9, warmup-cosine, for a pretrained model (the default of "
+                    + "train); scratch: SGD lr 0.1, step schedule, the released recipe (the default of transfer). "
+                    + "--optimizer, --lr and --schedule given explicitly win.")
+    String recipe;
 
     @Option(names = "--validation", defaultValue = "-1",
             description = "Validation samples drawn from the training pool (default: 1/12, i.e. 5k of 60k).")
@@ -120,6 +127,23 @@ final class TrainingOptions {
             return checkpoint;
         }
         return out == null ? null : out.resolveSibling(out.getFileName() + ".ckpt");
+    }
+
+    /** Applies --recipe (or the command's default recipe) to the optimiser options the user did not set. */
+    void applyRecipe(String defaultRecipe, picocli.CommandLine.ParseResult parsed) {
+        String r = recipe != null ? recipe : defaultRecipe;
+        switch (r) {
+            case "scratch" -> { }
+            case "finetune" -> {
+                if (!parsed.hasMatchedOption("--lr")) {
+                    lr = 0.01;
+                }
+                if (!parsed.hasMatchedOption("--schedule")) {
+                    schedule = "warmup-cosine";
+                }
+            }
+            default -> throw new IllegalArgumentException("--recipe " + r + ": expected finetune or scratch");
+        }
     }
 
     RunConfig config(Mode mode) {

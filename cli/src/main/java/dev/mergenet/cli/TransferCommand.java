@@ -79,6 +79,7 @@ final class TransferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        opts.applyRecipe("scratch", spec.commandLine().getParseResult());
         Mode m = Mode.parse(mode);
         List<String> pairList = new ArrayList<>(pairs);
         if (pairsAuto != null) {

@@ -34,17 +34,39 @@ public interface LearningRateSchedule {
         };
     }
 
+    /**
+     * Linear warm-up from base/warm over the first {@code warmFraction} of the steps, then cosine to 0: the
+     * fine-tuning schedule, applied per step (a pretrained model's first steps at full rate are what blows it up).
+     */
+    static LearningRateSchedule warmupCosine(double base, double warmFraction) {
+        return (step, total) -> {
+            long warm = Math.max(1, Math.round(warmFraction * total));
+            if (step < warm) {
+                return base * (step + 1) / warm;
+            }
+            long span = Math.max(total - warm, 1);
+            return base * (1 + Math.cos(Math.PI * Math.min(step - warm, span) / span)) / 2;
+        };
+    }
+
+    /** Whether the named schedule changes the rate at every step (else once per epoch). */
+    static boolean perStep(String name) {
+        return name.equalsIgnoreCase("warmup-cosine");
+    }
+
     static LearningRateSchedule constant(double base) {
         return (step, total) -> base;
     }
 
-    /** Parses "step" (milestones 50%/75%, γ 0.2), "cosine" or "constant". */
+    /** Parses "step" (milestones 50%/75%, γ 0.2), "cosine", "warmup-cosine" (5% warm-up) or "constant". */
     static LearningRateSchedule parse(String name, double base) {
         return switch (name.toLowerCase()) {
             case "step" -> multiStep(base, 0.2, 0.5, 0.75);
             case "cosine" -> cosine(base);
+            case "warmup-cosine" -> warmupCosine(base, 0.05);
             case "constant" -> constant(base);
-            default -> throw new IllegalArgumentException("--schedule " + name + ": expected step, cosine or constant");
+            default -> throw new IllegalArgumentException("--schedule " + name
+                    + ": expected step, cosine, warmup-cosine or constant");
         };
     }
 }

@@ -48,6 +48,7 @@ public final class TransferRun {
     private final SourceCoTraining sourceTraining;
     private final MergeNetTransfer transfer;
     private final LearningRateSchedule targetSchedule;
+    private final boolean perStepRate;
     private final List<EpochRecord> history = new ArrayList<>();
     private final BestWeights best = new BestWeights();
     private FrozenTeacher teacher;
@@ -95,6 +96,7 @@ public final class TransferRun {
             this.teacher = new FrozenTeacher(this.source, data.train(), cfg.evalBatchSize());
         }
         this.targetSchedule = LearningRateSchedule.parse(cfg.schedule(), cfg.lr());
+        this.perStepRate = LearningRateSchedule.perStep(cfg.schedule());
         long totalSteps = (long) cfg.epochs() * BatchOrder.batches(data.train().size(), cfg.batchSize());
         this.transfer = mode.usesAdapter()
                 ? new MergeNetTransfer(cfg, target, this.source, pairSpecs, totalSteps, manager) : null;
@@ -138,7 +140,7 @@ public final class TransferRun {
         for (int epoch = epochsDone; epoch < cfg.epochs() && stopReason == null; epoch++) {
             EpochRecord rec = new EpochRecord();
             rec.epoch = epoch;
-            rec.targetLr = targetSchedule.rate(epoch, cfg.epochs());
+            rec.targetLr = perStepRate ? targetSchedule.rate(step, totalSteps) : targetSchedule.rate(epoch, cfg.epochs());
             long epochStart = System.nanoTime();
             int[] order = BatchOrder.forEpoch(data.train().size(), cfg.seed(), epoch);
             Totals t = new Totals();
@@ -152,8 +154,9 @@ public final class TransferRun {
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.batchSize();
                 int to = Math.min(from + cfg.batchSize(), order.length);
+                double lr = perStepRate ? targetSchedule.rate(step, totalSteps) : rec.targetLr;
                 try (NDManager scope = manager.newSubManager()) {
-                    step(scope, order, from, to, rec.targetLr, t, s, nanos);
+                    step(scope, order, from, to, lr, t, s, nanos);
                 }
                 step++;
                 if (step == abortAtStep) {
