@@ -98,6 +98,18 @@ public final class ExperimentRunner {
                         plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
                         plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
                         "experiment " + plan.name() + " " + tag);
+                Path done = plan.workDir().resolve(tag + ".json");
+                JsonObject reused = reusable(done, arm);
+                if (reused != null) {
+                    // a finished run of an interrupted experiment: its report is its outcome
+                    if (log != null) {
+                        log.println("reusing " + done);
+                    }
+                    out.add(new Outcome(arm, seed, num(reused, "finalTestAccuracy"),
+                            num(reused, "testAccuracyAtBestVal"), num(reused, "secondsPerEpoch"),
+                            num(reused, "adapterShareOfEpoch")));
+                    continue;
+                }
                 TransferJob.Result r;
                 try {
                     r = TransferJob.run(req, plan.device(), log);
@@ -115,6 +127,24 @@ public final class ExperimentRunner {
             }
         }
         return out;
+    }
+
+    /** The summary of a finished run's report for this arm, or null when there is none to reuse. */
+    private static JsonObject reusable(Path report, Arm arm) {
+        if (!Files.isRegularFile(report)) {
+            return null;
+        }
+        try {
+            JsonObject r = com.google.gson.JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+            JsonObject settings = r.getAsJsonObject("settings");
+            boolean same = settings != null && settings.has("mode")
+                    && settings.get("mode").getAsString().equals(arm.mode().cliName())
+                    && (!arm.mode().usesAdapter() || (settings.has("adapter_output")
+                            && settings.get("adapter_output").getAsString().startsWith(arm.output().cliName())));
+            return same && r.has("summary") ? r.getAsJsonObject("summary") : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null; // unreadable: run it again
+        }
     }
 
     private static double num(JsonObject s, String k) {

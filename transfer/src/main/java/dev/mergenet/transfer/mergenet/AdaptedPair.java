@@ -24,6 +24,8 @@ final class AdaptedPair {
     NDArray generated;
     /** s·φ − T of the last injection, without gradient (gated output only). */
     NDArray direction;
+    /** g ⊙ (s·φ − T) of the last injection (gated output only): taken back before the next one. */
+    NDArray offset;
     NDArray lastDelta;
     long updates;
     long totalUpdates;

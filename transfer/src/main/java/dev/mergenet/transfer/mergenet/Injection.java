@@ -19,28 +19,39 @@ import dev.mergenet.transfer.train.TrainableModel;
 final class Injection {
     private Injection() {}
 
-    /** Generates W' for the pair and writes it into the target; returns ‖W' − T‖ / ‖T‖. */
+    /** Generates W' for the pair and writes it into the target; returns ‖W' − W‖ / ‖W‖. */
     static double inject(AdaptedPair p, TrainableModel target, NDArray sourceMatrix, AdapterOutput output,
                          boolean trainingMode, NDManager scope) {
         NDArray weight = target.weights().get(p.spec.target());
-        NDArray t = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
+        NDArray current = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
                 .duplicate();
-        double tNorm = norm(t);
+        // gated: the target's own iterate is the current weight without the previous injection's offset, so
+        // offsets never accumulate across injections (W = T_own + g ⊙ D(T_own), a residual re-parameterisation)
+        NDArray t = output == AdapterOutput.GATED && p.offset != null
+                ? current.sub(Scopes.alias(p.offset, scope)) : current;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray phi = p.adapter.forward(t, sourceMatrix, trainingMode, scope);
             if (output == AdapterOutput.RELEASED) {
                 p.generated = phi;
             } else {
-                // W' = T + g ⊙ (s·φ − T): φ rescaled to T's norm, so the gate alone decides how far W' moves
-                double s = tNorm / Math.max(norm(phi), 1e-12);
+                // W' = T + g ⊙ (s·φ − T): φ brought to T's norm, so the gates alone decide how far W' moves
+                double s = norm(t) / Math.max(norm(phi), 1e-12);
                 NDArray scaled = ScalarMath.mul(phi, s);
                 p.direction = scaled.stopGradient().sub(t).duplicate();
                 p.generated = t.add(Scopes.alias(p.gates, scope).stopGradient().mul(scaled.sub(t)));
             }
         }
         NDArray w = p.generated.stopGradient();
+        if (output == AdapterOutput.GATED) {
+            NDArray offset = w.sub(t).duplicate();
+            offset.attach(p.gates.getManager());
+            if (p.offset != null) {
+                p.offset.close();
+            }
+            p.offset = offset;
+        }
         Scopes.assign(weight, MatrixView.fromMatrix(target, p.spec.target(), w, p.targetShape), scope);
-        return norm(w.sub(t)) / Math.max(tNorm, 1e-12);
+        return norm(w.sub(current)) / Math.max(norm(current), 1e-12);
     }
 
     static double norm(NDArray a) {

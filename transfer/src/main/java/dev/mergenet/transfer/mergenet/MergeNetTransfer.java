@@ -246,6 +246,9 @@ public final class MergeNetTransfer {
             p.optimizer.stateArrays().forEach((k, v) -> t.put(pre + ".opt/" + k, v));
             if (p.gates != null) {
                 t.put(pre + ".gates", p.gates);
+                if (p.offset != null) {
+                    t.put(pre + ".offset", p.offset);
+                }
                 p.gateOptimizer.stateArrays().forEach((k, v) -> t.put(pre + ".gopt/" + k, v));
             }
         }
@@ -279,6 +282,11 @@ public final class MergeNetTransfer {
             p.updates = counters.getOrDefault(pre + ".updates", 0L);
             if (p.gates != null) {
                 Scopes.assign(p.gates, required(t, pre + ".gates"), scope);
+                NDArray offset = t.get(pre + ".offset");
+                if (offset != null) {
+                    p.offset = offset.duplicate();
+                    p.offset.attach(p.gates.getManager());
+                }
                 p.gateOptimizer.restore(strip(t, pre + ".gopt/"), counters.getOrDefault(pre + ".gopt", 0L));
             }
         }

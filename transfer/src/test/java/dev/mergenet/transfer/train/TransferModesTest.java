@@ -286,4 +286,33 @@ class TransferModesTest {
             assertFalse(e.getMessage().contains("seed"), "only what differs is named: " + e.getMessage());
         }
     }
+
+    @Test
+    void aResumedGatedRunEndsExactlyLikeAnUninterruptedOne() {
+        DataSplits data = TinySetup.data(200, 40);
+        RunConfig cfg = TinySetup.config(Mode.MERGENET, 3, 1).withAdapterOutput(AdapterOutput.GATED, 0.05);
+        Map<String, float[]> expected;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            TrainableModel t = TinySetup.target(m);
+            TrainableModel s = TinySetup.source(m);
+            new TransferRun(cfg, t, s, PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null).run();
+            expected = weights(t);
+        }
+        Path ckpt = dir.resolve("gated.ckpt");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            TrainableModel t = TinySetup.target(m);
+            TrainableModel s = TinySetup.source(m);
+            TransferRun run = new TransferRun(cfg.withCheckpoint(ckpt, false), t, s,
+                    PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null);
+            run.abortAtStep(12); // in epoch 3: the offsets of epoch 2's last injection are in the checkpoint
+            assertThrows(IllegalStateException.class, run::run);
+        }
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            TrainableModel t = TinySetup.target(m);
+            TrainableModel s = TinySetup.source(m);
+            new TransferRun(cfg.withCheckpoint(ckpt, true), t, s, PairSpec.resolve(List.of("auto"), t, s, null), data,
+                    null, m, null).run();
+            assertSame(expected, weights(t));
+        }
+    }
 }
