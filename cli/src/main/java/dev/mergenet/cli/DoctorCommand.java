@@ -3,8 +3,11 @@ package dev.mergenet.cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,13 +42,26 @@ final class DoctorCommand implements Callable<Integer> {
         }
         try {
             line("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
-            line("onnxruntime providers", OrtEnvironment.getAvailableProviders().stream()
-                    .map(OrtProvider::name).collect(Collectors.joining(", ")));
+            EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+            line("onnxruntime providers", providers.stream().map(OrtProvider::name).collect(Collectors.joining(", ")));
+            if (providers.contains(OrtProvider.CUDA)) {
+                line("onnxruntime cuda", cudaProviderStatus());
+            }
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             line("onnxruntime", "failed to load: " + e.getMessage());
             ok = false;
         }
         return ok ? 0 : 1;
+    }
+
+    /** Whether the CUDA provider's libraries load: the GPU jar lists CUDA even where CUDA 12 or cuDNN is missing. */
+    private static String cudaProviderStatus() {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.addCUDA(0);
+            return "loads";
+        } catch (OrtException e) {
+            return "does not load: " + e.getMessage();
+        }
     }
 
     /** The flavor part of DJL's libtorch folder name ("cpu", "cu124"), or "unknown" for a custom folder. */
