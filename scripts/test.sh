@@ -5,3 +5,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/test-data.sh"
 cd "$root"
 mvn -B -ntp verify "$@"
+# The CUDA build uses another DJL (0.33): compile its main and test code too, into target/cuda-compile,
+# without its runtime-only libtorch natives (no GPU here to run them).
+mvn -B -ntp -q -Pcuda-compile test-compile

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
         description = "Import ONNX models into trainable DJL graphs, transfer knowledge with MergeNet, export to ONNX.",
         subcommands = {InspectCommand.class, VerifyCommand.class, ConformanceCommand.class, OpsCommand.class,
                 ExportCommand.class, TrainCommand.class, TransferCommand.class, DemoCommand.class,
-                ExperimentCommand.class})
+                ExperimentCommand.class, DoctorCommand.class})
 public final class MergenetCli implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Compares an output with a reference: same type and shape, then |out - ref| <= atol + rtol * |ref| for
+ * Compares an output with a reference: same type and shape, then {@code |out - ref| <= atol + rtol * |ref|} for
  * floats (NaN equals NaN, infinities must match), exact equality for integers and bools.
  */
 public final class TensorComparison {

@@ -223,7 +223,7 @@ public final class Einsum implements OpConverter {
                 if (j >= 0) {
                     j += i + 1;
                     int label = ls.get(i);
-                    x = x.diagonal(0, i, j);
+                    x = diagonal(x, i, j);
                     ls.remove(j);
                     ls.remove(i);
                     ls.add(label);
@@ -232,6 +232,30 @@ public final class Einsum implements OpConverter {
             }
         }
         return x;
+    }
+
+    /**
+     * torch.diagonal(x, 0, i, j): axes i and j (equal sizes) become one, moved last. A strided slice of the
+     * flattened pair, since the CUDA build's DJL (0.33) has no NDArray.diagonal.
+     */
+    private static NDArray diagonal(NDArray x, int i, int j) {
+        int rank = x.getShape().dimension();
+        int[] order = new int[rank];
+        int k = 0;
+        for (int a = 0; a < rank; a++) {
+            if (a != i && a != j) {
+                order[k++] = a;
+            }
+        }
+        order[k++] = i;
+        order[k] = j;
+        long n = x.getShape().get(i);
+        long[] dims = new long[rank - 1];
+        for (int a = 0; a < rank - 2; a++) {
+            dims[a] = x.getShape().get(order[a]);
+        }
+        dims[rank - 2] = n * n;
+        return x.transpose(order).reshape(new Shape(dims)).get("..., ::" + (n + 1));
     }
 
     /** Permutes x's axes into {@code order} and inserts size-1 axes for labels it lacks. */

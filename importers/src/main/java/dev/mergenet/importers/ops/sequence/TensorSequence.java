@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * An ONNX sequence value inside a running graph: an immutable list of tensors, carried through the graph's
@@ -15,7 +16,7 @@ public final class TensorSequence extends NDArrayAdapter {
     private final List<NDArray> items;
 
     public TensorSequence(NDManager manager, List<NDArray> items, DataType elementType) {
-        super(manager, manager, new Shape(items.size()), elementType, NDManager.nextUid());
+        super(manager, manager, new Shape(items.size()), elementType, UUID.randomUUID().toString());
         this.items = List.copyOf(items);
         manager.attachInternal(uid, this);
     }
