@@ -77,6 +77,21 @@ public final class GraphRun implements OpContext {
         }
     }
 
+    /** Arrays going into or coming out of a container (a sequence) may be held inside it: never closed early. */
+    private void pinContainerTraffic(List<NDArray> in, NDList out) {
+        boolean container = false;
+        for (NDArray a : in) {
+            container |= a != null && !ReleasableArrays.plainArray(a);
+        }
+        for (NDArray a : out) {
+            container |= a != null && !ReleasableArrays.plainArray(a);
+        }
+        for (GraphRun r = this; container && r != null; r = r.parent) { // the container may outlive this run
+            in.stream().filter(a -> a != null).forEach(r.pinned::add);
+            out.stream().filter(a -> a != null).forEach(r.pinned::add);
+        }
+    }
+
     public NDArray lookup(String name) {
         for (GraphRun r = this; r != null; r = r.parent) {
             NDArray a = r.values.get(name);
@@ -118,6 +133,7 @@ public final class GraphRun implements OpContext {
                         + e.getMessage(), e);
             }
             List<String> outNames = current.outputs();
+            pinContainerTraffic(in, out);
             for (int i = 0; i < outNames.size() && i < out.size(); i++) {
                 NDArray a = out.get(i);
                 if (a == null || outNames.get(i).isEmpty()) {

@@ -13,6 +13,11 @@ final class ReleasableArrays {
 
     private ReleasableArrays() {}
 
+    /** False for containers such as sequences, which hold other arrays by reference. */
+    static boolean plainArray(NDArray a) {
+        return DATA_REF != null && DATA_REF.getDeclaringClass().isInstance(a);
+    }
+
     static boolean engineOwned(NDArray a) {
         if (DATA_REF == null || !DATA_REF.getDeclaringClass().isInstance(a)) {
             return false;

@@ -91,6 +91,32 @@ class GraphRunReleaseTest {
     }
 
     @Test
+    void anArrayHeldInsideASequenceOutlivesItsLastNamedReader() {
+        // a's last named reader is SequenceConstruct, but the sequence holds the array itself
+        GraphProto g = GraphProto.newBuilder().setName("sequence")
+                .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"a"}))
+                .addNode(Models.node("SequenceConstruct", new String[] {"a"}, new String[] {"s"}))
+                .addNode(Models.node("SequenceAt", new String[] {"s", "i"}, new String[] {"b"}))
+                .addNode(Models.node("Neg", new String[] {"b"}, new String[] {"y"}))
+                .addInput(value("x", FLOAT, 2, 3)).addInput(value("i", DataType.INT64_VALUE))
+                .addOutput(value("y", FLOAT)).build();
+        var model = OnnxModelReader.read(Models.model(g, 13).toByteArray());
+        CompiledGraph graph = new GraphCompiler(model, OpRegistry.standard())
+                .compile(model.proto().getGraph(), Set.of(), n -> false);
+        assertEquals(List.of("a"), graph.steps().get(1).releasedAfter());
+        try (NDManager base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             NDManager scope = base.newSubManager()) {
+            GraphRun run = new GraphRun(scope, false, "test");
+            run.bind("x", scope.create(X, new Shape(2, 3)));
+            run.bind("i", scope.create(0L));
+            float[] y = run.execute(graph).singletonOrThrow().toFloatArray();
+            for (int k = 0; k < X.length; k++) {
+                assertEquals(-Math.max(0, X[k]), y[k], 1e-6, "y[" + k + "]");
+            }
+        }
+    }
+
+    @Test
     void arraysMadeFromJavaDataStayOpenUntilTheScopeCloses() {
         try (NDManager base = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray javaBacked = base.create(X, new Shape(2, 3));
