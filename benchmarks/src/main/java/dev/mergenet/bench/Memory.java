@@ -7,7 +7,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Peak Java heap (all heap pools) and peak resident set size, both resettable around a measured section. */
+/** Peak Java heap (all heap pools), resident set size and its peak; the peaks reset around a measured section. */
 final class Memory {
     private Memory() {}
 
@@ -44,9 +44,17 @@ final class Memory {
     }
 
     static long peakRssBytes() {
+        return statusBytes("VmHWM:");
+    }
+
+    static long rssBytes() {
+        return statusBytes("VmRSS:");
+    }
+
+    private static long statusBytes(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }

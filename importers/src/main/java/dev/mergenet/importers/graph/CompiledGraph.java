@@ -12,8 +12,17 @@ import java.util.List;
  * the graph's own tensors (only subgraphs use these; the top-level block turns them into parameters).
  */
 public record CompiledGraph(GraphProto proto, List<String> inputs, List<String> outputs, List<Step> steps,
-                            List<TensorProto> initializers) {
+                            List<TensorProto> initializers, DecodedInitializers decodedInitializers) {
 
-    /** A node and the kernel that runs it. */
-    public record Step(OnnxNode node, OpKernel kernel) {}
+    public CompiledGraph(GraphProto proto, List<String> inputs, List<String> outputs, List<Step> steps,
+                         List<TensorProto> initializers) {
+        this(proto, inputs, outputs, steps, initializers, new DecodedInitializers(initializers));
+    }
+
+    /** A node, the kernel that runs it, and the values the run may free after it (read or made here last). */
+    public record Step(OnnxNode node, OpKernel kernel, List<String> releasedAfter) {
+        public Step(OnnxNode node, OpKernel kernel) {
+            this(node, kernel, List.of());
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.mergenet.importers.graph;
 
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.ops.GraphLookup;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpKernel;
 import dev.mergenet.importers.ops.OpRegistry;
@@ -11,6 +12,8 @@ import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
@@ -81,17 +84,19 @@ public final class GraphCompiler {
             }
         }
         List<NodeProto> order = topologicalOrder(kept, available, graph.getName());
+        // one growing set shared by every node's subgraphs (bodies compile during prepare), not a copy per node
         Set<String> visible = new HashSet<>(available);
+        Set<String> scope = Collections.unmodifiableSet(visible);
+        GraphLookup lookup = new GraphLookup(graph);
         List<CompiledGraph.Step> steps = new ArrayList<>();
         for (NodeProto n : order) {
             visible.addAll(n.getOutputList());
-            Set<String> scope = new HashSet<>(visible);
             String name = n.getName().isEmpty() ? n.getOpType() + "#" + (anonymous++) : n.getName();
             String domain = OnnxModel.normalizeDomain(n.getDomain());
             long opset = model.opset(domain);
             OpRegistry.Resolution r = registry.resolve(domain, n.getOpType(), opset);
             OnnxNode node = new OnnxNode(n, name, domain, r.sinceVersion(), opset, model.origin(),
-                    sub -> compile(sub, scope, x -> false), graph);
+                    sub -> compile(sub, scope, x -> false), lookup);
             if (!r.supported()) {
                 problem(r.problem(), name);
                 continue;
@@ -105,7 +110,44 @@ public final class GraphCompiler {
             }
             steps.add(new CompiledGraph.Step(node, kernel));
         }
-        return new CompiledGraph(graph, inputs, outputs, steps, graph.getInitializerList());
+        return new CompiledGraph(graph, inputs, outputs, withReleases(steps, outputs), graph.getInitializerList());
+    }
+
+    /**
+     * Marks on each step the values it produced or read for the last time: the run may free them after it.
+     * Graph outputs are kept; values read by a node's subgraphs count as read by that node. One pass each way.
+     */
+    private static List<CompiledGraph.Step> withReleases(List<CompiledGraph.Step> steps, List<String> outputs) {
+        if (steps.stream().anyMatch(s -> s.node().opType().equals("Gradient"))) {
+            return steps; // a Gradient node re-runs a slice of this graph that may read any earlier value
+        }
+        Map<String, Integer> lastUse = new HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            NodeProto n = steps.get(i).node().proto();
+            for (String produced : n.getOutputList()) {
+                lastUse.put(produced, i);
+            }
+            for (String read : dependencies(n)) {
+                lastUse.put(read, i);
+            }
+        }
+        Set<String> kept = new HashSet<>(outputs);
+        List<List<String>> releases = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            releases.add(new ArrayList<>());
+        }
+        for (CompiledGraph.Step step : steps) {
+            for (String produced : step.node().outputs()) {
+                if (!produced.isEmpty() && !kept.contains(produced)) {
+                    releases.get(lastUse.get(produced)).add(produced);
+                }
+            }
+        }
+        List<CompiledGraph.Step> out = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            out.add(new CompiledGraph.Step(steps.get(i).node(), steps.get(i).kernel(), List.copyOf(releases.get(i))));
+        }
+        return out;
     }
 
     /** Kahn's order, stable for already-sorted graphs; subgraph free names count as node inputs. */

@@ -5,25 +5,32 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.NodeExecutionException;
-import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpContext;
 import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.onnx.Onnx.TensorProto;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One execution of a compiled graph. Every array it makes is attached to {@code scope}, the step's manager,
- * so intermediates are released as soon as the caller closes the scope (autograd keeps what backward needs).
+ * One execution of a compiled graph. Every array it makes is attached to {@code scope}, the step's manager.
+ * An intermediate the engine allocated is closed right after its last reader (autograd keeps its own reference
+ * to what backward needs); the rest go when the caller closes the scope.
  */
 public final class GraphRun implements OpContext {
     private final NDManager scope;
     private final boolean training;
     private final String origin;
     private final Map<String, NDArray> values;
+    /** How many names each array is bound under here; an array is closed only when none is left. */
+    private final Map<NDArray, Integer> bindings = new IdentityHashMap<>();
+    /** Arrays this run did not make (parameters, inputs): never closed here. */
+    private final Set<NDArray> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final GraphRun parent;
     private OnnxNode current;
 
@@ -41,7 +48,48 @@ public final class GraphRun implements OpContext {
 
     /** Binds a value (already owned by the scope). */
     public void bind(String name, NDArray array) {
-        values.put(name, array);
+        pinned.add(array);
+        put(name, array);
+    }
+
+    private void put(String name, NDArray array) {
+        NDArray previous = values.put(name, array);
+        bindings.merge(array, 1, Integer::sum);
+        if (previous != null) {
+            bindings.merge(previous, -1, Integer::sum);
+        }
+    }
+
+    /** Drops {@code name}; closes its array when no name holds it, nothing above owns it and the engine made it. */
+    private void release(String name) {
+        NDArray a = values.remove(name);
+        if (a == null || bindings.merge(a, -1, Integer::sum) > 0) {
+            return;
+        }
+        bindings.remove(a);
+        for (GraphRun r = this; r != null; r = r.parent) {
+            if (r.pinned.contains(a) || (r != this && r.bindings.containsKey(a))) {
+                return;
+            }
+        }
+        if (ReleasableArrays.engineOwned(a)) {
+            a.close();
+        }
+    }
+
+    /** Arrays going into or coming out of a container (a sequence) may be held inside it: never closed early. */
+    private void pinContainerTraffic(List<NDArray> in, NDList out) {
+        boolean container = false;
+        for (NDArray a : in) {
+            container |= a != null && !ReleasableArrays.plainArray(a);
+        }
+        for (NDArray a : out) {
+            container |= a != null && !ReleasableArrays.plainArray(a);
+        }
+        for (GraphRun r = this; container && r != null; r = r.parent) { // the container may outlive this run
+            in.stream().filter(a -> a != null).forEach(r.pinned::add);
+            out.stream().filter(a -> a != null).forEach(r.pinned::add);
+        }
     }
 
     public NDArray lookup(String name) {
@@ -85,13 +133,17 @@ public final class GraphRun implements OpContext {
                         + e.getMessage(), e);
             }
             List<String> outNames = current.outputs();
+            pinContainerTraffic(in, out);
             for (int i = 0; i < outNames.size() && i < out.size(); i++) {
                 NDArray a = out.get(i);
                 if (a == null || outNames.get(i).isEmpty()) {
                     continue;
                 }
                 a.attach(scope);
-                values.put(outNames.get(i), a);
+                put(outNames.get(i), a);
+            }
+            for (String name : step.releasedAfter()) {
+                release(name);
             }
         }
         NDList result = new NDList(graph.outputs().size());
@@ -111,11 +163,11 @@ public final class GraphRun implements OpContext {
         List<String> names = graph.inputs();
         for (int i = 0; i < names.size() && i < inputs.size(); i++) {
             if (inputs.get(i) != null) {
-                child.values.put(names.get(i), inputs.get(i));
+                child.bind(names.get(i), inputs.get(i));
             }
         }
-        for (TensorProto t : graph.initializers()) {
-            child.values.put(t.getName(), TensorDecoder.toNDArray(t, scope, origin, null));
+        for (TensorData t : graph.decodedInitializers().get(origin)) {
+            child.bind(t.name(), t.toNDArray(scope));
         }
         OnnxNode saved = current;
         try {

@@ -16,15 +16,22 @@ public final class OnnxNode {
     private final String origin;
     private final Attributes attributes;
     private final Function<GraphProto, CompiledGraph> subgraphCompiler;
-    private final GraphProto enclosing;
+    private final GraphLookup enclosing;
 
     public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
                     Function<GraphProto, CompiledGraph> subgraphCompiler) {
-        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler, null);
+        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler, (GraphLookup) null);
     }
 
     public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
                     Function<GraphProto, CompiledGraph> subgraphCompiler, GraphProto enclosing) {
+        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler,
+                enclosing == null ? null : new GraphLookup(enclosing));
+    }
+
+    /** {@code enclosing} indexes the node's own graph, shared by all its nodes (compilation stays linear). */
+    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
+                    Function<GraphProto, CompiledGraph> subgraphCompiler, GraphLookup enclosing) {
         this.enclosing = enclosing;
         this.proto = proto;
         this.name = name;
@@ -81,7 +88,7 @@ public final class OnnxNode {
 
     /** The graph this node belongs to (null when unknown). */
     public GraphProto enclosingGraph() {
-        return enclosing;
+        return enclosing == null ? null : enclosing.graph();
     }
 
     /** True when input {@code i} is an initializer of the enclosing graph. */
@@ -89,8 +96,7 @@ public final class OnnxNode {
         if (enclosing == null || i >= proto.getInputCount()) {
             return false;
         }
-        String name = proto.getInput(i);
-        return enclosing.getInitializerList().stream().anyMatch(t -> t.getName().equals(name));
+        return enclosing.isInitializer(proto.getInput(i));
     }
 
     /** True when input {@code i} comes from a Constant node holding at most one element (a frozen setting). */
@@ -98,14 +104,12 @@ public final class OnnxNode {
         if (enclosing == null || i >= proto.getInputCount()) {
             return false;
         }
-        String name = proto.getInput(i);
-        for (dev.mergenet.onnx.Onnx.NodeProto n : enclosing.getNodeList()) {
-            if (n.getOpType().equals("Constant") && n.getOutputList().contains(name)) {
-                var value = n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst();
-                return value.isEmpty() || value.get().getT().getDimsList().stream().reduce(1L, (x, y) -> x * y) <= 1;
-            }
+        NodeProto n = enclosing.constantProducing(proto.getInput(i));
+        if (n == null) {
+            return false;
         }
-        return false;
+        var value = n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst();
+        return value.isEmpty() || value.get().getT().getDimsList().stream().reduce(1L, (x, y) -> x * y) <= 1;
     }
 
     /** Compiles a graph built by a converter (for example a slice of the enclosing graph). */

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -33,14 +34,21 @@ public final class Clip implements OpConverter {
             };
         }
         boolean constantBounds = constantBound(node, 1) && constantBound(node, 2);
+        double[] bounds = new double[2]; // read once: Constant nodes never change, and each read syncs the device
+        AtomicBoolean read = new AtomicBoolean();
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
             if (type.isFloating() && constantBounds) {
                 // the usual case (ReLU6, hard activations): constant bounds, one fused clamp
-                double lo = in.has(1) ? in.get(1).toType(DataType.FLOAT64, false).getDouble() : Double.NEGATIVE_INFINITY;
-                double hi = in.has(2) ? in.get(2).toType(DataType.FLOAT64, false).getDouble() : Double.POSITIVE_INFINITY;
-                return new NDList(x.clip(lo, hi));
+                if (!read.get()) {
+                    bounds[0] = in.has(1) ? in.get(1).toType(DataType.FLOAT64, false).getDouble()
+                            : Double.NEGATIVE_INFINITY;
+                    bounds[1] = in.has(2) ? in.get(2).toType(DataType.FLOAT64, false).getDouble()
+                            : Double.POSITIVE_INFINITY;
+                    read.set(true); // a racing first call writes the same values
+                }
+                return new NDList(x.clip(bounds[0], bounds[1]));
             }
             NDArray y = x;
             if (in.has(1)) {

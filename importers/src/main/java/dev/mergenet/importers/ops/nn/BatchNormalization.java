@@ -17,7 +17,8 @@ import dev.mergenet.importers.ops.OpKernel;
  *
  * <p>When DJL trains, the running mean and variance inputs (the block's RUNNING_MEAN parameters) are updated
  * in place, PyTorch style: running = running * momentum + batch * (1 - momentum), with the unbiased batch
- * variance. When only the node asks for training, nothing is overwritten: the updated statistics are returned
+ * variance, through the engine's fused batch norm and its own backward; the updated statistics are also the
+ * extra outputs, as in PyTorch's train-mode export (training_mode=1). When only the node asks for training, nothing is overwritten: the updated statistics are returned
  * as the extra outputs, computed as the ONNX reference does (biased batch variance).
  */
 public final class BatchNormalization implements OpConverter {
@@ -41,13 +42,15 @@ public final class BatchNormalization implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
-            if (ctx.training() && outputs == 1 && nativeApplies(x, scale, bias, mean, var, spatial)) {
-                // One fused engine call that also updates the running statistics in place, PyTorch style. The
-                // batch statistics drive the output, so the running ones get no gradient here either. Axis -1
-                // tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum); the detached
-                // views share the statistics' storage, so the update reaches the parameters.
-                return new NDList(x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
-                        bias, -1, momentum, epsilon, true).singletonOrThrow());
+            if (ctx.training() && outputs <= 3 && nativeApplies(x, scale, bias, mean, var, spatial)) {
+                // One fused engine call (with its own backward) that also updates the running statistics in place,
+                // PyTorch style. The batch statistics drive the output, so the running ones get no gradient here
+                // either. Axis -1 tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum);
+                // the detached views share the statistics' storage, so the update reaches the parameters.
+                NDArray y = x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
+                        bias, -1, momentum, epsilon, true).singletonOrThrow();
+                // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs
+                return outputs == 1 ? new NDList(y) : new NDList(y, mean.duplicate(), var.duplicate());
             }
             if (!ctx.training() && !nodeTraining) {
                 // y = x * a + b with per-channel a = scale / sqrt(var + eps), b = B - mean * a: two full-size ops.

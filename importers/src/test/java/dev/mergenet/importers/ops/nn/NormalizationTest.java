@@ -132,6 +132,55 @@ class NormalizationTest {
     }
 
     @Test
+    void batchNormalizationExportedInTrainModeNamesTheUpdatedStatisticsAndMatchesTheCheckedGradients() {
+        // PyTorch's train-mode export: training_mode=1, and the running mean and variance as outputs 1 and 2
+        float[] mean0 = {0.1f, -0.2f, 0.3f};
+        float[] var0 = {1.5f, 0.5f, 2f};
+        GraphProto g = GraphProto.newBuilder().setName("bn")
+                .addNode(Models.node("BatchNormalization", new String[] {"x", "s", "b", "m", "v"},
+                        new String[] {"y", "rm", "rv"}, intAttr("training_mode", 1), floatAttr("momentum", 0.8f)))
+                .addInitializer(Models.floats("m", dims(3), mean0))
+                .addInitializer(Models.floats("v", dims(3), var0))
+                .addInput(Models.value("x", FLOAT, 4, 3, 2, 3)).addInput(Models.value("s", FLOAT, 3))
+                .addInput(Models.value("b", FLOAT, 3)).addOutput(Models.value("y", FLOAT))
+                .addOutput(Models.value("rm", FLOAT)).addOutput(Models.value("rv", FLOAT)).build();
+        ModelProto proto = Models.model(g, 15);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(proto.toByteArray()), m);
+            NDList in = NodeCases.random(50, DataType.FLOAT32, dims(4, 3, 2, 3), dims(3), dims(3)).make(m);
+            float[] x = in.get(0).toFloatArray();
+            NDList out = block.forward(new ParameterStore(m, false), in, true);
+            float[] rm = out.get(1).toFloatArray();
+            float[] rv = out.get(2).toFloatArray();
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                double sq = 0;
+                for (int n = 0; n < 4; n++) {
+                    for (int k = 0; k < 6; k++) {
+                        sum += x[n * 18 + c * 6 + k];
+                    }
+                }
+                double mean = sum / 24;
+                for (int n = 0; n < 4; n++) {
+                    for (int k = 0; k < 6; k++) {
+                        sq += Math.pow(x[n * 18 + c * 6 + k] - mean, 2);
+                    }
+                }
+                assertEquals(0.8 * mean0[c] + 0.2 * mean, rm[c], 1e-6, "running mean output " + c);
+                assertEquals(0.8 * var0[c] + 0.2 * sq / 23, rv[c], 1e-5, "running var output (unbiased) " + c);
+            }
+            assertArrayEquals(rm, block.parameter("m").getArray().toFloatArray(), "outputs are the updated parameters");
+            assertArrayEquals(rv, block.parameter("v").getArray().toFloatArray(), "outputs are the updated parameters");
+        }
+        // same gradients as the composite path (training_mode=1 at inference), checked against finite differences
+        float[] fused = trainingGradients(proto, true);
+        float[] composite = trainingGradients(batchNormWithStats(true), false);
+        for (int i = 0; i < fused.length; i++) {
+            assertEquals(composite[i], fused[i], 1e-4, "gradient element " + i);
+        }
+    }
+
+    @Test
     void batchNormalizationGradientsMatchFiniteDifferencesInBothModes() {
         long[][] shapes = {dims(3, 2, 2, 2), dims(2), dims(2), dims(2), dims(2)};
         GradientCheck.InputMaker inputs = batchNormInputs(22, DataType.FLOAT64, shapes[0], 2);

@@ -1,0 +1,178 @@
+package dev.mergenet.bench;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Training step (forward, cross-entropy, backward, SGD) of torchvision networks imported from ONNX against
+ * PyTorch's own eager step of the same network, in one run, alternating step by step. PyTorch runs in a child
+ * process (scripts/torch_train_step.py, which also exports the network with BatchNormalization in training form).
+ * Usage: TorchStepBenchmark [NETWORKS=resnet18,mobilenet_v2] [STEPS=20] [BATCH=16] [SIZE=128] [WARMUP=3]
+ */
+public final class TorchStepBenchmark {
+    private static final int CLASSES = 10;
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        List<String> networks = List.of((args.length > 0 ? args[0] : "resnet18,mobilenet_v2").split(","));
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int batch = args.length > 2 ? Integer.parseInt(args[2]) : 16;
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 128;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        Path script = Path.of(System.getProperty("bench.script", "scripts/torch_train_step.py"));
+        String python = System.getProperty("bench.python", "/usr/bin/python3");
+        if (!Files.isRegularFile(script)) {
+            System.err.println("error: " + script + " not found (run from the repository root, or set -Dbench.script)");
+            System.exit(1);
+        }
+        Path dir = Files.createTempDirectory("torch-step");
+        System.out.printf("batch %d, 3x%dx%d, %d steps each after %d warm-up, alternating order; PyTorch %s with"
+                + " 2 threads; JVM with %d processors%n", batch, size, size, steps, warmup, python,
+                Runtime.getRuntime().availableProcessors());
+        System.out.println("| network | imported ms/step | PyTorch ms/step | ratio | imported RSS peak delta"
+                + " | PyTorch RSS peak delta |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String network : networks) {
+            Path onnx = dir.resolve(network + ".onnx");
+            export(List.of(python, script.toString(), "export", network, onnx.toString(), String.valueOf(size)),
+                    dir.resolve(network + ".log"));
+            compare(network, onnx, python, script, steps, batch, size, warmup);
+            Files.deleteIfExists(onnx);
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private static void compare(String network, Path onnx, String python, Path script, int steps, int batch,
+                                int size, int warmup) throws IOException, InterruptedException {
+        Process torch = new ProcessBuilder(python, script.toString(), "serve", network, String.valueOf(batch),
+                String.valueOf(size)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (Writer toTorch = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8);
+             BufferedReader fromTorch = new BufferedReader(new InputStreamReader(torch.getInputStream(),
+                     StandardCharsets.UTF_8));
+             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             Model model = Model.newInstance(network, Device.cpu(), "PyTorch")) {
+            expect(fromTorch.readLine(), "ready");
+            OnnxGraphBlock block = OnnxImporter.load(onnx, model.getNDManager());
+            model.setBlock(block);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(batch, 3, size, size));
+                NDArray x = manager.randomUniform(0, 1, new Shape(batch, 3, size, size));
+                NDArray labels = manager.randomInteger(0, CLASSES, new Shape(batch), DataType.INT64);
+                double[][] imported = new double[2][steps];
+                double[][] eager = new double[2][steps];
+                for (int i = -warmup; i < steps; i++) {
+                    double[] a;
+                    double[] b;
+                    if ((i & 1) == 0) { // alternate which side goes first, so neither profits from the other's caches
+                        a = importedStep(trainer, x, labels);
+                        b = torchStep(toTorch, fromTorch);
+                    } else {
+                        b = torchStep(toTorch, fromTorch);
+                        a = importedStep(trainer, x, labels);
+                    }
+                    if (i >= 0) {
+                        imported[0][i] = a[0];
+                        imported[1][i] = a[1];
+                        eager[0][i] = b[0];
+                        eager[1][i] = b[1];
+                    }
+                }
+                double mi = median(imported[0]);
+                double me = median(eager[0]);
+                System.out.printf("| %s | %.1f | %.1f | %.2fx | %s | %s |%n", network, mi, me, mi / me,
+                        Memory.mib((long) median(imported[1])), Memory.mib((long) median(eager[1])));
+            }
+            toTorch.write("quit\n");
+            toTorch.flush();
+        } finally {
+            if (!torch.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                torch.destroyForcibly();
+            }
+        }
+    }
+
+    /** One imported step: time in ms and the rise of peak RSS above the RSS before it, in bytes. */
+    private static double[] importedStep(Trainer trainer, NDArray x, NDArray labels) {
+        Memory.resetPeaks();
+        long before = Memory.rssBytes();
+        long t0 = System.nanoTime();
+        try (NDManager step = x.getManager().newSubManager();
+             GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray in = x.duplicate();
+            in.attach(step);
+            NDArray logits = trainer.forward(new NDList(in)).singletonOrThrow();
+            NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
+            gc.backward(loss);
+        }
+        trainer.step();
+        double ms = (System.nanoTime() - t0) / 1e6;
+        return new double[] {ms, Memory.peakRssBytes() - before};
+    }
+
+    /** One PyTorch step in the child, measured there the same way. */
+    private static double[] torchStep(Writer to, BufferedReader from) throws IOException {
+        to.write("step\n");
+        to.flush();
+        String line = from.readLine();
+        if (line == null || !line.startsWith("ms=")) {
+            throw new IOException("PyTorch child answered " + line);
+        }
+        double ms = 0;
+        double rss = 0;
+        for (String field : line.split(" ")) {
+            String[] kv = field.split("=", 2);
+            if (kv[0].equals("ms")) {
+                ms = Double.parseDouble(kv[1]);
+            } else if (kv[0].equals("rss_peak_delta")) {
+                rss = Double.parseDouble(kv[1]);
+            }
+        }
+        return new double[] {ms, rss};
+    }
+
+    /** Runs the export; its log (PyTorch's exporter warnings) is shown only when it fails. */
+    private static void export(List<String> command, Path log) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+        if (rc != 0) {
+            System.err.print(Files.readString(log));
+            throw new IOException(String.join(" ", command) + " exited with " + rc);
+        }
+        Files.delete(log);
+    }
+
+    private static void expect(String line, String expected) throws IOException {
+        if (!expected.equals(line)) {
+            throw new IOException("PyTorch child answered " + line + " instead of " + expected);
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""PyTorch's own eager training step, the reference side of TorchStepBenchmark.
+
+  torch_train_step.py export NAME OUT.onnx SIZE   writes torchvision NAME (random init, train mode, BatchNormalization
+                                                  kept) to ONNX at opset 17
+  torch_train_step.py serve NAME BATCH SIZE       reads "step" lines on stdin, runs one forward + backward + SGD step
+                                                  per line and answers "ms=<step ms> rss_peak_delta=<bytes>"
+
+Both sides measure a step the same way: wall time around the step, and the rise of the process's peak RSS (VmHWM,
+reset through /proc/self/clear_refs before the step) above its RSS before the step.
+"""
+import sys
+import time
+
+import torch
+import torchvision
+
+CLASSES = 10
+
+
+def network(name):
+    torch.manual_seed(0)
+    factory = {"resnet18": torchvision.models.resnet18, "mobilenet_v2": torchvision.models.mobilenet_v2}
+    if name not in factory:
+        raise SystemExit(f"error: unknown network '{name}' (resnet18, mobilenet_v2)")
+    return factory[name](num_classes=CLASSES)
+
+
+def export(name, out, size):
+    model = network(name).train()
+    example = torch.randn(2, 3, size, size)
+    tmp = out + ".partial"
+    # PRESERVE in train mode keeps BatchNormalization in training form (not folded into Conv)
+    torch.onnx.export(model, (example,), tmp, opset_version=17, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
+                      training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+    import os
+    os.replace(tmp, out)
+
+
+def status_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    return -1
+
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass  # not permitted: the peak then covers the whole process
+
+
+def serve(name, batch, size):
+    torch.set_num_threads(2)
+    model = network(name).train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = torch.rand(batch, 3, size, size)
+    labels = torch.randint(0, CLASSES, (batch,))
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "step":
+            break
+        reset_peak()
+        before = status_kib("VmRSS:")
+        started = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), labels)
+        loss.backward()
+        optimizer.step()
+        ms = (time.perf_counter() - started) * 1000
+        delta = (status_kib("VmHWM:") - before) * 1024
+        print(f"ms={ms:.3f} rss_peak_delta={delta} loss={loss.item():.4f}", flush=True)
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == "export":
+        export(argv[2], argv[3], int(argv[4]))
+    elif len(argv) == 5 and argv[1] == "serve":
+        serve(argv[2], int(argv[3]), int(argv[4]))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
