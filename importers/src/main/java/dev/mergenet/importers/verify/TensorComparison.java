@@ -9,13 +9,32 @@ import java.nio.ByteOrder;
 
 /**
  * Compares an output with a reference: same type and shape, then |out - ref| <= atol + rtol * |ref| for
- * floats (NaN equals NaN, infinities must match), exact equality for integers and bools.
+ * floats (NaN equals NaN, infinities must match), exact equality for integers and bools. The result also counts
+ * non-finite values on each side, so that a caller can refuse them whatever the tolerance
+ * ({@link Result#requireFinite()}).
  */
 public final class TensorComparison {
     private TensorComparison() {}
 
-    /** Outcome of one comparison: ok, the largest differences, and a reason when not ok. */
-    public record Result(boolean ok, double maxAbs, double maxRel, String reason) {}
+    /**
+     * Outcome of one comparison. {@code maxRel} is taken only over elements with |ref| >= atol / rtol, where the
+     * relative term of the tolerance governs (NaN when there is none): near zero, atol judges and a relative
+     * difference says nothing. {@code worstRatio} is the largest |out - ref| / (atol + rtol * |ref|): ok means it is
+     * at most 1. The non-finite counts are NaN and infinite values in the output and in the reference.
+     */
+    public record Result(boolean ok, double maxAbs, double maxRel, double worstRatio, String reason,
+                         long nonFiniteActual, long nonFiniteExpected) {
+        /** This result, failed when either side holds a NaN or an infinity. */
+        public Result requireFinite() {
+            if (nonFiniteActual == 0 && nonFiniteExpected == 0) {
+                return this;
+            }
+            String why = "non-finite values: " + nonFiniteActual + " in the output, " + nonFiniteExpected
+                    + " in the reference";
+            return new Result(false, maxAbs, maxRel, worstRatio, ok ? why : why + "; " + reason, nonFiniteActual,
+                    nonFiniteExpected);
+        }
+    }
 
     public static Result compare(NDArray actual, TensorData expected, double atol, double rtol) {
         return compare(HostValues.of(actual), expected, atol, rtol);
@@ -27,14 +46,20 @@ public final class TensorComparison {
 
     private static Result compare(HostValues a, TensorData expected, double atol, double rtol) {
         HostValues e = HostValues.of(expected);
+        long badA = nonFinite(a.values);
+        long badE = nonFinite(e.values);
         if (a.type != e.type) {
-            return new Result(false, Double.NaN, Double.NaN, "type " + a.type + " != expected " + e.type);
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN, "type " + a.type + " != expected " + e.type,
+                    badA, badE);
         }
         if (!a.shape.equals(e.shape)) {
-            return new Result(false, Double.NaN, Double.NaN, "shape " + a.shape + " != expected " + e.shape);
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN,
+                    "shape " + a.shape + " != expected " + e.shape, badA, badE);
         }
         double maxAbs = 0;
-        double maxRel = 0;
+        double maxRel = Double.NaN;
+        double worst = 0;
+        double relFloor = rtol > 0 ? atol / rtol : Double.POSITIVE_INFINITY;
         boolean ok = true;
         int firstBad = -1;
         boolean exact = !a.type.isFloating();
@@ -46,6 +71,7 @@ public final class TensorComparison {
                     ok = false;
                     firstBad = firstBad < 0 ? i : firstBad;
                     maxAbs = Double.POSITIVE_INFINITY;
+                    worst = Double.POSITIVE_INFINITY;
                 }
                 continue;
             }
@@ -54,6 +80,7 @@ public final class TensorComparison {
                     ok = false;
                     firstBad = firstBad < 0 ? i : firstBad;
                     maxAbs = Double.POSITIVE_INFINITY;
+                    worst = Double.POSITIVE_INFINITY;
                 }
                 continue;
             }
@@ -61,22 +88,36 @@ public final class TensorComparison {
                 ok = false;
                 firstBad = firstBad < 0 ? i : firstBad;
                 maxAbs = Math.max(maxAbs, Math.abs(x - r));
+                worst = Double.POSITIVE_INFINITY;
                 continue;
             }
             double diff = Math.abs(x - r);
             maxAbs = Math.max(maxAbs, diff);
-            if (r != 0) {
-                maxRel = Math.max(maxRel, diff / Math.abs(r)); // relative difference where the reference is non-zero
+            if (Math.abs(r) >= relFloor && r != 0) {
+                maxRel = Double.isNaN(maxRel) ? diff / Math.abs(r) : Math.max(maxRel, diff / Math.abs(r));
             }
-            boolean within = exact ? diff == 0 : diff <= atol + rtol * Math.abs(r);
-            if (!within) {
+            double allowed = exact ? 0 : atol + rtol * Math.abs(r);
+            if (diff > 0) {
+                worst = Math.max(worst, allowed > 0 ? diff / allowed : Double.POSITIVE_INFINITY);
+            }
+            if (diff > allowed) {
                 ok = false;
                 firstBad = firstBad < 0 ? i : firstBad;
             }
         }
-        String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (first at flat index %d: %s vs %s)",
-                maxAbs, maxRel, firstBad, a.values[firstBad], e.values[firstBad]);
-        return new Result(ok, maxAbs, maxRel, reason);
+        String reason = ok ? "" : String.format("max abs diff %.3g, %.3g x the tolerance (first at flat index %d: %s vs %s)",
+                maxAbs, worst, firstBad, a.values[firstBad], e.values[firstBad]);
+        return new Result(ok, maxAbs, maxRel, worst, reason, badA, badE);
+    }
+
+    private static long nonFinite(double[] values) {
+        long n = 0;
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A tensor's values widened to double on the host, with its type and shape. */
