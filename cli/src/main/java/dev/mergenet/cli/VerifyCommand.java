@@ -38,11 +38,12 @@ final class VerifyCommand implements Callable<Integer> {
     Map<String, String> shapes = new LinkedHashMap<>();
 
     @Option(names = "--atol", paramLabel = "A",
-            description = "Absolute tolerance (default 1e-4; 2e-2 when a model holds float16 weights).")
+            description = "Absolute tolerance (default 1e-4; 2e-2 when a model holds float16 tensors). With --against"
+                    + " or a float16 model it is a fraction of each output's largest magnitude.")
     Double atol;
 
     @Option(names = "--rtol", paramLabel = "R",
-            description = "Relative tolerance (default 1e-3; 2e-2 when a model holds float16 weights).")
+            description = "Relative tolerance (default 1e-3; 2e-2 when a model holds float16 tensors).")
     Double rtol;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random inputs (default ${DEFAULT-VALUE}).")
@@ -75,7 +76,7 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.println("  " + in.describe());
         }
         Tolerance tol = report.tolerance();
-        System.out.printf("tolerance: atol %.3g, rtol %.3g (%s)%n", tol.atol(), tol.rtol(), tol.basis());
+        System.out.println("tolerance: " + tol.describe() + " (" + tol.basis() + ")");
         for (Check c : report.checks()) {
             TensorComparison.Result r = c.result();
             System.out.printf("%-4s %-30s vs %-14s max abs %.3g  max rel %s  %.3g of tolerance%s%n",
@@ -85,9 +86,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         String what = against == null ? "every output" : "every output of " + model.getFileName() + " vs "
                 + against.getFileName();
-        System.out.println(report.ok() ? "verified: " + what + " finite and within atol " + tol.atol() + ", rtol "
-                + tol.rtol() : "NOT verified: some outputs are non-finite or differ beyond atol " + tol.atol()
-                + ", rtol " + tol.rtol());
+        System.out.println(report.ok() ? "verified: " + what + " finite and within " + tol.describe()
+                : "NOT verified: some outputs are non-finite or differ beyond " + tol.describe());
         return report.ok() ? 0 : 1;
     }
 }

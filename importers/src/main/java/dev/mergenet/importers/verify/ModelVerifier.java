@@ -80,11 +80,11 @@ public final class ModelVerifier {
                 for (int k = 0; k < names.size(); k++) {
                     NDArray actual = out.get(k);
                     checks.add(new Check(names.get(k), "onnxruntime", TensorComparison.compare(actual,
-                            output(expected, names.get(k), modelFile), tol.atol(), tol.rtol()).requireFinite()));
+                            output(expected, names.get(k), modelFile), tol).requireFinite()));
                     Path ref = o.dataDir() == null ? null : o.dataDir().resolve("output_" + k + ".pb");
                     if (ref != null && Files.exists(ref)) {
                         checks.add(new Check(names.get(k), ref.getFileName().toString(), TensorComparison.compare(
-                                actual, ConformanceRunner.readTensor(ref), tol.atol(), tol.rtol()).requireFinite()));
+                                actual, ConformanceRunner.readTensor(ref), tol).requireFinite()));
                     }
                 }
             }
@@ -120,7 +120,7 @@ public final class ModelVerifier {
             }
             for (Map.Entry<String, TensorData> e : got.entrySet()) {
                 checks.add(new Check(e.getKey(), original.getFileName().toString(), TensorComparison.compare(
-                        e.getValue(), want.get(e.getKey()), tol.atol(), tol.rtol()).requireFinite()));
+                        e.getValue(), want.get(e.getKey()), tol).requireFinite()));
             }
         }
         return new Report(fed.used(), o.dataDir() == null, tol, checks);

@@ -36,6 +36,25 @@ public final class TensorComparison {
         }
     }
 
+    /** With a {@link Tolerance}: a scaled atol is multiplied by the reference's largest finite magnitude. */
+    public static Result compare(NDArray actual, TensorData expected, Tolerance tol) {
+        return compare(HostValues.of(actual), expected, tol);
+    }
+
+    public static Result compare(TensorData actual, TensorData expected, Tolerance tol) {
+        return compare(HostValues.of(actual), expected, tol);
+    }
+
+    private static Result compare(HostValues a, TensorData expected, Tolerance tol) {
+        double scale = 0;
+        for (double v : HostValues.of(expected).values) {
+            if (Double.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        return compare(a, expected, tol.atolFor(scale), tol.rtol());
+    }
+
     public static Result compare(NDArray actual, TensorData expected, double atol, double rtol) {
         return compare(HostValues.of(actual), expected, atol, rtol);
     }
