@@ -43,6 +43,24 @@ public final class ParameterAdapter {
     }
 
     /**
+     * The number of trainable scalars an adapter for a target [m×n] and source [p×q] has, computed from the sizes
+     * alone (nothing is allocated): per layer four cross-attentions, the spectral-norm feed-forward n→2n→n and a
+     * LayerNorm; spectral-norm u and v are buffers, not parameters.
+     */
+    public static long parameterCount(int m, int n, int p, int q, AdapterConfig config) {
+        long perLayer = attentionParameters(n, q, config.heads()) + attentionParameters(n, p, config.heads())
+                + attentionParameters(m, q, config.heads()) + attentionParameters(m, p, config.heads())
+                + (2L * n * n + 2L * n) + (2L * n * n + n) + 2L * n;
+        return perLayer * config.layers();
+    }
+
+    /** Query, key and value projections to h·d, the output projection back to the query width, and its LayerNorm. */
+    private static long attentionParameters(int queryDim, int keyDim, int heads) {
+        long total = (long) heads * HeadWidths.perHead(queryDim, keyDim, heads);
+        return (queryDim * total + total) + 2 * (keyDim * total + total) + (total * queryDim + queryDim) + 2L * queryDim;
+    }
+
+    /**
      * W' for target T and source S. Intermediates are created in {@code scope} (close it after the backward
      * pass); in training mode dropout is active and each spectral norm advances one power iteration.
      */
