@@ -1,5 +1,6 @@
 package dev.mergenet.cli;
 
+import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -7,6 +8,8 @@ import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
+import dev.mergenet.transfer.train.NameSuggestions;
+import dev.mergenet.transfer.train.PairSpec;
 import dev.mergenet.transfer.train.TransferCandidates;
 import dev.mergenet.transfer.train.TransferCandidates.Candidate;
 import java.nio.file.Path;
@@ -36,6 +39,11 @@ final class PairsCommand implements Callable<Integer> {
             description = "Rows per model (0: all; default ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--pair", paramLabel = "TARGET=SOURCE",
+            description = "Check one pair instead: its layers, matrix views and adapter size (a misspelt name lists"
+                    + " the closest names).")
+    String pair;
+
     @Override
     public Integer call() {
         if (rank < 0 || top < 0) {
@@ -48,6 +56,15 @@ final class PairsCommand implements Callable<Integer> {
         if (targets.isEmpty() || sources.isEmpty()) {
             throw new IllegalArgumentException((targets.isEmpty() ? target : source)
                     + ": no float matrix weight (rank >= 2) to transfer");
+        }
+        if (pair != null) {
+            PairSpec p = PairSpec.parse(pair);
+            Candidate tc = named(targets, p.target(), target, "target");
+            Candidate sc = named(sources, p.source(), source, "source");
+            System.out.printf("pair: target %s %s, matrix %dx%d <- source %s %s, matrix %dx%d: adapter %,d parameters%n",
+                    tc.tensor(), tc.where(), tc.rows(), tc.cols(), sc.tensor(), sc.where(), rows(sc), sc.cols(),
+                    ParameterAdapter.parameterCount(tc.rows(), tc.cols(), rows(sc), sc.cols(), AdapterConfig.DEFAULT));
+            return 0;
         }
         Candidate tBest = targets.get(0);
         Candidate sBest = sources.get(0);
@@ -71,6 +88,13 @@ final class PairsCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static Candidate named(List<Candidate> candidates, String name, Path file, String role) {
+        return candidates.stream().filter(c -> c.tensor().equals(name)).findFirst().orElseThrow(() ->
+                new MergeNetException(file + ": no " + role + " matrix weight named '" + name + "'; closest: "
+                        + String.join(", ", NameSuggestions.closest(name,
+                                candidates.stream().map(Candidate::tensor).toList(), 5))));
+    }
+
     private int rows(Candidate source) {
         return rank > 0 ? rank : source.rows();
     }
@@ -83,8 +107,8 @@ final class PairsCommand implements Callable<Integer> {
         for (int i = 0; i < shown; i++) {
             Candidate c = candidates.get(i);
             rows.add(new String[] {Integer.toString(i + 1), c.tensor(), c.node(), c.opType(), c.layerPath(),
-                c.stored().toString(), c.rows() + "x" + c.cols(), String.format("%,d", adapter.applyAsLong(c)),
-                c.kind().label()});
+                java.util.Arrays.toString(c.stored().getShape()), c.rows() + "x" + c.cols(), String.format("%,d", adapter.applyAsLong(c)),
+                c.label()});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {

@@ -28,7 +28,8 @@ public final class TransferCandidates {
                 + " BatchNormalization, the kind of layer the MergeNet paper adapts; the last such layer first"),
         LINEAR("linear", "a Gemm/MatMul weight; the last one is the classifier, which holds what the model"
                 + " learned about its classes"),
-        CONV("conv kxk", "a spatial conv kernel, seen as [out, in*kh*kw]; the last one first"),
+        CONV("conv", "a conv kernel whose output feeds no BatchNormalization (none, or folded in by the exporter),"
+                + " seen as [out, in*kh*kw]; the last one first"),
         OTHER("other", "a matrix that no Conv/Gemm/MatMul consumes as its weight");
 
         private final String label;
@@ -51,6 +52,18 @@ public final class TransferCandidates {
     /** One candidate weight: where it is used, how the adapter sees it, and why it ranks where it does. */
     public record Candidate(String tensor, String node, String opType, String layerPath, Shape stored, int rows,
                             int cols, Kind kind) {
+        /** The kind, with a conv's kernel size: "conv 1x1", "conv 3x3". */
+        public String label() {
+            if (kind != Kind.CONV || stored.dimension() < 3) {
+                return kind.label();
+            }
+            StringBuilder k = new StringBuilder();
+            for (int i = 2; i < stored.dimension(); i++) {
+                k.append(i > 2 ? "x" : "").append(stored.get(i));
+            }
+            return (stored.get(1) == 1 ? "depthwise conv " : "conv ") + k;
+        }
+
         /** e.g. "features.18.0 (Conv '/features/features.18/features.18.0/Conv')". */
         public String where() {
             return layerPath.equals(node) ? opType + " '" + node + "'" : layerPath + " (" + opType + " '" + node + "')";
@@ -141,7 +154,7 @@ public final class TransferCandidates {
         if (inputMajor.contains(tensor)) {
             m = new int[] {m[1], m[0]};
         }
-        String nodeName = node == null ? "" : node.getName().isEmpty() ? node.getOpType() : node.getName();
+        String nodeName = node == null ? "-" : node.getName().isEmpty() ? node.getOpType() : node.getName();
         return new Candidate(tensor, nodeName, node == null ? "-" : node.getOpType(), layerPath(tensor, nodeName),
                 stored, m[0], m[1], kind);
     }
