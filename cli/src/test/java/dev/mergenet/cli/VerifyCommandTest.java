@@ -36,6 +36,9 @@ class VerifyCommandTest {
         CliRun r = CliRun.of("verify", CLS.toString(), "--dim", "height=48");
         assertOneLineError(r, "--dim height", "p2o.DynamicDimension.0, p2o.DynamicDimension.1, p2o.DynamicDimension.2");
         assertOneLineError(CliRun.of("verify", CLS.toString(), "--shape", "image=1x3x48x192"), "--shape image", "x");
+        Path identity = TestData.onnxCase("node", "test_identity");
+        assertOneLineError(CliRun.of("verify", identity.resolve("model.onnx").toString(), "--data",
+                identity.resolve("test_data_set_0").toString(), "--dim", "batch=2"), "--dim batch", "its inputs have none");
     }
 
     @Test

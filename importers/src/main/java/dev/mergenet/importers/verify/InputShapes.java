@@ -67,23 +67,9 @@ public final class InputShapes {
      * an unknown name in either is an error listing what the model has.
      */
     public static List<Input> resolve(OnnxModel model, Map<String, Long> dims, Map<String, long[]> shapes) {
+        checkNames(model, dims, shapes);
         GraphProto g = model.proto().getGraph();
         List<ValueInfoProto> feeds = feeds(g);
-        Set<String> symbolic = symbolicDims(model);
-        for (String name : dims.keySet()) {
-            if (!symbolic.contains(name)) {
-                throw new MergeNetException(model.origin() + ": --dim " + name + ": the model has no symbolic dim '"
-                        + name + "'; " + (symbolic.isEmpty() ? "its inputs have none"
-                        : "its symbolic dims are " + String.join(", ", symbolic)));
-            }
-        }
-        List<String> inputNames = feeds.stream().map(ValueInfoProto::getName).toList();
-        for (String name : shapes.keySet()) {
-            if (!inputNames.contains(name)) {
-                throw new MergeNetException(model.origin() + ": --shape " + name + ": the model has no input '" + name
-                        + "'; its inputs are " + String.join(", ", inputNames));
-            }
-        }
         Set<String> batchDims = batchDims(feeds);
         Map<String, Recorded> recorded = recordedDims(model);
         List<Input> out = new ArrayList<>();
@@ -137,6 +123,25 @@ public final class InputShapes {
                     + String.join(" ", flags) + " (or give whole shapes with --shape INPUT=D1xD2x...)");
         }
         return out;
+    }
+
+    /** Refuses a --dim name that is no symbolic dim of the inputs and a --shape name that is no input. */
+    public static void checkNames(OnnxModel model, Map<String, Long> dims, Map<String, long[]> shapes) {
+        Set<String> symbolic = symbolicDims(model);
+        for (String name : dims.keySet()) {
+            if (!symbolic.contains(name)) {
+                throw new MergeNetException(model.origin() + ": --dim " + name + ": the model has no symbolic dim '"
+                        + name + "'; " + (symbolic.isEmpty() ? "its inputs have none"
+                        : "its symbolic dims are " + String.join(", ", symbolic)));
+            }
+        }
+        List<String> inputNames = feeds(model.proto().getGraph()).stream().map(ValueInfoProto::getName).toList();
+        for (String name : shapes.keySet()) {
+            if (!inputNames.contains(name)) {
+                throw new MergeNetException(model.origin() + ": --shape " + name + ": the model has no input '" + name
+                        + "'; its inputs are " + String.join(", ", inputNames));
+            }
+        }
     }
 
     /** A symbolic name used only as the first dim of inputs is a batch size. */

@@ -138,6 +138,7 @@ public final class ModelVerifier {
     private record Fed(Map<String, TensorData> tensors, List<InputShapes.Input> used) {}
 
     private static Fed inputs(OnnxModel model, Options o) {
+        InputShapes.checkNames(model, o.dims(), o.shapes());
         try {
             if (o.dataDir() != null) {
                 Map<String, TensorData> read = readInputs(model, o.dataDir());
