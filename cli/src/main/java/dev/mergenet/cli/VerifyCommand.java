@@ -82,7 +82,7 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.printf("%-4s %-30s vs %-14s max abs %.3g  max rel %s  %.3g of tolerance%s%n",
                     r.ok() ? "ok" : "FAIL", c.output(), c.reference(), r.maxAbs(),
                     Double.isNaN(r.maxRel()) ? "-" : String.format("%.3g", r.maxRel()), r.worstRatio(),
-                    r.ok() ? "" : "  " + r.reason());
+                    r.ok() ? "" : "  " + r.detail());
         }
         String what = against == null ? "every output" : "every output of " + model.getFileName() + " vs "
                 + against.getFileName();

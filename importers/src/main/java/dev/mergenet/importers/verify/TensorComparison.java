@@ -20,9 +20,11 @@ public final class TensorComparison {
      * Outcome of one comparison. {@code maxRel} is taken only over elements with |ref| >= atol / rtol, where the
      * relative term of the tolerance governs (NaN when there is none): near zero, atol judges and a relative
      * difference says nothing. {@code worstRatio} is the largest |out - ref| / (atol + rtol * |ref|): ok means it is
-     * at most 1. The non-finite counts are NaN and infinite values in the output and in the reference.
+     * at most 1. The non-finite counts are NaN and infinite values in the output and in the reference. When not ok,
+     * {@code reason} is the conformance report's text (its max rel over every non-zero reference, as before) and
+     * {@code detail} says where the first difference is.
      */
-    public record Result(boolean ok, double maxAbs, double maxRel, double worstRatio, String reason,
+    public record Result(boolean ok, double maxAbs, double maxRel, double worstRatio, String reason, String detail,
                          long nonFiniteActual, long nonFiniteExpected) {
         /** This result, failed when either side holds a NaN or an infinity. */
         public Result requireFinite() {
@@ -31,8 +33,8 @@ public final class TensorComparison {
             }
             String why = "non-finite values: " + nonFiniteActual + " in the output, " + nonFiniteExpected
                     + " in the reference";
-            return new Result(false, maxAbs, maxRel, worstRatio, ok ? why : why + "; " + reason, nonFiniteActual,
-                    nonFiniteExpected);
+            return new Result(false, maxAbs, maxRel, worstRatio, ok ? why : why + "; " + reason,
+                    ok ? why : why + "; " + detail, nonFiniteActual, nonFiniteExpected);
         }
     }
 
@@ -68,15 +70,16 @@ public final class TensorComparison {
         long badA = nonFinite(a.values);
         long badE = nonFinite(e.values);
         if (a.type != e.type) {
-            return new Result(false, Double.NaN, Double.NaN, Double.NaN, "type " + a.type + " != expected " + e.type,
-                    badA, badE);
+            String why = "type " + a.type + " != expected " + e.type;
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN, why, why, badA, badE);
         }
         if (!a.shape.equals(e.shape)) {
-            return new Result(false, Double.NaN, Double.NaN, Double.NaN,
-                    "shape " + a.shape + " != expected " + e.shape, badA, badE);
+            String why = "shape " + a.shape + " != expected " + e.shape;
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN, why, why, badA, badE);
         }
         double maxAbs = 0;
         double maxRel = Double.NaN;
+        double anyRel = 0;
         double worst = 0;
         double relFloor = rtol > 0 ? atol / rtol : Double.POSITIVE_INFINITY;
         boolean ok = true;
@@ -112,6 +115,9 @@ public final class TensorComparison {
             }
             double diff = Math.abs(x - r);
             maxAbs = Math.max(maxAbs, diff);
+            if (r != 0) {
+                anyRel = Math.max(anyRel, diff / Math.abs(r));
+            }
             if (Math.abs(r) >= relFloor && r != 0) {
                 maxRel = Double.isNaN(maxRel) ? diff / Math.abs(r) : Math.max(maxRel, diff / Math.abs(r));
             }
@@ -124,9 +130,10 @@ public final class TensorComparison {
                 firstBad = firstBad < 0 ? i : firstBad;
             }
         }
-        String reason = ok ? "" : String.format("max abs diff %.3g, %.3g x the tolerance (first at flat index %d: %s vs %s)",
-                maxAbs, worst, firstBad, a.values[firstBad], e.values[firstBad]);
-        return new Result(ok, maxAbs, maxRel, worst, reason, badA, badE);
+        String where = ok ? "" : String.format("first at flat index %d: %s vs %s", firstBad, a.values[firstBad],
+                e.values[firstBad]);
+        String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (%s)", maxAbs, anyRel, where);
+        return new Result(ok, maxAbs, maxRel, worst, reason, ok ? "" : where, badA, badE);
     }
 
     private static long nonFinite(double[] values) {
