@@ -65,10 +65,12 @@ public final class ModelVerifier {
     public static Report run(Path modelFile, Options o) {
         OnnxModel model = OnnxModelReader.read(modelFile);
         Tolerance tol = Tolerance.forModel(model.proto()).override(o.atol(), o.rtol());
-        Fed fed = inputs(model, o);
+        InputShapes.checkNames(model, o.dims(), o.shapes());
         List<Check> checks = new ArrayList<>();
+        Fed fed;
         try (NDManager manager = NDManager.newBaseManager(o.device(), "PyTorch")) {
             OnnxGraphBlock block = OnnxImporter.load(model, manager); // our errors first, then the reference's
+            fed = inputs(model, o);
             try (OrtRunner ort = new OrtRunner(modelFile)) {
                 NDList in = new NDList();
                 for (String name : block.inputNames()) {
