@@ -40,6 +40,8 @@ class TransferCliTest {
                 "--report", report.toString(), "--plot", plot.toString()).toArray(String[]::new));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("pairs auto:"), r.err());
+        assertTrue(r.err().contains("pairs auto: why: target Conv 'p2o.Conv.52' is a pointwise")
+                && r.err().contains("source MatMul 'p2o.MatMul.24' is a Gemm/MatMul weight"), r.err());
         String json = Files.readString(report);
         for (String key : List.of("targetTrainLoss", "targetValAccuracy", "adapterGradNorm", "secondsAdapter")) {
             assertTrue(json.contains(key), key + " missing from the report");

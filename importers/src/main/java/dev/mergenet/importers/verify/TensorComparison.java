@@ -9,13 +9,53 @@ import java.nio.ByteOrder;
 
 /**
  * Compares an output with a reference: same type and shape, then {@code |out - ref| <= atol + rtol * |ref|} for
- * floats (NaN equals NaN, infinities must match), exact equality for integers and bools.
+ * floats (NaN equals NaN, infinities must match), exact equality for integers and bools. The result also counts
+ * non-finite values on each side, so that a caller can refuse them whatever the tolerance
+ * ({@link Result#requireFinite()}).
  */
 public final class TensorComparison {
     private TensorComparison() {}
 
-    /** Outcome of one comparison: ok, the largest differences, and a reason when not ok. */
-    public record Result(boolean ok, double maxAbs, double maxRel, String reason) {}
+    /**
+     * Outcome of one comparison. {@code maxRel} is taken only over elements with |ref| >= atol / rtol, where the
+     * relative term of the tolerance governs (NaN when there is none): near zero, atol judges and a relative
+     * difference says nothing. {@code worstRatio} is the largest |out - ref| / (atol + rtol * |ref|): ok means it is
+     * at most 1. The non-finite counts are NaN and infinite values in the output and in the reference. When not ok,
+     * {@code reason} is the conformance report's text (its max rel over every non-zero reference, as before) and
+     * {@code detail} says where the first difference is.
+     */
+    public record Result(boolean ok, double maxAbs, double maxRel, double worstRatio, String reason, String detail,
+                         long nonFiniteActual, long nonFiniteExpected) {
+        /** This result, failed when either side holds a NaN or an infinity. */
+        public Result requireFinite() {
+            if (nonFiniteActual == 0 && nonFiniteExpected == 0) {
+                return this;
+            }
+            String why = "non-finite values: " + nonFiniteActual + " in the output, " + nonFiniteExpected
+                    + " in the reference";
+            return new Result(false, maxAbs, maxRel, worstRatio, ok ? why : why + "; " + reason,
+                    ok ? why : why + "; " + detail, nonFiniteActual, nonFiniteExpected);
+        }
+    }
+
+    /** With a {@link Tolerance}: a scaled atol is multiplied by the reference's largest finite magnitude. */
+    public static Result compare(NDArray actual, TensorData expected, Tolerance tol) {
+        return compare(HostValues.of(actual), expected, tol);
+    }
+
+    public static Result compare(TensorData actual, TensorData expected, Tolerance tol) {
+        return compare(HostValues.of(actual), expected, tol);
+    }
+
+    private static Result compare(HostValues a, TensorData expected, Tolerance tol) {
+        double scale = 0;
+        for (double v : HostValues.of(expected).values) {
+            if (Double.isFinite(v)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+        }
+        return compare(a, expected, tol.atolFor(scale), tol.rtol());
+    }
 
     public static Result compare(NDArray actual, TensorData expected, double atol, double rtol) {
         return compare(HostValues.of(actual), expected, atol, rtol);
@@ -27,14 +67,21 @@ public final class TensorComparison {
 
     private static Result compare(HostValues a, TensorData expected, double atol, double rtol) {
         HostValues e = HostValues.of(expected);
+        long badA = nonFinite(a.values);
+        long badE = nonFinite(e.values);
         if (a.type != e.type) {
-            return new Result(false, Double.NaN, Double.NaN, "type " + a.type + " != expected " + e.type);
+            String why = "type " + a.type + " != expected " + e.type;
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN, why, why, badA, badE);
         }
         if (!a.shape.equals(e.shape)) {
-            return new Result(false, Double.NaN, Double.NaN, "shape " + a.shape + " != expected " + e.shape);
+            String why = "shape " + a.shape + " != expected " + e.shape;
+            return new Result(false, Double.NaN, Double.NaN, Double.NaN, why, why, badA, badE);
         }
         double maxAbs = 0;
-        double maxRel = 0;
+        double maxRel = Double.NaN;
+        double anyRel = 0;
+        double worst = 0;
+        double relFloor = rtol > 0 ? atol / rtol : Double.POSITIVE_INFINITY;
         boolean ok = true;
         int firstBad = -1;
         boolean exact = !a.type.isFloating();
@@ -46,6 +93,7 @@ public final class TensorComparison {
                     ok = false;
                     firstBad = firstBad < 0 ? i : firstBad;
                     maxAbs = Double.POSITIVE_INFINITY;
+                    worst = Double.POSITIVE_INFINITY;
                 }
                 continue;
             }
@@ -54,6 +102,7 @@ public final class TensorComparison {
                     ok = false;
                     firstBad = firstBad < 0 ? i : firstBad;
                     maxAbs = Double.POSITIVE_INFINITY;
+                    worst = Double.POSITIVE_INFINITY;
                 }
                 continue;
             }
@@ -61,22 +110,40 @@ public final class TensorComparison {
                 ok = false;
                 firstBad = firstBad < 0 ? i : firstBad;
                 maxAbs = Math.max(maxAbs, Math.abs(x - r));
+                worst = Double.POSITIVE_INFINITY;
                 continue;
             }
             double diff = Math.abs(x - r);
             maxAbs = Math.max(maxAbs, diff);
             if (r != 0) {
-                maxRel = Math.max(maxRel, diff / Math.abs(r)); // relative difference where the reference is non-zero
+                anyRel = Math.max(anyRel, diff / Math.abs(r));
             }
-            boolean within = exact ? diff == 0 : diff <= atol + rtol * Math.abs(r);
-            if (!within) {
+            if (Math.abs(r) >= relFloor && r != 0) {
+                maxRel = Double.isNaN(maxRel) ? diff / Math.abs(r) : Math.max(maxRel, diff / Math.abs(r));
+            }
+            double allowed = exact ? 0 : atol + rtol * Math.abs(r);
+            if (diff > 0) {
+                worst = Math.max(worst, allowed > 0 ? diff / allowed : Double.POSITIVE_INFINITY);
+            }
+            if (diff > allowed) {
                 ok = false;
                 firstBad = firstBad < 0 ? i : firstBad;
             }
         }
-        String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (first at flat index %d: %s vs %s)",
-                maxAbs, maxRel, firstBad, a.values[firstBad], e.values[firstBad]);
-        return new Result(ok, maxAbs, maxRel, reason);
+        String where = ok ? "" : String.format("first at flat index %d: %s vs %s", firstBad, a.values[firstBad],
+                e.values[firstBad]);
+        String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (%s)", maxAbs, anyRel, where);
+        return new Result(ok, maxAbs, maxRel, worst, reason, ok ? "" : where, badA, badE);
+    }
+
+    private static long nonFinite(double[] values) {
+        long n = 0;
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A tensor's values widened to double on the host, with its type and shape. */

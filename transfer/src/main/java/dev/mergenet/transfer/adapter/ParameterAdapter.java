@@ -43,6 +43,15 @@ public final class ParameterAdapter {
     }
 
     /**
+     * The number of trainable scalars an adapter for a target [m×n] and source [p×q] has, computed from the sizes
+     * alone (nothing is allocated): per layer four cross-attentions, the spectral-norm feed-forward n→2n→n and a
+     * LayerNorm; spectral-norm u and v are buffers, not parameters.
+     */
+    public static long parameterCount(int m, int n, int p, int q, AdapterConfig config) {
+        return config.parameterCount(m, n, p, q);
+    }
+
+    /**
      * W' for target T and source S. Intermediates are created in {@code scope} (close it after the backward
      * pass); in training mode dropout is active and each spectral norm advances one power iteration.
      */

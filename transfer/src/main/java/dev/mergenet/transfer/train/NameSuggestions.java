@@ -4,23 +4,22 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
-/** The closest known names to a misspelt one (edit distance, then substring matches first). */
+/**
+ * The known names closest to a misspelt one by Levenshtein distance (case-insensitive; ties in name order).
+ * commons-text is not on the classpath and one small function does not justify a dependency.
+ */
 public final class NameSuggestions {
     private NameSuggestions() {}
 
     public static List<String> closest(String wanted, Collection<String> known, int count) {
+        String w = wanted.toLowerCase(java.util.Locale.ROOT);
         return known.stream()
-                .sorted(Comparator.comparingInt((String k) -> score(wanted, k)).thenComparing(k -> k))
+                .sorted(Comparator.comparingInt((String k) -> distance(w, k.toLowerCase(java.util.Locale.ROOT)))
+                        .thenComparing(k -> k))
                 .limit(count).toList();
     }
 
-    private static int score(String wanted, String k) {
-        String a = wanted.toLowerCase();
-        String b = k.toLowerCase();
-        int d = distance(a, b);
-        return b.contains(a) || a.contains(b) ? d / 2 : d;
-    }
-
+    /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];

@@ -83,59 +83,18 @@ public final class OnnxClassifier implements TrainableModel {
         return block;
     }
 
-    /**
-     * Target: 1x1-conv / Gemm / MatMul weights whose output feeds a BatchNormalization (last first), then other
-     * matrix weights (last first). Source: the classifier (last Gemm/MatMul weight) first.
-     */
+    /** Weight names in the order `--pairs auto` prefers them (see {@link TransferCandidates}). */
     @Override
     public List<String> transferCandidates(boolean asTarget) {
-        GraphProto g = block.model().proto().getGraph();
-        Map<String, List<NodeProto>> consumers = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            for (String in : n.getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-        }
-        List<String> beforeNorm = new ArrayList<>();
-        List<String> linear = new ArrayList<>();
-        List<String> other = new ArrayList<>();
-        for (NodeProto n : g.getNodeList()) {
-            String op = n.getOpType();
-            if (!(op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul")) || n.getInputCount() < 2) {
-                continue;
-            }
-            String w = n.getInput(1);
-            NDArray a = weights.get(w);
-            if (a == null || a.getShape().dimension() < 2) {
-                continue;
-            }
-            boolean pointwise = !op.equals("Conv") || a.getShape().size() / a.getShape().get(0)
-                    == a.getShape().get(1);
-            boolean feedsNorm = n.getOutputCount() > 0 && consumers.getOrDefault(n.getOutput(0), List.of()).stream()
-                    .anyMatch(c -> c.getOpType().equals("BatchNormalization"));
-            if (feedsNorm && pointwise) {
-                beforeNorm.add(0, w);
-            } else if (!op.equals("Conv")) {
-                linear.add(0, w);
-            } else {
-                other.add(0, w);
-            }
-        }
-        List<String> out = new ArrayList<>();
-        if (asTarget) {
-            out.addAll(beforeNorm);
-            out.addAll(linear);
-        } else {
-            out.addAll(linear);
-            out.addAll(beforeNorm);
-        }
-        out.addAll(other);
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            if (e.getValue().getShape().dimension() >= 2 && !out.contains(e.getKey())) {
-                out.add(e.getKey());
-            }
-        }
-        return out;
+        return new ArrayList<>(describedCandidates(asTarget).stream().map(TransferCandidates.Candidate::tensor)
+                .toList());
+    }
+
+    @Override
+    public List<TransferCandidates.Candidate> describedCandidates(boolean asTarget) {
+        Map<String, ai.djl.ndarray.types.Shape> shapes = new LinkedHashMap<>();
+        weights.forEach((name, array) -> shapes.put(name, array.getShape()));
+        return TransferCandidates.rank(block.model().proto().getGraph(), shapes, inputMajor, asTarget);
     }
 
     @Override

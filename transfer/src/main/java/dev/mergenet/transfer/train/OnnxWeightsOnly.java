@@ -23,7 +23,6 @@ import java.util.Map;
 public final class OnnxWeightsOnly implements TrainableModel {
     private final OnnxModel model;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
-    private final List<String> linearWeights = new ArrayList<>();
     private final java.util.Set<String> inputMajor;
 
     public OnnxWeightsOnly(OnnxModel model, NDManager manager) {
@@ -40,12 +39,6 @@ public final class OnnxWeightsOnly implements TrainableModel {
             }
         }
         this.inputMajor = OnnxClassifier.inputMajorWeights(g);
-        for (NodeProto n : g.getNodeList()) {
-            if ((n.getOpType().equals("Gemm") || n.getOpType().equals("MatMul")) && n.getInputCount() >= 2
-                    && weights.containsKey(n.getInput(1))) {
-                linearWeights.add(0, n.getInput(1));
-            }
-        }
     }
 
     private void add(String name, TensorProto t, NDManager manager) {
@@ -85,15 +78,14 @@ public final class OnnxWeightsOnly implements TrainableModel {
         return false;
     }
 
-    /** The classifier (last Gemm/MatMul weight) first, then every other matrix. */
+    /** The order of a frozen source is the same as an imported one's (see {@link TransferCandidates}). */
     @Override
     public List<String> transferCandidates(boolean asTarget) {
-        List<String> out = new ArrayList<>(linearWeights);
-        for (String k : weights.keySet()) {
-            if (!out.contains(k)) {
-                out.add(k);
-            }
-        }
-        return out;
+        return new ArrayList<>(describedCandidates(asTarget).stream().map(TransferCandidates.Candidate::tensor).toList());
+    }
+
+    @Override
+    public List<TransferCandidates.Candidate> describedCandidates(boolean asTarget) {
+        return TransferCandidates.of(model, asTarget).stream().filter(c -> weights.containsKey(c.tensor())).toList();
     }
 }

@@ -32,6 +32,8 @@ public record PairSpec(String target, String source) {
                 log.println("pairs auto: target " + p.target() + " " + target.weights().get(p.target()).getShape()
                         + " (matrix " + tm[0] + "x" + tm[1] + ") <- source " + p.source() + " "
                         + source.weights().get(p.source()).getShape() + " (matrix " + sm[0] + "x" + sm[1] + ")");
+                log.println("pairs auto: why: target " + why(target, p.target(), true) + "; source "
+                        + why(source, p.source(), false) + " (`mergenet pairs` lists every candidate)");
             }
             out.add(p);
             return out;
@@ -48,6 +50,13 @@ public record PairSpec(String target, String source) {
             out.add(p);
         }
         return out;
+    }
+
+    /** Where the picked weight is used and why `auto` ranks it first. */
+    static String why(TrainableModel model, String tensor, boolean asTarget) {
+        return model.describedCandidates(asTarget).stream().filter(c -> c.tensor().equals(tensor)).findFirst()
+                .map(c -> c.where() + " is " + c.kind().reason())
+                .orElse(tensor + " is the first matrix weight in the model's default order");
     }
 
     private static void check(String name, TrainableModel model, String role) {

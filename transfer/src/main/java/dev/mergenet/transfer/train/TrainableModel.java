@@ -37,4 +37,9 @@ public interface TrainableModel {
 
     /** Weight names in a sensible default order for --pairs auto: preferred candidates first. */
     List<String> transferCandidates(boolean asTarget);
+
+    /** The same candidates with the node using each and why it ranks where it does (empty when not known). */
+    default List<TransferCandidates.Candidate> describedCandidates(boolean asTarget) {
+        return List.of();
+    }
 }

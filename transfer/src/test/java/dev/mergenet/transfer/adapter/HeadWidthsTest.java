@@ -47,18 +47,8 @@ class HeadWidthsTest {
     }
 
     @Test
-    void parameterCountWithoutBuildingMatchesTheBuiltAdapterAndTheCapNarrowsEveryAttention() {
+    void theWidthCapNarrowsEveryAttention() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            int[][] shapes = {{64, 32, 10, 128}, {300, 260, 2, 400}, {48, 24, 10, 32}};
-            AdapterConfig[] configs = {AdapterConfig.DEFAULT, new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f),
-                AdapterConfig.DEFAULT.withMaxTotalWidth(24)};
-            for (int[] s : shapes) {
-                for (AdapterConfig c : configs) {
-                    ParameterAdapter a = new ParameterAdapter(manager, DataType.FLOAT32, s[0], s[1], s[2], s[3], c, 1);
-                    assertEquals(a.arrays().parameterCount(), c.parameterCount(s[0], s[1], s[2], s[3]),
-                            java.util.Arrays.toString(s) + " " + c);
-                }
-            }
             ParameterAdapter capped = new ParameterAdapter(manager, DataType.FLOAT32, 300, 260, 2, 400,
                     new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f, 40), 1);
             assertArrayEquals(new int[] {10, 10, 10, 10}, capped.headWidths());
