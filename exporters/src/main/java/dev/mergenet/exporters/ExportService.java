@@ -184,8 +184,8 @@ public final class ExportService {
             if (t == null) {
                 problems.add("'" + e.getKey() + "' is not a float tensor of the model");
             } else if (!TensorDecoder.shape(t).equals(shape)) {
-                problems.add("'" + e.getKey() + "' has shape " + shape + " but the model's is "
-                        + TensorDecoder.shape(t));
+                problems.add("'" + e.getKey() + "' has shape " + java.util.Arrays.toString(shape.getShape())
+                        + " but the model's is " + java.util.Arrays.toString(TensorDecoder.shape(t).getShape()));
             }
         }
         if (!problems.isEmpty()) {

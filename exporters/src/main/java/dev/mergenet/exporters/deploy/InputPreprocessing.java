@@ -39,8 +39,9 @@ public record InputPreprocessing(long[] rawShape, int[] resize, int channels, fl
         return !resizes() && !replicatesChannels() && !normalizes();
     }
 
+    /** A resize was asked for (even to the raw size: images of other sizes are then resized too). */
     public boolean resizes() {
-        return resize != null && (resize[0] != rawShape[1] || resize[1] != rawShape[2]);
+        return resize != null;
     }
 
     public boolean replicatesChannels() {
@@ -64,8 +65,7 @@ public record InputPreprocessing(long[] rawShape, int[] resize, int channels, fl
     public String describe() {
         List<String> steps = new ArrayList<>();
         if (resizes()) {
-            steps.add("resize " + rawShape[1] + "x" + rawShape[2] + " -> " + resize[0] + "x" + resize[1]
-                    + " (bilinear, half-pixel centres)");
+            steps.add("resize to " + resize[0] + "x" + resize[1] + " (bilinear, half-pixel centres)");
         }
         if (replicatesChannels()) {
             steps.add("replicate " + rawShape[0] + " -> " + channels + " channels");

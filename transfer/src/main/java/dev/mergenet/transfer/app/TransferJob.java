@@ -4,20 +4,21 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.Lineage;
-import dev.mergenet.exporters.Provenance;
+import dev.mergenet.exporters.TrainingCheckpoint;
+import dev.mergenet.exporters.deploy.Deployment;
+import dev.mergenet.exporters.deploy.InputPreprocessing;
 import dev.mergenet.exporters.edit.ClassifierHead;
 import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
-import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
-import dev.mergenet.exporters.writeback.WeightWriteBack;
+import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
-import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
@@ -50,7 +51,25 @@ public final class TransferJob {
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
-                          boolean force, String commandLine) {}
+                          boolean force, String commandLine, ExportSettings export) {
+        public Request {
+            export = export == null ? ExportSettings.DEFAULT : export;
+        }
+
+        /** A request with the default export settings (fp32, inline data, preprocessing left to the caller). */
+        public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
+                       InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
+                       int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
+                       Path plot, boolean force, String commandLine) {
+            this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT);
+        }
+    }
+
+    /** How --out is written: the input adaptation as graph ops, fp16, external data. */
+    public record ExportSettings(boolean embedPreprocessing, Precision precision, boolean externalData) {
+        public static final ExportSettings DEFAULT = new ExportSettings(false, Precision.FP32, false);
+    }
 
     /** What a job produced. */
     public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters) {}
@@ -103,6 +122,13 @@ public final class TransferJob {
                         data.train().sampleShape(), data.train().classes());
             }
             TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log);
+            InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
+            List<String> classNames = data.train().classNames();
+            TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
+                    : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed());
+            String targetSha = ModelHash.sha256(req.target());
+            run.exportHeader(h -> TrainingCheckpoint.Header.of(targetSha, head, preprocessing, classNames,
+                    lineage(req, h)));
             if (log != null && run.pairCount() > 0) {
                 log.printf("adapter: %d parameters, head widths %s%n", run.adapterParameterCount(),
                         java.util.Arrays.toString(run.adapter(0).headWidths()));
@@ -111,7 +137,8 @@ public final class TransferJob {
             RunReport report = report(req, targetModel, pairs, target, source, data, run, history);
             Path written = null;
             if (req.out() != null) {
-                written = export(req, targetBlock, targetView, history, report);
+                written = export(req, target, head, new Deployment(preprocessing,
+                        req.export().embedPreprocessing(), classNames), lineage(req, history), report);
             }
             if (req.report() != null) {
                 report.write(req.report());
@@ -165,33 +192,41 @@ public final class TransferJob {
         }
     }
 
-    private static Path export(Request req, OnnxGraphBlock block, SoftmaxTail.TrainingView view,
-                               List<EpochRecord> history, RunReport report) {
-        ModelProto trained = SoftmaxTail.reattach(WeightWriteBack.apply(block).model(), view.removed());
+    /** Through the one export service: the original target, re-headed as in training, with the trained values. */
+    private static Path export(Request req, TrainableModel target, TrainingCheckpoint.HeadEdit head,
+                               Deployment deployment, Lineage lineage, RunReport report) {
+        Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
+        trained.putAll(target.state());
+        List<Path> inputs = new ArrayList<>();
+        if (req.source() != null) {
+            inputs.add(req.source());
+        }
+        ExportService.Result r = ExportService.export(ExportService.Request.of(req.target(), req.out())
+                .withHead(head).withTrained(trained, "the trained target").withLineage(lineage)
+                .withDeployment(deployment).withPrecision(req.export().precision())
+                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs)));
+        report.put("exportedModel", r.file().model().toString());
+        return r.file().model();
+    }
+
+    /** Where the model came from and how it was trained, with the last epoch's metrics. */
+    private static Lineage lineage(Request req, List<EpochRecord> history) {
         Mode mode = req.config().mode();
         String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
         Lineage lineage = new Lineage(op, ModelHash.sha256(req.target()),
-                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, Map.of(), Map.of());
-        for (Map.Entry<String, String> e : settings(req).entrySet()) {
-            lineage = lineage.withSetting(e.getKey(), e.getValue());
+                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, settings(req), Map.of());
+        if (history.isEmpty()) {
+            return lineage;
         }
         EpochRecord last = history.get(history.size() - 1);
+        lineage = lineage.withMetric("epochs_done", history.size());
         if (Double.isFinite(last.targetValAccuracy)) {
             lineage = lineage.withMetric("val_accuracy", last.targetValAccuracy);
         }
         if (Double.isFinite(last.targetTestAccuracy)) {
             lineage = lineage.withMetric("test_accuracy", last.targetTestAccuracy);
         }
-        ModelProto stamped = Provenance.stamp(trained, lineage);
-        List<Path> inputs = new ArrayList<>();
-        inputs.add(req.target());
-        if (req.source() != null) {
-            inputs.add(req.source());
-        }
-        OnnxFileWriter.Written w = OnnxFileWriter.write(stamped, req.out(),
-                block.model().baseDir(), new WriteOptions(req.force(), false, inputs));
-        report.put("exportedModel", w.model().toString());
-        return w.model();
+        return lineage;
     }
 
     private static Map<String, String> settings(Request req) {

@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * One training run of a target classifier, alone or with a source (design note section 4.4, in this order per
@@ -57,6 +61,8 @@ public final class TransferRun {
     private long step;
     private int epochsDone;
     private Path lastGoodCheckpoint;
+    private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
+    private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /** One adapted layer pair with its adapter, optimiser and (for frozen/random sources) fixed source matrix. */
     private static final class PairState {
@@ -485,15 +491,33 @@ public final class TransferRun {
 
     // ---- checkpoints ----
 
+    /**
+     * What each checkpoint's header says for export (model SHA-256, head edit, input adaptation, class names,
+     * lineage), given the history so far; without it a checkpoint can resume but not be exported.
+     */
+    public void exportHeader(Function<List<EpochRecord>, TrainingCheckpoint.Header> header) {
+        this.exportHeader = header;
+    }
+
+    /** The trainer's part of the header: fingerprint, progress counters and history. */
+    private static final class TrainerState {
+        String fingerprint;
+        int epochsDone;
+        long step;
+        Map<String, Long> counters = new LinkedHashMap<>();
+        List<EpochRecord> history = new ArrayList<>();
+    }
+
     private void saveCheckpoint() {
-        Checkpoint.Header h = new Checkpoint.Header();
+        TrainerState h = new TrainerState();
         h.fingerprint = cfg.fingerprint();
         h.epochsDone = epochsDone;
         h.step = step;
         h.history = new ArrayList<>(history);
         Map<String, NDArray> t = new LinkedHashMap<>();
-        target.weights().forEach((k, v) -> t.put("target.w/" + k, v));
-        target.state().forEach((k, v) -> t.put("target.s/" + k, v));
+        // the target's current weights and statistics are what an export ships
+        target.weights().forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
+        target.state().forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
         targetOpt.stateArrays().forEach((k, v) -> t.put("opt.target/" + k, v));
         h.counters.put("opt.target", targetOpt.steps());
         if (sourceTrains) {
@@ -511,7 +535,10 @@ public final class TransferRun {
             h.counters.put(pre + ".opt", p.optimizer.steps());
             h.counters.put(pre + ".updates", p.updates);
         }
-        Checkpoint.write(cfg.checkpoint(), h, t);
+        TrainingCheckpoint.Header header = exportHeader != null ? exportHeader.apply(List.copyOf(history))
+                : TrainingCheckpoint.Header.of(null, null, null, null, null);
+        TrainingCheckpoint.write(cfg.checkpoint(), header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
+                t);
         lastGoodCheckpoint = cfg.checkpoint();
     }
 
@@ -520,14 +547,16 @@ public final class TransferRun {
             throw new MergeNetException("--resume needs a checkpoint path");
         }
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> t = new LinkedHashMap<>();
-            Checkpoint.Header h = Checkpoint.read(cfg.checkpoint(), scope, t);
-            if (!cfg.fingerprint().equals(h.fingerprint)) {
+            TrainingCheckpoint.Contents c = TrainingCheckpoint.read(cfg.checkpoint(), scope);
+            Map<String, NDArray> t = c.tensors();
+            TrainerState h = c.header().trainer() == null ? null
+                    : TRAINER_JSON.fromJson(c.header().trainer(), TrainerState.class);
+            if (h == null || !cfg.fingerprint().equals(h.fingerprint)) {
                 throw new MergeNetException(cfg.checkpoint() + ": written by a run with other settings ("
-                        + h.fingerprint + "); this run is " + cfg.fingerprint());
+                        + (h == null ? "none recorded" : h.fingerprint) + "); this run is " + cfg.fingerprint());
             }
-            assignAll(target.weights(), t, "target.w/", scope);
-            assignAll(target.state(), t, "target.s/", scope);
+            assignAll(target.weights(), t, TrainingCheckpoint.MODEL, scope);
+            assignAll(target.state(), t, TrainingCheckpoint.MODEL, scope);
             targetOpt.restore(strip(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
             if (sourceTrains) {
                 assignAll(source.weights(), t, "source.w/", scope);
