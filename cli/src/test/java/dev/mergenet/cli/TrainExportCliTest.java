@@ -165,6 +165,36 @@ class TrainExportCliTest {
         assertFalse(java.util.Arrays.equals(reference, plainOnRaw), "the preprocessing matters for this model");
     }
 
+    @Test
+    void trainWritesFp16WithExternalDataThroughTheSameProtections() throws Exception {
+        Path original = smallCnn();
+        Path out = dir.resolve("h.onnx");
+        Path data = dir.resolve("h.onnx.data");
+        Files.writeString(data, "precious");
+        CliRun refused = CliRun.of(train(original, out, "--precision", "fp16", "--external-data")
+                .toArray(String[]::new));
+        assertEquals(1, refused.code());
+        String err = refused.err().strip();
+        assertTrue(err.startsWith("error: ") && !err.contains("\n") && err.contains("h.onnx.data")
+                && err.contains("--force"), err);
+        assertEquals("precious", Files.readString(data), "an existing data file is never replaced silently");
+        assertFalse(Files.exists(out) || Files.exists(dir.resolve("h.onnx.ckpt")), "refused before training");
+
+        CliRun t = CliRun.of(train(original, out, "--precision", "fp16", "--external-data", "--force")
+                .toArray(String[]::new));
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertFalse(Files.readString(data).equals("precious"), "replaced with --force (small tensors stay inline)");
+        ModelProto m = OnnxModelReader.read(out).proto();
+        assertTrue(m.getGraph().getInitializerList().stream().anyMatch(i -> i.getName().equals("conv.w")
+                && i.getDataType() == TensorProto.DataType.FLOAT16_VALUE), "weights stored as float16");
+        assertEquals("fp16", Provenance.lineage(m).orElseThrow().settings().get("precision"));
+        Path fp32 = dir.resolve("fp32.onnx");
+        assertEquals(0, CliRun.of("export", original.toString(), "--checkpoint", dir.resolve("h.onnx.ckpt").toString(),
+                "--out", fp32.toString()).code());
+        TensorData x = random("x", 2, 3, 16, 16);
+        assertArrayEquals(run(fp32, x), run(out, x), 2e-3f, "the fp16 export of the same weights");
+    }
+
     /** The raw batch replicated to 3 channels without resize or normalisation: a wrong input, for contrast. */
     private static TensorData naiveRgb(TensorData raw, int n) {
         ByteBuffer src = raw.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);

@@ -131,13 +131,26 @@ public final class ExportService {
     /** What was written. */
     public record Result(OnnxFileWriter.Written file, int changedTensors, Lineage lineage) {}
 
-    public static Result export(Request r) {
+    /**
+     * Fails now if the request could not be written (output is an input or exists without force, its data file
+     * exists without force, folder missing or read-only): callers check before a long training run.
+     */
+    public static void checkOutput(Request r) {
         if (!Files.isRegularFile(r.input())) {
             throw new MergeNetException(r.input() + ": no such model file");
         }
         WriteOptions options = r.write().withInputs(List.of(r.input()));
-        // fail on the output path before any heavy work
-        OnnxFileWriter.checkTarget(r.output(), r.output().toAbsolutePath().normalize(), options);
+        Path out = r.output().toAbsolutePath().normalize();
+        OnnxFileWriter.checkTarget(r.output(), out, options);
+        if (options.externalData()) {
+            Path data = out.resolveSibling(out.getFileName() + ".data");
+            OnnxFileWriter.checkTarget(data, data, options);
+        }
+    }
+
+    public static Result export(Request r) {
+        checkOutput(r);
+        WriteOptions options = r.write().withInputs(List.of(r.input()));
         OnnxModel model = OnnxModelReader.read(r.input());
         String sha = ModelHash.sha256(r.input());
         if (r.expectedSha256() != null && !r.expectedSha256().equals(sha)) {

@@ -166,8 +166,8 @@ public final class TransferJob {
                 throw new MergeNetException(p + ": output folder " + abs.getParent() + " does not exist");
             }
         }
-        if (req.out() != null && Files.exists(req.out()) && !req.force()) {
-            throw new MergeNetException(req.out() + ": exists (pass --force to replace it)");
+        if (req.out() != null) {
+            ExportService.checkOutput(exportRequest(req));
         }
     }
 
@@ -197,16 +197,20 @@ public final class TransferJob {
                                Deployment deployment, Lineage lineage, RunReport report) {
         Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
         trained.putAll(target.state());
+        ExportService.Result r = ExportService.export(exportRequest(req).withHead(head)
+                .withTrained(trained, "the trained target").withLineage(lineage).withDeployment(deployment));
+        report.put("exportedModel", r.file().model().toString());
+        return r.file().model();
+    }
+
+    /** Output, precision and write options of --out (the source model is protected like the target). */
+    private static ExportService.Request exportRequest(Request req) {
         List<Path> inputs = new ArrayList<>();
         if (req.source() != null) {
             inputs.add(req.source());
         }
-        ExportService.Result r = ExportService.export(ExportService.Request.of(req.target(), req.out())
-                .withHead(head).withTrained(trained, "the trained target").withLineage(lineage)
-                .withDeployment(deployment).withPrecision(req.export().precision())
-                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs)));
-        report.put("exportedModel", r.file().model().toString());
-        return r.file().model();
+        return ExportService.Request.of(req.target(), req.out()).withPrecision(req.export().precision())
+                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
