@@ -195,6 +195,36 @@ class TrainExportCliTest {
         assertArrayEquals(run(fp32, x), run(out, x), 2e-3f, "the fp16 export of the same weights");
     }
 
+    @Test
+    void squeezeNetConvClassifierIsReheadedTrainedAndExported() throws Exception {
+        Path squeeze = TestData.require(TestData.cache().resolve("torch-models/squeezenet1_1_op13.onnx"));
+        Path out = dir.resolve("squeeze4.onnx");
+        Path data = dir.resolve("shapes");
+        for (String c : List.of("blue", "green", "red", "yellow")) {
+            Path cls = Files.createDirectories(data.resolve(c));
+            for (int i = 0; i < 4; i++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                img.setRGB(i * 8, i * 8, 0xff00ff * (c.length() + i));
+                javax.imageio.ImageIO.write(img, "png", cls.resolve(i + ".png").toFile());
+            }
+        }
+        CliRun t = CliRun.of("train", "--model", squeeze.toString(), "--data", "folder:" + data,
+                "--num-classes", "4", "--validation", "4", "--batch-size", "6", "--epochs", "1", "--lr", "0.01",
+                "--device", "cpu", "--out", out.toString());
+        assertEquals(0, t.code(), t.out() + t.err());
+        assertTrue(t.err().contains("-> 4 classes"), t.err());
+        Path exported = dir.resolve("x.onnx");
+        assertEquals(0, CliRun.of("export", squeeze.toString(), "--checkpoint", dir.resolve("squeeze4.onnx.ckpt")
+                .toString(), "--out", exported.toString()).code());
+        TensorData x = random("input", 1, 3, 64, 64);
+        float[] a = run(out, x);
+        assertEquals(4, a.length);
+        assertArrayEquals(a, run(exported, x), 1e-6f);
+        assertEquals("[\"blue\",\"green\",\"red\",\"yellow\"]", Provenance.metadata(OnnxModelReader.read(out)
+                .proto(), Deployment.KEY_CLASS_NAMES).orElseThrow(), "folder names are the class names");
+    }
+
     /** The raw batch replicated to 3 channels without resize or normalisation: a wrong input, for contrast. */
     private static TensorData naiveRgb(TensorData raw, int n) {
         ByteBuffer src = raw.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -229,7 +259,7 @@ class TrainExportCliTest {
 
     private static float[] run(Path model, TensorData x) {
         try (OrtRunner ort = new OrtRunner(model)) {
-            TensorData y = ort.run(Map.of("x", x)).values().iterator().next();
+            TensorData y = ort.run(Map.of(ort.inputNames().get(0), x)).values().iterator().next();
             ByteBuffer b = y.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
             b.rewind();
             float[] out = new float[(int) y.shape().size()];
