@@ -144,8 +144,8 @@ public final class TransferJob {
                 report.write(req.report());
             }
             if (req.plot() != null) {
-                CurvePlot.write(req.plot(), mode.cliName() + ": " + req.target().getFileName()
-                        + (req.source() == null ? "" : " <- " + req.source().getFileName()), history);
+                CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
+                        mode == Mode.ALONE ? null : req.source()), history);
             }
             return new Result(history, written, report, run.adapterParameterCount());
         }
