@@ -64,7 +64,11 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
         if (input != null) {
             b.addMetadataProps(entry(KEY_PREPROCESSING, preprocessingJson()));
         }
-        b.addMetadataProps(entry(KEY_MODEL_CARD, modelCard(lineage, modelName)));
+        boolean plainExport = input == null && classNames == null && (lineage == null
+                || (lineage.settings().isEmpty() && lineage.metrics().isEmpty()));
+        if (!plainExport) { // a plain round trip gets no card: there is nothing to say beyond the lineage
+            b.addMetadataProps(entry(KEY_MODEL_CARD, modelCard(lineage, modelName)));
+        }
         return b.build();
     }
 

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.Provenance;
+import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
@@ -62,6 +63,12 @@ class DeploymentTest {
             normalized[i] = (raw[i] - 0.5f) / 2f;
         }
         assertArrayEquals(run(plain, normalized), run(embedded, raw), 1e-6f);
+        Path half = dir.resolve("half.onnx");
+        ExportService.export(ExportService.Request.of(model, half).withPrecision(Precision.FP16)
+                .withDeployment(new Deployment(p, true, null)));
+        assertArrayEquals(run(plain, normalized), run(half, raw), 2e-2f, "fp16 inside, preprocessing in front");
+        assertTrue(OnnxModelReader.read(half).proto().getGraph().getNode(0).getOpType().equals("Sub"),
+                "the preprocessing runs first, in float32, before the input Cast");
 
         ModelProto m = OnnxModelReader.read(plain).proto();
         assertEquals(5, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue(),
