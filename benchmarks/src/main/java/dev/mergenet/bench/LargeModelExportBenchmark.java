@@ -1,15 +1,12 @@
 package dev.mergenet.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.mergenet.exporters.OnnxExporter;
+import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
-import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.importers.onnx.ExternalData;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -70,9 +67,8 @@ public final class LargeModelExportBenchmark {
 
         resetPeak();
         t0 = System.nanoTime();
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            OnnxExporter.Result r = OnnxExporter.export(new OnnxExporter.Request(generated, exported, null, null,
-                    false, Precision.FP32, false), manager);
+        {
+            ExportService.Result r = ExportService.export(ExportService.Request.of(generated, exported));
             report("round trip: read + export (mergenet export path)", (System.nanoTime() - t0) / 1e9);
             System.out.printf("  -> %s (%d bytes) + data (%d bytes)%n", r.file().model().getFileName(),
                     r.file().modelBytes(), r.file().dataBytes());

@@ -1,8 +1,12 @@
 package dev.mergenet.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.OnnxExporter;
+import dev.mergenet.exporters.TrainingCheckpoint;
+import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,8 +25,15 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "Where to write the model.")
     Path out;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Checkpoint folder with trained weights.")
+    @Option(names = "--checkpoint", paramLabel = "FILE.ckpt",
+            description = "Checkpoint written by train or transfer (OUT.onnx.ckpt): its trained weights, head,"
+                    + " input shape, class names and lineage.")
     Path checkpoint;
+
+    @Option(names = "--embed-preprocessing",
+            description = "Put the checkpoint's input adaptation (resize, channel replication, mean/std) into the"
+                    + " graph, so the model takes raw images scaled to [0,1].")
+    boolean embedPreprocessing;
 
     @Option(names = "--num-classes", paramLabel = "N", description = "Replace the classifier head with one for N classes.")
     Integer numClasses;
@@ -44,8 +55,20 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Precision p = Precision.parse(precision);
         try (NDManager manager = NDManager.newBaseManager(Devices.parse(device), "PyTorch")) {
-            OnnxExporter.Result r = OnnxExporter.export(new OnnxExporter.Request(model, out, checkpoint, numClasses,
-                    externalData, p, force), manager);
+            if (embedPreprocessing && checkpoint == null) {
+                throw new IllegalArgumentException("--embed-preprocessing needs --checkpoint (it records the input"
+                        + " adaptation the model was trained with)");
+            }
+            ExportService.Request req = ExportService.Request.of(model, out).withPrecision(p)
+                    .withWrite(new WriteOptions(force, externalData, List.of()));
+            if (numClasses != null) {
+                req = req.withHead(new TrainingCheckpoint.HeadEdit(numClasses, OnnxExporter.HEAD_SEED));
+            }
+            if (checkpoint != null) {
+                TrainingCheckpoint.Contents c = TrainingCheckpoint.read(checkpoint, manager);
+                req = req.withCheckpoint(checkpoint, c, embedPreprocessing);
+            }
+            ExportService.Result r = ExportService.export(req);
             System.out.println("wrote " + r.file().model() + " (" + r.file().modelBytes() + " bytes"
                     + (r.file().dataFile() != null ? ", data " + r.file().dataFile().getFileName() + " "
                     + r.file().dataBytes() + " bytes" : "") + "); " + r.changedTensors() + " trained tensor(s) written;"

@@ -1,6 +1,8 @@
 package dev.mergenet.cli;
 
+import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.RunConfig;
@@ -104,6 +106,23 @@ final class TrainingOptions {
             description = "Stop (and export nothing) when the training loss grows to K x its initial value; 0: never "
                     + "(default ${DEFAULT-VALUE}).")
     double maxLossRatio;
+
+    // ---- how --out is written (issue 9: one export contract) ----
+    @Option(names = "--embed-preprocessing",
+            description = "Put the input adaptation (--resize, --channels, --mean/--std) into the exported graph, so"
+                    + " it takes raw images scaled to [0,1] in the data's own channels.")
+    boolean embedPreprocessing;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16",
+            description = "Precision of the exported --out model (default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--external-data", description = "Keep the exported model's tensors in OUT.onnx.data.")
+    boolean externalData;
+
+    TransferJob.ExportSettings exportSettings() {
+        return new TransferJob.ExportSettings(embedPreprocessing, Precision.parse(precision), externalData);
+    }
 
     InputAdaptation adaptation() {
         return adaptation(resize, channels, mean, std);

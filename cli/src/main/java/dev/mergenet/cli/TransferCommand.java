@@ -99,7 +99,8 @@ final class TransferCommand implements Callable<Integer> {
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
-                "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), compareAlone);
+                "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+                opts.exportSettings(), compareAlone);
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         if (r.aloneTestAccuracy() != null) {

@@ -9,7 +9,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.Checkpoint;
+import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.exporters.edit.ClassifierHead;
@@ -59,7 +59,7 @@ class ExportCommandTest {
 
     @Test
     void checkpointWeightsAreWrittenAndRunInOnnxRuntime() throws IOException {
-        Path ckpt = dir.resolve("ckpt");
+        Path ckpt = dir.resolve("run.ckpt");
         String sha = ModelHash.sha256(CLS);
         String stat;
         float[] newMean;
@@ -70,7 +70,7 @@ class ExportCommandTest {
             NDArray changed = values.get(stat).add(0.5f);
             newMean = changed.toFloatArray();
             values.put(stat, changed);
-            Checkpoint.save(values, ckpt, sha, null, new Lineage("transfer", sha, "b".repeat(64),
+            save(values, ckpt, sha, null, new Lineage("transfer", sha, "b".repeat(64),
                     Map.of("adapter", "mergenet"), Map.of("accuracy", 0.91)));
         }
         Path out = dir.resolve("trained.onnx");
@@ -114,7 +114,7 @@ class ExportCommandTest {
 
     @Test
     void checkpointOfAReheadedModelWritesItsHead() throws IOException {
-        Path ckpt = dir.resolve("ckpt");
+        Path ckpt = dir.resolve("run.ckpt");
         String sha = ModelHash.sha256(CLS);
         ClassifierHead.Replaced headed = ClassifierHead.replace(OnnxModelReader.read(CLS), 10, OnnxExporter.HEAD_SEED);
         float[] trainedHead;
@@ -123,7 +123,8 @@ class ExportCommandTest {
                     .filter(t -> t.getName().equals(headed.weight())).findFirst().orElseThrow();
             NDArray trained = TensorDecoder.toNDArray(w, m, "head", null).mul(-2f);
             trainedHead = trained.toFloatArray();
-            Checkpoint.save(Map.of(headed.weight(), trained), ckpt, sha, 10, null);
+            save(Map.of(headed.weight(), trained), ckpt, sha,
+                    new TrainingCheckpoint.HeadEdit(10, OnnxExporter.HEAD_SEED), null);
         }
         Path out = dir.resolve("ten.onnx");
         CliRun r = CliRun.of("export", CLS.toString(), "--out", out.toString(), "--num-classes", "10",
@@ -194,30 +195,39 @@ class ExportCommandTest {
 
     @Test
     void checkpointOfAnotherModel() throws IOException {
-        Path ckpt = dir.resolve("ckpt");
+        Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            Checkpoint.save(Map.of("w", m.ones(new Shape(2))), ckpt, "c".repeat(64), null, null);
+            save(Map.of("w", m.ones(new Shape(2))), ckpt, "c".repeat(64), null, null);
         }
         Path out = dir.resolve("out.onnx");
         assertOneLineError(CliRun.of("export", CLS.toString(), "--out", out.toString(), "--checkpoint",
                 ckpt.toString()), "checkpoint was made for the model with SHA-256 " + "c".repeat(64));
-        assertNoStrayFiles(List.of("ckpt"));
+        assertNoStrayFiles(List.of("run.ckpt"));
     }
 
     @Test
     void checkpointWithWrongParameters() throws IOException {
-        Path ckpt = dir.resolve("ckpt");
+        Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Map<String, NDArray> values = new LinkedHashMap<>();
             values.put("fc_0.w_0", m.ones(new Shape(200, 3)));
             values.put("not_in_the_model", m.ones(new Shape(2)));
-            Checkpoint.save(values, ckpt, ModelHash.sha256(CLS), null, null);
+            save(values, ckpt, ModelHash.sha256(CLS), null, null);
         }
         assertOneLineError(CliRun.of("export", CLS.toString(), "--out", dir.resolve("out.onnx").toString(),
                 "--checkpoint", ckpt.toString()), "does not match", "'fc_0.w_0' has shape [200, 3]", "not_in_the_model");
         assertOneLineError(CliRun.of("export", CLS.toString(), "--out", dir.resolve("out.onnx").toString(),
                 "--checkpoint", ckpt.toString(), "--num-classes", "4"), "original head", "4 classes");
-        assertNoStrayFiles(List.of("ckpt"));
+        assertNoStrayFiles(List.of("run.ckpt"));
+    }
+
+    /** A checkpoint as train writes one: the values in the model section, plus a trainer section export ignores. */
+    private static void save(Map<String, NDArray> values, Path file, String sha, TrainingCheckpoint.HeadEdit head,
+                             Lineage lineage) {
+        Map<String, NDArray> t = new LinkedHashMap<>();
+        values.forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
+        values.forEach((k, v) -> t.put("opt.target/" + k, v.mul(0)));
+        TrainingCheckpoint.write(file, TrainingCheckpoint.Header.of(sha, head, null, null, lineage), t);
     }
 
     private void assertNoStrayFiles(List<String> expected) throws IOException {

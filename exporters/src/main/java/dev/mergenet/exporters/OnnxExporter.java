@@ -1,42 +1,29 @@
 package dev.mergenet.exporters;
 
-import ai.djl.ndarray.NDManager;
-import dev.mergenet.exporters.edit.ClassifierHead;
 import dev.mergenet.exporters.edit.SoftmaxTail;
-import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Float16Conversion;
 import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.exporters.writeback.WeightWriteBack;
-import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.onnx.OnnxModel;
-import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exporter's entry points: a trained import written back into its original model, and the file-level
- * export the CLI runs (optional new head, optional checkpoint, fp16, external data, lineage).
+ * Low-level pieces of an export: a trained import written back into the model it was imported from, and the
+ * protected write. Whole exports (head, checkpoint, fp16, deployment metadata) go through {@link ExportService}.
  */
 public final class OnnxExporter {
     /** Seed of the fresh classifier head, fixed so a checkpoint trained on it can be applied again. */
     public static final long HEAD_SEED = 20240917L;
 
     private OnnxExporter() {}
-
-    /** What the CLI asks for. {@code checkpoint} and {@code numClasses} may be null. */
-    public record Request(Path input, Path output, Path checkpoint, Integer numClasses, boolean externalData,
-                          Precision precision, boolean force) {}
-
-    /** What was written. */
-    public record Result(OnnxFileWriter.Written file, int changedTensors, Lineage lineage) {}
 
     /** The imported graph's current weights in its original model, stamped with the lineage. */
     public static ModelProto trainedModel(OnnxGraphBlock block, Lineage lineage) {
@@ -60,52 +47,13 @@ public final class OnnxExporter {
     /** Writes a model derived from {@code origin}, protecting origin's files and reading its external data. */
     public static OnnxFileWriter.Written write(ModelProto model, OnnxModel origin, Path output, WriteOptions options,
                                                Precision precision) {
-        ModelProto out = precision == Precision.FP16 ? Float16Conversion.convert(model, origin.baseDir()) : model;
-        return OnnxFileWriter.write(out, output, origin.baseDir(), options.withInputs(inputFiles(origin)));
+        return OnnxFileWriter.write(convert(model, origin, precision), output, origin.baseDir(),
+                options.withInputs(inputFiles(origin)));
     }
 
-    /** The CLI's export: read, optionally re-head, optionally apply a checkpoint, stamp, write. */
-    public static Result export(Request r, NDManager manager) {
-        if (!Files.isRegularFile(r.input())) {
-            throw new MergeNetException(r.input() + ": no such model file");
-        }
-        // fail on the output path before any heavy work
-        OnnxFileWriter.checkTarget(r.output(), r.output().toAbsolutePath().normalize(),
-                new WriteOptions(r.force(), r.externalData(), List.of(r.input())));
-        OnnxModel model = OnnxModelReader.read(r.input());
-        String sha = ModelHash.sha256(r.input());
-        OnnxModel edited = model;
-        if (r.numClasses() != null) {
-            edited = ClassifierHead.replace(model, r.numClasses(), HEAD_SEED).model();
-        }
-        Lineage lineage = Lineage.export(sha);
-        int changed = 0;
-        ModelProto proto = edited.proto();
-        if (r.checkpoint() != null) {
-            Checkpoint.Meta meta = Checkpoint.meta(r.checkpoint());
-            Checkpoint.checkMatches(meta, r.checkpoint(), edited, sha, r.numClasses());
-            try (NDManager scratch = manager.newSubManager()) {
-                Checkpoint.Contents c = Checkpoint.read(r.checkpoint(), scratch);
-                WeightWriteBack.Result wb = WeightWriteBack.apply(edited, c.values());
-                proto = wb.model();
-                changed = wb.changed().size();
-            }
-            if (meta.lineage() != null) {
-                lineage = meta.lineage();
-            } else {
-                lineage = new Lineage("train", sha, null, java.util.Map.of(), java.util.Map.of());
-            }
-        }
-        if (r.numClasses() != null) {
-            lineage = lineage.withSetting("num_classes", Integer.toString(r.numClasses()));
-        }
-        if (r.precision() == Precision.FP16) {
-            lineage = lineage.withSetting("precision", "fp16");
-        }
-        ModelProto stamped = Provenance.stamp(proto, lineage);
-        OnnxFileWriter.Written w = write(stamped, edited, r.output(),
-                new WriteOptions(r.force(), r.externalData(), List.of(r.input())), r.precision());
-        return new Result(w, changed, lineage);
+    /** The model in the requested precision (origin's folder holds its external data). */
+    static ModelProto convert(ModelProto model, OnnxModel origin, Precision precision) {
+        return precision == Precision.FP16 ? Float16Conversion.convert(model, origin.baseDir()) : model;
     }
 
     /** The model file and the external data files it reads: never to be overwritten by an export. */

@@ -88,8 +88,8 @@ class TrainedExportTest {
 
             OnnxModel back = OnnxModelReader.read(out);
             // BatchNorm statistics: the trained values, which differ from the original ones
-            Map<String, TensorProto> originalTensors = Checkpoint.floatTensors(original);
-            Map<String, TensorProto> written = Checkpoint.floatTensors(back);
+            Map<String, TensorProto> originalTensors = ExportService.floatTensors(original);
+            Map<String, TensorProto> written = ExportService.floatTensors(back);
             int statsChanged = 0;
             for (String name : block.runningStatNames()) {
                 Parameter p = block.parameter(name);

@@ -17,8 +17,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Replaces a classifier's last fully connected layer (Gemm, or MatMul followed by a bias Add) with a fresh
- * one for another number of classes. New weights get unique names and PyTorch's Linear initialisation
+ * Replaces a classifier's last fully connected layer (Gemm, MatMul followed by a bias Add, or a 1x1 Conv before
+ * global pooling as in SqueezeNet) with a fresh one for another number of classes. New weights get unique names and PyTorch's Linear initialisation
  * (uniform in +-1/sqrt(fan_in), seeded); the old ones are removed when nothing else reads them. Declared
  * output shapes downstream get the new class count; symbolic dims stay symbolic.
  */
@@ -43,26 +43,30 @@ public final class ClassifierHead {
                 if (w != null && w.getDimsCount() == 2 && w.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                     headAt = i;
                 }
+            } else if (isConvClassifier(n, idx)) {
+                headAt = i;
             }
         }
         if (headAt < 0) {
-            throw new MergeNetException(model.origin() + ": no Gemm or MatMul with a 2-D float weight found;"
-                    + " cannot replace the classifier head");
+            throw new MergeNetException(model.origin() + ": no Gemm or MatMul with a 2-D float weight, nor a 1x1 Conv"
+                    + " before global pooling, found; cannot replace the classifier head");
         }
         NodeProto head = g.getNode(headAt);
         TensorProto oldWeight = idx.constant(head.getInput(1));
+        boolean conv = head.getOpType().equals("Conv");
         boolean gemm = head.getOpType().equals("Gemm");
-        boolean transB = gemm && intAttr(head, "transB") == 1;
+        boolean transB = conv || (gemm && intAttr(head, "transB") == 1);
         long features = transB ? oldWeight.getDims(1) : oldWeight.getDims(0);
         long oldOut = transB ? oldWeight.getDims(0) : oldWeight.getDims(1);
+        checkNoFixedReshape(head, idx, model, oldOut);
 
         // the bias: Gemm's C, or the constant operand of the Add that alone reads the MatMul's output
         int biasNode = -1;
         int biasSlot = -1;
-        if (gemm && head.getInputCount() >= 3 && isBias(idx.constant(head.getInput(2)), oldOut)) {
+        if ((gemm || conv) && head.getInputCount() >= 3 && isBias(idx.constant(head.getInput(2)), oldOut)) {
             biasNode = headAt;
             biasSlot = 2;
-        } else if (!gemm && idx.consumerCount(head.getOutput(0)) == 1) {
+        } else if (!gemm && !conv && idx.consumerCount(head.getOutput(0)) == 1) {
             int c = idx.consumers.get(head.getOutput(0)).get(0);
             NodeProto add = g.getNode(c);
             if (add.getOpType().equals("Add") && add.getInputCount() == 2) {
@@ -75,7 +79,8 @@ public final class ClassifierHead {
         }
         String base = head.getName().isEmpty() ? "mergenet_head" : head.getName() + ".mergenet_head";
         String weightName = idx.fresh(base + ".weight");
-        long[] dims = transB ? new long[] {numClasses, features} : new long[] {features, numClasses};
+        long[] dims = conv ? new long[] {numClasses, features, 1, 1}
+                : transB ? new long[] {numClasses, features} : new long[] {features, numClasses};
         GraphProto.Builder gb = g.toBuilder();
         List<String> dropped = new ArrayList<>();
         gb.setNode(headAt, head.toBuilder().setInput(1, weightName).build());
@@ -110,6 +115,65 @@ public final class ClassifierHead {
         }
         OnnxModel edited = model.withProto(model.proto().toBuilder().setGraph(gb).build());
         return new Replaced(edited, head.getName(), (int) oldOut, numClasses, features, weightName, biasName);
+    }
+
+    /** Ops between a conv classifier and the outputs that keep the class axis as it is. */
+    private static final Set<String> CLASS_PRESERVING = Set.of("Relu", "LeakyRelu", "Sigmoid", "Clip", "Dropout",
+            "Identity", "GlobalAveragePool", "GlobalMaxPool", "AveragePool", "MaxPool", "ReduceMean", "ReduceMax",
+            "Flatten", "Squeeze", "Reshape", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze", "Concat",
+            "Cast");
+
+    /**
+     * A 1x1, ungrouped Conv with a float weight whose output reaches the graph outputs only through activations,
+     * pooling and reshapes, including a global pooling (SqueezeNet's classifier: Conv, ReLU, global average pool).
+     */
+    private static boolean isConvClassifier(NodeProto n, GraphIndex idx) {
+        if (!n.getOpType().equals("Conv") || n.getInputCount() < 2 || intAttr(n, "group") > 1) {
+            return false;
+        }
+        TensorProto w = idx.constant(n.getInput(1));
+        if (w == null || w.getDimsCount() != 4 || w.getDims(2) != 1 || w.getDims(3) != 1
+                || w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            return false;
+        }
+        boolean pooled = false;
+        for (String v : idx.downstream(n.getOutput(0))) {
+            for (int c : idx.consumers.getOrDefault(v, List.of())) {
+                String op = idx.graph.getNode(c).getOpType();
+                if (!CLASS_PRESERVING.contains(op)) {
+                    return false;
+                }
+                pooled |= op.startsWith("Global") || op.startsWith("Reduce");
+            }
+        }
+        return pooled;
+    }
+
+    /** A Reshape to a constant shape naming the old class count would break after re-heading: say so. */
+    private static void checkNoFixedReshape(NodeProto head, GraphIndex idx, OnnxModel model, long oldOut) {
+        for (String v : idx.downstream(head.getOutput(0))) {
+            for (int c : idx.consumers.getOrDefault(v, List.of())) {
+                NodeProto n = idx.graph.getNode(c);
+                TensorProto shape = n.getOpType().equals("Reshape") && n.getInputCount() > 1
+                        ? idx.constant(n.getInput(1)) : null;
+                if (shape != null && shape.getDataType() == TensorProto.DataType.INT64_VALUE
+                        && longs(shape).contains(oldOut)) {
+                    throw new MergeNetException(model.origin() + ": Reshape '" + n.getName() + "' after the"
+                            + " classifier '" + head.getName() + "' has the constant shape " + longs(shape)
+                            + " naming its " + oldOut + " classes; re-heading it is not supported");
+                }
+            }
+        }
+    }
+
+    private static List<Long> longs(TensorProto t) {
+        java.nio.LongBuffer b = dev.mergenet.importers.onnx.TensorDecoder.decode(t, "shape", null).bytes()
+                .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        List<Long> out = new ArrayList<>();
+        while (b.hasRemaining()) {
+            out.add(b.get());
+        }
+        return out;
     }
 
     private static boolean isBias(TensorProto t, long out) {

@@ -27,6 +27,7 @@ import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.TensorShapeProto;
 import dev.mergenet.onnx.Onnx.TypeProto;
@@ -97,6 +98,46 @@ class ClassifierHeadTest {
             double diff = OrtAgreement.assertAgree("re-headed, imported", djl, ort.run(new NDList(x)), 1e-5, 0);
             System.out.printf("re-headed PaddleOCR classifier: max |DJL graph - ORT| = %.3g%n", diff);
             assertTrue(block.onnxParameters().containsKey(r.weight()), "the new head is trainable");
+            block.close();
+        }
+    }
+
+    @Test
+    void squeezeNetConvClassifierGetsFourClassesMatchingPooledReluOfNewConv() throws Exception {
+        OnnxModel model = OnnxModelReader.read(TestData.require(TestData.cache().resolve(
+                "torch-models/squeezenet1_1_op13.onnx")));
+        ClassifierHead.Replaced r = ClassifierHead.replace(model, 4, 5);
+        assertEquals(10, r.oldClasses(), "the cached export has a 10-class classifier conv");
+        assertEquals(512, r.features());
+        GraphProto g = r.model().proto().getGraph();
+        NodeProto head = g.getNodeList().stream().filter(n -> n.getName().equals(r.node())).findFirst().orElseThrow();
+        assertEquals("Conv", head.getOpType());
+        assertEquals(List.of(4L, 512L, 1L, 1L), initializerProto(g, r.weight()).getDimsList());
+        assertEquals(4, g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+
+        // reference: the original graph's classifier input, then mean over H, W of ReLU(new 1x1 conv)
+        ModelProto withFeatures = model.proto().toBuilder().setGraph(model.proto().getGraph().toBuilder()
+                .addOutput(ValueInfoProto.newBuilder().setName(head.getInput(0)).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)))))
+                .build();
+        NDArray x = manager.randomUniform(0, 1, new Shape(2, 3, 64, 64));
+        NDArray w = initializer(g, r.weight()).reshape(4, 512);
+        NDArray b = initializer(g, r.bias());
+        try (OrtReference edited = new OrtReference(r.model().proto().toByteArray());
+             OrtReference reference = new OrtReference(withFeatures.toByteArray())) {
+            List<OrtReference.Output> got = edited.run(new NDList(x));
+            assertArrayEquals(new long[] {2, 4}, got.get(0).shape());
+            OrtReference.Output f = reference.run(new NDList(x)).get(1);
+            NDArray feats = manager.create(f.floats(), new Shape(f.shape())); // [N, 512, H, W]
+            long hw = feats.getShape().get(2) * feats.getShape().get(3);
+            NDArray perPixel = w.matMul(feats.reshape(2, 512, hw)).add(b.reshape(1, 4, 1)); // [N, 4, HW]
+            NDArray expected = perPixel.maximum(0f).mean(new int[] {2});
+            double diff = OrtAgreement.assertAgree("re-headed SqueezeNet", new NDList(expected), got, 1e-5, 1e-5);
+            System.out.printf("re-headed SqueezeNet 1.1 (4 classes): max |reference - ORT| = %.3g%n", diff);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            OnnxGraphBlock block = OnnxImporter.load(r.model(), m);
+            assertTrue(block.onnxParameters().get(r.weight()).requiresGradient(), "the new conv head is trainable");
             block.close();
         }
     }

@@ -4,20 +4,21 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.Lineage;
-import dev.mergenet.exporters.Provenance;
+import dev.mergenet.exporters.TrainingCheckpoint;
+import dev.mergenet.exporters.deploy.Deployment;
+import dev.mergenet.exporters.deploy.InputPreprocessing;
 import dev.mergenet.exporters.edit.ClassifierHead;
 import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
-import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
-import dev.mergenet.exporters.writeback.WeightWriteBack;
+import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
-import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
@@ -51,22 +52,40 @@ public final class TransferJob {
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
-                          boolean force, String commandLine, boolean compareAlone) {
-        /** The same request without --compare-alone. */
+                          boolean force, String commandLine, ExportSettings export, boolean compareAlone) {
+        public Request {
+            export = export == null ? ExportSettings.DEFAULT : export;
+        }
+
+        /** A request with the default export settings (fp32, inline data, preprocessing left to the caller). */
         public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                        InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                        int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                        Path plot, boolean force, String commandLine) {
             this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, false);
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT, false);
+        }
+
+        /** A request with these export settings, without --compare-alone. */
+        public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
+                       InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
+                       int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
+                       Path plot, boolean force, String commandLine, ExportSettings export) {
+            this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false);
         }
 
         /** The alone baseline of this request: same target, seed, data and order; no outputs. */
         Request aloneBaseline() {
             return new Request(target, null, List.of(), data, null, adaptation, null, validationSize, trainLimit,
                     evalLimit, config.withMode(Mode.ALONE).withCheckpoint(null, false), numClasses, null, null,
-                    null, force, commandLine, false);
+                    null, force, commandLine, export, false);
         }
+    }
+
+    /** How --out is written: the input adaptation as graph ops, fp16, external data. */
+    public record ExportSettings(boolean embedPreprocessing, Precision precision, boolean externalData) {
+        public static final ExportSettings DEFAULT = new ExportSettings(false, Precision.FP32, false);
     }
 
     /** What a job produced. */
@@ -157,6 +176,13 @@ public final class TransferJob {
             TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log)
                     .teacherView(teacherData == null ? null : teacherData.train())
                     .identity(identity(req));
+            InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
+            List<String> classNames = data.train().classNames();
+            TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
+                    : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed());
+            String targetSha = ModelHash.sha256(req.target());
+            run.exportHeader(h -> TrainingCheckpoint.Header.of(targetSha, head, preprocessing, classNames,
+                    lineage(req, h)));
             if (log != null && run.pairCount() > 0) {
                 run.transfer().notes().forEach(log::println);
                 long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
@@ -192,15 +218,16 @@ public final class TransferJob {
             checkOutputsFinite(target, data, req, manager);
             Path written = null;
             if (req.out() != null) {
-                written = export(req, targetBlock, targetView, history, report);
+                written = export(req, target, head, new Deployment(preprocessing,
+                        req.export().embedPreprocessing(), classNames), lineage(req, history), report);
             }
             if (req.report() != null) {
                 report.write(req.report());
                 EpochCsv.write(EpochCsv.besideReport(req.report()), history);
             }
             if (req.plot() != null) {
-                CurvePlot.write(req.plot(), mode.cliName() + ": " + req.target().getFileName()
-                        + (req.source() == null ? "" : " <- " + req.source().getFileName()), history);
+                CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
+                        mode == Mode.ALONE ? null : req.source()), history);
             }
             return new Result(history, written, report, run.adapterParameterCount(), run.keptEpoch(), aloneTest);
         }
@@ -221,8 +248,8 @@ public final class TransferJob {
                 throw new MergeNetException(p + ": output folder " + abs.getParent() + " does not exist");
             }
         }
-        if (req.out() != null && Files.exists(req.out()) && !req.force()) {
-            throw new MergeNetException(req.out() + ": exists (pass --force to replace it)");
+        if (req.out() != null) {
+            ExportService.checkOutput(exportRequest(req));
         }
     }
 
@@ -254,35 +281,59 @@ public final class TransferJob {
         }
     }
 
-    private static Path export(Request req, OnnxGraphBlock block, SoftmaxTail.TrainingView view,
-                               List<EpochRecord> history, RunReport report) {
-        ModelProto trained = SoftmaxTail.reattach(WeightWriteBack.apply(block).model(), view.removed());
+    /** Through the one export service: the original target, re-headed as in training, with the trained values. */
+    private static Path export(Request req, TrainableModel target, TrainingCheckpoint.HeadEdit head,
+                               Deployment deployment, Lineage lineage, RunReport report) {
+        Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
+        trained.putAll(target.state());
+        ExportService.Result r = ExportService.export(exportRequest(req).withHead(head)
+                .withTrained(trained, "the trained target").withLineage(lineage).withDeployment(deployment));
+        report.put("exportedModel", r.file().model().toString());
+        return r.file().model();
+    }
+
+    /** Output, precision and write options of --out (the source model is protected like the target). */
+    private static ExportService.Request exportRequest(Request req) {
+        List<Path> inputs = new ArrayList<>();
+        if (req.source() != null) {
+            inputs.add(req.source());
+        }
+        return ExportService.Request.of(req.target(), req.out()).withPrecision(req.export().precision())
+                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs));
+    }
+
+    /** Where the model came from and how it was trained, with the last epoch's metrics. */
+    private static Lineage lineage(Request req, List<EpochRecord> history) {
         Mode mode = req.config().mode();
         String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
         Lineage lineage = new Lineage(op, ModelHash.sha256(req.target()),
-                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, Map.of(), Map.of());
-        for (Map.Entry<String, String> e : settings(req).entrySet()) {
-            lineage = lineage.withSetting(e.getKey(), e.getValue());
+                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, settings(req), Map.of());
+        if (history.isEmpty()) {
+            return lineage;
         }
-        int kept = report.json().has("keptEpoch") ? report.json().get("keptEpoch").getAsInt() : history.size();
-        EpochRecord last = history.get(Math.max(kept, 1) - 1);
+        // the metrics of the epoch whose weights are shipped: the best validation epoch with --keep best
+        EpochRecord last = history.get(keptEpoch(req.config().keep(), history) - 1);
         lineage = lineage.withSetting("kept_epoch", Integer.toString(last.epoch + 1));
+        lineage = lineage.withMetric("epochs_done", history.size());
         if (Double.isFinite(last.targetValAccuracy)) {
             lineage = lineage.withMetric("val_accuracy", last.targetValAccuracy);
         }
         if (Double.isFinite(last.targetTestAccuracy)) {
             lineage = lineage.withMetric("test_accuracy", last.targetTestAccuracy);
         }
-        ModelProto stamped = Provenance.stamp(trained, lineage);
-        List<Path> inputs = new ArrayList<>();
-        inputs.add(req.target());
-        if (req.source() != null) {
-            inputs.add(req.source());
+        return lineage;
+    }
+
+    /** 1-based epoch whose weights --keep ships: the last epoch marked best so far, or the last epoch. */
+    static int keptEpoch(RunConfig.Keep keep, List<EpochRecord> history) {
+        if (keep == RunConfig.Keep.BEST) {
+            for (int i = history.size() - 1; i >= 0; i--) {
+                if (history.get(i).bestSoFar) {
+                    return i + 1;
+                }
+            }
         }
-        OnnxFileWriter.Written w = OnnxFileWriter.write(stamped, req.out(),
-                block.model().baseDir(), new WriteOptions(req.force(), false, inputs));
-        report.put("exportedModel", w.model().toString());
-        return w.model();
+        return history.size();
     }
 
     /** Model and data identity, part of the checkpoint's fingerprint. */

@@ -90,6 +90,7 @@ public final class CsvDataset {
             integers &= s.matches("\\d+");
         }
         int classes;
+        List<String> labelNames = null;
         if (integers) {
             classes = 0;
             for (int i = 0; i < y.length; i++) {
@@ -109,8 +110,10 @@ public final class CsvDataset {
                 y[i] = ids.get(rawLabels[i]);
             }
             classes = ids.size();
+            labelNames = List.copyOf(ids.keySet());
         }
-        return new LabeledData(file.toString(), x, y, new Shape(cols - 1), classes);
+        LabeledData data = new LabeledData(file.toString(), x, y, new Shape(cols - 1), classes);
+        return labelNames == null ? data : data.withClassNames(labelNames);
     }
 
     private static boolean isNumericRow(String[] row, int skip) {

@@ -8,6 +8,10 @@ import java.nio.file.Path;
  * IDX sets come with a separate test split; folder and CSV sets have only what {@link DataSplits} carves out.
  */
 public record DataSpec(String kind, Path path, String labelColumn) {
+    /** Fashion-MNIST's labels 0..9, as its authors name them. */
+    public static final java.util.List<String> FASHION_CLASSES = java.util.List.of("T-shirt/top", "Trouser",
+            "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
     public static DataSpec parse(String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) {
@@ -39,6 +43,10 @@ public record DataSpec(String kind, Path path, String labelColumn) {
             case "fashion-mnist", "mnist" -> {
                 pool = IdxDataset.load(path, true);
                 test = IdxDataset.load(path, false);
+                if (kind.equals("fashion-mnist") && pool.classes() == FASHION_CLASSES.size()) {
+                    pool = pool.withClassNames(FASHION_CLASSES);
+                    test = test.classes() == FASHION_CLASSES.size() ? test.withClassNames(FASHION_CLASSES) : test;
+                }
             }
             case "folder" -> pool = ImageFolderDataset.load(path, adaptation.resize());
             case "csv" -> pool = CsvDataset.load(path, labelColumn);

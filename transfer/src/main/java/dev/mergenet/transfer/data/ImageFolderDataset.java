@@ -73,7 +73,8 @@ public final class ImageFolderDataset {
             System.arraycopy(samples.get(i), 0, x, i * size, size);
             y[i] = labels.get(i);
         }
-        return new LabeledData(dir.toString(), x, y, new Shape(3, h, w), classDirs.size());
+        return new LabeledData(dir.toString(), x, y, new Shape(3, h, w), classDirs.size())
+                .withClassNames(classDirs.stream().map(d -> d.getFileName().toString()).toList());
     }
 
     private static BufferedImage readImage(Path f) {

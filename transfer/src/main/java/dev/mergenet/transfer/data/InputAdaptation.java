@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.data;
 
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.exporters.deploy.InputPreprocessing;
 import dev.mergenet.importers.MergeNetException;
 
 /**
@@ -38,6 +39,11 @@ public record InputAdaptation(int[] resize, int channels, float[] mean, float[] 
 
     public boolean isIdentity() {
         return resize == null && channels == 0 && mean == null && std == null;
+    }
+
+    /** This adaptation as the exporter records it, for samples of {@code rawShape} (as loaded). */
+    public InputPreprocessing describing(Shape rawShape) {
+        return new InputPreprocessing(rawShape.getShape(), resize, channels, mean, std);
     }
 
     public LabeledData apply(LabeledData data) {

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An in-memory classification set: features as float32 rows of one sample shape (e.g. [1, 28, 28] or [F]),
@@ -21,13 +23,19 @@ public final class LabeledData {
     private final Shape rawShape;
     private final int rawSize;
     private final java.util.function.UnaryOperator<float[]> transform;
+    private final List<String> classNames;
 
     public LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes) {
-        this(origin, features, labels, sampleShape, classes, sampleShape, null);
+        this(origin, features, labels, sampleShape, classes, sampleShape, null, null);
     }
 
     private LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes, Shape rawShape,
-                        java.util.function.UnaryOperator<float[]> transform) {
+                        java.util.function.UnaryOperator<float[]> transform, List<String> classNames) {
+        if (classNames != null && classNames.size() != classes) {
+            throw new IllegalArgumentException(origin + ": " + classNames.size() + " class names for " + classes
+                    + " classes");
+        }
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
         this.rawShape = rawShape;
         this.rawSize = Math.toIntExact(rawShape.size());
         this.transform = transform;
@@ -61,6 +69,28 @@ public final class LabeledData {
         return classes;
     }
 
+    /** Class names in label order: folder names, CSV labels, a set's known names; else "0", "1", .... */
+    public List<String> classNames() {
+        if (classNames != null) {
+            return classNames;
+        }
+        List<String> numbers = new ArrayList<>();
+        for (int i = 0; i < classes; i++) {
+            numbers.add(Integer.toString(i));
+        }
+        return numbers;
+    }
+
+    /** The same samples with names for their classes (label order). */
+    public LabeledData withClassNames(List<String> names) {
+        return new LabeledData(origin, features, labels, sampleShape, classes, rawShape, transform, names);
+    }
+
+    /** The shape of a sample as loaded, before any input adaptation. */
+    public Shape rawSampleShape() {
+        return rawShape;
+    }
+
     public String origin() {
         return origin;
     }
@@ -90,7 +120,7 @@ public final class LabeledData {
             System.arraycopy(features, indices[k] * rawSize, x, k * rawSize, rawSize);
             y[k] = labels[indices[k]];
         }
-        return new LabeledData(name, x, y, sampleShape, classes, rawShape, transform);
+        return new LabeledData(name, x, y, sampleShape, classes, rawShape, transform, classNames);
     }
 
     /** Features of the samples at {@code indices[from..to)} as one [B, ...sampleShape] float32 array. */
@@ -118,6 +148,6 @@ public final class LabeledData {
     /** The same samples seen through a further per-sample transform (applied lazily, on the host). */
     public LabeledData map(Shape newShape, java.util.function.UnaryOperator<float[]> f) {
         java.util.function.UnaryOperator<float[]> chained = transform == null ? f : x -> f.apply(transform.apply(x));
-        return new LabeledData(origin, features, labels, newShape, classes, rawShape, chained);
+        return new LabeledData(origin, features, labels, newShape, classes, rawShape, chained, classNames);
     }
 }

@@ -1,131 +1,206 @@
 package dev.mergenet.transfer.report;
 
-import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.io.AtomicFiles;
 import dev.mergenet.transfer.train.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import java.awt.Stroke;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
-/** A PNG with two panels, loss and accuracy per epoch, for target and source (drawn headless with java.awt). */
+/**
+ * A PNG of a run, drawn with JFreeChart: loss (axis from 0), accuracy in % (train, validation and test; a range of
+ * at least {@value #MIN_ACCURACY_SPAN} points, so noise is not zoomed to fill the panel) and, when MergeNet ran,
+ * the adapter's gradient norm, δ norm and relative injection jump (log scale), per epoch, for target and source.
+ * The legend sits below the panels.
+ */
 public final class CurvePlot {
-    private static final int W = 1100;
-    private static final int H = 460;
+    public static final int WIDTH = 1100;
+    public static final int HEIGHT = 820;
+    static final double MIN_ACCURACY_SPAN = 10;
+    private static final Color TARGET = new Color(31, 119, 180);
+    private static final Color SOURCE = new Color(255, 127, 14);
+    private static final Color GREEN = new Color(44, 160, 44);
+    private static final Color PURPLE = new Color(148, 103, 189);
+    private static final Stroke TRAIN = new BasicStroke(2f);
+    private static final Stroke VALIDATION = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+            new float[] {7, 4}, 0);
+    private static final Stroke TEST = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10,
+            new float[] {1, 4}, 0);
 
-    private record Series(String label, Color color, boolean dashed, ToDoubleFunction<EpochRecord> f) {}
+    record Curve(String label, Color color, Stroke stroke, ToDoubleFunction<EpochRecord> value) {}
 
     private CurvePlot() {}
 
-    public static void write(java.nio.file.Path file, String title, List<EpochRecord> history) {
-        System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, H);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString(title, 20, 22);
-        Color blue = new Color(31, 119, 180);
-        Color orange = new Color(255, 127, 14);
-        List<Series> loss = List.of(
-                new Series("target train", blue, false, r -> r.targetTrainLoss),
-                new Series("target val", blue, true, r -> r.targetValLoss),
-                new Series("source train", orange, false, r -> r.sourceTrainLoss),
-                new Series("source val", orange, true, r -> r.sourceValLoss));
-        List<Series> acc = List.of(
-                new Series("target train", blue, false, r -> 100 * r.targetTrainAccuracy),
-                new Series("target val", blue, true, r -> 100 * r.targetValAccuracy),
-                new Series("source train", orange, false, r -> 100 * r.sourceTrainAccuracy),
-                new Series("source val", orange, true, r -> 100 * r.sourceValAccuracy));
-        panel(g, 50, 50, W / 2 - 80, H - 110, "loss", loss, history);
-        panel(g, W / 2 + 40, 50, W / 2 - 80, H - 110, "accuracy (%)", acc, history);
-        g.dispose();
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new MergeNetException(file + ": no PNG writer available");
-            }
-        });
+    /** "mergenet: models/cnn.onnx <- models/mlp.onnx": each model by its folder and file (more when they clash). */
+    public static String title(String mode, Path target, Path source) {
+        if (source == null) {
+            return mode + ": " + tail(target, 2);
+        }
+        int parts = 2;
+        while (tail(target, parts).equals(tail(source, parts)) && parts < deepest(target, source)) {
+            parts++;
+        }
+        return mode + ": " + tail(target, parts) + " <- " + tail(source, parts);
     }
 
-    private static void panel(Graphics2D g, int x0, int y0, int w, int h, String name, List<Series> series,
-                              List<EpochRecord> history) {
+    public static void write(Path file, String title, List<EpochRecord> history) {
+        System.setProperty("java.awt.headless", "true");
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(epochAxis());
+        plot.setGap(14);
+        List<LegendItem> legend = new ArrayList<>();
+        List<Curve> loss = List.of(
+                new Curve("target train", TARGET, TRAIN, r -> r.targetTrainLoss),
+                new Curve("target val", TARGET, VALIDATION, r -> r.targetValLoss),
+                new Curve("target test", TARGET, TEST, r -> r.targetTestLoss),
+                new Curve("source train", SOURCE, TRAIN, r -> r.sourceTrainLoss),
+                new Curve("source val", SOURCE, VALIDATION, r -> r.sourceValLoss));
+        NumberAxis lossAxis = new NumberAxis("loss");
+        lossAxis.setAutoRangeIncludesZero(true); // a loss is never negative: the axis starts at 0
+        plot.add(panel(lossAxis, loss, history, legend), 3);
+
+        List<Curve> accuracy = List.of(
+                new Curve("target train", TARGET, TRAIN, r -> 100 * r.targetTrainAccuracy),
+                new Curve("target val", TARGET, VALIDATION, r -> 100 * r.targetValAccuracy),
+                new Curve("target test", TARGET, TEST, r -> 100 * r.targetTestAccuracy),
+                new Curve("source train", SOURCE, TRAIN, r -> 100 * r.sourceTrainAccuracy),
+                new Curve("source val", SOURCE, VALIDATION, r -> 100 * r.sourceValAccuracy));
+        NumberAxis accuracyAxis = new NumberAxis("accuracy (%)");
+        accuracyAxis.setAutoRangeIncludesZero(false);
+        XYPlot accuracyPlot = panel(accuracyAxis, accuracy, history, null);
+        double[] range = accuracyRange(accuracy, history);
+        if (range != null) {
+            accuracyAxis.setRange(range[0], range[1]);
+        }
+        plot.add(accuracyPlot, 3);
+
+        List<Curve> adapter = List.of(
+                new Curve("adapter grad norm", GREEN, TRAIN, r -> r.adapterGradNorm),
+                new Curve("adapter δ norm", PURPLE, TRAIN, r -> r.adapterDeltaNorm),
+                new Curve("injection jump ‖W'−T‖/‖T‖", Color.DARK_GRAY, VALIDATION, r -> r.injectionRelativeJump));
+        if (adapter.stream().anyMatch(c -> positive(c, history))) {
+            LogAxis logAxis = new LogAxis("adapter (log)");
+            logAxis.setSmallestValue(1e-12);
+            logAxis.setNumberFormatOverride(new java.text.DecimalFormat("0.##E0")); // 3.16E1, not 10^1.5
+            plot.add(panel(logAxis, adapter, history, legend), 2);
+        }
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        LegendItemCollection items = new LegendItemCollection();
+        legend.forEach(items::add);
+        LegendTitle legendTitle = new LegendTitle(() -> items);
+        legendTitle.setPosition(RectangleEdge.BOTTOM);
+        chart.addLegend(legendTitle);
+        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
+    }
+
+    /** One panel; curves with no finite value are left out. Legend entries go to {@code legend} when given. */
+    private static XYPlot panel(ValueAxis axis, List<Curve> curves, List<EpochRecord> history,
+                                List<LegendItem> legend) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (Curve c : curves) {
+            XYSeries s = new XYSeries(c.label());
+            for (EpochRecord r : history) {
+                double v = c.value().applyAsDouble(r);
+                if (Double.isFinite(v) && (!(axis instanceof LogAxis) || v > 0)) {
+                    s.add(r.epoch + 1, v);
+                }
+            }
+            if (s.getItemCount() == 0) {
+                continue;
+            }
+            int i = data.getSeriesCount();
+            data.addSeries(s);
+            renderer.setSeriesPaint(i, c.color());
+            renderer.setSeriesStroke(i, c.stroke());
+            renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+            if (legend != null) {
+                LegendItem item = new LegendItem(c.label(), null, null, null, new java.awt.geom.Line2D.Double(-12, 0,
+                        12, 0), c.stroke(), c.color());
+                legend.add(item);
+            }
+        }
+        XYPlot p = new XYPlot(data, null, axis, renderer);
+        p.setBackgroundPaint(Color.WHITE);
+        p.setRangeGridlinePaint(new Color(210, 210, 210));
+        p.setDomainGridlinePaint(new Color(230, 230, 230));
+        return p;
+    }
+
+    /** The values' range widened to at least MIN_ACCURACY_SPAN points around its middle, inside [0, 100]. */
+    static double[] accuracyRange(List<Curve> curves, List<EpochRecord> history) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
-        List<Series> present = new ArrayList<>();
-        for (Series s : series) {
-            boolean any = false;
+        for (Curve c : curves) {
             for (EpochRecord r : history) {
-                double v = s.f().applyAsDouble(r);
+                double v = c.value().applyAsDouble(r);
                 if (Double.isFinite(v)) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
-                    any = true;
                 }
             }
-            if (any) {
-                present.add(s);
+        }
+        if (lo > hi) {
+            return null;
+        }
+        double pad = Math.max((hi - lo) * 0.08, (MIN_ACCURACY_SPAN - (hi - lo)) / 2);
+        lo = Math.max(0, lo - pad);
+        hi = Math.min(100, hi + pad);
+        if (hi - lo < MIN_ACCURACY_SPAN) { // pushed against 0 or 100: extend the other way
+            if (lo == 0) {
+                hi = Math.min(100, lo + MIN_ACCURACY_SPAN);
+            } else {
+                lo = Math.max(0, hi - MIN_ACCURACY_SPAN);
             }
         }
-        g.setColor(Color.BLACK);
-        g.setStroke(new BasicStroke(1));
-        g.drawRect(x0, y0, w, h);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(name + " per epoch", x0, y0 - 6);
-        if (present.isEmpty()) {
-            return;
-        }
-        if (hi - lo < 1e-9) {
-            hi = lo + 1;
-        }
-        double pad = (hi - lo) * 0.05;
-        lo -= pad;
-        hi += pad;
-        int n = history.size();
-        for (int t = 0; t <= 4; t++) {
-            double v = lo + (hi - lo) * t / 4;
-            int y = y0 + h - (int) (h * (v - lo) / (hi - lo));
-            g.setColor(new Color(225, 225, 225));
-            g.drawLine(x0 + 1, y, x0 + w - 1, y);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format("%.3g", v), x0 - 46, y + 4);
-        }
-        for (int e = 0; e < n; e++) {
-            int x = x0 + (n == 1 ? w / 2 : (int) ((long) w * e / (n - 1)));
-            g.drawString(Integer.toString(history.get(e).epoch + 1), x - 4, y0 + h + 15);
-        }
-        int legendY = y0 + 16;
-        for (Series s : present) {
-            g.setColor(s.color());
-            g.setStroke(s.dashed() ? new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-                    new float[] {6, 4}, 0) : new BasicStroke(2));
-            int px = -1;
-            int py = -1;
-            for (int e = 0; e < n; e++) {
-                double v = s.f().applyAsDouble(history.get(e));
-                if (!Double.isFinite(v)) {
-                    continue;
-                }
-                int x = x0 + (n == 1 ? w / 2 : (int) ((long) w * e / (n - 1)));
-                int y = y0 + h - (int) (h * (v - lo) / (hi - lo));
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                g.fillOval(x - 3, y - 3, 6, 6);
-                px = x;
-                py = y;
-            }
-            g.drawLine(x0 + w - 150, legendY - 4, x0 + w - 120, legendY - 4);
-            g.setColor(Color.BLACK);
-            g.drawString(s.label(), x0 + w - 112, legendY);
-            legendY += 16;
-        }
+        return new double[] {lo, hi};
+    }
+
+    /** The accuracy axis range for the target's training accuracy alone (tests). */
+    static double[] accuracyRangeOfTargetTrain(List<EpochRecord> history) {
+        return accuracyRange(List.of(new Curve("target train", TARGET, TRAIN, r -> 100 * r.targetTrainAccuracy)),
+                history);
+    }
+
+    private static NumberAxis epochAxis() {
+        NumberAxis x = new NumberAxis("epoch");
+        x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        x.setAutoRangeIncludesZero(false);
+        return x;
+    }
+
+    private static boolean positive(Curve c, List<EpochRecord> history) {
+        return history.stream().mapToDouble(c.value()).anyMatch(v -> Double.isFinite(v) && v > 0);
+    }
+
+    /** The last {@code parts} names of the path ("models/cnn.onnx" for 2), or all of it when shorter. */
+    static String tail(Path p, int parts) {
+        Path abs = p.toAbsolutePath().normalize();
+        int n = abs.getNameCount();
+        return n <= parts ? abs.toString() : abs.subpath(n - parts, n).toString();
+    }
+
+    private static int deepest(Path a, Path b) {
+        return Math.max(a.toAbsolutePath().normalize().getNameCount(), b.toAbsolutePath().normalize().getNameCount());
     }
 }

@@ -3,6 +3,9 @@ package dev.mergenet.transfer.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
@@ -20,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The training loop of one run: it owns the order of each step, timing, progress, epochs, the best epoch, early
@@ -61,6 +65,8 @@ public final class TransferRun {
     private double initialLossSum;
     private final double[] recentLosses = new double[INITIAL_STEPS];
     private long abortAtStep = -1;
+    private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
+    private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     private Runnable beforeBackward = () -> { };
 
     /**
@@ -370,19 +376,42 @@ public final class TransferRun {
         return f;
     }
 
+    /**
+     * What each checkpoint's header says for export (model SHA-256, head edit, input adaptation, class names,
+     * lineage), given the history so far; without it a checkpoint can resume but not be exported.
+     */
+    public TransferRun exportHeader(Function<List<EpochRecord>, TrainingCheckpoint.Header> header) {
+        this.exportHeader = header;
+        return this;
+    }
+
+    /** The trainer's part of the checkpoint header (a JSON object the exporter does not read). */
+    private static final class TrainerState {
+        Map<String, String> fingerprint = new LinkedHashMap<>();
+        int epochsDone;
+        long step;
+        /** The best-validation epoch (1-based) whose weights are under "model/" with --keep best; 0: none yet. */
+        int bestEpoch;
+        double bestValAccuracy = Double.NaN;
+        double initialLoss = Double.NaN;
+        Map<String, Long> counters = new LinkedHashMap<>();
+        List<EpochRecord> history = new ArrayList<>();
+    }
+
     private void saveCheckpoint() {
-        Checkpoint.Header h = new Checkpoint.Header();
+        TrainerState h = new TrainerState();
         h.fingerprint = fingerprint();
         h.epochsDone = epochsDone;
         h.step = step;
         h.history = new ArrayList<>(history);
         h.bestEpoch = best.epoch();
         h.bestValAccuracy = best.valAccuracy();
-        h.counters.put("initialLoss", Double.doubleToLongBits(initialLoss));
+        h.initialLoss = initialLoss;
         Map<String, NDArray> t = new LinkedHashMap<>();
+        // "model/" is what an export ships: the best epoch's weights with --keep best, else the current ones
         Map<String, NDArray> ship = cfg.keep() == RunConfig.Keep.BEST && !best.isEmpty() ? best.values()
                 : BestWeights.all(target);
-        ship.forEach((k, v) -> t.put("model/" + k, v));
+        ship.forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
         target.weights().forEach((k, v) -> t.put("target.w/" + k, v));
         target.state().forEach((k, v) -> t.put("target.s/" + k, v));
         targetTraining.optimizer().stateArrays().forEach((k, v) -> t.put("opt.target/" + k, v));
@@ -397,7 +426,10 @@ public final class TransferRun {
             t.putAll(transfer.stateArrays());
             h.counters.putAll(transfer.counters());
         }
-        Checkpoint.write(cfg.checkpoint(), h, t);
+        TrainingCheckpoint.Header header = exportHeader != null ? exportHeader.apply(List.copyOf(history))
+                : TrainingCheckpoint.Header.of(null, null, null, null, null);
+        TrainingCheckpoint.write(cfg.checkpoint(), header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
+                t);
         lastGoodCheckpoint = cfg.checkpoint();
     }
 
@@ -406,8 +438,14 @@ public final class TransferRun {
             throw new MergeNetException("--resume needs a checkpoint path");
         }
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> t = new LinkedHashMap<>();
-            Checkpoint.Header h = Checkpoint.read(cfg.checkpoint(), scope, t);
+            TrainingCheckpoint.Contents c = TrainingCheckpoint.read(cfg.checkpoint(), scope);
+            Map<String, NDArray> t = c.tensors();
+            TrainerState h = c.header().trainer() == null ? null
+                    : TRAINER_JSON.fromJson(c.header().trainer(), TrainerState.class);
+            if (h == null) {
+                throw new MergeNetException(cfg.checkpoint() + ": holds no training state to resume (an export-only "
+                        + "checkpoint)");
+            }
             List<String> diff = differences(h.fingerprint, fingerprint());
             if (!diff.isEmpty()) {
                 throw new MergeNetException(cfg.checkpoint() + ": written by a run with other settings: "
@@ -425,10 +463,9 @@ public final class TransferRun {
                 transfer.restore(t, h.counters, scope);
             }
             if (h.bestEpoch > 0 && cfg.keep() == RunConfig.Keep.BEST) {
-                best.restore(strip(t, "model/"), h.bestEpoch, h.bestValAccuracy, manager);
+                best.restore(strip(t, TrainingCheckpoint.MODEL), h.bestEpoch, h.bestValAccuracy, manager);
             }
-            Long il = h.counters.get("initialLoss");
-            initialLoss = il == null ? Double.NaN : Double.longBitsToDouble(il);
+            initialLoss = h.initialLoss;
             history.clear();
             history.addAll(h.history);
             epochsDone = h.epochsDone;

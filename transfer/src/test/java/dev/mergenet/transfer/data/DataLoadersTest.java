@@ -158,6 +158,8 @@ class DataLoadersTest {
         assertEquals(2, d.classes());
         assertArrayEquals(new float[] {3f, 4.5f}, d.sample(1));
         assertEquals(1, d.label(1));
+        assertEquals(java.util.List.of("setosa", "versicolor"), d.classNames(), "CSV labels name the classes");
+        assertEquals(d.classNames(), d.subset(new int[] {0}, "one").classNames(), "subsets keep the names");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "1,2,0\n3,x,1\n");
         MergeNetException e = assertThrows(MergeNetException.class, () -> CsvDataset.load(bad, null));
@@ -166,6 +168,7 @@ class DataLoadersTest {
         Files.writeString(labelFirst, "label,f1,f2\n2,0.5,0.25\n0,1,1\n");
         LabeledData f = DataSpec.parse("csv:" + labelFirst).load(InputAdaptation.NONE, 0, 0).train();
         assertEquals(3, f.classes());
+        assertEquals(java.util.List.of("0", "1", "2"), f.classNames(), "numeric labels are their own names");
     }
 
     @Test
