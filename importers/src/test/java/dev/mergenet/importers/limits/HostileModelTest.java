@@ -134,6 +134,16 @@ class HostileModelTest {
     }
 
     @Test
+    void broadcastingTwoSmallInputsIntoAHugeOutputIsOverBudget() {
+        System.setProperty(MemoryBudget.PROPERTY, "64m");
+        ModelProto m = graph(List.of(node("Add", new String[] {"a", "b"}, new String[] {"y"})), List.of(),
+                List.of(value("a", FLOAT, 1 << 14, 1), value("b", FLOAT, 1, 1 << 14)), value("y", FLOAT));
+        assertNames(assertThrows(ResourceLimitException.class,
+                () -> run(m, new Shape(1 << 14, 1), new Shape(1, 1 << 14))), "add_0", "broadcast output",
+                "[16384, 16384]");
+    }
+
+    @Test
     void loopWithTripCountTwoToThe62StopsAtTheIterationCap() {
         System.setProperty(LoopBudget.MAX_ITERATIONS, "1000");
         assertNames(assertThrows(ResourceLimitException.class, () -> run(longLoop())), "loop_0",
