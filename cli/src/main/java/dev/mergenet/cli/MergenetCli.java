@@ -1,9 +1,9 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.importers.MergeNetException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The one `mergenet` command; each job is a subcommand. */
 @Command(name = "mergenet", mixinStandardHelpOptions = true, version = "MergeNet-J 0.1.0",

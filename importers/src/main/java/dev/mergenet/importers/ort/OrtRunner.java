@@ -1,5 +1,6 @@
 package dev.mergenet.importers.ort;
 
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -8,17 +9,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.ConstantSizeCheck;
-import dev.mergenet.onnx.Onnx.ModelProto;
-import java.io.IOException;
-import java.nio.file.Files;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

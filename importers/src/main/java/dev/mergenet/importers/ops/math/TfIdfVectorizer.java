@@ -1,12 +1,12 @@
 package dev.mergenet.importers.ops.math;
 
-import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.OnnxFormatException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.Attributes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.math.BigInteger;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ResourceLimitException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import java.math.BigInteger;
 
 /** Range: start, start+delta, ... below limit (above it for a negative delta), in the inputs' type. */
 public final class Range implements OpConverter {
