@@ -35,7 +35,7 @@ import java.util.Map;
  */
 public final class FuzzTarget {
     /** How one model ended. Only SUCCESS and PROJECT_ERROR are clean. */
-    public enum Kind { SUCCESS, PROJECT_ERROR, OTHER_EXCEPTION, JVM_ERROR, HANG, CRASH }
+    public enum Kind { SUCCESS, PROJECT_ERROR, OTHER_EXCEPTION, JVM_ERROR, HANG, CRASH, OVER_MEMORY }
 
     /** The outcome: kind, exception class (or "-"), first line of the message. */
     public record Outcome(Kind kind, String type, String message) {

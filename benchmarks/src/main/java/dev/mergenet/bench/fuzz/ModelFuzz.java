@@ -21,13 +21,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The long fuzz run: N mutated models, each read, imported, run and exported in a child JVM that a watchdog
- * replaces when it hangs (past --timeout-s) or dies, so a hang or a crash is counted, not fatal. Prints counts
+ * replaces when it hangs (past --timeout-s), dies or grows past 4 GiB resident, so a hang, a crash or a memory
+ * blow-up is counted, not fatal. Children run with a 256 MiB memory budget and -Xmx2g. Prints counts
  * per outcome class; mutants that end badly are saved under --out for replay.
  *
  * <pre>scripts/fuzz.sh [--files 10000] [--seed 1] [--timeout-s 60] [--out target/fuzz]</pre>
  */
 public final class ModelFuzz {
     static final Path SUITES = Path.of("/usr/share/libonnx-testdata/data");
+    /** A child above this resident size after a model counts that model as OVER_MEMORY and is replaced. */
+    static final long RESIDENT_LIMIT = 4L << 30;
 
     private ModelFuzz() {}
 
@@ -96,6 +99,7 @@ public final class ModelFuzz {
         private Process child;
         private BlockingQueue<String> lines;
         private int restarts;
+        private long maxResident;
         private List<FuzzSeeds.Seed> seeds;
 
         Parent(long seed, long timeoutSeconds, Path out) {
@@ -122,6 +126,13 @@ public final class ModelFuzz {
                     stop();
                 } else {
                     o = parse(line);
+                    long resident = residentBytes(child.pid());
+                    maxResident = Math.max(maxResident, resident);
+                    if (resident > RESIDENT_LIMIT) {
+                        o = new FuzzTarget.Outcome(FuzzTarget.Kind.OVER_MEMORY, o.kind().name(), "child resident "
+                                + (resident >> 20) + " MiB after: " + o.message());
+                        stop();
+                    }
                 }
                 count(i, o);
                 if ((i + 1) % 500 == 0) {
@@ -131,7 +142,8 @@ public final class ModelFuzz {
             }
             stop();
             double seconds = (System.nanoTime() - started) / 1e9;
-            log.printf(Locale.ROOT, "%d files in %.0f s, seed %d, child restarts %d%n", files, seconds, seed, restarts);
+            log.printf(Locale.ROOT, "%d files in %.0f s, seed %d, child JVMs started %d, largest child resident set %d MiB%n",
+                    files, seconds, seed, restarts, maxResident >> 20);
             byKind.forEach((k, v) -> log.printf(Locale.ROOT, "  %-16s %6d%n", k, v));
             log.println("by class:");
             byClass.forEach((k, v) -> log.printf(Locale.ROOT, "  %-48s %6d%n", k, v));
@@ -159,6 +171,20 @@ public final class ModelFuzz {
                 bad.add(i + " " + seeds.get((int) (i % seeds.size())).name() + " [" + m.description() + "]: "
                         + o.kind() + " " + o.type() + " " + o.message());
             }
+        }
+
+        /** VmRSS of a process (Linux); 0 where /proc does not have it. */
+        private static long residentBytes(long pid) {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (l.startsWith("VmRSS:")) {
+                        return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone or not Linux
+            }
+            return 0;
         }
 
         private static FuzzTarget.Outcome parse(String line) {

@@ -18,7 +18,7 @@ import java.util.Random;
 /**
  * Structured mutations of an ONNX model: extreme attribute values, initializer values and dims, rewired or
  * removed nodes (cycles, undefined inputs), changed op types and opsets, hostile external-data locations,
- * declared shapes, and a few byte-level flips and truncations. One seed gives one mutation, reproducibly.
+ * declared shapes, and a few byte-level flips and truncations. One seed gives one mutant, reproducibly.
  */
 public final class ModelMutator {
     /** The values that broke importers before: sign and width edges, huge products, zero. */
@@ -38,10 +38,24 @@ public final class ModelMutator {
     /** The mutated model's bytes and a one-line description of the mutation. */
     public record Mutant(byte[] bytes, String description) {}
 
+    /** One to three structured mutations; one mutant in thirteen then gets bit flips or a truncation too. */
     public static Mutant mutate(ModelProto seed, long mutationSeed) {
         Random rnd = new Random(mutationSeed);
-        int kind = rnd.nextInt(13);
         ModelProto.Builder m = seed.toBuilder();
+        int rounds = 1 + rnd.nextInt(3);
+        StringBuilder what = new StringBuilder();
+        for (int r = 0; r < rounds; r++) {
+            what.append(r == 0 ? "" : "; ").append(structured(m, rnd));
+        }
+        if (rnd.nextInt(13) == 0) {
+            Mutant raw = bytes(m.build().toByteArray(), rnd);
+            return new Mutant(raw.bytes(), what + "; " + raw.description());
+        }
+        return new Mutant(m.build().toByteArray(), what.toString());
+    }
+
+    private static String structured(ModelProto.Builder m, Random rnd) {
+        int kind = rnd.nextInt(12);
         GraphProto.Builder g = m.getGraphBuilder();
         int nodes = g.getNodeCount();
         String what;
@@ -70,7 +84,7 @@ public final class ModelMutator {
                 what = "opset -> " + v;
             }
             case 10 -> what = externalData(g, rnd);
-            case 11 -> {
+            default -> {
                 if (nodes == 0) {
                     what = "no node to drop";
                 } else {
@@ -84,11 +98,8 @@ public final class ModelMutator {
                     }
                 }
             }
-            default -> {
-                return bytes(m.build().toByteArray(), rnd);
-            }
         }
-        return new Mutant(m.build().toByteArray(), what);
+        return what;
     }
 
     private static String intAttribute(GraphProto.Builder g, Random rnd) {
