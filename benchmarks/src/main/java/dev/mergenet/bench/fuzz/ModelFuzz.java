@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * The long fuzz run: N mutated models, each read, imported, run and exported in a child JVM that a watchdog
  * replaces when it hangs (past --timeout-s), dies or grows past 4 GiB resident, so a hang, a crash or a memory
  * blow-up is counted, not fatal. Children run with a 256 MiB memory budget and -Xmx2g. Prints counts
- * per outcome class; mutants that end badly are saved under --out for replay.
+ * per outcome class; every outcome goes to OUT/outcomes.tsv, and mutants that end badly are saved under OUT.
  *
  * <pre>scripts/fuzz.sh [--files 10000] [--seed 1] [--timeout-s 60] [--out target/fuzz]</pre>
  */
@@ -100,6 +100,7 @@ public final class ModelFuzz {
         private BlockingQueue<String> lines;
         private int restarts;
         private long maxResident;
+        private Writer outcomes;
         private List<FuzzSeeds.Seed> seeds;
 
         Parent(long seed, long timeoutSeconds, Path out) {
@@ -109,6 +110,13 @@ public final class ModelFuzz {
         }
 
         void run(int files, PrintStream log) throws Exception {
+            try (Writer w = Files.newBufferedWriter(out.resolve("outcomes.tsv"))) {
+                outcomes = w;
+                runAll(files, log);
+            }
+        }
+
+        private void runAll(int files, PrintStream log) throws Exception {
             long started = System.nanoTime();
             for (int i = 0; i < files; i++) {
                 if (child == null) {
@@ -159,6 +167,7 @@ public final class ModelFuzz {
         }
 
         private void count(long i, FuzzTarget.Outcome o) throws IOException {
+            outcomes.write(i + "\t" + o.kind() + "\t" + o.type() + "\t" + o.message().replace('\t', ' ') + "\n");
             byKind.merge(o.kind().name(), 1, Integer::sum);
             byClass.merge(o.kind() + " " + o.type(), 1, Integer::sum);
             if (!o.clean()) {
