@@ -1,5 +1,8 @@
 package dev.mergenet.bench.fuzz;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
 import java.io.BufferedReader;
@@ -31,6 +34,7 @@ public final class ModelFuzz {
     static final Path SUITES = Path.of("/usr/share/libonnx-testdata/data");
     /** A child above this resident size after a model counts that model as OVER_MEMORY and is replaced. */
     static final long RESIDENT_LIMIT = 4L << 30;
+    private static final long STARTUP_SECONDS = 600;
 
     private ModelFuzz() {}
 
@@ -77,6 +81,9 @@ public final class ModelFuzz {
         PrintStream answer = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
         System.setOut(System.err); // anything a library prints must not corrupt the answers
+        try (NDManager warm = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            warm.zeros(new Shape(1)); // loads the engine, so its start is not counted against the first model
+        }
         answer.println("READY " + seeds.size());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
@@ -208,7 +215,8 @@ public final class ModelFuzz {
                     "-D" + LoopBudget.TIME_BUDGET + "=" + Math.max(1, timeoutSeconds / 3), "-Dai.djl.offline=true",
                     "-cp", System.getProperty("java.class.path"), ModelFuzz.class.getName(), "--worker",
                     "--seed", Long.toString(seed), "--work", out.resolve("work").toAbsolutePath().toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(out.resolve("worker.log").toFile());
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("worker.log").toFile()));
             child = pb.start();
             lines = new LinkedBlockingQueue<>();
             Process p = child;
@@ -217,7 +225,7 @@ public final class ModelFuzz {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
                         StandardCharsets.UTF_8))) {
                     for (String l; (l = r.readLine()) != null; ) {
-                        if (l.startsWith("R ")) {
+                        if (l.startsWith("R ") || l.startsWith("READY")) {
                             q.add(l);
                         }
                     }
@@ -233,6 +241,13 @@ public final class ModelFuzz {
             reader.setDaemon(true);
             reader.start();
             restarts++;
+            // JVM start and seed loading are not a model's time: the per-model clock starts after READY
+            String ready = lines.poll(STARTUP_SECONDS, TimeUnit.SECONDS);
+            if (ready == null || !ready.startsWith("READY")) {
+                stop();
+                throw new IllegalStateException("the fuzz child did not start within " + STARTUP_SECONDS + " s ("
+                        + ready + "); see " + out.resolve("worker.log"));
+            }
         }
 
         private void stop() {
