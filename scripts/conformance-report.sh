@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Regenerates docs/conformance.md: runs `mergenet conformance` on each ONNX backend suite shipped by
-# libonnx-testdata, lists what does not pass, and embeds the op support table generated from the registry.
+# Regenerates docs/conformance.md and the expected-status manifests that ConformanceManifestTest asserts
+# exactly (importers/src/test/resources/conformance/SUITE.tsv): runs `mergenet conformance` on each ONNX
+# backend suite shipped by libonnx-testdata, lists what does not pass, and embeds the op support table.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data=/usr/share/libonnx-testdata/data
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 out="$tmp/conformance.md"
+manifests="$root/importers/src/test/resources/conformance"
 {
   echo "# ONNX conformance"
   echo
@@ -16,6 +18,11 @@ out="$tmp/conformance.md"
   echo "NaN equal to NaN, and exact ints and bools. A case passes only when every data set passes."
   echo "\"Skipped\" is used only for a type the engine cannot represent."
   echo
+  echo "Every case's status is checked in as \`importers/src/test/resources/conformance/SUITE.tsv\`, and"
+  echo "\`ConformanceManifestTest\` asserts it exactly: a regression, an unexpected pass, and a new or vanished case"
+  echo "each fail the test, which names the cases. After an intended change, this one command regenerates the"
+  echo "manifests and this page together: \`scripts/conformance-report.sh\`."
+  echo
   echo "| suite | passed | failed | skipped | cases |"
   echo "|---|---|---|---|---|"
 } > "$out"
@@ -23,6 +30,10 @@ for suite in node pytorch-converted pytorch-operator simple; do
   "$root/mergenet" conformance "$data/$suite" --report "$tmp/$suite.tsv" > "$tmp/$suite.log" 2>&1 || true
   summary="$(tail -n 1 "$tmp/$suite.log")"
   read -r passed _ failed _ skipped _ <<< "$(echo "$summary" | tr -d ',')"
+  [ -s "$tmp/$suite.tsv" ] || { echo "conformance run of $suite failed: $summary" >&2; exit 1; }
+  mkdir -p "$manifests"
+  { echo "# expected status of every $suite case; regenerate with scripts/conformance-report.sh"
+    awk -F'\t' 'NR > 1 { print $1 "\t" $2 }' "$tmp/$suite.tsv"; } > "$manifests/$suite.tsv"
   echo "| $suite | $passed | $failed | $skipped | $((passed + failed + skipped)) |" >> "$out"
 done
 {
@@ -49,4 +60,4 @@ done
 } >> "$out"
 mkdir -p "$root/docs"
 mv "$out" "$root/docs/conformance.md"
-echo "wrote docs/conformance.md"
+echo "wrote docs/conformance.md and $manifests/*.tsv"

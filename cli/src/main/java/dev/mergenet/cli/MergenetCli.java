@@ -1,9 +1,9 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.importers.MergeNetException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The one `mergenet` command; each job is a subcommand. */
 @Command(name = "mergenet", mixinStandardHelpOptions = true, version = "MergeNet-J 0.1.0",
@@ -29,16 +29,51 @@ public final class MergenetCli implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new MergenetCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean verbose = parseResult.matchedOptionValue("--verbose", false)
-                    || java.util.Arrays.asList(parseResult.originalArgs()).contains("--verbose");
-            if (verbose) {
+            if (verbose(parseResult)) {
                 ex.printStackTrace();
             }
-            String msg = ex instanceof MergeNetException || ex instanceof IllegalArgumentException
-                    ? ex.getMessage() : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-            commandLine.getErr().println("error: " + msg);
+            commandLine.getErr().println("error: " + message(ex, parseResult));
             return 1;
         });
+        // errors (out of memory, stack overflow) bypass picocli's exception handler: same one line, exit 1
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                if (verbose(parseResult)) {
+                    e.printStackTrace();
+                }
+                cli.getErr().println("error: " + message(e, parseResult));
+                return 1;
+            }
+        });
         return cli.execute(args);
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parseResult) {
+        return parseResult.matchedOptionValue("--verbose", false)
+                || java.util.Arrays.asList(parseResult.originalArgs()).contains("--verbose");
+    }
+
+    /** Project errors already name their file; anything else is prefixed with the files the command was given. */
+    static String message(Throwable ex, CommandLine.ParseResult parseResult) {
+        if (ex instanceof MergeNetException || ex instanceof IllegalArgumentException) {
+            return ex.getMessage();
+        }
+        String what = ex instanceof OutOfMemoryError ? "ran out of memory (" + ex.getMessage() + ")"
+                : ex instanceof StackOverflowError ? "nesting too deep (stack overflow)"
+                : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        java.util.List<String> files = new java.util.ArrayList<>();
+        for (String arg : parseResult.originalArgs()) {
+            String value = arg.startsWith("--") && arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : arg;
+            try {
+                if (!value.startsWith("-") && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(value))) {
+                    files.add(value);
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a file name
+            }
+        }
+        return files.isEmpty() ? what : String.join(", ", files) + ": " + what;
     }
 }

@@ -3,7 +3,6 @@ package dev.mergenet.exporters;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.testing.TestData;
@@ -48,24 +47,6 @@ public final class TestModels {
                 throw new UncheckedIOException(e);
             }
         }
-    }
-
-    /** What an import makes trainable: float initializers and float Constant tensors, decoded. */
-    public static Map<String, NDArray> floatTensors(OnnxModel model, NDManager manager) {
-        Map<String, NDArray> map = new LinkedHashMap<>();
-        for (TensorProto t : model.proto().getGraph().getInitializerList()) {
-            if (OnnxDataTypes.isFloat(t.getDataType())) {
-                map.put(t.getName(), TensorDecoder.toNDArray(t, manager, model.origin(), model.baseDir()));
-            }
-        }
-        for (NodeProto n : model.proto().getGraph().getNodeList()) {
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getAttributeCount() == 1
-                    && n.getAttribute(0).hasT() && OnnxDataTypes.isFloat(n.getAttribute(0).getT().getDataType())) {
-                map.put(n.getOutput(0), TensorDecoder.toNDArray(n.getAttribute(0).getT(), manager, model.origin(),
-                        model.baseDir()));
-            }
-        }
-        return map;
     }
 
     /** Every tensor the model stores (initializers, then Constant node values), by name. */

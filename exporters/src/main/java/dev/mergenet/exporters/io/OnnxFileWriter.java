@@ -5,6 +5,7 @@ import com.google.protobuf.CodedOutputStream;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.io.AtomicFiles;
 import dev.mergenet.importers.onnx.ExternalData;
+import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;
@@ -22,8 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes a ModelProto to disk safely: checks first (folder exists and is writable, not an input, no silent
- * overwrite), then a temporary file and a rename. Models that would pass the 2 GiB protobuf limit, or when
+ * Writes a ModelProto to disk safely: checks first (the graph has a run order, folder exists and is writable, not
+ * an input, no silent overwrite), then a temporary file and a rename. Models that would pass the 2 GiB protobuf limit, or when
  * asked, keep their initializers in one data file beside the model ("MODEL.onnx.data"), at page-aligned
  * offsets with a relative location.
  */
@@ -46,6 +47,8 @@ public final class OnnxFileWriter {
     public static Written write(ModelProto model, Path target, Path baseDir, WriteOptions options) {
         Path out = target.toAbsolutePath().normalize();
         checkTarget(target, out, options);
+        // a graph the importer would reject (a cycle, an undefined value) is never written
+        GraphOrder.check(model.getGraph(), "refusing to write " + target);
         long dataBytes = tensorBytes(model.getGraph());
         boolean external = options.externalData() || dataBytes > INLINE_LIMIT;
         if (!external) {

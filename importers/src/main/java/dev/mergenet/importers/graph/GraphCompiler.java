@@ -1,12 +1,11 @@
 package dev.mergenet.importers.graph;
 
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.ops.GraphLookup;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpKernel;
 import dev.mergenet.importers.ops.OpRegistry;
-import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +81,7 @@ public final class GraphCompiler {
                 kept.add(n);
             }
         }
-        List<NodeProto> order = topologicalOrder(kept, available, graph.getName());
+        List<NodeProto> order = GraphOrder.order(kept, available, model.origin(), graph.getName());
         // one growing set shared by every node's subgraphs (bodies compile during prepare), not a copy per node
         Set<String> visible = new HashSet<>(available);
         Set<String> scope = Collections.unmodifiableSet(visible);
@@ -127,7 +125,7 @@ public final class GraphCompiler {
             for (String produced : n.getOutputList()) {
                 lastUse.put(produced, i);
             }
-            for (String read : dependencies(n)) {
+            for (String read : GraphOrder.dependencies(n)) {
                 lastUse.put(read, i);
             }
         }
@@ -148,66 +146,5 @@ public final class GraphCompiler {
             out.add(new CompiledGraph.Step(steps.get(i).node(), steps.get(i).kernel(), List.copyOf(releases.get(i))));
         }
         return out;
-    }
-
-    /** Kahn's order, stable for already-sorted graphs; subgraph free names count as node inputs. */
-    private List<NodeProto> topologicalOrder(List<NodeProto> nodes, Set<String> available, String graphName) {
-        Set<String> ready = new HashSet<>(available);
-        List<NodeProto> pending = new ArrayList<>(nodes);
-        List<NodeProto> order = new ArrayList<>(nodes.size());
-        boolean progress = true;
-        while (!pending.isEmpty() && progress) {
-            progress = false;
-            List<NodeProto> next = new ArrayList<>();
-            for (NodeProto n : pending) {
-                if (ready.containsAll(dependencies(n))) {
-                    order.add(n);
-                    ready.addAll(n.getOutputList());
-                    progress = true;
-                } else {
-                    next.add(n);
-                }
-            }
-            pending = next;
-        }
-        if (!pending.isEmpty()) {
-            NodeProto n = pending.get(0);
-            Set<String> missing = new LinkedHashSet<>(dependencies(n));
-            missing.removeAll(ready);
-            throw new OnnxFormatException(model.origin() + ": graph '" + graphName + "': node '" + n.getName()
-                    + "' (" + n.getOpType() + ") reads " + missing + ", which no node, input or initializer defines"
-                    + " (or the graph has a cycle)");
-        }
-        return order;
-    }
-
-    private static Set<String> dependencies(NodeProto n) {
-        Set<String> deps = new HashSet<>(n.getInputList());
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.hasG()) {
-                deps.addAll(freeNames(a.getG()));
-            }
-            for (GraphProto g : a.getGraphsList()) {
-                deps.addAll(freeNames(g));
-            }
-        }
-        deps.remove("");
-        return deps;
-    }
-
-    /** Names a subgraph reads but does not define. */
-    static Set<String> freeNames(GraphProto g) {
-        Set<String> defined = new HashSet<>();
-        g.getInputList().forEach(v -> defined.add(v.getName()));
-        g.getInitializerList().forEach(t -> defined.add(t.getName()));
-        Set<String> used = new LinkedHashSet<>();
-        for (NodeProto n : g.getNodeList()) {
-            used.addAll(dependencies(n));
-            defined.addAll(n.getOutputList());
-        }
-        g.getOutputList().forEach(v -> used.add(v.getName()));
-        used.removeAll(defined);
-        used.remove("");
-        return used;
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.NodeExecutionException;
 import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.importers.limits.BroadcastCheck;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpContext;
 import dev.mergenet.importers.ops.OpInputs;
@@ -119,6 +120,7 @@ public final class GraphRun implements OpContext {
                 }
                 in.add(a);
             }
+            BroadcastCheck.check(current.opType(), in, current.describe());
             NDList out;
             long started = OpProfile.ENABLED ? System.nanoTime() : 0;
             try {

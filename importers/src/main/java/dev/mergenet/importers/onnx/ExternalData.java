@@ -40,7 +40,17 @@ public final class ExternalData {
             throw new OnnxFormatException(what + "needs external data '" + location
                     + "' but the model was read from bytes without a folder");
         }
-        Path rel = Path.of(location);
+        if (location.indexOf('\0') >= 0) {
+            throw new OnnxFormatException(what + "external data location '" + location.replace("\0", "\\0")
+                    + "' contains a NUL byte");
+        }
+        Path rel;
+        try {
+            rel = Path.of(location);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new OnnxFormatException(what + "external data location '" + location + "' is not a valid path ("
+                    + e.getReason() + ")");
+        }
         if (rel.isAbsolute()) {
             throw new OnnxFormatException(what + "external data location '" + location
                     + "' is absolute; only paths inside the model's folder are allowed");
@@ -78,10 +88,28 @@ public final class ExternalData {
         }
     }
 
-    /** Maps the range read-only; the caller copies what it needs. */
+    /**
+     * Reads the range into memory. Read, not mapped: a file truncated or rewritten while a run uses it would
+     * make a mapping fault (InternalError) long after this check; a read fails here with the file's name.
+     */
     public static ByteBuffer read(Ref ref, String origin, String tensor) {
+        if (ref.length() > Integer.MAX_VALUE - 8) {
+            throw new OnnxFormatException(origin + ": tensor '" + tensor + "': " + ref.length()
+                    + " bytes of external data; one tensor is limited to 2 GiB");
+        }
         try (FileChannel ch = FileChannel.open(ref.file(), StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, ref.offset(), ref.length());
+            ByteBuffer buffer = ByteBuffer.allocateDirect((int) ref.length());
+            long position = ref.offset();
+            while (buffer.hasRemaining()) {
+                int n = ch.read(buffer, position);
+                if (n < 0) {
+                    throw new OnnxFormatException(origin + ": tensor '" + tensor + "': " + ref.file()
+                            + " ended after " + (position - ref.offset()) + " of " + ref.length()
+                            + " bytes (was it truncated while in use?)");
+                }
+                position += n;
+            }
+            return buffer.flip();
         } catch (IOException e) {
             throw new OnnxFormatException(origin + ": tensor '" + tensor + "': cannot read " + ref.file() + ": "
                     + e.getMessage(), e);

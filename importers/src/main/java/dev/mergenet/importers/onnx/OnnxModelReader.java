@@ -7,7 +7,7 @@ import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads ONNX files. Files are memory-mapped and parsed with aliasing, so tensor bytes stay in the page cache
- * instead of being copied onto the Java heap (a 500 MB model costs little heap).
+ * Reads ONNX files. A file is read whole into memory, not mapped: a model truncated or rewritten while a run
+ * still uses it cannot fault a mapping (InternalError); the parse aliases that one copy for tensor bytes.
  */
 public final class OnnxModelReader {
     private OnnxModelReader() {}
@@ -36,9 +36,9 @@ public final class OnnxModelReader {
                 throw new OnnxFormatException(origin + ": " + size + " bytes is over the 2 GiB protobuf limit;"
                         + " a model this large must keep its tensors in external data files");
             }
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            // an immutable ByteString's stream may alias: tensor bytes then stay in the mapping, off the heap
-            CodedInputStream in = UnsafeByteOperations.unsafeWrap(buffer).newCodedInput();
+            byte[] bytes = readFully(channel, (int) size, origin);
+            // the array is never written again, so tensor ByteStrings may alias it instead of copying
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
             in.enableAliasing(true);
             ModelProto proto = parse(in, origin);
             return validated(new OnnxModel(proto, origin, file, file.getParent()));
@@ -47,6 +47,17 @@ public final class OnnxModelReader {
         } catch (IOException e) {
             throw new OnnxFormatException(origin + ": cannot read (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static byte[] readFully(FileChannel channel, int size, String origin) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw new OnnxFormatException(origin + ": file ended after " + buffer.position() + " of " + size
+                        + " bytes (was it truncated while being read?)");
+            }
+        }
+        return buffer.array();
     }
 
     /** Reads a model from bytes; external data, if any, is resolved against {@code baseDir} (may be null). */

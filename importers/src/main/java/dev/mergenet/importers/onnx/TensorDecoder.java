@@ -47,6 +47,9 @@ public final class TensorDecoder {
         }
         int type = t.getDataType();
         int size = OnnxDataTypes.elementSize(type);
+        if (size > 0 && count > Long.MAX_VALUE / size) {
+            throw new OnnxFormatException(where(t, origin) + "dims " + t.getDimsList() + " need more than 2^63 bytes");
+        }
         if (type == TensorProto.DataType.STRING_VALUE) {
             if (t.getStringDataCount() != count) {
                 throw mismatch(t, origin, count, t.getStringDataCount() + " strings");
@@ -85,8 +88,13 @@ public final class TensorDecoder {
             throw new OnnxFormatException(where(t, origin) + "has type " + OnnxDataTypes.name(type)
                     + ", which the engine cannot represent");
         }
-        int count = Math.toIntExact(elementCount(t, origin));
+        long elements = elementCount(t, origin);
         int size = OnnxDataTypes.elementSize(type);
+        if (elements * Math.max(size, dt.getNumOfBytes()) > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(where(t, origin) + "has " + elements + " elements; one decoded tensor is"
+                    + " limited to 2 GiB");
+        }
+        int count = (int) elements;
         ByteBuffer onnxBytes;
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             onnxBytes = ExternalData.read(ExternalData.resolve(t, origin, baseDir), origin, t.getName());

@@ -1,5 +1,6 @@
 package dev.mergenet.importers.ort;
 
+import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -8,12 +9,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import ai.djl.ndarray.types.Shape;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.ConstantSizeCheck;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +32,8 @@ public final class OrtRunner implements AutoCloseable {
 
     public OrtRunner(Path model) {
         this.origin = model.toString();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        refuseOverBudget(model);
+        try (OrtSession.SessionOptions options = boundedOptions()) {
             options.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
             this.session = env.createSession(model.toString(), options);
         } catch (OrtException e) {
@@ -37,10 +43,47 @@ public final class OrtRunner implements AutoCloseable {
 
     public OrtRunner(byte[] model, String origin) {
         this.origin = origin;
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        refuseOverBudget(parsed(model), origin);
+        try (OrtSession.SessionOptions options = boundedOptions()) {
             this.session = env.createSession(model, options);
         } catch (OrtException e) {
             throw new MergeNetException(origin + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * No CPU arena and no memory pattern: ONNX Runtime then frees each buffer when done and does not reserve
+     * the peak of a previous run, so its memory stays what the model's tensors need.
+     */
+    private static OrtSession.SessionOptions boundedOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setCPUArenaAllocator(false);
+        options.setMemoryPatternOptimization(false);
+        return options;
+    }
+
+    /** Refuses, before ONNX Runtime folds them at session creation, constant sizes over the memory budget. */
+    private static void refuseOverBudget(Path model) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(model);
+        } catch (IOException | OutOfMemoryError e) {
+            return; // ONNX Runtime reports an unreadable file itself
+        }
+        refuseOverBudget(parsed(bytes), model.toString());
+    }
+
+    private static void refuseOverBudget(ModelProto proto, String origin) {
+        if (proto != null) {
+            ConstantSizeCheck.check(proto.getGraph(), origin);
+        }
+    }
+
+    private static ModelProto parsed(byte[] bytes) {
+        try {
+            return ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return null; // not ONNX: ONNX Runtime's own error says so
         }
     }
 

@@ -180,6 +180,10 @@ public final class ModelVerifier {
             String name = input.name();
             DataType type = OnnxDataTypes.toDjl(input.onnxType());
             long[] shape = input.shape();
+            if (type != null) {
+                // a declared shape like [2^31, 2] is refused, naming the input, before anything is allocated
+                dev.mergenet.importers.limits.MemoryBudget.check(model.origin() + ": input '" + name + "'", shape, type);
+            }
             int n = Math.toIntExact(new Shape(shape).size());
             if (type == null) {
                 throw new MergeNetException(model.origin() + ": input '" + name + "' has type "

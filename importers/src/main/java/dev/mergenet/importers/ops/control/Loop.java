@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -40,7 +41,9 @@ public final class Loop implements OpConverter {
             for (int k = 0; k < scans; k++) {
                 scanned.add(new ArrayList<>());
             }
+            LoopBudget budget = LoopBudget.start(owner);
             for (long trip = 0; trip < maxTrips && cond; trip++) {
+                budget.beforeIteration(trip);
                 List<NDArray> feed = new ArrayList<>();
                 feed.add(ctx.manager().create(trip));
                 feed.add(ctx.manager().create(cond));

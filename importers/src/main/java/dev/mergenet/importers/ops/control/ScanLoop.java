@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.graph.CompiledGraph;
+import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.ops.OpContext;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +37,10 @@ final class ScanLoop {
         for (int k = 0; k < outputs; k++) {
             collected.add(new ArrayList<>());
         }
+        LoopBudget budget = LoopBudget.start(owner);
+        budget.checkPlanned(steps, "scan length");
         for (long t = 0; t < steps; t++) {
+            budget.beforeIteration(t);
             List<NDArray> feed = new ArrayList<>(carried);
             for (int i = 0; i < scanInputs.size(); i++) {
                 long at = inReverse[i] ? steps - 1 - t : t;

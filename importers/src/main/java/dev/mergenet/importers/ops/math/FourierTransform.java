@@ -1,13 +1,14 @@
 package dev.mergenet.importers.ops.math;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -82,6 +83,14 @@ public final class FourierTransform implements OpConverter {
             throw new MergeNetException(node.describe() + ": the last dimension must be 1 (real) or 2 (complex), got "
                     + x.getShape());
         }
+        if (length < 1) {
+            throw new MergeNetException(node.describe() + ": dft_length " + length + " must be positive");
+        }
+        long[] padded = x.getShape().getShape().clone();
+        padded[axis] = length;
+        MemoryBudget.check(node.describe() + ": signal at dft_length " + length, padded, x.getDataType());
+        MemoryBudget.check(node.describe() + ": DFT basis at dft_length " + length,
+                new long[] {2, length, onesided ? length / 2 + 1 : length}, x.getDataType());
         int signalAxis = axis;
         int last = rank - 2;
         NDArray re = x.get(new NDIndex("..., 0")).swapAxes(signalAxis, last);

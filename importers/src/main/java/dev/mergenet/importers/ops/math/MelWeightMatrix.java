@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -22,8 +23,15 @@ public final class MelWeightMatrix implements OpConverter {
             throw new MergeNetException(node.describe() + ": unsupported output_datatype " + OnnxDataTypes.name(dt));
         }
         return (ctx, in) -> {
-            int melBins = (int) in.longs(0)[0];
+            long melCount = in.longs(0)[0];
             long dftLength = in.longs(1)[0];
+            if (melCount < 0 || dftLength < 1) {
+                throw new MergeNetException(node.describe() + ": num_mel_bins " + melCount + " and dft_length "
+                        + dftLength + " must be non-negative and positive");
+            }
+            MemoryBudget.check(node.describe() + ": output for num_mel_bins and dft_length",
+                    new long[] {dftLength / 2 + 1, melCount}, Double.BYTES);
+            int melBins = (int) melCount;
             long sampleRate = in.longs(2)[0];
             double lowHz = in.get(3).toType(DataType.FLOAT64, false).getDouble();
             double highHz = in.get(4).toType(DataType.FLOAT64, false).getDouble();

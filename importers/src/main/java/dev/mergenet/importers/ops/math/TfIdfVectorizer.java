@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.Attributes;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -27,9 +29,13 @@ public final class TfIdfVectorizer implements OpConverter {
         if (!a.getStrings("pool_strings").isEmpty()) {
             throw new MergeNetException(node.describe() + ": string pools are not supported (no string tensors)");
         }
-        int minN = (int) a.requireInt("min_gram_length");
-        int maxN = (int) a.requireInt("max_gram_length");
-        int maxSkip = (int) a.requireInt("max_skip_count");
+        long minGram = a.requireInt("min_gram_length");
+        long maxGram = a.requireInt("max_gram_length");
+        long skipCount = a.requireInt("max_skip_count");
+        if (minGram < 1 || maxGram < minGram || skipCount < 0) {
+            throw new OnnxFormatException(node.describe() + ": min_gram_length " + minGram + ", max_gram_length "
+                    + maxGram + " and max_skip_count " + skipCount + " must satisfy 1 <= min <= max and skip >= 0");
+        }
         String mode = a.getString("mode", "TF");
         if (!List.of("TF", "IDF", "TFIDF").contains(mode)) {
             throw new MergeNetException(node.describe() + ": unknown mode '" + mode + "'");
@@ -38,6 +44,20 @@ public final class TfIdfVectorizer implements OpConverter {
         long[] starts = a.getInts("ngram_counts", new long[0]);
         long[] indexes = a.getInts("ngram_indexes", new long[0]);
         float[] weights = a.getFloats("weights", null);
+        for (int level = 0; level < starts.length; level++) {
+            long end = level + 1 < starts.length ? starts[level + 1] : pool.length;
+            if (starts[level] < 0 || starts[level] > end || end > pool.length) {
+                throw new OnnxFormatException(node.describe() + ": ngram_counts " + Arrays.toString(starts)
+                        + " must be non-negative, non-decreasing offsets into pool_int64s (" + pool.length + " values)");
+            }
+        }
+        if (Arrays.stream(indexes).anyMatch(i -> i < 0)) {
+            throw new OnnxFormatException(node.describe() + ": ngram_indexes " + Arrays.toString(indexes)
+                    + " has a negative entry");
+        }
+        // n-grams longer than the pool's levels never match, so the loops below stop there
+        int minN = (int) Math.min(minGram, starts.length + 1L);
+        int maxN = (int) Math.min(maxGram, starts.length);
         Map<List<Long>, Integer> slot = new HashMap<>();
         int gram = 0;
         for (int level = 0; level < starts.length; level++) {
@@ -55,7 +75,9 @@ public final class TfIdfVectorizer implements OpConverter {
             throw new MergeNetException(node.describe() + ": the pool holds " + gram + " n-grams but ngram_indexes has "
                     + indexes.length + " entries");
         }
-        int width = (int) Arrays.stream(indexes).max().orElse(-1) + 1;
+        long widest = Arrays.stream(indexes).max().orElse(-1) + 1;
+        MemoryBudget.checkElements(node.describe() + ": output width from ngram_indexes", widest, Float.BYTES);
+        int width = Math.toIntExact(widest);
         if (weights != null && weights.length < width) {
             throw new MergeNetException(node.describe() + ": weights has " + weights.length + " values for "
                     + width + " output coordinates");
@@ -66,13 +88,15 @@ public final class TfIdfVectorizer implements OpConverter {
             int rows = shape.dimension() == 2 ? (int) shape.get(0) : 1;
             int cols = (int) shape.get(shape.dimension() - 1);
             long[] tokens = x.toType(DataType.INT64, false).toLongArray();
+            MemoryBudget.check(node.describe() + ": output", new long[] {rows, width}, Float.BYTES);
+            int maxSkip = (int) Math.min(skipCount, cols);
             float[] out = new float[rows * width];
             for (int r = 0; r < rows; r++) {
                 int[] counts = new int[width];
                 for (int n = Math.max(minN, 1); n <= maxN; n++) {
                     int skips = n == 1 ? 0 : maxSkip;
                     for (int s = 0; s <= skips; s++) {
-                        for (int i = 0; i + (n - 1) * (s + 1) < cols; i++) {
+                        for (int i = 0; i + (long) (n - 1) * (s + 1) < cols; i++) {
                             Long[] key = new Long[n];
                             for (int k = 0; k < n; k++) {
                                 key[k] = tokens[r * cols + i + k * (s + 1)];

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -47,6 +48,8 @@ public final class Window implements OpConverter {
         }
         return (ctx, in) -> {
             long size = in.longs(0)[0];
+            MemoryBudget.checkElements(node.describe() + ": window of size input '" + node.inputs().get(0) + "'",
+                    Math.max(size, 0), Double.BYTES);
             double denominator = periodic ? size : size - 1;
             NDArray n = ctx.manager().arange(0f, (float) size, 1f, DataType.FLOAT64);
             NDArray phase = ScalarMath.mul(n, 2 * Math.PI / denominator);

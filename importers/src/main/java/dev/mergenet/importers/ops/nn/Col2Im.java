@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -30,10 +32,10 @@ public final class Col2Im implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + ", image_shape "
                         + Arrays.toString(image) + " and block_shape " + Arrays.toString(block) + " do not agree");
             }
-            long k = 1;
-            for (long b : block) {
-                k *= b;
+            if (Arrays.stream(block).anyMatch(b -> b < 1)) {
+                throw new OnnxFormatException(owner + ": block_shape " + Arrays.toString(block) + " must be positive");
             }
+            long k = ShapeMath.elements(block, owner + ": block_shape");
             long channels = x.getShape().get(1) / k;
             if (channels * k != x.getShape().get(1)) {
                 throw new OnnxFormatException(owner + ": " + x.getShape().get(1) + " rows are not a multiple of the "
@@ -41,6 +43,17 @@ public final class Col2Im implements OpConverter {
             }
             long[] d = orFill(dilationsAttr, n, 1);
             long[] s = orFill(stridesAttr, n, 1);
+            if (Arrays.stream(s).anyMatch(v -> v < 1) || Arrays.stream(d).anyMatch(v -> v < 1)) {
+                throw new OnnxFormatException(owner + ": strides " + Arrays.toString(s) + " and dilations "
+                        + Arrays.toString(d) + " must be at least 1");
+            }
+            long[] imageShape = new long[n + 2];
+            imageShape[0] = x.getShape().get(0);
+            imageShape[1] = channels;
+            System.arraycopy(image, 0, imageShape, 2, n);
+            MemoryBudget.check(owner + ": output for image_shape input '" + node.inputs().get(1) + "'", imageShape,
+                    x.getDataType());
+            MemoryBudget.check(owner + ": block kernel", new long[] {channels, k, k}, Float.BYTES);
             long[] begin = new long[n];
             long[] end = new long[n];
             long[] blocks = new long[n];

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -70,8 +72,32 @@ public final class ConvTranspose implements OpConverter {
                     begin[i] = total - end[i];
                 }
             }
+            checkSize(owner, x, w, s, d, begin, end, op, group);
             return new NDList(transposedConvolution(x, w, in.optional(2), s, d, begin, end, op, group));
         };
+    }
+
+    /** Refuses strides, dilations and pads whose zero-spread input or output would exceed the memory budget. */
+    static void checkSize(String owner, NDArray x, NDArray w, long[] s, long[] d, long[] begin, long[] end, long[] op,
+                          int group) {
+        int n = s.length;
+        long[] spread = x.getShape().getShape().clone();
+        long[] out = x.getShape().getShape().clone();
+        out[1] = ShapeMath.multiply(w.getShape().get(1), Math.max(group, 1), owner, w.getShape().getShape());
+        for (int i = 0; i < n; i++) {
+            if (s[i] < 1 || d[i] < 1) {
+                throw new OnnxFormatException(owner + ": strides " + Arrays.toString(s) + " and dilations "
+                        + Arrays.toString(d) + " must be at least 1");
+            }
+            long in = spread[2 + i];
+            long k = w.getShape().get(2 + i);
+            spread[2 + i] = ShapeMath.add(ShapeMath.multiply(Math.max(in - 1, 0), s[i], owner, spread), 1, owner);
+            long span = ShapeMath.add(ShapeMath.multiply(Math.max(k - 1, 0), d[i], owner, out), op[i], owner);
+            long size = ShapeMath.add(spread[2 + i], span, owner);
+            out[2 + i] = Math.max(0, ShapeMath.add(size, -ShapeMath.add(begin[i], end[i], owner), owner));
+        }
+        MemoryBudget.check(owner + ": input spread by strides", spread, x.getDataType());
+        MemoryBudget.check(owner + ": output", out, x.getDataType());
     }
 
     static NDArray transposedConvolution(NDArray x, NDArray w, NDArray bias, long[] s, long[] d, long[] begin,

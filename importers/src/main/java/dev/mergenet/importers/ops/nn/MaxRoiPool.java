@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -23,6 +24,10 @@ public final class MaxRoiPool implements OpConverter {
         if (pooled == null || pooled.length != 2) {
             throw new OnnxFormatException(node.describe() + ": pooled_shape must list 2 values");
         }
+        if (pooled[0] < 1 || pooled[1] < 1 || pooled[0] > Integer.MAX_VALUE || pooled[1] > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(node.describe() + ": pooled_shape " + java.util.Arrays.toString(pooled)
+                    + " must hold positive 32-bit sizes");
+        }
         float scale = node.attrs().getFloat("spatial_scale", 1f);
         String owner = node.describe();
         return (ctx, in) -> {
@@ -36,6 +41,7 @@ public final class MaxRoiPool implements OpConverter {
             int w = (int) x.getShape().get(3);
             int ph = (int) pooled[0];
             int pw = (int) pooled[1];
+            MemoryBudget.check(owner + ": output", new long[] {regions, x.getShape().get(1), ph, pw}, x.getDataType());
             int[][] pixels = new int[regions * ph * pw][];
             long[] batch = new long[regions];
             int width = 1;

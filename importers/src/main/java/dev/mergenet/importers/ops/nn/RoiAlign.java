@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -26,9 +28,9 @@ public final class RoiAlign implements OpConverter {
             case "max" -> true;
             default -> throw new OnnxFormatException(owner + ": mode must be avg or max");
         };
-        int outH = (int) node.attrs().getInt("output_height", 1);
-        int outW = (int) node.attrs().getInt("output_width", 1);
-        int samplingRatio = (int) node.attrs().getInt("sampling_ratio", 0);
+        int outH = positiveInt(node.attrs().getInt("output_height", 1), owner, "output_height", 1);
+        int outW = positiveInt(node.attrs().getInt("output_width", 1), owner, "output_width", 1);
+        int samplingRatio = positiveInt(node.attrs().getInt("sampling_ratio", 0), owner, "sampling_ratio", 0);
         float scale = node.attrs().getFloat("spatial_scale", 1f);
         // Version 10 behaves as output_half_pixel; 16 added the attribute with half_pixel as default.
         String transform = node.sinceVersion() >= 16
@@ -52,7 +54,8 @@ public final class RoiAlign implements OpConverter {
             long c = x.getShape().get(1);
             int h = (int) x.getShape().get(2);
             int w = (int) x.getShape().get(3);
-            Layout layout = new Layout(regions, outH * outW, h, w);
+            MemoryBudget.check(owner + ": output", new long[] {regions, c, outH, outW}, x.getDataType());
+            Layout layout = new Layout(regions, outH * outW, h, w, owner);
             for (int r = 0; r < regions; r++) {
                 if (batch[r] < 0 || batch[r] >= n) {
                     throw new OnnxFormatException(owner + ": batch index " + batch[r] + " is outside [0, " + n + ")");
@@ -61,6 +64,14 @@ public final class RoiAlign implements OpConverter {
             }
             return new NDList(layout.sample(ctx.manager(), x, batch, c, outH, outW, max));
         };
+    }
+
+    private static int positiveInt(long value, String owner, String name, int min) {
+        if (value < min || value > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(owner + ": attribute " + name + " = " + value + " is outside [" + min + ", "
+                    + Integer.MAX_VALUE + "]");
+        }
+        return (int) value;
     }
 
     /** Per region: for each output bin, the (sampling point x 4 corners) input indices and weights. */
@@ -74,7 +85,11 @@ public final class RoiAlign implements OpConverter {
         private final boolean[][][] valid;
         private int width;
 
-        Layout(int regions, int bins, int h, int w) {
+        private final String owner;
+        private long points;
+
+        Layout(int regions, int bins, int h, int w, String owner) {
+            this.owner = owner;
             this.regions = regions;
             this.bins = bins;
             this.h = h;
@@ -99,6 +114,11 @@ public final class RoiAlign implements OpConverter {
             double binW = roiW / outW;
             int gridH = ratio > 0 ? ratio : (int) Math.ceil(roiH / outH);
             int gridW = ratio > 0 ? ratio : (int) Math.ceil(roiW / outW);
+            // the sampling grid grows with the region's size, which comes from the rois input
+            long[] grid = {bins, Math.abs((long) gridH), Math.abs((long) gridW), 4};
+            points = ShapeMath.add(points, ShapeMath.elements(grid, owner + ": sampling grid"), owner);
+            MemoryBudget.checkElements(owner + ": sampling grid of " + points + " points for input '"
+                    + "rois'", points, Integer.BYTES + Float.BYTES + 1);
             int count = Math.max(gridH * gridW, 1);
             for (int ph = 0; ph < outH; ph++) {
                 for (int pw = 0; pw < outW; pw++) {

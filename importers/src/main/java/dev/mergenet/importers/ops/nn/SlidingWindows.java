@@ -89,7 +89,7 @@ final class SlidingWindows {
         }
         int total = 1;
         for (long o : window.out()) {
-            total *= (int) o;
+            total = Math.toIntExact((long) total * o);
         }
         float[] out = new float[total];
         for (int flat = 0; flat < total; flat++) {

@@ -1,6 +1,8 @@
 package dev.mergenet.importers.ops.nn;
 
 import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.Attributes;
 import dev.mergenet.importers.ops.OnnxNode;
 import java.util.Arrays;
@@ -61,8 +63,12 @@ final class WindowAttributes {
         long[] begin = new long[n];
         long[] end = new long[n];
         long[] out = new long[n];
+        long[] padded = new long[n];
         for (int i = 0; i < n; i++) {
-            long span = (k[i] - 1) * d[i] + 1;
+            atLeastOne(k[i], "kernel", i);
+            atLeastOne(s[i], "strides", i);
+            atLeastOne(d[i], "dilations", i);
+            long span = ShapeMath.add(ShapeMath.multiply(k[i] - 1, d[i], owner + ": kernel span", k), 1, owner);
             switch (autoPad) {
                 case SAME_UPPER, SAME_LOWER -> {
                     long o = (in[i] + s[i] - 1) / s[i];
@@ -85,7 +91,8 @@ final class WindowAttributes {
                     }
                 }
             }
-            long room = in[i] + begin[i] + end[i] - span;
+            padded[i] = ShapeMath.add(ShapeMath.add(in[i], begin[i], owner), end[i], owner);
+            long room = padded[i] - span;
             if (room < 0) {
                 throw new OnnxFormatException(owner + ": the window (" + span + ") is larger than the padded input ("
                         + (in[i] + begin[i] + end[i]) + ") along spatial axis " + i);
@@ -96,7 +103,17 @@ final class WindowAttributes {
                 out[i]--;
             }
         }
+        // per channel: the padded input and the output are what a pooling kernel allocates
+        MemoryBudget.check(owner + ": padded input (spatial)", padded, Float.BYTES);
+        MemoryBudget.check(owner + ": output (spatial)", out, Float.BYTES);
         return new Window(in, k, s, d, begin, end, out);
+    }
+
+    private void atLeastOne(long value, String name, int axis) {
+        if (value < 1) {
+            throw new OnnxFormatException(owner + ": " + name + " " + value + " along spatial axis " + axis
+                    + " must be at least 1");
+        }
     }
 
     private long[] orOnes(long[] v, int n, String name) {

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -27,6 +28,8 @@ public final class CenterCropPad implements OpConverter {
                 throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(shape) + " needs " + n
                         + " entries");
             }
+            MemoryBudget.check(node.describe() + ": output for shape input '" + node.inputs().get(1) + "'", shape,
+                    x.getDataType());
             long[] pads = new long[2 * rank];
             for (int i = 0; i < n; i++) {
                 int a = axes == null ? i : axes[i];

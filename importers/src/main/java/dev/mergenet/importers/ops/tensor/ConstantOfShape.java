@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.OnnxNode;
@@ -22,7 +23,10 @@ public final class ConstantOfShape implements OpConverter {
             throw new MergeNetException(node.describe() + ": 'value' must hold one element, not " + value.shape());
         }
         return (ctx, in) -> {
-            Shape shape = new Shape(in.longs(0));
+            long[] dims = in.longs(0);
+            MemoryBudget.check(node.describe() + ": output for input '" + node.inputs().get(0) + "'", dims,
+                    value == null ? DataType.FLOAT32 : value.dataType());
+            Shape shape = new Shape(dims);
             if (value == null) {
                 return new NDList(ctx.manager().zeros(shape, DataType.FLOAT32));
             }

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -14,6 +15,8 @@ public final class Expand implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             long[] target = Axes.broadcast(x.getShape().getShape(), in.longs(1), node);
+            MemoryBudget.check(node.describe() + ": output for shape input '" + node.inputs().get(1) + "'", target,
+                    x.getDataType());
             Shape shape = new Shape(target);
             if (shape.equals(x.getShape())) {
                 return new NDList(x.reshape(shape));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -21,6 +22,11 @@ public final class OneHot implements OpConverter {
             NDArray indices = in.get(0);
             long depth = (long) in.get(1).toType(DataType.FLOAT64, false).toDoubleArray()[0];
             NDArray values = in.get(2);
+            long[] out = new long[indices.getShape().dimension() + 1];
+            System.arraycopy(indices.getShape().getShape(), 0, out, 1, out.length - 1);
+            out[0] = Math.max(depth, 1);
+            MemoryBudget.check(node.describe() + ": output for depth input '" + node.inputs().get(1) + "' = " + depth,
+                    out, values.getDataType());
             if (depth < 1 || values.getShape().size() != 2) {
                 throw new MergeNetException(node.describe() + ": depth " + depth + " and values " + values.getShape()
                         + " must be positive and hold [off, on]");

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpInputs;
@@ -46,6 +48,13 @@ public final class Pad implements OpConverter {
             long[] pads = attrPads != null ? attrPads : in.longs(1);
             double value = attrPads != null ? attrValue : constant(in);
             long[] full = fullPads(pads, version >= 18 && in.has(3) ? in.longs(3) : null, rank, node);
+            long[] out = x.getShape().getShape().clone();
+            String what = node.describe() + ": output for pads " + (attrPads != null ? "attribute"
+                    : "input '" + node.inputs().get(1) + "'");
+            for (int i = 0; i < rank; i++) {
+                out[i] = Math.max(0, ShapeMath.add(ShapeMath.add(out[i], full[i], what), full[rank + i], what));
+            }
+            MemoryBudget.check(what, out, x.getDataType());
             return new NDList(mode == Mode.CONSTANT ? constantPad(x, full, value) : indexPad(x, full, mode, ctx.manager(), node));
         };
     }

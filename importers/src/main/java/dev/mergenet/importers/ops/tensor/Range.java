@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
+import java.math.BigInteger;
 
 /** Range: start, start+delta, ... below limit (above it for a negative delta), in the inputs' type. */
 public final class Range implements OpConverter {
@@ -23,7 +26,14 @@ public final class Range implements OpConverter {
                 double limit = scalar(in.get(1));
                 double delta = scalar(in.get(2));
                 check(delta == 0, node);
-                int n = (int) Math.max(Math.ceil((limit - start) / delta), 0);
+                double count = Math.max(Math.ceil((limit - start) / delta), 0);
+                if (!(count <= Long.MAX_VALUE)) {
+                    throw new ResourceLimitException(node.describe() + ": Range(" + start + ", " + limit + ", "
+                            + delta + ") has no finite length");
+                }
+                MemoryBudget.checkElements(node.describe() + ": output of Range(" + start + ", " + limit + ", "
+                        + delta + ")", (long) count, Double.BYTES);
+                int n = (int) count;
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
                     v[i] = start + i * delta;
@@ -34,8 +44,9 @@ public final class Range implements OpConverter {
             long limit = in.longs(1)[0];
             long delta = in.longs(2)[0];
             check(delta == 0, node);
-            long span = limit - start;
-            long n = Math.max(0, delta > 0 ? Math.floorDiv(span + delta - 1, delta) : Math.floorDiv(span + delta + 1, delta));
+            long n = length(start, limit, delta);
+            MemoryBudget.checkElements(node.describe() + ": output of Range(" + start + ", " + limit + ", " + delta + ")",
+                    n, Long.BYTES);
             long[] v = new long[Math.toIntExact(n)];
             for (int i = 0; i < n; i++) {
                 v[i] = start + i * delta;
@@ -43,6 +54,14 @@ public final class Range implements OpConverter {
             NDArray out = m.create(v, new Shape(n));
             return new NDList(type == DataType.INT64 ? out : out.toType(type, false));
         };
+    }
+
+    /** ceil((limit - start) / delta), at least 0, computed without overflow and capped at Long.MAX_VALUE. */
+    private static long length(long start, long limit, long delta) {
+        BigInteger span = BigInteger.valueOf(limit).subtract(BigInteger.valueOf(start));
+        BigInteger[] qr = span.divideAndRemainder(BigInteger.valueOf(delta));
+        BigInteger n = qr[1].signum() != 0 && span.signum() == Long.signum(delta) ? qr[0].add(BigInteger.ONE) : qr[0];
+        return n.signum() <= 0 ? 0 : n.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     private static double scalar(NDArray a) {

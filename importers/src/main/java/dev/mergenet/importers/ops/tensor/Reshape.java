@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -48,7 +49,7 @@ public final class Reshape implements OpConverter {
             } else if (out[i] < 0) {
                 throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(requested) + " has dim " + out[i]);
             } else {
-                known *= out[i];
+                known = ShapeMath.multiply(known, out[i], node.describe() + ": shape input", requested);
             }
         }
         long total = Axes.product(dims, 0, dims.length);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpInputs;
@@ -87,6 +88,12 @@ public final class Resize implements OpConverter {
                 }
             } else {
                 throw new MergeNetException(node.describe() + ": neither scales nor sizes given");
+            }
+            String what = node.describe() + ": output of input '" + node.inputs().get(0) + "'";
+            MemoryBudget.check(what, out, x.getDataType());
+            for (int a : axes) {
+                // each resampled axis builds an (input x output) weight matrix
+                MemoryBudget.check(what + " resampling axis " + a, new long[] {dims[a], out[a]}, Double.BYTES);
             }
             DataType type = x.getDataType();
             boolean exact = !type.isFloating() && !settings.mode().equals("nearest");

@@ -3,6 +3,8 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
@@ -19,6 +21,12 @@ public final class Tile implements OpConverter {
                 throw new MergeNetException(node.describe() + ": repeats " + Arrays.toString(repeats)
                         + " do not fit input " + x.getShape());
             }
+            long[] out = x.getShape().getShape().clone();
+            String what = node.describe() + ": output for repeats input '" + node.inputs().get(1) + "'";
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ShapeMath.multiply(out[i], repeats[i], what, repeats);
+            }
+            MemoryBudget.check(what, out, x.getDataType());
             return new NDList(x.getShape().dimension() == 0 ? x.reshape(x.getShape()) : x.tile(repeats));
         };
     }

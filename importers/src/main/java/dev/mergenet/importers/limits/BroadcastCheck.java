@@ -1,0 +1,55 @@
+package dev.mergenet.importers.limits;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The output of a broadcasting op is the product of its inputs' extents: [N, 1] + [1, M] makes N x M from two
+ * small inputs. Checked against the memory budget before the op runs, for every op that broadcasts.
+ */
+public final class BroadcastCheck {
+    private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Mod", "And", "Or",
+            "Xor", "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Where", "Max", "Min", "Sum", "Mean",
+            "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "PRelu");
+
+    private BroadcastCheck() {}
+
+    /** Refuses the node's output when its broadcast shape is over budget; {@code what} names file and node. */
+    public static void check(String opType, List<NDArray> inputs, String what) {
+        boolean matMul = opType.equals("MatMul");
+        if (!matMul && !ELEMENTWISE.contains(opType)) {
+            return;
+        }
+        int rank = 0;
+        for (NDArray a : inputs) {
+            if (a != null) {
+                rank = Math.max(rank, a.getShape().dimension());
+            }
+        }
+        long[] out = new long[rank];
+        java.util.Arrays.fill(out, 1);
+        DataType type = null;
+        for (NDArray a : inputs) {
+            if (a == null) {
+                continue;
+            }
+            long[] s = a.getShape().getShape();
+            for (int i = 0; i < s.length; i++) {
+                int at = rank - s.length + i;
+                out[at] = Math.max(out[at], s[i]);
+            }
+            type = type == null ? a.getDataType() : type;
+        }
+        if (matMul && inputs.size() == 2 && inputs.get(0) != null && inputs.get(1) != null
+                && inputs.get(0).getShape().dimension() >= 2 && inputs.get(1).getShape().dimension() >= 2) {
+            // batch dims broadcast; the last two are (rows of A, columns of B)
+            out[rank - 2] = inputs.get(0).getShape().get(inputs.get(0).getShape().dimension() - 2);
+            out[rank - 1] = inputs.get(1).getShape().get(inputs.get(1).getShape().dimension() - 1);
+        } else if (matMul) {
+            return;
+        }
+        MemoryBudget.check(what + ": broadcast output", out, type);
+    }
+}
