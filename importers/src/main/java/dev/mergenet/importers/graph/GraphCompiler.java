@@ -154,7 +154,7 @@ public final class GraphCompiler {
     }
 
     /** Names a subgraph reads but does not define. */
-    static Set<String> freeNames(GraphProto g) {
+    public static Set<String> freeNames(GraphProto g) {
         Set<String> defined = new HashSet<>();
         g.getInputList().forEach(v -> defined.add(v.getName()));
         g.getInitializerList().forEach(t -> defined.add(t.getName()));
