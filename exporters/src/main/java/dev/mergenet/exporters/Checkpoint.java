@@ -15,6 +15,8 @@ import dev.mergenet.importers.io.AtomicFiles;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.importers.split.SplitTensor;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.io.BufferedInputStream;
@@ -222,6 +224,11 @@ public final class Checkpoint {
                         && OnnxDataTypes.isFloat(a.getT().getDataType())).findFirst()
                         .ifPresent(a -> map.put(n.getOutput(0), a.getT()));
             }
+        }
+        // tensors the import splits off value-merged initializers are saved under their own names
+        InitializerSplit split = InitializerSplit.plan(model, java.util.Set.of());
+        for (SplitTensor s : split.splits()) {
+            map.putIfAbsent(s.name(), map.get(split.rootOf(s.name())));
         }
         return map;
     }
