@@ -1,8 +1,11 @@
 package dev.mergenet.cli;
 
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.inspect.ModelSummary;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,12 +18,18 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.onnx", description = "The model to inspect.")
     Path model;
 
-    @Option(names = "--parameters", description = "Also list every parameter with its shape and role.")
+    @Option(names = "--parameters", description = "Also list every parameter with its shape, role and the nodes"
+            + " that read it.")
     boolean parameters;
+
+    @Option(names = "--keep-tied", split = ",", paramLabel = "NAME",
+            description = "Identity-aliased weights to keep sharing one tensor (true weight tying) instead of "
+                    + "splitting them; any name of the shared tensor.")
+    List<String> keepTied = List.of();
 
     @Override
     public Integer call() {
-        ModelSummary.print(OnnxModelReader.read(model), System.out, parameters);
+        ModelSummary.print(OnnxModelReader.read(model), System.out, parameters, new ImportOptions(Set.copyOf(keepTied)));
         return 0;
     }
 }
