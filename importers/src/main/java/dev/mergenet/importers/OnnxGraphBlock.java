@@ -71,6 +71,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
         super(VERSION);
         this.model = model;
         this.owner = manager;
+        Set<String> unknown = InitializerSplit.unknownNames(model.proto().getGraph(), options.keepTied());
+        if (!unknown.isEmpty()) {
+            throw new MergeNetException(model.origin() + ": keep-tied name(s) " + unknown + " are neither float "
+                    + "initializers nor Identity aliases of one");
+        }
         this.split = InitializerSplit.plan(model, options.keepTied());
         GraphProto g = split.materialiseAll(model.proto().getGraph());
         this.runGraph = g;

@@ -34,6 +34,7 @@ import java.util.TreeSet;
  */
 public final class InitializerSplit {
     private final List<SplitTensor> splits;
+    private final Map<String, SplitTensor> byName = new HashMap<>();
     private final Map<String, String> aliasRoot;
     private final Map<String, List<String>> sharedBy;
     private final Set<String> keptTied;
@@ -41,6 +42,7 @@ public final class InitializerSplit {
     private InitializerSplit(List<SplitTensor> splits, Map<String, String> aliasRoot,
                              Map<String, List<String>> sharedBy, Set<String> keptTied) {
         this.splits = List.copyOf(splits);
+        splits.forEach(s -> byName.put(s.name(), s));
         this.aliasRoot = aliasRoot;
         this.sharedBy = sharedBy;
         this.keptTied = keptTied;
@@ -216,12 +218,18 @@ public final class InitializerSplit {
 
     /** The split called {@code name}, or null. */
     public SplitTensor split(String name) {
-        for (SplitTensor s : splits) {
-            if (s.name().equals(name)) {
-                return s;
-            }
-        }
-        return null;
+        return byName.get(name);
+    }
+
+    /** Names in {@code keepTied} that are neither a float initializer of {@code g} nor an Identity alias of one. */
+    public static Set<String> unknownNames(GraphProto g, Set<String> keepTied) {
+        Set<String> known = new HashSet<>();
+        g.getInitializerList().stream().filter(t -> OnnxDataTypes.isFloat(t.getDataType()))
+                .forEach(t -> known.add(t.getName()));
+        known.addAll(plan(g, Set.of()).aliasRoot.keySet());
+        Set<String> unknown = new TreeSet<>(keepTied);
+        unknown.removeAll(known);
+        return unknown;
     }
 
     /**

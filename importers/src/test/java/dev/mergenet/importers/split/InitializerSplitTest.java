@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -15,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.importers.ImportOptions;
+import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -168,6 +170,9 @@ class InitializerSplitTest {
             assertTrue(block.onnxParameters().containsKey("bn1.bias"));
             assertTrue(block.onnxParameters().containsKey("bn1.running_var"));
             block.close();
+            MergeNetException e = assertThrows(MergeNetException.class,
+                    () -> OnnxImporter.load(model, m, new ImportOptions(Set.of("bn1.wieght"))));
+            assertTrue(e.getMessage().contains("merged") && e.getMessage().contains("bn1.wieght"), e.getMessage());
         }
     }
 
