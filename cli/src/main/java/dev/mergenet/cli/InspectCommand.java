@@ -1,8 +1,11 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.importers.ImportOptions;
+import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.inspect.ModelSummary;
+import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.split.InitializerSplit;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +32,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSummary.print(OnnxModelReader.read(model), System.out, parameters, new ImportOptions(Set.copyOf(keepTied)));
+        OnnxModel read = OnnxModelReader.read(model);
+        Set<String> unknown = InitializerSplit.unknownNames(read.proto().getGraph(), Set.copyOf(keepTied));
+        if (!unknown.isEmpty()) {
+            throw new MergeNetException(model + ": --keep-tied " + unknown + ": no float initializer or Identity "
+                    + "alias of one has that name");
+        }
+        ModelSummary.print(read, System.out, parameters, new ImportOptions(Set.copyOf(keepTied)));
         return 0;
     }
 }

@@ -154,5 +154,7 @@ class ImporterCliTest {
         assertTrue(tied.out().contains("split on import: 2 tensor(s)"), tied.out());
         assertTrue(tied.out().contains("kept tied on request: bn2.weight"), tied.out());
         assertTrue(tied.out().contains("  ones float32(4) trainable <- i3, bn\n"), tied.out());
+        assertOneLineError(CliRun.of("inspect", model.toString(), "--keep-tied", "bn2.weigth"), "merged.onnx",
+                "--keep-tied", "bn2.weigth");
     }
 }
