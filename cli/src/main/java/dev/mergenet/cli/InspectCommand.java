@@ -1,8 +1,14 @@
 package dev.mergenet.cli;
 
+import dev.mergenet.importers.ImportOptions;
+import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.inspect.ModelSummary;
+import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.split.InitializerSplit;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,12 +21,24 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.onnx", description = "The model to inspect.")
     Path model;
 
-    @Option(names = "--parameters", description = "Also list every parameter with its shape and role.")
+    @Option(names = "--parameters", description = "Also list every parameter with its shape, role and the nodes"
+            + " that read it.")
     boolean parameters;
+
+    @Option(names = "--keep-tied", split = ",", paramLabel = "NAME",
+            description = "Identity-aliased weights to keep sharing one tensor (true weight tying) instead of "
+                    + "splitting them; any name of the shared tensor.")
+    List<String> keepTied = List.of();
 
     @Override
     public Integer call() {
-        ModelSummary.print(OnnxModelReader.read(model), System.out, parameters);
+        OnnxModel read = OnnxModelReader.read(model);
+        Set<String> unknown = InitializerSplit.unknownNames(read.proto().getGraph(), Set.copyOf(keepTied));
+        if (!unknown.isEmpty()) {
+            throw new MergeNetException(model + ": --keep-tied " + unknown + ": no float initializer or Identity "
+                    + "alias of one has that name");
+        }
+        ModelSummary.print(read, System.out, parameters, new ImportOptions(Set.copyOf(keepTied)));
         return 0;
     }
 }

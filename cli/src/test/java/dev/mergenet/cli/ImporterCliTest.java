@@ -94,10 +94,67 @@ class ImporterCliTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("hoisted constants: " + weights + " float Constant node(s) became trainable"),
                     model + ": " + weights + " weights expected in: " + r.out());
-            long listedTrainable = r.out().lines().filter(l -> l.endsWith(" trainable (hoisted Constant)")).count();
-            long listedStats = r.out().lines().filter(l -> l.endsWith(" running-statistic (hoisted Constant)")).count();
+            long listedTrainable = r.out().lines().filter(l -> l.contains(" trainable (hoisted Constant) <- ")).count();
+            long listedStats = r.out().lines().filter(l -> l.contains(" running-statistic (hoisted Constant) <- "))
+                    .count();
             assertEquals(weights, listedTrainable + listedStats, model.toString());
             assertTrue(listedTrainable > 0 && r.out().contains("unsupported: none"), r.out());
         }
+    }
+
+    /** A PyTorch-style eval export: BatchNorm inputs shared by value through Identity nodes, and a training Dropout. */
+    private Path valueMergedModel() throws IOException {
+        GraphProto g = GraphProto.newBuilder().setName("merged")
+                .addInput(Models.value("x", 1, 2, 3))
+                .addOutput(Models.value("y", 1, 2, 4))
+                .addInitializer(Models.floats("W", new long[] {3, 4}, new float[12]))
+                .addInitializer(Models.floats("ones", new long[] {4}, 1, 1, 1, 1))
+                .addInitializer(Models.floats("zeros", new long[] {4}, 0, 0, 0, 0))
+                .addInitializer(dev.mergenet.onnx.Onnx.TensorProto.newBuilder().setName("train_mode")
+                        .setDataType(dev.mergenet.onnx.Onnx.TensorProto.DataType.BOOL_VALUE).addInt32Data(1).build())
+                .addNode(named(Models.node("Identity", new String[] {"zeros"}, new String[] {"bn.running_mean"}), "i1"))
+                .addNode(named(Models.node("Identity", new String[] {"ones"}, new String[] {"bn.running_var"}), "i2"))
+                .addNode(named(Models.node("Identity", new String[] {"ones"}, new String[] {"bn2.weight"}), "i3"))
+                .addNode(named(Models.node("Gemm", new String[] {"x", "W"}, new String[] {"h"}), "fc"))
+                .addNode(named(Models.node("BatchNormalization", new String[] {"h", "ones", "zeros", "bn.running_mean",
+                        "bn.running_var"}, new String[] {"n"}), "bn"))
+                .addNode(named(Models.node("Mul", new String[] {"n", "bn2.weight"}, new String[] {"m"}), "scale"))
+                .addNode(named(Models.node("Dropout", new String[] {"m", "", "train_mode"}, new String[] {"y"}), "drop"))
+                .build();
+        Path p = dir.resolve("merged.onnx");
+        Files.write(p, Models.model(g, 15).toByteArray());
+        return p;
+    }
+
+    private static dev.mergenet.onnx.Onnx.NodeProto named(dev.mergenet.onnx.Onnx.NodeProto n, String name) {
+        return n.toBuilder().setName(name).build();
+    }
+
+    @Test
+    void inspectReportsValueMergedInitializersSplitsTrainingModeAndReaders() throws IOException {
+        Path model = valueMergedModel();
+        CliRun r = CliRun.of("inspect", model.toString(), "--parameters");
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("warning: 1 node(s) exported in training mode:\n  Dropout 'drop': training_mode input "
+                + "'train_mode' is true"), out);
+        assertTrue(out.contains("value-merged initializers: 2 "), out);
+        assertTrue(out.contains("  ones also as 2: bn.running_var, bn2.weight"), out);
+        assertTrue(out.contains("split on import: 3 tensor(s) made independent:"), out);
+        assertTrue(out.contains("  bn.running_var (running statistic, read by bn): Identity alias of 'ones'"), out);
+        assertTrue(out.contains("  bn2.weight (parameter, read by scale): Identity alias of 'ones'"), out);
+        assertTrue(out.contains("running statistics"), out);
+        assertTrue(out.contains("  W float32(3, 4) trainable <- fc\n"), out);
+        assertTrue(out.contains("  ones float32(4) trainable <- bn\n"), out);
+        assertTrue(out.contains("  bn.running_mean float32(4) running-statistic <- bn\n"), out);
+        assertTrue(out.contains("  bn2.weight float32(4) trainable <- scale\n"), out);
+
+        CliRun tied = CliRun.of("inspect", model.toString(), "--parameters", "--keep-tied", "bn2.weight");
+        assertEquals(0, tied.code(), tied.err());
+        assertTrue(tied.out().contains("split on import: 2 tensor(s)"), tied.out());
+        assertTrue(tied.out().contains("kept tied on request: bn2.weight"), tied.out());
+        assertTrue(tied.out().contains("  ones float32(4) trainable <- i3, bn\n"), tied.out());
+        assertOneLineError(CliRun.of("inspect", model.toString(), "--keep-tied", "bn2.weigth"), "merged.onnx",
+                "--keep-tied", "bn2.weigth");
     }
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.graph.GraphCompiler;
 import dev.mergenet.importers.graph.GraphRun;
@@ -19,6 +20,7 @@ import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.OpRegistry;
+import dev.mergenet.importers.split.InitializerSplit;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -39,6 +41,9 @@ import java.util.Set;
  * {@code Constant}, is a {@link Parameter} named by its ONNX name; BatchNormalization running statistics are
  * non-gradient parameters (so training updates them and the exporter can write them back); integer, bool and
  * shape tensors stay frozen. Forward interprets the nodes in topological order.
+ *
+ * <p>Initializers an exporter shared by value between several roles are split first ({@link InitializerSplit}):
+ * every parameter and running statistic is its own tensor, named by the name its consumers use.
  */
 public final class OnnxGraphBlock extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -56,12 +61,25 @@ public final class OnnxGraphBlock extends AbstractBlock {
     private final Map<Device, Map<String, NDArray>> frozenCopies = new HashMap<>();
     private final Map<String, String> hoisted = new LinkedHashMap<>();
     private final Set<String> runningStats = new HashSet<>();
+    private final InitializerSplit split;
+    private final GraphProto runGraph;
 
     public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry) {
+        this(model, manager, registry, ImportOptions.DEFAULT);
+    }
+
+    public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry, ImportOptions options) {
         super(VERSION);
         this.model = model;
         this.owner = manager;
-        GraphProto g = model.proto().getGraph();
+        Set<String> unknown = InitializerSplit.unknownNames(model.proto().getGraph(), options.keepTied());
+        if (!unknown.isEmpty()) {
+            throw new MergeNetException(model.origin() + ": keep-tied name(s) " + unknown + " are neither float "
+                    + "initializers nor Identity aliases of one");
+        }
+        this.split = InitializerSplit.plan(model, options.keepTied());
+        GraphProto g = split.materialiseAll(model.proto().getGraph());
+        this.runGraph = g;
         Map<String, List<String>> consumers = consumerOps(g);
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("BatchNormalization") && n.getInputCount() >= 5) {
@@ -285,6 +303,40 @@ public final class OnnxGraphBlock extends AbstractBlock {
     /** Names of BatchNormalization running statistics (non-gradient parameters). */
     public Set<String> runningStatNames() {
         return Collections.unmodifiableSet(runningStats);
+    }
+
+    /** What the import split into independent tensors (empty for most models). */
+    public InitializerSplit split() {
+        return split;
+    }
+
+    /** The graph the block runs: the model's graph with the splits as initializers of their own. */
+    public GraphProto runGraph() {
+        return runGraph;
+    }
+
+    /** For each parameter, the nodes that read it (a subgraph's read counts for the node that holds it). */
+    public Map<String, List<String>> parameterConsumers() {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        byOnnxName.keySet().forEach(k -> map.put(k, new ArrayList<>()));
+        for (int i = 0; i < runGraph.getNodeCount(); i++) {
+            NodeProto n = runGraph.getNode(i);
+            String node = n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName();
+            Set<String> reads = new java.util.LinkedHashSet<>(n.getInputList());
+            for (dev.mergenet.onnx.Onnx.AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    reads.addAll(GraphOrder.freeNames(a.getG()));
+                }
+                a.getGraphsList().forEach(sub -> reads.addAll(GraphOrder.freeNames(sub)));
+            }
+            for (String r : reads) {
+                List<String> list = map.get(r);
+                if (list != null && !list.contains(node)) {
+                    list.add(node);
+                }
+            }
+        }
+        return map;
     }
 
     /** Frozen tensors (integer, bool, shape and scalar tensors) by name. */

@@ -24,7 +24,16 @@ public final class OnnxImporter {
     }
 
     public static OnnxGraphBlock load(OnnxModel model, NDManager manager) {
-        return new OnnxGraphBlock(model, manager, STANDARD);
+        return load(model, manager, ImportOptions.DEFAULT);
+    }
+
+    /** With options, e.g. Identity-aliased weights to keep tied instead of splitting them. */
+    public static OnnxGraphBlock load(OnnxModel model, NDManager manager, ImportOptions options) {
+        return new OnnxGraphBlock(model, manager, STANDARD, options);
+    }
+
+    public static OnnxGraphBlock load(Path file, NDManager manager, ImportOptions options) {
+        return load(OnnxModelReader.read(file), manager, options);
     }
 
     /** Every node the registry cannot run, with names, without building anything. */

@@ -7,6 +7,8 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.importers.split.SplitTensor;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -23,7 +25,9 @@ import java.util.Set;
  * Writes trained values back into the original model: initializers in place, hoisted {@code Constant}
  * weights into their Constant nodes, BatchNorm running statistics like any other initializer. Everything
  * else in the proto stays as it was; a tensor whose bytes did not change keeps its original TensorProto, so
- * an untouched round trip is byte-identical.
+ * an untouched round trip is byte-identical. Tensors the importer split off a value-merged initializer are
+ * written under their own names where training made them differ (new initializers, their Identity nodes
+ * dropped, rewired inputs).
  */
 public final class WeightWriteBack {
     private WeightWriteBack() {}
@@ -41,12 +45,15 @@ public final class WeightWriteBack {
         return apply(block.model(), values);
     }
 
-    /** {@code values} (by ONNX tensor name) written into {@code model}; every name must exist there. */
+    /**
+     * {@code values} (by ONNX tensor name) written into {@code model}; every name must exist there or be a tensor
+     * the importer split off a shared initializer ({@link InitializerSplit}).
+     */
     public static Result apply(OnnxModel model, Map<String, NDArray> values) {
-        GraphProto g = model.proto().getGraph();
         Map<String, NDArray> pending = new HashMap<>(values);
         Set<String> changed = new HashSet<>();
         Set<String> unchanged = new HashSet<>();
+        GraphProto g = splitOff(model, pending, changed, unchanged);
         GraphProto.Builder gb = g.toBuilder();
         for (int i = 0; i < g.getInitializerCount(); i++) {
             TensorProto t = g.getInitializer(i);
@@ -81,6 +88,59 @@ public final class WeightWriteBack {
         }
         ModelProto out = changed.isEmpty() ? model.proto() : model.proto().toBuilder().setGraph(gb).build();
         return new Result(out, changed, unchanged);
+    }
+
+    /**
+     * Takes the split tensors out of {@code pending} and returns the model's graph with those whose values now
+     * differ from what their consumers would read without them (the initializer they were split from, or its
+     * own split copy) as initializers of their own; the others keep the original sharing, so an untouched
+     * model stays byte-identical.
+     */
+    private static GraphProto splitOff(OnnxModel model, Map<String, NDArray> pending, Set<String> changed,
+                                       Set<String> unchanged) {
+        GraphProto g = model.proto().getGraph();
+        InitializerSplit plan = InitializerSplit.plan(model, Set.of());
+        if (plan.isEmpty()) {
+            return g;
+        }
+        Map<String, TensorProto> initializers = new HashMap<>();
+        g.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        Map<String, ByteBuffer> own = new HashMap<>();
+        Map<String, TensorProto> tensors = new LinkedHashMap<>();
+        for (SplitTensor.Kind kind : SplitTensor.Kind.values()) {
+            for (SplitTensor s : plan.splits()) {
+                NDArray v = s.kind() == kind ? pending.remove(s.name()) : null;
+                if (v == null) {
+                    continue;
+                }
+                TensorProto root = initializers.get(plan.rootOf(s.name()));
+                Shape expected = TensorDecoder.shape(root);
+                if (!v.getShape().equals(expected)) {
+                    throw new MergeNetException(model.origin() + ": trained parameter '" + s.name() + "' has shape "
+                            + v.getShape() + " but the tensor it was split from, '" + root.getName() + "', has "
+                            + expected);
+                }
+                ByteBuffer now = TensorEncoder.bytes(v, root.getDataType());
+                ByteBuffer read = own.containsKey(s.source()) ? own.get(s.source())
+                        : rootValue(model, root, pending.get(root.getName()));
+                if (now.equals(read.duplicate().rewind())) {
+                    unchanged.add(s.name());
+                    continue;
+                }
+                changed.add(s.name());
+                own.put(s.name(), now);
+                tensors.put(s.name(), TensorEncoder.encodeLike(root, now).toBuilder().setName(s.name()).build());
+            }
+        }
+        return plan.apply(g, tensors);
+    }
+
+    /** The bytes an initializer will hold in the output: its trained value, or its original one. */
+    private static ByteBuffer rootValue(OnnxModel model, TensorProto root, NDArray trained) {
+        if (trained != null) {
+            return TensorEncoder.bytes(trained, root.getDataType());
+        }
+        return TensorDecoder.decode(root, model.origin(), model.baseDir()).bytes();
     }
 
     /** Each hoisted weight must still come from the Constant node it was lifted from. */

@@ -4,12 +4,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.UnsupportedOpsException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.importers.split.SplitTensor;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -33,8 +36,15 @@ public final class ModelSummary {
         print(model, out, false);
     }
 
-    /** With {@code listParameters}, also one line per parameter: name, shape, type, trainable or statistic. */
     public static void print(OnnxModel model, PrintStream out, boolean listParameters) {
+        print(model, out, listParameters, ImportOptions.DEFAULT);
+    }
+
+    /**
+     * With {@code listParameters}, also one line per parameter: name, shape, type, trainable or statistic, and
+     * the nodes that read it. {@code options} are the import's (e.g. aliases to keep tied).
+     */
+    public static void print(OnnxModel model, PrintStream out, boolean listParameters, ImportOptions options) {
         var p = model.proto();
         out.println("model:        " + model.origin());
         out.println("ir_version:   " + p.getIrVersion());
@@ -67,6 +77,11 @@ public final class ModelSummary {
         Set<String> external = new TreeSet<>();
         collectExternal(g, external);
         out.println("external data files: " + (external.isEmpty() ? "none" : external));
+        List<String> trainingMode = TrainingModeNodes.find(model);
+        if (!trainingMode.isEmpty()) {
+            out.println("warning: " + trainingMode.size() + " node(s) exported in training mode:");
+            trainingMode.forEach(t -> out.println("  " + t));
+        }
 
         List<String> unsupported = OnnxImporter.unsupportedNodes(model);
         if (!unsupported.isEmpty()) {
@@ -76,7 +91,7 @@ public final class ModelSummary {
         }
         out.println("unsupported: none");
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager);
+            OnnxGraphBlock block = OnnxImporter.load(model, manager, options);
             long trainable = 0;
             long trainableBytes = 0;
             long stats = 0;
@@ -105,17 +120,41 @@ public final class ModelSummary {
                     stats, bytes(statBytes), frozen, bytes(frozenBytes), block.frozenTensors().size()));
             out.println("hoisted constants: " + block.hoistedConstants().size() + " float Constant node(s) became"
                     + " trainable parameters");
+            printSplit(block.split(), out);
             if (listParameters) {
-                out.println("parameter list:");
+                out.println("parameter list (name, type and shape, role, <- nodes reading it):");
+                Map<String, List<String>> readers = block.parameterConsumers();
                 block.onnxParameters().forEach((name, param) -> out.println("  " + name + " " + param.getArray()
                         .getDataType() + param.getArray().getShape() + (param.requiresGradient() ? " trainable"
-                        : " running-statistic") + (block.hoistedConstants().containsKey(name) ? " (hoisted Constant)" : "")));
+                        : " running-statistic") + (block.hoistedConstants().containsKey(name) ? " (hoisted Constant)" : "")
+                        + " <- " + (readers.get(name).isEmpty() ? "(no node)" : String.join(", ", readers.get(name)))));
             }
             block.close();
         } catch (UnsupportedOpsException e) {
             out.println("unsupported: " + e.getMessage());
         } catch (MergeNetException e) {
             out.println("import failed: " + e.getMessage());
+        }
+    }
+
+    /** Value-merged initializers and what the import split off them. */
+    private static void printSplit(InitializerSplit split, PrintStream out) {
+        if (split.valueMerged().isEmpty() && split.isEmpty()) {
+            out.println("value-merged initializers: none");
+            return;
+        }
+        out.println("value-merged initializers: " + split.valueMerged().size() + " (the exporter shared equal tensors"
+                + " through Identity nodes):");
+        split.valueMerged().forEach((root, aliases) -> out.println("  " + root + " also as " + aliases.size() + ": "
+                + String.join(", ", aliases.subList(0, Math.min(6, aliases.size())))
+                + (aliases.size() > 6 ? ", ..." : "")));
+        out.println("split on import: " + split.splits().size() + " tensor(s) made independent:");
+        for (SplitTensor s : split.splits()) {
+            out.println("  " + s.name() + " (" + (s.role() == SplitTensor.Role.PARAMETER ? "parameter" : "running "
+                    + "statistic") + ", read by " + String.join(", ", s.consumers()) + "): " + s.reason());
+        }
+        if (!split.keptTied().isEmpty()) {
+            out.println("kept tied on request: " + String.join(", ", split.keptTied()));
         }
     }
 
