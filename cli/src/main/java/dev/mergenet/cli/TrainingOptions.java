@@ -94,6 +94,11 @@ final class TrainingOptions {
     @Option(names = "--plot", paramLabel = "RUN.png", description = "Write a PNG of the loss and accuracy curves.")
     Path plot;
 
+    @Option(names = "--keep-tied", split = ",", paramLabel = "NAME",
+            description = "Keep these Identity-aliased initializers tied to the tensor they alias (true weight tying); "
+                    + "every other value-merged initializer gets its own tensor at import, as `inspect` lists.")
+    java.util.Set<String> keepTied = new java.util.HashSet<>();
+
     @Option(names = "--keep", defaultValue = "best", paramLabel = "best|last",
             description = "Export the weights of the best-validation epoch or of the last epoch (default ${DEFAULT-VALUE}).")
     String keep;

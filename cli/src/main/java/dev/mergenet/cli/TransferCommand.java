@@ -100,7 +100,7 @@ final class TransferCommand implements Callable<Integer> {
                 opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
                 "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                opts.exportSettings(), compareAlone);
+                opts.exportSettings(), compareAlone, opts.keepTied);
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         if (r.aloneTestAccuracy() != null) {

@@ -52,9 +52,11 @@ public final class TransferJob {
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
-                          boolean force, String commandLine, ExportSettings export, boolean compareAlone) {
+                          boolean force, String commandLine, ExportSettings export, boolean compareAlone,
+                          java.util.Set<String> keepTied) {
         public Request {
             export = export == null ? ExportSettings.DEFAULT : export;
+            keepTied = keepTied == null ? java.util.Set.of() : java.util.Set.copyOf(keepTied);
         }
 
         /** A request with the default export settings (fp32, inline data, preprocessing left to the caller). */
@@ -63,7 +65,8 @@ public final class TransferJob {
                        int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                        Path plot, boolean force, String commandLine) {
             this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT, false);
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT, false,
+                    null);
         }
 
         /** A request with these export settings, without --compare-alone. */
@@ -72,14 +75,14 @@ public final class TransferJob {
                        int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                        Path plot, boolean force, String commandLine, ExportSettings export) {
             this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false);
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false, null);
         }
 
         /** The alone baseline of this request: same target, seed, data and order; no outputs. */
         Request aloneBaseline() {
             return new Request(target, null, List.of(), data, null, adaptation, null, validationSize, trainLimit,
                     evalLimit, config.withMode(Mode.ALONE).withCheckpoint(null, false), numClasses, null, null,
-                    null, force, commandLine, export, false);
+                    null, force, commandLine, export, false, keepTied);
         }
     }
 
@@ -145,7 +148,9 @@ public final class TransferJob {
                 : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
         try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
-            OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager);
+            // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
+            OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
+                    dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
             boolean sourceRuns = mode.distils()
                     || (mode.usesAdapter() && !mode.randomSource() && !req.config().frozenSource());
@@ -351,6 +356,9 @@ public final class TransferJob {
         id.put("validation", Integer.toString(req.validationSize()));
         id.put("input", req.adaptation() == null ? "none" : req.adaptation().describe());
         id.put("num-classes", String.valueOf(req.numClasses()));
+        if (!req.keepTied().isEmpty()) {
+            id.put("keep-tied", String.join(",", new java.util.TreeSet<>(req.keepTied())));
+        }
         return id;
     }
 
