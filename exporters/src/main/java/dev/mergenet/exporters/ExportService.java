@@ -223,6 +223,15 @@ public final class ExportService {
                         .ifPresent(a -> map.put(n.getOutput(0), a.getT()));
             }
         }
+        // tensors the import splits off value-merged initializers have the value, type and shape of their root
+        dev.mergenet.importers.split.InitializerSplit split = dev.mergenet.importers.split.InitializerSplit.plan(model,
+                java.util.Set.of());
+        for (dev.mergenet.importers.split.SplitTensor t : split.splits()) {
+            TensorProto root = map.get(split.rootOf(t.name()));
+            if (root != null) {
+                map.putIfAbsent(t.name(), root);
+            }
+        }
         return map;
     }
 }
