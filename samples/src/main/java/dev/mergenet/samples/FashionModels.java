@@ -31,17 +31,7 @@ public final class FashionModels {
 
     /** T-CNN: conv3×3(1→w)-BN-ReLU-maxpool → conv3×3(w→2w)-BN-ReLU-maxpool → conv1×1(2w→4w)-BN-ReLU → GAP → fc. */
     public static SequentialBlock targetCnn(int width) {
-        return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width)
-                        .build())
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .setFilters(2 * width).build())
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+        return stem(width)
                 .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * width).build())
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
@@ -61,17 +51,7 @@ public final class FashionModels {
                 .add(Activation.reluBlock())
                 .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * width).build())
                 .add(BatchNorm.builder().build());
-        return new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(width)
-                        .build())
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .setFilters(2 * width).build())
-                .add(BatchNorm.builder().build())
-                .add(Activation.reluBlock())
-                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+        return stem(width)
                 .add(ExportableBlocks.residual(bottleneck))
                 .add(Activation.reluBlock())
                 .add(Pool.globalAvgPool2dBlock())
@@ -97,6 +77,19 @@ public final class FashionModels {
                 .add(basicBlock(2 * c))
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** The T-CNN stem shared by both targets: conv3×3(1→w)-BN-ReLU-maxpool → conv3×3(w→2w)-BN-ReLU-maxpool. */
+    private static SequentialBlock stem(int width) {
+        return new SequentialBlock()
+                .add(conv3(width))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
+                .add(conv3(2 * width))
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)));
     }
 
     private static Conv2d conv3(int filters) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.adapter.AdapterOutput;
@@ -277,8 +278,8 @@ public final class MergeNetTransfer {
             for (Map.Entry<String, NDArray> e : p.adapter.arrays().parameters().entrySet()) {
                 Scopes.assign(e.getValue(), required(t, pre + ".p/" + e.getKey()), scope);
             }
-            strip(t, pre + ".b/").forEach((k, v) -> p.adapter.arrays().restoreBuffer(k, v));
-            p.optimizer.restore(strip(t, pre + ".opt/"), counters.getOrDefault(pre + ".opt", 0L));
+            TrainingCheckpoint.section(t, pre + ".b/").forEach((k, v) -> p.adapter.arrays().restoreBuffer(k, v));
+            p.optimizer.restore(TrainingCheckpoint.section(t, pre + ".opt/"), counters.getOrDefault(pre + ".opt", 0L));
             p.updates = counters.getOrDefault(pre + ".updates", 0L);
             if (p.gates != null) {
                 Scopes.assign(p.gates, required(t, pre + ".gates"), scope);
@@ -287,7 +288,7 @@ public final class MergeNetTransfer {
                     p.offset = offset.duplicate();
                     p.offset.attach(p.gates.getManager());
                 }
-                p.gateOptimizer.restore(strip(t, pre + ".gopt/"), counters.getOrDefault(pre + ".gopt", 0L));
+                p.gateOptimizer.restore(TrainingCheckpoint.section(t, pre + ".gopt/"), counters.getOrDefault(pre + ".gopt", 0L));
             }
         }
     }
@@ -300,15 +301,6 @@ public final class MergeNetTransfer {
         return v;
     }
 
-    private static Map<String, NDArray> strip(Map<String, NDArray> all, String prefix) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
-    }
 
     /** What the run should tell its user before training (width caps). */
     public List<String> notes() {

@@ -453,17 +453,17 @@ public final class TransferRun {
             }
             assignAll(target.weights(), t, "target.w/", scope);
             assignAll(target.state(), t, "target.s/", scope);
-            targetTraining.optimizer().restore(strip(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
+            targetTraining.optimizer().restore(TrainingCheckpoint.section(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
             if (sourceTraining != null) {
                 assignAll(source.weights(), t, "source.w/", scope);
                 assignAll(source.state(), t, "source.s/", scope);
-                sourceTraining.optimizer().restore(strip(t, "opt.source/"), h.counters.getOrDefault("opt.source", 0L));
+                sourceTraining.optimizer().restore(TrainingCheckpoint.section(t, "opt.source/"), h.counters.getOrDefault("opt.source", 0L));
             }
             if (transfer != null) {
                 transfer.restore(t, h.counters, scope);
             }
             if (h.bestEpoch > 0 && cfg.keep() == RunConfig.Keep.BEST) {
-                best.restore(strip(t, TrainingCheckpoint.MODEL), h.bestEpoch, h.bestValAccuracy, manager);
+                best.restore(TrainingCheckpoint.section(t, TrainingCheckpoint.MODEL), h.bestEpoch, h.bestValAccuracy, manager);
             }
             initialLoss = h.initialLoss;
             history.clear();
@@ -494,18 +494,9 @@ public final class TransferRun {
         return out;
     }
 
-    private static Map<String, NDArray> strip(Map<String, NDArray> all, String prefix) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
-        return out;
-    }
 
     private void assignAll(Map<String, NDArray> dst, Map<String, NDArray> all, String prefix, NDManager scope) {
-        Map<String, NDArray> src = strip(all, prefix);
+        Map<String, NDArray> src = TrainingCheckpoint.section(all, prefix);
         for (Map.Entry<String, NDArray> e : dst.entrySet()) {
             NDArray v = src.get(e.getKey());
             if (v == null) {
