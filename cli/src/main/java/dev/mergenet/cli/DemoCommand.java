@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Target epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--source-epochs", defaultValue = "1",
+    @Option(names = "--source-epochs", defaultValue = "2",
             description = "Epochs of the source's pretraining on 55k images, done once per --out folder (default ${DEFAULT-VALUE}).")
     int sourceEpochs;
 

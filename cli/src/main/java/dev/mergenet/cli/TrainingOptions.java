@@ -49,7 +49,7 @@ final class TrainingOptions {
     String schedule;
 
     @Option(names = "--recipe", paramLabel = "finetune|scratch",
-            description = "finetune: SGD lr 0.01, momentum 0.9, warmup-cosine, for a pretrained model (the default of "
+            description = "finetune: SGD lr 0.05, momentum 0.9, warmup-cosine, for a pretrained model (the default of "
                     + "train); scratch: SGD lr 0.1, step schedule, the released recipe (the default of transfer). "
                     + "--optimizer, --lr and --schedule given explicitly win.")
     String recipe;
@@ -160,7 +160,7 @@ final class TrainingOptions {
             case "scratch" -> { }
             case "finetune" -> {
                 if (!parsed.hasMatchedOption("--lr")) {
-                    lr = 0.01;
+                    lr = 0.05;
                 }
                 if (!parsed.hasMatchedOption("--schedule")) {
                     schedule = "warmup-cosine";
