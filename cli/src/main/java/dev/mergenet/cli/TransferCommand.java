@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** `mergenet transfer`: MergeNet from a source ONNX model into a target ONNX model. */
 @Command(name = "transfer", mixinStandardHelpOptions = true,
-        description = "Train a target model with MergeNet knowledge transfer from a source model (or a baseline mode).")
+        description = "Train a target model with knowledge from a source model: distillation from the source as a frozen "
+                + "teacher (kd, the default, measured to help), MergeNet's parameter adapter, both, or a control mode.")
 final class TransferCommand implements Callable<Integer> {
     /** The mode docs/results.md measured to beat training alone; `transfer` and `demo` default to it. */
     static final String RECOMMENDED_MODE = "kd";
