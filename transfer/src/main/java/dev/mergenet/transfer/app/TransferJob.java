@@ -125,6 +125,7 @@ public final class TransferJob {
     }
 
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
+        InputHashes hashes = InputHashes.of(req);
         OnnxModel targetModel = OnnxModelReader.read(req.target());
         if (req.numClasses() != null) {
             ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().seed());
@@ -180,14 +181,13 @@ public final class TransferJob {
             }
             TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log)
                     .teacherView(teacherData == null ? null : teacherData.train())
-                    .identity(identity(req));
+                    .identity(identity(req, hashes));
             InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
             List<String> classNames = data.train().classNames();
             TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
                     : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed());
-            String targetSha = ModelHash.sha256(req.target());
-            run.exportHeader(h -> TrainingCheckpoint.Header.of(targetSha, head, preprocessing, classNames,
-                    lineage(req, h)));
+            run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
+                    lineage(req, hashes, h)));
             if (log != null && run.pairCount() > 0) {
                 run.transfer().notes().forEach(log::println);
                 long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
@@ -205,7 +205,7 @@ public final class TransferJob {
             } finally {
                 notice.close();
             }
-            RunReport report = report(req, targetModel, pairs, target, source, data, run, history);
+            RunReport report = report(req, hashes, targetModel, pairs, target, source, data, run, history);
             report.put("keep", req.config().keep().name().toLowerCase());
             report.put("keptEpoch", run.keptEpoch());
             if (run.stopReason() != null) {
@@ -224,7 +224,7 @@ public final class TransferJob {
             Path written = null;
             if (req.out() != null) {
                 written = export(req, target, head, new Deployment(preprocessing,
-                        req.export().embedPreprocessing(), classNames), lineage(req, history), report);
+                        req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
             }
             if (req.report() != null) {
                 report.write(req.report());
@@ -308,11 +308,19 @@ public final class TransferJob {
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
-    private static Lineage lineage(Request req, List<EpochRecord> history) {
+    /** SHA-256 of the input models, read once per job (lineage is stamped into every epoch's checkpoint). */
+    private record InputHashes(String target, String source) {
+        static InputHashes of(Request req) {
+            return new InputHashes(ModelHash.sha256(req.target()),
+                    req.source() == null ? null : ModelHash.sha256(req.source()));
+        }
+    }
+
+    private static Lineage lineage(Request req, InputHashes hashes, List<EpochRecord> history) {
         Mode mode = req.config().mode();
         String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
-        Lineage lineage = new Lineage(op, ModelHash.sha256(req.target()),
-                op.equals("transfer") ? ModelHash.sha256(req.source()) : null, settings(req), Map.of());
+        Lineage lineage = new Lineage(op, hashes.target(), op.equals("transfer") ? hashes.source() : null,
+                settings(req), Map.of());
         if (history.isEmpty()) {
             return lineage;
         }
@@ -342,11 +350,11 @@ public final class TransferJob {
     }
 
     /** Model and data identity, part of the checkpoint's fingerprint. */
-    private static Map<String, String> identity(Request req) {
+    private static Map<String, String> identity(Request req, InputHashes hashes) {
         Map<String, String> id = new LinkedHashMap<>();
-        id.put("target-sha256", ModelHash.sha256(req.target()));
+        id.put("target-sha256", hashes.target());
         if (req.source() != null && req.config().mode() != Mode.ALONE) {
-            id.put("source-sha256", ModelHash.sha256(req.source()));
+            id.put("source-sha256", hashes.source());
         }
         id.put("data", req.data());
         if (req.sourceData() != null) {
@@ -419,15 +427,15 @@ public final class TransferJob {
         return s;
     }
 
-    private static RunReport report(Request req, OnnxModel targetModel, List<PairSpec> pairs, TrainableModel target,
+    private static RunReport report(Request req, InputHashes hashes, OnnxModel targetModel, List<PairSpec> pairs, TrainableModel target,
                                     TrainableModel source, DataSplits data, TransferRun run,
                                     List<EpochRecord> history) {
         RunReport r = new RunReport(req.commandLine());
         r.put("target", req.target().toString());
-        r.put("targetSha256", ModelHash.sha256(req.target()));
+        r.put("targetSha256", hashes.target());
         if (req.source() != null) {
             r.put("source", req.source().toString());
-            r.put("sourceSha256", ModelHash.sha256(req.source()));
+            r.put("sourceSha256", hashes.source());
         }
         r.put("settings", settings(req));
         Map<String, Object> d = new LinkedHashMap<>();

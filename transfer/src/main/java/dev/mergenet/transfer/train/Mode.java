@@ -52,9 +52,4 @@ public enum Mode {
     public boolean randomSource() {
         return randomSource;
     }
-
-    /** The source model must be run (its scores are distilled). */
-    public boolean runsSource() {
-        return distils;
-    }
 }
