@@ -4,7 +4,8 @@
   torch_train_step.py export NAME OUT.onnx SIZE   writes torchvision NAME (random init, train mode, BatchNormalization
                                                   kept) to ONNX at opset 17
   torch_train_step.py serve NAME BATCH SIZE       reads "step" lines on stdin, runs one forward + backward + SGD step
-                                                  per line and answers "ms=<step ms> rss_peak_delta=<bytes>"
+                                                  per line and answers "ms=<step ms> rss_peak_delta=<bytes>
+                                                  forward_ms=.. backward_ms=.. update_ms=.." (forward includes the loss)
 
 Both sides measure a step the same way: wall time around the step, and the rise of the process's peak RSS (VmHWM,
 reset through /proc/self/clear_refs before the step) above its RSS before the step.
@@ -70,11 +71,16 @@ def serve(name, batch, size):
         started = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), labels)
+        forward = time.perf_counter()
         loss.backward()
+        backward = time.perf_counter()
         optimizer.step()
-        ms = (time.perf_counter() - started) * 1000
+        done = time.perf_counter()
+        ms = (done - started) * 1000
         delta = (status_kib("VmHWM:") - before) * 1024
-        print(f"ms={ms:.3f} rss_peak_delta={delta} loss={loss.item():.4f}", flush=True)
+        print(f"ms={ms:.3f} rss_peak_delta={delta} forward_ms={(forward - started) * 1000:.3f}"
+              f" backward_ms={(backward - forward) * 1000:.3f} update_ms={(done - backward) * 1000:.3f}"
+              f" loss={loss.item():.4f}", flush=True)
 
 
 def main(argv):

@@ -34,6 +34,8 @@ import java.util.List;
  */
 public final class TorchStepBenchmark {
     private static final int CLASSES = 10;
+    /** Per step: total ms, RSS peak delta, forward (with loss) ms, backward ms, update ms. */
+    private static final int FIELDS = 5;
 
     public static void main(String[] args) throws IOException, InterruptedException {
         List<String> networks = List.of((args.length > 0 ? args[0] : "resnet18,mobilenet_v2").split(","));
@@ -82,8 +84,8 @@ public final class TorchStepBenchmark {
                 trainer.initialize(new Shape(batch, 3, size, size));
                 NDArray x = manager.randomUniform(0, 1, new Shape(batch, 3, size, size));
                 NDArray labels = manager.randomInteger(0, CLASSES, new Shape(batch), DataType.INT64);
-                double[][] imported = new double[2][steps];
-                double[][] eager = new double[2][steps];
+                double[][] imported = new double[FIELDS][steps];
+                double[][] eager = new double[FIELDS][steps];
                 for (int i = -warmup; i < steps; i++) {
                     double[] a;
                     double[] b;
@@ -95,16 +97,19 @@ public final class TorchStepBenchmark {
                         a = importedStep(trainer, x, labels);
                     }
                     if (i >= 0) {
-                        imported[0][i] = a[0];
-                        imported[1][i] = a[1];
-                        eager[0][i] = b[0];
-                        eager[1][i] = b[1];
+                        for (int f = 0; f < FIELDS; f++) {
+                            imported[f][i] = a[f];
+                            eager[f][i] = b[f];
+                        }
                     }
                 }
                 double mi = median(imported[0]);
                 double me = median(eager[0]);
                 System.out.printf("| %s | %.1f | %.1f | %.2fx | %s | %s |%n", network, mi, me, mi / me,
                         Memory.mib((long) median(imported[1])), Memory.mib((long) median(eager[1])));
+                System.out.printf("  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
+                        + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[2]),
+                        median(eager[2]), median(imported[3]), median(eager[3]), median(imported[4]), median(eager[4]));
             }
             toTorch.write("quit\n");
             toTorch.flush();
@@ -115,22 +120,30 @@ public final class TorchStepBenchmark {
         }
     }
 
-    /** One imported step: time in ms and the rise of peak RSS above the RSS before it, in bytes. */
+    /**
+     * One imported step: time in ms, the rise of peak RSS above the RSS before it in bytes, then the ms of forward
+     * (with the loss), backward and the parameter update.
+     */
     private static double[] importedStep(Trainer trainer, NDArray x, NDArray labels) {
         Memory.resetPeaks();
         long before = Memory.rssBytes();
         long t0 = System.nanoTime();
+        long forward;
+        long backward;
         try (NDManager step = x.getManager().newSubManager();
              GradientCollector gc = trainer.newGradientCollector()) {
-            NDArray in = x.duplicate();
+            NDArray in = x.reshape(x.getShape()); // a view in the step's scope: no copy (PyTorch reuses x too)
             in.attach(step);
             NDArray logits = trainer.forward(new NDList(in)).singletonOrThrow();
             NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
+            forward = System.nanoTime();
             gc.backward(loss);
+            backward = System.nanoTime();
         }
         trainer.step();
-        double ms = (System.nanoTime() - t0) / 1e6;
-        return new double[] {ms, Memory.peakRssBytes() - before};
+        long done = System.nanoTime();
+        return new double[] {(done - t0) / 1e6, Memory.peakRssBytes() - before, (forward - t0) / 1e6,
+            (backward - forward) / 1e6, (done - backward) / 1e6};
     }
 
     /** One PyTorch step in the child, measured there the same way. */
@@ -141,17 +154,16 @@ public final class TorchStepBenchmark {
         if (line == null || !line.startsWith("ms=")) {
             throw new IOException("PyTorch child answered " + line);
         }
-        double ms = 0;
-        double rss = 0;
+        double[] fields = new double[FIELDS];
+        List<String> names = List.of("ms", "rss_peak_delta", "forward_ms", "backward_ms", "update_ms");
         for (String field : line.split(" ")) {
             String[] kv = field.split("=", 2);
-            if (kv[0].equals("ms")) {
-                ms = Double.parseDouble(kv[1]);
-            } else if (kv[0].equals("rss_peak_delta")) {
-                rss = Double.parseDouble(kv[1]);
+            int at = names.indexOf(kv[0]);
+            if (at >= 0) {
+                fields[at] = Double.parseDouble(kv[1]);
             }
         }
-        return new double[] {ms, rss};
+        return fields;
     }
 
     /** Runs the export; its log (PyTorch's exporter warnings) is shown only when it fails. */

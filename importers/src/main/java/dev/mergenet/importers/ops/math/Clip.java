@@ -3,14 +3,17 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ndarray.TorchScriptKernels;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
 import dev.mergenet.importers.ops.OpKernel;
 
 /**
- * Clip: bounds from the min/max attributes (versions 1 and 6) or from optional scalar inputs (11+). Built
- * from maximum and minimum so autograd flows to X and to the bound tensors.
+ * Clip: bounds from the min/max attributes (versions 1 and 6) or from optional scalar inputs (11+). Constant
+ * bounds on floating input run as one fused kernel (hardtanh, as PyTorch's ReLU6, whose gradient is 0 at the
+ * bounds themselves); other bounds are built from maximum and minimum so autograd flows to X and to the bounds.
  */
 public final class Clip implements OpConverter {
     @Override
@@ -21,7 +24,7 @@ public final class Clip implements OpConverter {
             return (ctx, in) -> {
                 NDArray x = in.get(0);
                 if (x.getDataType().isFloating()) {
-                    return new NDList(x.clip(min, max)); // one fused clamp
+                    return new NDList(clamp(x, min, max));
                 }
                 NDArray y = x;
                 if (min != Float.NEGATIVE_INFINITY) {
@@ -48,7 +51,7 @@ public final class Clip implements OpConverter {
                             : Double.POSITIVE_INFINITY;
                     read.set(true); // a racing first call writes the same values
                 }
-                return new NDList(x.clip(bounds[0], bounds[1]));
+                return new NDList(clamp(x, bounds[0], bounds[1]));
             }
             NDArray y = x;
             if (in.has(1)) {
@@ -59,6 +62,20 @@ public final class Clip implements OpConverter {
             }
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };
+    }
+
+    /**
+     * Floating x clamped to constant bounds: PyTorch's hardtanh where the engine has it (one kernel each way, as
+     * nn.ReLU6), else one clamp. Not for min > max, where ONNX (and clamp) give max but hardtanh would give min.
+     */
+    private static NDArray clamp(NDArray x, double min, double max) {
+        if (min <= max) {
+            Optional<NDArray> fused = TorchScriptKernels.hardtanh(x, min, max);
+            if (fused.isPresent()) {
+                return fused.get();
+            }
+        }
+        return x.clip(min, max);
     }
 
     /** Absent, or a frozen scalar Constant (initializers are parameters and may train, so they take the general path). */

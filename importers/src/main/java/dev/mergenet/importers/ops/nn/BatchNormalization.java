@@ -49,8 +49,10 @@ public final class BatchNormalization implements OpConverter {
                 // the detached views share the statistics' storage, so the update reaches the parameters.
                 NDArray y = x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
                         bias, -1, momentum, epsilon, true).singletonOrThrow();
-                // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs
-                return outputs == 1 ? new NDList(y) : new NDList(y, mean.duplicate(), var.duplicate());
+                // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs: new
+                // handles on them (views, not copies; nothing downstream writes into a value)
+                return outputs == 1 ? new NDList(y) : new NDList(y, mean.reshape(mean.getShape()),
+                        var.reshape(var.getShape()));
             }
             if (!ctx.training() && !nodeTraining) {
                 // y = x * a + b with per-channel a = scale / sqrt(var + eps), b = B - mean * a: two full-size ops.
