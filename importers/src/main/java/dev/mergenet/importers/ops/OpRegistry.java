@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops;
 
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.ops.spi.OpConverter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

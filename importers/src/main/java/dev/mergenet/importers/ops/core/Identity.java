@@ -1,9 +1,9 @@
 package dev.mergenet.importers.ops.core;
 
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Identity: passes its input through (a new handle, so the graph can own it). */
 public final class Identity implements OpConverter {

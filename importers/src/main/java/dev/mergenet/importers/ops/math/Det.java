@@ -6,9 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Det of the trailing square matrices, by Gaussian elimination with partial pivoting done on the device: the

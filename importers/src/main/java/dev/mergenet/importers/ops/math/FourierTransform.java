@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * DFT (opset 17) and STFT. ONNX stores complex values as a trailing dimension of 1 (real) or 2 (real,

@@ -7,9 +7,9 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * HannWindow, HammingWindow and BlackmanWindow: generalized cosine windows a0 - a1 cos(2 pi n / N)

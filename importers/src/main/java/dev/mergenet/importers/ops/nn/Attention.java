@@ -7,9 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Attention (opset 23): softmax(scale * Q K^T + bias) V over 4-D (batch, heads, sequence, head size) or 3-D

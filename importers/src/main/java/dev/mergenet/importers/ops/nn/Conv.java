@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Conv (1d/2d/3d): groups, dilations, strides and every auto_pad mode. Symmetric pads go to the native

@@ -3,9 +3,9 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** GlobalAveragePool, GlobalMaxPool and GlobalLpPool: one reduction over every spatial axis, kept as size 1. */
 public final class GlobalPool implements OpConverter {

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LpPool: (sum over the window of |x|^p)^(1/p), zero padding; p is a float in version 1, an int since 2. */
 public final class LpPool implements OpConverter {

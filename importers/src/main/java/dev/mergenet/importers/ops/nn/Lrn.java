@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LRN: x / (bias + alpha / size * sum of x^2 over a window of neighbouring channels)^beta. */
 public final class Lrn implements OpConverter {

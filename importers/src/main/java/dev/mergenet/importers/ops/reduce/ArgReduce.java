@@ -2,9 +2,9 @@ package dev.mergenet.importers.ops.reduce;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
 
 /** ArgMax and ArgMin along one axis (int64 indices), keepdims, and select_last_index for ties (opset 12+). */

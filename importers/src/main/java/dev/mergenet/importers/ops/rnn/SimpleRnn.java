@@ -1,9 +1,9 @@
 package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 
 /** RNN: H = f(X*Wi^T + H*Ri^T + Wbi + Rbi), f defaulting to Tanh. Outputs Y and Y_h. */

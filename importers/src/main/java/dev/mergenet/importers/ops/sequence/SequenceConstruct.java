@@ -1,9 +1,9 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** SequenceConstruct: the inputs, in order, as one sequence. */
 final class SequenceConstruct implements OpConverter {

@@ -3,9 +3,9 @@ package dev.mergenet.importers.ops.sequence;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 
 /** SequenceEmpty: an empty sequence of the dtype attribute (float by default). */

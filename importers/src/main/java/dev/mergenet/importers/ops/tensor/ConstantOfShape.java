@@ -8,9 +8,9 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.onnx.Onnx.TensorProto;
 
 /** ConstantOfShape: a tensor of the given shape filled with the one-element 'value' (default float32 0). */

@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ResourceLimitException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.math.BigInteger;
 
 /** Range: start, start+delta, ... below limit (above it for a negative delta), in the inputs' type. */

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**

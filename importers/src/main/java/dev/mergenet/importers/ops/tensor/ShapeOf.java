@@ -1,9 +1,9 @@
 package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Shape: the input's dims as int64, optionally the [start, end) part (opset 15), clamped like Python slicing. */

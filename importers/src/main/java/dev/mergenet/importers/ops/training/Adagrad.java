@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 
 /** Adagrad (preview.training): outputs X_new..., H_new... . */
 final class Adagrad extends OptimizerStep {

@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 
 /** Adam (preview.training): outputs X_new..., V_new..., H_new... . */
 final class Adam extends OptimizerStep {

@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 
 /** Momentum (preview.training), standard or nesterov: outputs X_new..., V_new... . */
 final class Momentum extends OptimizerStep {
