@@ -7,6 +7,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.Attributes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
@@ -17,6 +18,21 @@ import dev.mergenet.importers.ops.math.Numeric;
  * kernels serve where their definition is ONNX's; the rest are built from differentiable array ops, piecewise
  * ones from relu-like pieces so gradients are exact on each side.
  */
+@OnnxOp(type = "Relu", since = {1, 6, 13, 14})
+@OnnxOp(type = "LeakyRelu", since = {1, 6, 16})
+@OnnxOp(type = "Elu", since = {1, 6, 22})
+@OnnxOp(type = "Selu", since = {1, 6, 22})
+@OnnxOp(type = "Celu", since = 12)
+@OnnxOp(type = "ThresholdedRelu", since = {10, 22})
+@OnnxOp(type = "Sigmoid", since = {1, 6, 13})
+@OnnxOp(type = "HardSigmoid", since = {1, 6, 22})
+@OnnxOp(type = "HardSwish", since = {14, 22})
+@OnnxOp(type = "Tanh", since = {1, 6, 13})
+@OnnxOp(type = "Softplus", since = {1, 22})
+@OnnxOp(type = "Softsign", since = {1, 22})
+@OnnxOp(type = "Shrink", since = 9)
+@OnnxOp(type = "Mish", since = {18, 22})
+@OnnxOp(type = "Gelu", since = 20)
 public final class Pointwise implements OpConverter {
     /** Which activation. */
     public enum Kind {
@@ -29,8 +45,26 @@ public final class Pointwise implements OpConverter {
 
     private final Kind kind;
 
-    public Pointwise(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public Pointwise(String opType) {
+        this.kind = switch (opType) {
+            case "Relu" -> Kind.RELU;
+            case "LeakyRelu" -> Kind.LEAKY_RELU;
+            case "Elu" -> Kind.ELU;
+            case "Selu" -> Kind.SELU;
+            case "Celu" -> Kind.CELU;
+            case "ThresholdedRelu" -> Kind.THRESHOLDED_RELU;
+            case "Sigmoid" -> Kind.SIGMOID;
+            case "HardSigmoid" -> Kind.HARD_SIGMOID;
+            case "HardSwish" -> Kind.HARD_SWISH;
+            case "Tanh" -> Kind.TANH;
+            case "Softplus" -> Kind.SOFTPLUS;
+            case "Softsign" -> Kind.SOFTSIGN;
+            case "Shrink" -> Kind.SHRINK;
+            case "Mish" -> Kind.MISH;
+            case "Gelu" -> Kind.GELU;
+            default -> throw new IllegalArgumentException("Pointwise does not implement " + opType);
+        };
     }
 
     /** The attribute values one node's kernel needs. */

@@ -10,6 +10,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.spi.Subgraph;
@@ -23,6 +24,7 @@ import java.util.List;
  * (iteration, condition, carried values...) and returns (condition, carried values..., scan values...); the
  * node outputs the final carried values, then each scan value stacked over the iterations.
  */
+@OnnxOp(type = "Loop", since = {1, 11, 13, 16, 19, 21})
 public final class Loop implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.spi.Subgraph;
@@ -19,6 +20,7 @@ import java.util.List;
  * every input and an optional sequence_lens first input; each batch entry is scanned separately over its own
  * length, and its scan outputs are zero past that length.
  */
+@OnnxOp(type = "Scan", since = {8, 9, 11, 16, 19, 21})
 public final class Scan implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

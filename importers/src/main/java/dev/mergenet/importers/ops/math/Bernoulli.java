@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -14,6 +15,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * (default: the input's). Draws come from the engine's generator, so the seed attribute cannot reproduce
  * another runtime's numbers.
  */
+@OnnxOp(type = "Bernoulli", since = {15, 22})
 public final class Bernoulli implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

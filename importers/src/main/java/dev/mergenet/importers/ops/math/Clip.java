@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -12,6 +13,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * Clip: bounds from the min/max attributes (versions 1 and 6) or from optional scalar inputs (11+). Built
  * from maximum and minimum so autograd flows to X and to the bound tensors.
  */
+@OnnxOp(type = "Clip", since = {1, 6, 11, 12, 13})
 public final class Clip implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

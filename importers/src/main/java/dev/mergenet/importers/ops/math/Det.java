@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -15,6 +16,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * pivot row is found with argmax and swapped in with a permutation matrix, so no value goes to the host and
  * autograd sees only products, differences and quotients.
  */
+@OnnxOp(type = "Det", since = {11, 22})
 public final class Det implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

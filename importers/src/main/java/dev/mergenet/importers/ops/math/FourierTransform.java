@@ -11,6 +11,7 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -19,19 +20,17 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * imaginary). The transform is a product with cosine and sine matrices built on the device, so it is
  * differentiable and needs no complex tensor type.
  */
+@OnnxOp(type = "DFT", since = 17, unsupported = 20)
+@OnnxOp(type = "STFT", since = 17)
 public final class FourierTransform implements OpConverter {
     private final boolean shortTime;
 
-    private FourierTransform(boolean shortTime) {
-        this.shortTime = shortTime;
-    }
-
-    public static FourierTransform dft() {
-        return new FourierTransform(false);
-    }
-
-    public static FourierTransform stft() {
-        return new FourierTransform(true);
+    /** The converter for {@code opType}: STFT or DFT. */
+    public FourierTransform(String opType) {
+        if (!opType.equals("STFT") && !opType.equals("DFT")) {
+            throw new IllegalArgumentException("FourierTransform does not implement " + opType);
+        }
+        this.shortTime = opType.equals("STFT");
     }
 
     @Override

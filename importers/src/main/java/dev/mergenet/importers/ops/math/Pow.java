@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -12,6 +13,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * float base computes in its own type; an integer base with a float exponent computes in float64 and is
  * truncated back, as the ONNX reference does.
  */
+@OnnxOp(type = "Pow", since = {1, 7, 12, 13, 15})
 public final class Pow implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -17,6 +18,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * masking, past key/value concatenation (present_key/present_value outputs), softcap, and the optional
  * intermediate qk_matmul_output (mode 0 raw scores, 1 with the mask, 2 after softcap, 3 after softmax).
  */
+@OnnxOp(type = "Attention", since = 23)
 public final class Attention implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -18,6 +19,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * then contracted with the weights per group. Offsets list, per offset group and kernel element, one shift per
  * spatial axis. Differentiable in the input, weights, offsets, mask and bias.
  */
+@OnnxOp(type = "DeformConv", since = {19, 22})
 public final class DeformConv implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -17,6 +18,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * pooled_shape bins whose maximum is taken; an empty bin gives 0. The bins depend only on the rois, so their
  * pixel lists are laid out on the host; the maxima are taken on the feature map's device.
  */
+@OnnxOp(type = "MaxRoiPool", since = {1, 22})
 public final class MaxRoiPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

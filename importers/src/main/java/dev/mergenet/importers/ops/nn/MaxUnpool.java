@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
@@ -14,6 +15,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * indices address the shape (in - 1) * stride + kernel - pads per spatial axis; the optional output_shape
  * input extends (or trims) that shape at the end of each spatial axis.
  */
+@OnnxOp(type = "MaxUnpool", since = {9, 11, 22})
 public final class MaxUnpool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Arrays;
  * CenterCropPad (opset 18): each listed axis is cropped to a centred window or zero-padded equally on both
  * sides (the extra element, for an odd difference, after a crop's start and after a pad's end).
  */
+@OnnxOp(type = "CenterCropPad", since = 18)
 public final class CenterCropPad implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Compress: the slices along 'axis' (or elements of the flattened input) whose condition entry is true. */
+@OnnxOp(type = "Compress", since = {9, 11})
 public final class Compress implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

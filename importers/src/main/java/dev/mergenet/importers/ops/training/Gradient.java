@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.spi.Subgraph;
@@ -15,6 +16,7 @@ import java.util.List;
  * Gradient (ai.onnx.preview.training): dY/dX for each X in xs. The nodes that compute y from xs are sliced out
  * of the enclosing graph at import; each run re-evaluates that slice on fresh copies of xs under autograd.
  */
+@OnnxOp(domain = "ai.onnx.preview.training", type = "Gradient", since = 1)
 public final class Gradient implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
