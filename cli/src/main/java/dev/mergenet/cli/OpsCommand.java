@@ -33,7 +33,8 @@ final class OpsCommand implements Callable<Integer> {
             String domain = s.domain().isEmpty() ? "ai.onnx" : s.domain();
             String type = s.implementation() == null ? "-" : s.implementation().getName();
             if (markdown) {
-                System.out.println("| " + s.opType() + " | " + domain + " | " + yes + " | " + no + " | `" + type + "` |");
+                System.out.println("| " + s.opType() + " | " + domain + " | " + yes + " | " + no + " | `" + type
+                        + "` |");
             } else {
                 System.out.printf("%-28s %-10s %-24s %s%n", s.opType(), domain,
                         yes + (no.isEmpty() ? "" : " (not: " + no + ")"), type);
