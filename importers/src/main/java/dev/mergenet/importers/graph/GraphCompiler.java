@@ -2,9 +2,8 @@ package dev.mergenet.importers.graph;
 
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxModel;
-import dev.mergenet.importers.ops.GraphLookup;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.OpRegistry;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -85,7 +84,7 @@ public final class GraphCompiler {
         // one growing set shared by every node's subgraphs (bodies compile during prepare), not a copy per node
         Set<String> visible = new HashSet<>(available);
         Set<String> scope = Collections.unmodifiableSet(visible);
-        GraphLookup lookup = new GraphLookup(graph);
+        EnclosingGraphIndex lookup = new EnclosingGraphIndex(graph, sub -> compile(sub, scope, x -> false));
         List<CompiledGraph.Step> steps = new ArrayList<>();
         for (NodeProto n : order) {
             visible.addAll(n.getOutputList());

@@ -7,9 +7,10 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.NodeExecutionException;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.limits.BroadcastCheck;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpContext;
-import dev.mergenet.importers.ops.OpInputs;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpContext;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -160,7 +161,8 @@ public final class GraphRun implements OpContext {
     }
 
     @Override
-    public NDList runSubgraph(CompiledGraph graph, List<NDArray> inputs) {
+    public NDList runSubgraph(Subgraph subgraph, List<NDArray> inputs) {
+        CompiledGraph graph = (CompiledGraph) subgraph; // every Subgraph a node holds was compiled by GraphCompiler
         GraphRun child = new GraphRun(scope, training, origin, this);
         List<String> names = graph.inputs();
         for (int i = 0; i < names.size() && i < inputs.size(); i++) {

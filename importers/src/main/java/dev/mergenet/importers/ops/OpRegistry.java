@@ -1,8 +1,17 @@
 package dev.mergenet.importers.ops;
 
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -16,13 +25,56 @@ import java.util.TreeMap;
 public final class OpRegistry {
     private final Map<String, NavigableMap<Integer, OpConverter>> table = new TreeMap<>();
 
-    /** The registry with every converter MergeNet-J ships. */
+    /** The classpath resource listing every converter class MergeNet-J ships, one fully qualified name a line. */
+    public static final String INDEX = "dev/mergenet/importers/ops/converters.txt";
+
+    private final Map<String, OpConverter> implementations = new HashMap<>();
+
+    /** The registry with every converter MergeNet-J ships: each indexed class, at the ops its {@link OnnxOp}s name. */
     public static OpRegistry standard() {
         OpRegistry registry = new OpRegistry();
-        for (OpFamily family : StandardOps.FAMILIES) {
-            family.register(registry);
+        for (Class<? extends OpConverter> type : indexedConverters()) {
+            for (OnnxOp op : type.getAnnotationsByType(OnnxOp.class)) {
+                registry.add(op.domain(), op.type(), instantiate(type, op.type()), op.since());
+                registry.declareUnsupported(op.domain(), op.type(), op.unsupported());
+            }
         }
         return registry;
+    }
+
+    /** The converter classes listed in {@link #INDEX}, in its order. */
+    public static List<Class<? extends OpConverter>> indexedConverters() {
+        List<Class<? extends OpConverter>> out = new ArrayList<>();
+        try (InputStream in = OpRegistry.class.getClassLoader().getResourceAsStream(INDEX)) {
+            if (in == null) {
+                throw new IllegalStateException("the converter index " + INDEX + " is missing from the classpath");
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String name = line.strip();
+                if (!name.isEmpty() && !name.startsWith("#")) {
+                    out.add(Class.forName(name).asSubclass(OpConverter.class));
+                }
+            }
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            throw new IllegalStateException("the converter index " + INDEX + " is broken: " + e, e);
+        }
+        return out;
+    }
+
+    /** A converter for {@code opType}: through the class's (String opType) constructor if it has one, else its no-arg one. */
+    static OpConverter instantiate(Class<? extends OpConverter> type, String opType) {
+        try {
+            try {
+                return type.getConstructor(String.class).newInstance(opType);
+            } catch (NoSuchMethodException e) {
+                return type.getConstructor().newInstance();
+            }
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException(type.getName() + " rejects op " + opType + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getName() + " has no public (String) or () constructor: " + e, e);
+        }
     }
 
     /**
@@ -44,6 +96,7 @@ public final class OpRegistry {
             }
             versions.put(v, converter);
         }
+        implementations.put(key(domain, opType), converter);
         return this;
     }
 
@@ -52,7 +105,14 @@ public final class OpRegistry {
      * reported as unsupported instead of resolving to an older version.
      */
     public OpRegistry declareUnsupported(String opType, int... sinceVersions) {
-        NavigableMap<Integer, OpConverter> versions = table.computeIfAbsent(key("", opType), k -> new TreeMap<>());
+        return declareUnsupported(OnnxModel.DEFAULT_DOMAIN, opType, sinceVersions);
+    }
+
+    public OpRegistry declareUnsupported(String domain, String opType, int... sinceVersions) {
+        if (sinceVersions.length == 0) {
+            return this;
+        }
+        NavigableMap<Integer, OpConverter> versions = table.computeIfAbsent(key(domain, opType), k -> new TreeMap<>());
         for (int v : sinceVersions) {
             versions.putIfAbsent(v, null);
         }
@@ -86,8 +146,12 @@ public final class OpRegistry {
         return new Resolution(e.getKey(), e.getValue(), null);
     }
 
-    /** One row of the support table: an op and the since_versions that have converters. */
-    public record Support(String domain, String opType, List<Integer> supported, List<Integer> unsupported) {}
+    /**
+     * One row of the support table: an op, the since_versions that have converters, those declared unsupported,
+     * and the class implementing the op (null when no version has a converter).
+     */
+    public record Support(String domain, String opType, List<Integer> supported, List<Integer> unsupported,
+                          Class<?> implementation) {}
 
     public List<Support> supportTable() {
         List<Support> rows = new ArrayList<>();
@@ -96,7 +160,8 @@ public final class OpRegistry {
             List<Integer> no = new ArrayList<>();
             versions.forEach((v, c) -> (c == null ? no : yes).add(v));
             String[] parts = k.split("\u0000", 2);
-            rows.add(new Support(parts[0], parts[1], yes, no));
+            OpConverter c = implementations.get(k);
+            rows.add(new Support(parts[0], parts[1], yes, no, c == null ? null : c.getClass()));
         });
         return rows;
     }

@@ -3,23 +3,33 @@ package dev.mergenet.importers.ops.activation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
 
 /**
  * Softmax, LogSoftmax and Hardmax. From opset 13 they work along one axis (default -1); before, the input
  * is flattened to 2-D at the axis (default 1) and the op runs over the whole second dimension.
  */
+@OnnxOp(type = "Softmax", since = {1, 11, 13})
+@OnnxOp(type = "LogSoftmax", since = {1, 11, 13})
+@OnnxOp(type = "Hardmax", since = {1, 11, 13})
 public final class SoftmaxFamily implements OpConverter {
     /** Which op. */
     public enum Kind { SOFTMAX, LOG_SOFTMAX, HARDMAX }
 
     private final Kind kind;
 
-    public SoftmaxFamily(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public SoftmaxFamily(String opType) {
+        this.kind = switch (opType) {
+            case "Softmax" -> Kind.SOFTMAX;
+            case "LogSoftmax" -> Kind.LOG_SOFTMAX;
+            case "Hardmax" -> Kind.HARDMAX;
+            default -> throw new IllegalArgumentException("SoftmaxFamily does not implement " + opType);
+        };
     }
 
     @Override

@@ -4,18 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.graph.CompiledGraph;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.List;
 
 /** If: runs then_branch or else_branch (compiled at import; they read the enclosing graph's values). */
+@OnnxOp(type = "If", since = {1, 11, 13, 16, 19, 21})
 public final class If implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        CompiledGraph thenBranch = node.subgraph("then_branch");
-        CompiledGraph elseBranch = node.subgraph("else_branch");
+        Subgraph thenBranch = node.subgraph("then_branch");
+        Subgraph elseBranch = node.subgraph("else_branch");
         int outputs = node.outputs().size();
         String owner = node.describe();
         return (ctx, in) -> {

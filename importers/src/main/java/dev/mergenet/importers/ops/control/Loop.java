@@ -7,12 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import dev.mergenet.onnx.Onnx.TypeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
@@ -23,10 +24,11 @@ import java.util.List;
  * (iteration, condition, carried values...) and returns (condition, carried values..., scan values...); the
  * node outputs the final carried values, then each scan value stacked over the iterations.
  */
+@OnnxOp(type = "Loop", since = {1, 11, 13, 16, 19, 21})
 public final class Loop implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        CompiledGraph body = node.subgraph("body");
+        Subgraph body = node.subgraph("body");
         String owner = node.describe();
         int carried = Math.max(0, node.inputs().size() - 2);
         int scans = node.outputs().size() - carried;
@@ -65,7 +67,7 @@ public final class Loop implements OpConverter {
             values.forEach(result::add);
             for (int k = 0; k < scans; k++) {
                 List<NDArray> s = scanned.get(k);
-                result.add(s.isEmpty() ? emptyScan(ctx.manager(), body.proto().getOutput(1 + carried + k))
+                result.add(s.isEmpty() ? emptyScan(ctx.manager(), body.declaredOutput(1 + carried + k))
                         : NDArrays.stack(new NDList(s), 0));
             }
             return result;

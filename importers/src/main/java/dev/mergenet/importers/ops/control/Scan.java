@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.graph.CompiledGraph;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +20,11 @@ import java.util.List;
  * every input and an optional sequence_lens first input; each batch entry is scanned separately over its own
  * length, and its scan outputs are zero past that length.
  */
+@OnnxOp(type = "Scan", since = {8, 9, 11, 16, 19, 21})
 public final class Scan implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        CompiledGraph body = node.subgraph("body");
+        Subgraph body = node.subgraph("body");
         String owner = node.describe();
         int m = (int) node.attrs().requireInt("num_scan_inputs");
         boolean batched = node.sinceVersion() < 9;
@@ -82,12 +84,12 @@ public final class Scan implements OpConverter {
         };
     }
 
-    private static int[] outputAxes(long[] given, int k, CompiledGraph body, int n) {
+    private static int[] outputAxes(long[] given, int k, Subgraph body, int n) {
         int[] axes = new int[k];
         for (int i = 0; i < k; i++) {
             long a = given == null ? 0 : given[i];
             if (a < 0) {
-                int rank = body.proto().getOutput(n + i).getType().getTensorType().getShape().getDimCount() + 1;
+                int rank = body.declaredOutput(n + i).getType().getTensorType().getShape().getDimCount() + 1;
                 if (rank <= 1) {
                     throw new MergeNetException("Scan: a negative scan_output_axes needs the body output's rank");
                 }

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.limits.LoopBudget;
-import dev.mergenet.importers.ops.OpContext;
+import dev.mergenet.importers.ops.spi.OpContext;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +20,7 @@ final class ScanLoop {
      * Runs {@code body} over the scan inputs' {@code inAxes} (reversed where {@code inReverse}); returns the final
      * states followed by the scan outputs stacked along {@code outAxes} (in reverse order where {@code outReverse}).
      */
-    static NDList run(OpContext ctx, CompiledGraph body, List<NDArray> states, List<NDArray> scanInputs,
+    static NDList run(OpContext ctx, Subgraph body, List<NDArray> states, List<NDArray> scanInputs,
                       int[] inAxes, boolean[] inReverse, int[] outAxes, boolean[] outReverse, String owner) {
         if (scanInputs.isEmpty()) {
             throw new MergeNetException(owner + ": Scan needs at least one scan input");

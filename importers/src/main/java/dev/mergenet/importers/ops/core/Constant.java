@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
-import dev.mergenet.importers.ops.Attributes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.Attributes;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.function.Function;
 
 /**
@@ -17,6 +18,7 @@ import java.util.function.Function;
  * bytes; each run copies them to the step's device. Weight-like constants of the top graph never get here:
  * the block hoists them into parameters.
  */
+@OnnxOp(type = "Constant", since = {1, 9, 11, 12, 13, 19, 21})
 public final class Constant implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

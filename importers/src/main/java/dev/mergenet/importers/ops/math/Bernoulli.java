@@ -5,15 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Bernoulli: 1 with the probability given by each input element, else 0, in the type of attribute 'dtype'
  * (default: the input's). Draws come from the engine's generator, so the seed attribute cannot reproduce
  * another runtime's numbers.
  */
+@OnnxOp(type = "Bernoulli", since = {15, 22})
 public final class Bernoulli implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,22 +3,34 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Add, Sub, Mul and Div: both inputs share one type, which the output keeps. Integer Div truncates toward
  * zero (C semantics, as ONNX Runtime does) instead of libtorch's true division.
  */
+@OnnxOp(type = "Add", since = {1, 6, 7, 13, 14})
+@OnnxOp(type = "Sub", since = {1, 6, 7, 13, 14})
+@OnnxOp(type = "Mul", since = {1, 6, 7, 13, 14})
+@OnnxOp(type = "Div", since = {1, 6, 7, 13, 14})
 public final class BinaryArithmetic implements OpConverter {
     /** Which of the four ops. */
     public enum Kind { ADD, SUB, MUL, DIV }
 
     private final Kind kind;
 
-    public BinaryArithmetic(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public BinaryArithmetic(String opType) {
+        this.kind = switch (opType) {
+            case "Add" -> Kind.ADD;
+            case "Sub" -> Kind.SUB;
+            case "Mul" -> Kind.MUL;
+            case "Div" -> Kind.DIV;
+            default -> throw new IllegalArgumentException("BinaryArithmetic does not implement " + opType);
+        };
     }
 
     @Override

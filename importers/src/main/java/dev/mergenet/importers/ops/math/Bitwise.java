@@ -4,22 +4,36 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * BitShift and BitwiseAnd/Or/Xor/Not on integer tensors. The engine API has no bit operations, so these
  * integer-only (never differentiable) ops compute on the host with Java longs and return to the device.
  */
+@OnnxOp(type = "BitShift", since = 11)
+@OnnxOp(type = "BitwiseAnd", since = 18)
+@OnnxOp(type = "BitwiseOr", since = 18)
+@OnnxOp(type = "BitwiseXor", since = 18)
+@OnnxOp(type = "BitwiseNot", since = 18)
 public final class Bitwise implements OpConverter {
     /** Which op. */
     public enum Kind { AND, OR, XOR, NOT, SHIFT }
 
     private final Kind kind;
 
-    public Bitwise(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public Bitwise(String opType) {
+        this.kind = switch (opType) {
+            case "BitShift" -> Kind.SHIFT;
+            case "BitwiseAnd" -> Kind.AND;
+            case "BitwiseOr" -> Kind.OR;
+            case "BitwiseXor" -> Kind.XOR;
+            case "BitwiseNot" -> Kind.NOT;
+            default -> throw new IllegalArgumentException("Bitwise does not implement " + opType);
+        };
     }
 
     @Override

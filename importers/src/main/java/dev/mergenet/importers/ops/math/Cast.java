@@ -5,26 +5,25 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 
 /** Cast (to the type in attribute 'to') and CastLike (to the type of input 1). */
+@OnnxOp(type = "Cast", since = {1, 6, 9, 13, 19, 21})
+@OnnxOp(type = "CastLike", since = {15, 19, 21})
 public final class Cast implements OpConverter {
     private final boolean like;
 
-    private Cast(boolean like) {
-        this.like = like;
-    }
-
-    public static Cast cast() {
-        return new Cast(false);
-    }
-
-    public static Cast castLike() {
-        return new Cast(true);
+    /** The converter for {@code opType}: CastLike or Cast. */
+    public Cast(String opType) {
+        if (!opType.equals("CastLike") && !opType.equals("Cast")) {
+            throw new IllegalArgumentException("Cast does not implement " + opType);
+        }
+        this.like = opType.equals("CastLike");
     }
 
     @Override

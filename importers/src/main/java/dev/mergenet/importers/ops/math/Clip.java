@@ -4,17 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.ndarray.TorchScriptKernels;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Clip: bounds from the min/max attributes (versions 1 and 6) or from optional scalar inputs (11+). Constant
  * bounds on floating input run as one fused kernel (hardtanh, as PyTorch's ReLU6, whose gradient is 0 at the
  * bounds themselves); other bounds are built from maximum and minimum so autograd flows to X and to the bounds.
  */
+@OnnxOp(type = "Clip", since = {1, 6, 11, 12, 13})
 public final class Clip implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** CumSum along the axis given as input 1, optionally exclusive (shifted by one) and/or reversed. */
+@OnnxOp(type = "CumSum", since = {11, 14})
 public final class CumSum implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -6,15 +6,17 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Det of the trailing square matrices, by Gaussian elimination with partial pivoting done on the device: the
  * pivot row is found with argmax and swapped in with a permutation matrix, so no value goes to the host and
  * autograd sees only products, differences and quotients.
  */
+@OnnxOp(type = "Det", since = {11, 22})
 public final class Det implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  * later operand or the output needs are summed away, and operands are contracted left to right, each pair
  * with one batched matmul (so attention-style equations never build the full outer product).
  */
+@OnnxOp(type = "Einsum", since = 12)
 public final class Einsum implements OpConverter {
     /** Labels of the ellipsis dimensions, counted from this code up (letters are below it). */
     private static final int ELLIPSIS = 1000;

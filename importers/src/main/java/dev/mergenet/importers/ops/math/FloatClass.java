@@ -2,24 +2,23 @@ package dev.mergenet.importers.ops.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** IsNaN and IsInf (with detect_positive / detect_negative): boolean masks of special float values. */
+@OnnxOp(type = "IsNaN", since = {9, 13, 20})
+@OnnxOp(type = "IsInf", since = {10, 20})
 public final class FloatClass implements OpConverter {
     private final boolean nan;
 
-    private FloatClass(boolean nan) {
-        this.nan = nan;
-    }
-
-    public static FloatClass isNaN() {
-        return new FloatClass(true);
-    }
-
-    public static FloatClass isInf() {
-        return new FloatClass(false);
+    /** The converter for {@code opType}: IsNaN or IsInf. */
+    public FloatClass(String opType) {
+        if (!opType.equals("IsNaN") && !opType.equals("IsInf")) {
+            throw new IllegalArgumentException("FloatClass does not implement " + opType);
+        }
+        this.nan = opType.equals("IsNaN");
     }
 
     @Override

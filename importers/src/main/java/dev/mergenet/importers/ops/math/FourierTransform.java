@@ -10,28 +10,27 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * DFT (opset 17) and STFT. ONNX stores complex values as a trailing dimension of 1 (real) or 2 (real,
  * imaginary). The transform is a product with cosine and sine matrices built on the device, so it is
  * differentiable and needs no complex tensor type.
  */
+@OnnxOp(type = "DFT", since = 17, unsupported = 20)
+@OnnxOp(type = "STFT", since = 17)
 public final class FourierTransform implements OpConverter {
     private final boolean shortTime;
 
-    private FourierTransform(boolean shortTime) {
-        this.shortTime = shortTime;
-    }
-
-    public static FourierTransform dft() {
-        return new FourierTransform(false);
-    }
-
-    public static FourierTransform stft() {
-        return new FourierTransform(true);
+    /** The converter for {@code opType}: STFT or DFT. */
+    public FourierTransform(String opType) {
+        if (!opType.equals("STFT") && !opType.equals("DFT")) {
+            throw new IllegalArgumentException("FourierTransform does not implement " + opType);
+        }
+        this.shortTime = opType.equals("STFT");
     }
 
     @Override

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Gemm: alpha * op(A) @ op(B) + beta * C, op being an optional transpose; C broadcasts to (M, N). */
+@OnnxOp(type = "Gemm", since = {1, 6, 7, 9, 11, 13})
 public final class Gemm implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** MatMul with numpy semantics (1-D operands promoted, batch dimensions broadcast). */
+@OnnxOp(type = "MatMul", since = {1, 9, 13})
 public final class MatMul implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -6,14 +6,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * MelWeightMatrix: triangular filters on the mel scale, mel(f) = 2595 log10(1 + f / 700), as a
  * (dft_length / 2 + 1, num_mel_bins) matrix. Its inputs are scalars, so it is built on the host.
  */
+@OnnxOp(type = "MelWeightMatrix", since = 17)
 public final class MelWeightMatrix implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Mod: fmod=0 takes the divisor's sign (Python %), fmod=1 the dividend's (C fmod). libtorch's remainder is
  * the first; the second is derived from it by moving nonzero results whose sign differs from the dividend's.
  */
+@OnnxOp(type = "Mod", since = {10, 13})
 public final class Mod implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * NegativeLogLikelihoodLoss: picks -input[n, target[n, ...], ...], weighted per class, with ignore_index and
  * reduction none/sum/mean (mean divides by the total weight of the targets that are not ignored).
  */
+@OnnxOp(type = "NegativeLogLikelihoodLoss", since = {12, 13, 22})
 public final class NegativeLogLikelihoodLoss implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,22 +5,37 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Linear (de)quantization: QuantizeLinear, DequantizeLinear (per tensor or per axis), DynamicQuantizeLinear
  * and the integer matrix products MatMulInteger and QLinearMatMul. Rounding is half to even, as ONNX wants.
  */
+@OnnxOp(type = "MatMulInteger", since = 10)
+// 19 and 21 add float8/int4 types and blocked scales: the int8/uint8 per-tensor and per-axis forms remain
+@OnnxOp(type = "QuantizeLinear", since = {10, 13, 19, 21})
+@OnnxOp(type = "DequantizeLinear", since = {10, 13, 19, 21})
+@OnnxOp(type = "DynamicQuantizeLinear", since = 11)
+@OnnxOp(type = "QLinearMatMul", since = {10, 21})
 public final class Quantization implements OpConverter {
     /** Which op. */
     public enum Kind { QUANTIZE, DEQUANTIZE, DYNAMIC_QUANTIZE, MATMUL_INTEGER, QLINEAR_MATMUL }
 
     private final Kind kind;
 
-    public Quantization(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public Quantization(String opType) {
+        this.kind = switch (opType) {
+            case "MatMulInteger" -> Kind.MATMUL_INTEGER;
+            case "QuantizeLinear" -> Kind.QUANTIZE;
+            case "DequantizeLinear" -> Kind.DEQUANTIZE;
+            case "DynamicQuantizeLinear" -> Kind.DYNAMIC_QUANTIZE;
+            case "QLinearMatMul" -> Kind.QLINEAR_MATMUL;
+            default -> throw new IllegalArgumentException("Quantization does not implement " + opType);
+        };
     }
 
     @Override

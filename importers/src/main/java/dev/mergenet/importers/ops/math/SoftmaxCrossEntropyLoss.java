@@ -2,11 +2,13 @@ package dev.mergenet.importers.ops.math;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** SoftmaxCrossEntropyLoss: log-softmax over the class axis (1), then the negative log-likelihood loss. */
+@OnnxOp(type = "SoftmaxCrossEntropyLoss", since = {12, 13})
 public final class SoftmaxCrossEntropyLoss implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

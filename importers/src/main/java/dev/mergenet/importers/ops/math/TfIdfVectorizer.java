@@ -7,10 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.Attributes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.Attributes;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
  * mode TF, IDF or TFIDF (weights are indexed by output coordinate, as ONNX Runtime does). Token ids are
  * integers, never differentiable, so the counting runs on the host.
  */
+@OnnxOp(type = "TfIdfVectorizer", since = 9)
 public final class TfIdfVectorizer implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

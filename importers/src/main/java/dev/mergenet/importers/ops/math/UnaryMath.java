@@ -3,20 +3,68 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.function.UnaryOperator;
 
 /**
  * Elementwise ops of one input whose output type is the input's (Abs, Exp, Sin, ...); a function that
  * changes the type (sign of uint8, say) is cast back.
  */
+@OnnxOp(type = "Abs", since = {1, 6, 13})
+@OnnxOp(type = "Neg", since = {1, 6, 13})
+@OnnxOp(type = "Exp", since = {1, 6, 13})
+@OnnxOp(type = "Log", since = {1, 6, 13})
+@OnnxOp(type = "Sqrt", since = {1, 6, 13})
+@OnnxOp(type = "Reciprocal", since = {1, 6, 13})
+@OnnxOp(type = "Floor", since = {1, 6, 13})
+@OnnxOp(type = "Ceil", since = {1, 6, 13})
+@OnnxOp(type = "Round", since = {11, 22})
+@OnnxOp(type = "Sign", since = {9, 13})
+@OnnxOp(type = "Sin", since = {7, 22})
+@OnnxOp(type = "Cos", since = {7, 22})
+@OnnxOp(type = "Tan", since = {7, 22})
+@OnnxOp(type = "Asin", since = {7, 22})
+@OnnxOp(type = "Acos", since = {7, 22})
+@OnnxOp(type = "Atan", since = {7, 22})
+@OnnxOp(type = "Sinh", since = {9, 22})
+@OnnxOp(type = "Cosh", since = {9, 22})
+@OnnxOp(type = "Asinh", since = {9, 22})
+@OnnxOp(type = "Acosh", since = {9, 22})
+@OnnxOp(type = "Atanh", since = {9, 22})
+@OnnxOp(type = "Erf", since = {9, 13})
 public final class UnaryMath implements OpConverter {
     private final UnaryOperator<NDArray> fn;
 
-    public UnaryMath(UnaryOperator<NDArray> fn) {
-        this.fn = fn;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public UnaryMath(String opType) {
+        this.fn = switch (opType) {
+            case "Abs" -> NDArray::abs;
+            case "Neg" -> NDArray::neg;
+            case "Exp" -> NDArray::exp;
+            case "Log" -> NDArray::log;
+            case "Sqrt" -> NDArray::sqrt;
+            case "Reciprocal" -> UnaryMath::reciprocal;
+            case "Floor" -> NDArray::floor;
+            case "Ceil" -> NDArray::ceil;
+            case "Round" -> NDArray::round;
+            case "Sign" -> UnaryMath::sign;
+            case "Sin" -> NDArray::sin;
+            case "Cos" -> NDArray::cos;
+            case "Tan" -> NDArray::tan;
+            case "Asin" -> NDArray::asin;
+            case "Acos" -> NDArray::acos;
+            case "Atan" -> NDArray::atan;
+            case "Sinh" -> NDArray::sinh;
+            case "Cosh" -> NDArray::cosh;
+            case "Asinh" -> UnaryMath::asinh;
+            case "Acosh" -> UnaryMath::acosh;
+            case "Atanh" -> UnaryMath::atanh;
+            case "Erf" -> NDArray::erf;
+            default -> throw new IllegalArgumentException("UnaryMath does not implement " + opType);
+        };
     }
 
     @Override

@@ -4,19 +4,31 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Max, Min, Sum and Mean over any number of same-typed inputs, with numpy broadcasting. */
+@OnnxOp(type = "Max", since = {1, 6, 8, 12, 13})
+@OnnxOp(type = "Min", since = {1, 6, 8, 12, 13})
+@OnnxOp(type = "Sum", since = {1, 6, 8, 13})
+@OnnxOp(type = "Mean", since = {1, 6, 8, 13})
 public final class Variadic implements OpConverter {
     /** Which fold. */
     public enum Kind { MAX, MIN, SUM, MEAN }
 
     private final Kind kind;
 
-    public Variadic(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public Variadic(String opType) {
+        this.kind = switch (opType) {
+            case "Max" -> Kind.MAX;
+            case "Min" -> Kind.MIN;
+            case "Sum" -> Kind.SUM;
+            case "Mean" -> Kind.MEAN;
+            default -> throw new IllegalArgumentException("Variadic does not implement " + opType);
+        };
     }
 
     @Override

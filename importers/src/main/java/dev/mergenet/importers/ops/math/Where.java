@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Where(condition, X, Y): X where the condition holds, else Y, all three broadcast together. */
+@OnnxOp(type = "Where", since = {9, 16})
 public final class Where implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

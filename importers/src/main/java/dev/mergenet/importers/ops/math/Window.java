@@ -7,35 +7,34 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * HannWindow, HammingWindow and BlackmanWindow: generalized cosine windows a0 - a1 cos(2 pi n / N)
  * + a2 cos(4 pi n / N), N being the size (periodic) or size - 1 (symmetric).
  */
+@OnnxOp(type = "HannWindow", since = 17)
+@OnnxOp(type = "HammingWindow", since = 17)
+@OnnxOp(type = "BlackmanWindow", since = 17)
 public final class Window implements OpConverter {
     private final double a0;
     private final double a1;
     private final double a2;
 
-    private Window(double a0, double a1, double a2) {
-        this.a0 = a0;
-        this.a1 = a1;
-        this.a2 = a2;
-    }
-
-    public static Window hann() {
-        return new Window(0.5, 0.5, 0);
-    }
-
-    public static Window hamming() {
-        return new Window(25.0 / 46.0, 1 - 25.0 / 46.0, 0);
-    }
-
-    public static Window blackman() {
-        return new Window(0.42, 0.5, 0.08);
+    /** The converter for {@code opType}: its cosine coefficients a0, a1, a2. */
+    public Window(String opType) {
+        double[] a = switch (opType) {
+            case "HannWindow" -> new double[] {0.5, 0.5, 0};
+            case "HammingWindow" -> new double[] {25.0 / 46.0, 1 - 25.0 / 46.0, 0};
+            case "BlackmanWindow" -> new double[] {0.42, 0.5, 0.08};
+            default -> throw new IllegalArgumentException("Window does not implement " + opType);
+        };
+        this.a0 = a[0];
+        this.a1 = a[1];
+        this.a2 = a[2];
     }
 
     @Override

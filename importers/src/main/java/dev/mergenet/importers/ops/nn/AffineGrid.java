@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * AffineGrid: the sampling grid (N, H, W, 2) or (N, D, H, W, 3) of the affine maps theta applied to the normalized
  * output coordinates (x along the last axis first), ready for GridSample. Differentiable in theta.
  */
+@OnnxOp(type = "AffineGrid", since = 20)
 public final class AffineGrid implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -7,9 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Attention (opset 23): softmax(scale * Q K^T + bias) V over 4-D (batch, heads, sequence, head size) or 3-D
@@ -17,6 +18,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * masking, past key/value concatenation (present_key/present_value outputs), softcap, and the optional
  * intermediate qk_matmul_output (mode 0 raw scores, 1 with the mask, 2 after softcap, 3 after softmax).
  */
+@OnnxOp(type = "Attention", since = 23)
 public final class Attention implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * AveragePool with pads, auto_pad, ceil_mode, dilations and count_include_pad: the window sum divided by the
  * number of counted elements (input only, or input plus explicit pads; ceil-mode overhang never counts).
  */
+@OnnxOp(type = "AveragePool", since = {1, 7, 10, 11, 19, 22})
 public final class AveragePool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

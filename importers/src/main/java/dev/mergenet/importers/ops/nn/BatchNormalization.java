@@ -6,9 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * BatchNormalization, versions 1 to 15. Inference uses the running statistics. Batch statistics are used when
@@ -21,6 +22,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * extra outputs, as in PyTorch's train-mode export (training_mode=1). When only the node asks for training, nothing is overwritten: the updated statistics are returned
  * as the extra outputs, computed as the ONNX reference does (biased batch variance).
  */
+@OnnxOp(type = "BatchNormalization", since = {1, 6, 7, 9, 14, 15})
 public final class BatchNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

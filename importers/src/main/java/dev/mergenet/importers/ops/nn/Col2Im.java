@@ -6,9 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Arrays;
  * transposed convolution whose kernel is one-hot per block element, so it reuses ConvTranspose's path and
  * stays differentiable.
  */
+@OnnxOp(type = "Col2Im", since = 18)
 public final class Col2Im implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

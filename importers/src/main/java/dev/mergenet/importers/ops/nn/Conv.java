@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Conv (1d/2d/3d): groups, dilations, strides and every auto_pad mode. Symmetric pads go to the native
  * convolution; asymmetric ones are applied as explicit zero padding first.
  */
+@OnnxOp(type = "Conv", since = {1, 11, 22})
 public final class Conv implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -2,11 +2,13 @@ package dev.mergenet.importers.ops.nn;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** ConvInteger: the int32 convolution of 8-bit inputs after subtracting their zero points. */
+@OnnxOp(type = "ConvInteger", since = 10)
 public final class ConvInteger implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -7,9 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
@@ -17,6 +18,7 @@ import java.util.Arrays;
  * inserted between input elements (stride), the kernel is flipped with in/out channels swapped per group, and
  * the border is padded by dilation*(k-1) minus the op's pads (plus output_padding at the end).
  */
+@OnnxOp(type = "ConvTranspose", since = {1, 11, 22})
 public final class ConvTranspose implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -8,9 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * DeformConv (N-D): every kernel element samples the input at its regular position plus a learned offset
@@ -18,6 +19,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * then contracted with the weights per group. Offsets list, per offset group and kernel element, one shift per
  * spatial axis. Differentiable in the input, weights, offsets, mask and bias.
  */
+@OnnxOp(type = "DeformConv", since = {19, 22})
 public final class DeformConv implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

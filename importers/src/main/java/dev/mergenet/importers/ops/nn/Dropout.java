@@ -7,10 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Dropout, versions 1 to 13. Active while DJL trains the block or when the training_mode input (version 12+)
@@ -19,6 +20,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * import, as the ONNX reference draws them (the first mask of a loaded model matches it); without one, from
  * the engine's generator.
  */
+@OnnxOp(type = "Dropout", since = {1, 6, 7, 10, 12, 13, 22})
 public final class Dropout implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

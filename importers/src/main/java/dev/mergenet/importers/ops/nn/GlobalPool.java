@@ -3,19 +3,29 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** GlobalAveragePool, GlobalMaxPool and GlobalLpPool: one reduction over every spatial axis, kept as size 1. */
+@OnnxOp(type = "GlobalAveragePool", since = {1, 22})
+@OnnxOp(type = "GlobalMaxPool", since = {1, 22})
+@OnnxOp(type = "GlobalLpPool", since = {1, 2, 22})
 public final class GlobalPool implements OpConverter {
     /** The reduction a global pool applies. */
     public enum Kind { AVERAGE, MAX, LP }
 
     private final Kind kind;
 
-    public GlobalPool(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public GlobalPool(String opType) {
+        this.kind = switch (opType) {
+            case "GlobalAveragePool" -> Kind.AVERAGE;
+            case "GlobalMaxPool" -> Kind.MAX;
+            case "GlobalLpPool" -> Kind.LP;
+            default -> throw new IllegalArgumentException("GlobalPool does not implement " + opType);
+        };
     }
 
     @Override

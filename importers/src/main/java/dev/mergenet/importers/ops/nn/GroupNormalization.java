@@ -5,14 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * GroupNormalization: the channels are split into num_groups groups, each normalized over its channels and
  * spatial positions. Version 18 scales and shifts per group; version 21 per channel (and adds stash_type).
  */
+@OnnxOp(type = "GroupNormalization", since = {18, 21})
 public final class GroupNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

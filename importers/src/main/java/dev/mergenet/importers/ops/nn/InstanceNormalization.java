@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** InstanceNormalization: each (sample, channel) is normalized over its spatial axes, then scaled per channel. */
+@OnnxOp(type = "InstanceNormalization", since = {1, 6, 22})
 public final class InstanceNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

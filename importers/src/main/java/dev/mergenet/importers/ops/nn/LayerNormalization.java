@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * LayerNormalization: normalizes over the axes from {@code axis} to the last; the optional Mean and InvStdDev
  * outputs keep the reduced axes as size 1. stash_type 1 computes half-precision inputs in float32.
  */
+@OnnxOp(type = "LayerNormalization", since = 17)
 public final class LayerNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

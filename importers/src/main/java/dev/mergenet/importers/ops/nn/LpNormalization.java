@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LpNormalization: x divided by its L1 or L2 norm along {@code axis}; an all-zero slice stays zero. */
+@OnnxOp(type = "LpNormalization", since = {1, 22})
 public final class LpNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

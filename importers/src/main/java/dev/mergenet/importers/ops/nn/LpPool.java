@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LpPool: (sum over the window of |x|^p)^(1/p), zero padding; p is a float in version 1, an int since 2. */
+@OnnxOp(type = "LpPool", since = {1, 2, 11, 18, 22})
 public final class LpPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

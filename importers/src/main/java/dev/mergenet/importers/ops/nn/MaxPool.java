@@ -8,14 +8,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * MaxPool with pads, auto_pad, ceil_mode, dilations and the optional Indices output (flat indices into the
  * input, row-major or, with storage_order 1, column-major over the spatial axes).
  */
+@OnnxOp(type = "MaxPool", since = {1, 8, 10, 11, 12, 22})
 public final class MaxPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

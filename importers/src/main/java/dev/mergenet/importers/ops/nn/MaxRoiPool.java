@@ -8,15 +8,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * MaxRoiPool: each region (batch_index, x1, y1, x2, y2), scaled and rounded to pixels, is split into
  * pooled_shape bins whose maximum is taken; an empty bin gives 0. The bins depend only on the rois, so their
  * pixel lists are laid out on the host; the maxima are taken on the feature map's device.
  */
+@OnnxOp(type = "MaxRoiPool", since = {1, 22})
 public final class MaxRoiPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,15 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * MaxUnpool: scatters X into zeros at the flat indices I (as MaxPool's Indices output gives them). The output
  * indices address the shape (in - 1) * stride + kernel - pads per spatial axis; the optional output_shape
  * input extends (or trims) that shape at the end of each spatial axis.
  */
+@OnnxOp(type = "MaxUnpool", since = {9, 11, 22})
 public final class MaxUnpool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,14 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * QLinearConv: y = saturate(round((acc + B) * x_scale * w_scale / y_scale) + y_zero_point), rounding half to
  * even, where acc is the exact integer convolution; w_scale may be per output channel.
  */
+@OnnxOp(type = "QLinearConv", since = 10)
 public final class QLinearConv implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

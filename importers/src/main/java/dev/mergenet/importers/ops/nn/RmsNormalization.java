@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** RMSNormalization: x / sqrt(mean(x^2) + epsilon) over the axes from {@code axis} on, times scale. */
+@OnnxOp(type = "RMSNormalization", since = 23)
 public final class RmsNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

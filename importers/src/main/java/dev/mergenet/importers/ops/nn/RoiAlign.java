@@ -9,9 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * RoiAlign: for every region, output bin and sampling point, a bilinear sample of the region's feature map;
@@ -19,6 +20,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * depend only on the (small) rois tensor, so they are laid out on the host; the feature map is gathered on its
  * device, and gradients reach X.
  */
+@OnnxOp(type = "RoiAlign", since = {10, 16, 22})
 public final class RoiAlign implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

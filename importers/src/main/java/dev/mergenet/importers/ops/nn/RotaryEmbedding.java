@@ -7,9 +7,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * RotaryEmbedding (opset 23): rotates the first rotary_embedding_dim features of each head by per-position angles,
@@ -17,6 +18,7 @@ import dev.mergenet.importers.ops.OpKernel;
  * features). cos/sin come per (batch, position) or from caches indexed by position_ids. Input is 4-D
  * (batch, heads, sequence, head size) or 3-D (batch, sequence, heads * head size) with num_heads.
  */
+@OnnxOp(type = "RotaryEmbedding", since = 23)
 public final class RotaryEmbedding implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,8 +3,8 @@ package dev.mergenet.importers.ops.nn;
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.Attributes;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.Attributes;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.Arrays;
 
 /**

@@ -2,17 +2,24 @@ package dev.mergenet.importers.ops.reduce;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
 
 /** ArgMax and ArgMin along one axis (int64 indices), keepdims, and select_last_index for ties (opset 12+). */
+@OnnxOp(type = "ArgMax", since = {1, 11, 12, 13})
+@OnnxOp(type = "ArgMin", since = {1, 11, 12, 13})
 public final class ArgReduce implements OpConverter {
     private final boolean max;
 
-    public ArgReduce(boolean max) {
-        this.max = max;
+    /** The converter for {@code opType}: ArgMax or ArgMin. */
+    public ArgReduce(String opType) {
+        if (!opType.equals("ArgMax") && !opType.equals("ArgMin")) {
+            throw new IllegalArgumentException("ArgReduce does not implement " + opType);
+        }
+        this.max = opType.equals("ArgMax");
     }
 
     @Override

@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
 import java.util.TreeSet;
 
@@ -15,6 +16,16 @@ import java.util.TreeSet;
  * them there (ReduceSum 13, the others 18), where noop_with_empty_axes decides whether no axes means "all"
  * or "none". The reduction keeps its dimensions until the end, then drops them unless keepdims.
  */
+@OnnxOp(type = "ReduceSum", since = {1, 11, 13})
+@OnnxOp(type = "ReduceMean", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceProd", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceMax", since = {1, 11, 12, 13, 18, 20})
+@OnnxOp(type = "ReduceMin", since = {1, 11, 12, 13, 18, 20})
+@OnnxOp(type = "ReduceL1", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceL2", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceLogSum", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceLogSumExp", since = {1, 11, 13, 18})
+@OnnxOp(type = "ReduceSumSquare", since = {1, 11, 13, 18})
 public final class Reduce implements OpConverter {
     /** Which reduction. */
     public enum Kind { SUM, MEAN, PROD, MAX, MIN, L1, L2, LOG_SUM, LOG_SUM_EXP, SUM_SQUARE }
@@ -22,8 +33,21 @@ public final class Reduce implements OpConverter {
     private final Kind kind;
     private final int axesInputSince;
 
-    public Reduce(Kind kind) {
-        this.kind = kind;
+    /** The converter for {@code opType}, one of the ops this class's {@code @OnnxOp}s name. */
+    public Reduce(String opType) {
+        this.kind = switch (opType) {
+            case "ReduceSum" -> Kind.SUM;
+            case "ReduceMean" -> Kind.MEAN;
+            case "ReduceProd" -> Kind.PROD;
+            case "ReduceMax" -> Kind.MAX;
+            case "ReduceMin" -> Kind.MIN;
+            case "ReduceL1" -> Kind.L1;
+            case "ReduceL2" -> Kind.L2;
+            case "ReduceLogSum" -> Kind.LOG_SUM;
+            case "ReduceLogSumExp" -> Kind.LOG_SUM_EXP;
+            case "ReduceSumSquare" -> Kind.SUM_SQUARE;
+            default -> throw new IllegalArgumentException("Reduce does not implement " + opType);
+        };
         this.axesInputSince = kind == Kind.SUM ? 13 : 18;
     }
 

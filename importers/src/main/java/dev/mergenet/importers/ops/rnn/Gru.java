@@ -2,15 +2,17 @@ package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 
 /**
  * GRU with ONNX's gate order z, r, h. With linear_before_reset the reset gate multiplies (H*Rh + Rbh);
  * otherwise it multiplies H before the recurrence. Outputs Y and Y_h.
  */
+@OnnxOp(type = "GRU", since = {1, 3, 7, 14, 22})
 public final class Gru implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -2,9 +2,10 @@ package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -12,6 +13,7 @@ import java.util.function.UnaryOperator;
  * LSTM with ONNX's gate order i, o, f, c, optional peepholes (P = [Pi, Po, Pf]) and input_forget (f = 1 - i).
  * Outputs Y, Y_h, Y_c.
  */
+@OnnxOp(type = "LSTM", since = {1, 7, 14, 22})
 public final class Lstm implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -2,8 +2,8 @@ package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.OnnxFormatException;
-import dev.mergenet.importers.ops.Attributes;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.Attributes;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

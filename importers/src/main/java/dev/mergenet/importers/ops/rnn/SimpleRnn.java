@@ -1,12 +1,14 @@
 package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 
 /** RNN: H = f(X*Wi^T + H*Ri^T + Wbi + Rbi), f defaulting to Tanh. Outputs Y and Y_h. */
+@OnnxOp(type = "RNN", since = {1, 7, 14, 22})
 public final class SimpleRnn implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,12 +3,14 @@ package dev.mergenet.importers.ops.sequence;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** ConcatFromSequence: concatenates the tensors along axis, or stacks them on a new axis (new_axis=1). */
-final class ConcatFromSequence implements OpConverter {
+@OnnxOp(type = "ConcatFromSequence", since = 11)
+public final class ConcatFromSequence implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         long axis = node.attrs().requireInt("axis");

@@ -1,12 +1,14 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** SequenceAt: the tensor at position (negative counts from the end). */
-final class SequenceAt implements OpConverter {
+@OnnxOp(type = "SequenceAt", since = 11)
+public final class SequenceAt implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {

@@ -2,14 +2,16 @@ package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.List;
 
 /** SequenceErase: a new sequence without the element at position (the last by default). */
-final class SequenceErase implements OpConverter {
+@OnnxOp(type = "SequenceErase", since = 11)
+public final class SequenceErase implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {

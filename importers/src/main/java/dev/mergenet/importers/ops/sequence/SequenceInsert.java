@@ -2,14 +2,16 @@ package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.List;
 
 /** SequenceInsert: a new sequence with the tensor inserted at position (the end by default). */
-final class SequenceInsert implements OpConverter {
+@OnnxOp(type = "SequenceInsert", since = 11)
+public final class SequenceInsert implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {

@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OpContext;
+import dev.mergenet.importers.ops.spi.OpContext;
 
 /** Shared checks of the sequence converters. */
 final class Sequences {

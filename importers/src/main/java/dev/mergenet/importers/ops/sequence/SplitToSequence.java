@@ -3,9 +3,10 @@ package dev.mergenet.importers.ops.sequence;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +14,8 @@ import java.util.List;
  * SplitToSequence: splits along axis into pieces of the sizes in split (a scalar gives equal chunks, the last
  * smaller), or into pieces of size 1 without split, dropping the axis unless keepdims=1.
  */
-final class SplitToSequence implements OpConverter {
+@OnnxOp(type = "SplitToSequence", since = 11)
+public final class SplitToSequence implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         long axisAttr = node.attrs().getInt("axis", 0);

@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.Arrays;
 
 /** Axis and shape arithmetic shared by the tensor converters; errors name the node. */

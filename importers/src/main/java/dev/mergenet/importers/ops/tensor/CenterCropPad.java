@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
  * CenterCropPad (opset 18): each listed axis is cropped to a centred window or zero-padded equally on both
  * sides (the extra element, for an odd difference, after a crop's start and after a pad's end).
  */
+@OnnxOp(type = "CenterCropPad", since = 18)
 public final class CenterCropPad implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -8,12 +8,14 @@ import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.onnx.Onnx.TensorProto;
 
 /** ConstantOfShape: a tensor of the given shape filled with the one-element 'value' (default float32 0). */
+@OnnxOp(type = "ConstantOfShape", since = {9, 20, 21})
 public final class ConstantOfShape implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

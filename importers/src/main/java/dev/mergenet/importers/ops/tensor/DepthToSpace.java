@@ -3,19 +3,26 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * DepthToSpace (and SpaceToDepth, its inverse): moves blocksize x blocksize groups of channels into spatial
  * blocks, in DCR (depth-column-row, the default) or CRD order (opset 11).
  */
+@OnnxOp(type = "DepthToSpace", since = {1, 11, 13})
+@OnnxOp(type = "SpaceToDepth", since = {1, 13})
 public final class DepthToSpace implements OpConverter {
     private final boolean toSpace;
 
-    public DepthToSpace(boolean toSpace) {
-        this.toSpace = toSpace;
+    /** The converter for {@code opType}: DepthToSpace or SpaceToDepth. */
+    public DepthToSpace(String opType) {
+        if (!opType.equals("DepthToSpace") && !opType.equals("SpaceToDepth")) {
+            throw new IllegalArgumentException("DepthToSpace does not implement " + opType);
+        }
+        this.toSpace = opType.equals("DepthToSpace");
     }
 
     @Override

@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** EyeLike: a 2-D tensor shaped like the input with ones on diagonal k, in 'dtype' (default: the input's type). */
+@OnnxOp(type = "EyeLike", since = {9, 22})
 public final class EyeLike implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

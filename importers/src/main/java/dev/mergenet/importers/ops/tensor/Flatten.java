@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Flatten: a 2-D view [prod(dims before axis), prod(dims from axis)]; axis in [-rank, rank]. */
+@OnnxOp(type = "Flatten", since = {1, 9, 11, 13, 21})
 public final class Flatten implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

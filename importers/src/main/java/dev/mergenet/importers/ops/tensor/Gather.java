@@ -3,14 +3,16 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * Gather: entries of the data along 'axis' picked by an index tensor of any rank (negative counts from the
  * end); the output shape is data.shape[:axis] + indices.shape + data.shape[axis+1:].
  */
+@OnnxOp(type = "Gather", since = {1, 11, 13})
 public final class Gather implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** GatherElements: out[i][j][k] = data[index][j][k] (for axis 0), i.e. torch.gather with negative indices wrapped. */
+@OnnxOp(type = "GatherElements", since = {11, 13})
 public final class GatherElements implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

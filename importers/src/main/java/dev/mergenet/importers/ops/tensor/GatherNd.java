@@ -5,15 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
  * GatherND: each index tuple (the last indices axis, length k) picks a slice data[b..., i1..ik, :] per batch
  * (batch_dims, opset 12). The tuple becomes a linear offset on the device, then one torch gather does the rest.
  */
+@OnnxOp(type = "GatherND", since = {11, 12, 13})
 public final class GatherNd implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,10 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.List;
  * score_threshold) whose IoU with every kept box is at most iou_threshold, up to max_output_boxes_per_class.
  * Output: int64 [selected, 3] rows of (batch, class, box). Runs on the host: its output is indices only.
  */
+@OnnxOp(type = "NonMaxSuppression", since = {10, 11})
 public final class NonMaxSuppression implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,11 +3,13 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** NonZero: int64 [rank, count] coordinates of the non-zero elements in row-major order. */
+@OnnxOp(type = "NonZero", since = {9, 13})
 public final class NonZero implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

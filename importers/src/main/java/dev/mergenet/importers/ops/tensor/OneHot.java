@@ -6,14 +6,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * OneHot: a new axis of length depth holding values[1] where it equals the index (negative indices count
  * from depth) and values[0] elsewhere; indices out of range give an all-off row.
  */
+@OnnxOp(type = "OneHot", since = {9, 11})
 public final class OneHot implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -9,10 +9,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Arrays;
  * inputs from 11, optional axes from 18); negative pads crop. Constant mode is torch's constant pad; edge,
  * reflect and wrap select source positions per axis with a gather, so all modes pass gradients to the data.
  */
+@OnnxOp(type = "Pad", since = {1, 2, 11, 13, 18, 19, 21})
 public final class Pad implements OpConverter {
     private enum Mode { CONSTANT, REFLECT, EDGE, WRAP }
 

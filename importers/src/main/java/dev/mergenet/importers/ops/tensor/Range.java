@@ -8,12 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.ResourceLimitException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.math.BigInteger;
 
 /** Range: start, start+delta, ... below limit (above it for a negative delta), in the inputs' type. */
+@OnnxOp(type = "Range", since = 11)
 public final class Range implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,15 +5,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
  * Reshape: target shape from the second input (the 'shape' attribute before opset 5). A 0 copies the input's
  * dim unless allowzero=1 (opset 14), and one -1 is inferred.
  */
+@OnnxOp(type = "Reshape", since = {1, 5, 13, 14, 19, 21})
 public final class Reshape implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

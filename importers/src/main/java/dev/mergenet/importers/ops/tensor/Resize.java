@@ -5,10 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
@@ -17,11 +18,17 @@ import java.util.Arrays;
  * exclude_outside, antialias, axes and keep_aspect_ratio_policy (opset 18). Opset-10 Resize and Upsample use
  * asymmetric coordinates with ONNX Runtime's truncating nearest rounding.
  */
+@OnnxOp(type = "Resize", since = {10, 11, 13, 18, 19})
+@OnnxOp(type = "Upsample", since = {1, 7, 9, 10})
 public final class Resize implements OpConverter {
     private final boolean upsample;
 
-    public Resize(boolean upsample) {
-        this.upsample = upsample;
+    /** The converter for {@code opType}: Upsample or Resize. */
+    public Resize(String opType) {
+        if (!opType.equals("Upsample") && !opType.equals("Resize")) {
+            throw new IllegalArgumentException("Resize does not implement " + opType);
+        }
+        this.upsample = opType.equals("Upsample");
     }
 
     @Override

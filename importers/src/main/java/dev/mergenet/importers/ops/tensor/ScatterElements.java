@@ -4,15 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpInputs;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpInputs;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /**
  * ScatterElements (and the older Scatter): a copy of data with updates[p] written at p's position with its
  * 'axis' coordinate replaced by indices[p]; 'reduction' (opset 16/18) combines instead of overwriting.
  */
+@OnnxOp(type = "Scatter", since = {9, 11})
+@OnnxOp(type = "ScatterElements", since = {11, 13, 16, 18})
 public final class ScatterElements implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,15 +3,17 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
  * ScatterND: each index tuple (last indices axis, length k) addresses a slice data[i1..ik, ...] that receives
  * the matching slice of updates; 'reduction' (opset 16/18) combines instead of overwriting.
  */
+@OnnxOp(type = "ScatterND", since = {11, 13, 16, 18})
 public final class ScatterNd implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

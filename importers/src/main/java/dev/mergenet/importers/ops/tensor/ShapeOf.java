@@ -1,12 +1,14 @@
 package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDList;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Shape: the input's dims as int64, optionally the [start, end) part (opset 15), clamped like Python slicing. */
+@OnnxOp(type = "Shape", since = {1, 13, 15, 19, 21})
 public final class ShapeOf implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

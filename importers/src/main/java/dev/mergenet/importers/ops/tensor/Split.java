@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /**
  * Split: parts along 'axis' with sizes from the 'split' attribute (opset 1-12; opset 1 also took it as input 1),
  * the 'split' input (opset 13), or equal parts: one per output, or 'num_outputs' (opset 18, last part smaller).
  */
+@OnnxOp(type = "Split", since = {1, 2, 11, 13, 18})
 public final class Split implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -4,13 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Squeeze: removes the listed size-1 axes (attribute before opset 13, input after), or every size-1 axis. */
+@OnnxOp(type = "Squeeze", since = {1, 11, 13, 21})
 public final class Squeeze implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

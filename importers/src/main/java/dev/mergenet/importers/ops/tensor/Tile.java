@@ -5,12 +5,14 @@ import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Tile: repeats the input repeats[i] times along each axis i. */
+@OnnxOp(type = "Tile", since = {6, 13}, unsupported = 1)
 public final class Tile implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -17,6 +18,7 @@ import java.util.Comparator;
  * torch.topk does not promise, so the order is a stable sort on the host; the values are then gathered on the
  * device through those indices, which keeps them differentiable.
  */
+@OnnxOp(type = "TopK", since = {1, 10, 11})
 public final class TopK implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -3,12 +3,14 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Transpose: permutes axes by 'perm' (default: reversed). */
+@OnnxOp(type = "Transpose", since = {1, 13, 21})
 public final class Transpose implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

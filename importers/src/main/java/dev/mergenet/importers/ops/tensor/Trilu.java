@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Trilu: keeps the upper (upper=1) or lower triangle of the last two axes, shifted by diagonal k; zeros elsewhere. */
+@OnnxOp(type = "Trilu", since = 14)
 public final class Trilu implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -4,11 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Unsqueeze: inserts size-1 axes at the listed output positions (attribute before opset 13, input after). */
+@OnnxOp(type = "Unsqueeze", since = {1, 11, 13, 21})
 public final class Unsqueeze implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

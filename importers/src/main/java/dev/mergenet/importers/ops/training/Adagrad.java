@@ -2,15 +2,17 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 
 /** Adagrad (preview.training): outputs X_new..., H_new... . */
-final class Adagrad extends OptimizerStep {
+@OnnxOp(domain = "ai.onnx.preview.training", type = "Adagrad", since = 1)
+public final class Adagrad extends OptimizerStep {
     private float decay;
     private float epsilon;
     private float norm;
 
-    Adagrad() {
+    public Adagrad() {
         super(3);
     }
 

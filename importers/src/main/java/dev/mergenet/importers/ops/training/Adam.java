@@ -2,17 +2,19 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 
 /** Adam (preview.training): outputs X_new..., V_new..., H_new... . */
-final class Adam extends OptimizerStep {
+@OnnxOp(domain = "ai.onnx.preview.training", type = "Adam", since = 1)
+public final class Adam extends OptimizerStep {
     private float alpha;
     private float beta;
     private float epsilon;
     private float norm;
     private float normPost;
 
-    Adam() {
+    public Adam() {
         super(4);
     }
 

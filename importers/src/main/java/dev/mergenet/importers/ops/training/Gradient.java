@@ -4,24 +4,19 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.GradientCollector;
-import dev.mergenet.importers.graph.CompiledGraph;
-import dev.mergenet.importers.ops.OnnxNode;
-import dev.mergenet.importers.ops.OpConverter;
-import dev.mergenet.importers.ops.OpKernel;
-import dev.mergenet.onnx.Onnx.GraphProto;
-import dev.mergenet.onnx.Onnx.NodeProto;
-import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
+import dev.mergenet.importers.ops.spi.OpConverter;
+import dev.mergenet.importers.ops.spi.OpKernel;
+import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Gradient (ai.onnx.preview.training): dY/dX for each X in xs. The nodes that compute y from xs are sliced out
  * of the enclosing graph at import; each run re-evaluates that slice on fresh copies of xs under autograd.
  */
+@OnnxOp(domain = "ai.onnx.preview.training", type = "Gradient", since = 1)
 public final class Gradient implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -30,7 +25,7 @@ public final class Gradient implements OpConverter {
         if (y == null || xs.isEmpty() || node.enclosingGraph() == null) {
             throw new UnsupportedOperationException("needs the xs and y attributes and its enclosing graph");
         }
-        CompiledGraph slice = node.compile(slice(node.enclosingGraph(), xs, y));
+        Subgraph slice = node.enclosingGraph().slice(xs, y);
         return (ctx, in) -> {
             List<NDArray> copies = new ArrayList<>();
             for (int i = 0; i < xs.size(); i++) {
@@ -48,32 +43,5 @@ public final class Gradient implements OpConverter {
             }
             return grads;
         };
-    }
-
-    /** The nodes between xs and y, as a graph with inputs xs and output y (other reads stay free names). */
-    static GraphProto slice(GraphProto graph, List<String> xs, String y) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        for (NodeProto n : graph.getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-        }
-        Set<NodeProto> needed = new HashSet<>();
-        List<String> work = new ArrayList<>(List.of(y));
-        while (!work.isEmpty()) {
-            String v = work.remove(work.size() - 1);
-            NodeProto n = producer.get(v);
-            if (xs.contains(v) || n == null || !needed.add(n)) {
-                continue;
-            }
-            work.addAll(n.getInputList());
-        }
-        GraphProto.Builder g = GraphProto.newBuilder().setName("gradient_slice");
-        for (NodeProto n : graph.getNodeList()) {
-            if (needed.contains(n)) {
-                g.addNode(n);
-            }
-        }
-        xs.forEach(x -> g.addInput(ValueInfoProto.newBuilder().setName(x)));
-        g.addOutput(ValueInfoProto.newBuilder().setName(y));
-        return g.build();
     }
 }

@@ -2,16 +2,18 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.importers.ops.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 
 /** Momentum (preview.training), standard or nesterov: outputs X_new..., V_new... . */
-final class Momentum extends OptimizerStep {
+@OnnxOp(domain = "ai.onnx.preview.training", type = "Momentum", since = 1)
+public final class Momentum extends OptimizerStep {
     private float alpha;
     private float beta;
     private float norm;
     private boolean nesterov;
 
-    Momentum() {
+    public Momentum() {
         super(3);
     }
 

@@ -1,6 +1,5 @@
-package dev.mergenet.importers.ops;
+package dev.mergenet.importers.ops.spi;
 
-import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import java.util.List;
@@ -15,23 +14,15 @@ public final class OnnxNode {
     private final long opset;
     private final String origin;
     private final Attributes attributes;
-    private final Function<GraphProto, CompiledGraph> subgraphCompiler;
-    private final GraphLookup enclosing;
+    private final Function<GraphProto, Subgraph> subgraphCompiler;
+    private final EnclosingGraph enclosing;
 
+    /**
+     * {@code subgraphCompiler} compiles graph attributes in this node's scope; {@code enclosing} answers
+     * queries about the node's own graph, indexed once and shared by all its nodes (may be null when unknown).
+     */
     public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
-                    Function<GraphProto, CompiledGraph> subgraphCompiler) {
-        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler, (GraphLookup) null);
-    }
-
-    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
-                    Function<GraphProto, CompiledGraph> subgraphCompiler, GraphProto enclosing) {
-        this(proto, name, domain, sinceVersion, opset, origin, subgraphCompiler,
-                enclosing == null ? null : new GraphLookup(enclosing));
-    }
-
-    /** {@code enclosing} indexes the node's own graph, shared by all its nodes (compilation stays linear). */
-    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
-                    Function<GraphProto, CompiledGraph> subgraphCompiler, GraphLookup enclosing) {
+                    Function<GraphProto, Subgraph> subgraphCompiler, EnclosingGraph enclosing) {
         this.enclosing = enclosing;
         this.proto = proto;
         this.name = name;
@@ -82,13 +73,13 @@ public final class OnnxNode {
     }
 
     /** Compiles a graph-valued attribute (If/Loop/Scan bodies); it may read this graph's values. */
-    public CompiledGraph subgraph(String attribute) {
+    public Subgraph subgraph(String attribute) {
         return subgraphCompiler.apply(attributes.require(attribute).getG());
     }
 
-    /** The graph this node belongs to (null when unknown). */
-    public GraphProto enclosingGraph() {
-        return enclosing == null ? null : enclosing.graph();
+    /** The graph this node belongs to, as an index (null when unknown). */
+    public EnclosingGraph enclosingGraph() {
+        return enclosing;
     }
 
     /** True when input {@code i} is an initializer of the enclosing graph. */
@@ -110,11 +101,6 @@ public final class OnnxNode {
         }
         var value = n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst();
         return value.isEmpty() || value.get().getT().getDimsList().stream().reduce(1L, (x, y) -> x * y) <= 1;
-    }
-
-    /** Compiles a graph built by a converter (for example a slice of the enclosing graph). */
-    public CompiledGraph compile(GraphProto graph) {
-        return subgraphCompiler.apply(graph);
     }
 
     public String describe() {

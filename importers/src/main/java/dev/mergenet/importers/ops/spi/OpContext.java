@@ -1,10 +1,9 @@
-package dev.mergenet.importers.ops;
+package dev.mergenet.importers.ops.spi;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.mergenet.importers.graph.CompiledGraph;
 import java.util.List;
 
 /** What a kernel may use while it runs: the mode, the step's manager (on the device) and subgraph calls. */
@@ -22,5 +21,5 @@ public interface OpContext {
     OnnxNode node();
 
     /** Runs a compiled subgraph whose free names resolve against the running graph's values. */
-    NDList runSubgraph(CompiledGraph graph, List<NDArray> inputs);
+    NDList runSubgraph(Subgraph graph, List<NDArray> inputs);
 }

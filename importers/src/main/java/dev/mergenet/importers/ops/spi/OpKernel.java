@@ -1,4 +1,4 @@
-package dev.mergenet.importers.ops;
+package dev.mergenet.importers.ops.spi;
 
 import ai.djl.ndarray.NDList;
 

@@ -1,4 +1,4 @@
-package dev.mergenet.importers.ops;
+package dev.mergenet.importers.ops.spi;
 
 /**
  * Converts one ONNX op. {@link #prepare} runs once at import: it parses the attributes into typed values and

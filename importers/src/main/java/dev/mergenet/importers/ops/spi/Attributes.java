@@ -1,4 +1,4 @@
-package dev.mergenet.importers.ops;
+package dev.mergenet.importers.ops.spi;
 
 import dev.mergenet.importers.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.AttributeProto;
