@@ -4,11 +4,12 @@
   torch_train_step.py export NAME OUT.onnx SIZE   writes torchvision NAME (random init, train mode, BatchNormalization
                                                   kept) to ONNX at opset 17
   torch_train_step.py serve NAME BATCH SIZE       reads "step" lines on stdin, runs one forward + backward + SGD step
-                                                  per line and answers "ms=<step ms> rss_peak_delta=<bytes>
+                                                  per line and answers "ms=<step ms>
                                                   forward_ms=.. backward_ms=.. update_ms=.." (forward includes the loss)
 
-Both sides measure a step the same way: wall time around the step, and the rise of the process's peak RSS (VmHWM,
-reset through /proc/self/clear_refs before the step) above its RSS before the step.
+Both sides measure the same way: wall time around each step, and over the whole run the rise of the process's peak
+RSS (VmHWM, reset through /proc/self/clear_refs before the first step) above its RSS before the first step, which the
+answer to a "peak" line reports as "peak_growth=<bytes>".
 """
 import sys
 import time
@@ -62,12 +63,15 @@ def serve(name, batch, size):
     loss_fn = torch.nn.CrossEntropyLoss()
     x = torch.rand(batch, 3, size, size)
     labels = torch.randint(0, CLASSES, (batch,))
+    reset_peak()
+    baseline = status_kib("VmRSS:")
     print("ready", flush=True)
     for line in sys.stdin:
+        if line.strip() == "peak":
+            print(f"peak_growth={(status_kib('VmHWM:') - baseline) * 1024}", flush=True)
+            continue
         if line.strip() != "step":
             break
-        reset_peak()
-        before = status_kib("VmRSS:")
         started = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), labels)
@@ -77,8 +81,7 @@ def serve(name, batch, size):
         optimizer.step()
         done = time.perf_counter()
         ms = (done - started) * 1000
-        delta = (status_kib("VmHWM:") - before) * 1024
-        print(f"ms={ms:.3f} rss_peak_delta={delta} forward_ms={(forward - started) * 1000:.3f}"
+        print(f"ms={ms:.3f} forward_ms={(forward - started) * 1000:.3f}"
               f" backward_ms={(backward - forward) * 1000:.3f} update_ms={(done - backward) * 1000:.3f}"
               f" loss={loss.item():.4f}", flush=True)
 

@@ -34,8 +34,9 @@ import java.util.List;
  */
 public final class TorchStepBenchmark {
     private static final int CLASSES = 10;
-    /** Per step: total ms, RSS peak delta, forward (with loss) ms, backward ms, update ms. */
-    private static final int FIELDS = 5;
+    /** Per step: total ms, forward (with loss) ms, backward ms, update ms. */
+    private static final int FIELDS = 4;
+    private static final List<String> STEP_FIELDS = List.of("ms", "forward_ms", "backward_ms", "update_ms");
 
     public static void main(String[] args) throws IOException, InterruptedException {
         List<String> networks = List.of((args.length > 0 ? args[0] : "resnet18,mobilenet_v2").split(","));
@@ -53,8 +54,8 @@ public final class TorchStepBenchmark {
         System.out.printf("batch %d, 3x%dx%d, %d steps each after %d warm-up, alternating order; PyTorch %s with"
                 + " 2 threads; JVM with %d processors%n", batch, size, size, steps, warmup, python,
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("| network | imported ms/step | PyTorch ms/step | ratio | imported RSS peak delta"
-                + " | PyTorch RSS peak delta |");
+        System.out.println("| network | imported ms/step | PyTorch ms/step | ratio | imported peak RSS growth"
+                + " | PyTorch peak RSS growth |");
         System.out.println("|---|---|---|---|---|---|");
         for (String network : networks) {
             Path onnx = dir.resolve(network + ".onnx");
@@ -84,6 +85,8 @@ public final class TorchStepBenchmark {
                 trainer.initialize(new Shape(batch, 3, size, size));
                 NDArray x = manager.randomUniform(0, 1, new Shape(batch, 3, size, size));
                 NDArray labels = manager.randomInteger(0, CLASSES, new Shape(batch), DataType.INT64);
+                Memory.resetPeaks();
+                long baseline = Memory.rssBytes();
                 double[][] imported = new double[FIELDS][steps];
                 double[][] eager = new double[FIELDS][steps];
                 for (int i = -warmup; i < steps; i++) {
@@ -103,13 +106,15 @@ public final class TorchStepBenchmark {
                         }
                     }
                 }
+                long importedPeak = Memory.peakRssBytes() - baseline;
+                long torchPeak = (long) field(ask(toTorch, fromTorch, "peak", "peak_growth="), "peak_growth");
                 double mi = median(imported[0]);
                 double me = median(eager[0]);
                 System.out.printf("| %s | %.1f | %.1f | %.2fx | %s | %s |%n", network, mi, me, mi / me,
-                        Memory.mib((long) median(imported[1])), Memory.mib((long) median(eager[1])));
+                        Memory.mib(importedPeak), Memory.mib(torchPeak));
                 System.out.printf("  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
-                        + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[2]),
-                        median(eager[2]), median(imported[3]), median(eager[3]), median(imported[4]), median(eager[4]));
+                        + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[1]),
+                        median(eager[1]), median(imported[2]), median(eager[2]), median(imported[3]), median(eager[3]));
             }
             toTorch.write("quit\n");
             toTorch.flush();
@@ -120,13 +125,8 @@ public final class TorchStepBenchmark {
         }
     }
 
-    /**
-     * One imported step: time in ms, the rise of peak RSS above the RSS before it in bytes, then the ms of forward
-     * (with the loss), backward and the parameter update.
-     */
+    /** One imported step: ms in all, then the ms of forward (with the loss), backward and the parameter update. */
     private static double[] importedStep(Trainer trainer, NDArray x, NDArray labels) {
-        Memory.resetPeaks();
-        long before = Memory.rssBytes();
         long t0 = System.nanoTime();
         long forward;
         long backward;
@@ -142,28 +142,40 @@ public final class TorchStepBenchmark {
         }
         trainer.step();
         long done = System.nanoTime();
-        return new double[] {(done - t0) / 1e6, Memory.peakRssBytes() - before, (forward - t0) / 1e6,
-            (backward - forward) / 1e6, (done - backward) / 1e6};
+        return new double[] {(done - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6,
+            (done - backward) / 1e6};
     }
 
     /** One PyTorch step in the child, measured there the same way. */
     private static double[] torchStep(Writer to, BufferedReader from) throws IOException {
-        to.write("step\n");
-        to.flush();
-        String line = from.readLine();
-        if (line == null || !line.startsWith("ms=")) {
-            throw new IOException("PyTorch child answered " + line);
-        }
+        String line = ask(to, from, "step", "ms=");
         double[] fields = new double[FIELDS];
-        List<String> names = List.of("ms", "rss_peak_delta", "forward_ms", "backward_ms", "update_ms");
-        for (String field : line.split(" ")) {
-            String[] kv = field.split("=", 2);
-            int at = names.indexOf(kv[0]);
-            if (at >= 0) {
-                fields[at] = Double.parseDouble(kv[1]);
-            }
+        for (int f = 0; f < FIELDS; f++) {
+            fields[f] = field(line, STEP_FIELDS.get(f));
         }
         return fields;
+    }
+
+    /** Sends one command line to the PyTorch child and returns its answer, which must start with {@code prefix}. */
+    private static String ask(Writer to, BufferedReader from, String command, String prefix) throws IOException {
+        to.write(command + "\n");
+        to.flush();
+        String line = from.readLine();
+        if (line == null || !line.startsWith(prefix)) {
+            throw new IOException("PyTorch child answered " + line + " to " + command);
+        }
+        return line;
+    }
+
+    /** The number after {@code name=} in a space-separated answer. */
+    private static double field(String line, String name) throws IOException {
+        for (String field : line.split(" ")) {
+            String[] kv = field.split("=", 2);
+            if (kv[0].equals(name)) {
+                return Double.parseDouble(kv[1]);
+            }
+        }
+        throw new IOException("PyTorch child's answer has no " + name + ": " + line);
     }
 
     /** Runs the export; its log (PyTorch's exporter warnings) is shown only when it fails. */
