@@ -11,6 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.graph.GraphCompiler;

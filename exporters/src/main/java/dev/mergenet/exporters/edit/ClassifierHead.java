@@ -1,7 +1,8 @@
 package dev.mergenet.exporters.edit;
 
 import com.google.protobuf.ByteString;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;

@@ -1,6 +1,7 @@
 package dev.mergenet.exporters.edit;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;

@@ -3,7 +3,7 @@ package dev.mergenet.exporters.writeback;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorDecoder;

@@ -14,7 +14,7 @@ import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;

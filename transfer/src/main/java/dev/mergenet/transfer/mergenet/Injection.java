@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.AdapterOutput;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.transfer.train.MatrixView;
 import dev.mergenet.transfer.train.TrainableModel;
 

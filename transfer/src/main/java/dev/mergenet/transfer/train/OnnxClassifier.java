@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;

@@ -8,7 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 
 /**
  * A source trained alongside the target (design note 4.4: the source steps first, on the shared batch or on its

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 
 /**
  * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) Hinton distillation

@@ -1,4 +1,4 @@
-package dev.mergenet.transfer.optim;
+package dev.mergenet.core.ndarray;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

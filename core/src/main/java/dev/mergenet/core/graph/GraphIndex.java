@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.edit;
+package dev.mergenet.core.graph;
 
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Set;
 
 /** Lookups over one graph for edits: producers, consumers, constant tensors and every name in use. */
-final class GraphIndex {
-    final GraphProto graph;
-    final Map<String, Integer> producer = new HashMap<>();
-    final Map<String, List<Integer>> consumers = new HashMap<>();
-    final Map<String, TensorProto> initializers = new HashMap<>();
-    final Set<String> names = new HashSet<>();
+public final class GraphIndex {
+    public final GraphProto graph;
+    public final Map<String, Integer> producer = new HashMap<>();
+    public final Map<String, List<Integer>> consumers = new HashMap<>();
+    public final Map<String, TensorProto> initializers = new HashMap<>();
+    public final Set<String> names = new HashSet<>();
 
-    GraphIndex(GraphProto g) {
+    public GraphIndex(GraphProto g) {
         this.graph = g;
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
@@ -49,7 +49,7 @@ final class GraphIndex {
     }
 
     /** The tensor behind a value if it is an initializer or a Constant node's value, else null. */
-    TensorProto constant(String value) {
+    public TensorProto constant(String value) {
         TensorProto t = initializers.get(value);
         if (t != null) {
             return t;
@@ -70,12 +70,12 @@ final class GraphIndex {
         return null;
     }
 
-    int consumerCount(String value) {
+    public int consumerCount(String value) {
         return consumers.getOrDefault(value, List.of()).size();
     }
 
     /** A name based on {@code base} used nowhere in the graph (and reserved from now on). */
-    String fresh(String base) {
+    public String fresh(String base) {
         String name = base;
         for (int k = 1; names.contains(name); k++) {
             name = base + "_" + k;
@@ -85,7 +85,7 @@ final class GraphIndex {
     }
 
     /** Every value computed from {@code start} (including it). */
-    Set<String> downstream(String start) {
+    public Set<String> downstream(String start) {
         Set<String> seen = new HashSet<>();
         ArrayDeque<String> todo = new ArrayDeque<>(List.of(start));
         while (!todo.isEmpty()) {
