@@ -8,9 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.importers.onnx.GraphOrder;
@@ -189,7 +189,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
             // While autograd records, the backward pass may read arrays a converter made from Java data (index
             // tables, masks, constants); DJL frees their memory when the handle closes. So the scope then lives
             // on with the caller's manager (the training step) instead of closing here.
-            if (!JniUtils.isGradMode()) {
+            if (!TorchEngine.isGradMode()) {
                 scope.close();
             }
         }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
@@ -90,7 +91,7 @@ public final class ModelSummary {
             return;
         }
         out.println("unsupported: none");
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             OnnxGraphBlock block = OnnxImporter.load(model, manager, options);
             long trainable = 0;
             long trainableBytes = 0;
