@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -88,10 +89,7 @@ public final class InterpreterOverheadBenchmark {
 
     /** The parameter through a handle owned by the step, as a careful hand-written loop does. */
     private static NDArray w(Map<String, Parameter> p, String name, NDManager step) {
-        NDArray a = p.get(name).getArray();
-        NDArray view = a.reshape(a.getShape());
-        view.attach(step);
-        return view;
+        return Scopes.alias(p.get(name).getArray(), step);
     }
 
     private static double median(double[] v) {

@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.UnsupportedOpsException;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.graph.GraphCompiler;
@@ -171,13 +172,13 @@ public final class OnnxGraphBlock extends AbstractBlock {
         try {
             GraphRun run = new GraphRun(scope, training, model.origin());
             for (Map.Entry<String, Parameter> e : byOnnxName.entrySet()) {
-                run.bind(e.getKey(), alias(parameterStore.getValue(e.getValue(), device, training), scope));
+                run.bind(e.getKey(), Scopes.alias(parameterStore.getValue(e.getValue(), device, training), scope));
             }
             for (Map.Entry<String, NDArray> e : frozenOn(device).entrySet()) {
-                run.bind(e.getKey(), alias(e.getValue(), scope));
+                run.bind(e.getKey(), Scopes.alias(e.getValue(), scope));
             }
             for (int i = 0; i < names.size(); i++) {
-                run.bind(names.get(i), alias(inputs.get(i), scope));
+                run.bind(names.get(i), Scopes.alias(inputs.get(i), scope));
             }
             Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (NDArray a : run.execute(graph)) {
@@ -194,13 +195,6 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
         }
         return outputs;
-    }
-
-    /** A new handle on the same tensor, owned by the step's scope, so ops on it create arrays in the scope. */
-    private static NDArray alias(NDArray a, NDManager scope) {
-        NDArray view = a.reshape(a.getShape());
-        view.attach(scope);
-        return view;
     }
 
     private synchronized Map<String, NDArray> frozenOn(Device device) {
