@@ -32,8 +32,8 @@ public final class SoftmaxTail {
         List<Integer> drop = new ArrayList<>();
         for (int i = 0; i < g.getOutputCount(); i++) {
             ValueInfoProto out = g.getOutput(i);
-            Integer p = idx.producer.get(out.getName());
-            if (p == null || !g.getNode(p).getOpType().equals("Softmax") || idx.consumerCount(out.getName()) > 0) {
+            int p = idx.producer(out.getName());
+            if (p < 0 || !g.getNode(p).getOpType().equals("Softmax") || idx.consumerCount(out.getName()) > 0) {
                 continue;
             }
             NodeProto softmax = g.getNode(p);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.ops.OnnxNode;
 import dev.mergenet.importers.ops.OpConverter;
@@ -12,10 +13,8 @@ import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -52,15 +51,12 @@ public final class Gradient implements OpConverter {
 
     /** The nodes between xs and y, as a graph with inputs xs and output y (other reads stay free names). */
     static GraphProto slice(GraphProto graph, List<String> xs, String y) {
-        Map<String, NodeProto> producer = new HashMap<>();
-        for (NodeProto n : graph.getNodeList()) {
-            n.getOutputList().forEach(o -> producer.put(o, n));
-        }
+        GraphIndex index = new GraphIndex(graph);
         Set<NodeProto> needed = new HashSet<>();
         List<String> work = new ArrayList<>(List.of(y));
         while (!work.isEmpty()) {
             String v = work.remove(work.size() - 1);
-            NodeProto n = producer.get(v);
+            NodeProto n = index.producerNode(v);
             if (xs.contains(v) || n == null || !needed.add(n)) {
                 continue;
             }
