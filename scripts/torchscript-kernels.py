@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Writes the TorchScript kernels the importer bundles (importers/src/main/resources/dev/mergenet/importers/kernels).
+"""Writes the TorchScript kernels the importer bundles (core/src/main/resources/dev/mergenet/core/engine/kernels).
 
 These are PyTorch functions that DJL does not expose, saved as tiny TorchScript modules, so the imported graph runs
-PyTorch's own forward and backward kernels for them (see dev.mergenet.importers.ndarray.TorchScriptKernels).
+PyTorch's own forward and backward kernels for them (see dev.mergenet.core.engine.TorchScriptKernels).
 Regenerate after editing: /usr/bin/python3 scripts/torchscript-kernels.py
 """
 import os
@@ -11,8 +11,8 @@ import sys
 import torch
 import torch.nn.functional as F
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "importers", "src", "main", "resources",
-                   "dev", "mergenet", "importers", "kernels")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "src", "main", "resources",
+                   "dev", "mergenet", "core", "engine", "kernels")
 
 
 class Hardtanh(torch.nn.Module):

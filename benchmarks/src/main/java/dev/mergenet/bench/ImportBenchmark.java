@@ -3,6 +3,7 @@ package dev.mergenet.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.protobuf.ByteString;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.onnx.Onnx.GraphProto;
@@ -33,7 +34,7 @@ public final class ImportBenchmark {
         generate(file, sizeMb);
         long fileBytes = Files.size(file);
         System.out.printf("model: %s (%s)%n", file, Memory.mib(fileBytes));
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             manager.zeros(new ai.djl.ndarray.types.Shape(1)); // load the engine outside the measurement
             for (int r = 0; r < repeats; r++) {
                 Memory.resetPeaks();

@@ -1,7 +1,6 @@
 package dev.mergenet.bench;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -24,7 +25,7 @@ public final class InterpreterOverheadBenchmark {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(SmallCnn.model(0).toByteArray()), manager);
             Map<String, Parameter> p = block.onnxParameters();
             NDArray x = manager.randomNormal(new Shape(batch, 1, 28, 28));
@@ -57,7 +58,7 @@ public final class InterpreterOverheadBenchmark {
     private static double stepImported(OnnxGraphBlock block, ParameterStore store, NDArray x) {
         long t0 = System.nanoTime();
         try (NDManager step = x.getManager().newSubManager();
-             GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+             GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray in = x.duplicate();
             in.attach(step);
             NDArray out = block.forward(store, new NDList(in), true).singletonOrThrow();
@@ -69,7 +70,7 @@ public final class InterpreterOverheadBenchmark {
     private static double stepHandWritten(Map<String, Parameter> p, NDArray x) {
         long t0 = System.nanoTime();
         try (NDManager step = x.getManager().newSubManager();
-             GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+             GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray in = x.duplicate();
             in.attach(step);
             var ex = in.getNDArrayInternal();
@@ -88,10 +89,7 @@ public final class InterpreterOverheadBenchmark {
 
     /** The parameter through a handle owned by the step, as a careful hand-written loop does. */
     private static NDArray w(Map<String, Parameter> p, String name, NDManager step) {
-        NDArray a = p.get(name).getArray();
-        NDArray view = a.reshape(a.getShape());
-        view.attach(step);
-        return view;
+        return Scopes.alias(p.get(name).getArray(), step);
     }
 
     private static double median(double[] v) {

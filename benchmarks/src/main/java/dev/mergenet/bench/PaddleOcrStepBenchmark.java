@@ -12,6 +12,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ public final class PaddleOcrStepBenchmark {
         Path file = Path.of(args.length > 0 ? args[0] : ".cache/ocr-models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             Model model = Model.newInstance("cls", Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu());
+             Model model = TorchEngine.newModel("cls", Device.cpu())) {
             OnnxGraphBlock block = OnnxImporter.load(file, model.getNDManager());
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())

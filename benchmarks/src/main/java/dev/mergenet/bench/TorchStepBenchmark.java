@@ -13,6 +13,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import java.io.BufferedReader;
@@ -74,8 +75,8 @@ public final class TorchStepBenchmark {
         try (Writer toTorch = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8);
              BufferedReader fromTorch = new BufferedReader(new InputStreamReader(torch.getInputStream(),
                      StandardCharsets.UTF_8));
-             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             Model model = Model.newInstance(network, Device.cpu(), "PyTorch")) {
+             NDManager manager = TorchEngine.newManager(Device.cpu());
+             Model model = TorchEngine.newModel(network, Device.cpu())) {
             expect(fromTorch.readLine(), "ready");
             OnnxGraphBlock block = OnnxImporter.load(onnx, model.getNDManager());
             model.setBlock(block);

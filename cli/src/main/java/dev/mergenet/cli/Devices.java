@@ -1,7 +1,7 @@
 package dev.mergenet.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
+import dev.mergenet.core.engine.TorchEngine;
 
 /** The one place the CLI turns a --device flag into a DJL device. */
 final class Devices {
@@ -11,14 +11,14 @@ final class Devices {
     static Device parse(String spec) {
         String s = spec.trim().toLowerCase();
         if (s.equals("auto")) {
-            return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            return TorchEngine.gpuCount() > 0 ? Device.gpu() : Device.cpu();
         }
         if (s.equals("cpu")) {
             return Device.cpu();
         }
         if (s.equals("gpu") || s.startsWith("gpu:")) {
             int id = s.equals("gpu") ? 0 : Integer.parseInt(s.substring(4));
-            int count = Engine.getEngine("PyTorch").getGpuCount();
+            int count = TorchEngine.gpuCount();
             if (id >= count) {
                 throw new IllegalArgumentException("--device " + spec + ": DJL sees " + count + " GPU(s)");
             }

@@ -1,11 +1,11 @@
 package dev.mergenet.cli;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.LibUtils;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import dev.mergenet.core.engine.TorchEngine;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
@@ -30,8 +30,8 @@ final class DoctorCommand implements Callable<Integer> {
                 + System.getProperty("java.home") + ")");
         line("djl", Engine.getDjlVersion());
         try {
-            Engine torch = Engine.getEngine("PyTorch");
-            String path = LibUtils.getLibtorchPath();
+            Engine torch = TorchEngine.engine();
+            String path = TorchEngine.libtorchPath();
             line("libtorch", torch.getVersion());
             line("libtorch flavor", flavor(path));
             line("libtorch path", path);

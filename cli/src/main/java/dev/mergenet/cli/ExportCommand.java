@@ -1,6 +1,7 @@
 package dev.mergenet.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.exporters.TrainingCheckpoint;
@@ -54,7 +55,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Precision p = Precision.parse(precision);
-        try (NDManager manager = NDManager.newBaseManager(Devices.parse(device), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Devices.parse(device))) {
             if (embedPreprocessing && checkpoint == null) {
                 throw new IllegalArgumentException("--embed-preprocessing needs --checkpoint (it records the input"
                         + " adaptation the model was trained with)");

@@ -1,7 +1,7 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.importers.ImportOptions;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.inspect.ModelSummary;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;

@@ -3,7 +3,7 @@ package dev.mergenet.exporters;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -12,7 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import dev.mergenet.exporters.deploy.InputPreprocessing;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,9 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.UnsupportedOpsException;
+import dev.mergenet.core.graph.GraphIndex;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.graph.GraphCompiler;
@@ -80,7 +84,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
         this.split = InitializerSplit.plan(model, options.keepTied());
         GraphProto g = split.materialiseAll(model.proto().getGraph());
         this.runGraph = g;
-        Map<String, List<String>> consumers = consumerOps(g);
+        GraphIndex index = new GraphIndex(g);
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("BatchNormalization") && n.getInputCount() >= 5) {
                 runningStats.add(n.getInput(3));
@@ -88,13 +92,13 @@ public final class OnnxGraphBlock extends AbstractBlock {
             }
         }
         for (TensorProto t : g.getInitializerList()) {
-            lift(t.getName(), t, consumers, true);
+            lift(t.getName(), t, index, true);
         }
         Set<NodeProto> liftedConstants = Collections.newSetFromMap(new IdentityHashMap<>());
         for (NodeProto n : g.getNodeList()) {
             if (isLiftableConstant(n)) {
                 TensorProto value = n.getAttribute(0).getT();
-                lift(n.getOutput(0), value, consumers, false);
+                lift(n.getOutput(0), value, index, false);
                 liftedConstants.add(n);
                 if (byOnnxName.containsKey(n.getOutput(0))) {
                     hoisted.put(n.getOutput(0), n.getName());
@@ -117,11 +121,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
                 && n.getAttribute(0).hasT() && n.getOutputCount() == 1;
     }
 
-    private void lift(String name, TensorProto t, Map<String, List<String>> consumers, boolean initializer) {
+    private void lift(String name, TensorProto t, GraphIndex index, boolean initializer) {
         boolean isFloat = OnnxDataTypes.isFloat(t.getDataType());
         long count = TensorDecoder.elementCount(t, model.origin());
-        boolean settingOnly = consumers.containsKey(name)
-                && consumers.get(name).stream().allMatch(c -> c.startsWith("setting:"));
+        boolean settingOnly = index.consumerCount(name) > 0
+                && index.uses(name).stream().allMatch(u -> isSetting(index.node(u.node()), u.slot()));
         boolean weight = isFloat && !settingOnly && (initializer || count > 1);
         TensorData data = TensorDecoder.decode(t, model.origin(), model.baseDir());
         NDArray array = data.toNDArray(owner);
@@ -141,17 +145,9 @@ public final class OnnxGraphBlock extends AbstractBlock {
         byOnnxName.put(name, p);
     }
 
-    /** For each value, the ops reading it ("setting:Op" when the slot is a setting, not data). */
-    private static Map<String, List<String>> consumerOps(GraphProto g) {
-        Map<String, List<String>> map = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            Set<Integer> settings = SETTING_INPUTS.getOrDefault(n.getOpType(), Set.of());
-            for (int i = 0; i < n.getInputCount(); i++) {
-                String kind = settings.contains(i) ? "setting:" : "data:";
-                map.computeIfAbsent(n.getInput(i), k -> new ArrayList<>()).add(kind + n.getOpType());
-            }
-        }
-        return map;
+    /** Whether input {@code slot} of {@code n} is a setting (a shape, an axis list), not data. */
+    private static boolean isSetting(NodeProto n, int slot) {
+        return SETTING_INPUTS.getOrDefault(n.getOpType(), Set.of()).contains(slot);
     }
 
     @Override
@@ -169,13 +165,13 @@ public final class OnnxGraphBlock extends AbstractBlock {
         try {
             GraphRun run = new GraphRun(scope, training, model.origin());
             for (Map.Entry<String, Parameter> e : byOnnxName.entrySet()) {
-                run.bind(e.getKey(), alias(parameterStore.getValue(e.getValue(), device, training), scope));
+                run.bind(e.getKey(), Scopes.alias(parameterStore.getValue(e.getValue(), device, training), scope));
             }
             for (Map.Entry<String, NDArray> e : frozenOn(device).entrySet()) {
-                run.bind(e.getKey(), alias(e.getValue(), scope));
+                run.bind(e.getKey(), Scopes.alias(e.getValue(), scope));
             }
             for (int i = 0; i < names.size(); i++) {
-                run.bind(names.get(i), alias(inputs.get(i), scope));
+                run.bind(names.get(i), Scopes.alias(inputs.get(i), scope));
             }
             Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (NDArray a : run.execute(graph)) {
@@ -187,18 +183,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
             // While autograd records, the backward pass may read arrays a converter made from Java data (index
             // tables, masks, constants); DJL frees their memory when the handle closes. So the scope then lives
             // on with the caller's manager (the training step) instead of closing here.
-            if (!JniUtils.isGradMode()) {
+            if (!TorchEngine.isGradMode()) {
                 scope.close();
             }
         }
         return outputs;
-    }
-
-    /** A new handle on the same tensor, owned by the step's scope, so ops on it create arrays in the scope. */
-    private static NDArray alias(NDArray a, NDManager scope) {
-        NDArray view = a.reshape(a.getShape());
-        view.attach(scope);
-        return view;
     }
 
     private synchronized Map<String, NDArray> frozenOn(Device device) {

@@ -1,6 +1,7 @@
 package dev.mergenet.importers;
 
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.graph.GraphCompiler;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;

@@ -1,6 +1,6 @@
 package dev.mergenet.samples;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.mergenet.samples;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
-import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.data.InputAdaptation;

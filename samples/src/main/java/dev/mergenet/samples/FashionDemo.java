@@ -1,7 +1,7 @@
 package dev.mergenet.samples;
 
 import ai.djl.Device;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.verify.ModelVerifier;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.data.DataSpec;

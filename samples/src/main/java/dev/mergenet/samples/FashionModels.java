@@ -1,7 +1,6 @@
 package dev.mergenet.samples;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.djl.DjlModelExporter;
 import dev.mergenet.exporters.djl.ExportableBlocks;
 import dev.mergenet.exporters.io.OnnxFileWriter;
@@ -126,8 +126,8 @@ public final class FashionModels {
     /** The same for another input shape [1, C, H, W]. */
     public static Path write(SequentialBlock block, String graphName, long seed, Path file, boolean force,
                              Shape input) {
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
+            TorchEngine.setRandomSeed((int) seed);
             block.initialize(manager, DataType.FLOAT32, input);
             ModelProto proto = new DjlModelExporter().export(block, graphName, input);
             return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, java.util.List.of())).model();

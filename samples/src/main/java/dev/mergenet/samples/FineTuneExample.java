@@ -2,7 +2,6 @@ package dev.mergenet.samples;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -24,6 +23,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.exporters.edit.SoftmaxTail;
@@ -67,7 +67,7 @@ public final class FineTuneExample {
         int train = args.length > 3 ? Integer.parseInt(args[3]) : 5000;
         int test = args.length > 4 ? Integer.parseInt(args[4]) : 1000;
         int epochs = args.length > 5 ? Integer.parseInt(args[5]) : 2;
-        Device device = Engine.getEngine("PyTorch").defaultDevice();
+        Device device = TorchEngine.defaultDevice();
         Result r = run(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), train, test, epochs, device);
         System.out.printf("wrote %s: test accuracy in ONNX Runtime %.1f%% -> %.1f%%, final train loss %.4f,"
                         + " max |DJL - ONNX Runtime| %.2g%n", r.output(), 100 * r.accuracyBefore(),
@@ -80,10 +80,10 @@ public final class FineTuneExample {
         LabeledData train = first(IdxDataset.load(fashionDir, true), trainSamples);
         LabeledData test = first(IdxDataset.load(fashionDir, false), testSamples);
         int batch = 64;
-        Engine.getEngine("PyTorch").setRandomSeed(42);
+        TorchEngine.setRandomSeed(42);
         // A trailing Softmax is taken off for the loss and put back on export.
         SoftmaxTail.TrainingView view = SoftmaxTail.trainingView(OnnxModelReader.read(modelFile));
-        try (Model model = Model.newInstance("fine-tuned", device, "PyTorch")) {
+        try (Model model = TorchEngine.newModel("fine-tuned", device)) {
             OnnxGraphBlock block = OnnxImporter.load(view.model(), model.getNDManager());
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -152,7 +152,7 @@ public final class FineTuneExample {
     /** Accuracy of an ONNX classifier in ONNX Runtime: argmax of its first output against the labels. */
     static double accuracy(Path modelFile, LabeledData data) throws OrtException {
         int[] idx = IntStream.range(0, data.size()).toArray();
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             NDArray x = data.features(manager, idx, 0, idx.length);
             float[][] scores = runOrt(modelFile, x.toFloatArray(), x.getShape().getShape());
             int correct = 0;

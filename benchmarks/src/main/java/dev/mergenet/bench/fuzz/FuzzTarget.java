@@ -7,10 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
-import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.NodeExecutionException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.NodeExecutionException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -64,7 +65,7 @@ public final class FuzzTarget {
             Path file = work.resolve("model.onnx");
             Files.write(file, bytes);
             OnnxModel model = OnnxModelReader.read(file);
-            try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
                 OnnxGraphBlock block = OnnxImporter.load(model, manager);
                 try (NDManager step = manager.newSubManager()) {
                     NDList in = new NDList();

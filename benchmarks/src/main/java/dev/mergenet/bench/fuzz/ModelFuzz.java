@@ -3,6 +3,7 @@ package dev.mergenet.bench.fuzz;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
 import java.io.BufferedReader;
@@ -81,7 +82,7 @@ public final class ModelFuzz {
         PrintStream answer = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
         System.setOut(System.err); // anything a library prints must not corrupt the answers
-        try (NDManager warm = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager warm = TorchEngine.newManager(Device.cpu())) {
             warm.zeros(new Shape(1)); // loads the engine, so its start is not counted against the first model
         }
         answer.println("READY " + seeds.size());

@@ -14,7 +14,7 @@ import ai.djl.nn.norm.LayerNorm;
 import dev.mergenet.exporters.Provenance;
 import dev.mergenet.exporters.builder.OnnxGraphBuilder;
 import dev.mergenet.exporters.builder.OnnxOperator;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.mergenet.exporters.builder.OnnxGraphBuilder;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.util.List;
 
 /** What a block converter works with: the graph builder, the block's path for messages, and its parameters. */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import dev.mergenet.exporters.builder.OnnxOperator;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.util.LinkedHashMap;
 import java.util.List;

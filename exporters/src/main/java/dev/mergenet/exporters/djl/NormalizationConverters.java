@@ -5,7 +5,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import dev.mergenet.exporters.builder.OnnxOperator;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,8 @@
 package dev.mergenet.exporters.edit;
 
 import com.google.protobuf.ByteString;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
@@ -67,7 +68,7 @@ public final class ClassifierHead {
             biasNode = headAt;
             biasSlot = 2;
         } else if (!gemm && !conv && idx.consumerCount(head.getOutput(0)) == 1) {
-            int c = idx.consumers.get(head.getOutput(0)).get(0);
+            int c = idx.consumers(head.getOutput(0)).get(0);
             NodeProto add = g.getNode(c);
             if (add.getOpType().equals("Add") && add.getInputCount() == 2) {
                 int slot = add.getInput(0).equals(head.getOutput(0)) ? 1 : 0;
@@ -138,8 +139,8 @@ public final class ClassifierHead {
         }
         boolean pooled = false;
         for (String v : idx.downstream(n.getOutput(0))) {
-            for (int c : idx.consumers.getOrDefault(v, List.of())) {
-                String op = idx.graph.getNode(c).getOpType();
+            for (int c : idx.consumers(v)) {
+                String op = idx.node(c).getOpType();
                 if (!CLASS_PRESERVING.contains(op)) {
                     return false;
                 }
@@ -152,8 +153,8 @@ public final class ClassifierHead {
     /** A Reshape to a constant shape naming the old class count would break after re-heading: say so. */
     private static void checkNoFixedReshape(NodeProto head, GraphIndex idx, OnnxModel model, long oldOut) {
         for (String v : idx.downstream(head.getOutput(0))) {
-            for (int c : idx.consumers.getOrDefault(v, List.of())) {
-                NodeProto n = idx.graph.getNode(c);
+            for (int c : idx.consumers(v)) {
+                NodeProto n = idx.node(c);
                 TensorProto shape = n.getOpType().equals("Reshape") && n.getInputCount() > 1
                         ? idx.constant(n.getInput(1)) : null;
                 if (shape != null && shape.getDataType() == TensorProto.DataType.INT64_VALUE
@@ -205,8 +206,8 @@ public final class ClassifierHead {
                     break;
                 }
             }
-            Integer p = idx.producer.get(v);
-            if (p != null && gb.getNode(p).getOpType().equals("Constant")
+            int p = idx.producer(v);
+            if (p >= 0 && gb.getNode(p).getOpType().equals("Constant")
                     && gb.getNode(p).getOutput(0).equals(v)) {
                 // mark for removal by replacing with a placeholder, removed below to keep indices stable
                 gb.setNode(p, NodeProto.newBuilder().setOpType("__removed__").build());

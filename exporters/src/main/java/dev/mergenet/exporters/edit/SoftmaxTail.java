@@ -1,6 +1,7 @@
 package dev.mergenet.exporters.edit;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -31,8 +32,8 @@ public final class SoftmaxTail {
         List<Integer> drop = new ArrayList<>();
         for (int i = 0; i < g.getOutputCount(); i++) {
             ValueInfoProto out = g.getOutput(i);
-            Integer p = idx.producer.get(out.getName());
-            if (p == null || !g.getNode(p).getOpType().equals("Softmax") || idx.consumerCount(out.getName()) > 0) {
+            int p = idx.producer(out.getName());
+            if (p < 0 || !g.getNode(p).getOpType().equals("Softmax") || idx.consumerCount(out.getName()) > 0) {
                 continue;
             }
             NodeProto softmax = g.getNode(p);

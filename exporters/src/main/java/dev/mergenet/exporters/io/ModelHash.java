@@ -1,6 +1,6 @@
 package dev.mergenet.exporters.io;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.mergenet.exporters.io;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
-import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.importers.onnx.ExternalData;
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxDataTypes;

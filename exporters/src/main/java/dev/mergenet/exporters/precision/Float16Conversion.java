@@ -1,7 +1,7 @@
 package dev.mergenet.exporters.precision;
 
 import com.google.protobuf.ByteString;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.Float16;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;

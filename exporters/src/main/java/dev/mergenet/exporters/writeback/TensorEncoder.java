@@ -3,7 +3,7 @@ package dev.mergenet.exporters.writeback;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.google.protobuf.ByteString;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.ByteBuffer;

@@ -3,7 +3,8 @@ package dev.mergenet.exporters.writeback;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorDecoder;
@@ -145,18 +146,25 @@ public final class WeightWriteBack {
 
     /** Each hoisted weight must still come from the Constant node it was lifted from. */
     private static void checkHoisted(OnnxGraphBlock block) {
-        Map<String, String> producers = new HashMap<>();
-        for (NodeProto n : block.model().proto().getGraph().getNodeList()) {
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
-                producers.put(n.getOutput(0), n.getName());
-            }
-        }
+        GraphIndex index = new GraphIndex(block.model().proto().getGraph());
         for (Map.Entry<String, String> h : block.hoistedConstants().entrySet()) {
-            if (!h.getValue().equals(producers.get(h.getKey()))) {
+            if (!h.getValue().equals(constantNodeName(index, h.getKey()))) {
                 throw new MergeNetException(block.model().origin() + ": weight '" + h.getKey()
                         + "' was lifted from Constant node '" + h.getValue() + "', which the model no longer has");
             }
         }
+    }
+
+    /** The name of the one-output Constant node producing {@code value} (the last if several do), or null. */
+    private static String constantNodeName(GraphIndex index, String value) {
+        String name = null;
+        for (int p : index.producers(value)) {
+            NodeProto n = index.node(p);
+            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
+                name = n.getName();
+            }
+        }
+        return name;
     }
 
     private static int valueAttribute(NodeProto n) {

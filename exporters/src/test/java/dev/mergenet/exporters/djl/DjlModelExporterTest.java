@@ -24,7 +24,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.exporters.OrtAgreement;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.OrtReference;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.util.List;

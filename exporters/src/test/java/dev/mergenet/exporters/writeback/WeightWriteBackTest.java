@@ -16,7 +16,7 @@ import com.google.protobuf.ByteString;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.OrtReference;
 import dev.mergenet.exporters.Provenance;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.Models;

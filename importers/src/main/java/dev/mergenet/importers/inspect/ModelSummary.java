@@ -4,11 +4,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ImportOptions;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
-import dev.mergenet.importers.UnsupportedOpsException;
+import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.split.InitializerSplit;
@@ -90,7 +91,7 @@ public final class ModelSummary {
             return;
         }
         out.println("unsupported: none");
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             OnnxGraphBlock block = OnnxImporter.load(model, manager, options);
             long trainable = 0;
             long trainableBytes = 0;

@@ -1,8 +1,8 @@
 package dev.mergenet.importers.limits;
 
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.MergeNetException;
-import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.ResourceLimitException;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;

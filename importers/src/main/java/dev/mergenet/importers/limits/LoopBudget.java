@@ -1,6 +1,6 @@
 package dev.mergenet.importers.limits;
 
-import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.core.errors.ResourceLimitException;
 
 /**
  * Bounds one Loop or Scan run: at most {@code -Dmergenet.loop.maxIterations} iterations (default 1,000,000)

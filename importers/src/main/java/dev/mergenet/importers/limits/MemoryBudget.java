@@ -1,7 +1,7 @@
 package dev.mergenet.importers.limits;
 
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Arrays;
 import java.util.Locale;
 

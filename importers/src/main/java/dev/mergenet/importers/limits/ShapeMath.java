@@ -1,6 +1,6 @@
 package dev.mergenet.importers.limits;
 
-import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Arrays;
 
 /** Overflow-checked shape arithmetic: every product of dims a file controls goes through here. */

@@ -5,8 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.mergenet.core.engine.TorchEngine;
 import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
 
@@ -25,7 +24,7 @@ public final class ScalarMath {
 
     /** A 0-d array of {@code type} on the manager's device, in engine-owned memory (torch::full, exact in float64). */
     public static NDArray scalar(NDManager manager, double value, DataType type) {
-        return JniUtils.full((PtNDManager) manager, new Shape(), value, type, manager.getDevice(), SparseFormat.DENSE);
+        return TorchEngine.full(manager, new Shape(), value, type, manager.getDevice(), SparseFormat.DENSE);
     }
 
     public static NDArray mul(NDArray a, double v) {
@@ -58,7 +57,7 @@ public final class ScalarMath {
         if (!a.getDataType().isFloating()) {
             return integerOp.apply(a, v); // integer arrays never carry gradients
         }
-        try (NDArray s = JniUtils.full((PtNDManager) a.getManager(), new Shape(), v, a.getDataType(),
+        try (NDArray s = TorchEngine.full(a.getManager(), new Shape(), v, a.getDataType(),
                 a.getDevice(), SparseFormat.DENSE)) {
             return op.apply(a, s);
         }

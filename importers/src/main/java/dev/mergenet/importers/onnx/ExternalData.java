@@ -1,6 +1,6 @@
 package dev.mergenet.importers.onnx;
 
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.mergenet.importers.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -82,7 +83,7 @@ public final class ConformanceRunner {
             try (Stream<Path> s = Files.list(dir)) {
                 sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
             }
-            try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            try (NDManager manager = TorchEngine.newManager(device)) {
                 OnnxGraphBlock block = OnnxImporter.load(model, manager);
                 for (Path set : sets) {
                     String problem = runDataSet(block, model, set, manager);

@@ -7,7 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -68,7 +69,7 @@ public final class ModelVerifier {
         InputShapes.checkNames(model, o.dims(), o.shapes());
         List<Check> checks = new ArrayList<>();
         Fed fed;
-        try (NDManager manager = NDManager.newBaseManager(o.device(), "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(o.device())) {
             OnnxGraphBlock block = OnnxImporter.load(model, manager); // our errors first, then the reference's
             fed = inputs(model, o);
             try (OrtRunner ort = new OrtRunner(modelFile)) {

@@ -3,7 +3,6 @@ package dev.mergenet.importers.zoo;
 import ai.djl.Application;
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.repository.MRL;
 import ai.djl.repository.zoo.Criteria;
@@ -15,14 +14,13 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import java.nio.file.Path;
 
 /** Loads {@link OnnxModelZoo}'s file: a DJL model on the criteria's device whose block is the imported graph. */
 final class OnnxModelLoader implements ModelLoader {
-    static final String ENGINE = "PyTorch";
-
     private final Path file;
 
     OnnxModelLoader(Path file) {
@@ -65,9 +63,9 @@ final class OnnxModelLoader implements ModelLoader {
             throw new ModelNotFoundException(file + ": the criteria's translator does not turn " + in.getName()
                     + " into " + out.getName());
         }
-        Device device = criteria.getDevice() != null ? criteria.getDevice() : Engine.getEngine(ENGINE).defaultDevice();
+        Device device = criteria.getDevice() != null ? criteria.getDevice() : TorchEngine.defaultDevice();
         String name = criteria.getModelName() != null ? criteria.getModelName() : getArtifactId();
-        Model model = Model.newInstance(name, device, ENGINE);
+        Model model = TorchEngine.newModel(name, device);
         try {
             OnnxGraphBlock block = OnnxImporter.load(file, model.getNDManager());
             model.setBlock(block);

@@ -1,6 +1,7 @@
 package dev.mergenet.importers.zoo;
 
 import ai.djl.repository.zoo.ModelZoo;
+import dev.mergenet.core.engine.TorchEngine;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -46,6 +47,6 @@ public final class OnnxModelZoo extends ModelZoo {
 
     @Override
     public Set<String> getSupportedEngines() {
-        return Set.of(OnnxModelLoader.ENGINE);
+        return Set.of(TorchEngine.NAME);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;

@@ -3,7 +3,7 @@ package dev.mergenet.importers.ort;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mergenet.importers.ResourceLimitException;
+import dev.mergenet.core.errors.ResourceLimitException;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.adapter;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.ndarray.Scopes;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -109,9 +110,7 @@ public final class NamedArrays {
             if (a == null) {
                 throw new IllegalStateException("adapter has no tensor " + name);
             }
-            NDArray view = a.reshape(a.getShape());
-            view.attach(scope);
-            return view;
+            return Scopes.alias(a, scope);
         }
     }
 }

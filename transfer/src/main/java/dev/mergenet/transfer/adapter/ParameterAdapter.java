@@ -3,6 +3,7 @@ package dev.mergenet.transfer.adapter;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.core.ndarray.Scopes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,8 +60,8 @@ public final class ParameterAdapter {
         checkShape(target, m, n, "target");
         checkShape(source, p, q, "source");
         NamedArrays.Scoped view = arrays.scoped(scope);
-        NDArray t = alias(target, scope);
-        NDArray s = alias(source, scope);
+        NDArray t = Scopes.alias(target, scope);
+        NDArray s = Scopes.alias(source, scope);
         for (KnowledgeTransferLayer layer : layers) {
             t = layer.forward(view, t, s, training);
         }
@@ -100,12 +101,6 @@ public final class ParameterAdapter {
     /** Name of the raw weight of a spectral-norm layer (which: 0 = up, 1 = down). */
     public String spectralWeightName(int layer, int which) {
         return layers.get(layer).spectralNormLayers()[which].weightName();
-    }
-
-    private static NDArray alias(NDArray a, NDManager scope) {
-        NDArray view = a.reshape(a.getShape());
-        view.attach(scope);
-        return view;
     }
 
     private static void checkShape(NDArray a, int rows, int cols, String what) {

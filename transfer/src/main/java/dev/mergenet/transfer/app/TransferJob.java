@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.TrainingCheckpoint;
@@ -14,7 +15,7 @@ import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -148,7 +149,7 @@ public final class TransferJob {
         DataSplits sourceData = req.sourceData() == null ? null
                 : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
-        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+        try (NDManager manager = TorchEngine.newManager(device)) {
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));

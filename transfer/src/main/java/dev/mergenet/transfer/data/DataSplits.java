@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.data;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 
 /**
  * Train / validation (/ test) sets. The validation set is a fixed seeded draw from the training pool (55k/5k for

@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.data;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

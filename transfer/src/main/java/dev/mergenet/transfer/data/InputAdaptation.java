@@ -2,7 +2,7 @@ package dev.mergenet.transfer.data;
 
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.exporters.deploy.InputPreprocessing;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 
 /**
  * Makes data fit a model's input, on the host, once: resize (bilinear, half-pixel centres), channel replication

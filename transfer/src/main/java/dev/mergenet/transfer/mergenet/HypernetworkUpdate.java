@@ -1,13 +1,13 @@
 package dev.mergenet.transfer.mergenet;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.optim.GradientClipping;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.transfer.train.MatrixView;
 import dev.mergenet.transfer.train.TrainableModel;
 import java.util.Map;
@@ -31,7 +31,7 @@ final class HypernetworkUpdate {
         NDArray delta = p.generated.stopGradient().sub(after).duplicate();
         Map<String, NDArray> phi = p.adapter.arrays().parameters();
         phi.values().forEach(Scopes::zeroGradient);
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray objective = p.generated.mul(delta.stopGradient()).sum();
             beforeBackward.run();
             gc.backward(objective);
@@ -53,7 +53,7 @@ final class HypernetworkUpdate {
                 Scopes.alias(weight.getGradient(), scope).stopGradient());
         NDArray deltaLoss = ScalarMath.mul(lossGrad, targetLr);
         Scopes.zeroGradient(p.gates);
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray g = Scopes.alias(p.gates, scope);
             gc.backward(g.mul(p.direction).mul(deltaLoss).sum());
         }

@@ -1,13 +1,13 @@
 package dev.mergenet.transfer.mergenet;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.AdapterOutput;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.transfer.train.MatrixView;
 import dev.mergenet.transfer.train.TrainableModel;
 
@@ -29,7 +29,7 @@ final class Injection {
         // offsets never accumulate across injections (W = T_own + g ⊙ D(T_own), a residual re-parameterisation)
         NDArray t = output == AdapterOutput.GATED && p.offset != null
                 ? current.sub(Scopes.alias(p.offset, scope)) : current;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray phi = p.adapter.forward(t, sourceMatrix, trainingMode, scope);
             if (output == AdapterOutput.RELEASED) {
                 p.generated = phi;

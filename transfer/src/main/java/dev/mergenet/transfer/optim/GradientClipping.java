@@ -2,6 +2,7 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.ndarray.Scopes;
 import java.util.Collection;
 
 /** torch.nn.utils.clip_grad_norm_: scale all gradients by min(1, max/(‖g‖₂ + 1e-6)); returns the norm before. */

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import java.util.LinkedHashMap;
 import java.util.Map;

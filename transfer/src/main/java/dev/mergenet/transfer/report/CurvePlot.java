@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.report;
 
-import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.train.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;

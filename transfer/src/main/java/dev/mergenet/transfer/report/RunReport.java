@@ -5,7 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.train.EpochRecord;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.mergenet.transfer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.train;
 
-import dev.mergenet.importers.io.AtomicFiles;
+import dev.mergenet.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.List;
 

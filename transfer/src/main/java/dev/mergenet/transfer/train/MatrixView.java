@@ -1,7 +1,7 @@
 package dev.mergenet.transfer.train;
 
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 
 /**
  * How a weight tensor is seen as a matrix, always [out, in…]: a conv kernel [out, in, k, k] becomes [out, in·k·k]

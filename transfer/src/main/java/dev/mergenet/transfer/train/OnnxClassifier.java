@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ public final class OnnxClassifier implements TrainableModel {
         }
         this.inputMajor = inputMajorWeights(block.model().proto().getGraph());
         String out = block.outputNames().get(0);
-        NodeProto producer = producers(block.model().proto().getGraph()).get(out);
+        NodeProto producer = new GraphIndex(block.model().proto().getGraph()).producerNode(out);
         this.probabilities = producer != null && producer.getOpType().equals("Softmax");
     }
 
@@ -115,15 +115,5 @@ public final class OnnxClassifier implements TrainableModel {
             }
         }
         return out;
-    }
-
-    private static Map<String, NodeProto> producers(GraphProto g) {
-        Map<String, NodeProto> map = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            for (String o : n.getOutputList()) {
-                map.put(o, n);
-            }
-        }
-        return map;
     }
 }

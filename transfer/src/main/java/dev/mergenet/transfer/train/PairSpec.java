@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.train;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,14 +1,14 @@
 package dev.mergenet.transfer.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 
 /**
  * A source trained alongside the target (design note 4.4: the source steps first, on the shared batch or on its
@@ -48,7 +48,7 @@ public final class SourceCoTraining {
         source.weights().values().forEach(Scopes::zeroGradient);
         NDArray loss;
         NDArray scores;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             scores = source.forward(xs, true);
             loss = Losses.crossEntropy(Losses.logProbabilities(scores, source.outputsProbabilities()), ys);
             beforeBackward.run();

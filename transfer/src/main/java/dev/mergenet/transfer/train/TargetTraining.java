@@ -1,13 +1,13 @@
 package dev.mergenet.transfer.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 
 /**
  * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) Hinton distillation
@@ -36,7 +36,7 @@ public final class TargetTraining {
         target.weights().values().forEach(Scopes::zeroGradient);
         NDArray loss;
         NDArray scores;
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             scores = target.forward(x, true);
             loss = Losses.crossEntropy(Losses.logProbabilities(scores, target.outputsProbabilities()), y);
             if (teacherScores != null) {

@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.train;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 
 /** A non-finite loss: the run stops; the message names the step and the last good checkpoint. */
 public final class TrainingDivergedException extends MergeNetException {

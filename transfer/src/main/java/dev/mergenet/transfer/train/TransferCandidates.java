@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.train;
 
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
@@ -98,12 +99,7 @@ public final class TransferCandidates {
      */
     public static List<Candidate> rank(GraphProto g, Map<String, Shape> weights, Set<String> inputMajor,
                                        boolean asTarget) {
-        Map<String, List<NodeProto>> consumers = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            for (String in : n.getInputList()) {
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-        }
+        GraphIndex index = new GraphIndex(g);
         List<Candidate> beforeNorm = new ArrayList<>();
         List<Candidate> linear = new ArrayList<>();
         List<Candidate> conv = new ArrayList<>();
@@ -119,8 +115,8 @@ public final class TransferCandidates {
                 continue;
             }
             boolean pointwise = !op.equals("Conv") || s.size() / s.get(0) == s.get(1);
-            boolean feedsNorm = n.getOutputCount() > 0 && consumers.getOrDefault(n.getOutput(0), List.of()).stream()
-                    .anyMatch(c -> c.getOpType().equals("BatchNormalization"));
+            boolean feedsNorm = n.getOutputCount() > 0 && index.consumers(n.getOutput(0)).stream()
+                    .anyMatch(c -> index.node(c).getOpType().equals("BatchNormalization"));
             Kind kind = feedsNorm && pointwise ? Kind.POINTWISE_BEFORE_NORM : !op.equals("Conv") ? Kind.LINEAR : Kind.CONV;
             Candidate c = candidate(w, n, s, inputMajor, kind);
             seen.put(w, c);
@@ -135,15 +131,9 @@ public final class TransferCandidates {
             out.addAll(beforeNorm);
         }
         out.addAll(conv);
-        Map<String, NodeProto> firstConsumer = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) {
-            for (String in : n.getInputList()) {
-                firstConsumer.putIfAbsent(in, n);
-            }
-        }
         for (Map.Entry<String, Shape> e : weights.entrySet()) {
             if (e.getValue().dimension() >= 2 && out.stream().noneMatch(c -> c.tensor().equals(e.getKey()))) {
-                out.add(candidate(e.getKey(), firstConsumer.get(e.getKey()), e.getValue(), inputMajor, Kind.OTHER));
+                out.add(candidate(e.getKey(), index.firstConsumer(e.getKey()), e.getValue(), inputMajor, Kind.OTHER));
             }
         }
         return out;

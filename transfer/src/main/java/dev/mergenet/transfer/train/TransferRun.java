@@ -1,12 +1,12 @@
 package dev.mergenet.transfer.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.exporters.TrainingCheckpoint;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.LabeledData;
@@ -14,7 +14,7 @@ import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.transfer.optim.SgdMomentum;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -357,7 +357,7 @@ public final class TransferRun {
     private void reseed(int role) {
         long h = cfg.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + role * 0x94D049BB133111EBL;
         h ^= h >>> 31;
-        Engine.getEngine("PyTorch").setRandomSeed((int) (h & 0x7fffffff));
+        TorchEngine.setRandomSeed((int) (h & 0x7fffffff));
     }
 
     private TrainingDivergedException diverged(String what) {

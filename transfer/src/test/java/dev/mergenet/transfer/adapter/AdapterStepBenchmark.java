@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.GradientClipping;
-import dev.mergenet.transfer.optim.Scopes;
+import dev.mergenet.core.ndarray.Scopes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

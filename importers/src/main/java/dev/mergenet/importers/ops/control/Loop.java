@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.spi.OnnxNode;

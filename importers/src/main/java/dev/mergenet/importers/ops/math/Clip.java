@@ -3,7 +3,7 @@ package dev.mergenet.importers.ops.math;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.ndarray.TorchScriptKernels;
+import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,7 +1,7 @@
 package dev.mergenet.importers.ops.nn;
 
 import ai.djl.ndarray.types.DataType;
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 
 /** What LayerNormalization and RMSNormalization share: the axes they normalize over and their stash type. */
 final class TrailingAxes {

@@ -3,7 +3,7 @@ package dev.mergenet.importers.ops.rnn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import java.util.Iterator;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.mergenet.importers.ops.rnn;
 
 import ai.djl.ndarray.NDArray;
-import dev.mergenet.importers.OnnxFormatException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.Attributes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.ArrayList;

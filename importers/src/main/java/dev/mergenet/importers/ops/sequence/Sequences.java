@@ -1,7 +1,7 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OpContext;
 
 /** Shared checks of the sequence converters. */

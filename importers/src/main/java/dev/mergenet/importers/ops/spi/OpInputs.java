@@ -1,7 +1,7 @@
 package dev.mergenet.importers.ops.spi;
 
 import ai.djl.ndarray.NDArray;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.util.List;
 
 /** A node's input arrays by position; an omitted optional input (empty name) is null. */

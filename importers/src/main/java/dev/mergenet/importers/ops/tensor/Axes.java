@@ -1,7 +1,7 @@
 package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.Arrays;
 

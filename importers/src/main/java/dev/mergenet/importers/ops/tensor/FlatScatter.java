@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.HashMap;
 import java.util.Map;

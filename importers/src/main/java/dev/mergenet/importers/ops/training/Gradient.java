@@ -1,9 +1,9 @@
 package dev.mergenet.importers.ops.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -33,7 +33,7 @@ public final class Gradient implements OpConverter {
                 x.setRequiresGradient(true);
                 copies.add(x);
             }
-            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (GradientCollector collector = TorchEngine.newGradientCollector()) {
                 NDArray out = ctx.runSubgraph(slice, copies).singletonOrThrow();
                 collector.backward(out);
             }

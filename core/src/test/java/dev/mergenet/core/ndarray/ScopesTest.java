@@ -1,4 +1,4 @@
-package dev.mergenet.transfer.optim;
+package dev.mergenet.core.ndarray;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

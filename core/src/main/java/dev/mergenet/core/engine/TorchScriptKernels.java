@@ -1,4 +1,4 @@
-package dev.mergenet.importers.ndarray;
+package dev.mergenet.core.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PyTorch kernels that DJL does not expose, run through tiny bundled TorchScript modules (written by
- * scripts/torchscript-kernels.py), so that the imported graph gets PyTorch's own forward and backward for them.
+ scripts/torchscript-kernels.py), so that the imported graph gets PyTorch's own forward and backward for them.
  *
  * <p>Why: DJL's {@code clip} is {@code clamp} with tensor bounds, whose backward is four full-size kernels
  * (two comparisons, a logical and, a where); PyTorch's ReLU6 is {@code hardtanh}, one kernel each way. On
@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * (another engine) is reported as absent and the caller keeps its portable form.
  */
 public final class TorchScriptKernels {
-    private static final String ENGINE = "PyTorch";
     private static final Map<String, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
 
     private TorchScriptKernels() {}
@@ -37,7 +36,7 @@ public final class TorchScriptKernels {
      * bounds (PyTorch's ReLU6). Empty when x is not on the PyTorch engine.
      */
     public static Optional<NDArray> hardtanh(NDArray x, double low, double high) {
-        if (!ENGINE.equals(x.getManager().getEngine().getEngineName())) {
+        if (!TorchEngine.NAME.equals(x.getManager().getEngine().getEngineName())) {
             return Optional.empty();
         }
         return module("hardtanh").map(m -> {
@@ -52,19 +51,19 @@ public final class TorchScriptKernels {
     }
 
     private static NDArray cpuScalar(NDArray like, double value) {
-        return JniUtils.full((PtNDManager) like.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(),
+        return TorchEngine.full(like.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(),
                 SparseFormat.DENSE);
     }
 
     /** The bundled module, loaded once per JVM into a manager of its own that is never closed (no parameters). */
     private static Optional<PtSymbolBlock> module(String name) {
         return MODULES.computeIfAbsent(name, n -> {
-            String resource = "/dev/mergenet/importers/kernels/" + n + ".pt";
+            String resource = "/dev/mergenet/core/engine/kernels/" + n + ".pt";
             try (InputStream in = TorchScriptKernels.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException(resource + " is missing from the importer's jar");
                 }
-                PtNDManager owner = (PtNDManager) NDManager.newBaseManager(Device.cpu(), ENGINE);
+                PtNDManager owner = (PtNDManager) TorchEngine.newManager(Device.cpu());
                 return Optional.of(JniUtils.loadModule(owner, in, false, false));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + resource, e);

@@ -1,4 +1,4 @@
-package dev.mergenet.importers.io;
+package dev.mergenet.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.mergenet.importers;
+package dev.mergenet.core.errors;
 
 /** A node that failed while the graph ran; the message names the node, its op and the input shapes. */
 public class NodeExecutionException extends MergeNetException {

@@ -1,4 +1,4 @@
-package dev.mergenet.importers;
+package dev.mergenet.core.errors;
 
 /**
  * A model whose own numbers ask for more than the run allows: a tensor over the memory budget, a shape whose

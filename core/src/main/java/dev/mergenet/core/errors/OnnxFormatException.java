@@ -1,4 +1,4 @@
-package dev.mergenet.importers;
+package dev.mergenet.core.errors;
 
 /** A model file (or tensor inside it) that is not valid ONNX or breaks a limit. Names the file and tensor. */
 public class OnnxFormatException extends MergeNetException {

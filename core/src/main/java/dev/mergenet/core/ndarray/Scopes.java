@@ -1,14 +1,16 @@
-package dev.mergenet.transfer.optim;
+package dev.mergenet.core.ndarray;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
-/** Aliases long-lived arrays into a step's sub-manager so that arithmetic on them creates arrays there. */
+/** Array lifetimes across a step's scope: aliasing long-lived arrays into it, overwriting and zeroing in place. */
 public final class Scopes {
-    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+    private static final NDIndex ALL = new NDIndex("...");
 
     private Scopes() {}
 
+    /** A new handle on the same tensor, owned by {@code scope}, so arithmetic on it creates arrays in the scope. */
     public static NDArray alias(NDArray a, NDManager scope) {
         NDArray view = a.reshape(a.getShape());
         view.attach(scope);

@@ -1,4 +1,4 @@
-package dev.mergenet.importers;
+package dev.mergenet.core.errors;
 
 /** Base of every error MergeNet-J reports to a user: the message alone must say what went wrong and where. */
 public class MergeNetException extends RuntimeException {

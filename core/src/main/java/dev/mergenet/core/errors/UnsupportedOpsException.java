@@ -1,4 +1,4 @@
-package dev.mergenet.importers;
+package dev.mergenet.core.errors;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
-package dev.mergenet.importers.io;
+package dev.mergenet.core.io;
 
-import dev.mergenet.importers.MergeNetException;
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
