@@ -25,9 +25,16 @@ class Hardtanh(torch.nn.Module):
         return F.hardtanh(x, float(low), float(high))
 
 
+class HardtanhInPlace(torch.nn.Module):
+    """Hardtanh written into x, as torchvision's ReLU6(inplace=True): for an x nothing else reads."""
+
+    def forward(self, x: torch.Tensor, low: torch.Tensor, high: torch.Tensor) -> torch.Tensor:
+        return F.hardtanh(x, float(low), float(high), True)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, module in {"hardtanh": Hardtanh()}.items():
+    for name, module in {"hardtanh": Hardtanh(), "hardtanh_": HardtanhInPlace()}.items():
         path = os.path.join(OUT, name + ".pt")
         torch.jit.script(module).save(path + ".partial")
         os.replace(path + ".partial", path)

@@ -70,8 +70,11 @@ public final class TorchStepBenchmark {
 
     private static void compare(String network, Path onnx, String python, Path script, int steps, int batch,
                                 int size, int warmup) throws IOException, InterruptedException {
-        Process torch = new ProcessBuilder(python, script.toString(), "serve", network, String.valueOf(batch),
-                String.valueOf(size)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder child = new ProcessBuilder(python, script.toString(), "serve", network, String.valueOf(batch),
+                String.valueOf(size)).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // PyTorch runs as a Python user runs it: without the allocator settings our launchers give the JVM
+        child.environment().keySet().removeIf(k -> k.startsWith("MALLOC_"));
+        Process torch = child.start();
         try (Writer toTorch = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8);
              BufferedReader fromTorch = new BufferedReader(new InputStreamReader(torch.getInputStream(),
                      StandardCharsets.UTF_8));

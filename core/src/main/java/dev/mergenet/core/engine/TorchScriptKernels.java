@@ -28,43 +28,75 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TorchScriptKernels {
     private static final Map<String, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
+    /** 0-d CPU bounds by value, made once: a model has a handful (0 and 6 for ReLU6), each call reuses them. */
+    private static final Map<Double, NDArray> BOUNDS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_BOUNDS = 256;
+    private static volatile NDManager owner;
 
     private TorchScriptKernels() {}
 
     /**
      * hardtanh(x, low, high): x clamped to [low, high], with gradient 1 strictly inside and 0 at and beyond the
-     * bounds (PyTorch's ReLU6). Empty when x is not on the PyTorch engine.
+     * bounds (PyTorch's ReLU6). With {@code inPlace} the result is written into x (as ReLU6(inplace=True)): only for
+     * an x that nothing else reads and whose producer's backward does not need it. Empty when x is not on the
+     * PyTorch engine.
      */
-    public static Optional<NDArray> hardtanh(NDArray x, double low, double high) {
+    public static Optional<NDArray> hardtanh(NDArray x, double low, double high, boolean inPlace) {
         if (!TorchEngine.NAME.equals(x.getManager().getEngine().getEngineName())) {
             return Optional.empty();
         }
-        return module("hardtanh").map(m -> {
-            // the bounds stay on the CPU whatever x's device: reading them never waits on a GPU
-            NDArray lo = cpuScalar(x, low);
-            NDArray hi = cpuScalar(x, high);
-            NDList out = IValueUtils.forward(m, new NDList(x, lo, hi), true); // true: keep the caller's grad mode
-            lo.close();
-            hi.close();
+        return module(inPlace ? "hardtanh_" : "hardtanh").map(m -> {
+            NDArray lo = bound(low, x);
+            NDArray hi = bound(high, x);
+            // true: the call keeps the caller's grad mode; the result belongs to x's manager
+            NDList out = IValueUtils.forward(m, new NDList(x, lo, hi), true);
+            closeUnlessCached(low, lo);
+            closeUnlessCached(high, hi);
             return out.singletonOrThrow();
         });
     }
 
-    private static NDArray cpuScalar(NDArray like, double value) {
-        return TorchEngine.full(like.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(),
-                SparseFormat.DENSE);
+    /** A 0-d float64 CPU tensor, whatever x's device: reading a bound never waits on a GPU. */
+    private static NDArray bound(double value, NDArray x) {
+        NDArray cached = BOUNDS.get(value);
+        if (cached != null) {
+            return cached;
+        }
+        if (BOUNDS.size() >= MAX_CACHED_BOUNDS) { // made for this call only
+            return TorchEngine.full(x.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(),
+                    SparseFormat.DENSE);
+        }
+        return BOUNDS.computeIfAbsent(value, v -> TorchEngine.full(owner(), new Shape(), v, DataType.FLOAT64,
+                Device.cpu(), SparseFormat.DENSE));
     }
 
-    /** The bundled module, loaded once per JVM into a manager of its own that is never closed (no parameters). */
+    private static void closeUnlessCached(double value, NDArray bound) {
+        if (BOUNDS.get(value) != bound) {
+            bound.close();
+        }
+    }
+
+    /** The manager of the kernels and cached bounds: lives as long as the JVM (none holds parameters). */
+    private static NDManager owner() {
+        if (owner == null) {
+            synchronized (TorchScriptKernels.class) {
+                if (owner == null) {
+                    owner = TorchEngine.newManager(Device.cpu());
+                }
+            }
+        }
+        return owner;
+    }
+
+    /** The bundled module, loaded once per JVM. */
     private static Optional<PtSymbolBlock> module(String name) {
         return MODULES.computeIfAbsent(name, n -> {
             String resource = "/dev/mergenet/core/engine/kernels/" + n + ".pt";
             try (InputStream in = TorchScriptKernels.class.getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException(resource + " is missing from the importer's jar");
+                    throw new IllegalStateException(resource + " is missing from the core jar");
                 }
-                PtNDManager owner = (PtNDManager) TorchEngine.newManager(Device.cpu());
-                return Optional.of(JniUtils.loadModule(owner, in, false, false));
+                return Optional.of(JniUtils.loadModule((PtNDManager) owner(), in, false, false));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read " + resource, e);
             }

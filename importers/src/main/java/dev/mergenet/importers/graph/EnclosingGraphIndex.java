@@ -3,6 +3,7 @@ package dev.mergenet.importers.graph;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.ops.spi.EnclosingGraph;
 import dev.mergenet.importers.ops.spi.Subgraph;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
@@ -16,11 +17,44 @@ import java.util.function.Function;
 final class EnclosingGraphIndex implements EnclosingGraph {
     private final GraphIndex index;
     private final Function<GraphProto, Subgraph> compiler;
+    private final Set<String> readOutsideNodeInputs = new HashSet<>();
 
     /** {@code compiler} compiles a slice in the graph's own scope (its free names read the running graph). */
     EnclosingGraphIndex(GraphProto graph, Function<GraphProto, Subgraph> compiler) {
         this.index = new GraphIndex(graph);
         this.compiler = compiler;
+        graph.getOutputList().forEach(o -> readOutsideNodeInputs.add(o.getName()));
+        for (NodeProto n : graph.getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                a.getGraphsList().forEach(this::addEveryNameIn);
+                if (a.hasG()) {
+                    addEveryNameIn(a.getG());
+                }
+            }
+        }
+    }
+
+    /** Every name a subgraph's nodes read or its outputs name: any of them may be an outer value. */
+    private void addEveryNameIn(GraphProto g) {
+        g.getOutputList().forEach(o -> readOutsideNodeInputs.add(o.getName()));
+        for (NodeProto n : g.getNodeList()) {
+            readOutsideNodeInputs.addAll(n.getInputList());
+            for (AttributeProto a : n.getAttributeList()) {
+                a.getGraphsList().forEach(this::addEveryNameIn);
+                if (a.hasG()) {
+                    addEveryNameIn(a.getG());
+                }
+            }
+        }
+    }
+
+    @Override
+    public String soleReaderProducer(String value) {
+        if (index.consumerCount(value) != 1 || readOutsideNodeInputs.contains(value)
+                || index.producers(value).size() != 1) {
+            return null;
+        }
+        return index.producerNode(value).getOpType();
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -18,15 +19,19 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  */
 @OnnxOp(type = "Clip", since = {1, 6, 11, 12, 13})
 public final class Clip implements OpConverter {
+    /** Ops whose converters' backward passes do not read the op's output, so a sole reader may overwrite it. */
+    private static final Set<String> OUTPUT_NOT_SAVED = Set.of("Conv", "BatchNormalization", "Add");
+
     @Override
     public OpKernel prepare(OnnxNode node) {
+        boolean inPlace = overwritable(node);
         if (node.sinceVersion() < 11) {
             float min = node.attrs().getFloat("min", Float.NEGATIVE_INFINITY);
             float max = node.attrs().getFloat("max", Float.POSITIVE_INFINITY);
             return (ctx, in) -> {
                 NDArray x = in.get(0);
                 if (x.getDataType().isFloating()) {
-                    return new NDList(clamp(x, min, max));
+                    return new NDList(clamp(x, min, max, inPlace));
                 }
                 NDArray y = x;
                 if (min != Float.NEGATIVE_INFINITY) {
@@ -53,7 +58,7 @@ public final class Clip implements OpConverter {
                             : Double.POSITIVE_INFINITY;
                     read.set(true); // a racing first call writes the same values
                 }
-                return new NDList(clamp(x, bounds[0], bounds[1]));
+                return new NDList(clamp(x, bounds[0], bounds[1], inPlace));
             }
             NDArray y = x;
             if (in.has(1)) {
@@ -67,12 +72,24 @@ public final class Clip implements OpConverter {
     }
 
     /**
-     * Floating x clamped to constant bounds: PyTorch's hardtanh where the engine has it (one kernel each way, as
-     * nn.ReLU6), else one clamp. Not for min > max, where ONNX (and clamp) give max but hardtanh would give min.
+     * True when X may be clamped in place, as PyTorch's ReLU6(inplace=True) does: this Clip is its only reader and
+     * its producer's backward never reads its own output (a convolution, a batch norm or an addition).
      */
-    private static NDArray clamp(NDArray x, double min, double max) {
+    private static boolean overwritable(OnnxNode node) {
+        if (node.enclosingGraph() == null || node.inputs().isEmpty()) {
+            return false;
+        }
+        String producer = node.enclosingGraph().soleReaderProducer(node.inputs().get(0));
+        return producer != null && OUTPUT_NOT_SAVED.contains(producer);
+    }
+
+    /**
+     * Floating x clamped to constant bounds: PyTorch's hardtanh where the engine has it (one kernel each way, as
+     * nn.ReLU6; written into x when {@code inPlace}), else one clamp. Not for min > max, where ONNX (and clamp) give max but hardtanh would give min.
+     */
+    private static NDArray clamp(NDArray x, double min, double max, boolean inPlace) {
         if (min <= max) {
-            Optional<NDArray> fused = TorchScriptKernels.hardtanh(x, min, max);
+            Optional<NDArray> fused = TorchScriptKernels.hardtanh(x, min, max, inPlace);
             if (fused.isPresent()) {
                 return fused.get();
             }

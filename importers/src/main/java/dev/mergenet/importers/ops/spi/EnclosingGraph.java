@@ -14,6 +14,12 @@ public interface EnclosingGraph {
     NodeProto constantProducing(String value);
 
     /**
+     * The op type of the node producing {@code value} when exactly one input slot of this graph reads it and
+     * nothing else does (no graph output, no subgraph), else null: such a value may be overwritten by its reader.
+     */
+    String soleReaderProducer(String value);
+
+    /**
      * The nodes between {@code xs} and {@code y}, compiled as a graph with inputs xs and output y (other reads
      * stay free names resolved against the running graph).
      */

@@ -53,6 +53,68 @@ class ClipConstantBoundsTest {
                 .setName("const_" + name).build();
     }
 
+    /**
+     * x -> Conv -> Clip(low, high) -> y, and with {@code secondReader} also z = conv + y, so the convolution's output
+     * has two readers and must not be clamped in place.
+     */
+    private static ModelProto convThenClip(int elemType, boolean secondReader) {
+        TensorProto.Builder w = TensorProto.newBuilder().setName("w").setDataType(elemType).addAllDims(
+                java.util.List.of(2L, 1L, 2L, 2L));
+        double[] weights = {1.5, -2, 0.5, 3, -1, 2.5, 1, -0.5};
+        for (double v : weights) {
+            if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
+                w.addDoubleData(v);
+            } else {
+                w.addFloatData((float) v);
+            }
+        }
+        GraphProto.Builder g = GraphProto.newBuilder().setName("conv_relu6")
+                .addNode(Models.node("Conv", new String[] {"x", "w"}, new String[] {"c"}))
+                .addNode(constant("low", elemType, -0.5))
+                .addNode(constant("high", elemType, 0.5))
+                .addNode(Models.node("Clip", new String[] {"c", "low", "high"}, new String[] {"y"}))
+                .addInitializer(w)
+                .addInput(Models.value("x", elemType, 1, 1, 3, 3));
+        if (secondReader) {
+            g.addNode(Models.node("Add", new String[] {"c", "y"}, new String[] {"z"}).toBuilder().setName("add_0"))
+                    .addOutput(Models.value("z", elemType));
+        } else {
+            g.addOutput(Models.value("y", elemType));
+        }
+        return Models.model(g.build(), 13);
+    }
+
+    private static double[] convInput() {
+        Random rnd = new Random(5);
+        double[] v = new double[9];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -0.6 + 1.2 * rnd.nextDouble();
+        }
+        return v;
+    }
+
+    @Test
+    void clampedInPlaceAfterAConvolutionWithTheSameGradients() {
+        double[] v = convInput();
+        GradientCheck.assertGradients(convThenClip(TensorProto.DataType.DOUBLE_VALUE, false),
+                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))), new int[] {0}, 1e-6);
+        GradientCheck.assertGradients(convThenClip(TensorProto.DataType.DOUBLE_VALUE, true),
+                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))), new int[] {0}, 1e-6);
+    }
+
+    @Test
+    void aValueWithAnotherReaderIsNotOverwritten() {
+        double[] v = convInput();
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        OrtCheck.assertMatchesOrt(convThenClip(TensorProto.DataType.FLOAT_VALUE, true),
+                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))), 1e-6, 1e-6);
+        OrtCheck.assertMatchesOrt(convThenClip(TensorProto.DataType.FLOAT_VALUE, false),
+                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))), 1e-6, 1e-6);
+    }
+
     private static final float[] X = {-1f, 0f, 0.5f, 3f, 5.9f, 6f, 7f, -0f};
 
     @Test
