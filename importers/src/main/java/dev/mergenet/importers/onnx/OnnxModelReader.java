@@ -15,8 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Reads ONNX files. A file is read whole into memory, not mapped: a model truncated or rewritten while a run
- * still uses it cannot fault a mapping (InternalError); the parse aliases that one copy for tensor bytes.
+ * Reads ONNX files. A file is read whole into one off-heap buffer, not mapped: a model truncated or rewritten while
+ * a run still uses it cannot fault a mapping (InternalError); the parse aliases that one copy for tensor bytes.
  */
 public final class OnnxModelReader {
     private OnnxModelReader() {}
@@ -36,8 +36,9 @@ public final class OnnxModelReader {
                 throw new OnnxFormatException(origin + ": " + size + " bytes is over the 2 GiB protobuf limit;"
                         + " a model this large must keep its tensors in external data files");
             }
-            byte[] bytes = readFully(channel, (int) size, origin);
-            // the array is never written again, so tensor ByteStrings may alias it instead of copying
+            ByteBuffer bytes = readFully(channel, (int) size, origin);
+            // the buffer is never written again, so tensor ByteStrings may alias it instead of copying; it is
+            // off the Java heap, so a large model's tensor bytes never count against -Xmx twice
             CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
             in.enableAliasing(true);
             ModelProto proto = parse(in, origin);
@@ -49,15 +50,15 @@ public final class OnnxModelReader {
         }
     }
 
-    private static byte[] readFully(FileChannel channel, int size, String origin) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(size);
+    private static ByteBuffer readFully(FileChannel channel, int size, String origin) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(size);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer) < 0) {
                 throw new OnnxFormatException(origin + ": file ended after " + buffer.position() + " of " + size
                         + " bytes (was it truncated while being read?)");
             }
         }
-        return buffer.array();
+        return buffer.flip();
     }
 
     /** Reads a model from bytes; external data, if any, is resolved against {@code baseDir} (may be null). */
