@@ -3,6 +3,8 @@
 
   torch_train_step.py export NAME OUT.onnx SIZE   writes torchvision NAME (random init, train mode, BatchNormalization
                                                   kept) to ONNX at opset 17
+  torch_train_step.py trace NAME OUT.pt SIZE      writes the same network (same seed) as TorchScript traced in train
+                                                  mode: the same network run by the JVM's own libtorch
   torch_train_step.py serve NAME BATCH SIZE       reads "step" lines on stdin, runs one forward + backward + SGD step
                                                   per line and answers "ms=<step ms>
                                                   forward_ms=.. backward_ms=.. update_ms=.." (forward includes the loss)
@@ -38,6 +40,14 @@ def export(name, out, size):
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
     import os
     os.replace(tmp, out)
+
+
+def trace(name, out, size):
+    model = network(name).train()
+    traced = torch.jit.trace(model, torch.randn(2, 3, size, size), check_trace=False)
+    traced.save(out + ".partial")
+    import os
+    os.replace(out + ".partial", out)
 
 
 def status_kib(field):
@@ -89,6 +99,8 @@ def serve(name, batch, size):
 def main(argv):
     if len(argv) == 5 and argv[1] == "export":
         export(argv[2], argv[3], int(argv[4]))
+    elif len(argv) == 5 and argv[1] == "trace":
+        trace(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 5 and argv[1] == "serve":
         serve(argv[2], int(argv[3]), int(argv[4]))
     else:

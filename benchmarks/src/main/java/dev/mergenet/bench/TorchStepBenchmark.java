@@ -7,13 +7,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import java.io.BufferedReader;
@@ -31,7 +34,8 @@ import java.util.List;
  * Training step (forward, cross-entropy, backward, SGD) of torchvision networks imported from ONNX against
  * PyTorch's own eager step of the same network, in one run, alternating step by step. PyTorch runs in a child
  * process (scripts/torch_train_step.py, which also exports the network with BatchNormalization in training form).
- * Usage: TorchStepBenchmark [NETWORKS=resnet18,mobilenet_v2] [STEPS=20] [BATCH=16] [SIZE=128] [WARMUP=3]
+ * Usage: TorchStepBenchmark [NETWORKS=resnet18,mobilenet_v2] [STEPS=20] [BATCH=16] [SIZE=128] [WARMUP=3]. The PyTorch
+ * child runs without the JVM's MALLOC_* settings unless -Dbench.torchSameAllocator=true.
  */
 public final class TorchStepBenchmark {
     private static final int CLASSES = 10;
@@ -53,8 +57,10 @@ public final class TorchStepBenchmark {
         }
         Path dir = Files.createTempDirectory("torch-step");
         System.out.printf("batch %d, 3x%dx%d, %d steps each after %d warm-up, alternating order; PyTorch %s with"
-                + " 2 threads; JVM with %d processors%n", batch, size, size, steps, warmup, python,
-                Runtime.getRuntime().availableProcessors());
+                + " 2 threads, %s; JVM with %d processors, MALLOC_MMAP_THRESHOLD_=%s%n", batch, size, size, steps,
+                warmup, python, Boolean.getBoolean("bench.torchSameAllocator") ? "the JVM's allocator settings"
+                        : "default allocator settings", Runtime.getRuntime().availableProcessors(),
+                System.getenv("MALLOC_MMAP_THRESHOLD_"));
         System.out.println("| network | imported ms/step | PyTorch ms/step | ratio | imported peak RSS growth"
                 + " | PyTorch peak RSS growth |");
         System.out.println("|---|---|---|---|---|---|");
@@ -62,18 +68,33 @@ public final class TorchStepBenchmark {
             Path onnx = dir.resolve(network + ".onnx");
             export(List.of(python, script.toString(), "export", network, onnx.toString(), String.valueOf(size)),
                     dir.resolve(network + ".log"));
-            compare(network, onnx, python, script, steps, batch, size, warmup);
+            Path traced = null;
+            if (Boolean.getBoolean("bench.torchScript")) {
+                traced = dir.resolve(network + ".pt");
+                export(List.of(python, script.toString(), "trace", network, traced.toString(), String.valueOf(size)),
+                        dir.resolve(network + ".trace.log"));
+            }
+            compare(network, onnx, traced, python, script, steps, batch, size, warmup);
             Files.deleteIfExists(onnx);
+            if (traced != null) {
+                Files.deleteIfExists(traced);
+            }
         }
         Files.deleteIfExists(dir);
     }
 
-    private static void compare(String network, Path onnx, String python, Path script, int steps, int batch,
-                                int size, int warmup) throws IOException, InterruptedException {
+    /**
+     * Alternates the imported step with PyTorch's and, when {@code traced} is given, with the same network as
+     * TorchScript on the JVM's own libtorch (forward and backward only): what the engine alone costs.
+     */
+    private static void compare(String network, Path onnx, Path traced, String python, Path script, int steps,
+                                int batch, int size, int warmup) throws IOException, InterruptedException {
         ProcessBuilder child = new ProcessBuilder(python, script.toString(), "serve", network, String.valueOf(batch),
                 String.valueOf(size)).redirectError(ProcessBuilder.Redirect.INHERIT);
-        // PyTorch runs as a Python user runs it: without the allocator settings our launchers give the JVM
-        child.environment().keySet().removeIf(k -> k.startsWith("MALLOC_"));
+        if (!Boolean.getBoolean("bench.torchSameAllocator")) {
+            // PyTorch runs as a Python user runs it: without the allocator settings our launchers give the JVM
+            child.environment().keySet().removeIf(k -> k.startsWith("MALLOC_"));
+        }
         Process torch = child.start();
         try (Writer toTorch = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8);
              BufferedReader fromTorch = new BufferedReader(new InputStreamReader(torch.getInputStream(),
@@ -93,7 +114,17 @@ public final class TorchStepBenchmark {
                 long baseline = Memory.rssBytes();
                 double[][] imported = new double[FIELDS][steps];
                 double[][] eager = new double[FIELDS][steps];
+                double[][] torchScript = new double[FIELDS][steps];
+                Block scripted = traced == null ? null : TorchEngine.loadTorchScript(traced, manager);
                 for (int i = -warmup; i < steps; i++) {
+                    if (scripted != null && (i & 2) == 0) { // the third side: first every other pair of steps
+                        double[] c = scriptedStep(scripted, x, labels, trainer.getLoss());
+                        if (i >= 0) {
+                            for (int f = 0; f < FIELDS; f++) {
+                                torchScript[f][i] = c[f];
+                            }
+                        }
+                    }
                     double[] a;
                     double[] b;
                     if ((i & 1) == 0) { // alternate which side goes first, so neither profits from the other's caches
@@ -109,6 +140,14 @@ public final class TorchStepBenchmark {
                             eager[f][i] = b[f];
                         }
                     }
+                    if (scripted != null && (i & 2) != 0) {
+                        double[] c = scriptedStep(scripted, x, labels, trainer.getLoss());
+                        if (i >= 0) {
+                            for (int f = 0; f < FIELDS; f++) {
+                                torchScript[f][i] = c[f];
+                            }
+                        }
+                    }
                 }
                 long importedPeak = Memory.peakRssBytes() - baseline;
                 long torchPeak = (long) field(ask(toTorch, fromTorch, "peak", "peak_growth="), "peak_growth");
@@ -119,6 +158,11 @@ public final class TorchStepBenchmark {
                 System.out.printf("  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
                         + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[1]),
                         median(eager[1]), median(imported[2]), median(eager[2]), median(imported[3]), median(eager[3]));
+                if (scripted != null) {
+                    System.out.printf("  %s as TorchScript on the JVM's libtorch (same network and seed, no update):"
+                            + " forward+loss %.1f, backward %.1f (its memory counts in the imported side's RSS)%n",
+                            network, median(torchScript[1]), median(torchScript[2]));
+                }
             }
             toTorch.write("quit\n");
             toTorch.flush();
@@ -148,6 +192,25 @@ public final class TorchStepBenchmark {
         long done = System.nanoTime();
         return new double[] {(done - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6,
             (done - backward) / 1e6};
+    }
+
+    /** Forward (with the loss) and backward of the TorchScript network; its gradients are zeroed untimed. */
+    private static double[] scriptedStep(Block scripted, NDArray x, NDArray labels, Loss loss) {
+        long t0 = System.nanoTime();
+        long forward;
+        long backward;
+        try (NDManager step = x.getManager().newSubManager();
+             GradientCollector gc = TorchEngine.newGradientCollector()) {
+            NDArray in = Scopes.alias(x, step);
+            NDArray logits = scripted.forward(new ParameterStore(step, false), new NDList(in), true)
+                    .singletonOrThrow();
+            NDArray value = loss.evaluate(new NDList(labels), new NDList(logits));
+            forward = System.nanoTime();
+            gc.backward(value);
+            backward = System.nanoTime();
+        }
+        scripted.getParameters().values().forEach(p -> Scopes.zeroGradient(p.getArray()));
+        return new double[] {(backward - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6, 0};
     }
 
     /** One PyTorch step in the child, measured there the same way. */

@@ -8,12 +8,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The one place that names DJL's PyTorch engine and calls its engine-specific API (JniUtils, PtNDManager,
@@ -49,6 +55,18 @@ public final class TorchEngine {
     /** Whether autograd is recording now (inside a gradient collector's scope). */
     public static boolean isGradMode() {
         return JniUtils.isGradMode();
+    }
+
+    /**
+     * A TorchScript module (a file written by torch.jit.save) as a trainable DJL block whose parameters require
+     * gradients: the reference for "the same network on this engine", for benchmarks.
+     */
+    public static Block loadTorchScript(Path file, NDManager manager) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager, in, false, false);
+            block.getParameters().values().forEach(p -> p.getArray().setRequiresGradient(true));
+            return block;
+        }
     }
 
     public static int gpuCount() {
