@@ -57,6 +57,21 @@ public final class TorchEngine {
         return JniUtils.isGradMode();
     }
 
+    /** Turns autograd recording on or off for this thread. */
+    public static void setGradMode(boolean on) {
+        JniUtils.setGradMode(on);
+    }
+
+    /**
+     * Backward from {@code y} (seeded with ones) into the gradients of the leaves it reaches, without a gradient
+     * collector: for gradients computed inside a step while the step's own collector is open.
+     */
+    public static void backward(NDArray y) {
+        try (NDArray seed = y.onesLike()) {
+            JniUtils.backward((PtNDArray) y, (PtNDArray) seed, false, false);
+        }
+    }
+
     /**
      * A TorchScript module (a file written by torch.jit.save) as a trainable DJL block whose parameters require
      * gradients: the reference for "the same network on this engine", for benchmarks.

@@ -3,6 +3,7 @@ package dev.mergenet.importers.graph;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.NodeExecutionException;
 import dev.mergenet.importers.onnx.TensorData;
@@ -34,6 +35,8 @@ public final class GraphRun implements OpContext {
     /** Arrays this run did not make (parameters, inputs): never closed here. */
     private final Set<NDArray> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
     private final GraphRun parent;
+    /** For {@link #gradients}: values read from enclosing runs enter as constants (detached), once each. */
+    private Map<String, NDArray> constantOuterReads;
     private OnnxNode current;
 
     public GraphRun(NDManager scope, boolean training, String origin) {
@@ -98,7 +101,12 @@ public final class GraphRun implements OpContext {
         for (GraphRun r = this; r != null; r = r.parent) {
             NDArray a = r.values.get(name);
             if (a != null) {
-                return a;
+                return r == this || constantOuterReads == null ? a
+                        : constantOuterReads.computeIfAbsent(name, n -> {
+                            NDArray constant = a.stopGradient();
+                            constant.attach(scope);
+                            return constant;
+                        });
             }
         }
         return null;
@@ -179,6 +187,46 @@ public final class GraphRun implements OpContext {
         } finally {
             current = saved;
         }
+    }
+
+    @Override
+    public NDList gradients(Subgraph subgraph, List<NDArray> inputs) {
+        CompiledGraph graph = (CompiledGraph) subgraph;
+        List<NDArray> copies = new ArrayList<>(inputs.size());
+        for (NDArray x : inputs) {
+            NDArray copy = x.stopGradient().duplicate(); // a fresh leaf: nothing upstream of x is reached
+            copy.attach(scope);
+            copy.setRequiresGradient(true);
+            copies.add(copy);
+        }
+        GraphRun child = new GraphRun(scope, training, origin, this);
+        child.constantOuterReads = new HashMap<>();
+        List<String> names = graph.inputs();
+        for (int i = 0; i < names.size() && i < copies.size(); i++) {
+            child.bind(names.get(i), copies.get(i));
+        }
+        for (TensorData t : graph.decodedInitializers().get(origin)) {
+            child.bind(t.name(), t.toNDArray(scope));
+        }
+        OnnxNode saved = current;
+        boolean recording = TorchEngine.isGradMode();
+        TorchEngine.setGradMode(true); // also when the step itself does not record (inference)
+        try {
+            NDArray y = child.execute(graph).singletonOrThrow();
+            // no nested gradient collector (the engine allows one at a time): a backward pass from y reaches only
+            // the copies, since everything else the slice reads entered it detached
+            TorchEngine.backward(y);
+        } finally {
+            TorchEngine.setGradMode(recording);
+            current = saved;
+        }
+        NDList grads = new NDList(copies.size());
+        for (NDArray copy : copies) {
+            NDArray g = copy.getGradient().duplicate();
+            g.attach(scope);
+            grads.add(g);
+        }
+        return grads;
     }
 
     @Override

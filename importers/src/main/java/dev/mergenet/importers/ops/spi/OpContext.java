@@ -22,4 +22,11 @@ public interface OpContext {
 
     /** Runs a compiled subgraph whose free names resolve against the running graph's values. */
     NDList runSubgraph(Subgraph graph, List<NDArray> inputs);
+
+    /**
+     * d(output)/d(input i) of a one-output subgraph at {@code inputs}. Values the subgraph reads from the running
+     * graph are constants here, so no other array's gradient changes, and it works whether or not a gradient
+     * collector is open around the step (a model containing it can be trained; its results are constants there).
+     */
+    NDList gradients(Subgraph graph, List<NDArray> inputs);
 }

@@ -2,8 +2,6 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.training.GradientCollector;
-import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -14,7 +12,8 @@ import java.util.List;
 
 /**
  * Gradient (ai.onnx.preview.training): dY/dX for each X in xs. The nodes that compute y from xs are sliced out
- * of the enclosing graph at import; each run re-evaluates that slice on fresh copies of xs under autograd.
+ * of the enclosing graph at import; each run re-evaluates that slice on fresh copies of xs under autograd, with
+ * every other value it reads held constant, so a model containing it trains (its outputs are constants there).
  */
 @OnnxOp(domain = "ai.onnx.preview.training", type = "Gradient", since = 1)
 public final class Gradient implements OpConverter {
@@ -27,21 +26,11 @@ public final class Gradient implements OpConverter {
         }
         Subgraph slice = node.enclosingGraph().slice(xs, y);
         return (ctx, in) -> {
-            List<NDArray> copies = new ArrayList<>();
+            List<NDArray> at = new ArrayList<>();
             for (int i = 0; i < xs.size(); i++) {
-                NDArray x = in.get(i).duplicate();
-                x.setRequiresGradient(true);
-                copies.add(x);
+                at.add(in.get(i));
             }
-            try (GradientCollector collector = TorchEngine.newGradientCollector()) {
-                NDArray out = ctx.runSubgraph(slice, copies).singletonOrThrow();
-                collector.backward(out);
-            }
-            NDList grads = new NDList();
-            for (NDArray x : copies) {
-                grads.add(x.getGradient().duplicate());
-            }
-            return grads;
+            return ctx.gradients(slice, at);
         };
     }
 }
