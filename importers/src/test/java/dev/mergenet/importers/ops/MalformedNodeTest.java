@@ -1,0 +1,189 @@
+package dev.mergenet.importers.ops;
+
+import static dev.mergenet.importers.testing.Models.floats;
+import static dev.mergenet.importers.testing.Models.intAttr;
+import static dev.mergenet.importers.testing.Models.ints;
+import static dev.mergenet.importers.testing.Models.longs;
+import static dev.mergenet.importers.testing.Models.model;
+import static dev.mergenet.importers.testing.Models.node;
+import static dev.mergenet.importers.testing.Models.value;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.NodeExecutionException;
+import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.onnx.Onnx.AttributeProto;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
+import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Malformed nodes the fuzz program found leaking a library exception (docs/fuzzing.md): each must now end in an
+ * OnnxFormatException that names the file, the node and the offending value, not a NodeExecutionException.
+ */
+class MalformedNodeTest {
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+
+    @Test
+    void scanAxisOutOfRangeIsRefused() {
+        ModelProto m = scan(11, List.of(intAttr("num_scan_inputs", 1), ints("scan_input_axes", 5)),
+                new String[] {"s0", "x"}, List.of(value("x", FLOAT, 3, 2)));
+        assertFormatError(() -> run(m, new Shape(3, 2)), "scan_0", "scan_input_axes[0] = 5");
+    }
+
+    @Test
+    void scanWithMoreScanInputsThanInputsIsRefused() {
+        ModelProto m = scan(11, List.of(intAttr("num_scan_inputs", 5)), new String[] {"s0", "x"},
+                List.of(value("x", FLOAT, 3, 2)));
+        assertFormatError(() -> run(m, new Shape(3, 2)), "scan_0", "num_scan_inputs 5");
+    }
+
+    @Test
+    void batchedScanWithoutScanInputsIsRefused() {
+        ModelProto m = scan(8, List.of(intAttr("num_scan_inputs", 0)), new String[] {"", "s0", "x"},
+                List.of(value("x", FLOAT, 1, 3, 2)));
+        assertFormatError(() -> run(m, new Shape(1, 3, 2)), "scan_0", "num_scan_inputs 0");
+    }
+
+    @Test
+    void batchedScanWithASequenceLengthPastTheInputIsRefused() {
+        ModelProto m = scan(8, List.of(intAttr("num_scan_inputs", 1)), new String[] {"lens", "s0", "x"},
+                List.of(value("x", FLOAT, 1, 3, 2)));
+        assertFormatError(() -> run(m, new Shape(1, 3, 2)), "scan_0", "sequence_lens[0] = 7");
+    }
+
+    @Test
+    void splitToSequenceAxisOutOfRangeIsRefused() {
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"},
+                        intAttr("axis", 1 << 20)), node("SequenceLength", new String[] {"seq"}, new String[] {"y"})),
+                List.of(), List.of(value("x", FLOAT, 2, 3, 4)), value("y", INT64), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4)), "splittosequence_0", "axis 1048576");
+    }
+
+    @Test
+    void splitToSequenceWithAZeroChunkIsRefused() {
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x", "split"}, new String[] {"seq"}),
+                        node("SequenceLength", new String[] {"seq"}, new String[] {"y"})),
+                List.of(longs("split", new long[0], 0)), List.of(value("x", FLOAT, 2, 3)), value("y", INT64), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "splittosequence_0", "split 'split' = 0");
+    }
+
+    @Test
+    void oneHotWithAnEmptyDepthIsRefused() {
+        ModelProto m = graph(List.of(node("OneHot", new String[] {"x", "depth", "values"}, new String[] {"y"})),
+                List.of(longs("depth", new long[] {0}), floats("values", new long[] {2}, 0, 1)),
+                List.of(value("x", FLOAT, 3, 2)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(3, 2)), "onehot_0", "depth input 'depth' (0)");
+    }
+
+    @Test
+    void gatherNdWithNegativeBatchDimsIsRefused() {
+        ModelProto m = graph(List.of(node("GatherND", new String[] {"x", "i"}, new String[] {"y"},
+                        intAttr("batch_dims", -1))), List.of(longs("i", new long[] {2, 1}, 0, 1)),
+                List.of(value("x", FLOAT, 2, 2, 2)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(2, 2, 2)), "gathernd_0", "batch_dims -1");
+    }
+
+    @Test
+    void gatherNdIndexBelowTheDataIsRefused() {
+        ModelProto m = graph(List.of(node("GatherND", new String[] {"x", "i"}, new String[] {"y"})),
+                List.of(longs("i", new long[] {1, 1}, -18)), List.of(value("x", FLOAT, 3, 2)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(3, 2)), "gathernd_0", "indices 'i' (1, 1)", "data 'x' (3, 2)");
+    }
+
+    @Test
+    void lrnWithSizeZeroIsRefused() {
+        ModelProto m = graph(List.of(node("LRN", new String[] {"x"}, new String[] {"y"}, intAttr("size", 0))),
+                List.of(), List.of(value("x", FLOAT, 5, 5, 5, 5)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(5, 5, 5, 5)), "lrn_0", "size 0");
+    }
+
+    @Test
+    void nonZeroOfASequenceIsRefused() {
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("NonZero", new String[] {"seq"}, new String[] {"y"})),
+                List.of(), List.of(value("x", FLOAT, 2, 3)), value("y", INT64), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "nonzero_0", "input 'seq' is a sequence");
+    }
+
+    @Test
+    void convTransposeWithAnOutputShapeOfZeroIsRefused() {
+        ModelProto m = convTranspose(ints("output_shape", 0, 5));
+        assertFormatError(() -> run(m, new Shape(1, 1, 3, 3)), "convtranspose_0", "output size 0 along spatial axis 0",
+                "output_shape");
+    }
+
+    @Test
+    void convTransposeWithPadsLargerThanItsOutputIsRefused() {
+        ModelProto m = convTranspose(ints("pads", 1, 5, 1, 5));
+        assertFormatError(() -> run(m, new Shape(1, 1, 3, 3)), "convtranspose_0", "output size -5 along spatial axis 1",
+                "pads 5, 5");
+    }
+
+    private static ModelProto convTranspose(AttributeProto attr) {
+        float[] w = new float[18];
+        return graph(List.of(node("ConvTranspose", new String[] {"x", "w"}, new String[] {"y"}, attr)),
+                List.of(floats("w", new long[] {1, 2, 3, 3}, w)), List.of(value("x", FLOAT, 1, 1, 3, 3)),
+                value("y", FLOAT), 11);
+    }
+
+    /** Scan whose body adds each scan slice [2] to a state [2] and emits the running sum. */
+    private static ModelProto scan(int opset, List<AttributeProto> attrs, String[] inputs, List<ValueInfoProto> in) {
+        GraphProto body = GraphProto.newBuilder().setName("body")
+                .addNode(node("Add", new String[] {"s", "xs"}, new String[] {"s2"}))
+                .addNode(node("Identity", new String[] {"s2"}, new String[] {"ys"}))
+                .addInput(value("s", FLOAT, 2)).addInput(value("xs", FLOAT, 2))
+                .addOutput(value("s2", FLOAT, 2)).addOutput(value("ys", FLOAT, 2)).build();
+        AttributeProto bodyAttr = AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH)
+                .setG(body).build();
+        NodeProto scan = NodeProto.newBuilder(node("Scan", inputs, new String[] {"sf", "y"})).addAttribute(bodyAttr)
+                .addAllAttribute(attrs).build();
+        boolean batched = opset < 9;
+        TensorProto s0 = batched ? floats("s0", new long[] {1, 2}, 0, 0) : floats("s0", new long[] {2}, 0, 0);
+        return graph(List.of(scan), List.of(s0, longs("lens", new long[] {1}, 7)), in, value("y", FLOAT), opset);
+    }
+
+    private static ModelProto graph(List<NodeProto> nodes, List<TensorProto> inits, List<ValueInfoProto> inputs,
+                                    ValueInfoProto output, int opset) {
+        return model(GraphProto.newBuilder().setName("malformed").addAllNode(nodes).addAllInitializer(inits)
+                .addAllInput(inputs).addOutput(output).build(), opset);
+    }
+
+    /** Imports and runs the model on zero float inputs of the given shapes. */
+    static void run(ModelProto m, Shape... inputs) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(m.toByteArray(), "malformed.onnx", null),
+                    manager);
+            NDList in = new NDList();
+            for (Shape s : inputs) {
+                in.add(manager.zeros(s));
+            }
+            block.forward(new ParameterStore(manager, false), in, false);
+        }
+    }
+
+    /** The run ends in an OnnxFormatException (not a wrapped library exception) naming the file and every part. */
+    static void assertFormatError(Executable run, String... parts) {
+        MergeNetException e = assertThrows(MergeNetException.class, run);
+        assertTrue(e instanceof OnnxFormatException && !(e instanceof NodeExecutionException),
+                e.getClass().getSimpleName() + ": " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("malformed.onnx: "), "no file name: " + e.getMessage());
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + p + "' missing from: " + e.getMessage());
+        }
+    }
+}
