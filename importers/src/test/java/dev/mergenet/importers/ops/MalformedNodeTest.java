@@ -134,6 +134,96 @@ class MalformedNodeTest {
                 "pads 5, 5");
     }
 
+    @Test
+    void matMulWithDifferentInnerDimsIsRefused() {
+        ModelProto m = binary("MatMul", List.of(), List.of(value("a", FLOAT, 3, 4, 5), value("b", FLOAT, 3, 4, 5)), 13);
+        assertFormatError(() -> run(m, new Shape(3, 4, 5), new Shape(3, 4, 5)), "matmul_0",
+                "input 'a' float32(3, 4, 5) and input 'b' float32(3, 4, 5)", "inner dimensions differ");
+    }
+
+    @Test
+    void matMulWithBatchDimsThatDoNotBroadcastIsRefused() {
+        ModelProto m = binary("MatMul", List.of(), List.of(value("a", FLOAT, 2, 3, 4, 5),
+                value("b", FLOAT, 3, 3, 5, 4)), 13);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4, 5), new Shape(3, 3, 5, 4)), "matmul_0",
+                "batch dimensions do not broadcast");
+    }
+
+    @Test
+    void matMulOfFloatAndInt64IsRefused() {
+        ModelProto m = binary("MatMul", List.of(longs("b", new long[] {4}, 1, 2, 3, 4)),
+                List.of(value("a", FLOAT, 2, 3, 4)), 13);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4)), "matmul_0", "input 'b' int64(4)", "types differ");
+    }
+
+    @Test
+    void gatherWithFloatIndicesIsRefused() {
+        ModelProto m = binary("Gather", List.of(floats("b", new long[] {3}, 0, 1, 2)), List.of(value("a", FLOAT, 2, 3)),
+                13);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "gather_0", "input 'b' float32(3) must hold integers");
+    }
+
+    @Test
+    void gatherIndicesOutOfRangeAreRefused() {
+        for (long bad : new long[] {3, -4, Long.MIN_VALUE + 2}) {
+            ModelProto m = binary("Gather", List.of(longs("b", new long[] {2}, 0, bad)),
+                    List.of(value("a", FLOAT, 3, 5)), 13);
+            assertFormatError(() -> run(m, new Shape(3, 5)), "gather_0", "input 'b' int64(2)",
+                    "outside [-3, 2] for axis 0 of input 'a' float32(3, 5)");
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyWithALabelPastTheClassesIsRefused() {
+        ModelProto m = loss("SoftmaxCrossEntropyLoss", longs("labels", new long[] {3}, 0, 10, 1), null, 3, 5);
+        assertFormatError(() -> run(m, new Shape(3, 5)), "softmaxcrossentropyloss_0", "labels 'labels' (3)",
+                "outside [0, 5)");
+    }
+
+    @Test
+    void softmaxCrossEntropyWithLabelsOfAnotherShapeIsRefused() {
+        ModelProto m = loss("SoftmaxCrossEntropyLoss", longs("labels", new long[] {3, 5}, new long[15]), null, 3, 5, 6);
+        assertFormatError(() -> run(m, new Shape(3, 5, 6)), "softmaxcrossentropyloss_0",
+                "input 'labels' int64(3, 5) must be shaped as input 'scores' float32(3, 5, 6) without its class axis");
+    }
+
+    @Test
+    void softmaxCrossEntropyWithAWeightPerWrongClassCountIsRefused() {
+        ModelProto m = loss("SoftmaxCrossEntropyLoss", longs("labels", new long[] {3}, 0, 1, 2),
+                floats("weights", new long[] {4}, 1, 1, 1, 1), 3, 5);
+        assertFormatError(() -> run(m, new Shape(3, 5)), "softmaxcrossentropyloss_0",
+                "input 'weights' float32(4) must hold one weight per class (5)");
+    }
+
+    @Test
+    void negativeLogLikelihoodWithFloatLabelsIsRefused() {
+        ModelProto m = loss("NegativeLogLikelihoodLoss", floats("labels", new long[] {3}, 0, 1, 2), null, 3, 5);
+        assertFormatError(() -> run(m, new Shape(3, 5)), "negativeloglikelihoodloss_0",
+                "input 'labels' float32(3) must hold integer class indices");
+    }
+
+    @Test
+    void negativeLogLikelihoodWithANegativeLabelIsRefused() {
+        ModelProto m = loss("NegativeLogLikelihoodLoss", longs("labels", new long[] {3, 6}, -1, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0), floats("weights", new long[] {5}, 1, 1, 1, 1, 1), 3, 5, 6);
+        assertFormatError(() -> run(m, new Shape(3, 5, 6)), "negativeloglikelihoodloss_0", "labels 'labels' (3, 6)",
+                "outside [0, 5)");
+    }
+
+    /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
+    private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
+        String[] inputs = weights == null ? new String[] {"scores", "labels"} : new String[] {"scores", "labels", "weights"};
+        List<TensorProto> inits = weights == null ? List.of(labels) : List.of(labels, weights);
+        return graph(List.of(node(op, inputs, new String[] {"y"})), inits, List.of(value("scores", FLOAT, scores)),
+                value("y", FLOAT), 13);
+    }
+
+    /** A two-input node 'a', 'b' -> 'y', either input a graph input or an initializer. */
+    private static ModelProto binary(String op, List<TensorProto> inits, List<ValueInfoProto> inputs, int opset) {
+        return graph(List.of(node(op, new String[] {"a", "b"}, new String[] {"y"})), inits, inputs, value("y", FLOAT),
+                opset);
+    }
+
     private static ModelProto convTranspose(AttributeProto attr) {
         float[] w = new float[18];
         return graph(List.of(node("ConvTranspose", new String[] {"x", "w"}, new String[] {"y"}, attr)),
