@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
+import dev.mergenet.importers.limits.WorkBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -119,6 +120,12 @@ public final class ConvTranspose implements OpConverter {
         }
         MemoryBudget.check(owner + ": input spread by strides", spread, x.getDataType());
         MemoryBudget.check(owner + ": output", out, x.getDataType());
+        // the work of the direct convolution it runs: every output sums (C/group) x kernel products
+        long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
+        long perOutput = ShapeMath.multiply(w.getShape().get(0) / Math.max(group, 1),
+                ShapeMath.elements(kernel, owner + ": weight"), owner, w.getShape().getShape());
+        WorkBudget.checkConvolution(owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+                + Arrays.toString(out), out, perOutput);
     }
 
     private static void checkStridesAndDilations(String owner, long[] s, long[] d) {
