@@ -210,6 +210,50 @@ class MalformedNodeTest {
                 "outside [0, 5)");
     }
 
+    @Test
+    void gemmWithDifferentInnerDimsIsRefused() {
+        ModelProto m = binary("Gemm", List.of(), List.of(value("a", FLOAT, 2, 3), value("b", FLOAT, 2, 3)), 13);
+        assertFormatError(() -> run(m, new Shape(2, 3), new Shape(2, 3)), "gemm_0",
+                "input 'a' float32(2, 3) and input 'b' float32(2, 3) have no matrix product");
+    }
+
+    @Test
+    void convOfBooleansIsRefused() {
+        ModelProto m = graph(List.of(node("Equal", new String[] {"x", "x"}, new String[] {"t"}),
+                        NodeProto.newBuilder(node("Conv", new String[] {"t", "t"}, new String[] {"y"})).build()),
+                List.of(), List.of(value("x", FLOAT, 1, 1, 3, 3)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(1, 1, 3, 3)), "conv_0", "input 't' boolean(1, 1, 3, 3)",
+                "one floating-point type");
+    }
+
+    @Test
+    void elementwiseInputsThatDoNotBroadcastAreRefused() {
+        ModelProto mul = binary("Mul", List.of(), List.of(value("a", FLOAT, 3, 0, 6), value("b", FLOAT, 3, 6, 6)), 13);
+        assertFormatError(() -> run(mul, new Shape(3, 0, 6), new Shape(3, 6, 6)), "mul_0",
+                "inputs [float32(3, 0, 6), float32(3, 6, 6)] do not broadcast");
+        ModelProto prelu = binary("PRelu", List.of(floats("b", new long[] {3}, 1, 1, 1)),
+                List.of(value("a", FLOAT, 2, 3, 4)), 9);
+        assertFormatError(() -> run(prelu, new Shape(2, 3, 4)), "prelu_0", "do not broadcast (4 and 3 on axis -1)");
+    }
+
+    @Test
+    void concatFromSequenceAxisOutOfRangeIsRefused() {
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("ConcatFromSequence", new String[] {"seq"}, new String[] {"y"}, intAttr("axis", 3))),
+                List.of(), List.of(value("x", FLOAT, 2, 3)), value("y", FLOAT), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "concatfromsequence_0", "axis 3 is out of range");
+    }
+
+    @Test
+    void depthToSpaceWithABlocksizeWhoseSquareOverflowsIsRefused() {
+        ModelProto m = graph(List.of(node("DepthToSpace", new String[] {"x"}, new String[] {"y"},
+                        intAttr("blocksize", Long.MAX_VALUE))), List.of(), List.of(value("x", FLOAT, 2, 8, 3, 3)),
+                value("y", FLOAT), 11);
+        MergeNetException e = assertThrows(MergeNetException.class, () -> run(m, new Shape(2, 8, 3, 3)));
+        assertTrue(!(e instanceof NodeExecutionException) && e.getMessage().contains("depthtospace_0")
+                && e.getMessage().contains("not divisible"), e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"} : new String[] {"scores", "labels", "weights"};

@@ -22,7 +22,13 @@ public final class Conv implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         WindowAttributes window = new WindowAttributes(node);
         int group = (int) node.attrs().getInt("group", 1);
-        return (ctx, in) -> new NDList(convolve(window, in.get(0), in.get(1), in.optional(2), group));
+        return (ctx, in) -> {
+            if (!in.get(0).getDataType().isFloating() || in.get(0).getDataType() != in.get(1).getDataType()) {
+                throw new OnnxFormatException(window.owner() + ": " + in.describe(0) + " and " + in.describe(1)
+                        + " must be of one floating-point type");
+            }
+            return new NDList(convolve(window, in.get(0), in.get(1), in.optional(2), group));
+        };
     }
 
     /** The convolution of x (N, C, spatial...) with w (M, C/group, kernel...), plus the optional bias. */
