@@ -254,6 +254,33 @@ class MalformedNodeTest {
                 && e.getMessage().contains("not divisible"), e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 
+    @Test
+    void quantizeLinearWithAScalePerWrongAxisIsRefused() {
+        ModelProto m = graph(List.of(node("QuantizeLinear", new String[] {"x", "scale"}, new String[] {"y"},
+                        intAttr("axis", 3))), List.of(floats("scale", new long[] {3}, 1, 1, 1)),
+                List.of(value("x", FLOAT, 1, 3, 3, 2)), value("y", TensorProto.DataType.UINT8_VALUE), 13);
+        assertFormatError(() -> run(m, new Shape(1, 3, 3, 2)), "quantizelinear_0", "per-axis parameter (3)",
+                "axis 3 of the input (1, 3, 3, 2)");
+    }
+
+    @Test
+    void batchNormalizationWithStatisticsOfAnotherSizeIsRefused() {
+        ModelProto m = graph(List.of(node("BatchNormalization", new String[] {"x", "s", "b", "mean", "var"},
+                        new String[] {"y"})), List.of(floats("s", new long[] {3}, 1, 1, 1), floats("b", new long[] {3},
+                        0, 0, 0), floats("mean", new long[] {4}, 0, 0, 0, 0), floats("var", new long[] {3}, 1, 1, 1)),
+                List.of(value("x", FLOAT, 2, 3, 4, 4)), value("y", FLOAT), 15);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4, 4)), "batchnormalization_0",
+                "input 'mean' float32(4) must hold one value per channel of input 'x' float32(2, 3, 4, 4)");
+    }
+
+    @Test
+    void constantOfShapeWithAZeroDimAndOverflowingStridesIsRefused() {
+        ModelProto m = graph(List.of(node("ConstantOfShape", new String[] {"shape"}, new String[] {"y"})),
+                List.of(longs("shape", new long[] {3}, 0, 1L << 62, 4)), List.of(), value("y", FLOAT), 13);
+        MergeNetException e = assertThrows(dev.mergenet.core.errors.ResourceLimitException.class, () -> run(m));
+        assertTrue(e.getMessage().contains("constantofshape_0") && e.getMessage().contains("64-bit"), e.getMessage());
+    }
+
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"} : new String[] {"scores", "labels", "weights"};
