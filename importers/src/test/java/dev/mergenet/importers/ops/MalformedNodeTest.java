@@ -281,6 +281,16 @@ class MalformedNodeTest {
         assertTrue(e.getMessage().contains("constantofshape_0") && e.getMessage().contains("64-bit"), e.getMessage());
     }
 
+    @Test
+    void lstmWithAnEmptyInitialStateIsRefused() {
+        ModelProto m = graph(List.of(node("LSTM", new String[] {"x", "w", "r", "", "", "h0"}, new String[] {"y"},
+                        intAttr("hidden_size", 2))), List.of(floats("w", new long[] {1, 8, 3}, new float[24]),
+                        floats("r", new long[] {1, 8, 2}, new float[16]), floats("h0", new long[] {0, 1, 2})),
+                List.of(value("x", FLOAT, 4, 1, 3)), value("y", FLOAT), 14);
+        assertFormatError(() -> run(m, new Shape(4, 1, 3)), "lstm_0", "input 'h0' float32(0, 1, 2)",
+                "1 direction(s) x batch 1 x hidden 2");
+    }
+
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"} : new String[] {"scores", "labels", "weights"};
