@@ -173,7 +173,8 @@ class HostileModelTest {
 
     @Test
     void convOverTheWorkBudgetIsRefusedBeforeItRuns() {
-        ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w"}, new String[] {"y"}, ints("pads", 1, 1, 1, 1))),
+        ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w"}, new String[] {"y"},
+                        ints("pads", 1, 1, 1, 1))),
                 List.of(floats("w", new long[] {8, 4, 3, 3}, new float[8 * 4 * 9])),
                 List.of(value("x", FLOAT, 1, 4, 32, 32)), value("y", FLOAT));
         run(m, new Shape(1, 4, 32, 32)); // 294,912 multiply-accumulates: far under the default budget

@@ -293,7 +293,8 @@ class MalformedNodeTest {
 
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
-        String[] inputs = weights == null ? new String[] {"scores", "labels"} : new String[] {"scores", "labels", "weights"};
+        String[] inputs = weights == null ? new String[] {"scores", "labels"}
+                : new String[] {"scores", "labels", "weights"};
         List<TensorProto> inits = weights == null ? List.of(labels) : List.of(labels, weights);
         return graph(List.of(node(op, inputs, new String[] {"y"})), inits, List.of(value("scores", FLOAT, scores)),
                 value("y", FLOAT), 13);
@@ -319,8 +320,8 @@ class MalformedNodeTest {
                 .addNode(node("Identity", new String[] {"s2"}, new String[] {"ys"}))
                 .addInput(value("s", FLOAT, 2)).addInput(value("xs", FLOAT, 2))
                 .addOutput(value("s2", FLOAT, 2)).addOutput(value("ys", FLOAT, 2)).build();
-        AttributeProto bodyAttr = AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH)
-                .setG(body).build();
+        AttributeProto bodyAttr = AttributeProto.newBuilder().setName("body")
+                .setType(AttributeProto.AttributeType.GRAPH).setG(body).build();
         NodeProto scan = NodeProto.newBuilder(node("Scan", inputs, new String[] {"sf", "y"})).addAttribute(bodyAttr)
                 .addAllAttribute(attrs).build();
         boolean batched = opset < 9;

@@ -94,10 +94,10 @@ public final class NegativeLogLikelihoodLoss implements OpConverter {
             w = weight == null ? null : weight.gather(safe.flatten(), 0).reshape(t.getShape());
         } catch (EngineException e) {
             // the labels' range [0, C) is checked by the engine, so valid labels cost no pass over them here
-            throw new OnnxFormatException(node.describe() + ": labels '" + node.inputs().get(1) + "' " + target.getShape()
-                    + " hold a class outside [0, " + input.getShape().get(1) + ") that is not ignore_index"
-                    + (ignore == null ? "" : " " + ignore) + ", for scores " + input.getShape() + " (" + e.getMessage()
-                    + ")", e);
+            throw new OnnxFormatException(node.describe() + ": labels '" + node.inputs().get(1) + "' "
+                    + target.getShape() + " hold a class outside [0, " + input.getShape().get(1)
+                    + ") that is not ignore_index" + (ignore == null ? "" : " " + ignore) + ", for scores "
+                    + input.getShape() + " (" + e.getMessage() + ")", e);
         }
         if (w != null && keep != null) {
             w = w.mul(keep.toType(type, false));

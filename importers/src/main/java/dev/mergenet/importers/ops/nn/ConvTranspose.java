@@ -52,8 +52,8 @@ public final class ConvTranspose implements OpConverter {
             long[] end = new long[n];
             checkStridesAndDilations(owner, s, d);
             if (outputShape != null && outputShape.length < n) {
-                throw new OnnxFormatException(owner + ": output_shape " + Arrays.toString(outputShape) + " has fewer than "
-                        + n + " spatial sizes");
+                throw new OnnxFormatException(owner + ": output_shape " + Arrays.toString(outputShape)
+                        + " has fewer than " + n + " spatial sizes");
             }
             for (int i = 0; i < n; i++) {
                 long full = ShapeMath.add(ShapeMath.add(ShapeMath.multiply(s[i], Math.max(inSize[i] - 1, 0), owner,
