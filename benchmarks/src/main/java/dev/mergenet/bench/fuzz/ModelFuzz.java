@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.WorkBudget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -212,7 +213,8 @@ public final class ModelFuzz {
         private void start() throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:+UseSerialGC",
-                    "-D" + MemoryBudget.PROPERTY + "=256m", "-D" + LoopBudget.MAX_ITERATIONS + "=100000",
+                    "-D" + MemoryBudget.PROPERTY + "=256m", "-D" + WorkBudget.PROPERTY + "=16g",
+                    "-D" + LoopBudget.MAX_ITERATIONS + "=100000",
                     "-D" + LoopBudget.TIME_BUDGET + "=" + Math.max(1, timeoutSeconds / 3), "-Dai.djl.offline=true",
                     "-cp", System.getProperty("java.class.path"), ModelFuzz.class.getName(), "--worker",
                     "--seed", Long.toString(seed), "--work", out.resolve("work").toAbsolutePath().toString()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.WorkBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ class ModelFuzzTest {
     @BeforeAll
     static void tightBudgets() {
         System.setProperty(MemoryBudget.PROPERTY, "256m");
+        System.setProperty(WorkBudget.PROPERTY, "16g");
         System.setProperty(LoopBudget.MAX_ITERATIONS, "100000");
         System.setProperty(LoopBudget.TIME_BUDGET, "5");
     }
@@ -42,6 +44,7 @@ class ModelFuzzTest {
     @AfterAll
     static void restore() {
         System.clearProperty(MemoryBudget.PROPERTY);
+        System.clearProperty(WorkBudget.PROPERTY);
         System.clearProperty(LoopBudget.MAX_ITERATIONS);
         System.clearProperty(LoopBudget.TIME_BUDGET);
     }

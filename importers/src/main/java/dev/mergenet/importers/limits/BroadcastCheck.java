@@ -2,6 +2,7 @@ package dev.mergenet.importers.limits;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.core.errors.OnnxFormatException;
 import java.util.List;
 import java.util.Set;
 
@@ -16,11 +17,17 @@ public final class BroadcastCheck {
 
     private BroadcastCheck() {}
 
-    /** Refuses the node's output when its broadcast shape is over budget; {@code what} names file and node. */
-    public static void check(String opType, List<NDArray> inputs, String what) {
+    /**
+     * Refuses the node's output when its inputs do not broadcast (numpy rules, from version 7 on; older versions
+     * broadcast along an axis attribute) or when its broadcast shape is over budget; {@code what} names file and node.
+     */
+    public static void check(String opType, int sinceVersion, List<NDArray> inputs, String what) {
         boolean matMul = opType.equals("MatMul");
         if (!matMul && !ELEMENTWISE.contains(opType)) {
             return;
+        }
+        if (!matMul && sinceVersion >= 7) {
+            checkCompatible(inputs, what);
         }
         int rank = 0;
         for (NDArray a : inputs) {
@@ -51,5 +58,29 @@ public final class BroadcastCheck {
             return;
         }
         MemoryBudget.check(what + ": broadcast output", out, type);
+    }
+
+    /** Each axis, aligned from the right, holds one extent besides 1 across all inputs. */
+    private static void checkCompatible(List<NDArray> inputs, String what) {
+        int rank = 0;
+        for (NDArray a : inputs) {
+            rank = a == null ? rank : Math.max(rank, a.getShape().dimension());
+        }
+        for (int i = 1; i <= rank; i++) {
+            long extent = 1;
+            for (NDArray a : inputs) {
+                if (a == null || a.getShape().dimension() < i) {
+                    continue;
+                }
+                long d = a.getShape().get(a.getShape().dimension() - i);
+                if (d != 1 && extent != 1 && d != extent) {
+                    List<String> shapes = new java.util.ArrayList<>();
+                    inputs.forEach(x -> shapes.add(x == null ? "-" : x.getDataType() + x.getShape().toString()));
+                    throw new OnnxFormatException(what + ": inputs " + shapes + " do not broadcast (" + extent
+                            + " and " + d + " on axis -" + i + ")");
+                }
+                extent = d == 1 ? extent : d;
+            }
+        }
     }
 }

@@ -43,6 +43,7 @@ class HostileModelTest {
         System.clearProperty(MemoryBudget.PROPERTY);
         System.clearProperty(LoopBudget.MAX_ITERATIONS);
         System.clearProperty(LoopBudget.TIME_BUDGET);
+        System.clearProperty(WorkBudget.PROPERTY);
     }
 
     @Test
@@ -168,6 +169,42 @@ class HostileModelTest {
         ModelProto m = dev.mergenet.importers.testing.Models.model(GraphProto.newBuilder().setName("g").addNode(n)
                 .addInput(value("t", INT64, 1, 4)).addOutput(value("y", FLOAT)).build(), 9);
         assertNames(assertThrows(OnnxFormatException.class, () -> run(m)), "tfidfvectorizer_0", "ngram_counts [0, -5]");
+    }
+
+    @Test
+    void convOverTheWorkBudgetIsRefusedBeforeItRuns() {
+        ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w"}, new String[] {"y"},
+                        ints("pads", 1, 1, 1, 1))),
+                List.of(floats("w", new long[] {8, 4, 3, 3}, new float[8 * 4 * 9])),
+                List.of(value("x", FLOAT, 1, 4, 32, 32)), value("y", FLOAT));
+        run(m, new Shape(1, 4, 32, 32)); // 294,912 multiply-accumulates: far under the default budget
+        System.setProperty(WorkBudget.PROPERTY, "100k");
+        assertNames(assertThrows(ResourceLimitException.class, () -> run(m, new Shape(1, 4, 32, 32))), "conv_0",
+                "input (1, 4, 32, 32), weight (8, 4, 3, 3), output [1, 8, 32, 32]", "294912 multiply-accumulates",
+                "work budget of 102400");
+    }
+
+    @Test
+    void convTransposeWithStrideTwoToThe20IsOverASmallWorkBudget() {
+        ModelProto m = graph(List.of(node("ConvTranspose", new String[] {"x", "w"}, new String[] {"y"},
+                        dev.mergenet.importers.testing.Models.stringAttr("auto_pad", "SAME_UPPER"),
+                        ints("strides", 1 << 20, 2))), List.of(floats("w", new long[] {1, 2, 3, 3}, new float[18])),
+                List.of(value("x", FLOAT, 1, 1, 3, 3)), value("y", FLOAT));
+        System.setProperty(WorkBudget.PROPERTY, "64m");
+        // the direct convolution it runs: 2 x 3,145,728 x 6 outputs of 9 products each
+        assertNames(assertThrows(ResourceLimitException.class, () -> run(m, new Shape(1, 1, 3, 3))),
+                "convtranspose_0", "output [1, 2, 3145728, 6]", "339738624 multiply-accumulates", "work budget");
+    }
+
+    @Test
+    void workBudgetDefaultsToTwoToThe40AndTakesUnits() {
+        assertEquals(1L << 40, WorkBudget.macs());
+        System.setProperty(WorkBudget.PROPERTY, "1g");
+        assertEquals(1L << 30, WorkBudget.macs());
+        System.setProperty(WorkBudget.PROPERTY, "lots");
+        assertThrows(IllegalArgumentException.class, WorkBudget::macs);
+        assertThrows(ResourceLimitException.class,
+                () -> WorkBudget.checkConvolution("f: conv", new long[] {1L << 32, 1L << 20}, 1L << 20));
     }
 
     @Test

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -32,25 +32,37 @@ public final class Scan implements OpConverter {
         long[] inDirs = node.attrs().getInts(batched ? "directions" : "scan_input_directions", null);
         long[] outAxes = node.attrs().getInts("scan_output_axes", null);
         long[] outDirs = node.attrs().getInts("scan_output_directions", null);
+        int first = batched ? 1 : 0;
+        int n = node.inputs().size() - first - m;
+        int k = body.outputs().size() - n;
+        if (m < 1 || n < 0 || k < 0) {
+            throw new OnnxFormatException(owner + ": num_scan_inputs " + m + " does not fit " + node.inputs().size()
+                    + " inputs and a body with " + body.outputs().size() + " outputs");
+        }
+        checkLength(owner, "scan_input_axes", inAxes, m);
+        checkLength(owner, batched ? "directions" : "scan_input_directions", inDirs, m);
+        checkLength(owner, "scan_output_axes", outAxes, k);
+        checkLength(owner, "scan_output_directions", outDirs, k);
         return (ctx, in) -> {
-            int first = batched ? 1 : 0;
-            int n = in.size() - first - m;
             List<NDArray> states = new ArrayList<>(in.all().subList(first, first + n));
             List<NDArray> scans = new ArrayList<>(in.all().subList(first + n, in.size()));
-            int k = body.outputs().size() - n;
             if (!batched) {
-                return ScanLoop.run(ctx, body, states, scans, ScanLoop.axes(inAxes, m, scans, 0),
-                        ScanLoop.reversed(inDirs, m), outputAxes(outAxes, k, body, n),
+                return ScanLoop.run(ctx, body, states, scans, ScanLoop.axes(inAxes, m, scans, owner),
+                        ScanLoop.reversed(inDirs, m), outputAxes(outAxes, k, body, n, owner),
                         ScanLoop.reversed(outDirs, k), owner);
             }
-            long batch = scans.get(0).getShape().get(0);
+            long batch = checkBatched(owner, node, in.all(), first);
             long steps = scans.get(0).getShape().get(1);
             long[] lengths = in.has(0) ? in.longs(0) : null;
+            if (lengths != null && lengths.length != batch) {
+                throw new OnnxFormatException(owner + ": sequence_lens '" + node.inputs().get(0) + "' has "
+                        + lengths.length + " values for a batch of " + batch);
+            }
             List<NDList> perBatch = new ArrayList<>();
             for (long b = 0; b < batch; b++) {
                 long length = lengths == null ? steps : lengths[(int) b];
                 if (length < 1 || length > steps) {
-                    throw new MergeNetException(owner + ": sequence_lens[" + b + "] = " + length + " is outside [1, "
+                    throw new OnnxFormatException(owner + ": sequence_lens[" + b + "] = " + length + " is outside [1, "
                             + steps + "]");
                 }
                 List<NDArray> bs = new ArrayList<>();
@@ -84,14 +96,40 @@ public final class Scan implements OpConverter {
         };
     }
 
-    private static int[] outputAxes(long[] given, int k, Subgraph body, int n) {
+    /** An optional per-input attribute must have one value per input it describes. */
+    private static void checkLength(String owner, String name, long[] values, int expected) {
+        if (values != null && values.length != expected) {
+            throw new OnnxFormatException(owner + ": " + name + " has " + values.length + " values, expected "
+                    + expected);
+        }
+    }
+
+    /** Version 8: every input after sequence_lens has the batch axis first, scan inputs a sequence axis next. */
+    private static long checkBatched(String owner, OnnxNode node, List<NDArray> inputs, int first) {
+        long batch = -1;
+        for (int i = first; i < inputs.size(); i++) {
+            NDArray a = inputs.get(i);
+            boolean scan = i >= inputs.size() - (int) node.attrs().requireInt("num_scan_inputs");
+            int rank = a.getShape().dimension();
+            if (rank < (scan ? 2 : 1) || (batch >= 0 && a.getShape().get(0) != batch)) {
+                throw new OnnxFormatException(owner + ": input '" + node.inputs().get(i) + "' " + a.getShape()
+                        + " must have the batch axis" + (batch >= 0 ? " (" + batch + ")" : "")
+                        + (scan ? " then the sequence axis" : ""));
+            }
+            batch = a.getShape().get(0);
+        }
+        return batch;
+    }
+
+    private static int[] outputAxes(long[] given, int k, Subgraph body, int n, String owner) {
         int[] axes = new int[k];
         for (int i = 0; i < k; i++) {
             long a = given == null ? 0 : given[i];
             if (a < 0) {
                 int rank = body.declaredOutput(n + i).getType().getTensorType().getShape().getDimCount() + 1;
                 if (rank <= 1) {
-                    throw new MergeNetException("Scan: a negative scan_output_axes needs the body output's rank");
+                    throw new OnnxFormatException(owner + ": scan_output_axes[" + i + "] = " + a
+                            + " is negative, which needs the body output's declared rank");
                 }
                 a += rank;
             }

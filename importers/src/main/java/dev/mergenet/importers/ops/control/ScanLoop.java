@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.ops.spi.OpContext;
 import dev.mergenet.importers.ops.spi.Subgraph;
@@ -33,6 +34,9 @@ final class ScanLoop {
         }
         List<NDArray> carried = new ArrayList<>(states);
         int outputs = body.outputs().size() - states.size();
+        if (steps == 0 && outputs > 0) {
+            throw new OnnxFormatException(owner + ": the scan inputs have length 0, so the scan outputs have no shape");
+        }
         List<List<NDArray>> collected = new ArrayList<>();
         for (int k = 0; k < outputs; k++) {
             collected.add(new ArrayList<>());
@@ -61,6 +65,11 @@ final class ScanLoop {
             if (outReverse[k]) {
                 Collections.reverse(parts);
             }
+            int rank = parts.isEmpty() ? 1 : parts.get(0).getShape().dimension() + 1;
+            if (outAxes[k] < 0 || outAxes[k] >= rank) {
+                throw new OnnxFormatException(owner + ": scan_output_axes[" + k + "] = " + outAxes[k]
+                        + " is out of range for scan output " + k + " of rank " + rank);
+            }
             result.add(NDArrays.stack(new NDList(parts), outAxes[k]));
         }
         return result;
@@ -75,11 +84,16 @@ final class ScanLoop {
         return x.get(index);
     }
 
-    static int[] axes(long[] given, int count, List<NDArray> arrays, int rankOffset) {
+    /** The scan axis of each scan input, in [-rank, rank-1] of that input, made non-negative. */
+    static int[] axes(long[] given, int count, List<NDArray> arrays, String owner) {
         int[] axes = new int[count];
         for (int i = 0; i < count; i++) {
             long a = given == null ? 0 : given[i];
-            int rank = arrays.get(i).getShape().dimension() + rankOffset;
+            int rank = arrays.get(i).getShape().dimension();
+            if (a < -rank || a >= rank) {
+                throw new OnnxFormatException(owner + ": scan_input_axes[" + i + "] = " + a + " is out of range for"
+                        + " scan input " + i + " " + arrays.get(i).getShape());
+            }
             axes[i] = (int) (a < 0 ? a + rank : a);
         }
         return axes;

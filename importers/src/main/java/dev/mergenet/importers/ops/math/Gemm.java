@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -25,6 +26,12 @@ public final class Gemm implements OpConverter {
             if (a.getShape().dimension() != 2 || b.getShape().dimension() != 2) {
                 throw new MergeNetException(node.describe() + ": A and B must be 2-D, got " + a.getShape()
                         + " and " + b.getShape());
+            }
+            long inner = a.getShape().get(transA ? 0 : 1);
+            if (inner != b.getShape().get(transB ? 1 : 0) || a.getDataType() != b.getDataType()) {
+                throw new OnnxFormatException(node.describe() + ": " + in.describe(0) + (transA ? " transposed" : "")
+                        + " and " + in.describe(1) + (transB ? " transposed" : "")
+                        + " have no matrix product (inner dimensions or types differ)");
             }
             NDArray c0 = in.optional(2);
             if (alpha == 1f && (beta == 1f || c0 == null) && type.isFloating() && (c0 == null

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -117,6 +118,10 @@ public final class Quantization implements OpConverter {
             return p.reshape(new Shape());
         }
         int axis = Numeric.axis(node, axisAttr, x.getShape().dimension());
+        if (p.getShape().dimension() != 1 || p.size() != x.getShape().get(axis)) {
+            throw new OnnxFormatException(node.describe() + ": a per-axis parameter " + p.getShape() + " must hold one"
+                    + " value per entry of axis " + axis + " of the input " + x.getShape());
+        }
         long[] shape = new long[x.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
         shape[axis] = p.size();

@@ -15,6 +15,7 @@ public final class SoftmaxCrossEntropyLoss implements OpConverter {
         NegativeLogLikelihoodLoss.Reduction reduction = NegativeLogLikelihoodLoss.Reduction.of(node);
         Long ignore = node.attrs().has("ignore_index") ? node.attrs().getInt("ignore_index", 0) : null;
         return (ctx, in) -> {
+            NegativeLogLikelihoodLoss.checkInputs(node, in);
             NDArray logProb = in.get(0).logSoftmax(1);
             NDArray loss = NegativeLogLikelihoodLoss.loss(node, logProb, in.get(1), in.optional(2), ignore, reduction);
             return node.outputs().size() > 1 ? new NDList(loss, logProb) : new NDList(loss);

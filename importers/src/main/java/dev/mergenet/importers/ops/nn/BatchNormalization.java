@@ -44,6 +44,13 @@ public final class BatchNormalization implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " has no channel axis");
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
+            for (int i = 1; i <= 4; i++) {
+                if (in.get(i).getShape().dimension() < 1 || in.get(i).size() != view.size()
+                        || view.get(1) != x.getShape().get(1)) {
+                    throw new OnnxFormatException(owner + ": " + in.describe(i) + " must hold one value per channel"
+                            + (spatial ? "" : " and position") + " of " + in.describe(0));
+                }
+            }
             if (ctx.training() && outputs <= 3 && nativeApplies(x, scale, bias, mean, var, spatial)) {
                 // One fused engine call (with its own backward) that also updates the running statistics in place,
                 // PyTorch style. The batch statistics drive the output, so the running ones get no gradient here

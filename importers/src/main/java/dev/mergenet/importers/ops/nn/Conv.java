@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.ShapeMath;
+import dev.mergenet.importers.limits.WorkBudget;
+import java.util.Arrays;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -19,7 +22,13 @@ public final class Conv implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         WindowAttributes window = new WindowAttributes(node);
         int group = (int) node.attrs().getInt("group", 1);
-        return (ctx, in) -> new NDList(convolve(window, in.get(0), in.get(1), in.optional(2), group));
+        return (ctx, in) -> {
+            if (!in.get(0).getDataType().isFloating() || in.get(0).getDataType() != in.get(1).getDataType()) {
+                throw new OnnxFormatException(window.owner() + ": " + in.describe(0) + " and " + in.describe(1)
+                        + " must be of one floating-point type");
+            }
+            return new NDList(convolve(window, in.get(0), in.get(1), in.optional(2), group));
+        };
     }
 
     /** The convolution of x (N, C, spatial...) with w (M, C/group, kernel...), plus the optional bias. */
@@ -35,6 +44,7 @@ public final class Conv implements OpConverter {
         }
         long[] kernel = SpatialPadding.spatial(w.getShape(), n);
         WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
+        checkWork(attrs.owner(), x, w, win.out());
         long[] padding = win.padBegin();
         if (!win.symmetric()) {
             x = SpatialPadding.apply(x, win.padBegin(), win.padEnd(), 0);
@@ -42,5 +52,17 @@ public final class Conv implements OpConverter {
         }
         return x.getNDArrayInternal().convolution(x, w, bias, new Shape(win.strides()), new Shape(padding),
                 new Shape(win.dilations()), group).singletonOrThrow();
+    }
+
+    /** Refuses a convolution whose multiply-accumulates, (N, M, out...) times (C/group, kernel...), are over budget. */
+    static void checkWork(String owner, NDArray x, NDArray w, long[] outSpatial) {
+        long[] out = new long[outSpatial.length + 2];
+        out[0] = x.getShape().get(0);
+        out[1] = w.getShape().get(0);
+        System.arraycopy(outSpatial, 0, out, 2, outSpatial.length);
+        long[] perOutput = Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
+        String what = owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+                + Arrays.toString(out);
+        WorkBudget.checkConvolution(what, out, ShapeMath.elements(perOutput, what));
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.ShapeMath;
+import dev.mergenet.importers.limits.WorkBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -38,6 +39,10 @@ public final class ConvTranspose implements OpConverter {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " and weight " + w.getShape()
                         + " must be (N, C, spatial...) and (C, M/group, kernel...)");
             }
+            if (group < 1 || x.getShape().get(1) % group != 0) {
+                throw new OnnxFormatException(owner + ": group " + group + " does not divide the " + x.getShape().get(1)
+                        + " input channels of " + x.getShape());
+            }
             long[] inSize = SpatialPadding.spatial(x.getShape(), n);
             long[] k = SpatialPadding.spatial(w.getShape(), n);
             long[] s = valuesOr(strides, n, 1, owner, "strides");
@@ -45,14 +50,21 @@ public final class ConvTranspose implements OpConverter {
             long[] op = valuesOr(outputPadding, n, 0, owner, "output_padding");
             long[] begin = new long[n];
             long[] end = new long[n];
+            checkStridesAndDilations(owner, s, d);
+            if (outputShape != null && outputShape.length < n) {
+                throw new OnnxFormatException(owner + ": output_shape " + Arrays.toString(outputShape)
+                        + " has fewer than " + n + " spatial sizes");
+            }
             for (int i = 0; i < n; i++) {
-                long full = s[i] * (inSize[i] - 1) + op[i] + (k[i] - 1) * d[i] + 1;
+                long full = ShapeMath.add(ShapeMath.add(ShapeMath.multiply(s[i], Math.max(inSize[i] - 1, 0), owner,
+                        inSize), op[i], owner), ShapeMath.add(ShapeMath.multiply(Math.max(k[i] - 1, 0), d[i], owner, k),
+                        1, owner), owner);
                 long target;
                 if (outputShape != null) {
                     target = outputShape[outputShape.length - n + i];
                 } else if (attrs.autoPad() == WindowAttributes.AutoPad.SAME_UPPER
                         || attrs.autoPad() == WindowAttributes.AutoPad.SAME_LOWER) {
-                    target = inSize[i] * s[i];
+                    target = ShapeMath.multiply(inSize[i], s[i], owner, inSize);
                 } else {
                     if (attrs.autoPad() == WindowAttributes.AutoPad.NOTSET && pads != null) {
                         if (pads.length != 2 * n) {
@@ -74,32 +86,55 @@ public final class ConvTranspose implements OpConverter {
                     begin[i] = total - end[i];
                 }
             }
-            checkSize(owner, x, w, s, d, begin, end, op, group);
+            checkSize(owner, x, w, s, d, begin, end, op, group, outputShape != null);
             return new NDList(transposedConvolution(x, w, in.optional(2), s, d, begin, end, op, group));
         };
     }
 
     /** Refuses strides, dilations and pads whose zero-spread input or output would exceed the memory budget. */
+    /**
+     * Refuses an output size below 1 (from output_shape, output_padding or pads) and strides, dilations and pads
+     * whose zero-spread input or output would exceed the memory budget or the work budget.
+     */
     static void checkSize(String owner, NDArray x, NDArray w, long[] s, long[] d, long[] begin, long[] end, long[] op,
-                          int group) {
+                          int group, boolean fromOutputShape) {
         int n = s.length;
+        checkStridesAndDilations(owner, s, d);
         long[] spread = x.getShape().getShape().clone();
         long[] out = x.getShape().getShape().clone();
         out[1] = ShapeMath.multiply(w.getShape().get(1), Math.max(group, 1), owner, w.getShape().getShape());
         for (int i = 0; i < n; i++) {
-            if (s[i] < 1 || d[i] < 1) {
-                throw new OnnxFormatException(owner + ": strides " + Arrays.toString(s) + " and dilations "
-                        + Arrays.toString(d) + " must be at least 1");
-            }
             long in = spread[2 + i];
             long k = w.getShape().get(2 + i);
             spread[2 + i] = ShapeMath.add(ShapeMath.multiply(Math.max(in - 1, 0), s[i], owner, spread), 1, owner);
             long span = ShapeMath.add(ShapeMath.multiply(Math.max(k - 1, 0), d[i], owner, out), op[i], owner);
             long size = ShapeMath.add(spread[2 + i], span, owner);
-            out[2 + i] = Math.max(0, ShapeMath.add(size, -ShapeMath.add(begin[i], end[i], owner), owner));
+            out[2 + i] = ShapeMath.add(size, -ShapeMath.add(begin[i], end[i], owner), owner);
+            if (out[2 + i] < 1 && in > 0) {
+                throw new OnnxFormatException(owner + ": output size " + out[2 + i] + " along spatial axis " + i
+                        + " is below 1 for input " + x.getShape() + " and weight " + w.getShape() + " ("
+                        + (fromOutputShape ? "output_shape" : "pads " + begin[i] + ", " + end[i]) + ", output_padding "
+                        + op[i] + ")");
+            }
+            out[2 + i] = Math.max(0, out[2 + i]);
         }
         MemoryBudget.check(owner + ": input spread by strides", spread, x.getDataType());
         MemoryBudget.check(owner + ": output", out, x.getDataType());
+        // the work of the direct convolution it runs: every output sums (C/group) x kernel products
+        long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
+        long perOutput = ShapeMath.multiply(w.getShape().get(0) / Math.max(group, 1),
+                ShapeMath.elements(kernel, owner + ": weight"), owner, w.getShape().getShape());
+        WorkBudget.checkConvolution(owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+                + Arrays.toString(out), out, perOutput);
+    }
+
+    private static void checkStridesAndDilations(String owner, long[] s, long[] d) {
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] < 1 || d[i] < 1) {
+                throw new OnnxFormatException(owner + ": strides " + Arrays.toString(s) + " and dilations "
+                        + Arrays.toString(d) + " must be at least 1");
+            }
+        }
     }
 
     static NDArray transposedConvolution(NDArray x, NDArray w, NDArray bias, long[] s, long[] d, long[] begin,

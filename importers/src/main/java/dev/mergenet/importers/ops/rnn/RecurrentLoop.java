@@ -57,8 +57,16 @@ final class RecurrentLoop {
         NDArray[] initial = new NDArray[stateCount];
         for (int s = 0; s < stateCount; s++) {
             NDArray given = in.optional(5 + s);
+            if (given != null && given.getShape().dimension() != 3) {
+                throw new OnnxFormatException(attrs.owner + ": " + in.describe(5 + s) + " must be 3-D");
+            }
             if (given != null && attrs.batchFirst) {
                 given = given.transpose(1, 0, 2);
+            }
+            if (given != null && !given.getShape().equals(new Shape(directions, batch, hidden))) {
+                throw new OnnxFormatException(attrs.owner + ": " + in.describe(5 + s) + " must hold "
+                        + directions + " direction(s) x batch " + batch + " x hidden " + hidden
+                        + (attrs.batchFirst ? " (batch first)" : ""));
             }
             initial[s] = given;
         }

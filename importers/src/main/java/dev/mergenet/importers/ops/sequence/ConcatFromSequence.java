@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.sequence;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -21,6 +22,10 @@ public final class ConcatFromSequence implements OpConverter {
                 throw new MergeNetException(ctx.node().describe() + ": cannot concatenate an empty sequence");
             }
             int rank = s.items().get(0).getShape().dimension() + (newAxis ? 1 : 0);
+            if (axis < -rank || axis >= rank) {
+                throw new OnnxFormatException(ctx.node().describe() + ": axis " + axis + " is out of range for "
+                        + (newAxis ? "stacking" : "concatenating") + " items of shape " + s.items().get(0).getShape());
+            }
             int a = (int) (axis < 0 ? axis + rank : axis);
             NDList parts = new NDList(s.items());
             NDArray out = newAxis ? NDArrays(parts, a, true) : NDArrays(parts, a, false);

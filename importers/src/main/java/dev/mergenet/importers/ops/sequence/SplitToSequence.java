@@ -2,7 +2,7 @@ package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -22,7 +22,12 @@ public final class SplitToSequence implements OpConverter {
         boolean keepDims = node.attrs().getInt("keepdims", 1) == 1;
         return (ctx, in) -> {
             NDArray x = in.get(0);
-            int axis = (int) (axisAttr < 0 ? axisAttr + x.getShape().dimension() : axisAttr);
+            int rank = x.getShape().dimension();
+            if (axisAttr < -rank || axisAttr >= rank) {
+                throw new OnnxFormatException(node.describe() + ": axis " + axisAttr + " is out of range for input '"
+                        + node.inputs().get(0) + "' " + x.getShape());
+            }
+            int axis = (int) (axisAttr < 0 ? axisAttr + rank : axisAttr);
             long length = x.getShape().get(axis);
             List<Long> sizes = new ArrayList<>();
             boolean squeeze = false;
@@ -33,16 +38,24 @@ public final class SplitToSequence implements OpConverter {
                 squeeze = !keepDims;
             } else if (in.get(1).getShape().dimension() == 0) {
                 long chunk = in.longs(1)[0];
+                if (chunk < 1) {
+                    throw new OnnxFormatException(node.describe() + ": split '" + node.inputs().get(1) + "' = " + chunk
+                            + " must be at least 1");
+                }
                 for (long start = 0; start < length; start += chunk) {
                     sizes.add(Math.min(chunk, length - start));
                 }
             } else {
                 for (long s : in.longs(1)) {
+                    if (s < 0 || s > length) {
+                        throw new OnnxFormatException(node.describe() + ": split '" + node.inputs().get(1)
+                                + "' holds the size " + s + ", outside [0, " + length + "] along axis " + axis);
+                    }
                     sizes.add(s);
                 }
             }
             if (sizes.stream().mapToLong(Long::longValue).sum() != length) {
-                throw new MergeNetException(ctx.node().describe() + ": split sizes " + sizes + " do not add up to "
+                throw new OnnxFormatException(ctx.node().describe() + ": split sizes " + sizes + " do not add up to "
                         + length);
             }
             long[] cuts = new long[Math.max(0, sizes.size() - 1)];

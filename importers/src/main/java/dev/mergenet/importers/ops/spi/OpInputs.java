@@ -42,6 +42,13 @@ public final class OpInputs {
                 : a.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
     }
 
+    /** "input 'name' float32(3, 4)" for error messages; "input i" when the node names no input there. */
+    public String describe(int i) {
+        String name = i < node.inputs().size() ? "'" + node.inputs().get(i) + "'" : Integer.toString(i);
+        NDArray a = optional(i);
+        return "input " + name + (a == null ? " (absent)" : " " + a.getDataType() + a.getShape());
+    }
+
     public List<NDArray> all() {
         return arrays;
     }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
@@ -25,7 +27,13 @@ public final class ConstantOfShape implements OpConverter {
             throw new MergeNetException(node.describe() + ": 'value' must hold one element, not " + value.shape());
         }
         return (ctx, in) -> {
+            if (in.get(0).getShape().dimension() != 1) {
+                throw new OnnxFormatException(node.describe() + ": " + in.describe(0) + " must be a 1-D shape");
+            }
             long[] dims = in.longs(0);
+            long[] nonZero = java.util.Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
+            // strides ignore a zero dim: [0, 2^62, 4] holds nothing but its strides overflow
+            ShapeMath.elements(nonZero, node.describe() + ": output for input '" + node.inputs().get(0) + "'");
             MemoryBudget.check(node.describe() + ": output for input '" + node.inputs().get(0) + "'", dims,
                     value == null ? DataType.FLOAT32 : value.dataType());
             Shape shape = new Shape(dims);

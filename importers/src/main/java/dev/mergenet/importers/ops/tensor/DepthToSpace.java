@@ -43,8 +43,9 @@ public final class DepthToSpace implements OpConverter {
             long h = x.getShape().get(2);
             long w = x.getShape().get(3);
             if (toSpace) {
-                if (c % (b * b) != 0) {
-                    throw new MergeNetException(node.describe() + ": channels " + c + " not divisible by " + b * b);
+                if (b > c || c % (b * b) != 0) { // b > c first: b * b may overflow to a divisor
+                    throw new MergeNetException(node.describe() + ": channels " + c + " not divisible by blocksize " + b
+                            + " squared");
                 }
                 long oc = c / (b * b);
                 NDArray y = crd ? x.reshape(n, oc, b, b, h, w).transpose(0, 1, 4, 2, 5, 3)

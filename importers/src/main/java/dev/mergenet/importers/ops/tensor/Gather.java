@@ -1,8 +1,10 @@
 package dev.mergenet.importers.ops.tensor;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -22,8 +24,19 @@ public final class Gather implements OpConverter {
             NDArray indices = in.get(1);
             long[] dims = x.getShape().getShape();
             int a = Axes.normalize(axis, dims.length, node, "axis");
+            if (!indices.getDataType().isInteger()) {
+                throw new OnnxFormatException(node.describe() + ": " + in.describe(1) + " must hold integers");
+            }
             NDArray flat = AlongAxis.wrapNegative(indices, dims[a]).reshape(-1);
-            NDArray picked = AlongAxis.take(x, flat, a);
+            NDArray picked;
+            try {
+                picked = AlongAxis.take(x, flat, a);
+            } catch (EngineException e) {
+                // the range [-d, d-1] is checked by the engine, so valid indices cost no pass over them here
+                throw new OnnxFormatException(node.describe() + ": " + in.describe(1) + " holds an index outside [-"
+                        + dims[a] + ", " + (dims[a] - 1) + "] for axis " + a + " of " + in.describe(0) + " ("
+                        + e.getMessage() + ")", e);
+            }
             long[] idxDims = indices.getShape().getShape();
             long[] out = new long[dims.length - 1 + idxDims.length];
             System.arraycopy(dims, 0, out, 0, a);

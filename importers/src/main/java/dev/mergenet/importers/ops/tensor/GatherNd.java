@@ -1,10 +1,12 @@
 package dev.mergenet.importers.ops.tensor;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -19,13 +21,21 @@ import java.util.Arrays;
 public final class GatherNd implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        int batchDims = (int) node.attrs().getInt("batch_dims", 0);
+        long batchDimsAttr = node.attrs().getInt("batch_dims", 0);
+        if (batchDimsAttr < 0 || batchDimsAttr > Integer.MAX_VALUE) {
+            throw new OnnxFormatException(node.describe() + ": batch_dims " + batchDimsAttr + " is out of range");
+        }
+        int batchDims = (int) batchDimsAttr;
         return (ctx, in) -> {
             NDArray x = in.get(0);
             NDArray indices = in.get(1);
             long[] dims = x.getShape().getShape();
             long[] idxDims = indices.getShape().getShape();
             int q = idxDims.length;
+            if (!indices.getDataType().isInteger()) {
+                throw new OnnxFormatException(node.describe() + ": indices '" + node.inputs().get(1) + "' are "
+                        + indices.getDataType() + ", not integers");
+            }
             if (q < 1 || batchDims >= Math.min(dims.length, q)) {
                 throw new MergeNetException(node.describe() + ": batch_dims " + batchDims + " too large for data "
                         + x.getShape() + " and indices " + indices.getShape());
@@ -47,7 +57,14 @@ public final class GatherNd implements OpConverter {
                     : idx.mul(strides).sum(new int[] {q - 1});
             long perBatch = Axes.product(idxDims, batchDims, q - 1);
             NDArray index = linear.reshape(batch, perBatch, 1).broadcast(new Shape(batch, perBatch, rest));
-            NDArray out = x.reshape(batch, rows, rest).gather(index, 1);
+            NDArray out;
+            try {
+                out = x.reshape(batch, rows, rest).gather(index, 1);
+            } catch (EngineException e) {
+                throw new OnnxFormatException(node.describe() + ": indices '" + node.inputs().get(1) + "' "
+                        + indices.getShape() + " point outside data '" + node.inputs().get(0) + "' " + x.getShape()
+                        + " (" + e.getMessage() + ")", e);
+            }
             long[] outDims = new long[q - 1 + dims.length - batchDims - k];
             System.arraycopy(idxDims, 0, outDims, 0, q - 1);
             System.arraycopy(dims, batchDims + k, outDims, q - 1, dims.length - batchDims - k);

@@ -3,6 +3,8 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.ops.sequence.TensorSequence;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -15,6 +17,10 @@ public final class NonZero implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {
             NDArray x = in.get(0);
+            if (x instanceof TensorSequence) {
+                throw new OnnxFormatException(node.describe() + ": input '" + node.inputs().get(0)
+                        + "' is a sequence, not a tensor");
+            }
             if (x.getShape().dimension() == 0) {
                 NDArray one = x.reshape(1).nonzero();
                 return new NDList(one.reshape(0, one.getShape().get(0)).toType(DataType.INT64, false));

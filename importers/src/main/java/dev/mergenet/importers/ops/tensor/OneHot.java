@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -22,7 +23,12 @@ public final class OneHot implements OpConverter {
         long axis = node.attrs().getInt("axis", -1);
         return (ctx, in) -> {
             NDArray indices = in.get(0);
-            long depth = (long) in.get(1).toType(DataType.FLOAT64, false).toDoubleArray()[0];
+            NDArray depthInput = in.get(1);
+            if (depthInput.getShape().size() != 1) {
+                throw new OnnxFormatException(node.describe() + ": depth input '" + node.inputs().get(1) + "' "
+                        + depthInput.getShape() + " must hold exactly one value");
+            }
+            long depth = (long) depthInput.toType(DataType.FLOAT64, false).toDoubleArray()[0];
             NDArray values = in.get(2);
             long[] out = new long[indices.getShape().dimension() + 1];
             System.arraycopy(indices.getShape().getShape(), 0, out, 1, out.length - 1);
