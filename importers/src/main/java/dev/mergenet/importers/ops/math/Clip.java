@@ -85,7 +85,8 @@ public final class Clip implements OpConverter {
 
     /**
      * Floating x clamped to constant bounds: PyTorch's hardtanh where the engine has it (one kernel each way, as
-     * nn.ReLU6; written into x when {@code inPlace}), else one clamp. Not for min > max, where ONNX (and clamp) give max but hardtanh would give min.
+     * nn.ReLU6; written into x when {@code inPlace}), else one clamp. Not for min > max, where ONNX (and clamp)
+     * give max but hardtanh would give min.
      */
     private static NDArray clamp(NDArray x, double min, double max, boolean inPlace) {
         if (min <= max) {
