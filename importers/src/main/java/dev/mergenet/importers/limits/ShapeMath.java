@@ -2,6 +2,7 @@ package dev.mergenet.importers.limits;
 
 import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /** Overflow-checked shape arithmetic: every product of dims a file controls goes through here. */
 public final class ShapeMath {
@@ -9,12 +10,23 @@ public final class ShapeMath {
 
     /** Element count of {@code dims}; {@code what} names the file, node and input for the error. */
     public static long elements(long[] dims, String what) {
+        return elements(dims, () -> what);
+    }
+
+    /** As {@link #elements(long[], String)}, the name built only for an error (for checks on every run). */
+    public static long elements(long[] dims, Supplier<String> what) {
         long count = 1;
         for (long d : dims) {
             if (d < 0) {
-                throw new ResourceLimitException(what + ": shape " + Arrays.toString(dims) + " has a negative dimension");
+                throw new ResourceLimitException(what.get() + ": shape " + Arrays.toString(dims)
+                        + " has a negative dimension");
             }
-            count = multiply(count, d, what, dims);
+            try {
+                count = Math.multiplyExact(count, d);
+            } catch (ArithmeticException e) {
+                throw new ResourceLimitException(what.get() + ": shape " + Arrays.toString(dims)
+                        + " has more elements than a 64-bit count holds");
+            }
         }
         return count;
     }

@@ -2,6 +2,7 @@ package dev.mergenet.importers.limits;
 
 import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The most multiply-accumulates one convolution may take when its shapes come from the file: within the memory
@@ -32,20 +33,21 @@ public final class WorkBudget {
     /**
      * The multiply-accumulates of a convolution: every element of {@code output} (N, M, spatial...) sums over
      * {@code perOutput} products (input channels per group times kernel elements). Refused over the budget or past a
-     * 64-bit count; {@code what} names the file, node and shapes.
+     * 64-bit count; {@code what} names the file, node and shapes (built only for an error: this runs on every
+     * convolution).
      */
-    public static long checkConvolution(String what, long[] output, long perOutput) {
-        long outputs = ShapeMath.elements(output, what + ": output");
+    public static long checkConvolution(Supplier<String> what, long[] output, long perOutput) {
+        long outputs = ShapeMath.elements(output, () -> what.get() + ": output");
         long macs;
         try {
             macs = Math.multiplyExact(outputs, perOutput);
         } catch (ArithmeticException e) {
-            throw new ResourceLimitException(what + ": " + outputs + " outputs of " + perOutput
+            throw new ResourceLimitException(what.get() + ": " + outputs + " outputs of " + perOutput
                     + " multiply-accumulates each overflow a 64-bit count");
         }
         long budget = macs();
         if (macs > budget) {
-            throw new ResourceLimitException(what + " needs " + macs + " multiply-accumulates (" + outputs
+            throw new ResourceLimitException(what.get() + " needs " + macs + " multiply-accumulates (" + outputs
                     + " outputs of " + perOutput + " each, " + String.format(Locale.ROOT, "%.2g", (double) macs)
                     + "), over the work budget of " + budget + " (-D" + PROPERTY + " raises it)");
         }

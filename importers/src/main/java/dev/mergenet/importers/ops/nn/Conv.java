@@ -7,6 +7,7 @@ import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.limits.WorkBudget;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -61,7 +62,7 @@ public final class Conv implements OpConverter {
         out[1] = w.getShape().get(0);
         System.arraycopy(outSpatial, 0, out, 2, outSpatial.length);
         long[] perOutput = Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
-        String what = owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+        Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
                 + Arrays.toString(out);
         WorkBudget.checkConvolution(what, out, ShapeMath.elements(perOutput, what));
     }

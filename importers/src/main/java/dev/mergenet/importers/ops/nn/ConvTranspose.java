@@ -124,7 +124,7 @@ public final class ConvTranspose implements OpConverter {
         long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
         long perOutput = ShapeMath.multiply(w.getShape().get(0) / Math.max(group, 1),
                 ShapeMath.elements(kernel, owner + ": weight"), owner, w.getShape().getShape());
-        WorkBudget.checkConvolution(owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+        WorkBudget.checkConvolution(() -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
                 + Arrays.toString(out), out, perOutput);
     }
 
