@@ -129,7 +129,7 @@ public final class GraphRun implements OpContext {
                 }
                 in.add(a);
             }
-            BroadcastCheck.check(current.opType(), current.sinceVersion(), in, current.describe());
+            BroadcastCheck.check(current.opType(), current.sinceVersion(), in, current::describe);
             NDList out;
             long started = OpProfile.ENABLED ? System.nanoTime() : 0;
             try {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.OnnxFormatException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The output of a broadcasting op is the product of its inputs' extents: [N, 1] + [1, M] makes N x M from two
@@ -19,9 +20,10 @@ public final class BroadcastCheck {
 
     /**
      * Refuses the node's output when its inputs do not broadcast (numpy rules, from version 7 on; older versions
-     * broadcast along an axis attribute) or when its broadcast shape is over budget; {@code what} names file and node.
+     * broadcast along an axis attribute) or when its broadcast shape is over budget; {@code what} names file and node
+     * (built only for an error: this runs before every node).
      */
-    public static void check(String opType, int sinceVersion, List<NDArray> inputs, String what) {
+    public static void check(String opType, int sinceVersion, List<NDArray> inputs, Supplier<String> what) {
         boolean matMul = opType.equals("MatMul");
         if (!matMul && !ELEMENTWISE.contains(opType)) {
             return;
@@ -57,11 +59,12 @@ public final class BroadcastCheck {
         } else if (matMul) {
             return;
         }
-        MemoryBudget.check(what + ": broadcast output", out, type);
+        MemoryBudget.check(() -> what.get() + ": broadcast output", out,
+                type == null || type.getNumOfBytes() <= 0 ? 1 : type.getNumOfBytes());
     }
 
     /** Each axis, aligned from the right, holds one extent besides 1 across all inputs. */
-    private static void checkCompatible(List<NDArray> inputs, String what) {
+    private static void checkCompatible(List<NDArray> inputs, Supplier<String> what) {
         int rank = 0;
         for (NDArray a : inputs) {
             rank = a == null ? rank : Math.max(rank, a.getShape().dimension());
@@ -76,7 +79,7 @@ public final class BroadcastCheck {
                 if (d != 1 && extent != 1 && d != extent) {
                     List<String> shapes = new java.util.ArrayList<>();
                     inputs.forEach(x -> shapes.add(x == null ? "-" : x.getDataType() + x.getShape().toString()));
-                    throw new OnnxFormatException(what + ": inputs " + shapes + " do not broadcast (" + extent
+                    throw new OnnxFormatException(what.get() + ": inputs " + shapes + " do not broadcast (" + extent
                             + " and " + d + " on axis -" + i + ")");
                 }
                 extent = d == 1 ? extent : d;

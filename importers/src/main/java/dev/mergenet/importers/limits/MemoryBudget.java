@@ -3,6 +3,7 @@ package dev.mergenet.importers.limits;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.Locale;
 
 /**
@@ -32,10 +33,15 @@ public final class MemoryBudget {
 
     /** Refuses a tensor of {@code shape} with {@code elementBytes} bytes per element. */
     public static void check(String what, long[] shape, int elementBytes) {
+        check(() -> what, shape, elementBytes);
+    }
+
+    /** As {@link #check(String, long[], int)}, the name built only for an error (for checks on every run). */
+    public static void check(Supplier<String> what, long[] shape, int elementBytes) {
         long elements = ShapeMath.elements(shape, what);
         long budget = bytes();
         if (elements > budget / Math.max(1, elementBytes)) {
-            throw new ResourceLimitException(what + ": shape " + Arrays.toString(shape) + " needs "
+            throw new ResourceLimitException(what.get() + ": shape " + Arrays.toString(shape) + " needs "
                     + describe(elements, elementBytes) + ", over the memory budget of " + human(budget)
                     + " (-D" + PROPERTY + " raises it)");
         }
