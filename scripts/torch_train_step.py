@@ -6,13 +6,14 @@
   torch_train_step.py trace NAME OUT.pt SIZE      writes the same network (same seed) as TorchScript traced in train
                                                   mode: the same network run by the JVM's own libtorch
   torch_train_step.py serve NAME BATCH SIZE       reads "step" lines on stdin, runs one forward + backward + SGD step
-                                                  per line and answers "ms=<step ms>
+                                                  per line and answers "ms=<step ms> minor_faults=<page faults of the step>
                                                   forward_ms=.. backward_ms=.. update_ms=.." (forward includes the loss)
 
 Both sides measure the same way: wall time around each step, and over the whole run the rise of the process's peak
 RSS (VmHWM, reset through /proc/self/clear_refs before the first step) above its RSS before the first step, which the
 answer to a "peak" line reports as "peak_growth=<bytes>".
 """
+import resource
 import sys
 import time
 
@@ -82,6 +83,7 @@ def serve(name, batch, size):
             continue
         if line.strip() != "step":
             break
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         started = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), labels)
@@ -91,7 +93,8 @@ def serve(name, batch, size):
         optimizer.step()
         done = time.perf_counter()
         ms = (done - started) * 1000
-        print(f"ms={ms:.3f} forward_ms={(forward - started) * 1000:.3f}"
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+        print(f"ms={ms:.3f} minor_faults={faults} forward_ms={(forward - started) * 1000:.3f}"
               f" backward_ms={(backward - forward) * 1000:.3f} update_ms={(done - backward) * 1000:.3f}"
               f" loss={loss.item():.4f}", flush=True)
 

@@ -64,6 +64,17 @@ final class Memory {
         return -1;
     }
 
+    /** Minor page faults of this process so far (Linux /proc/self/stat field 10); -1 elsewhere. */
+    static long minorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
+            return Long.parseLong(f[7]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static String mib(long bytes) {
         return String.format("%.0f MiB", bytes / 1024.0 / 1024.0);
     }

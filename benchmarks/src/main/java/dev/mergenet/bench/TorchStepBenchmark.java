@@ -39,9 +39,10 @@ import java.util.List;
  */
 public final class TorchStepBenchmark {
     private static final int CLASSES = 10;
-    /** Per step: total ms, forward (with loss) ms, backward ms, update ms. */
-    private static final int FIELDS = 4;
-    private static final List<String> STEP_FIELDS = List.of("ms", "forward_ms", "backward_ms", "update_ms");
+    /** Per step: total ms, forward (with loss) ms, backward ms, update ms, minor page faults. */
+    private static final int FIELDS = 5;
+    private static final List<String> STEP_FIELDS =
+            List.of("ms", "forward_ms", "backward_ms", "update_ms", "minor_faults");
 
     public static void main(String[] args) throws IOException, InterruptedException {
         List<String> networks = List.of((args.length > 0 ? args[0] : "resnet18,mobilenet_v2").split(","));
@@ -158,6 +159,8 @@ public final class TorchStepBenchmark {
                 System.out.printf("  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
                         + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[1]),
                         median(eager[1]), median(imported[2]), median(eager[2]), median(imported[3]), median(eager[3]));
+                System.out.printf("  %s minor page faults per step, median imported / PyTorch: %.0f / %.0f%n",
+                        network, median(imported[4]), median(eager[4]));
                 if (scripted != null) {
                     System.out.printf("  %s as TorchScript on the JVM's libtorch (same network and seed, no update):"
                             + " forward+loss %.1f, backward %.1f (its memory counts in the imported side's RSS)%n",
@@ -173,8 +176,12 @@ public final class TorchStepBenchmark {
         }
     }
 
-    /** One imported step: ms in all, then the ms of forward (with the loss), backward and the parameter update. */
+    /**
+     * One imported step: ms in all, then the ms of forward (with the loss), backward and the parameter update, then
+     * the minor page faults of the whole process during the step.
+     */
     private static double[] importedStep(Trainer trainer, NDArray x, NDArray labels) {
+        long faults = Memory.minorFaults();
         long t0 = System.nanoTime();
         long forward;
         long backward;
@@ -191,7 +198,7 @@ public final class TorchStepBenchmark {
         trainer.step();
         long done = System.nanoTime();
         return new double[] {(done - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6,
-            (done - backward) / 1e6};
+            (done - backward) / 1e6, Memory.minorFaults() - faults};
     }
 
     /** Forward (with the loss) and backward of the TorchScript network; its gradients are zeroed untimed. */
@@ -210,7 +217,7 @@ public final class TorchStepBenchmark {
             backward = System.nanoTime();
         }
         scripted.getParameters().values().forEach(p -> Scopes.zeroGradient(p.getArray()));
-        return new double[] {(backward - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6, 0};
+        return new double[] {(backward - t0) / 1e6, (forward - t0) / 1e6, (backward - forward) / 1e6, 0, 0};
     }
 
     /** One PyTorch step in the child, measured there the same way. */
