@@ -1,15 +1,17 @@
 package dev.mergenet.importers.graph;
 
 import dev.mergenet.core.graph.GraphIndex;
+import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.ops.spi.EnclosingGraph;
 import dev.mergenet.importers.ops.spi.Subgraph;
-import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -17,40 +19,25 @@ import java.util.function.Function;
 final class EnclosingGraphIndex implements EnclosingGraph {
     private final GraphIndex index;
     private final Function<GraphProto, Subgraph> compiler;
-    private final Set<String> readOutsideNodeInputs = new HashSet<>();
+    /** Per value, how many nodes read it (their inputs or their subgraphs), plus one if it is a graph output. */
+    private final Map<String, Integer> readers = new HashMap<>();
+    /** A Gradient node re-runs a slice of this graph that may read any earlier value as it was produced. */
+    private final boolean hasGradient;
 
     /** {@code compiler} compiles a slice in the graph's own scope (its free names read the running graph). */
     EnclosingGraphIndex(GraphProto graph, Function<GraphProto, Subgraph> compiler) {
         this.index = new GraphIndex(graph);
         this.compiler = compiler;
-        graph.getOutputList().forEach(o -> readOutsideNodeInputs.add(o.getName()));
+        graph.getOutputList().forEach(o -> readers.merge(o.getName(), 1, Integer::sum));
         for (NodeProto n : graph.getNodeList()) {
-            for (AttributeProto a : n.getAttributeList()) {
-                a.getGraphsList().forEach(this::addEveryNameIn);
-                if (a.hasG()) {
-                    addEveryNameIn(a.getG());
-                }
-            }
+            GraphOrder.dependencies(n).forEach(v -> readers.merge(v, 1, Integer::sum));
         }
-    }
-
-    /** Every name a subgraph's nodes read or its outputs name: any of them may be an outer value. */
-    private void addEveryNameIn(GraphProto g) {
-        g.getOutputList().forEach(o -> readOutsideNodeInputs.add(o.getName()));
-        for (NodeProto n : g.getNodeList()) {
-            readOutsideNodeInputs.addAll(n.getInputList());
-            for (AttributeProto a : n.getAttributeList()) {
-                a.getGraphsList().forEach(this::addEveryNameIn);
-                if (a.hasG()) {
-                    addEveryNameIn(a.getG());
-                }
-            }
-        }
+        hasGradient = graph.getNodeList().stream().anyMatch(n -> n.getOpType().equals("Gradient"));
     }
 
     @Override
     public String soleReaderProducer(String value) {
-        if (index.consumerCount(value) != 1 || readOutsideNodeInputs.contains(value)
+        if (hasGradient || index.consumerCount(value) != 1 || readers.getOrDefault(value, 0) != 1
                 || index.producers(value).size() != 1) {
             return null;
         }

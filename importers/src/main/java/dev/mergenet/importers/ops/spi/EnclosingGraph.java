@@ -15,7 +15,8 @@ public interface EnclosingGraph {
 
     /**
      * The op type of the node producing {@code value} when exactly one input slot of this graph reads it and
-     * nothing else does (no graph output, no subgraph), else null: such a value may be overwritten by its reader.
+     * nothing else does (no graph output, no subgraph, no Gradient node re-running part of the graph), else null:
+     * such a value may be overwritten by its reader.
      */
     String soleReaderProducer(String value);
 
