@@ -170,8 +170,46 @@ public final class GraphRun implements OpContext {
 
     @Override
     public NDList runSubgraph(Subgraph subgraph, List<NDArray> inputs) {
-        CompiledGraph graph = (CompiledGraph) subgraph; // every Subgraph a node holds was compiled by GraphCompiler
+        return runChild((CompiledGraph) subgraph, inputs, false);
+    }
+
+    @Override
+    public NDList gradients(Subgraph subgraph, List<NDArray> inputs) {
+        List<NDArray> copies = new ArrayList<>(inputs.size());
+        for (NDArray x : inputs) {
+            NDArray copy = x.stopGradient().duplicate(); // a fresh leaf: nothing upstream of x is reached
+            copy.attach(scope);
+            copy.setRequiresGradient(true);
+            copies.add(copy);
+        }
+        boolean recording = TorchEngine.isGradMode();
+        TorchEngine.setGradMode(true); // also when the step itself does not record (inference)
+        try {
+            NDArray y = runChild((CompiledGraph) subgraph, copies, true).singletonOrThrow();
+            // no nested gradient collector (the engine allows one at a time): a backward pass from y reaches only
+            // the copies, since everything else the slice reads entered it detached
+            TorchEngine.backward(y);
+        } finally {
+            TorchEngine.setGradMode(recording);
+        }
+        NDList grads = new NDList(copies.size());
+        for (NDArray copy : copies) {
+            NDArray g = copy.getGradient().duplicate();
+            g.attach(scope);
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    /**
+     * Runs a compiled subgraph (every Subgraph a node holds was compiled by GraphCompiler) on {@code inputs}, its free
+     * names read from this run; with {@code constantOuter} those reads enter detached.
+     */
+    private NDList runChild(CompiledGraph graph, List<NDArray> inputs, boolean constantOuter) {
         GraphRun child = new GraphRun(scope, training, origin, this);
+        if (constantOuter) {
+            child.constantOuterReads = new HashMap<>();
+        }
         List<String> names = graph.inputs();
         for (int i = 0; i < names.size() && i < inputs.size(); i++) {
             if (inputs.get(i) != null) {
@@ -187,46 +225,6 @@ public final class GraphRun implements OpContext {
         } finally {
             current = saved;
         }
-    }
-
-    @Override
-    public NDList gradients(Subgraph subgraph, List<NDArray> inputs) {
-        CompiledGraph graph = (CompiledGraph) subgraph;
-        List<NDArray> copies = new ArrayList<>(inputs.size());
-        for (NDArray x : inputs) {
-            NDArray copy = x.stopGradient().duplicate(); // a fresh leaf: nothing upstream of x is reached
-            copy.attach(scope);
-            copy.setRequiresGradient(true);
-            copies.add(copy);
-        }
-        GraphRun child = new GraphRun(scope, training, origin, this);
-        child.constantOuterReads = new HashMap<>();
-        List<String> names = graph.inputs();
-        for (int i = 0; i < names.size() && i < copies.size(); i++) {
-            child.bind(names.get(i), copies.get(i));
-        }
-        for (TensorData t : graph.decodedInitializers().get(origin)) {
-            child.bind(t.name(), t.toNDArray(scope));
-        }
-        OnnxNode saved = current;
-        boolean recording = TorchEngine.isGradMode();
-        TorchEngine.setGradMode(true); // also when the step itself does not record (inference)
-        try {
-            NDArray y = child.execute(graph).singletonOrThrow();
-            // no nested gradient collector (the engine allows one at a time): a backward pass from y reaches only
-            // the copies, since everything else the slice reads entered it detached
-            TorchEngine.backward(y);
-        } finally {
-            TorchEngine.setGradMode(recording);
-            current = saved;
-        }
-        NDList grads = new NDList(copies.size());
-        for (NDArray copy : copies) {
-            NDArray g = copy.getGradient().duplicate();
-            g.attach(scope);
-            grads.add(g);
-        }
-        return grads;
     }
 
     @Override
