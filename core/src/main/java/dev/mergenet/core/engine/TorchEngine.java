@@ -73,6 +73,18 @@ public final class TorchEngine {
     }
 
     /**
+     * Sets {@code a}'s gradient to zero in place, one engine call (zero_, so a NaN or Inf gradient does not survive);
+     * nothing when no backward has reached it yet. False when {@code a} is not this engine's tensor.
+     */
+    public static boolean zeroGradient(NDArray a) {
+        if (!(a instanceof PtNDArray)) {
+            return false;
+        }
+        JniUtils.zeroGrad((PtNDArray) a);
+        return true;
+    }
+
+    /**
      * A TorchScript module (a file written by torch.jit.save) as a trainable DJL block whose parameters require
      * gradients: the reference for "the same network on this engine", for benchmarks.
      */

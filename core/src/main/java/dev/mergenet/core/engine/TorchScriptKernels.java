@@ -7,12 +7,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +57,62 @@ public final class TorchScriptKernels {
             closeUnlessCached(high, hi);
             return out.singletonOrThrow();
         });
+    }
+
+    /**
+     * torch.optim.SGD's update of all {@code params} in one engine call (the _foreach kernels of SGD's foreach path):
+     * d = g + weightDecay·w; with momentum buf = momentum·buf + d and w −= lr·buf, else w −= lr·d. Buffers must be
+     * zero-filled before the first step (then buf = d, as SGD's first step sets it) and are omitted without momentum.
+     * Runs without autograd. Returns false, changing nothing, when the arrays are not all this engine's tensors on
+     * one device (the caller then updates parameter by parameter).
+     *
+     * <p>Why: one parameter at a time costs several engine calls and temporaries per parameter; DJL's own SGD also
+     * copies every gradient twice. This is one pass over the weights, as PyTorch's step makes.
+     */
+    public static boolean sgdStep(List<NDArray> params, List<NDArray> grads, List<NDArray> buffers, double lr,
+                                  double momentum, double weightDecay) {
+        if (params.isEmpty() || !sameEngineDevice(params, params.get(0)) || !sameEngineDevice(grads, params.get(0))
+                || !sameEngineDevice(buffers, params.get(0))) {
+            return false;
+        }
+        Optional<PtSymbolBlock> module = module("sgd_step");
+        if (module.isEmpty()) {
+            return false;
+        }
+        IValue[] args = {list(params), list(grads), list(buffers), IValue.from(lr), IValue.from(momentum),
+            IValue.from(weightDecay)};
+        try (IValue result = IValueUtils.forward(module.get(), args)) { // no autograd: DJL runs it in inference mode
+            return true;
+        } finally {
+            for (IValue a : args) {
+                a.close();
+            }
+        }
+    }
+
+    private static boolean sameEngineDevice(List<NDArray> arrays, NDArray first) {
+        for (NDArray a : arrays) {
+            if (!(a instanceof PtNDArray) || !a.getDevice().equals(first.getDevice())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static IValue list(List<NDArray> arrays) {
+        return IValue.listFrom(arrays.toArray(new PtNDArray[0]));
+    }
+
+    /**
+     * relu written into x, as PyTorch's ReLU(inplace=True): only for an x that nothing else reads and whose producer's
+     * backward does not need it (DJL has no in-place relu). Empty when x is not on the PyTorch engine.
+     */
+    public static Optional<NDArray> reluInPlace(NDArray x) {
+        if (!TorchEngine.NAME.equals(x.getManager().getEngine().getEngineName())) {
+            return Optional.empty();
+        }
+        // true: the call keeps the caller's grad mode; the result belongs to x's manager
+        return module("relu_").map(m -> IValueUtils.forward(m, new NDList(x), true).singletonOrThrow());
     }
 
     /** A 0-d float64 CPU tensor, whatever x's device: reading a bound never waits on a GPU. */

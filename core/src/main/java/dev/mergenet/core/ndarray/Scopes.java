@@ -3,6 +3,7 @@ package dev.mergenet.core.ndarray;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.mergenet.core.engine.TorchEngine;
 
 /** Array lifetimes across a step's scope: aliasing long-lived arrays into it, overwriting and zeroing in place. */
 public final class Scopes {
@@ -30,7 +31,7 @@ public final class Scopes {
 
     /** Zeroes an array's gradient if it has one. */
     public static void zeroGradient(NDArray a) {
-        if (a.hasGradient()) {
+        if (a.hasGradient() && !TorchEngine.zeroGradient(a)) { // the engine's zero_: one call, no temporary
             NDArray g = a.getGradient();
             g.set(ALL, 0); // not g − g, which keeps a NaN or Inf gradient alive
             g.close();

@@ -2,15 +2,22 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * torch.optim.SGD with momentum μ, weight decay λ, no dampening, no Nesterov: buf ← μ·buf + (g + λW) (buf = g + λW
  * on the first step), W ← W − η·buf. Buffers are kept by parameter name, so overwriting a weight's values
- * (MergeNet's injection) keeps its momentum.
+ * (MergeNet's injection) keeps its momentum. Without momentum there are no buffers (W ← W − η·(g + λW)), as in
+ * torch.optim.SGD.
+ *
+ * <p>On the PyTorch engine the whole update is one call to SGD's _foreach kernels ({@link TorchScriptKernels#sgdStep});
+ * elsewhere it runs parameter by parameter, with the same arithmetic.
  */
 public final class SgdMomentum implements ParameterOptimizer {
     private final NDManager owner;
@@ -27,25 +34,56 @@ public final class SgdMomentum implements ParameterOptimizer {
 
     @Override
     public void step(Map<String, NDArray> params, double lr, NDManager scope) {
+        List<String> names = new ArrayList<>(params.size());
+        List<NDArray> weights = new ArrayList<>(params.size());
+        List<NDArray> grads = new ArrayList<>(params.size());
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray w = e.getValue();
-            if (!w.hasGradient()) {
-                continue;
+            if (e.getValue().hasGradient()) {
+                names.add(e.getKey());
+                weights.add(e.getValue());
+                grads.add(Scopes.alias(e.getValue().getGradient(), scope));
             }
-            NDArray wv = Scopes.alias(w, scope);
-            NDArray g = Scopes.alias(w.getGradient(), scope);
-            NDArray d = weightDecay == 0 ? g : g.add(ScalarMath.mul(wv, weightDecay));
-            NDArray buf = buffers.get(e.getKey());
-            if (buf == null) {
-                buf = d.duplicate();
-                buf.attach(owner);
-                buffers.put(e.getKey(), buf);
-            } else {
-                Scopes.alias(buf, scope).muli(momentum).addi(d);
+        }
+        if (!fusedStep(names, weights, grads, lr)) {
+            for (int i = 0; i < names.size(); i++) {
+                stepOne(names.get(i), Scopes.alias(weights.get(i), scope), grads.get(i), lr, scope);
             }
-            wv.subi(ScalarMath.mul(Scopes.alias(buf, scope), lr));
         }
         steps++;
+    }
+
+    /** The one-call update; false (nothing changed) where the engine has no such kernel. */
+    private boolean fusedStep(List<String> names, List<NDArray> weights, List<NDArray> grads, double lr) {
+        List<NDArray> bufs = new ArrayList<>();
+        if (momentum != 0) {
+            for (int i = 0; i < names.size(); i++) {
+                NDArray buf = buffers.get(names.get(i));
+                if (buf == null) { // zeros: the first step then sets buf = d, as torch.optim.SGD does
+                    buf = weights.get(i).zerosLike();
+                    buf.attach(owner);
+                    buffers.put(names.get(i), buf);
+                }
+                bufs.add(buf);
+            }
+        }
+        return TorchScriptKernels.sgdStep(weights, grads, bufs, lr, momentum, weightDecay);
+    }
+
+    private void stepOne(String name, NDArray wv, NDArray g, double lr, NDManager scope) {
+        NDArray d = weightDecay == 0 ? g : g.add(ScalarMath.mul(wv, weightDecay));
+        if (momentum == 0) {
+            wv.subi(ScalarMath.mul(d, lr));
+            return;
+        }
+        NDArray buf = buffers.get(name);
+        if (buf == null) {
+            buf = d.duplicate();
+            buf.attach(owner);
+            buffers.put(name, buf);
+        } else {
+            Scopes.alias(buf, scope).muli(momentum).addi(d);
+        }
+        wv.subi(ScalarMath.mul(Scopes.alias(buf, scope), lr));
     }
 
     /** The momentum buffer of a parameter (null before its first step). */

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.activation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.Attributes;
@@ -10,7 +11,9 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import dev.mergenet.importers.ops.math.InPlace;
 import dev.mergenet.importers.ops.math.Numeric;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -71,13 +74,22 @@ public final class Pointwise implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         UnaryOperator<NDArray> activation = activation(node);
-        return (ctx, in) -> {
+        OpKernel kernel = (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
             // Relu keeps integers exact; the others take float attributes, so integers go through float64
             NDArray v = type.isFloating() || kind == Kind.RELU ? x : x.toType(DataType.FLOAT64, false);
             NDArray y = activation.apply(v);
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
+        };
+        if (kind != Kind.RELU || !InPlace.overwritable(node)) {
+            return kernel;
+        }
+        // PyTorch's ReLU(inplace=True): written into a value nothing else reads, where the engine has the kernel
+        return (ctx, in) -> {
+            NDArray x = in.get(0);
+            Optional<NDArray> y = x.getDataType().isFloating() ? TorchScriptKernels.reluInPlace(x) : Optional.empty();
+            return y.isPresent() ? new NDList(y.get()) : kernel.run(ctx, in);
         };
     }
 

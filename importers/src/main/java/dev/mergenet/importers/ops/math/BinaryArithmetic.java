@@ -35,10 +35,16 @@ public final class BinaryArithmetic implements OpConverter {
 
     @Override
     public OpKernel prepare(OnnxNode node) {
+        // a residual connection's sum goes into the branch's output, as torchvision's "out += identity" does
+        boolean addInPlace = kind == Kind.ADD && InPlace.overwritable(node);
         return (ctx, in) -> {
             NDArray a = in.get(0);
             NDArray b = Numeric.legacyAlign(node, a, in.get(1));
             DataType type = a.getDataType();
+            if (addInPlace && type.isFloating() && b.getDataType() == type && b.getShape().equals(a.getShape())
+                    && b.getDevice().equals(a.getDevice())) {
+                return new NDList(a.addi(b));
+            }
             return new NDList(Numeric.as(apply(kind, a, Numeric.as(b,
                     a.getDataType())), type));
         };

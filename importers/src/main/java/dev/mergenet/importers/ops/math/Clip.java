@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -19,12 +18,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  */
 @OnnxOp(type = "Clip", since = {1, 6, 11, 12, 13})
 public final class Clip implements OpConverter {
-    /** Ops whose converters' backward passes do not read the op's output, so a sole reader may overwrite it. */
-    private static final Set<String> OUTPUT_NOT_SAVED = Set.of("Conv", "BatchNormalization", "Add");
-
     @Override
     public OpKernel prepare(OnnxNode node) {
-        boolean inPlace = overwritable(node);
+        boolean inPlace = InPlace.overwritable(node);
         if (node.sinceVersion() < 11) {
             float min = node.attrs().getFloat("min", Float.NEGATIVE_INFINITY);
             float max = node.attrs().getFloat("max", Float.POSITIVE_INFINITY);
@@ -69,18 +65,6 @@ public final class Clip implements OpConverter {
             }
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };
-    }
-
-    /**
-     * True when X may be clamped in place, as PyTorch's ReLU6(inplace=True) does: this Clip is its only reader and
-     * its producer's backward never reads its own output (a convolution, a batch norm or an addition).
-     */
-    private static boolean overwritable(OnnxNode node) {
-        if (node.enclosingGraph() == null || node.inputs().isEmpty()) {
-            return false;
-        }
-        String producer = node.enclosingGraph().soleReaderProducer(node.inputs().get(0));
-        return producer != null && OUTPUT_NOT_SAVED.contains(producer);
     }
 
     /**
