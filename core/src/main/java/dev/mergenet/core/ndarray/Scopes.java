@@ -18,6 +18,17 @@ public final class Scopes {
         return view;
     }
 
+    /**
+     * {@code a}'s gradient as a handle owned by {@code scope}. Use this, not {@code alias(a.getGradient(), scope)}:
+     * the engine attaches the handle getGradient makes to a's own manager (a model's, for weights), where one per call
+     * would pile up for the life of the model.
+     */
+    public static NDArray gradient(NDArray a, NDManager scope) {
+        NDArray g = a.getGradient();
+        g.attach(scope);
+        return g;
+    }
+
     /** Overwrites {@code dst}'s values with {@code src} in place (same shape, no autograd recording). */
     public static void assign(NDArray dst, NDArray src, NDManager scope) {
         if (!dst.getShape().equals(src.getShape())) {

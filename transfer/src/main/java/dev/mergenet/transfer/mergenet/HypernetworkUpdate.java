@@ -50,14 +50,14 @@ final class HypernetworkUpdate {
     private static void updateGates(AdaptedPair p, TrainableModel target, NDArray weight, double targetLr,
                                     double gateLr, NDManager scope) {
         NDArray lossGrad = MatrixView.toMatrix(target, p.spec.target(),
-                Scopes.alias(weight.getGradient(), scope).stopGradient());
+                Scopes.gradient(weight, scope).stopGradient());
         NDArray deltaLoss = ScalarMath.mul(lossGrad, targetLr);
         Scopes.zeroGradient(p.gates);
         try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray g = Scopes.alias(p.gates, scope);
             gc.backward(g.mul(p.direction).mul(deltaLoss).sum());
         }
-        double gateNorm = p.gates.getGradient().norm().toType(DataType.FLOAT64, false).getDouble();
+        double gateNorm = Scopes.gradient(p.gates, scope).norm().toType(DataType.FLOAT64, false).getDouble();
         if (Double.isFinite(gateNorm)) {
             p.gateOptimizer.step(Map.of("gates", p.gates), gateLr, scope);
         }

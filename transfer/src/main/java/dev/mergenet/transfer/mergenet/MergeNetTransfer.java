@@ -168,7 +168,7 @@ public final class MergeNetTransfer {
             if (!Double.isFinite(r.gradNorm())) {
                 List<String> bad = new ArrayList<>();
                 p.adapter.arrays().parameters().forEach((k, v) -> {
-                    if (v.hasGradient() && !Double.isFinite(v.getGradient().toType(DataType.FLOAT64, false)
+                    if (v.hasGradient() && !Double.isFinite(Scopes.gradient(v, scope).toType(DataType.FLOAT64, false)
                             .abs().sum().getDouble())) {
                         bad.add(k);
                     }

@@ -50,7 +50,7 @@ public final class AdamW implements ParameterOptimizer {
             }
             String name = e.getKey();
             NDArray wv = Scopes.alias(w, scope);
-            NDArray g = Scopes.alias(w.getGradient(), scope);
+            NDArray g = Scopes.gradient(w, scope);
             double decay = noDecay.test(name) ? 0 : weightDecay;
             if (decay != 0) {
                 wv.muli(1 - lr * decay);

@@ -13,7 +13,7 @@ public final class GradientClipping {
         double sq = 0;
         for (NDArray p : params) {
             if (p.hasGradient()) {
-                NDArray g = Scopes.alias(p.getGradient(), scope);
+                NDArray g = Scopes.gradient(p, scope);
                 sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             }
         }
@@ -22,7 +22,7 @@ public final class GradientClipping {
         if (coef < 1) {
             for (NDArray p : params) {
                 if (p.hasGradient()) {
-                    Scopes.alias(p.getGradient(), scope).muli(coef);
+                    Scopes.gradient(p, scope).muli(coef);
                 }
             }
         }

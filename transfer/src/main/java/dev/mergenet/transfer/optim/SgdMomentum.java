@@ -41,7 +41,7 @@ public final class SgdMomentum implements ParameterOptimizer {
             if (e.getValue().hasGradient()) {
                 names.add(e.getKey());
                 weights.add(e.getValue());
-                grads.add(Scopes.alias(e.getValue().getGradient(), scope));
+                grads.add(Scopes.gradient(e.getValue(), scope));
             }
         }
         if (!fusedStep(names, weights, grads, lr)) {

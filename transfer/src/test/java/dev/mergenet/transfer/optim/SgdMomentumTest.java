@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,29 @@ class SgdMomentumTest {
         assertEquals(0, buffers.size());
     }
 
+    @Test
+    void stepsLeaveNoHandlesOnTheParametersManager() {
+        // a gradient handle left in the weights' manager each step grows without bound over a long run
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            NDArray w = m.create(new float[] {1f, 2f, 3f});
+            w.setRequiresGradient(true);
+            Map<String, NDArray> params = Map.of("w", w);
+            SgdMomentum sgd = new SgdMomentum(m, 0.9, 1e-4);
+            int[] counts = new int[4];
+            for (int step = 0; step < counts.length; step++) {
+                try (NDManager scope = m.newSubManager()) {
+                    Scopes.zeroGradient(w);
+                    try (GradientCollector gc = TorchEngine.newGradientCollector()) {
+                        gc.backward(Scopes.alias(w, scope).mul(2).sum());
+                    }
+                    sgd.step(params, 0.1, scope);
+                }
+                counts[step] = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+            }
+            assertEquals(counts[1], counts[3], "arrays left on the weights' manager after steps 2 and 4");
+        }
+    }
+
     /** Runs STEPS steps with gradient c_k·(step+1) for weight k and compares every element; returns the state. */
     private static Map<String, NDArray> check(double momentum, double weightDecay) {
         double lr = 0.1;
@@ -52,7 +76,7 @@ class SgdMomentumTest {
             double[][] buf = new double[init.length][];
             for (int step = 0; step < STEPS; step++) {
                 try (NDManager scope = m.newSubManager()) {
-                    params.values().forEach(dev.mergenet.core.ndarray.Scopes::zeroGradient);
+                    params.values().forEach(Scopes::zeroGradient);
                     try (GradientCollector gc = TorchEngine.newGradientCollector()) {
                         NDArray loss = null;
                         for (int k = 0; k < init.length; k++) {
