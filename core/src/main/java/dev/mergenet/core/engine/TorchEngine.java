@@ -73,6 +73,19 @@ public final class TorchEngine {
     }
 
     /**
+     * A new handle on the very same tensor, attached to {@code a}'s manager; the caller attaches it where it wants
+     * it. Not a view: PyTorch's {@code to} with the tensor's own type and device returns the tensor itself, so
+     * autograd records nothing (a reshape view of a weight adds a ViewBackward node to every backward pass). Empty
+     * for arrays that are not this engine's tensors.
+     */
+    public static java.util.Optional<NDArray> sameTensor(NDArray a) {
+        if (!isTensor(a) || a.getDataType() == DataType.STRING) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(JniUtils.to((PtNDArray) a, a.getDataType(), a.getDevice()));
+    }
+
+    /**
      * Sets {@code a}'s gradient to zero in place, one engine call (zero_, so a NaN or Inf gradient does not survive);
      * nothing when no backward has reached it yet. False when {@code a} is not this engine's tensor.
      */

@@ -13,9 +13,9 @@ public final class Scopes {
 
     /** A new handle on the same tensor, owned by {@code scope}, so arithmetic on it creates arrays in the scope. */
     public static NDArray alias(NDArray a, NDManager scope) {
-        NDArray view = a.reshape(a.getShape());
-        view.attach(scope);
-        return view;
+        NDArray handle = TorchEngine.sameTensor(a).orElseGet(() -> a.reshape(a.getShape()));
+        handle.attach(scope);
+        return handle;
     }
 
     /**

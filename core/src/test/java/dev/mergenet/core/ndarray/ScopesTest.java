@@ -27,4 +27,22 @@ class ScopesTest {
             assertArrayEquals(new float[] {0, 0}, w.getGradient().toFloatArray());
         }
     }
+
+    /** The alias is the weight's own tensor (no ViewBackward node, see TorchEngine.sameTensor), reached both ways. */
+    @Test
+    void aliasIsTheSameTensor() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDManager scope = m.newSubManager()) {
+            NDArray w = m.create(new float[] {1, 2, 3}, new Shape(3));
+            w.setRequiresGradient(true);
+            NDArray a = Scopes.alias(w, scope);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(a.mul(3).sum());
+            }
+            assertArrayEquals(new float[] {3, 3, 3}, w.getGradient().toFloatArray());
+            a.subi(1); // outside the collector: writes reach the weight
+            assertArrayEquals(new float[] {0, 1, 2}, w.toFloatArray());
+            a.close();
+            assertArrayEquals(new float[] {0, 1, 2}, w.toFloatArray()); // closing the handle frees nothing
+        }
+    }
 }

@@ -56,8 +56,8 @@ public final class BatchNormalization implements OpConverter {
                 // PyTorch style. The batch statistics drive the output, so the running ones get no gradient here
                 // either. Axis -1 tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum);
                 // the detached views share the statistics' storage, so the update reaches the parameters.
-                NDArray y = x.getNDArrayInternal().batchNorm(x, mean.stopGradient(), var.stopGradient(), scale,
-                        bias, -1, momentum, epsilon, true).singletonOrThrow();
+                NDArray y = x.getNDArrayInternal().batchNorm(x, detached(mean), detached(var), scale, bias, -1,
+                        momentum, epsilon, true).singletonOrThrow();
                 // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs: new
                 // handles on them (views, not copies; nothing downstream writes into a value)
                 return outputs == 1 ? new NDList(y) : new NDList(y, mean.reshape(mean.getShape()),
@@ -100,6 +100,11 @@ public final class BatchNormalization implements OpConverter {
             }
             return out;
         };
+    }
+
+    /** The statistics as the engine's batch norm takes them: as they are when no gradient is recorded for them. */
+    private static NDArray detached(NDArray statistic) {
+        return statistic.hasGradient() ? statistic.stopGradient() : statistic;
     }
 
     /** The engine's batch norm takes per-channel float statistics of the input's own type. */
