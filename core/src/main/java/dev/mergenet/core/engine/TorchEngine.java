@@ -86,6 +86,17 @@ public final class TorchEngine {
     }
 
     /**
+     * {@code a}'s gradient, or null when no backward pass has reached it yet (DJL's getGradient would make zeros,
+     * which an optimizer cannot tell from a real zero gradient). The handle is attached to a's own manager.
+     */
+    public static NDArray gradientOrNull(NDArray a) {
+        if (a instanceof PtNDArray) {
+            return JniUtils.getGradient((PtNDArray) a);
+        }
+        return a.hasGradient() ? a.getGradient() : null;
+    }
+
+    /**
      * Sets {@code a}'s gradient to zero in place, one engine call (zero_, so a NaN or Inf gradient does not survive);
      * nothing when no backward has reached it yet. False when {@code a} is not this engine's tensor.
      */

@@ -19,13 +19,16 @@ public final class Scopes {
     }
 
     /**
-     * {@code a}'s gradient as a handle owned by {@code scope}. Use this, not {@code alias(a.getGradient(), scope)}:
-     * the engine attaches the handle getGradient makes to a's own manager (a model's, for weights), where one per call
-     * would pile up for the life of the model.
+     * {@code a}'s gradient as a handle owned by {@code scope}, or null when no backward pass has reached {@code a}
+     * (torch.optim skips such weights). Use this, not {@code alias(a.getGradient(), scope)}: the engine attaches the
+     * handle getGradient makes to a's own manager (a model's, for weights), where one per call would pile up for the
+     * life of the model.
      */
     public static NDArray gradient(NDArray a, NDManager scope) {
-        NDArray g = a.getGradient();
-        g.attach(scope);
+        NDArray g = TorchEngine.gradientOrNull(a);
+        if (g != null) {
+            g.attach(scope);
+        }
         return g;
     }
 

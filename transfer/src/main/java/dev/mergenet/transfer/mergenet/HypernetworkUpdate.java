@@ -49,15 +49,17 @@ final class HypernetworkUpdate {
 
     private static void updateGates(AdaptedPair p, TrainableModel target, NDArray weight, double targetLr,
                                     double gateLr, NDManager scope) {
+        NDArray weightGrad = Scopes.gradient(weight, scope);
         NDArray lossGrad = MatrixView.toMatrix(target, p.spec.target(),
-                Scopes.gradient(weight, scope).stopGradient());
+                (weightGrad != null ? weightGrad : Scopes.alias(weight, scope).zerosLike()).stopGradient());
         NDArray deltaLoss = ScalarMath.mul(lossGrad, targetLr);
         Scopes.zeroGradient(p.gates);
         try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray g = Scopes.alias(p.gates, scope);
             gc.backward(g.mul(p.direction).mul(deltaLoss).sum());
         }
-        double gateNorm = Scopes.gradient(p.gates, scope).norm().toType(DataType.FLOAT64, false).getDouble();
+        NDArray gateGrad = Scopes.gradient(p.gates, scope);
+        double gateNorm = gateGrad == null ? 0 : gateGrad.norm().toType(DataType.FLOAT64, false).getDouble();
         if (Double.isFinite(gateNorm)) {
             p.gateOptimizer.step(Map.of("gates", p.gates), gateLr, scope);
         }

@@ -168,8 +168,8 @@ public final class MergeNetTransfer {
             if (!Double.isFinite(r.gradNorm())) {
                 List<String> bad = new ArrayList<>();
                 p.adapter.arrays().parameters().forEach((k, v) -> {
-                    if (v.hasGradient() && !Double.isFinite(Scopes.gradient(v, scope).toType(DataType.FLOAT64, false)
-                            .abs().sum().getDouble())) {
+                    NDArray g = Scopes.gradient(v, scope);
+                    if (g != null && !Double.isFinite(g.toType(DataType.FLOAT64, false).abs().sum().getDouble())) {
                         bad.add(k);
                     }
                 });

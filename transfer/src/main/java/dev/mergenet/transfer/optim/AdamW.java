@@ -45,12 +45,12 @@ public final class AdamW implements ParameterOptimizer {
         double bc2 = 1 - Math.pow(beta2, steps);
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray w = e.getValue();
-            if (!w.hasGradient()) {
+            NDArray g = Scopes.gradient(w, scope);
+            if (g == null) { // no backward pass reached it: left alone, as torch.optim.AdamW does
                 continue;
             }
             String name = e.getKey();
             NDArray wv = Scopes.alias(w, scope);
-            NDArray g = Scopes.gradient(w, scope);
             double decay = noDecay.test(name) ? 0 : weightDecay;
             if (decay != 0) {
                 wv.muli(1 - lr * decay);

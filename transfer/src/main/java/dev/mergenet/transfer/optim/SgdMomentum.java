@@ -38,10 +38,11 @@ public final class SgdMomentum implements ParameterOptimizer {
         List<NDArray> weights = new ArrayList<>(params.size());
         List<NDArray> grads = new ArrayList<>(params.size());
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            if (e.getValue().hasGradient()) {
+            NDArray g = Scopes.gradient(e.getValue(), scope);
+            if (g != null) { // a weight no backward pass reached is left alone, as torch.optim.SGD does
                 names.add(e.getKey());
                 weights.add(e.getValue());
-                grads.add(Scopes.gradient(e.getValue(), scope));
+                grads.add(g);
             }
         }
         if (!fusedStep(names, weights, grads, lr)) {

@@ -37,6 +37,40 @@ class SgdMomentumTest {
     }
 
     @Test
+    void aWeightNoBackwardPassReachedIsLeftAlone() {
+        // torch.optim.SGD skips a parameter whose .grad is None: no weight decay, no momentum buffer
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            NDArray used = m.create(new float[] {1f, 2f});
+            NDArray unused = m.create(new float[] {3f, 4f});
+            used.setRequiresGradient(true);
+            unused.setRequiresGradient(true);
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            params.put("used", used);
+            params.put("unused", unused);
+            SgdMomentum sgd = new SgdMomentum(m, 0.9, 0.5);
+            for (int step = 0; step < 2; step++) {
+                try (NDManager scope = m.newSubManager()) {
+                    params.values().forEach(Scopes::zeroGradient);
+                    try (GradientCollector gc = TorchEngine.newGradientCollector()) {
+                        gc.backward(Scopes.alias(used, scope).sum());
+                    }
+                    sgd.step(params, 0.1, scope);
+                }
+            }
+            assertEquals(3f, unused.toFloatArray()[0]);
+            assertEquals(4f, unused.toFloatArray()[1]);
+            assertNull(sgd.buffer("unused"));
+            // used: d = 1 + 0.5w; step 1 buf = d, step 2 buf = 0.9 buf + d', w -= 0.1 buf
+            double w = 1;
+            double buf = 1 + 0.5 * w;
+            w -= 0.1 * buf;
+            buf = 0.9 * buf + 1 + 0.5 * w;
+            w -= 0.1 * buf;
+            assertEquals(w, used.toFloatArray()[0], 1e-6);
+        }
+    }
+
+    @Test
     void stepsLeaveNoHandlesOnTheParametersManager() {
         // a gradient handle left in the weights' manager each step grows without bound over a long run
         try (NDManager m = TorchEngine.newManager(Device.cpu())) {
