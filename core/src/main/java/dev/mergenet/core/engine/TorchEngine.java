@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The one place that names DJL's PyTorch engine and calls its engine-specific API (JniUtils, PtNDManager,
@@ -78,11 +79,11 @@ public final class TorchEngine {
      * autograd records nothing (a reshape view of a weight adds a ViewBackward node to every backward pass). Empty
      * for arrays that are not this engine's tensors.
      */
-    public static java.util.Optional<NDArray> sameTensor(NDArray a) {
+    public static Optional<NDArray> sameTensor(NDArray a) {
         if (!isTensor(a) || a.getDataType() == DataType.STRING) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(JniUtils.to((PtNDArray) a, a.getDataType(), a.getDevice()));
+        return Optional.of(JniUtils.to((PtNDArray) a, a.getDataType(), a.getDevice()));
     }
 
     /**

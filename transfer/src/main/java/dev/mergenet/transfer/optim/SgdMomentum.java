@@ -45,21 +45,11 @@ public final class SgdMomentum implements ParameterOptimizer {
                 grads.add(g);
             }
         }
-        if (!fusedStep(names, weights, grads, lr)) {
-            for (int i = 0; i < names.size(); i++) {
-                stepOne(names.get(i), Scopes.alias(weights.get(i), scope), grads.get(i), lr, scope);
-            }
-        }
-        steps++;
-    }
-
-    /** The one-call update; false (nothing changed) where the engine has no such kernel. */
-    private boolean fusedStep(List<String> names, List<NDArray> weights, List<NDArray> grads, double lr) {
         List<NDArray> bufs = new ArrayList<>();
         if (momentum != 0) {
             for (int i = 0; i < names.size(); i++) {
                 NDArray buf = buffers.get(names.get(i));
-                if (buf == null) { // zeros: the first step then sets buf = d, as torch.optim.SGD does
+                if (buf == null) { // zeros: the first step then sets buf = μ·0 + d = d, as torch.optim.SGD does
                     buf = weights.get(i).zerosLike();
                     buf.attach(owner);
                     buffers.put(names.get(i), buf);
@@ -67,24 +57,17 @@ public final class SgdMomentum implements ParameterOptimizer {
                 bufs.add(buf);
             }
         }
-        return TorchScriptKernels.sgdStep(weights, grads, bufs, lr, momentum, weightDecay);
-    }
-
-    private void stepOne(String name, NDArray wv, NDArray g, double lr, NDManager scope) {
-        NDArray d = weightDecay == 0 ? g : g.add(ScalarMath.mul(wv, weightDecay));
-        if (momentum == 0) {
-            wv.subi(ScalarMath.mul(d, lr));
-            return;
+        if (!TorchScriptKernels.sgdStep(weights, grads, bufs, lr, momentum, weightDecay)) {
+            for (int i = 0; i < names.size(); i++) { // the same arithmetic, weight by weight
+                NDArray wv = Scopes.alias(weights.get(i), scope);
+                NDArray d = weightDecay == 0 ? grads.get(i) : grads.get(i).add(ScalarMath.mul(wv, weightDecay));
+                if (momentum != 0) {
+                    d = Scopes.alias(bufs.get(i), scope).muli(momentum).addi(d);
+                }
+                wv.subi(ScalarMath.mul(d, lr));
+            }
         }
-        NDArray buf = buffers.get(name);
-        if (buf == null) {
-            buf = d.duplicate();
-            buf.attach(owner);
-            buffers.put(name, buf);
-        } else {
-            Scopes.alias(buf, scope).muli(momentum).addi(d);
-        }
-        wv.subi(ScalarMath.mul(Scopes.alias(buf, scope), lr));
+        steps++;
     }
 
     /** The momentum buffer of a parameter (null before its first step). */

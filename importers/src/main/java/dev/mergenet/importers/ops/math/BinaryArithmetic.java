@@ -41,8 +41,7 @@ public final class BinaryArithmetic implements OpConverter {
             NDArray a = in.get(0);
             NDArray b = Numeric.legacyAlign(node, a, in.get(1));
             DataType type = a.getDataType();
-            if (addInPlace && type.isFloating() && b.getDataType() == type && b.getShape().equals(a.getShape())
-                    && b.getDevice().equals(a.getDevice())) {
+            if (addInPlace && type.isFloating() && b.getDataType() == type && b.getShape().equals(a.getShape())) {
                 return new NDList(a.addi(b));
             }
             return new NDList(Numeric.as(apply(kind, a, Numeric.as(b,

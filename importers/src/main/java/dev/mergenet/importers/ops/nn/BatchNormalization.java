@@ -55,7 +55,7 @@ public final class BatchNormalization implements OpConverter {
                 // One fused engine call (with its own backward) that also updates the running statistics in place,
                 // PyTorch style. The batch statistics drive the output, so the running ones get no gradient here
                 // either. Axis -1 tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum);
-                // the detached views share the statistics' storage, so the update reaches the parameters.
+                // the statistics go in as they are, or detached (sharing storage), so the update reaches them.
                 NDArray y = x.getNDArrayInternal().batchNorm(x, detached(mean), detached(var), scale, bias, -1,
                         momentum, epsilon, true).singletonOrThrow();
                 // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs: new
