@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.ExportService;
-import dev.mergenet.exporters.Provenance;
-import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.ExportService;
+import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ort.OrtRunner;
