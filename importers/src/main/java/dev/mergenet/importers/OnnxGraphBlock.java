@@ -48,8 +48,11 @@ import java.util.Set;
  *
  * <p>Initializers an exporter shared by value between several roles are split first ({@link InitializerSplit}):
  * every parameter and running statistic is its own tensor, named by the name its consumers use.
+ *
+ * <p>The block owns its parameter and constant arrays: {@link #close()} frees them, after which running it or
+ * reading its parameters fails with an {@link IllegalStateException} naming the model.
  */
-public final class OnnxGraphBlock extends AbstractBlock {
+public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable {
     private static final byte VERSION = 1;
 
     /** Input slots that take float tensors as settings rather than data (a weight there never gets a gradient). */
@@ -67,11 +70,30 @@ public final class OnnxGraphBlock extends AbstractBlock {
     private final Set<String> runningStats = new HashSet<>();
     private final InitializerSplit split;
     private final GraphProto runGraph;
+    private volatile boolean closed;
 
+    /**
+     * Imports {@code model} with the default options.
+     *
+     * @param model the parsed ONNX model
+     * @param manager the manager that owns the block's parameter and constant arrays
+     * @param registry the op converters to build the graph with
+     * @throws UnsupportedOpsException listing every node no converter handles
+     */
     public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry) {
         this(model, manager, registry, ImportOptions.DEFAULT);
     }
 
+    /**
+     * Imports {@code model}.
+     *
+     * @param model the parsed ONNX model
+     * @param manager the manager that owns the block's parameter and constant arrays
+     * @param registry the op converters to build the graph with
+     * @param options import options (names of value-merged initializers to keep tied)
+     * @throws UnsupportedOpsException listing every node no converter handles
+     * @throws MergeNetException if a name to keep tied is not a float initializer
+     */
     public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry, ImportOptions options) {
         super(VERSION);
         this.model = model;
@@ -153,6 +175,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        checkOpen();
         List<String> names = graph.inputs();
         if (inputs.size() != names.size()) {
             throw new MergeNetException(model.origin() + ": the graph takes " + names.size() + " input(s) "
@@ -207,6 +230,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkOpen();
         try (NDManager tmp = owner.newSubManager()) {
             NDList in = new NDList();
             List<String> names = graph.inputs();
@@ -278,10 +302,12 @@ public final class OnnxGraphBlock extends AbstractBlock {
 
     /** Parameters by ONNX tensor name (trainable weights and running statistics). */
     public Map<String, Parameter> onnxParameters() {
+        checkOpen();
         return Collections.unmodifiableMap(byOnnxName);
     }
 
     public Parameter parameter(String onnxName) {
+        checkOpen();
         Parameter p = byOnnxName.get(onnxName);
         if (p == null) {
             throw new MergeNetException(model.origin() + ": no parameter named '" + onnxName + "'");
@@ -330,6 +356,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
 
     /** Frozen tensors (integer, bool, shape and scalar tensors) by name. */
     public Map<String, NDArray> frozenTensors() {
+        checkOpen();
         return Collections.unmodifiableMap(frozen);
     }
 
@@ -338,11 +365,31 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return Collections.unmodifiableMap(hoisted);
     }
 
-    /** Releases the parameter and constant arrays this block owns. */
-    public void close() {
+    /** Releases the parameter and constant arrays this block owns; closing it again does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         byOnnxName.values().forEach(Parameter::close);
         frozen.values().forEach(NDArray::close);
         frozenCopies.values().forEach(m -> m.values().forEach(NDArray::close));
+    }
+
+    /**
+     * @return whether {@link #close()} has released this block's arrays
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A closed block's arrays are freed: using it is a caller's bug, named here instead of a native error. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(model.origin() + ": the imported graph was closed; its parameters and"
+                    + " constants are released, import the model again to use it");
+        }
     }
 
     @Override

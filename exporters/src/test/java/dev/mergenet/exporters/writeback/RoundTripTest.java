@@ -119,11 +119,8 @@ class RoundTripTest {
         OnnxModel model = OnnxModelReader.read(file);
         String sha = ModelHash.sha256(file);
         // through the importer: a model it cannot import fails the test (no fallback that skips the import)
-        OnnxGraphBlock block = OnnxImporter.load(model, m);
-        try {
+        try (OnnxGraphBlock block = OnnxImporter.load(model, m)) {
             roundTrip(file, model, sha, WeightWriteBack.apply(block), inputs);
-        } finally {
-            block.close();
         }
     }
 

@@ -83,8 +83,8 @@ public final class ConformanceRunner {
             try (Stream<Path> s = Files.list(dir)) {
                 sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
             }
-            try (NDManager manager = TorchEngine.newManager(device)) {
-                OnnxGraphBlock block = OnnxImporter.load(model, manager);
+            try (NDManager manager = TorchEngine.newManager(device);
+                 OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
                 for (Path set : sets) {
                     String problem = runDataSet(block, model, set, manager);
                     if (problem != null) {

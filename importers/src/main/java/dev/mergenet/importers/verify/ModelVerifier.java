@@ -69,8 +69,9 @@ public final class ModelVerifier {
         InputShapes.checkNames(model, o.dims(), o.shapes());
         List<Check> checks = new ArrayList<>();
         Fed fed;
-        try (NDManager manager = TorchEngine.newManager(o.device())) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager); // our errors first, then the reference's
+        // the import first: our errors before the reference's
+        try (NDManager manager = TorchEngine.newManager(o.device());
+             OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
             fed = inputs(model, o);
             try (OrtRunner ort = new OrtRunner(modelFile)) {
                 NDList in = new NDList();
@@ -91,7 +92,6 @@ public final class ModelVerifier {
                     }
                 }
             }
-            block.close();
         } catch (IOException e) {
             throw new MergeNetException(modelFile + ": " + e.getMessage(), e);
         }
