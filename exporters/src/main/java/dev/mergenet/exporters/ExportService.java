@@ -16,17 +16,21 @@ import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.importers.split.SplitTensor;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one way a model file is exported, whoever asks (the CLI's {@code export}, {@code train} and
@@ -402,8 +406,8 @@ public final class ExportService {
             if (t == null) {
                 problems.add("'" + e.getKey() + "' is not a float tensor of the model");
             } else if (!TensorDecoder.shape(t).equals(shape)) {
-                problems.add("'" + e.getKey() + "' has shape " + java.util.Arrays.toString(shape.getShape())
-                        + " but the model's is " + java.util.Arrays.toString(TensorDecoder.shape(t).getShape()));
+                problems.add("'" + e.getKey() + "' has shape " + Arrays.toString(shape.getShape())
+                        + " but the model's is " + Arrays.toString(TensorDecoder.shape(t).getShape()));
             }
         }
         if (!problems.isEmpty()) {
@@ -429,9 +433,9 @@ public final class ExportService {
             }
         }
         // tensors the import splits off value-merged initializers have the value, type and shape of their root
-        dev.mergenet.importers.split.InitializerSplit split = dev.mergenet.importers.split.InitializerSplit.plan(model,
-                java.util.Set.of());
-        for (dev.mergenet.importers.split.SplitTensor t : split.splits()) {
+        InitializerSplit split = InitializerSplit.plan(model,
+                Set.of());
+        for (SplitTensor t : split.splits()) {
             TensorProto root = map.get(split.rootOf(t.name()));
             if (root != null) {
                 map.putIfAbsent(t.name(), root);

@@ -25,6 +25,7 @@ import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.OpRegistry;
 import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -36,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -337,8 +339,8 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         for (int i = 0; i < runGraph.getNodeCount(); i++) {
             NodeProto n = runGraph.getNode(i);
             String node = n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName();
-            Set<String> reads = new java.util.LinkedHashSet<>(n.getInputList());
-            for (dev.mergenet.onnx.Onnx.AttributeProto a : n.getAttributeList()) {
+            Set<String> reads = new LinkedHashSet<>(n.getInputList());
+            for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
                     reads.addAll(GraphOrder.freeNames(a.getG()));
                 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -12,6 +13,7 @@ import dev.mergenet.onnx.Onnx.TensorShapeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -168,7 +170,7 @@ public final class ClassifierHead {
     }
 
     private static List<Long> longs(TensorProto t) {
-        java.nio.LongBuffer b = dev.mergenet.importers.onnx.TensorDecoder.decode(t, "shape", null).bytes()
+        LongBuffer b = TensorDecoder.decode(t, "shape", null).bytes()
                 .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
         List<Long> out = new ArrayList<>();
         while (b.hasRemaining()) {

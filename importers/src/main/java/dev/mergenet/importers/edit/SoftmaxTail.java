@@ -6,6 +6,7 @@ import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.TypeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class SoftmaxTail {
     }
 
     /** Softmax keeps its input's shape and type, so the logits' declaration is the probabilities' one. */
-    private static dev.mergenet.onnx.Onnx.TypeProto logitsType(ValueInfoProto probabilities) {
+    private static TypeProto logitsType(ValueInfoProto probabilities) {
         return probabilities.getType();
     }
 

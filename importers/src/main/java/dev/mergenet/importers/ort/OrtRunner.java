@@ -15,6 +15,7 @@ import dev.mergenet.importers.limits.ConstantSizeCheck;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -191,7 +192,7 @@ public final class OrtRunner implements AutoCloseable {
     private static int onnxTypeOf(TensorInfo.OnnxTensorType t) {
         String name = t.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
         try {
-            return dev.mergenet.onnx.Onnx.TensorProto.DataType.valueOf(name).getNumber();
+            return TensorProto.DataType.valueOf(name).getNumber();
         } catch (IllegalArgumentException e) {
             return 0;
         }

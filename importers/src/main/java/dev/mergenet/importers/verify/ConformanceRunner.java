@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
@@ -163,8 +164,8 @@ public final class ConformanceRunner {
             if (t.hasTensorType() && t.getTensorType().getElemType() == TensorProto.DataType.STRING_VALUE) {
                 return "'" + v.getName() + "' is a string tensor";
             }
-            if (t.hasTensorType() && !dev.mergenet.importers.onnx.OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
-                return "'" + v.getName() + "' has type " + dev.mergenet.importers.onnx.OnnxDataTypes.name(
+            if (t.hasTensorType() && !OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
+                return "'" + v.getName() + "' has type " + OnnxDataTypes.name(
                         t.getTensorType().getElemType()) + ", which DJL's PyTorch engine cannot represent";
             }
         }

@@ -21,6 +21,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.testing.TestData;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -84,7 +85,7 @@ class PaddleOcrFineTuneTest {
                 assertChanged(before, after, conv, "trainable weight");
                 assertChanged(before, after, stat, "BatchNorm running statistic");
                 long movedStats = block.runningStatNames().stream()
-                        .filter(n -> !java.util.Arrays.equals(before.get(n), after.get(n))).count();
+                        .filter(n -> !Arrays.equals(before.get(n), after.get(n))).count();
                 assertTrue(movedStats == block.runningStatNames().size(),
                         movedStats + " of " + block.runningStatNames().size() + " running statistics moved");
             }
@@ -108,6 +109,6 @@ class PaddleOcrFineTuneTest {
     }
 
     private static void assertChanged(Map<String, float[]> before, Map<String, float[]> after, String name, String what) {
-        assertFalse(java.util.Arrays.equals(before.get(name), after.get(name)), what + " '" + name + "' did not change");
+        assertFalse(Arrays.equals(before.get(name), after.get(name)), what + " '" + name + "' did not change");
     }
 }
