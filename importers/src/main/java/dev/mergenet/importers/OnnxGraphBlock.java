@@ -230,6 +230,12 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         });
     }
 
+    /**
+     * The output shapes for these input shapes, found by running the graph once on zeros.
+     *
+     * @param inputShapes one shape per graph input, in {@link #inputNames()} order
+     * @return one shape per graph output
+     */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         checkOpen();
@@ -248,7 +254,12 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         }
     }
 
-    /** The DJL type of a graph input as declared (float32 when undeclared). */
+    /**
+     * The DJL type of a graph input as declared.
+     *
+     * @param name a graph input
+     * @return its element type, float32 when undeclared or unknown
+     */
     public DataType inputType(String name) {
         for (ValueInfoProto v : model.proto().getGraph().getInputList()) {
             if (v.getName().equals(name) && v.getType().hasTensorType()) {
@@ -259,7 +270,11 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         return DataType.FLOAT32;
     }
 
-    /** Running statistics must never require gradients, whatever a caller freezes or unfreezes. */
+    /**
+     * Freezes or unfreezes the trainable weights; running statistics never require gradients, whatever this says.
+     *
+     * @param freeze true to stop gradients, false to let them flow again
+     */
     @Override
     public void freezeParameters(boolean freeze) {
         for (Parameter p : byOnnxName.values()) {
@@ -269,24 +284,48 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         }
     }
 
+    /**
+     * The model this block was imported from.
+     *
+     * @return the model, with the original (unsplit) graph
+     */
     public OnnxModel model() {
         return model;
     }
 
+    /**
+     * The compiled steps forward runs.
+     *
+     * @return the graph in topological order, one kernel per node
+     */
     public CompiledGraph graph() {
         return graph;
     }
 
-    /** Graph inputs the caller feeds, in order (initializer-backed inputs excluded). */
+    /**
+     * The graph inputs the caller feeds.
+     *
+     * @return their names in order (initializer-backed inputs excluded)
+     */
     public List<String> inputNames() {
         return graph.inputs();
     }
 
+    /**
+     * The graph outputs forward returns.
+     *
+     * @return their names in order
+     */
     public List<String> outputNames() {
         return graph.outputs();
     }
 
-    /** Declared type of a graph input or output, if any. */
+    /**
+     * The declared type of a graph input or output.
+     *
+     * @param name a graph input or output
+     * @return its declared type, or null when it has none
+     */
     public TypeProto declaredType(String name) {
         GraphProto g = model.proto().getGraph();
         for (ValueInfoProto v : g.getInputList()) {
@@ -302,12 +341,25 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         return null;
     }
 
-    /** Parameters by ONNX tensor name (trainable weights and running statistics). */
+    /**
+     * The parameters by ONNX tensor name.
+     *
+     * @return trainable weights and running statistics, read-only
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Map<String, Parameter> onnxParameters() {
         checkOpen();
         return Collections.unmodifiableMap(byOnnxName);
     }
 
+    /**
+     * One parameter by ONNX tensor name.
+     *
+     * @param onnxName the initializer's (or Constant's, or split's) name
+     * @return the parameter
+     * @throws MergeNetException if there is no parameter of that name
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Parameter parameter(String onnxName) {
         checkOpen();
         Parameter p = byOnnxName.get(onnxName);
@@ -317,22 +369,38 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         return p;
     }
 
-    /** Names of BatchNormalization running statistics (non-gradient parameters). */
+    /**
+     * The BatchNormalization running statistics.
+     *
+     * @return their names (non-gradient parameters), read-only
+     */
     public Set<String> runningStatNames() {
         return Collections.unmodifiableSet(runningStats);
     }
 
-    /** What the import split into independent tensors (empty for most models). */
+    /**
+     * What the import split into independent tensors.
+     *
+     * @return the split plan (empty for most models)
+     */
     public InitializerSplit split() {
         return split;
     }
 
-    /** The graph the block runs: the model's graph with the splits as initializers of their own. */
+    /**
+     * The graph the block runs.
+     *
+     * @return the model's graph with the splits as initializers of their own
+     */
     public GraphProto runGraph() {
         return runGraph;
     }
 
-    /** For each parameter, the nodes that read it (a subgraph's read counts for the node that holds it). */
+    /**
+     * For each parameter, the nodes that read it (a subgraph's read counts for the node that holds it).
+     *
+     * @return parameter name to node names, in graph order
+     */
     public Map<String, List<String>> parameterConsumers() {
         Map<String, List<String>> map = new LinkedHashMap<>();
         byOnnxName.keySet().forEach(k -> map.put(k, new ArrayList<>()));
@@ -356,13 +424,22 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
         return map;
     }
 
-    /** Frozen tensors (integer, bool, shape and scalar tensors) by name. */
+    /**
+     * The tensors that are not trained.
+     *
+     * @return integer, bool, shape and scalar tensors by name, read-only
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Map<String, NDArray> frozenTensors() {
         checkOpen();
         return Collections.unmodifiableMap(frozen);
     }
 
-    /** Float weights that came from Constant nodes: value name to the Constant node's name. */
+    /**
+     * The float weights that came from Constant nodes.
+     *
+     * @return value name to the Constant node's name, read-only
+     */
     public Map<String, String> hoistedConstants() {
         return Collections.unmodifiableMap(hoisted);
     }
@@ -380,7 +457,9 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
     }
 
     /**
-     * @return whether {@link #close()} has released this block's arrays
+     * Whether this block's arrays were released.
+     *
+     * @return true after {@link #close()}
      */
     public boolean isClosed() {
         return closed;

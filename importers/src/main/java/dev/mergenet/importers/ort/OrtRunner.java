@@ -105,13 +105,21 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
-    /** @return the graph inputs ONNX Runtime feeds, in its order */
+    /**
+     * The graph inputs ONNX Runtime feeds, in its order.
+     *
+     * @return the graph inputs ONNX Runtime feeds, in its order
+     */
     public List<String> inputNames() {
         checkOpen();
         return List.copyOf(session.getInputNames());
     }
 
-    /** @return the graph outputs, in the model's order */
+    /**
+     * The graph outputs, in the model's order.
+     *
+     * @return the graph outputs, in the model's order
+     */
     public List<String> outputNames() {
         checkOpen();
         return List.copyOf(session.getOutputNames());
@@ -145,7 +153,11 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
-    /** @return declared input types as ONNX Runtime sees them (for random inputs) */
+    /**
+     * Declared input types as ONNX Runtime sees them (for random inputs).
+     *
+     * @return declared input types as ONNX Runtime sees them (for random inputs)
+     */
     public Map<String, NodeInfo> inputInfo() {
         checkOpen();
         try {
