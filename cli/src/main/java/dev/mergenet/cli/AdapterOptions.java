@@ -2,7 +2,7 @@ package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.adapter.AdapterOutput;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.config.RunConfig;
 import picocli.CommandLine.Option;
 
 /** The adapter's settings shared by transfer and experiment: how often, how fast, from what, until when. */

@@ -1,22 +1,22 @@
 package dev.mergenet.cli;
 
+import ai.djl.Device;
 import dev.mergenet.samples.DatasetInstaller;
 import dev.mergenet.samples.ExperimentRunner;
-import ai.djl.Device;
 import dev.mergenet.samples.FashionModels;
 import dev.mergenet.samples.PretrainedSource;
-import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.adapter.AdapterConfig;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.data.InputAdaptation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

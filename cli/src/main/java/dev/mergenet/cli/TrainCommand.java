@@ -1,15 +1,15 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.transfer.app.TransferJob;
-import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.config.Mode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** `mergenet train`: fine-tune an imported ONNX classifier and write it back to ONNX. */
 @Command(name = "train", mixinStandardHelpOptions = true,

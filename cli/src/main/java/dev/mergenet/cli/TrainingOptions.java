@@ -3,9 +3,9 @@ package dev.mergenet.cli;
 import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

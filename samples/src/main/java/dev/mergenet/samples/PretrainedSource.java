@@ -2,9 +2,9 @@ package dev.mergenet.samples;
 
 import ai.djl.Device;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.app;
 
-import dev.mergenet.transfer.train.TransferRun;
+import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
 
 /**

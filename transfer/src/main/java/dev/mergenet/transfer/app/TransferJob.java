@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.ExportService;
 import dev.mergenet.exporters.Lineage;
 import dev.mergenet.exporters.TrainingCheckpoint;
@@ -15,26 +16,25 @@ import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
-import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.mergenet.PairSpec;
+import dev.mergenet.transfer.model.OnnxClassifier;
+import dev.mergenet.transfer.model.OnnxWeightsOnly;
+import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.transfer.train.EpochCsv;
-import dev.mergenet.transfer.train.EpochRecord;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.OnnxClassifier;
-import dev.mergenet.transfer.train.OnnxWeightsOnly;
-import dev.mergenet.transfer.train.PairSpec;
-import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.transfer.train.TrainableModel;
-import dev.mergenet.transfer.train.TransferRun;
+import dev.mergenet.transfer.training.EpochCsv;
+import dev.mergenet.transfer.training.EpochRecord;
+import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -376,11 +376,11 @@ public final class TransferJob {
                                                        NDManager manager, PrintStream log) {
         Map<String, Double> acc = new LinkedHashMap<>();
         if (view.validation() != null) {
-            acc.put("validation", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.validation(),
+            acc.put("validation", dev.mergenet.transfer.training.Evaluation.evaluate(teacher, view.validation(),
                     cfg.evalBatchSize(), manager)[1]);
         }
         if (view.test() != null) {
-            acc.put("test", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.test(), cfg.evalBatchSize(),
+            acc.put("test", dev.mergenet.transfer.training.Evaluation.evaluate(teacher, view.test(), cfg.evalBatchSize(),
                     manager)[1]);
         }
         if (log != null) {
@@ -393,10 +393,10 @@ public final class TransferJob {
     /** A model whose validation outputs are non-finite or explode is an error, not an output. */
     private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
         LabeledData set = data.validation() != null ? data.validation() : data.train();
-        double max = dev.mergenet.transfer.train.Evaluation.maxAbsScore(target, set, req.config().evalBatchSize(),
+        double max = dev.mergenet.transfer.training.Evaluation.maxAbsScore(target, set, req.config().evalBatchSize(),
                 manager);
         if (!Double.isFinite(max) || max > EXPLODED_SCORE) {
-            throw new dev.mergenet.transfer.train.TrainingDivergedException(String.format("%s: the trained model's "
+            throw new dev.mergenet.transfer.training.TrainingDivergedException(String.format("%s: the trained model's "
                     + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
                     + "chances with a validation set", req.target(), set.origin(),
                     Double.isFinite(max) ? "exploding" : "non-finite", max));
