@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        RunConfig cfg = adapterOptions.apply(RunConfig.defaults(Mode.parse(mode), epochs, seed)
-                .withOptimizer("sgd", 0.05, "step", 5e-4), AdapterConfig.DEFAULT, true);
+        RunConfig cfg = adapterOptions.apply(RunConfig.builder(Mode.parse(mode))
+                .training(t -> t.epochs(epochs).seed(seed).lr(0.05)).build(), AdapterConfig.DEFAULT, true);
         List<FashionDemo.Row> rows = FashionDemo.run(new FashionDemo.Settings(data, out, epochs, trainLimit,
                 evalLimit, sourceEpochs, cfg, seed, Devices.parse(device)), System.err);
         System.out.println();

@@ -52,4 +52,27 @@ public enum Mode {
     public boolean randomSource() {
         return randomSource;
     }
+
+    /** Every mode but alone reads a source model. */
+    public boolean needsSource() {
+        return this != ALONE;
+    }
+
+    /**
+     * Whether the source is trained alongside the target: it is, unless frozen, whenever it teaches or lends its
+     * live weights to the adapter (the random-source control reads a fixed matrix instead).
+     */
+    public boolean coTrainsSource(boolean frozenSource) {
+        return !frozenSource && (distils || (adapter && !randomSource));
+    }
+
+    /** Whether the source's forward pass runs at all (as a teacher or co-trained); else only its weights are read. */
+    public boolean sourceRuns(boolean frozenSource) {
+        return distils || coTrainsSource(frozenSource);
+    }
+
+    /** Whether a frozen, pretrained source teaches: distillation from a source that is not co-trained. */
+    public boolean frozenTeacher(boolean frozenSource) {
+        return distils && !coTrainsSource(frozenSource);
+    }
 }

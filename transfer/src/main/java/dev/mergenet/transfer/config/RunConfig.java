@@ -1,227 +1,107 @@
 package dev.mergenet.transfer.config;
 
-import dev.mergenet.transfer.adapter.AdapterConfig;
-import dev.mergenet.transfer.adapter.AdapterOutput;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * Everything a training or transfer run depends on. Target and source share optimiser settings (section 4.6 of
- * the design note: both are trained identically); the adapter has its own AdamW settings.
- *
- * @param cycle         transfer every {@code cycle} steps (T_cycle); 0 disables transfer
- * @param rank          0: full source matrix; r > 0: the source's rank-r SVD factor √Σ·Vᵀ [r × q]
- * @param adapterWarm   fraction of adapter updates at constant learning rate before the cosine decay
- * @param checkpoint    where the per-epoch checkpoint is written (null: none)
- * @param transferUntil fraction of the training steps during which transfers happen (1: all, as the released code;
- *                      less leaves a transfer-free final phase, design question 9)
- * @param evalGeneration generate W' with the adapter in eval mode (no dropout, fixed spectral-norm buffers) instead
- *                      of train mode as the released code (design question 12); the VJP update is unchanged
- * @param adapterOutput  released (W' = φ) or gated (W' = T + g⊙(s·φ − T), a deviation; see {@link AdapterOutput})
- * @param gateLr         AdamW learning rate of the gates (gated output only)
- * @param keep           which weights the run ends with and exports: the best-validation epoch's or the last
- * @param patience       stop after this many epochs without a better validation accuracy (0: never)
- * @param maxAdapterRatio adapter parameters allowed per target parameter before head widths are capped (0: no cap)
- * @param maxLossRatio   stop when the running training loss exceeds this multiple of the initial loss (0: never)
+ * Everything a training or transfer run depends on, by what it is about: the mode and whether the source is frozen,
+ * the optimisation of the models, distillation, MergeNet's adapter, and run control (keep, stopping, checkpoints).
+ * Build one with {@link #builder(Mode)}; each part validates when built.
  */
-public record RunConfig(Mode mode, int epochs, int batchSize, String optimizer, double lr, double momentum,
-                        double weightDecay, String schedule, long seed, int cycle, double adapterLr,
-                        double adapterWeightDecay, double adapterClip, double adapterWarm, AdapterConfig adapter,
-                        int rank, boolean frozenSource, double kdAlpha, double kdTemperature, Path checkpoint,
-                        boolean resume, int evalBatchSize, double transferUntil, boolean evalGeneration,
-                        AdapterOutput adapterOutput, double gateLr, Keep keep, int patience, double maxAdapterRatio,
-                        double maxLossRatio) {
-    /** Which epoch's weights a run keeps and exports. */
-    public enum Keep {
-        BEST, LAST;
-
-        public static Keep parse(String s) {
-            return switch (s.toLowerCase()) {
-                case "best" -> BEST;
-                case "last" -> LAST;
-                default -> throw new IllegalArgumentException("--keep " + s + ": expected best or last");
-            };
-        }
-    }
-
+public record RunConfig(Mode mode, boolean frozenSource, TrainingSettings training,
+                        DistillationSettings distillation, AdapterSettings adapter, RunControl control) {
     public RunConfig {
-        if (!(transferUntil > 0 && transferUntil <= 1)) {
-            throw new IllegalArgumentException("--transfer-until " + transferUntil + ": expected a fraction in (0, 1]");
-        }
-        if (patience < 0 || maxAdapterRatio < 0 || maxLossRatio < 0) {
-            throw new IllegalArgumentException("--patience, --max-adapter-ratio and --max-loss-ratio must not be negative");
+        if (mode == null || training == null || distillation == null || adapter == null || control == null) {
+            throw new IllegalArgumentException("a run needs a mode, training, distillation, adapter and control "
+                    + "settings");
         }
     }
 
+    /** A run of {@code mode} with every setting at its {@link Defaults}. */
+    public static Builder builder(Mode mode) {
+        return new Builder(mode);
+    }
+
+    /** The defaults with this mode, epoch count and seed. */
     public static RunConfig defaults(Mode mode, int epochs, long seed) {
-        return new RunConfig(mode, epochs, 128, "sgd", 0.1, 0.9, 5e-4, "step", seed, 2, 1e-3, 5e-4, 50, 0.02,
-                AdapterConfig.DEFAULT, 0, false, 0.9, 4.0, null, false, 500, 1.0, false, AdapterOutput.RELEASED, 1e-3,
-                Keep.BEST, 0, 0, 10);
+        return builder(mode).training(t -> t.epochs(epochs).seed(seed)).build();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(mode);
+        b.frozenSource = frozenSource;
+        b.training = training.toBuilder();
+        b.distillation = distillation;
+        b.adapter = adapter.toBuilder();
+        b.control = control;
+        return b;
     }
 
     public RunConfig withMode(Mode m) {
-        return edit(e -> e.mode = m);
-    }
-
-    public RunConfig withCycle(int c) {
-        return edit(e -> e.cycle = c);
-    }
-
-    public RunConfig withCheckpoint(Path p, boolean doResume) {
-        return edit(e -> {
-            e.checkpoint = p;
-            e.resume = doResume;
-        });
-    }
-
-    public RunConfig withEpochs(int n) {
-        return edit(e -> e.epochs = n);
-    }
-
-    public RunConfig withBatchSize(int b) {
-        return edit(e -> e.batchSize = b);
-    }
-
-    public RunConfig withAdapter(AdapterConfig a, double aLr, int r, boolean frozen) {
-        return edit(e -> {
-            e.adapter = a;
-            e.adapterLr = aLr;
-            e.rank = r;
-            e.frozenSource = frozen;
-        });
-    }
-
-    public RunConfig withOptimizer(String opt, double newLr, String sched, double wd) {
-        return edit(e -> {
-            e.optimizer = opt;
-            e.lr = newLr;
-            e.schedule = sched;
-            e.weightDecay = wd;
-        });
-    }
-
-    public RunConfig withMomentum(double m) {
-        return edit(e -> e.momentum = m);
-    }
-
-    public RunConfig withKd(double alpha, double temperature) {
-        return edit(e -> {
-            e.kdAlpha = alpha;
-            e.kdTemperature = temperature;
-        });
+        return toBuilder().mode(m).build();
     }
 
     public RunConfig withSeed(long s) {
-        return edit(e -> e.seed = s);
+        return toBuilder().training(t -> t.seed(s)).build();
     }
 
-    public RunConfig withTransferSchedule(double until, boolean evalGen) {
-        return edit(e -> {
-            e.transferUntil = until;
-            e.evalGeneration = evalGen;
-        });
+    public RunConfig withEpochs(int n) {
+        return toBuilder().training(t -> t.epochs(n)).build();
     }
 
-    public RunConfig withAdapterOutput(AdapterOutput output, double gLr) {
-        return edit(e -> {
-            e.adapterOutput = output;
-            e.gateLr = gLr;
-        });
+    public RunConfig withCheckpoint(Path p, boolean doResume) {
+        return toBuilder().control(c -> c.withCheckpoint(p, doResume)).build();
     }
 
-    public RunConfig withKeep(Keep k, int pat) {
-        return edit(e -> {
-            e.keep = k;
-            e.patience = pat;
-        });
-    }
+    /** Assembles and validates a {@link RunConfig}; starts from {@link Defaults}. */
+    public static final class Builder {
+        private Mode mode;
+        private boolean frozenSource = Defaults.FROZEN_SOURCE;
+        private TrainingSettings.Builder training = TrainingSettings.builder();
+        private DistillationSettings distillation = DistillationSettings.DEFAULT;
+        private AdapterSettings.Builder adapter = AdapterSettings.builder();
+        private RunControl control = RunControl.DEFAULT;
 
-    public RunConfig withMaxAdapterRatio(double r) {
-        return edit(e -> e.maxAdapterRatio = r);
-    }
-
-    public RunConfig withMaxLossRatio(double r) {
-        return edit(e -> e.maxLossRatio = r);
-    }
-
-    /** A copy with some fields changed: the withers above name only what they change. */
-    private RunConfig edit(Consumer<Editable> change) {
-        Editable e = new Editable(this);
-        change.accept(e);
-        return e.build();
-    }
-
-    /** The record's fields, mutable, for {@link #edit}. */
-    private static final class Editable {
-        Mode mode;
-        int epochs;
-        int batchSize;
-        String optimizer;
-        double lr;
-        double momentum;
-        double weightDecay;
-        String schedule;
-        long seed;
-        int cycle;
-        double adapterLr;
-        double adapterWeightDecay;
-        double adapterClip;
-        double adapterWarm;
-        AdapterConfig adapter;
-        int rank;
-        boolean frozenSource;
-        double kdAlpha;
-        double kdTemperature;
-        Path checkpoint;
-        boolean resume;
-        int evalBatchSize;
-        double transferUntil;
-        boolean evalGeneration;
-        AdapterOutput adapterOutput;
-        double gateLr;
-        Keep keep;
-        int patience;
-        double maxAdapterRatio;
-        double maxLossRatio;
-
-        Editable(RunConfig c) {
-            mode = c.mode;
-            epochs = c.epochs;
-            batchSize = c.batchSize;
-            optimizer = c.optimizer;
-            lr = c.lr;
-            momentum = c.momentum;
-            weightDecay = c.weightDecay;
-            schedule = c.schedule;
-            seed = c.seed;
-            cycle = c.cycle;
-            adapterLr = c.adapterLr;
-            adapterWeightDecay = c.adapterWeightDecay;
-            adapterClip = c.adapterClip;
-            adapterWarm = c.adapterWarm;
-            adapter = c.adapter;
-            rank = c.rank;
-            frozenSource = c.frozenSource;
-            kdAlpha = c.kdAlpha;
-            kdTemperature = c.kdTemperature;
-            checkpoint = c.checkpoint;
-            resume = c.resume;
-            evalBatchSize = c.evalBatchSize;
-            transferUntil = c.transferUntil;
-            evalGeneration = c.evalGeneration;
-            adapterOutput = c.adapterOutput;
-            gateLr = c.gateLr;
-            keep = c.keep;
-            patience = c.patience;
-            maxAdapterRatio = c.maxAdapterRatio;
-            maxLossRatio = c.maxLossRatio;
+        private Builder(Mode mode) {
+            this.mode = mode;
         }
 
-        RunConfig build() {
-            return new RunConfig(mode, epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, cycle,
-                    adapterLr, adapterWeightDecay, adapterClip, adapterWarm, adapter, rank, frozenSource, kdAlpha,
-                    kdTemperature, checkpoint, resume, evalBatchSize, transferUntil, evalGeneration, adapterOutput,
-                    gateLr, keep, patience, maxAdapterRatio, maxLossRatio);
+        public Builder mode(Mode m) {
+            mode = m;
+            return this;
+        }
+
+        /** The source is pretrained and frozen (a teacher in eval mode; read for its weights by MergeNet). */
+        public Builder frozenSource(boolean v) {
+            frozenSource = v;
+            return this;
+        }
+
+        public Builder training(Consumer<TrainingSettings.Builder> edit) {
+            edit.accept(training);
+            return this;
+        }
+
+        public Builder distillation(double alpha, double temperature) {
+            distillation = new DistillationSettings(alpha, temperature);
+            return this;
+        }
+
+        public Builder adapter(Consumer<AdapterSettings.Builder> edit) {
+            edit.accept(adapter);
+            return this;
+        }
+
+        public Builder control(UnaryOperator<RunControl> edit) {
+            control = edit.apply(control);
+            return this;
+        }
+
+        public RunConfig build() {
+            return new RunConfig(mode, frozenSource, training.build(), distillation, adapter.build(), control);
         }
     }
 
@@ -230,32 +110,34 @@ public record RunConfig(Mode mode, int epochs, int batchSize, String optimizer, 
      * among them: a finished run can be extended with more epochs. Early stopping and --keep only decide what is
      * exported, so they are not either.
      */
-    public java.util.Map<String, String> fingerprint() {
-        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+    public Map<String, String> fingerprint() {
+        Map<String, String> f = new LinkedHashMap<>();
+        TrainingSettings t = training;
         f.put("mode", mode.cliName());
-        f.put("batch-size", Integer.toString(batchSize));
-        f.put("optimizer", optimizer);
-        f.put("lr", Double.toString(lr));
-        f.put("momentum", Double.toString(momentum));
-        f.put("weight-decay", Double.toString(weightDecay));
-        f.put("schedule", schedule);
-        f.put("seed", Long.toString(seed));
+        f.put("batch-size", Integer.toString(t.batchSize()));
+        f.put("optimizer", t.optimizer().cliName());
+        f.put("lr", Double.toString(t.lr()));
+        f.put("momentum", Double.toString(t.momentum()));
+        f.put("weight-decay", Double.toString(t.weightDecay()));
+        f.put("schedule", t.schedule().cliName());
+        f.put("seed", Long.toString(t.seed()));
         if (mode.distils()) {
-            f.put("kd-alpha", Double.toString(kdAlpha));
-            f.put("kd-temperature", Double.toString(kdTemperature));
+            f.put("kd-alpha", Double.toString(distillation.alpha()));
+            f.put("kd-temperature", Double.toString(distillation.temperature()));
         }
         f.put("frozen-source", Boolean.toString(frozenSource));
         if (mode.usesAdapter()) {
-            f.put("cycle", Integer.toString(cycle));
-            f.put("adapter-lr", Double.toString(adapterLr));
-            f.put("rank", Integer.toString(rank));
-            f.put("heads", Integer.toString(adapter.heads()));
-            f.put("layers", Integer.toString(adapter.layers()));
-            f.put("transfer-until", Double.toString(transferUntil));
-            f.put("generation", evalGeneration ? "eval" : "train");
-            f.put("adapter-output", adapterOutput.cliName());
-            f.put("gate-lr", Double.toString(gateLr));
-            f.put("max-adapter-ratio", Double.toString(maxAdapterRatio));
+            AdapterSettings a = adapter;
+            f.put("cycle", Integer.toString(a.cycle()));
+            f.put("adapter-lr", Double.toString(a.lr()));
+            f.put("rank", Integer.toString(a.rank()));
+            f.put("heads", Integer.toString(a.config().heads()));
+            f.put("layers", Integer.toString(a.config().layers()));
+            f.put("transfer-until", Double.toString(a.transferUntil()));
+            f.put("generation", a.generation().cliName());
+            f.put("adapter-output", a.output().cliName());
+            f.put("gate-lr", Double.toString(a.gateLr()));
+            f.put("max-adapter-ratio", Double.toString(a.maxAdapterRatio()));
         }
         return f;
     }

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A copy of the target's weights and running statistics at its best validation epoch (--keep best). */
-final class BestWeights {
+final class BestWeights implements AutoCloseable {
     private final Map<String, NDArray> copy = new LinkedHashMap<>();
     private int epoch;
     private double valAccuracy = Double.NaN;
@@ -78,5 +78,12 @@ final class BestWeights {
 
     double valAccuracy() {
         return valAccuracy;
+    }
+
+    /** Frees the copy (the epoch and accuracy stay readable). */
+    @Override
+    public void close() {
+        copy.values().forEach(NDArray::close);
+        copy.clear();
     }
 }

@@ -10,33 +10,73 @@ import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
+import java.util.Map;
 
 /**
  * A source trained alongside the target (design note 4.4: the source steps first, on the shared batch or on its
- * own data). Its scores of the shared batch are what a co-trained distillation reads.
+ * own data). When the run distils, its scores of the shared batch are the target's teacher.
  */
-public final class SourceCoTraining {
+public final class SourceCoTraining implements StepParticipant {
     private final TrainableModel source;
     private final ParameterOptimizer optimizer;
     private final LabeledData ownData;
     private final int batchSize;
     private final long seed;
-    private NDArray lastScores;
+    private final boolean teaches;
+    private final LabeledData validation;
+    private final int evalBatchSize;
+    private final NDManager manager;
+    private Totals totals = new Totals();
+    private boolean closed;
 
-    /** @param ownData the source's own training set (null: the target's batches) */
+    /**
+     * @param ownData       the source's own training set (null: the target's batches)
+     * @param teaches       whether its scores of the shared batch are the target's distillation teacher
+     * @param validation    the set its accuracy is measured on after each epoch (null: none)
+     * @param evalBatchSize batch size of that evaluation
+     * @param manager       the run's manager, for evaluation
+     */
     public SourceCoTraining(TrainableModel source, ParameterOptimizer optimizer, LabeledData ownData, int batchSize,
-                            long seed) {
+                            long seed, boolean teaches, LabeledData validation, int evalBatchSize,
+                            NDManager manager) {
         this.source = source;
         this.optimizer = optimizer;
         this.ownData = ownData;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.teaches = teaches;
+        this.validation = validation;
+        this.evalBatchSize = evalBatchSize;
+        this.manager = manager;
     }
 
-    public StepResult step(long globalStep, NDArray x, NDArray y, double lr, NDManager scope,
-                           Runnable beforeBackward) {
-        NDArray xs = x;
-        NDArray ys = y;
+    @Override
+    public StepRole role() {
+        return StepRole.SOURCE;
+    }
+
+    @Override
+    public void startEpoch(int epoch) {
+        checkOpen();
+        totals = new Totals();
+    }
+
+    @Override
+    public void beforeTarget(Step step) {
+        checkOpen();
+        step.reseed(StepRole.SOURCE);
+        NDArray scores = step(step);
+        if (teaches) {
+            step.teach(scores, source.outputsProbabilities());
+        }
+    }
+
+    /** The source's step; returns its scores of the shared batch (null when it trains on its own data). */
+    private NDArray step(Step step) {
+        NDManager scope = step.scope();
+        NDArray xs = step.features();
+        NDArray ys = step.labels();
+        long globalStep = step.index();
         if (ownData != null) {
             // the source walks its own data set in its own order, one batch per target step
             int batches = BatchOrder.batches(ownData.size(), batchSize);
@@ -52,20 +92,52 @@ public final class SourceCoTraining {
         try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             scores = source.forward(xs, true);
             loss = Losses.crossEntropy(Losses.logProbabilities(scores, source.outputsProbabilities()), ys);
-            beforeBackward.run();
+            step.beforeBackward();
             gc.backward(loss);
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         if (Double.isFinite(value)) {
-            optimizer.step(source.weights(), lr, scope);
+            optimizer.step(source.weights(), step.lr(), scope);
         }
-        lastScores = ownData == null ? scores.stopGradient() : null;
-        return new StepResult(value, Losses.correct(scores, ys), (int) ys.getShape().get(0));
+        StepResult r = new StepResult(value, Losses.correct(scores, ys), (int) ys.getShape().get(0));
+        step.checkFinite("the source loss", r.loss());
+        totals.add(r);
+        return ownData == null ? scores.stopGradient() : null;
     }
 
-    /** The scores of the last step's batch when it was the target's batch (null otherwise). */
-    public NDArray lastScores() {
-        return lastScores;
+    @Override
+    public void summarize(EpochRecord rec) {
+        if (totals.count > 0) {
+            rec.sourceTrainLoss = totals.meanLoss();
+            rec.sourceTrainAccuracy = totals.accuracy();
+        }
+    }
+
+    @Override
+    public void evaluate(EpochRecord rec) {
+        checkOpen();
+        if (validation != null) {
+            double[] r = Evaluation.evaluate(source, validation, evalBatchSize, manager);
+            rec.sourceValLoss = r[0];
+            rec.sourceValAccuracy = r[1];
+        }
+    }
+
+    @Override
+    public void saveState(Map<String, NDArray> tensors, Map<String, Long> counters) {
+        checkOpen();
+        source.weights().forEach((k, v) -> tensors.put("source.w/" + k, v));
+        source.state().forEach((k, v) -> tensors.put("source.s/" + k, v));
+        optimizer.stateArrays().forEach((k, v) -> tensors.put("opt.source/" + k, v));
+        counters.put("opt.source", optimizer.steps());
+    }
+
+    @Override
+    public void restoreState(SavedState saved, NDManager scope) {
+        checkOpen();
+        saved.assignAll(source.weights(), "source.w/", scope);
+        saved.assignAll(source.state(), "source.s/", scope);
+        optimizer.restore(saved.section("opt.source/"), saved.counter("opt.source"));
     }
 
     public TrainableModel model() {
@@ -74,5 +146,17 @@ public final class SourceCoTraining {
 
     public ParameterOptimizer optimizer() {
         return optimizer;
+    }
+
+    /** The source's model belongs to the job; its optimizer state is freed with the run's manager. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the co-trained source " + source.origin() + " was used after close()");
+        }
     }
 }

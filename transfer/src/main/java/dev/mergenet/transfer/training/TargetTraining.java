@@ -9,6 +9,7 @@ import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
+import java.util.Map;
 
 /**
  * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) Hinton distillation
@@ -29,8 +30,23 @@ public final class TargetTraining {
     }
 
     /**
-     * @param teacherScores the teacher's scores for this batch (null: no distillation)
+     * The target's step on the step's batch, distilling from the teacher's scores when a participant handed some.
+     *
+     * @param step the batch, learning rate and scope
+     * @return the step's loss and correct predictions
+     */
+    public StepResult step(Step step) {
+        return step(step.features(), step.labels(), step.teacherScores(), step.teacherProbabilities(), step.lr(),
+                step.scope(), step::beforeBackward);
+    }
+
+    /**
+     * The target's step outside a run (benchmarks time it alone).
+     *
+     * @param teacherScores        the teacher's scores for this batch (null: no distillation)
      * @param teacherProbabilities whether those scores are probabilities rather than logits
+     * @param beforeBackward       runs inside the gradient collector right before backward
+     * @return the step's loss and correct predictions
      */
     public StepResult step(NDArray x, NDArray y, NDArray teacherScores, boolean teacherProbabilities, double lr,
                            NDManager scope, Runnable beforeBackward) {
@@ -57,5 +73,23 @@ public final class TargetTraining {
 
     public ParameterOptimizer optimizer() {
         return optimizer;
+    }
+
+    public TrainableModel model() {
+        return target;
+    }
+
+    /** The target's weights, running statistics and optimizer state for a checkpoint. */
+    void saveState(Map<String, NDArray> tensors, Map<String, Long> counters) {
+        target.weights().forEach((k, v) -> tensors.put("target.w/" + k, v));
+        target.state().forEach((k, v) -> tensors.put("target.s/" + k, v));
+        optimizer.stateArrays().forEach((k, v) -> tensors.put("opt.target/" + k, v));
+        counters.put("opt.target", optimizer.steps());
+    }
+
+    void restoreState(SavedState saved, NDManager scope) {
+        saved.assignAll(target.weights(), "target.w/", scope);
+        saved.assignAll(target.state(), "target.s/", scope);
+        optimizer.restore(saved.section("opt.target/"), saved.counter("opt.target"));
     }
 }

@@ -6,20 +6,14 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.exporters.TrainingCheckpoint;
-import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
-import dev.mergenet.transfer.data.LabeledData;
-import dev.mergenet.transfer.mergenet.MergeNetTransfer;
-import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
-import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
-import dev.mergenet.transfer.optim.SgdMomentum;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,39 +21,35 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The training loop of one run: it owns the order of each step, timing, progress, epochs, the best epoch, early
- * stopping and checkpoints; what a step does is composed from the mode's participants: {@link TargetTraining}
- * always, {@link SourceCoTraining} for a co-trained source, a {@link FrozenTeacher} or the co-trained source's scores
- * for distillation, and {@link MergeNetTransfer} for the adapter modes. Per mini-batch (design note 4.4): inject W',
- * the source's step, the target's step (with the teacher's scores), the adapter's update. Batch order and every
- * dropout mask depend only on (seed, epoch, step), so all modes of a seed see the same data and a resumed run replays
- * exactly what an uninterrupted one does.
+ * The training loop of one run: it orders each step and owns timing, progress, epochs, the best epoch, early
+ * stopping and checkpoints; what a step does is composed by the job from {@link StepParticipant}s around the
+ * subject, {@link TargetTraining}. Per mini-batch (design note 4.4 in docs/mergenet.md): every participant's
+ * {@code beforeModels} (MergeNet injects W'), {@code beforeTarget} (the source's step, a teacher's scores), the
+ * target's step, every participant's {@code afterTarget} (the adapter's update). Batch order and every dropout mask
+ * depend only on (seed, epoch, step), so all modes of a seed see the same data and a resumed run replays exactly
+ * what an uninterrupted one does.
  */
-public final class TransferRun {
-    private static final int ROLE_ADAPTER = 1;
-    private static final int ROLE_SOURCE = 2;
-    private static final int ROLE_TARGET = 3;
+public final class TransferRun implements AutoCloseable {
     /** Steps whose mean loss is the "initial loss" that --max-loss-ratio compares against. */
     private static final int INITIAL_STEPS = 10;
+    private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final RunConfig cfg;
+    private final TargetTraining targetTraining;
     private final TrainableModel target;
-    private final TrainableModel source;
+    private final List<StepParticipant> participants;
     private final DataSplits data;
-    private final DataSplits sourceData;
     private final NDManager manager;
     private final PrintStream log;
-    private final TargetTraining targetTraining;
-    private final SourceCoTraining sourceTraining;
-    private final MergeNetTransfer transfer;
     private final LearningRateSchedule targetSchedule;
     private final boolean perStepRate;
     private final List<EpochRecord> history = new ArrayList<>();
     private final BestWeights best = new BestWeights();
-    private FrozenTeacher teacher;
+    private final List<StepListener> listeners = new ArrayList<>();
     private Map<String, String> identity = Map.of();
     private long step;
     private int epochsDone;
@@ -68,60 +58,27 @@ public final class TransferRun {
     private double initialLoss = Double.NaN;
     private double initialLossSum;
     private final double[] recentLosses = new double[INITIAL_STEPS];
-    private long abortAtStep = -1;
     private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
-    private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
-    private Runnable beforeBackward = () -> { };
+    private boolean closed;
 
     /**
-     * @param source     null in alone mode; distilled in kd modes; its matrices feed the adapter in MergeNet modes
-     * @param sourceData the source's own data when it is co-trained on another set or task (null: the target's
-     *                   batches)
+     * @param target       the subject: the target's own training
+     * @param participants what else takes part in each step, in the order they are called; the run closes them
      */
-    public TransferRun(RunConfig cfg, TrainableModel target, TrainableModel source, List<PairSpec> pairSpecs,
-                       DataSplits data, DataSplits sourceData, NDManager manager, PrintStream log) {
+    public TransferRun(RunConfig cfg, TargetTraining target, List<StepParticipant> participants, DataSplits data,
+                       NDManager manager, PrintStream log) {
         this.cfg = cfg;
-        this.target = target;
-        this.source = cfg.mode() == Mode.ALONE ? null : source;
+        this.targetTraining = target;
+        this.target = target.model();
+        this.participants = List.copyOf(participants);
         this.data = data;
-        this.sourceData = sourceData;
         this.manager = manager;
         this.log = log;
-        Mode mode = cfg.mode();
-        if (mode != Mode.ALONE && source == null) {
-            throw new MergeNetException("--mode " + mode.cliName() + " needs a source model");
-        }
         if (data.train().size() == 0) {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
-        if (mode.distils() && sourceData != null) {
-            throw new MergeNetException("--mode " + mode.cliName() + " distils on the target's batches; drop --source-data");
-        }
-        this.targetTraining = new TargetTraining(target, optimizer(), cfg.kdAlpha(), cfg.kdTemperature());
-        boolean coTrained = this.source != null && !cfg.frozenSource()
-                && (mode.distils() || (mode.usesAdapter() && !mode.randomSource()));
-        this.sourceTraining = coTrained ? new SourceCoTraining(this.source, optimizer(),
-                sourceData == null ? null : sourceData.train(), cfg.batchSize(), cfg.seed()) : null;
-        if (mode.distils() && !coTrained) {
-            this.teacher = new FrozenTeacher(this.source, data.train(), cfg.evalBatchSize());
-        }
-        this.targetSchedule = LearningRateSchedule.parse(cfg.schedule(), cfg.lr());
-        this.perStepRate = LearningRateSchedule.perStep(cfg.schedule());
-        long totalSteps = (long) cfg.epochs() * BatchOrder.batches(data.train().size(), cfg.batchSize());
-        this.transfer = mode.usesAdapter()
-                ? new MergeNetTransfer(cfg, target, this.source, pairSpecs, totalSteps, manager) : null;
-    }
-
-    /** The frozen teacher reads its own view of the training set (other resize or channels than the target's). */
-    public TransferRun teacherView(LabeledData view) {
-        if (teacher != null && view != null) {
-            if (view.size() != data.train().size()) {
-                throw new MergeNetException("the teacher's view of the data has " + view.size() + " samples, the "
-                        + "target's " + data.train().size());
-            }
-            teacher = new FrozenTeacher(source, view, cfg.evalBatchSize());
-        }
-        return this;
+        this.targetSchedule = LearningRateSchedule.parse(cfg.training().schedule().cliName(), cfg.training().lr());
+        this.perStepRate = LearningRateSchedule.perStep(cfg.training().schedule().cliName());
     }
 
     /** What the run's checkpoint must match besides the settings: model and data identity, by name. */
@@ -130,61 +87,55 @@ public final class TransferRun {
         return this;
     }
 
-    private ParameterOptimizer optimizer() {
-        return switch (cfg.optimizer().toLowerCase()) {
-            case "sgd" -> new SgdMomentum(manager, cfg.momentum(), cfg.weightDecay());
-            case "adamw" -> new AdamW(manager, 0.9, 0.999, 1e-8, cfg.weightDecay(), n -> false);
-            default -> throw new MergeNetException("--optimizer " + cfg.optimizer() + ": expected sgd or adamw");
-        };
+    /** Adds an observer of the steps (tests: native-memory churn before backward, a stop mid-epoch). */
+    public TransferRun listen(StepListener listener) {
+        listeners.add(listener);
+        return this;
     }
 
-    /** Runs (or, with cfg.resume(), continues or extends) the training; returns the per-epoch history. */
+    /** Runs (or, with cfg.control().resume(), continues or extends) the training; returns the per-epoch history. */
     public List<EpochRecord> run() {
-        if (cfg.resume()) {
+        checkOpen();
+        if (cfg.control().resume()) {
             restore();
         }
-        int batches = BatchOrder.batches(data.train().size(), cfg.batchSize());
+        int batches = BatchOrder.batches(data.train().size(), cfg.training().batchSize());
         long runStart = System.nanoTime();
         long stepsAtStart = step;
-        long totalSteps = (long) cfg.epochs() * batches;
-        for (int epoch = epochsDone; epoch < cfg.epochs() && stopReason == null; epoch++) {
+        long totalSteps = (long) cfg.training().epochs() * batches;
+        for (int epoch = epochsDone; epoch < cfg.training().epochs() && stopReason == null; epoch++) {
             EpochRecord rec = new EpochRecord();
             rec.epoch = epoch;
-            rec.targetLr = perStepRate ? targetSchedule.rate(step, totalSteps) : targetSchedule.rate(epoch, cfg.epochs());
+            rec.targetLr = perStepRate ? targetSchedule.rate(step, totalSteps) : targetSchedule.rate(epoch, cfg.training().epochs());
             long epochStart = System.nanoTime();
-            int[] order = BatchOrder.forEpoch(data.train().size(), cfg.seed(), epoch);
+            int[] order = BatchOrder.forEpoch(data.train().size(), cfg.training().seed(), epoch);
             Totals t = new Totals();
-            Totals s = new Totals();
-            long[] nanos = new long[3];
-            if (transfer != null) {
-                transfer.startEpoch();
+            long[] nanos = new long[StepRole.values().length];
+            for (StepParticipant p : participants) {
+                p.startEpoch(epoch);
             }
-            ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batches,
+            ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d", epoch + 1, cfg.training().epochs()), batches,
                     runStart, stepsAtStart, totalSteps);
             for (int b = 0; b < batches; b++) {
-                int from = b * cfg.batchSize();
-                int to = Math.min(from + cfg.batchSize(), order.length);
+                int from = b * cfg.training().batchSize();
+                int to = Math.min(from + cfg.training().batchSize(), order.length);
                 double lr = perStepRate ? targetSchedule.rate(step, totalSteps) : rec.targetLr;
                 try (NDManager scope = manager.newSubManager()) {
-                    step(scope, order, from, to, lr, t, s, nanos);
+                    step(scope, order, from, to, lr, t, nanos);
                 }
                 step++;
-                if (step == abortAtStep) {
-                    throw new IllegalStateException("aborted at step " + step + " (test hook)");
+                for (StepListener l : listeners) {
+                    l.afterStep(step);
                 }
                 bar.update(b + 1, step, t.loss / t.count, (double) t.correct / t.count, t.count);
             }
-            rec.targetTrainLoss = t.loss / t.count;
-            rec.targetTrainAccuracy = (double) t.correct / t.count;
-            if (s.count > 0) {
-                rec.sourceTrainLoss = s.loss / s.count;
-                rec.sourceTrainAccuracy = (double) s.correct / s.count;
-            }
-            rec.secondsTarget = nanos[0] / 1e9;
-            rec.secondsSource = nanos[1] / 1e9;
-            rec.secondsAdapter = nanos[2] / 1e9;
-            if (transfer != null) {
-                transfer.summarize(rec);
+            rec.targetTrainLoss = t.meanLoss();
+            rec.targetTrainAccuracy = t.accuracy();
+            rec.secondsTarget = nanos[StepRole.TARGET.ordinal()] / 1e9;
+            rec.secondsSource = nanos[StepRole.SOURCE.ordinal()] / 1e9;
+            rec.secondsAdapter = nanos[StepRole.ADAPTER.ordinal()] / 1e9;
+            for (StepParticipant p : participants) {
+                p.summarize(rec);
             }
             long evalStart = System.nanoTime();
             evaluate(rec);
@@ -195,13 +146,13 @@ public final class TransferRun {
             if (best.offer(target, epochsDone, rec.targetValAccuracy, manager) || best.isEmpty()) {
                 rec.bestSoFar = true;
             }
-            if (cfg.patience() > 0 && best.epoch() > 0 && epochsDone - best.epoch() >= cfg.patience()
-                    && epochsDone < cfg.epochs()) {
+            if (cfg.control().patience() > 0 && best.epoch() > 0 && epochsDone - best.epoch() >= cfg.control().patience()
+                    && epochsDone < cfg.training().epochs()) {
                 stopReason = String.format("early stop after epoch %d: no better validation accuracy for %d epochs "
-                        + "(best %.2f%% at epoch %d)", epochsDone, cfg.patience(), 100 * best.valAccuracy(),
+                        + "(best %.2f%% at epoch %d)", epochsDone, cfg.control().patience(), 100 * best.valAccuracy(),
                         best.epoch());
             }
-            if (cfg.checkpoint() != null) {
+            if (cfg.control().checkpoint() != null) {
                 saveCheckpoint();
             }
             bar.finish(summary(rec));
@@ -209,7 +160,7 @@ public final class TransferRun {
         if (stopReason != null && log != null) {
             log.println(stopReason);
         }
-        if (cfg.keep() == RunConfig.Keep.BEST && !best.isEmpty()) {
+        if (cfg.control().keep() == Keep.BEST && !best.isEmpty()) {
             try (NDManager scope = manager.newSubManager()) {
                 best.applyTo(target, scope);
             }
@@ -217,69 +168,37 @@ public final class TransferRun {
         return Collections.unmodifiableList(history);
     }
 
-    /** Running sums of one model's step results over an epoch. */
-    private static final class Totals {
-        double loss;
-        long correct;
-        long count;
-
-        void add(StepResult r) {
-            loss += r.loss() * r.count();
-            correct += r.correct();
-            count += r.count();
-        }
-    }
-
-    private void step(NDManager scope, int[] order, int from, int to, double lr, Totals t, Totals s, long[] nanos) {
+    private void step(NDManager scope, int[] order, int from, int to, double lr, Totals t, long[] nanos) {
         NDArray x = data.train().features(scope, order, from, to);
         NDArray y = data.train().labels(scope, order, from, to);
-        boolean transfers = transfer != null && transfer.transfersAt(step);
+        Step current = new Step(this, step, scope, order, from, to, x, y, lr);
+        for (StepParticipant p : participants) {
+            long t0 = System.nanoTime();
+            p.beforeModels(current);
+            nanos[p.role().ordinal()] += System.nanoTime() - t0;
+        }
+        for (StepParticipant p : participants) {
+            long t0 = System.nanoTime();
+            p.beforeTarget(current);
+            nanos[p.role().ordinal()] += System.nanoTime() - t0;
+        }
         long t0 = System.nanoTime();
-        if (transfers) {
-            reseed(ROLE_ADAPTER);
-            transfer.inject(scope);
-        }
-        long t1 = System.nanoTime();
-        NDArray teacherScores = null;
-        boolean teacherProbabilities = false;
-        if (sourceTraining != null) {
-            reseed(ROLE_SOURCE);
-            StepResult r = sourceTraining.step(step, x, y, lr, scope, beforeBackward);
-            checkFinite("the source loss", r.loss());
-            s.add(r);
-            if (cfg.mode().distils()) {
-                teacherScores = sourceTraining.lastScores();
-                teacherProbabilities = source.outputsProbabilities();
-            }
-        } else if (teacher != null) {
-            teacherScores = teacher.scores(order, from, to, scope, manager);
-            teacherProbabilities = source.outputsProbabilities();
-        }
-        long t2 = System.nanoTime();
-        reseed(ROLE_TARGET);
-        StepResult r = targetTraining.step(x, y, teacherScores, teacherProbabilities, lr, scope, beforeBackward);
-        checkFinite("the target loss", r.loss());
+        current.reseed(StepRole.TARGET);
+        StepResult r = targetTraining.step(current);
+        current.checkFinite("the target loss", r.loss());
         checkExplosion(r.loss());
         t.add(r);
-        long t3 = System.nanoTime();
-        if (transfers) {
-            transfer.update(lr, scope, beforeBackward);
-        }
-        long t4 = System.nanoTime();
-        nanos[0] += t3 - t2;
-        nanos[1] += t2 - t1;
-        nanos[2] += (t1 - t0) + (t4 - t3);
-    }
-
-    private void checkFinite(String what, double value) {
-        if (!Double.isFinite(value)) {
-            throw diverged(what + " is " + value);
+        nanos[StepRole.TARGET.ordinal()] += System.nanoTime() - t0;
+        for (StepParticipant p : participants) {
+            long t1 = System.nanoTime();
+            p.afterTarget(current);
+            nanos[p.role().ordinal()] += System.nanoTime() - t1;
         }
     }
 
     /** A loss that grows to k× its initial value (mean of the first steps, over the last steps) stops the run. */
     private void checkExplosion(double loss) {
-        if (cfg.maxLossRatio() <= 0) {
+        if (cfg.control().maxLossRatio() <= 0) {
             return;
         }
         int k = (int) (step % INITIAL_STEPS);
@@ -299,41 +218,32 @@ public final class TransferRun {
             recent += v;
         }
         recent /= INITIAL_STEPS;
-        if (recent > cfg.maxLossRatio() * initialLoss) {
+        if (recent > cfg.control().maxLossRatio() * initialLoss) {
             throw diverged(String.format("the target loss exploded: mean %.4g over the last %d steps, %.1fx the "
                     + "initial %.4g (--max-loss-ratio %s; lower --lr)", recent, INITIAL_STEPS, recent / initialLoss,
-                    initialLoss, cfg.maxLossRatio()));
+                    initialLoss, cfg.control().maxLossRatio()));
         }
     }
 
-    /** Test hook: runs before every backward pass (tests use it to free and reuse native memory there). */
-    void beforeBackward(Runnable hook) {
-        this.beforeBackward = hook;
-    }
-
-    /** Test hook: throw after this many steps, as if the process were killed mid-epoch. */
-    void abortAtStep(long s) {
-        this.abortAtStep = s;
+    void beforeBackward() {
+        for (StepListener l : listeners) {
+            l.beforeBackward();
+        }
     }
 
     private void evaluate(EpochRecord rec) {
         if (data.validation() != null) {
-            double[] r = Evaluation.evaluate(target, data.validation(), cfg.evalBatchSize(), manager);
+            double[] r = Evaluation.evaluate(target, data.validation(), cfg.training().evalBatchSize(), manager);
             rec.targetValLoss = r[0];
             rec.targetValAccuracy = r[1];
         }
         if (data.test() != null) {
-            double[] r = Evaluation.evaluate(target, data.test(), cfg.evalBatchSize(), manager);
+            double[] r = Evaluation.evaluate(target, data.test(), cfg.training().evalBatchSize(), manager);
             rec.targetTestLoss = r[0];
             rec.targetTestAccuracy = r[1];
         }
-        if (sourceTraining != null) {
-            LabeledData sv = sourceData != null ? sourceData.validation() : data.validation();
-            if (sv != null) {
-                double[] r = Evaluation.evaluate(source, sv, cfg.evalBatchSize(), manager);
-                rec.sourceValLoss = r[0];
-                rec.sourceValAccuracy = r[1];
-            }
+        for (StepParticipant p : participants) {
+            p.evaluate(rec);
         }
     }
 
@@ -358,14 +268,15 @@ public final class TransferRun {
     }
 
     /** Engine RNG seeded from (seed, step, role): dropout masks do not depend on what ran before. */
-    private void reseed(int role) {
-        long h = cfg.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + role * 0x94D049BB133111EBL;
+    void reseed(long stepIndex, StepRole role) {
+        long h = cfg.training().seed() * 0x9E3779B97F4A7C15L + stepIndex * 0xBF58476D1CE4E5B9L
+                + role.salt() * 0x94D049BB133111EBL;
         h ^= h >>> 31;
         TorchEngine.setRandomSeed((int) (h & 0x7fffffff));
     }
 
-    private TrainingDivergedException diverged(String what) {
-        long batches = BatchOrder.batches(data.train().size(), cfg.batchSize());
+    TrainingDivergedException diverged(String what) {
+        long batches = BatchOrder.batches(data.train().size(), cfg.training().batchSize());
         return new TrainingDivergedException(String.format(
                 "%s at step %d (epoch %d, batch %d); stopped, nothing exported. Last good checkpoint: %s", what,
                 step, step / batches + 1, step % batches + 1,
@@ -413,60 +324,44 @@ public final class TransferRun {
         h.initialLoss = initialLoss;
         Map<String, NDArray> t = new LinkedHashMap<>();
         // "model/" is what an export ships: the best epoch's weights with --keep best, else the current ones
-        Map<String, NDArray> ship = cfg.keep() == RunConfig.Keep.BEST && !best.isEmpty() ? best.values()
+        Map<String, NDArray> ship = cfg.control().keep() == Keep.BEST && !best.isEmpty() ? best.values()
                 : BestWeights.all(target);
         ship.forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
-        target.weights().forEach((k, v) -> t.put("target.w/" + k, v));
-        target.state().forEach((k, v) -> t.put("target.s/" + k, v));
-        targetTraining.optimizer().stateArrays().forEach((k, v) -> t.put("opt.target/" + k, v));
-        h.counters.put("opt.target", targetTraining.optimizer().steps());
-        if (sourceTraining != null) {
-            source.weights().forEach((k, v) -> t.put("source.w/" + k, v));
-            source.state().forEach((k, v) -> t.put("source.s/" + k, v));
-            sourceTraining.optimizer().stateArrays().forEach((k, v) -> t.put("opt.source/" + k, v));
-            h.counters.put("opt.source", sourceTraining.optimizer().steps());
-        }
-        if (transfer != null) {
-            t.putAll(transfer.stateArrays());
-            h.counters.putAll(transfer.counters());
+        targetTraining.saveState(t, h.counters);
+        for (StepParticipant p : participants) {
+            p.saveState(t, h.counters);
         }
         TrainingCheckpoint.Header header = exportHeader != null ? exportHeader.apply(List.copyOf(history))
                 : TrainingCheckpoint.Header.of(null, null, null, null, null);
-        TrainingCheckpoint.write(cfg.checkpoint(), header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
+        TrainingCheckpoint.write(cfg.control().checkpoint(), header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
                 t);
-        lastGoodCheckpoint = cfg.checkpoint();
+        lastGoodCheckpoint = cfg.control().checkpoint();
     }
 
     private void restore() {
-        if (cfg.checkpoint() == null) {
+        if (cfg.control().checkpoint() == null) {
             throw new MergeNetException("--resume needs a checkpoint path");
         }
         try (NDManager scope = manager.newSubManager()) {
-            TrainingCheckpoint.Contents c = TrainingCheckpoint.read(cfg.checkpoint(), scope);
+            TrainingCheckpoint.Contents c = TrainingCheckpoint.read(cfg.control().checkpoint(), scope);
             Map<String, NDArray> t = c.tensors();
             TrainerState h = c.header().trainer() == null ? null
                     : TRAINER_JSON.fromJson(c.header().trainer(), TrainerState.class);
             if (h == null) {
-                throw new MergeNetException(cfg.checkpoint() + ": holds no training state to resume (an export-only "
+                throw new MergeNetException(cfg.control().checkpoint() + ": holds no training state to resume (an export-only "
                         + "checkpoint)");
             }
             List<String> diff = differences(h.fingerprint, fingerprint());
             if (!diff.isEmpty()) {
-                throw new MergeNetException(cfg.checkpoint() + ": written by a run with other settings: "
+                throw new MergeNetException(cfg.control().checkpoint() + ": written by a run with other settings: "
                         + String.join(", ", diff) + " (resume with the same settings; only --epochs may grow)");
             }
-            assignAll(target.weights(), t, "target.w/", scope);
-            assignAll(target.state(), t, "target.s/", scope);
-            targetTraining.optimizer().restore(TrainingCheckpoint.section(t, "opt.target/"), h.counters.getOrDefault("opt.target", 0L));
-            if (sourceTraining != null) {
-                assignAll(source.weights(), t, "source.w/", scope);
-                assignAll(source.state(), t, "source.s/", scope);
-                sourceTraining.optimizer().restore(TrainingCheckpoint.section(t, "opt.source/"), h.counters.getOrDefault("opt.source", 0L));
+            SavedState saved = new SavedState(cfg.control().checkpoint(), t, h.counters);
+            targetTraining.restoreState(saved, scope);
+            for (StepParticipant p : participants) {
+                p.restoreState(saved, scope);
             }
-            if (transfer != null) {
-                transfer.restore(t, h.counters, scope);
-            }
-            if (h.bestEpoch > 0 && cfg.keep() == RunConfig.Keep.BEST) {
+            if (h.bestEpoch > 0 && cfg.control().keep() == Keep.BEST) {
                 best.restore(TrainingCheckpoint.section(t, TrainingCheckpoint.MODEL), h.bestEpoch, h.bestValAccuracy, manager);
             }
             initialLoss = h.initialLoss;
@@ -474,10 +369,10 @@ public final class TransferRun {
             history.addAll(h.history);
             epochsDone = h.epochsDone;
             step = h.step;
-            lastGoodCheckpoint = cfg.checkpoint();
+            lastGoodCheckpoint = cfg.control().checkpoint();
             if (log != null) {
-                log.println("resumed from " + cfg.checkpoint() + " after epoch " + epochsDone + " (step " + step
-                        + ")" + (epochsDone >= cfg.epochs() ? "; nothing left to train (raise --epochs to extend)"
+                log.println("resumed from " + cfg.control().checkpoint() + " after epoch " + epochsDone + " (step " + step
+                        + ")" + (epochsDone >= cfg.training().epochs() ? "; nothing left to train (raise --epochs to extend)"
                         : ""));
             }
         }
@@ -499,17 +394,6 @@ public final class TransferRun {
     }
 
 
-    private void assignAll(Map<String, NDArray> dst, Map<String, NDArray> all, String prefix, NDManager scope) {
-        Map<String, NDArray> src = TrainingCheckpoint.section(all, prefix);
-        for (Map.Entry<String, NDArray> e : dst.entrySet()) {
-            NDArray v = src.get(e.getKey());
-            if (v == null) {
-                throw new MergeNetException(cfg.checkpoint() + ": checkpoint has no tensor " + prefix + e.getKey());
-            }
-            Scopes.assign(e.getValue(), v.toDevice(e.getValue().getDevice(), false), scope);
-        }
-    }
-
     // ---- accessors for reports and tests ----
 
     public List<EpochRecord> history() {
@@ -526,7 +410,7 @@ public final class TransferRun {
 
     /** 1-based epoch whose weights the run ended with (the best validation epoch with --keep best, else the last). */
     public int keptEpoch() {
-        return cfg.keep() == RunConfig.Keep.BEST && best.epoch() > 0 ? best.epoch() : epochsDone;
+        return cfg.control().keep() == Keep.BEST && best.epoch() > 0 ? best.epoch() : epochsDone;
     }
 
     /** Why the run stopped before its last epoch (null: it did not). */
@@ -543,24 +427,25 @@ public final class TransferRun {
         return epochsDone;
     }
 
-    /** δ of the last adapter update of pair i, on the host. */
-    public float[] lastDelta(int pair) {
-        return transfer.lastDelta(pair);
+    /** The participant of this type, if the run has one. */
+    public <P extends StepParticipant> Optional<P> participant(Class<P> type) {
+        return participants.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
-    public dev.mergenet.transfer.adapter.ParameterAdapter adapter(int pair) {
-        return transfer.adapter(pair);
+    /** Closes every participant (the subject's model and optimizer belong to the caller and its manager). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        participants.forEach(StepParticipant::close);
+        best.close();
     }
 
-    public MergeNetTransfer transfer() {
-        return transfer;
-    }
-
-    public int pairCount() {
-        return transfer == null ? 0 : transfer.pairCount();
-    }
-
-    public long adapterParameterCount() {
-        return transfer == null ? 0 : transfer.parameterCount();
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this transfer run was used after close()");
+        }
     }
 }

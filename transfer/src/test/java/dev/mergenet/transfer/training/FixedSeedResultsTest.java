@@ -6,8 +6,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
@@ -35,7 +38,7 @@ class FixedSeedResultsTest {
             TrainableModel s = mode == Mode.ALONE ? null : TinySetup.source(m);
             List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(List.of("auto"), t, s, null) : List.of();
             RunConfig cfg = edit.apply(TinySetup.config(mode, 2, 2));
-            List<EpochRecord> history = new TransferRun(cfg, t, s, pairs, DATA, null, m, null).run();
+            List<EpochRecord> history = TinySetup.run(cfg, t, s, pairs, DATA, null, m, null).run();
             return digest(t, history);
         }
     }
@@ -73,7 +76,7 @@ class FixedSeedResultsTest {
 
     @Test
     void distillationFromAFrozenTeacher() {
-        assertEquals("79a9b0736ee1bda2e424214c44c263d4", run(Mode.KD, c -> c.withAdapter(c.adapter(), c.adapterLr(), 0, true)));
+        assertEquals("79a9b0736ee1bda2e424214c44c263d4", run(Mode.KD, c -> c.toBuilder().frozenSource(true).build()));
     }
 
     @Test
@@ -88,8 +91,7 @@ class FixedSeedResultsTest {
 
     @Test
     void mergenetWithAFrozenSourceAndGatedOutput() {
-        assertEquals("a0a04942187faec1c27d6e5d2c12838d", run(Mode.MERGENET, c -> c.withAdapter(c.adapter(), c.adapterLr(), 0, true)
-                .withAdapterOutput(AdapterOutput.GATED, 0.05)));
+        assertEquals("a0a04942187faec1c27d6e5d2c12838d", run(Mode.MERGENET, c -> c.toBuilder().frozenSource(true).adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build()));
     }
 
     @Test
@@ -99,12 +101,11 @@ class FixedSeedResultsTest {
 
     @Test
     void randomSourceWithDistillationAndALowRankFactor() {
-        assertEquals("0acca1edd88cffe81f5823d38efcb6e6", run(Mode.RANDOM_SOURCE_KD, c -> c.withAdapter(c.adapter(), c.adapterLr(), 2, false)));
+        assertEquals("0acca1edd88cffe81f5823d38efcb6e6", run(Mode.RANDOM_SOURCE_KD, c -> c.toBuilder().adapter(a -> a.rank(2)).frozenSource(false).build()));
     }
 
     @Test
     void adamWWithCosineScheduleAndKeepBest() {
-        assertEquals("48a1fa69775249b82999dc5047242fb0", run(Mode.MERGENET, c -> c.withOptimizer("adamw", 0.01, "cosine", 1e-4)
-                .withKeep(RunConfig.Keep.BEST, 0)));
+        assertEquals("48a1fa69775249b82999dc5047242fb0", run(Mode.MERGENET, c -> c.toBuilder().training(tr -> tr.optimizer(OptimizerKind.ADAMW).lr(0.01).schedule(Schedule.COSINE).weightDecay(1e-4)).control(rc -> rc.withKeep(Keep.BEST, 0)).build()));
     }
 }

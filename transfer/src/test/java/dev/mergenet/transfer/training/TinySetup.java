@@ -9,11 +9,19 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
+import dev.mergenet.transfer.app.StepComposition;
+import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.DjlBlockModel;
+import dev.mergenet.transfer.model.TrainableModel;
+import java.io.PrintStream;
+import java.util.List;
 import java.util.Random;
 
 /** Small DJL-built models and a synthetic 3-class problem for loop tests (the ONNX ops are tested elsewhere). */
@@ -62,8 +70,16 @@ final class TinySetup {
         return DataSplits.split(all, null, validation, 0);
     }
 
+    /** The loop of a run composed as the job composes it (participants from the mode). */
+    static TransferRun run(RunConfig cfg, TrainableModel target, TrainableModel source, List<PairSpec> pairs,
+                           DataSplits data, DataSplits sourceData, NDManager manager, PrintStream log) {
+        return StepComposition.run(cfg, target, source, pairs, data, sourceData, null, manager, log);
+    }
+
     static RunConfig config(Mode mode, int epochs, int cycle) {
-        return RunConfig.defaults(mode, epochs, 7).withBatchSize(32).withCycle(cycle)
-                .withOptimizer("sgd", 0.05, "step", 5e-4).withKeep(RunConfig.Keep.LAST, 0);
+        return RunConfig.builder(mode)
+                .training(tr -> tr.epochs(epochs).seed(7).batchSize(32).optimizer(OptimizerKind.SGD).lr(0.05)
+                        .schedule(Schedule.STEP).weightDecay(5e-4))
+                .adapter(a -> a.cycle(cycle)).control(rc -> rc.withKeep(Keep.LAST, 0)).build();
     }
 }

@@ -12,10 +12,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.ndarray.Scopes;
-import dev.mergenet.importers.testing.NativeMemoryChurn;
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
@@ -51,7 +53,7 @@ class TransferModesTest {
     private static Map<String, float[]> alone(RunConfig cfg, DataSplits data) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            new TransferRun(cfg.withMode(Mode.ALONE), t, null, List.of(), data, null, m, null).run();
+            TinySetup.run(cfg.withMode(Mode.ALONE), t, null, List.of(), data, null, m, null).run();
             return weights(t);
         }
     }
@@ -65,8 +67,8 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            RunConfig cfg = base.withAdapterOutput(AdapterOutput.GATED, 0); // gates never move from 0
-            TransferRun run = new TransferRun(cfg, t, s, pairs, data, null, m, null);
+            RunConfig cfg = base.toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0)).build(); // gates never move from 0
+            TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
             List<EpochRecord> h = run.run();
             assertTrue(h.get(0).adapterUpdates > 0, "the adapter ran");
             assertEquals(0, h.get(1).gateMean, 0);
@@ -76,9 +78,9 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            RunConfig cfg = base.withAdapterOutput(AdapterOutput.GATED, 0.05);
-            TransferRun run = new TransferRun(cfg, t, s, pairs, data, null, m, null);
-            run.beforeBackward(NativeMemoryChurn::run);
+            RunConfig cfg = base.toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build();
+            TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
+            run.listen(TestHooks.churn());
             List<EpochRecord> h = run.run();
             assertNotEquals(0, h.get(1).gateMean, "trained gates move");
             String name = pairs.get(0).target();
@@ -89,13 +91,12 @@ class TransferModesTest {
     @Test
     void distillationWithZeroWeightIsAloneAndWithWeightPullsTheTargetTowardsTheFrozenTeacher() {
         DataSplits data = TinySetup.data(300, 60);
-        RunConfig base = TinySetup.config(Mode.KD, 3, 0).withAdapter(TinySetup.config(Mode.KD, 1, 0).adapter(), 1e-3,
-                0, true);
+        RunConfig base = TinySetup.config(Mode.KD, 3, 0).toBuilder().frozenSource(true).build();
         Map<String, float[]> alone = alone(base, data);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            new TransferRun(base.withKd(0, 4), t, s, List.of(), data, null, m, null).run();
+            TinySetup.run(base.toBuilder().distillation(0, 4).build(), t, s, List.of(), data, null, m, null).run();
             assertSame(alone, weights(t));
         }
         double klAlone;
@@ -106,7 +107,7 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             klAlone = klToTeacher(alone, t, teacher, data, m);
             t = TinySetup.target(m);
-            new TransferRun(base.withKd(1.0, 1), t, teacher, List.of(), data, null, m, null).run();
+            TinySetup.run(base.toBuilder().distillation(1.0, 1).build(), t, teacher, List.of(), data, null, m, null).run();
             klKd = klToTeacher(weights(t), t, teacher, data, m);
             assertSame(teacherBefore, weights(teacher)); // frozen: never trained
         }
@@ -135,9 +136,9 @@ class TransferModesTest {
         DataSplits data = TinySetup.data(300, 60);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDManager scope = m.newSubManager()) {
             TrainableModel teacher = TinySetup.source(m);
-            FrozenTeacher cached = new FrozenTeacher(teacher, data.train(), 64);
+            FrozenTeacher cached = new FrozenTeacher(teacher, data.train(), 64, m);
             int[] order = dev.mergenet.transfer.data.BatchOrder.forEpoch(data.train().size(), 3, 1);
-            float[] fromCache = cached.scores(order, 32, 64, scope, m).toFloatArray();
+            float[] fromCache = cached.scores(order, 32, 64, scope).toFloatArray();
             float[] direct = teacher.forward(data.train().features(scope, order, 32, 64), false).toFloatArray();
             assertArrayEquals(direct, fromCache, 1e-6f);
         }
@@ -146,8 +147,8 @@ class TransferModesTest {
     @Test
     void randomSourceSeesOnlyTheSourcesShapeAndScale() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig frozen = TinySetup.config(Mode.RANDOM_SOURCE, 1, 1).withAdapter(
-                TinySetup.config(Mode.ALONE, 1, 0).adapter(), 1e-3, 0, true);
+        RunConfig frozen = TinySetup.config(Mode.RANDOM_SOURCE, 1, 1).toBuilder().frozenSource(true)
+                .build();
         Map<String, float[]> control = runWithSource(frozen, data, false);
         // the source's classifier with its entries permuted has the same shape and RMS: the control must not change
         assertSame(control, runWithSource(frozen, data, true));
@@ -181,7 +182,7 @@ class TransferModesTest {
                     Scopes.assign(w, scope.create(r, w.getShape()), scope);
                 }
             }
-            new TransferRun(cfg, t, s, pairs, data, null, m, null).run();
+            TinySetup.run(cfg, t, s, pairs, data, null, m, null).run();
             return weights(t);
         }
     }
@@ -196,14 +197,14 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            List<EpochRecord> h = new TransferRun(cfg, t, s, pairs, data, own, m, null).run();
+            List<EpochRecord> h = TinySetup.run(cfg, t, s, pairs, data, own, m, null).run();
             assertTrue(Double.isFinite(h.get(1).sourceValAccuracy));
             coTrained = weights(s);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // the same source trained alone on its set, with the seed the co-training derives for its order
             TrainableModel s = TinySetup.source(m);
-            new TransferRun(cfg.withMode(Mode.ALONE).withSeed(cfg.seed() + 7_777), s, null, List.of(), own, null, m,
+            TinySetup.run(cfg.withMode(Mode.ALONE).withSeed(cfg.training().seed() + 7_777), s, null, List.of(), own, null, m,
                     null).run();
             assertSame(weights(s), coTrained);
         }
@@ -212,10 +213,10 @@ class TransferModesTest {
     @Test
     void keepBestEndsWithTheBestValidationEpochsWeightsAndPatienceStopsEarly() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig constant = TinySetup.config(Mode.ALONE, 6, 0).withOptimizer("sgd", 0.2, "constant", 5e-4);
+        RunConfig constant = TinySetup.config(Mode.ALONE, 6, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.2).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
         List<EpochRecord> h;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            h = new TransferRun(constant, TinySetup.target(m), null, List.of(), data, null, m, null).run();
+            h = TinySetup.run(constant, TinySetup.target(m), null, List.of(), data, null, m, null).run();
         }
         int bestEpoch = 1;
         for (EpochRecord r : h) {
@@ -226,19 +227,19 @@ class TransferModesTest {
         Map<String, float[]> atBest;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            new TransferRun(constant.withEpochs(bestEpoch), t, null, List.of(), data, null, m, null).run();
+            TinySetup.run(constant.withEpochs(bestEpoch), t, null, List.of(), data, null, m, null).run();
             atBest = weights(t);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = new TransferRun(constant.withKeep(RunConfig.Keep.BEST, 0), t, null, List.of(), data,
+            TransferRun run = TinySetup.run(constant.toBuilder().control(rc -> rc.withKeep(Keep.BEST, 0)).build(), t, null, List.of(), data,
                     null, m, null);
             run.run();
             assertEquals(bestEpoch, run.keptEpoch());
             assertSame(atBest, weights(t));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            TransferRun run = new TransferRun(constant.withEpochs(40).withKeep(RunConfig.Keep.BEST, 1),
+            TransferRun run = TinySetup.run(constant.withEpochs(40).toBuilder().control(rc -> rc.withKeep(Keep.BEST, 1)).build(),
                     TinySetup.target(m), null, List.of(), data, null, m, null);
             List<EpochRecord> stopped = run.run();
             assertTrue(stopped.size() < 40, "patience 1 stops before 40 epochs");
@@ -252,8 +253,7 @@ class TransferModesTest {
         DataSplits data = TinySetup.data(600, 40);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // ratio 0.5: the run must stop as soon as the loss is over half its initial value after the first steps
-            TransferRun run = new TransferRun(TinySetup.config(Mode.ALONE, 1, 0).withOptimizer("sgd", 0.0, "constant",
-                    0).withMaxLossRatio(0.5), TinySetup.target(m), null, List.of(), data, null, m, null);
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 1, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.0).schedule(Schedule.CONSTANT).weightDecay(0)).control(rc -> rc.withMaxLossRatio(0.5)).build(), TinySetup.target(m), null, List.of(), data, null, m, null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("exploded"), e.getMessage());
             assertTrue(e.getMessage().contains("nothing exported"), e.getMessage());
@@ -263,28 +263,28 @@ class TransferModesTest {
     @Test
     void aFinishedRunIsExtendedByResumingWithMoreEpochsAndOtherSettingsAreNamed() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig constant = TinySetup.config(Mode.ALONE, 3, 0).withOptimizer("sgd", 0.05, "constant", 5e-4);
+        RunConfig constant = TinySetup.config(Mode.ALONE, 3, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.05).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
         Map<String, float[]> straight;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            new TransferRun(constant, t, null, List.of(), data, null, m, null).run();
+            TinySetup.run(constant, t, null, List.of(), data, null, m, null).run();
             straight = weights(t);
         }
         Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            new TransferRun(constant.withEpochs(2).withCheckpoint(ckpt, false), TinySetup.target(m), null, List.of(),
+            TinySetup.run(constant.withEpochs(2).withCheckpoint(ckpt, false), TinySetup.target(m), null, List.of(),
                     data, null, m, null).run();
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            List<EpochRecord> h = new TransferRun(constant.withCheckpoint(ckpt, true), t, null, List.of(), data, null,
+            List<EpochRecord> h = TinySetup.run(constant.withCheckpoint(ckpt, true), t, null, List.of(), data, null,
                     m, null).run();
             assertEquals(3, h.size());
             assertSame(straight, weights(t));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            MergeNetException e = assertThrows(MergeNetException.class, () -> new TransferRun(constant
-                    .withOptimizer("sgd", 0.1, "constant", 5e-4).withCheckpoint(ckpt, true), TinySetup.target(m), null,
+            MergeNetException e = assertThrows(MergeNetException.class, () -> TinySetup.run(constant
+                    .toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.1).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build().withCheckpoint(ckpt, true), TinySetup.target(m), null,
                     List.of(), data, null, m, null).run());
             assertTrue(e.getMessage().contains("lr 0.05 -> 0.1"), e.getMessage());
             assertFalse(e.getMessage().contains("seed"), "only what differs is named: " + e.getMessage());
@@ -294,27 +294,27 @@ class TransferModesTest {
     @Test
     void aResumedGatedRunEndsExactlyLikeAnUninterruptedOne() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig cfg = TinySetup.config(Mode.MERGENET, 3, 1).withAdapterOutput(AdapterOutput.GATED, 0.05);
+        RunConfig cfg = TinySetup.config(Mode.MERGENET, 3, 1).toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build();
         Map<String, float[]> expected;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            new TransferRun(cfg, t, s, PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null).run();
+            TinySetup.run(cfg, t, s, PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null).run();
             expected = weights(t);
         }
         Path ckpt = dir.resolve("gated.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            TransferRun run = new TransferRun(cfg.withCheckpoint(ckpt, false), t, s,
+            TransferRun run = TinySetup.run(cfg.withCheckpoint(ckpt, false), t, s,
                     PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null);
-            run.abortAtStep(12); // in epoch 3: the offsets of epoch 2's last injection are in the checkpoint
+            run.listen(TestHooks.abortAt(12)); // in epoch 3: the offsets of epoch 2's last injection are in the checkpoint
             assertThrows(IllegalStateException.class, run::run);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            new TransferRun(cfg.withCheckpoint(ckpt, true), t, s, PairSpec.resolve(List.of("auto"), t, s, null), data,
+            TinySetup.run(cfg.withCheckpoint(ckpt, true), t, s, PairSpec.resolve(List.of("auto"), t, s, null), data,
                     null, m, null).run();
             assertSame(expected, weights(t));
         }

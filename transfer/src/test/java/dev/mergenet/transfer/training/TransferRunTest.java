@@ -11,10 +11,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.importers.testing.NativeMemoryChurn;
+import dev.mergenet.transfer.config.Generation;
 import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.DataSplits;
+import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.SgdMomentum;
@@ -49,7 +52,7 @@ class TransferRunTest {
         List<EpochRecord> aloneHistory;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.ALONE, 2, 0), t, null, List.of(), data, null, m,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0), t, null, List.of(), data, null, m,
                     null);
             aloneHistory = run.run();
             alone = weights(t);
@@ -58,7 +61,7 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.MERGENET, 2, 0), t, s, pairs, data, null, m,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 0), t, s, pairs, data, null, m,
                     null);
             List<EpochRecord> h = run.run();
             assertSameWeights(alone, weights(t));
@@ -72,9 +75,9 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.MERGENET, 2, 2), t, s, pairs, data, null, m,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 2), t, s, pairs, data, null, m,
                     null);
-            run.beforeBackward(NativeMemoryChurn::run); // the adapter NaN of the past: backward read freed memory
+            run.listen(TestHooks.churn()); // the adapter NaN of the past: backward read freed memory
             List<EpochRecord> h = run.run();
             h.forEach(r -> assertTrue(Double.isFinite(r.adapterGradNorm), "adapter gradient " + r.adapterGradNorm));
             assertTrue(h.get(0).adapterUpdates > 0);
@@ -93,13 +96,13 @@ class TransferRunTest {
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
             // 2 epochs x 5 steps, cycle 2, until 0.5: transfers at steps 0, 2 and 4 only
-            RunConfig cfg = TinySetup.config(Mode.MERGENET, 2, 2).withTransferSchedule(0.5, true);
-            List<EpochRecord> h = new TransferRun(cfg, t, s, pairs, data, null, m, null).run();
+            RunConfig cfg = TinySetup.config(Mode.MERGENET, 2, 2).toBuilder().adapter(a -> a.transferUntil(0.5).generation(Generation.EVAL)).build();
+            List<EpochRecord> h = TinySetup.run(cfg, t, s, pairs, data, null, m, null).run();
             assertEquals(3, h.get(0).adapterUpdates);
             assertEquals(0, h.get(1).adapterUpdates);
         }
         assertThrows(IllegalArgumentException.class,
-                () -> TinySetup.config(Mode.MERGENET, 2, 2).withTransferSchedule(0, false));
+                () -> TinySetup.config(Mode.MERGENET, 2, 2).toBuilder().adapter(a -> a.transferUntil(0).generation(Generation.TRAIN)).build());
     }
 
     @Test
@@ -111,11 +114,11 @@ class TransferRunTest {
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
             double lr = 0.05;
             // cycle 2 over 3 steps: transfers at steps 0 and 2; at step 2 the buffer carries step 1's momentum
-            RunConfig cfg = TinySetup.config(Mode.MERGENET, 1, 2).withOptimizer("sgd", lr, "constant", 5e-4);
-            TransferRun run = new TransferRun(cfg, t, s, pairs, data, null, m, null);
+            RunConfig cfg = TinySetup.config(Mode.MERGENET, 1, 2).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(lr).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
+            TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
             run.run();
             assertEquals(3, run.steps());
-            float[] delta = run.lastDelta(0);
+            float[] delta = run.participant(MergeNetTransfer.class).orElseThrow().lastDelta(0);
             NDArray buf = ((SgdMomentum) run.targetOptimizer()).buffer(pairs.get(0).target());
             float[] b = buf.toFloatArray();
             assertEquals(b.length, delta.length);
@@ -141,9 +144,9 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(full, false), t,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(full, false), t,
                     s, pairs, data, null, m, null);
-            run.beforeBackward(NativeMemoryChurn::run);
+            run.listen(TestHooks.churn());
             expectedHistory = run.run();
             expected = weights(t);
         }
@@ -151,10 +154,10 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, false), t,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, false), t,
                     s, pairs, data, null, m, null);
-            run.beforeBackward(NativeMemoryChurn::run);
-            run.abortAtStep(12); // 5 batches per epoch: killed in the middle of epoch 3
+            run.listen(TestHooks.churn());
+            run.listen(TestHooks.abortAt(12)); // 5 batches per epoch: killed in the middle of epoch 3
             assertThrows(IllegalStateException.class, run::run);
         }
         assertTrue(Files.exists(killed));
@@ -162,9 +165,9 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, true), t,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, true), t,
                     s, pairs, data, null, m, null);
-            run.beforeBackward(NativeMemoryChurn::run);
+            run.listen(TestHooks.churn());
             List<EpochRecord> h = run.run();
             assertSameWeights(expected, weights(t));
             assertEquals(3, h.size());
@@ -181,7 +184,7 @@ class TransferRunTest {
         Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            new TransferRun(TinySetup.config(Mode.ALONE, 1, 0).withCheckpoint(ckpt, false), t, null, List.of(), good,
+            TinySetup.run(TinySetup.config(Mode.ALONE, 1, 0).withCheckpoint(ckpt, false), t, null, List.of(), good,
                     null, m, null).run();
         }
         byte[] before = Files.readAllBytes(ckpt);
@@ -198,7 +201,7 @@ class TransferRunTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             // the finished 1-epoch run is extended to 2 epochs; its second epoch meets the NaN sample
-            TransferRun run = new TransferRun(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt, true), t, null,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt, true), t, null,
                     List.of(), bad, null, m, null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("epoch 2"), e.getMessage());
@@ -207,7 +210,7 @@ class TransferRunTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Path ckpt2 = dir.resolve("run2.ckpt");
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = new TransferRun(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt2, false), t, null,
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt2, false), t, null,
                     List.of(), bad, null, m, null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("step "), e.getMessage());
