@@ -234,6 +234,11 @@ public final class TorchStepBenchmark {
         public void restore(Map<String, NDArray> arrays, long steps) {
             inner.restore(arrays, steps);
         }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     /** Forward (with the loss) and backward of the TorchScript network; its gradients are zeroed untimed. */

@@ -1,8 +1,8 @@
 package dev.mergenet.cli;
 
-import dev.mergenet.samples.DatasetInstaller;
-import dev.mergenet.samples.FashionDemo;
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.demo.DatasetInstaller;
+import dev.mergenet.transfer.app.demo.FashionDemo;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.mergenet.cli;
 
 import ai.djl.Device;
-import dev.mergenet.samples.DatasetInstaller;
-import dev.mergenet.samples.ExperimentRunner;
-import dev.mergenet.samples.FashionModels;
-import dev.mergenet.samples.PretrainedSource;
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.demo.DatasetInstaller;
+import dev.mergenet.transfer.app.demo.FashionModels;
+import dev.mergenet.transfer.app.demo.PretrainedSource;
+import dev.mergenet.transfer.app.experiment.ExperimentRunner;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
     private static final String ROOT = "dev.mergenet.transfer";
-    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.mergenet\\.transfer\\.([a-z]+)\\.");
+    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.mergenet\\.transfer\\.((?:[a-z]+\\.)*[a-z]+)\\.[A-Z*]");
     private static final Path SOURCES = Path.of("src/main/java/dev/mergenet/transfer");
 
     @Test

@@ -7,17 +7,18 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.ExportService;
-import dev.mergenet.exporters.Lineage;
+import dev.mergenet.exporters.OriginalModel;
 import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.exporters.deploy.Deployment;
 import dev.mergenet.exporters.deploy.InputPreprocessing;
-import dev.mergenet.exporters.edit.ClassifierHead;
-import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Lineage;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.edit.ClassifierHead;
+import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.transfer.adapter.AdapterOutput;
@@ -39,6 +40,8 @@ import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.transfer.training.EpochCsv;
 import dev.mergenet.transfer.training.EpochRecord;
+import dev.mergenet.transfer.training.Evaluation;
+import dev.mergenet.transfer.training.TrainingDivergedException;
 import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -268,7 +271,7 @@ public final class TransferJob {
     public static Result run(Request req, Device device, PrintStream log) {
         checkOutputs(req);
         Double alone = null;
-        if (req.compareAlone() && req.config().mode() != Mode.ALONE) {
+        if (req.compareAlone() && req.config().mode().needsSource()) {
             if (log != null) {
                 log.println("== alone baseline (same seed, data and order), for --compare-alone");
             }
@@ -281,22 +284,22 @@ public final class TransferJob {
     }
 
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
-        InputHashes hashes = InputHashes.of(req);
-        OnnxModel targetModel = OnnxModelReader.read(req.target());
-        if (req.numClasses() != null) {
-            ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().training().seed());
-            if (log != null) {
-                log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
-                        head.node(), head.oldClasses(), head.newClasses(), head.features());
-            }
-            targetModel = head.model();
+        // the target is read, hashed and re-headed once here; the export writes this same model back
+        OriginalModel original = OriginalModel.read(req.target(), req.numClasses() == null ? null
+                : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed()));
+        InputHashes hashes = InputHashes.of(req, original.sha256());
+        OnnxModel targetModel = original.model();
+        if (original.replaced() != null && log != null) {
+            ClassifierHead.Replaced head = original.replaced();
+            log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
+                    head.node(), head.oldClasses(), head.newClasses(), head.features());
         }
         SoftmaxTail.TrainingView targetView = SoftmaxTail.trainingView(targetModel);
         targetModel = targetView.model();
         OnnxModel sourceModel = req.source() == null ? null
                 : SoftmaxTail.trainingView(OnnxModelReader.read(req.source())).model();
         Mode mode = req.config().mode();
-        if (mode != Mode.ALONE && sourceModel == null) {
+        if (mode.needsSource() && sourceModel == null) {
             throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
         }
         DataSplits data = DataSpec.parse(req.data()).load(req.adaptation(), req.validationSize(), 0)
@@ -315,82 +318,89 @@ public final class TransferJob {
                     : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
                             !req.config().frozenSource())
                     : new OnnxWeightsOnly(sourceModel, manager);
-            checkClasses(target, data.train(), manager, "target", true);
-            // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
-            DataSplits teacherData = mode.frozenTeacher(req.config().frozenSource()) && sourceData == null
-                    && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
-                    ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
-                            .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
-                    : null;
-            if (source != null && sourceRuns) {
-                checkClasses(source, sourceData != null ? sourceData.train()
-                        : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
+            try (target; source) {
+                checkClasses(target, data.train(), manager, "target", true);
+                // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
+                DataSplits teacherData = mode.frozenTeacher(req.config().frozenSource()) && sourceData == null
+                        && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
+                        ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
+                                .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
+                        : null;
+                if (source != null && sourceRuns) {
+                    checkClasses(source, sourceData != null ? sourceData.train()
+                            : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
+                }
+                List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
+                        : List.of();
+                if (log != null) {
+                    log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
+                            data.train().size(), data.validation() == null ? 0 : data.validation().size(),
+                            data.test() == null ? "no" : Integer.toString(data.test().size()),
+                            data.train().sampleShape(), data.train().classes());
+                }
+                TransferRun run = StepComposition.run(req.config(), target, source, pairs, data, sourceData,
+                        teacherData == null ? null : teacherData.train(), manager, log).identity(identity(req, hashes));
+                try (run) {
+                    MergeNetTransfer transfer = run.participant(MergeNetTransfer.class).orElse(null);
+                    InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
+                    List<String> classNames = data.train().classNames();
+                    TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
+                            : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed());
+                    run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
+                            lineage(req, hashes, h)));
+                    long adapterParameters = transfer == null ? 0 : transfer.parameterCount();
+                    if (log != null && transfer != null && transfer.pairCount() > 0) {
+                        transfer.notes().forEach(log::println);
+                        long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size())
+                                .sum();
+                        log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
+                                adapterParameters, (double) adapterParameters / targetParams, targetParams,
+                                Arrays.toString(transfer.adapter(0).headWidths()));
+                    }
+                    Map<String, Double> teacherAccuracy = mode.frozenTeacher(req.config().frozenSource())
+                            ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager,
+                                    log)
+                            : Map.of();
+                    List<EpochRecord> history;
+                    InterruptNotice notice = new InterruptNotice(run, req, log);
+                    try {
+                        history = run.run();
+                    } finally {
+                        notice.close();
+                    }
+                    RunReport report = report(req, hashes, pairs, target, source, data, transfer, history);
+                    report.put("keep", req.config().control().keep().cliName());
+                    report.put("keptEpoch", run.keptEpoch());
+                    if (run.stopReason() != null) {
+                        report.put("stoppedEarly", run.stopReason());
+                    }
+                    if (!teacherAccuracy.isEmpty()) {
+                        report.put("teacherAccuracy", teacherAccuracy);
+                    }
+                    if (aloneTest != null) {
+                        report.put("aloneTestAccuracy", aloneTest);
+                    }
+                    if (log != null && req.config().control().keep() == Keep.BEST
+                            && run.keptEpoch() != run.epochsDone()) {
+                        log.printf("keeping epoch %d, the best validation accuracy (--keep best)%n", run.keptEpoch());
+                    }
+                    checkOutputsFinite(target, data, req, manager);
+                    Path written = null;
+                    if (req.out() != null) {
+                        written = export(req, target, original, new Deployment(preprocessing,
+                                req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
+                    }
+                    if (req.report() != null) {
+                        report.write(req.report());
+                        EpochCsv.write(EpochCsv.besideReport(req.report()), history);
+                    }
+                    if (req.plot() != null) {
+                        CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
+                                mode.needsSource() ? req.source() : null), history);
+                    }
+                    return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest);
+                }
             }
-            List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
-                    : List.of();
-            if (log != null) {
-                log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
-                        data.train().size(), data.validation() == null ? 0 : data.validation().size(),
-                        data.test() == null ? "no" : Integer.toString(data.test().size()),
-                        data.train().sampleShape(), data.train().classes());
-            }
-            TransferRun run = StepComposition.run(req.config(), target, source, pairs, data, sourceData,
-                    teacherData == null ? null : teacherData.train(), manager, log).identity(identity(req, hashes));
-            MergeNetTransfer transfer = run.participant(MergeNetTransfer.class).orElse(null);
-            InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
-            List<String> classNames = data.train().classNames();
-            TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
-                    : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed());
-            run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
-                    lineage(req, hashes, h)));
-            long adapterParameters = transfer == null ? 0 : transfer.parameterCount();
-            if (log != null && transfer != null && transfer.pairCount() > 0) {
-                transfer.notes().forEach(log::println);
-                long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
-                log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
-                        adapterParameters, (double) adapterParameters / targetParams, targetParams,
-                        Arrays.toString(transfer.adapter(0).headWidths()));
-            }
-            Map<String, Double> teacherAccuracy = mode.frozenTeacher(req.config().frozenSource())
-                    ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager, log)
-                    : Map.of();
-            List<EpochRecord> history;
-            InterruptNotice notice = new InterruptNotice(run, req, log);
-            try {
-                history = run.run();
-            } finally {
-                notice.close();
-            }
-            RunReport report = report(req, hashes, pairs, target, source, data, transfer, history);
-            report.put("keep", req.config().control().keep().cliName());
-            report.put("keptEpoch", run.keptEpoch());
-            if (run.stopReason() != null) {
-                report.put("stoppedEarly", run.stopReason());
-            }
-            if (!teacherAccuracy.isEmpty()) {
-                report.put("teacherAccuracy", teacherAccuracy);
-            }
-            if (aloneTest != null) {
-                report.put("aloneTestAccuracy", aloneTest);
-            }
-            if (log != null && req.config().control().keep() == Keep.BEST && run.keptEpoch() != run.epochsDone()) {
-                log.printf("keeping epoch %d, the best validation accuracy (--keep best)%n", run.keptEpoch());
-            }
-            checkOutputsFinite(target, data, req, manager);
-            Path written = null;
-            if (req.out() != null) {
-                written = export(req, target, head, new Deployment(preprocessing,
-                        req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
-            }
-            if (req.report() != null) {
-                report.write(req.report());
-                EpochCsv.write(EpochCsv.besideReport(req.report()), history);
-            }
-            if (req.plot() != null) {
-                CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
-                        mode == Mode.ALONE ? null : req.source()), history);
-            }
-            return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest);
         }
     }
 
@@ -410,7 +420,7 @@ public final class TransferJob {
             }
         }
         if (req.out() != null) {
-            ExportService.checkOutput(exportRequest(req));
+            ExportService.checkOutput(exportRequest(req).build());
         }
     }
 
@@ -442,39 +452,39 @@ public final class TransferJob {
         }
     }
 
-    /** Through the one export service: the original target, re-headed as in training, with the trained values. */
-    private static Path export(Request req, TrainableModel target, TrainingCheckpoint.HeadEdit head,
+    /** Through the one export service: the original target as read and re-headed for training, with the trained values. */
+    private static Path export(Request req, TrainableModel target, OriginalModel original,
                                Deployment deployment, Lineage lineage, RunReport report) {
         Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
         trained.putAll(target.state());
-        ExportService.Result r = ExportService.export(exportRequest(req).withHead(head)
-                .withTrained(trained, "the trained target").withLineage(lineage).withDeployment(deployment));
+        ExportService.Result r = ExportService.export(exportRequest(req).original(original)
+                .trained(trained, "the trained target").lineage(lineage).deployment(deployment).build());
         report.put("exportedModel", r.file().model().toString());
         return r.file().model();
     }
 
     /** Output, precision and write options of --out (the source model is protected like the target). */
-    private static ExportService.Request exportRequest(Request req) {
+    private static ExportService.Builder exportRequest(Request req) {
         List<Path> inputs = new ArrayList<>();
         if (req.source() != null) {
             inputs.add(req.source());
         }
-        return ExportService.Request.of(req.target(), req.out()).withPrecision(req.export().precision())
-                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs));
+        return ExportService.builder(req.target(), req.out()).precision(req.export().precision())
+                .write(new WriteOptions(req.force(), req.export().externalData(), inputs));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
     /** SHA-256 of the input models, read once per job (lineage is stamped into every epoch's checkpoint). */
     private record InputHashes(String target, String source) {
-        static InputHashes of(Request req) {
-            return new InputHashes(ModelHash.sha256(req.target()),
+        static InputHashes of(Request req, String targetSha256) {
+            return new InputHashes(targetSha256,
                     req.source() == null ? null : ModelHash.sha256(req.source()));
         }
     }
 
     private static Lineage lineage(Request req, InputHashes hashes, List<EpochRecord> history) {
         Mode mode = req.config().mode();
-        String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
+        String op = req.source() == null || !mode.needsSource() ? "train" : "transfer";
         Lineage lineage = new Lineage(op, hashes.target(), op.equals("transfer") ? hashes.source() : null,
                 settings(req), Map.of());
         if (history.isEmpty()) {
@@ -509,7 +519,7 @@ public final class TransferJob {
     private static Map<String, String> identity(Request req, InputHashes hashes) {
         Map<String, String> id = new LinkedHashMap<>();
         id.put("target-sha256", hashes.target());
-        if (req.source() != null && req.config().mode() != Mode.ALONE) {
+        if (req.source() != null && req.config().mode().needsSource()) {
             id.put("source-sha256", hashes.source());
         }
         id.put("data", req.data());
@@ -531,11 +541,11 @@ public final class TransferJob {
                                                        NDManager manager, PrintStream log) {
         Map<String, Double> acc = new LinkedHashMap<>();
         if (view.validation() != null) {
-            acc.put("validation", dev.mergenet.transfer.training.Evaluation.evaluate(teacher, view.validation(),
+            acc.put("validation", Evaluation.evaluate(teacher, view.validation(),
                     cfg.training().evalBatchSize(), manager)[1]);
         }
         if (view.test() != null) {
-            acc.put("test", dev.mergenet.transfer.training.Evaluation.evaluate(teacher, view.test(), cfg.training().evalBatchSize(),
+            acc.put("test", Evaluation.evaluate(teacher, view.test(), cfg.training().evalBatchSize(),
                     manager)[1]);
         }
         if (log != null) {
@@ -548,10 +558,10 @@ public final class TransferJob {
     /** A model whose validation outputs are non-finite or explode is an error, not an output. */
     private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
         LabeledData set = data.validation() != null ? data.validation() : data.train();
-        double max = dev.mergenet.transfer.training.Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(),
+        double max = Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(),
                 manager);
         if (!Double.isFinite(max) || max > EXPLODED_SCORE) {
-            throw new dev.mergenet.transfer.training.TrainingDivergedException(String.format("%s: the trained model's "
+            throw new TrainingDivergedException(String.format("%s: the trained model's "
                     + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
                     + "chances with a validation set", req.target(), set.origin(),
                     Double.isFinite(max) ? "exploding" : "non-finite", max));

@@ -75,4 +75,9 @@ public enum Mode {
     public boolean frozenTeacher(boolean frozenSource) {
         return distils && !coTrainsSource(frozenSource);
     }
+
+    /** Whether the adapter reads a matrix fixed at the start (a frozen source's, or the random control's). */
+    public boolean adapterReadsFixedMatrix(boolean frozenSource) {
+        return adapter && (frozenSource || randomSource);
+    }
 }

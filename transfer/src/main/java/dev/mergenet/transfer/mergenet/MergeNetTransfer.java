@@ -47,6 +47,7 @@ public final class MergeNetTransfer implements StepParticipant {
     private final List<AdaptedPair> pairs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private boolean injected;
+    private boolean closed;
 
     /**
      * @param source the source model (its weights are read live when it is co-trained; once, when it is frozen)
@@ -71,7 +72,7 @@ public final class MergeNetTransfer implements StepParticipant {
         int rows = cfg.adapter().rank() > 0 ? cfg.adapter().rank() : sm[0];
         AdapterConfig ac = capped(cfg.adapter().config(), tm[0], tm[1], rows, sm[1], targetParameters, spec);
         NDArray fixed = null;
-        if (cfg.frozenSource() || cfg.mode().randomSource()) {
+        if (cfg.mode().adapterReadsFixedMatrix(cfg.frozenSource())) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray s = sourceMatrix(spec.source(), scope);
                 if (cfg.mode().randomSource()) {
@@ -153,6 +154,7 @@ public final class MergeNetTransfer implements StepParticipant {
     /** On a transfer step, W' into every paired target weight before the models step. */
     @Override
     public void beforeModels(Step step) {
+        checkOpen();
         if (transfersAt(step.index())) {
             step.reseed(StepRole.ADAPTER);
             inject(step.scope());
@@ -162,6 +164,7 @@ public final class MergeNetTransfer implements StepParticipant {
     /** After the target's step of a transfer step, the adapters learn from it. */
     @Override
     public void afterTarget(Step step) {
+        checkOpen();
         update(step.lr(), step.scope(), step::beforeBackward);
     }
 
@@ -276,6 +279,7 @@ public final class MergeNetTransfer implements StepParticipant {
 
     /** Every tensor of the adapters' state for a checkpoint, by name. */
     public Map<String, NDArray> stateArrays() {
+        checkOpen();
         Map<String, NDArray> t = new LinkedHashMap<>();
         for (int i = 0; i < pairs.size(); i++) {
             AdaptedPair p = pairs.get(i);
@@ -310,6 +314,7 @@ public final class MergeNetTransfer implements StepParticipant {
 
     /** Restores what {@link #stateArrays()} and {@link #counters()} saved. */
     public void restore(Map<String, NDArray> t, Map<String, Long> counters, NDManager scope) {
+        checkOpen();
         for (int i = 0; i < pairs.size(); i++) {
             AdaptedPair p = pairs.get(i);
             String pre = "pair" + i;
@@ -350,6 +355,7 @@ public final class MergeNetTransfer implements StepParticipant {
     }
 
     public ParameterAdapter adapter(int pair) {
+        checkOpen();
         return pairs.get(pair).adapter;
     }
 
@@ -359,6 +365,7 @@ public final class MergeNetTransfer implements StepParticipant {
 
     /** δ of the last adapter update of pair i, on the host. */
     public float[] lastDelta(int pair) {
+        checkOpen();
         NDArray d = pairs.get(pair).lastDelta;
         return d == null ? null : d.toType(DataType.FLOAT32, false).toFloatArray();
     }
@@ -366,5 +373,32 @@ public final class MergeNetTransfer implements StepParticipant {
     /** The gates of pair i (null without the gated output). */
     public NDArray gates(int pair) {
         return pairs.get(pair).gates;
+    }
+
+    /** Frees every pair's adapter, optimizers, fixed source, gates and last update; using it afterwards fails. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AdaptedPair p : pairs) {
+            p.adapter.close();
+            p.optimizer.close();
+            if (p.gateOptimizer != null) {
+                p.gateOptimizer.close();
+            }
+            for (NDArray a : new NDArray[] {p.fixedSource, p.gates, p.offset, p.lastDelta}) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("MergeNet transfer used after close()");
+        }
     }
 }

@@ -16,6 +16,7 @@ public final class DjlBlockModel implements TrainableModel {
     private final String origin;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Map<String, NDArray> state = new LinkedHashMap<>();
+    private boolean closed;
 
     public DjlBlockModel(Block block, String origin) {
         this.block = block;
@@ -38,16 +39,19 @@ public final class DjlBlockModel implements TrainableModel {
 
     @Override
     public Map<String, NDArray> weights() {
+        checkOpen();
         return Collections.unmodifiableMap(weights);
     }
 
     @Override
     public Map<String, NDArray> state() {
+        checkOpen();
         return Collections.unmodifiableMap(state);
     }
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
+        checkOpen();
         return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).head();
     }
 
@@ -58,5 +62,20 @@ public final class DjlBlockModel implements TrainableModel {
 
     public Block block() {
         return block;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            weights.values().forEach(NDArray::close);
+            state.values().forEach(NDArray::close);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(origin() + ": model used after close()");
+        }
     }
 }

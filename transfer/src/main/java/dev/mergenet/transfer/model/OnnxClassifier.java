@@ -10,8 +10,10 @@ import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An imported ONNX classifier: one data input, the first graph output as class scores. Weights are the block's
@@ -22,7 +24,8 @@ public final class OnnxClassifier implements TrainableModel {
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
     private final Map<String, NDArray> state = new LinkedHashMap<>();
     private final boolean probabilities;
-    private final java.util.Set<String> inputMajor;
+    private final Set<String> inputMajor;
+    private boolean closed;
 
     public OnnxClassifier(OnnxGraphBlock block, boolean trainable) {
         this.block = block;
@@ -54,16 +57,19 @@ public final class OnnxClassifier implements TrainableModel {
 
     @Override
     public Map<String, NDArray> weights() {
+        checkOpen();
         return Collections.unmodifiableMap(weights);
     }
 
     @Override
     public Map<String, NDArray> state() {
+        checkOpen();
         return Collections.unmodifiableMap(state);
     }
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
+        checkOpen();
         NDList out = block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training);
         NDArray y = out.head();
         if (y.getShape().dimension() > 2) {
@@ -92,8 +98,8 @@ public final class OnnxClassifier implements TrainableModel {
     }
 
     /** Weights read as [in, out]: MatMul's second input and Gemm's B without transB. */
-    public static java.util.Set<String> inputMajorWeights(GraphProto g) {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    public static Set<String> inputMajorWeights(GraphProto g) {
+        Set<String> out = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
             if (n.getInputCount() < 2) {
                 continue;
@@ -104,5 +110,19 @@ public final class OnnxClassifier implements TrainableModel {
             }
         }
         return out;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            block.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(origin() + ": model used after close()");
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -12,6 +13,7 @@ import dev.mergenet.onnx.Onnx.TensorProto;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A frozen source read for its weights only: float initializers decoded by ONNX name, the graph never compiled
@@ -21,7 +23,8 @@ import java.util.Map;
 public final class OnnxWeightsOnly implements TrainableModel {
     private final OnnxModel model;
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
-    private final java.util.Set<String> inputMajor;
+    private final Set<String> inputMajor;
+    private boolean closed;
 
     public OnnxWeightsOnly(OnnxModel model, NDManager manager) {
         this.model = model;
@@ -42,7 +45,7 @@ public final class OnnxWeightsOnly implements TrainableModel {
     private void add(String name, TensorProto t, NDManager manager) {
         if (OnnxDataTypes.isFloat(t.getDataType()) && t.getDimsCount() >= 2) {
             NDArray a = TensorDecoder.decode(t, model.origin(), model.baseDir()).toNDArray(manager);
-            weights.put(name, a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+            weights.put(name, a.toType(DataType.FLOAT32, false));
         }
     }
 
@@ -58,16 +61,19 @@ public final class OnnxWeightsOnly implements TrainableModel {
 
     @Override
     public Map<String, NDArray> weights() {
+        checkOpen();
         return Collections.unmodifiableMap(weights);
     }
 
     @Override
     public Map<String, NDArray> state() {
+        checkOpen();
         return Map.of();
     }
 
     @Override
     public NDArray forward(NDArray x, boolean training) {
+        checkOpen();
         throw new MergeNetException(model.origin() + ": a frozen source is read for its weights only and never runs");
     }
 
@@ -79,5 +85,19 @@ public final class OnnxWeightsOnly implements TrainableModel {
     @Override
     public GraphProto graph() {
         return model.proto().getGraph();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            weights.values().forEach(NDArray::close);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(origin() + ": model used after close()");
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * A classifier the training loop drives: named trainable weights, named non-gradient state (BatchNorm running
  * statistics) and a forward pass producing class scores. Names are ONNX tensor names for imported models.
  */
-public interface TrainableModel {
+public interface TrainableModel extends AutoCloseable {
     /** The model's file or description, for messages. */
     String origin();
 
@@ -42,4 +42,8 @@ public interface TrainableModel {
     default GraphProto graph() {
         return null;
     }
+
+    /** Frees the native memory of the model's weights and state; using the model afterwards fails. */
+    @Override
+    void close();
 }

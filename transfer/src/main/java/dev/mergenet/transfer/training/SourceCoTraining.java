@@ -148,10 +148,13 @@ public final class SourceCoTraining implements StepParticipant {
         return optimizer;
     }
 
-    /** The source's model belongs to the job; its optimizer state is freed with the run's manager. */
+    /** Frees the source's optimizer state; the source's model belongs to the job. */
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+        }
     }
 
     private void checkOpen() {

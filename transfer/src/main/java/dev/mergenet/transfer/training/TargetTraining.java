@@ -16,7 +16,7 @@ import java.util.Map;
  * (1 − α)·CE + α·τ²·KL, backward, and one optimizer step. The loss gradient stays on the weights after the step, so
  * the MergeNet gates can read it.
  */
-public final class TargetTraining {
+public final class TargetTraining implements AutoCloseable {
     private final TrainableModel target;
     private final ParameterOptimizer optimizer;
     private final double kdAlpha;
@@ -73,6 +73,12 @@ public final class TargetTraining {
 
     public ParameterOptimizer optimizer() {
         return optimizer;
+    }
+
+    /** Frees the target's optimizer state; the target model belongs to the job. */
+    @Override
+    public void close() {
+        optimizer.close();
     }
 
     public TrainableModel model() {

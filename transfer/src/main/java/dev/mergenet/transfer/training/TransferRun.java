@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -381,7 +383,7 @@ public final class TransferRun implements AutoCloseable {
     /** "name: checkpoint → this run" for every setting that differs. */
     static List<String> differences(Map<String, String> saved, Map<String, String> now) {
         List<String> out = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.LinkedHashSet<>(now.keySet());
+        Set<String> keys = new LinkedHashSet<>(now.keySet());
         keys.addAll(saved == null ? Map.<String, String>of().keySet() : saved.keySet());
         for (String k : keys) {
             String a = saved == null ? null : saved.get(k);
@@ -440,6 +442,7 @@ public final class TransferRun implements AutoCloseable {
         }
         closed = true;
         participants.forEach(StepParticipant::close);
+        targetTraining.close();
         best.close();
     }
 

@@ -33,13 +33,14 @@ class FixedSeedResultsTest {
     private static final DataSplits DATA = TinySetup.data(300, 60);
 
     private static String run(Mode mode, UnaryOperator<RunConfig> edit) {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            TrainableModel t = TinySetup.target(m);
-            TrainableModel s = mode == Mode.ALONE ? null : TinySetup.source(m);
+        RunConfig cfg = edit.apply(TinySetup.config(mode, 2, 2));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+             TrainableModel t = TinySetup.target(m);
+             TrainableModel s = mode == Mode.ALONE ? null : TinySetup.source(m)) {
             List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(List.of("auto"), t, s, null) : List.of();
-            RunConfig cfg = edit.apply(TinySetup.config(mode, 2, 2));
-            List<EpochRecord> history = TinySetup.run(cfg, t, s, pairs, DATA, null, m, null).run();
-            return digest(t, history);
+            try (TransferRun run = TinySetup.run(cfg, t, s, pairs, DATA, null, m, null)) {
+                return digest(t, run.run());
+            }
         }
     }
 
