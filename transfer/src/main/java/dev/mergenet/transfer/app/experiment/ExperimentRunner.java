@@ -7,11 +7,11 @@ import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.transfer.train.TrainingDivergedException;
+import dev.mergenet.transfer.training.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -90,16 +90,17 @@ public final class ExperimentRunner {
             for (Arm arm : plan.arms()) {
                 Mode mode = arm.mode();
                 String tag = arm.label().replace(':', '-').replace('+', '-') + "_s" + seed;
-                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false)
-                        .withAdapterOutput(arm.output(), plan.base().gateLr());
+                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false).toBuilder()
+                        .adapter(a -> a.output(arm.output())).build();
                 if (log != null) {
                     log.printf("== %s: %s, seed %d%n", plan.name(), arm.label(), seed);
                 }
-                TransferJob.Request req = new TransferJob.Request(models[0], models[1], plan.pairs(), plan.data(),
-                        null, plan.adaptation(), plan.sourceAdaptation(), -1, plan.trainLimit(), plan.evalLimit(), cfg,
-                        plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
-                        plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
-                        "experiment " + plan.name() + " " + tag);
+                TransferJob.Request req = TransferJob.Request.builder(models[0], plan.data(), cfg)
+                        .source(models[1], plan.pairs()).adaptation(plan.adaptation())
+                        .sourceAdaptation(plan.sourceAdaptation()).limits(-1, plan.trainLimit(), plan.evalLimit())
+                        .numClasses(plan.numClasses()).outputs(plan.workDir().resolve(tag + ".onnx"),
+                                plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"))
+                        .force(true).commandLine("experiment " + plan.name() + " " + tag).build();
                 Path done = plan.workDir().resolve(tag + ".json");
                 JsonObject reused = reusable(done, arm);
                 if (reused != null) {
