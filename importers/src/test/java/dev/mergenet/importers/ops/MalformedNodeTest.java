@@ -87,7 +87,7 @@ class MalformedNodeTest {
         ModelProto m = graph(List.of(node("OneHot", new String[] {"x", "depth", "values"}, new String[] {"y"})),
                 List.of(longs("depth", new long[] {0}), floats("values", new long[] {2}, 0, 1)),
                 List.of(value("x", FLOAT, 3, 2)), value("y", FLOAT), 13);
-        assertFormatError(() -> run(m, new Shape(3, 2)), "onehot_0", "depth input 'depth' (0)");
+        assertFormatError(() -> run(m, new Shape(3, 2)), "onehot_0", "input 'depth' int64(0)", "exactly one value");
     }
 
     @Test
@@ -292,6 +292,46 @@ class MalformedNodeTest {
     }
 
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
+    @Test
+    void topKWithAnEmptyKIsRefused() {
+        // the fuzz program's second leak in issue 19: an ArrayIndexOutOfBoundsException inside a NodeExecutionException
+        ModelProto m = graph(List.of(node("TopK", new String[] {"x", "k"}, new String[] {"y", "i"})),
+                List.of(longs("k", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "topk_0", "input 'k' int64(0)", "exactly one value");
+    }
+
+    @Test
+    void topKWithTwoValuesOfKIsRefused() {
+        ModelProto m = graph(List.of(node("TopK", new String[] {"x", "k"}, new String[] {"y", "i"})),
+                List.of(longs("k", new long[] {2}, 1, 2)), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "topk_0", "input 'k' int64(2)", "exactly one value");
+    }
+
+    @Test
+    void oneValueInputsOfOtherConvertersAreRefusedWhenEmpty() {
+        ModelProto cumSum = graph(List.of(node("CumSum", new String[] {"x", "axis"}, new String[] {"y"})),
+                List.of(longs("axis", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 14);
+        assertFormatError(() -> run(cumSum, new Shape(3, 4)), "cumsum_0", "input 'axis'", "exactly one value");
+        ModelProto trilu = graph(List.of(node("Trilu", new String[] {"x", "k"}, new String[] {"y"})),
+                List.of(longs("k", new long[] {3}, 1, 2, 3)), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 14);
+        assertFormatError(() -> run(trilu, new Shape(3, 4)), "trilu_0", "input 'k' int64(3)", "exactly one value");
+        ModelProto range = graph(List.of(node("Range", new String[] {"s", "l", "d"}, new String[] {"y"})),
+                List.of(longs("s", new long[] {0}), longs("l", new long[0], 5), longs("d", new long[0], 1)),
+                List.of(), value("y", INT64), 11);
+        assertFormatError(() -> run(range), "range_0", "input 's'", "exactly one value");
+        ModelProto oneHot = graph(List.of(node("OneHot", new String[] {"x", "depth", "values"}, new String[] {"y"})),
+                List.of(longs("depth", new long[] {0}), floats("values", new long[] {2}, 0, 1)),
+                List.of(value("x", FLOAT, 3)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(oneHot, new Shape(3)), "onehot_0", "input 'depth'", "exactly one value");
+        ModelProto clip = graph(List.of(node("Clip", new String[] {"x", "lo"}, new String[] {"y"})),
+                List.of(floats("lo", new long[] {0})), List.of(value("x", FLOAT, 3)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(clip, new Shape(3)), "clip_0", "input 'lo'", "exactly one value");
+        ModelProto at = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("SequenceAt", new String[] {"seq", "p"}, new String[] {"y"})),
+                List.of(longs("p", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 12);
+        assertFormatError(() -> run(at, new Shape(3, 4)), "sequenceat_0", "input 'p'", "exactly one value");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};

@@ -31,6 +31,7 @@ public final class AveragePool implements OpConverter {
             if (plan != null && !includePads && java.util.Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {
                 plan = null; // DJL's native average pool always divides by the padded window size
             }
+            attrs.checkPoolCost(x.getShape(), x.getDataType(), win, plan == null);
             if (plan != null) {
                 return new NDList(x.getNDArrayInternal().avgPool(plan.kernel(), plan.strides(), plan.pads(),
                         plan.ceilMode(), includePads));

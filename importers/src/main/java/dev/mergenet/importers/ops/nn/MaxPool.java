@@ -36,6 +36,7 @@ public final class MaxPool implements OpConverter {
             int n = x.getShape().dimension() - 2;
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
             NativePooling.Plan plan = wantIndices || !type.isFloating() ? null : NativePooling.plan(win);
+            attrs.checkPoolCost(x.getShape(), xf.getDataType(), win, plan == null);
             if (plan != null) {
                 return new NDList(x.getNDArrayInternal().maxPool(plan.kernel(), plan.strides(), plan.pads(),
                         plan.ceilMode()));
