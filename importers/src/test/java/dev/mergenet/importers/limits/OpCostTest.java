@@ -210,6 +210,24 @@ class OpCostTest {
                 "1048576 engine calls", "work budget");
     }
 
+    @Test
+    void maxUnpoolWithStridesOfTwoToThe20IsRefusedOverTheMemoryBudget() {
+        ModelProto m = graph(List.of(node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"},
+                        ints("kernel_shape", 2, 2), ints("strides", 1 << 20, 1 << 20))),
+                List.of(longs("i", new long[] {1, 1, 2, 2}, 0, 1, 2, 3)), List.of(value("x", FLOAT, 1, 1, 2, 2)), 11);
+        assertRefused(m, new Shape[] {new Shape(1, 1, 2, 2)}, "maxunpool_0", "input (1, 1, 2, 2), kernel [2, 2]",
+                "output [1, 1, 1048578, 1048578]", "memory budget");
+    }
+
+    @Test
+    void affineGridOfAHugeSizeIsRefusedOverTheMemoryBudget() {
+        ModelProto m = graph(List.of(node("AffineGrid", new String[] {"theta", "size"}, new String[] {"y"})),
+                List.of(longs("size", new long[] {4}, 1, 1, 1 << 16, 1 << 16)), List.of(value("theta", FLOAT, 1, 2, 3)),
+                20);
+        assertRefused(m, new Shape[] {new Shape(1, 2, 3)}, "affinegrid_0", "theta (1, 2, 3), size input 'size'",
+                "[1, 65536, 65536, 2]", "memory budget");
+    }
+
     private static ModelProto single(NodeProto node, int opset, long[] shape) {
         return graph(List.of(node), List.of(), List.of(value("x", FLOAT, shape)), opset);
     }
