@@ -332,6 +332,15 @@ class MalformedNodeTest {
         assertFormatError(() -> run(at, new Shape(3, 4)), "sequenceat_0", "input 'p'", "exactly one value");
     }
 
+    @Test
+    void concatOfInputsOfDifferentRanksIsRefused() {
+        // fuzz seed 101, task 4669: libtorch's "Tensors must have same number of dimensions" in a NodeExecutionException
+        ModelProto m = graph(List.of(node("Concat", new String[] {"x", "b"}, new String[] {"y"}, intAttr("axis", 0))),
+                List.of(floats("b", new long[] {5}, 1, 2, 3, 4, 5)), List.of(value("x", FLOAT, 2, 3, 4, 5)),
+                value("y", FLOAT), 17);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4, 5)), "concat_0", "(2, 3, 4, 5) and (5)", "differ in rank");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};
