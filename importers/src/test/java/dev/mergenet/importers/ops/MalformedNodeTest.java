@@ -20,6 +20,7 @@ import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -339,6 +340,19 @@ class MalformedNodeTest {
                 List.of(floats("b", new long[] {5}, 1, 2, 3, 4, 5)), List.of(value("x", FLOAT, 2, 3, 4, 5)),
                 value("y", FLOAT), 17);
         assertFormatError(() -> run(m, new Shape(2, 3, 4, 5)), "concat_0", "(2, 3, 4, 5) and (5)", "differ in rank");
+    }
+
+    @Test
+    void gradientWhoseSliceReachesItsOwnOutputIsRefused() throws Exception {
+        // fuzz seed 102, task 6454: test_gradient_of_add_and_mul with Add's input 0 pointed at the Gradient's own
+        // output 'dd_da'; preparing the slice prepared the Gradient again, until a StackOverflowError
+        ModelProto original = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(
+                TestData.require(TestData.ONNX_TESTDATA.resolve("simple/test_gradient_of_add_and_mul/model.onnx"))));
+        GraphProto.Builder g = original.getGraph().toBuilder();
+        assertTrue(g.getNode(0).getOpType().equals("Add"));
+        g.setNode(0, g.getNode(0).toBuilder().setInput(0, "dd_da"));
+        ModelProto m = original.toBuilder().setGraph(g).build();
+        assertFormatError(() -> run(m), "my_gradient", "'d' depends on 'dd_da', an output of Gradient node 'my_gradient'");
     }
 
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
