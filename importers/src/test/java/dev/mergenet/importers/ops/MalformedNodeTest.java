@@ -355,6 +355,23 @@ class MalformedNodeTest {
         assertFormatError(() -> run(m), "my_gradient", "'d' depends on 'dd_da', an output of Gradient node 'my_gradient'");
     }
 
+    @Test
+    void maxPoolOfAVectorIsRefused() {
+        // fuzz seed 104, task 9853: a NegativeArraySizeException for a rank-1 input (no spatial axis)
+        ModelProto m = graph(List.of(node("MaxPool", new String[] {"x"}, new String[] {"y"}, ints("kernel_shape", 2))),
+                List.of(), List.of(value("x", FLOAT, 3)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(3)), "maxpool_0", "input (3) must be (N, C, spatial...)");
+    }
+
+    @Test
+    void convWithABiasOfTheWrongShapeIsRefused() {
+        // fuzz seeds 102 and 103: libtorch's "expected bias to be 1-dimensional" in a NodeExecutionException
+        ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w", "b"}, new String[] {"y"})),
+                List.of(floats("w", new long[] {4, 3, 1, 1}, new float[12]), floats("b", new long[] {4, 1}, 1, 2, 3, 4)),
+                List.of(value("x", FLOAT, 1, 3, 5, 5)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(1, 3, 5, 5)), "conv_0", "bias (4, 1) must hold one value per 4");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};

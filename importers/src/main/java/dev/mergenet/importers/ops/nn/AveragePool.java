@@ -25,7 +25,7 @@ public final class AveragePool implements OpConverter {
         boolean includePads = node.attrs().getInt("count_include_pad", 0) != 0;
         return (ctx, in) -> {
             NDArray x = in.get(0);
-            int n = x.getShape().dimension() - 2;
+            int n = attrs.spatialRank(x.getShape());
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
             NativePooling.Plan plan = x.getDataType().isFloating() ? NativePooling.plan(win) : null;
             if (plan != null && !includePads && java.util.Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {

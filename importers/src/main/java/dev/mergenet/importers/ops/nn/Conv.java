@@ -39,6 +39,10 @@ public final class Conv implements OpConverter {
             throw new OnnxFormatException(attrs.owner() + ": input has " + x.getShape().get(1) + " channels but weight "
                     + w.getShape() + " with group " + group + " expects " + w.getShape().get(1) * group);
         }
+        if (bias != null && (bias.getShape().dimension() != 1 || bias.getShape().get(0) != w.getShape().get(0))) {
+            throw new OnnxFormatException(attrs.owner() + ": bias " + bias.getShape() + " must hold one value per "
+                    + w.getShape().get(0) + " output channels of weight " + w.getShape());
+        }
         long[] kernel = SpatialPadding.spatial(w.getShape(), n);
         WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
         attrs.checkConvolutionCost(x.getShape(), w.getShape(), x.getDataType(), win);

@@ -54,6 +54,14 @@ final class WindowAttributes {
         return owner;
     }
 
+    /** The spatial rank of a pool's (N, C, spatial...) input, refusing fewer than one spatial axis. */
+    int spatialRank(Shape x) {
+        if (x.dimension() < 3) {
+            throw new OnnxFormatException(owner + ": input " + x + " must be (N, C, spatial...) with a spatial axis");
+        }
+        return x.dimension() - 2;
+    }
+
     /** The window geometry for an input whose spatial dims are {@code in}, with kernel {@code k}. */
     Window resolve(long[] in, long[] k) {
         int n = in.length;
