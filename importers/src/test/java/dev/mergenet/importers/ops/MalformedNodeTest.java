@@ -372,6 +372,16 @@ class MalformedNodeTest {
         assertFormatError(() -> run(m, new Shape(1, 3, 5, 5)), "conv_0", "bias (4, 1) must hold one value per 4");
     }
 
+    @Test
+    void maxUnpoolWithAnIndexPastItsOutputIsRefused() {
+        // fuzz seed 105 (tasks 428, 3669, 4748, 6908): libtorch's "index 5 is out of bounds" in a NodeExecutionException
+        ModelProto m = graph(List.of(node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"},
+                        ints("kernel_shape", 1, 1))), List.of(longs("i", new long[] {1, 1, 2, 2}, 0, 1, 2, 5)),
+                List.of(value("x", FLOAT, 1, 1, 2, 2)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(1, 1, 2, 2)), "maxunpool_0", "input 'i' int64(1, 1, 2, 2) does not address",
+                "[1, 1, 2, 2]", "out of bounds");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};

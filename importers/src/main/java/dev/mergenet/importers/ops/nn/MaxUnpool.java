@@ -52,8 +52,16 @@ public final class MaxUnpool implements OpConverter {
                     .tensor("output", inferred, x.getDataType()).work(inferred, 1);
             long total = new Shape(inferred).size();
             NDArray index = in.get(1).toType(DataType.INT64, false).flatten();
-            NDArray y = ctx.manager().zeros(new Shape(total), x.getDataType())
-                    .scatter(index, x.flatten(), 0).reshape(new Shape(inferred));
+            NDArray y;
+            try {
+                y = ctx.manager().zeros(new Shape(total), x.getDataType()).scatter(index, x.flatten(), 0)
+                        .reshape(new Shape(inferred));
+            } catch (ai.djl.engine.EngineException e) {
+                // an index outside the output is a value check, left to libtorch's one refusal, named here
+                throw new OnnxFormatException(owner + ": " + in.describe(1) + " does not address the output "
+                        + java.util.Arrays.toString(inferred) + " of " + in.describe(0) + " ("
+                        + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            }
             if (!in.has(2)) {
                 return new NDList(y);
             }
