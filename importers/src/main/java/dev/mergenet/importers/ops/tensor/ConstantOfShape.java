@@ -34,9 +34,8 @@ public final class ConstantOfShape implements OpConverter {
             long[] nonZero = java.util.Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
             // strides ignore a zero dim: [0, 2^62, 4] holds nothing but its strides overflow
             ShapeMath.elements(nonZero, node.describe() + ": output for input '" + node.inputs().get(0) + "'");
-            OpCost.of(node.describe() + ": output for input '" + node.inputs().get(0) + "'")
-                    .tensor("shape " + java.util.Arrays.toString(dims), dims,
-                            value == null ? DataType.FLOAT32 : value.dataType()).work(dims, 1);
+            OpCost.of(node.describe() + ": input '" + node.inputs().get(0) + "' " + java.util.Arrays.toString(dims))
+                    .tensor("output", dims, value == null ? DataType.FLOAT32 : value.dataType()).work(dims, 1);
             Shape shape = new Shape(dims);
             if (value == null) {
                 return new NDList(ctx.manager().zeros(shape, DataType.FLOAT32));
