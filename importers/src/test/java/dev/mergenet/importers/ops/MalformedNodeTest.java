@@ -382,6 +382,16 @@ class MalformedNodeTest {
                 "[1, 1, 2, 2]", "out of bounds");
     }
 
+    @Test
+    void aSequenceFedToATensorOpIsRefused() {
+        // fuzz seeds 101 and 104 (Transpose, Squeeze, ConstantOfShape): "a sequence has no single buffer" in a
+        // NodeExecutionException
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("Transpose", new String[] {"seq"}, new String[] {"y"})), List.of(),
+                List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 12);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "transpose_0", "input 'seq' is a sequence where a tensor");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};
