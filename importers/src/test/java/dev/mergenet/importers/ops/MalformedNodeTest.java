@@ -392,6 +392,15 @@ class MalformedNodeTest {
         assertFormatError(() -> run(m, new Shape(3, 4)), "transpose_0", "input 'seq' is a sequence where a tensor");
     }
 
+    @Test
+    void sequenceConstructWithAnEmptyInputIsRefused() {
+        // fuzz seed 107, task 1058, at a8b9934: a NullPointerException (message "null") inside a NodeExecutionException
+        ModelProto m = graph(List.of(node("SequenceConstruct", new String[] {"x", "", "x"}, new String[] {"seq"}),
+                        node("SequenceLength", new String[] {"seq"}, new String[] {"y"})), List.of(),
+                List.of(value("x", FLOAT, 2, 3)), value("y", INT64), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "sequenceconstruct_0", "input 1 is empty");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};
