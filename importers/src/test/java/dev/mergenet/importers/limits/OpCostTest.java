@@ -86,7 +86,8 @@ class OpCostTest {
         OrtCheck.assertMatchesOrt(m, mm -> new NDList(mm.randomNormal(new Shape(1, 4, 32, 32))), 1e-6, 1e-6);
         System.setProperty(WorkBudget.PROPERTY, "10k");
         // 4 x 30 x 30 outputs of 9 window reads, one native call
-        assertRefused(m, "maxpool_0", "output [1, 4, 30, 30]", "97936 multiply-accumulates", "1 engine calls", "work budget of 10240");
+        assertRefused(m, "maxpool_0", "output [1, 4, 30, 30]", "97936 multiply-accumulates", "1 engine calls",
+                "work budget of 10240");
     }
 
     @Test
@@ -140,7 +141,8 @@ class OpCostTest {
                 List.of(value("x", FLOAT, 1, 4, 9)), 18);
         OrtCheck.assertMatchesOrt(m, mm -> new NDList(mm.randomNormal(new Shape(1, 4, 9))), 1e-5, 1e-4);
         System.setProperty(WorkBudget.PROPERTY, "100");
-        assertRefused(m, new Shape[] {new Shape(1, 4, 9)}, "col2im_0", "input (1, 4, 9), image_shape input 'image' [4, 4]",
+        assertRefused(m, new Shape[] {new Shape(1, 4, 9)}, "col2im_0",
+                "input (1, 4, 9), image_shape input 'image' [4, 4]",
                 "block_shape [2, 2]", "256 multiply-accumulates");
     }
 
@@ -177,7 +179,8 @@ class OpCostTest {
         OrtCheck.assertMatchesOrt(m, mm -> new NDList(mm.randomNormal(new Shape(1, 1, 8, 8))), 1e-5, 1e-4);
         System.setProperty(WorkBudget.PROPERTY, "1k");
         // the first resampled axis: (1, 1, 32, 8) outputs of 8 products each
-        assertRefused(m, new Shape[] {new Shape(1, 1, 8, 8)}, "resize_0", "input 'x' (1, 1, 8, 8), output [1, 1, 32, 32]",
+        assertRefused(m, new Shape[] {new Shape(1, 1, 8, 8)}, "resize_0",
+                "input 'x' (1, 1, 8, 8), output [1, 1, 32, 32]",
                 "2048 multiply-accumulates");
     }
 

@@ -335,7 +335,7 @@ class MalformedNodeTest {
 
     @Test
     void concatOfInputsOfDifferentRanksIsRefused() {
-        // fuzz seed 101, task 4669: libtorch's "Tensors must have same number of dimensions" in a NodeExecutionException
+        // fuzz seed 101, task 4669: libtorch's "Tensors must have same number of dimensions", wrapped
         ModelProto m = graph(List.of(node("Concat", new String[] {"x", "b"}, new String[] {"y"}, intAttr("axis", 0))),
                 List.of(floats("b", new long[] {5}, 1, 2, 3, 4, 5)), List.of(value("x", FLOAT, 2, 3, 4, 5)),
                 value("y", FLOAT), 17);
@@ -352,7 +352,8 @@ class MalformedNodeTest {
         assertTrue(g.getNode(0).getOpType().equals("Add"));
         g.setNode(0, g.getNode(0).toBuilder().setInput(0, "dd_da"));
         ModelProto m = original.toBuilder().setGraph(g).build();
-        assertFormatError(() -> run(m), "my_gradient", "'d' depends on 'dd_da', an output of Gradient node 'my_gradient'");
+        assertFormatError(() -> run(m), "my_gradient",
+                "'d' depends on 'dd_da', an output of Gradient node 'my_gradient'");
     }
 
     @Test
@@ -367,18 +368,20 @@ class MalformedNodeTest {
     void convWithABiasOfTheWrongShapeIsRefused() {
         // fuzz seeds 102 and 103: libtorch's "expected bias to be 1-dimensional" in a NodeExecutionException
         ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w", "b"}, new String[] {"y"})),
-                List.of(floats("w", new long[] {4, 3, 1, 1}, new float[12]), floats("b", new long[] {4, 1}, 1, 2, 3, 4)),
+                List.of(floats("w", new long[] {4, 3, 1, 1}, new float[12]),
+                        floats("b", new long[] {4, 1}, 1, 2, 3, 4)),
                 List.of(value("x", FLOAT, 1, 3, 5, 5)), value("y", FLOAT), 11);
         assertFormatError(() -> run(m, new Shape(1, 3, 5, 5)), "conv_0", "bias (4, 1) must hold one value per 4");
     }
 
     @Test
     void maxUnpoolWithAnIndexPastItsOutputIsRefused() {
-        // fuzz seed 105 (tasks 428, 3669, 4748, 6908): libtorch's "index 5 is out of bounds" in a NodeExecutionException
+        // fuzz seed 105 (tasks 428, 3669, 4748, 6908): libtorch's "index 5 is out of bounds", wrapped
         ModelProto m = graph(List.of(node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"},
                         ints("kernel_shape", 1, 1))), List.of(longs("i", new long[] {1, 1, 2, 2}, 0, 1, 2, 5)),
                 List.of(value("x", FLOAT, 1, 1, 2, 2)), value("y", FLOAT), 11);
-        assertFormatError(() -> run(m, new Shape(1, 1, 2, 2)), "maxunpool_0", "input 'i' int64(1, 1, 2, 2) does not address",
+        assertFormatError(() -> run(m, new Shape(1, 1, 2, 2)), "maxunpool_0",
+                "input 'i' int64(1, 1, 2, 2) does not address",
                 "[1, 1, 2, 2]", "out of bounds");
     }
 

@@ -35,7 +35,8 @@ public final class If implements OpConverter {
     /** The truth value of a one-element condition tensor. */
     static boolean truth(NDArray cond, String owner) {
         if (cond.size() != 1) {
-            throw new OnnxFormatException(owner + ": the condition must have one element, got shape " + cond.getShape());
+            throw new OnnxFormatException(owner + ": the condition must have one element, got shape "
+                    + cond.getShape());
         }
         return cond.toType(DataType.FLOAT64, false).toDoubleArray()[0] != 0;
     }

@@ -50,7 +50,8 @@ public final class OpInputs {
      */
     public long scalarLong(int i) {
         NDArray a = oneValue(i);
-        return a.getDataType() == DataType.INT64 ? a.toLongArray()[0] : a.toType(DataType.INT64, false).toLongArray()[0];
+        NDArray longs = a.getDataType() == DataType.INT64 ? a : a.toType(DataType.INT64, false);
+        return longs.toLongArray()[0];
     }
 
     /** As {@link #scalarLong(int)}, read as a double (a ratio, a threshold, a clip bound, a condition). */
