@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 300 seeded structured mutations of the backend suite's models and the small PyTorch exports: each must end in
+ * 300 seeded structured mutations of the backend suite's models and the small PyTorch exports, then every mutant
+ * the long run ever found ending badly ({@link FuzzFindings}, a list that grows with each finding): each must end in
  * success or a project exception, within 20 s and without the process growing past 3 GiB of resident memory.
  * The long run (10,000 files, child JVMs) is scripts/fuzz.sh; docs/fuzzing.md has its result.
  */
 class ModelFuzzTest {
     private static final int MUTANTS = 300;
-    private static final long SEED = 20261130L;
     private static final long SECONDS_PER_MODEL = 20;
     private static final long RESIDENT_LIMIT = 3L << 30;
 
@@ -61,10 +61,20 @@ class ModelFuzzTest {
             return t;
         });
         try {
-            for (int i = 0; i < MUTANTS; i++) {
-                FuzzSeeds.Seed seed = seeds.get((int) ((long) i * seeds.size() / MUTANTS));
-                ModelMutator.Mutant m = ModelMutator.mutate(seed.model(), SEED + i);
-                Future<FuzzTarget.Outcome> f = watchdog.submit(() -> FuzzTarget.run(m.bytes(), work, seed.inputs()));
+            for (int i = 0; i < MUTANTS + FuzzFindings.ALL.size(); i++) {
+                FuzzSeeds.Seed seed;
+                ModelMutator.Mutant m;
+                if (i < MUTANTS) {
+                    seed = seeds.get((int) ((long) i * seeds.size() / MUTANTS));
+                    m = ModelMutator.mutate(seed.model(), FuzzFindings.SUITE_SEED + i);
+                } else {
+                    FuzzFindings.Finding f = FuzzFindings.ALL.get(i - MUTANTS);
+                    seed = seeds.get((int) (f.task() % seeds.size()));
+                    m = ModelFuzz.mutant(seeds, f.runSeed(), f.task());
+                }
+                byte[] bytes = m.bytes();
+                var inputs = seed.inputs();
+                Future<FuzzTarget.Outcome> f = watchdog.submit(() -> FuzzTarget.run(bytes, work, inputs));
                 FuzzTarget.Outcome o;
                 try {
                     o = f.get(SECONDS_PER_MODEL, TimeUnit.SECONDS);

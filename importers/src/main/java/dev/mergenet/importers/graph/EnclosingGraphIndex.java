@@ -1,5 +1,6 @@
 package dev.mergenet.importers.graph;
 
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.ops.spi.EnclosingGraph;
@@ -75,6 +76,11 @@ final class EnclosingGraphIndex implements EnclosingGraph {
             NodeProto n = index.producerNode(v);
             if (xs.contains(v) || n == null || !needed.add(n)) {
                 continue;
+            }
+            if (n.getOpType().equals("Gradient")) {
+                // compiling the slice would prepare that Gradient, which slices again: without end if it is this one
+                throw new OnnxFormatException("'" + y + "' depends on '" + v + "', an output of Gradient node '"
+                        + n.getName() + "': a gradient is not taken through a Gradient node");
             }
             work.addAll(n.getInputList());
         }

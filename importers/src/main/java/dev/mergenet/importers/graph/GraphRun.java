@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.NodeExecutionException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.limits.BroadcastCheck;
 import dev.mergenet.importers.ops.spi.OnnxNode;
@@ -140,6 +141,12 @@ public final class GraphRun implements OpContext {
             } catch (MergeNetException e) {
                 throw e;
             } catch (RuntimeException e) {
+                int sequence = firstSequence(in);
+                if (e instanceof UnsupportedOperationException && sequence >= 0) {
+                    // an op that takes tensors was fed a sequence: the file's wiring, not the converter's fault
+                    throw new OnnxFormatException(current.describe() + ": input '" + names.get(sequence)
+                            + "' is a sequence where a tensor is expected", e);
+                }
                 throw new NodeExecutionException(current.describe() + " failed on inputs " + shapes(in) + ": "
                         + e.getMessage(), e);
             }
@@ -240,6 +247,16 @@ public final class GraphRun implements OpContext {
     @Override
     public OnnxNode node() {
         return current;
+    }
+
+    /** The position of the first input that is a sequence, or -1. */
+    private static int firstSequence(List<NDArray> in) {
+        for (int i = 0; i < in.size(); i++) {
+            if (in.get(i) instanceof dev.mergenet.importers.ops.sequence.TensorSequence) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String shapes(List<NDArray> in) {

@@ -209,7 +209,7 @@ class HostileModelTest {
         System.setProperty(WorkBudget.PROPERTY, "lots");
         assertThrows(IllegalArgumentException.class, WorkBudget::macs);
         assertThrows(ResourceLimitException.class,
-                () -> WorkBudget.checkConvolution(() -> "f: conv", new long[] {1L << 32, 1L << 20}, 1L << 20));
+                () -> OpCost.of("f: conv").work(new long[] {1L << 32, 1L << 20}, 1L << 20));
     }
 
     @Test

@@ -21,6 +21,7 @@ import dev.mergenet.core.errors.ResourceLimitException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -88,7 +89,7 @@ class MalformedNodeTest {
         ModelProto m = graph(List.of(node("OneHot", new String[] {"x", "depth", "values"}, new String[] {"y"})),
                 List.of(longs("depth", new long[] {0}), floats("values", new long[] {2}, 0, 1)),
                 List.of(value("x", FLOAT, 3, 2)), value("y", FLOAT), 13);
-        assertFormatError(() -> run(m, new Shape(3, 2)), "onehot_0", "depth input 'depth' (0)");
+        assertFormatError(() -> run(m, new Shape(3, 2)), "onehot_0", "input 'depth' int64(0)", "exactly one value");
     }
 
     @Test
@@ -293,6 +294,117 @@ class MalformedNodeTest {
     }
 
     /** A loss node over graph input 'scores' of the given shape and initializer labels (and weights). */
+    @Test
+    void topKWithAnEmptyKIsRefused() {
+        // the fuzz program's second leak in issue 19: an ArrayIndexOutOfBoundsException inside a NodeExecutionException
+        ModelProto m = graph(List.of(node("TopK", new String[] {"x", "k"}, new String[] {"y", "i"})),
+                List.of(longs("k", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "topk_0", "input 'k' int64(0)", "exactly one value");
+    }
+
+    @Test
+    void topKWithTwoValuesOfKIsRefused() {
+        ModelProto m = graph(List.of(node("TopK", new String[] {"x", "k"}, new String[] {"y", "i"})),
+                List.of(longs("k", new long[] {2}, 1, 2)), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "topk_0", "input 'k' int64(2)", "exactly one value");
+    }
+
+    @Test
+    void oneValueInputsOfOtherConvertersAreRefusedWhenEmpty() {
+        ModelProto cumSum = graph(List.of(node("CumSum", new String[] {"x", "axis"}, new String[] {"y"})),
+                List.of(longs("axis", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 14);
+        assertFormatError(() -> run(cumSum, new Shape(3, 4)), "cumsum_0", "input 'axis'", "exactly one value");
+        ModelProto trilu = graph(List.of(node("Trilu", new String[] {"x", "k"}, new String[] {"y"})),
+                List.of(longs("k", new long[] {3}, 1, 2, 3)), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 14);
+        assertFormatError(() -> run(trilu, new Shape(3, 4)), "trilu_0", "input 'k' int64(3)", "exactly one value");
+        ModelProto range = graph(List.of(node("Range", new String[] {"s", "l", "d"}, new String[] {"y"})),
+                List.of(longs("s", new long[] {0}), longs("l", new long[0], 5), longs("d", new long[0], 1)),
+                List.of(), value("y", INT64), 11);
+        assertFormatError(() -> run(range), "range_0", "input 's'", "exactly one value");
+        ModelProto oneHot = graph(List.of(node("OneHot", new String[] {"x", "depth", "values"}, new String[] {"y"})),
+                List.of(longs("depth", new long[] {0}), floats("values", new long[] {2}, 0, 1)),
+                List.of(value("x", FLOAT, 3)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(oneHot, new Shape(3)), "onehot_0", "input 'depth'", "exactly one value");
+        ModelProto clip = graph(List.of(node("Clip", new String[] {"x", "lo"}, new String[] {"y"})),
+                List.of(floats("lo", new long[] {0})), List.of(value("x", FLOAT, 3)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(clip, new Shape(3)), "clip_0", "input 'lo'", "exactly one value");
+        ModelProto at = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("SequenceAt", new String[] {"seq", "p"}, new String[] {"y"})),
+                List.of(longs("p", new long[] {0})), List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 12);
+        assertFormatError(() -> run(at, new Shape(3, 4)), "sequenceat_0", "input 'p'", "exactly one value");
+    }
+
+    @Test
+    void concatOfInputsOfDifferentRanksIsRefused() {
+        // fuzz seed 101, task 4669: libtorch's "Tensors must have same number of dimensions", wrapped
+        ModelProto m = graph(List.of(node("Concat", new String[] {"x", "b"}, new String[] {"y"}, intAttr("axis", 0))),
+                List.of(floats("b", new long[] {5}, 1, 2, 3, 4, 5)), List.of(value("x", FLOAT, 2, 3, 4, 5)),
+                value("y", FLOAT), 17);
+        assertFormatError(() -> run(m, new Shape(2, 3, 4, 5)), "concat_0", "(2, 3, 4, 5) and (5)", "differ in rank");
+    }
+
+    @Test
+    void gradientWhoseSliceReachesItsOwnOutputIsRefused() throws Exception {
+        // fuzz seed 102, task 6454: test_gradient_of_add_and_mul with Add's input 0 pointed at the Gradient's own
+        // output 'dd_da'; preparing the slice prepared the Gradient again, until a StackOverflowError
+        ModelProto original = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(
+                TestData.require(TestData.ONNX_TESTDATA.resolve("simple/test_gradient_of_add_and_mul/model.onnx"))));
+        GraphProto.Builder g = original.getGraph().toBuilder();
+        assertTrue(g.getNode(0).getOpType().equals("Add"));
+        g.setNode(0, g.getNode(0).toBuilder().setInput(0, "dd_da"));
+        ModelProto m = original.toBuilder().setGraph(g).build();
+        assertFormatError(() -> run(m), "my_gradient",
+                "'d' depends on 'dd_da', an output of Gradient node 'my_gradient'");
+    }
+
+    @Test
+    void maxPoolOfAVectorIsRefused() {
+        // fuzz seed 104, task 9853: a NegativeArraySizeException for a rank-1 input (no spatial axis)
+        ModelProto m = graph(List.of(node("MaxPool", new String[] {"x"}, new String[] {"y"}, ints("kernel_shape", 2))),
+                List.of(), List.of(value("x", FLOAT, 3)), value("y", FLOAT), 13);
+        assertFormatError(() -> run(m, new Shape(3)), "maxpool_0", "input (3) must be (N, C, spatial...)");
+    }
+
+    @Test
+    void convWithABiasOfTheWrongShapeIsRefused() {
+        // fuzz seeds 102 and 103: libtorch's "expected bias to be 1-dimensional" in a NodeExecutionException
+        ModelProto m = graph(List.of(node("Conv", new String[] {"x", "w", "b"}, new String[] {"y"})),
+                List.of(floats("w", new long[] {4, 3, 1, 1}, new float[12]),
+                        floats("b", new long[] {4, 1}, 1, 2, 3, 4)),
+                List.of(value("x", FLOAT, 1, 3, 5, 5)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(1, 3, 5, 5)), "conv_0", "bias (4, 1) must hold one value per 4");
+    }
+
+    @Test
+    void maxUnpoolWithAnIndexPastItsOutputIsRefused() {
+        // fuzz seed 105 (tasks 428, 3669, 4748, 6908): libtorch's "index 5 is out of bounds", wrapped
+        ModelProto m = graph(List.of(node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"},
+                        ints("kernel_shape", 1, 1))), List.of(longs("i", new long[] {1, 1, 2, 2}, 0, 1, 2, 5)),
+                List.of(value("x", FLOAT, 1, 1, 2, 2)), value("y", FLOAT), 11);
+        assertFormatError(() -> run(m, new Shape(1, 1, 2, 2)), "maxunpool_0",
+                "input 'i' int64(1, 1, 2, 2) does not address",
+                "[1, 1, 2, 2]", "out of bounds");
+    }
+
+    @Test
+    void aSequenceFedToATensorOpIsRefused() {
+        // fuzz seeds 101 and 104 (Transpose, Squeeze, ConstantOfShape): "a sequence has no single buffer" in a
+        // NodeExecutionException
+        ModelProto m = graph(List.of(node("SplitToSequence", new String[] {"x"}, new String[] {"seq"}),
+                        node("Transpose", new String[] {"seq"}, new String[] {"y"})), List.of(),
+                List.of(value("x", FLOAT, 3, 4)), value("y", FLOAT), 12);
+        assertFormatError(() -> run(m, new Shape(3, 4)), "transpose_0", "input 'seq' is a sequence where a tensor");
+    }
+
+    @Test
+    void sequenceConstructWithAnEmptyInputIsRefused() {
+        // fuzz seed 107, task 1058, at a8b9934: a NullPointerException (message "null") inside a NodeExecutionException
+        ModelProto m = graph(List.of(node("SequenceConstruct", new String[] {"x", "", "x"}, new String[] {"seq"}),
+                        node("SequenceLength", new String[] {"seq"}, new String[] {"y"})), List.of(),
+                List.of(value("x", FLOAT, 2, 3)), value("y", INT64), 12);
+        assertFormatError(() -> run(m, new Shape(2, 3)), "sequenceconstruct_0", "input 1 is empty");
+    }
+
     private static ModelProto loss(String op, TensorProto labels, TensorProto weights, long... scores) {
         String[] inputs = weights == null ? new String[] {"scores", "labels"}
                 : new String[] {"scores", "labels", "weights"};

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -34,7 +35,8 @@ public final class If implements OpConverter {
     /** The truth value of a one-element condition tensor. */
     static boolean truth(NDArray cond, String owner) {
         if (cond.size() != 1) {
-            throw new MergeNetException(owner + ": the condition must have one element, got shape " + cond.getShape());
+            throw new OnnxFormatException(owner + ": the condition must have one element, got shape "
+                    + cond.getShape());
         }
         return cond.toType(DataType.FLOAT64, false).toDoubleArray()[0] != 0;
     }

@@ -33,7 +33,7 @@ public final class Loop implements OpConverter {
         int carried = Math.max(0, node.inputs().size() - 2);
         int scans = node.outputs().size() - carried;
         return (ctx, in) -> {
-            long maxTrips = in.has(0) ? in.longs(0)[0] : Long.MAX_VALUE;
+            long maxTrips = in.has(0) ? in.scalarLong(0) : Long.MAX_VALUE;
             boolean cond = !in.has(1) || If.truth(in.get(1), owner);
             List<NDArray> values = new ArrayList<>();
             for (int i = 0; i < carried; i++) {

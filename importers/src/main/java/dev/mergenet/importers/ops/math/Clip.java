@@ -48,9 +48,9 @@ public final class Clip implements OpConverter {
             if (type.isFloating() && constantBounds) {
                 // the usual case (ReLU6, hard activations): constant bounds, one fused clamp
                 if (!read.get()) {
-                    bounds[0] = in.has(1) ? in.get(1).toType(DataType.FLOAT64, false).getDouble()
+                    bounds[0] = in.has(1) ? in.scalarDouble(1)
                             : Double.NEGATIVE_INFINITY;
-                    bounds[1] = in.has(2) ? in.get(2).toType(DataType.FLOAT64, false).getDouble()
+                    bounds[1] = in.has(2) ? in.scalarDouble(2)
                             : Double.POSITIVE_INFINITY;
                     read.set(true); // a racing first call writes the same values
                 }
@@ -58,10 +58,10 @@ public final class Clip implements OpConverter {
             }
             NDArray y = x;
             if (in.has(1)) {
-                y = y.maximum(Numeric.as(in.get(1), y.getDataType()));
+                y = y.maximum(Numeric.as(in.oneValue(1), y.getDataType()));
             }
             if (in.has(2)) {
-                y = y.minimum(Numeric.as(in.get(2), y.getDataType()));
+                y = y.minimum(Numeric.as(in.oneValue(2), y.getDataType()));
             }
             return new NDList(Numeric.owned(Numeric.as(y, type), x));
         };

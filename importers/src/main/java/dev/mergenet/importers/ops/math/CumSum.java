@@ -18,7 +18,7 @@ public final class CumSum implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
-            int axis = Numeric.axis(node, in.longs(1)[0], x.getShape().dimension());
+            int axis = Numeric.axis(node, in.scalarLong(1), x.getShape().dimension());
             NDArray v = x;
             if (reverse) {
                 v = v.flip(axis);

@@ -37,8 +37,8 @@ public final class FourierTransform implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         if (shortTime) {
             boolean onesided = node.attrs().getInt("onesided", 1) != 0;
-            return (ctx, in) -> new NDList(stft(node, in.get(0), in.longs(1)[0], in.optional(2),
-                    in.has(3) ? in.longs(3)[0] : -1, onesided));
+            return (ctx, in) -> new NDList(stft(node, in.get(0), in.scalarLong(1), in.optional(2),
+                    in.has(3) ? in.scalarLong(3) : -1, onesided));
         }
         long axisAttr = node.attrs().getInt("axis", 1);
         boolean inverse = node.attrs().getInt("inverse", 0) != 0;
@@ -50,7 +50,7 @@ public final class FourierTransform implements OpConverter {
             if (axis == rank - 1) {
                 throw new MergeNetException(node.describe() + ": axis " + axisAttr + " must name a signal dimension");
             }
-            long length = in.has(1) ? in.longs(1)[0] : x.getShape().get(axis);
+            long length = in.has(1) ? in.scalarLong(1) : x.getShape().get(axis);
             return new NDList(transform(node, x, axis, length, inverse, onesided));
         };
     }

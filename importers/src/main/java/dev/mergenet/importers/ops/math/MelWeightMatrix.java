@@ -25,8 +25,8 @@ public final class MelWeightMatrix implements OpConverter {
             throw new MergeNetException(node.describe() + ": unsupported output_datatype " + OnnxDataTypes.name(dt));
         }
         return (ctx, in) -> {
-            long melCount = in.longs(0)[0];
-            long dftLength = in.longs(1)[0];
+            long melCount = in.scalarLong(0);
+            long dftLength = in.scalarLong(1);
             if (melCount < 0 || dftLength < 1) {
                 throw new MergeNetException(node.describe() + ": num_mel_bins " + melCount + " and dft_length "
                         + dftLength + " must be non-negative and positive");
@@ -34,9 +34,9 @@ public final class MelWeightMatrix implements OpConverter {
             MemoryBudget.check(node.describe() + ": output for num_mel_bins and dft_length",
                     new long[] {dftLength / 2 + 1, melCount}, Double.BYTES);
             int melBins = (int) melCount;
-            long sampleRate = in.longs(2)[0];
-            double lowHz = in.get(3).toType(DataType.FLOAT64, false).getDouble();
-            double highHz = in.get(4).toType(DataType.FLOAT64, false).getDouble();
+            long sampleRate = in.scalarLong(2);
+            double lowHz = in.scalarDouble(3);
+            double highHz = in.scalarDouble(4);
             int spectrumBins = (int) (dftLength / 2 + 1);
             double lowMel = 2595 * Math.log10(1 + lowHz / 700);
             double highMel = 2595 * Math.log10(1 + highHz / 700);

@@ -46,7 +46,7 @@ public final class Window implements OpConverter {
             throw new MergeNetException(node.describe() + ": unsupported output_datatype " + OnnxDataTypes.name(dt));
         }
         return (ctx, in) -> {
-            long size = in.longs(0)[0];
+            long size = in.scalarLong(0);
             MemoryBudget.checkElements(node.describe() + ": window of size input '" + node.inputs().get(0) + "'",
                     Math.max(size, 0), Double.BYTES);
             double denominator = periodic ? size : size - 1;

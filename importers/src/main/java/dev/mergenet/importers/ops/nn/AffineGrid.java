@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -30,10 +32,17 @@ public final class AffineGrid implements OpConverter {
                         + Arrays.toString(size));
             }
             long[] spatial = Arrays.copyOfRange(size, 2, size.length);
-            int points = 1;
-            for (long s : spatial) {
-                points *= (int) s;
-            }
+            long[] out = new long[r + 2];
+            out[0] = size[0];
+            System.arraycopy(spatial, 0, out, 1, r);
+            out[r + 1] = r;
+            // the host table of (x, y[, z], 1) rows and the grid both grow with the size input's values
+            OpCost.of(() -> owner + ": theta " + theta.getShape() + ", size input '" + node.inputs().get(1) + "' "
+                    + Arrays.toString(size)).tensor("output", out, theta.getDataType())
+                    .tensor("base grid", new long[] {ShapeMath.elements(spatial, owner + ": size"), r + 1},
+                            Double.BYTES)
+                    .work(out, r + 1);
+            int points = Math.toIntExact(ShapeMath.elements(spatial, owner + ": size"));
             // Rows (x, y[, z], 1) for every output position, x varying fastest.
             double[] base = new double[points * (r + 1)];
             for (int p = 0; p < points; p++) {
@@ -48,10 +57,6 @@ public final class AffineGrid implements OpConverter {
             }
             NDArray rows = ctx.manager().create(base, new Shape(1, points, r + 1)).toType(theta.getDataType(), false);
             NDArray grid = rows.matMul(theta.transpose(0, 2, 1));
-            long[] out = new long[r + 2];
-            out[0] = size[0];
-            System.arraycopy(spatial, 0, out, 1, r);
-            out[r + 1] = r;
             return new NDList(grid.reshape(new Shape(out)));
         };
     }

@@ -26,12 +26,13 @@ public final class AveragePool implements OpConverter {
         boolean includePads = node.attrs().getInt("count_include_pad", 0) != 0;
         return (ctx, in) -> {
             NDArray x = in.get(0);
-            int n = x.getShape().dimension() - 2;
+            int n = attrs.spatialRank(x.getShape());
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
             NativePooling.Plan plan = x.getDataType().isFloating() ? NativePooling.plan(win) : null;
             if (plan != null && !includePads && Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {
                 plan = null; // DJL's native average pool always divides by the padded window size
             }
+            attrs.checkPoolCost(x.getShape(), x.getDataType(), win, plan == null);
             if (plan != null) {
                 return new NDList(x.getNDArrayInternal().avgPool(plan.kernel(), plan.strides(), plan.pads(),
                         plan.ceilMode(), includePads));

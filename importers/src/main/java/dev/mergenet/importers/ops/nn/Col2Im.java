@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -53,9 +53,15 @@ public final class Col2Im implements OpConverter {
             imageShape[0] = x.getShape().get(0);
             imageShape[1] = channels;
             System.arraycopy(image, 0, imageShape, 2, n);
-            MemoryBudget.check(owner + ": output for image_shape input '" + node.inputs().get(1) + "'", imageShape,
-                    x.getDataType());
-            MemoryBudget.check(owner + ": block kernel", new long[] {channels, k, k}, Float.BYTES);
+            // the transposed convolution it runs: each output element sums k rows of k one-hot kernel products
+            OpCost.of(() -> owner + ": input " + x.getShape() + ", image_shape input '" + node.inputs().get(1) + "' "
+                    + Arrays.toString(image) + ", block_shape " + Arrays.toString(block))
+                    .tensor("output", imageShape, x.getDataType())
+                    .tensor("block kernel", new long[] {channels, k, k}, Float.BYTES)
+                    .work(imageShape, ShapeMath.multiply(k, k, owner + ": block kernel", block));
+            if (padsAttr != null && padsAttr.length != 2 * n) {
+                throw new OnnxFormatException(owner + ": pads has " + padsAttr.length + " values, expected " + 2 * n);
+            }
             long[] begin = new long[n];
             long[] end = new long[n];
             long[] blocks = new long[n];
@@ -64,7 +70,9 @@ public final class Col2Im implements OpConverter {
             for (int i = 0; i < n; i++) {
                 begin[i] = padsAttr == null ? 0 : padsAttr[i];
                 end[i] = padsAttr == null ? 0 : padsAttr[i + n];
-                blocks[i] = (image[i] + begin[i] + end[i] - d[i] * (block[i] - 1) - 1) / s[i] + 1;
+                long padded = ShapeMath.add(ShapeMath.add(image[i], begin[i], owner), end[i], owner);
+                blocks[i] = (padded - ShapeMath.multiply(d[i], block[i] - 1, owner + ": block span", block) - 1) / s[i]
+                        + 1;
                 outputPadding[i] = image[i] - (s[i] * (blocks[i] - 1) + d[i] * (block[i] - 1) + 1 - begin[i] - end[i]);
                 count *= blocks[i];
             }

@@ -4,10 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.limits.WorkBudget;
-import java.util.Arrays;
-import java.util.function.Supplier;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -43,9 +39,13 @@ public final class Conv implements OpConverter {
             throw new OnnxFormatException(attrs.owner() + ": input has " + x.getShape().get(1) + " channels but weight "
                     + w.getShape() + " with group " + group + " expects " + w.getShape().get(1) * group);
         }
+        if (bias != null && (bias.getShape().dimension() != 1 || bias.getShape().get(0) != w.getShape().get(0))) {
+            throw new OnnxFormatException(attrs.owner() + ": bias " + bias.getShape() + " must hold one value per "
+                    + w.getShape().get(0) + " output channels of weight " + w.getShape());
+        }
         long[] kernel = SpatialPadding.spatial(w.getShape(), n);
         WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
-        checkWork(attrs.owner(), x, w, win.out());
+        attrs.checkConvolutionCost(x.getShape(), w.getShape(), x.getDataType(), win);
         long[] padding = win.padBegin();
         if (!win.symmetric()) {
             x = SpatialPadding.apply(x, win.padBegin(), win.padEnd(), 0);
@@ -53,17 +53,5 @@ public final class Conv implements OpConverter {
         }
         return x.getNDArrayInternal().convolution(x, w, bias, new Shape(win.strides()), new Shape(padding),
                 new Shape(win.dilations()), group).singletonOrThrow();
-    }
-
-    /** Refuses a convolution whose multiply-accumulates, (N, M, out...) times (C/group, kernel...), are over budget. */
-    static void checkWork(String owner, NDArray x, NDArray w, long[] outSpatial) {
-        long[] out = new long[outSpatial.length + 2];
-        out[0] = x.getShape().get(0);
-        out[1] = w.getShape().get(0);
-        System.arraycopy(outSpatial, 0, out, 2, outSpatial.length);
-        long[] perOutput = Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
-        Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
-                + Arrays.toString(out);
-        WorkBudget.checkConvolution(what, out, ShapeMath.elements(perOutput, what));
     }
 }

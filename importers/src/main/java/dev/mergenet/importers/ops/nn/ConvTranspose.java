@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.limits.WorkBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -118,14 +117,13 @@ public final class ConvTranspose implements OpConverter {
             }
             out[2 + i] = Math.max(0, out[2 + i]);
         }
-        MemoryBudget.check(owner + ": input spread by strides", spread, x.getDataType());
-        MemoryBudget.check(owner + ": output", out, x.getDataType());
         // the work of the direct convolution it runs: every output sums (C/group) x kernel products
         long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
         long perOutput = ShapeMath.multiply(w.getShape().get(0) / Math.max(group, 1),
                 ShapeMath.elements(kernel, owner + ": weight"), owner, w.getShape().getShape());
-        WorkBudget.checkConvolution(() -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
-                + Arrays.toString(out), out, perOutput);
+        OpCost.of(() -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
+                + Arrays.toString(out)).tensor("input spread by strides", spread, x.getDataType())
+                .tensor("output", out, x.getDataType()).work(out, perOutput);
     }
 
     private static void checkStridesAndDilations(String owner, long[] s, long[] d) {

@@ -8,6 +8,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -45,6 +47,7 @@ public final class DeformConv implements OpConverter {
             long[] size = SpatialPadding.spatial(x.getShape(), n);
             long[] kernel = SpatialPadding.spatial(w.getShape(), n);
             WindowAttributes.Window win = attrs.resolve(size, kernel);
+            checkCost(owner, x, w, win, 1 << n);
             long k = 1;
             for (long v : kernel) {
                 k *= v;
@@ -111,6 +114,27 @@ public final class DeformConv implements OpConverter {
             }
             return new NDList(y);
         };
+    }
+
+    /**
+     * Refuses a DeformConv whose sampled columns (N, C, kernel elements, output points), sampling grid, output or
+     * work (the contraction plus {@code corners} interpolation taps per column element) are over budget.
+     */
+    private static void checkCost(String owner, NDArray x, NDArray w, WindowAttributes.Window win, int corners) {
+        int n = win.rank();
+        long[] out = new long[n + 2];
+        out[0] = x.getShape().get(0);
+        out[1] = w.getShape().get(0);
+        System.arraycopy(win.out(), 0, out, 2, n);
+        long k = ShapeMath.elements(win.kernel(), owner + ": kernel");
+        long points = ShapeMath.elements(win.out(), owner + ": output");
+        long[] columns = {x.getShape().get(0), x.getShape().get(1), k, points};
+        long[] perOutput = java.util.Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
+        java.util.function.Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight "
+                + w.getShape() + ", output " + java.util.Arrays.toString(out);
+        OpCost.of(what).tensor("sampling grid", new long[] {k, points}, Double.BYTES)
+                .tensor("sampled columns", columns, x.getDataType()).tensor("output", out, x.getDataType())
+                .work(columns, corners).work(out, ShapeMath.elements(perOutput, what));
     }
 
     /** Axis i's regular sampling position, o * stride - pad + j * dilation, as a (1, 1, K, P) array. */

@@ -68,6 +68,6 @@ public final class Dropout implements OpConverter {
     }
 
     private static float scalar(OpInputs in, int i) {
-        return in.get(i).toType(DataType.FLOAT32, false).toFloatArray()[0];
+        return (float) in.scalarDouble(i);
     }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -60,8 +62,19 @@ public final class GridSample implements OpConverter {
             }
             long n = x.getShape().get(0);
             long c = x.getShape().get(1);
+            if (grid.getShape().get(0) != n) {
+                throw new OnnxFormatException(owner + ": grid " + grid.getShape() + " has a batch other than input "
+                        + x.getShape() + "'s");
+            }
             long[] size = SpatialPadding.spatial(x.getShape(), r);
-            long points = grid.getShape().size() / (n * r);
+            long points = ShapeMath.elements(grid.getShape().slice(1, r + 1).getShape(), owner + ": grid");
+            // every combination of taps (2 per axis linear, 4 cubic) gathers, weighs and adds an (N, C, points) term
+            long tapCombos = Math.round(Math.pow(mode == Mode.NEAREST ? 1 : mode == Mode.LINEAR ? 2 : 4, r));
+            long[] out = {n, c, points};
+            OpCost.of(() -> owner + ": input " + x.getShape() + ", grid " + grid.getShape() + ", output "
+                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                    .tensor("gathered terms (one per tap combination)", OpCost.times(tapCombos, out), x.getDataType())
+                    .work(out, tapCombos, 4 * tapCombos);
             List<List<Tap>> perAxis = new ArrayList<>();
             for (int i = 0; i < r; i++) {
                 NDArray coord = grid.get(new NDIndex("..., {}", r - 1 - i)).reshape(new Shape(n, points));

@@ -22,8 +22,9 @@ public final class LpPool implements OpConverter {
         double p = pAttribute(node);
         return (ctx, in) -> {
             NDArray x = in.get(0);
-            int n = x.getShape().dimension() - 2;
+            int n = attrs.spatialRank(x.getShape());
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
+            attrs.checkPoolCost(x.getShape(), x.getDataType(), win, true);
             SlidingWindows windows = new SlidingWindows(win);
             NDArray padded = power(windows.pad(x, 0), p);
             NDArray sum = null;

@@ -34,9 +34,10 @@ public final class MaxPool implements OpConverter {
             DataType type = x.getDataType();
             // Integer inputs pool in float64 (exact for 8/16/32-bit values); -inf pads must not be reachable.
             NDArray xf = type.isFloating() ? x : x.toType(DataType.FLOAT64, false);
-            int n = x.getShape().dimension() - 2;
+            int n = attrs.spatialRank(x.getShape());
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
             NativePooling.Plan plan = wantIndices || !type.isFloating() ? null : NativePooling.plan(win);
+            attrs.checkPoolCost(x.getShape(), xf.getDataType(), win, plan == null);
             if (plan != null) {
                 return new NDList(x.getNDArrayInternal().maxPool(plan.kernel(), plan.strides(), plan.pads(),
                         plan.ceilMode()));

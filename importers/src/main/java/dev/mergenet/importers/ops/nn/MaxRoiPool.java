@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -44,7 +44,10 @@ public final class MaxRoiPool implements OpConverter {
             int w = (int) x.getShape().get(3);
             int ph = (int) pooled[0];
             int pw = (int) pooled[1];
-            MemoryBudget.check(owner + ": output", new long[] {regions, x.getShape().get(1), ph, pw}, x.getDataType());
+            long[] out = {regions, x.getShape().get(1), ph, pw};
+            OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
+                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                    .tensor("input copied per roi", new long[] {regions, out[1], (long) h * w}, x.getDataType());
             int[][] pixels = new int[regions * ph * pw][];
             long[] batch = new long[regions];
             int width = 1;
@@ -77,6 +80,10 @@ public final class MaxRoiPool implements OpConverter {
                     }
                 }
             }
+            long[] gathered = {regions, out[1], (long) ph * pw, width};
+            cost.tensor("window values gathered per bin", gathered, x.getDataType())
+                    .tensor("window index table", new long[] {regions, (long) ph * pw, width}, Long.BYTES)
+                    .work(out, width);
             return new NDList(pool(ctx.manager(), x, batch, pixels, width, ph, pw));
         };
     }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -30,16 +32,37 @@ public final class MaxUnpool implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             int n = x.getShape().dimension() - 2;
+            if (n < 1 || kernel.length != n || (strides != null && strides.length != n)
+                    || (pads != null && pads.length != 2 * n)) {
+                throw new OnnxFormatException(owner + ": kernel_shape, strides and pads do not fit input "
+                        + x.getShape());
+            }
             long[] inferred = x.getShape().getShape().clone();
             for (int i = 0; i < n; i++) {
                 long s = strides == null ? 1 : strides[i];
-                long p = pads == null ? 0 : pads[i] + pads[i + n];
-                inferred[2 + i] = (inferred[2 + i] - 1) * s + kernel[i] - p;
+                long p = pads == null ? 0 : ShapeMath.add(pads[i], pads[i + n], owner);
+                inferred[2 + i] = ShapeMath.add(ShapeMath.add(ShapeMath.multiply(inferred[2 + i] - 1, s, owner,
+                        inferred), kernel[i], owner), -p, owner);
+                if (inferred[2 + i] < 0) {
+                    throw new OnnxFormatException(owner + ": output size " + inferred[2 + i] + " along spatial axis "
+                            + i + " is negative for input " + x.getShape());
+                }
             }
+            OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", kernel "
+                    + java.util.Arrays.toString(kernel) + ", output " + java.util.Arrays.toString(inferred))
+                    .tensor("output", inferred, x.getDataType()).work(inferred, 1);
             long total = new Shape(inferred).size();
             NDArray index = in.get(1).toType(DataType.INT64, false).flatten();
-            NDArray y = ctx.manager().zeros(new Shape(total), x.getDataType())
-                    .scatter(index, x.flatten(), 0).reshape(new Shape(inferred));
+            NDArray y;
+            try {
+                y = ctx.manager().zeros(new Shape(total), x.getDataType()).scatter(index, x.flatten(), 0)
+                        .reshape(new Shape(inferred));
+            } catch (ai.djl.engine.EngineException e) {
+                // an index outside the output is a value check, left to libtorch's one refusal, named here
+                throw new OnnxFormatException(owner + ": " + in.describe(1) + " does not address the output "
+                        + java.util.Arrays.toString(inferred) + " of " + in.describe(0) + " ("
+                        + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            }
             if (!in.has(2)) {
                 return new NDList(y);
             }
@@ -49,6 +72,7 @@ public final class MaxUnpool implements OpConverter {
                 throw new OnnxFormatException(owner + ": output_shape " + Arrays.toString(outShape)
                         + " does not fit input " + x.getShape());
             }
+            cost.tensor("output for output_shape input '" + node.inputs().get(2) + "'", outShape, x.getDataType());
             long[] begin = new long[n];
             long[] end = new long[n];
             for (int i = 0; i < n; i++) {

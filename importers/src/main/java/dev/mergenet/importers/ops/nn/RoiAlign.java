@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -56,7 +57,10 @@ public final class RoiAlign implements OpConverter {
             long c = x.getShape().get(1);
             int h = (int) x.getShape().get(2);
             int w = (int) x.getShape().get(3);
-            MemoryBudget.check(owner + ": output", new long[] {regions, c, outH, outW}, x.getDataType());
+            long[] out = {regions, c, outH, outW};
+            OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
+                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                    .tensor("input copied per roi", new long[] {regions, c, (long) h * w}, x.getDataType());
             Layout layout = new Layout(regions, outH * outW, h, w, owner);
             for (int r = 0; r < regions; r++) {
                 if (batch[r] < 0 || batch[r] >= n) {
@@ -64,6 +68,7 @@ public final class RoiAlign implements OpConverter {
                 }
                 layout.addRegion(r, rois, scale, halfPixel, outH, outW, samplingRatio, max);
             }
+            layout.checkCost(cost, out, x.getDataType());
             return new NDList(layout.sample(ctx.manager(), x, batch, c, outH, outW, max));
         };
     }
@@ -182,6 +187,13 @@ public final class RoiAlign implements OpConverter {
                 wt[k + j] = (float) (f[j] * factor);
                 ok[k + j] = true;
             }
+        }
+
+        /** The gathered (regions, C, bins, taps) values and the host tables, sized once every region is laid out. */
+        void checkCost(OpCost cost, long[] out, DataType type) {
+            cost.tensor("sampled values gathered per bin", new long[] {regions, out[1], bins, width}, type)
+                    .tensor("sampling tables", new long[] {regions, bins, width}, Long.BYTES + Float.BYTES + 1)
+                    .work(out, width);
         }
 
         NDArray sample(NDManager m, NDArray x, long[] batch, long c, int outH, int outW, boolean max) {

@@ -1,7 +1,9 @@
 package dev.mergenet.importers.ops.nn;
 
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.Attributes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
@@ -50,6 +52,14 @@ final class WindowAttributes {
 
     String owner() {
         return owner;
+    }
+
+    /** The spatial rank of a pool's (N, C, spatial...) input, refusing fewer than one spatial axis. */
+    int spatialRank(Shape x) {
+        if (x.dimension() < 3) {
+            throw new OnnxFormatException(owner + ": input " + x + " must be (N, C, spatial...) with a spatial axis");
+        }
+        return x.dimension() - 2;
     }
 
     /** The window geometry for an input whose spatial dims are {@code in}, with kernel {@code k}. */
@@ -103,10 +113,53 @@ final class WindowAttributes {
                 out[i]--;
             }
         }
-        // per channel: the padded input and the output are what a pooling kernel allocates
-        MemoryBudget.check(owner + ": padded input (spatial)", padded, Float.BYTES);
-        MemoryBudget.check(owner + ": output (spatial)", out, Float.BYTES);
         return new Window(in, k, s, d, begin, end, out);
+    }
+
+    /**
+     * Refuses a pool over {@code x} whose output or window reads are over budget; {@code sliding} adds what the
+     * slice-by-slice path allocates: the padded input, and one output-sized partial result and one engine call per
+     * kernel offset (all kept until the step ends).
+     */
+    void checkPoolCost(Shape x, DataType type, Window win, boolean sliding) {
+        int lead = x.dimension() - win.rank();
+        long[] out = x.getShape().clone();
+        long[] padded = x.getShape().clone();
+        for (int i = 0; i < win.rank(); i++) {
+            out[lead + i] = win.out()[i];
+            padded[lead + i] = Math.max(win.reach(i), win.in()[i] + win.padBegin()[i] + win.padEnd()[i]);
+        }
+        long offsets = ShapeMath.elements(win.kernel(), owner + ": kernel_shape");
+        OpCost cost = OpCost.of(() -> owner + ": input " + x + ", kernel " + Arrays.toString(win.kernel())
+                + ", pads " + Arrays.toString(win.padBegin()) + " and " + Arrays.toString(win.padEnd()) + ", output "
+                + Arrays.toString(out));
+        // the spatial output alone too: AveragePool's per-position counts are built on the host even for a batch of 0
+        cost.tensor("output", out, type).tensor("output (spatial)", win.out(), Float.BYTES)
+                .work(out, offsets, sliding ? offsets : 1);
+        if (sliding) {
+            cost.tensor("padded input", padded, type)
+                    .tensor("partial results (one per kernel offset)", OpCost.times(offsets, out), type);
+        }
+    }
+
+    /** Refuses a convolution whose padded input (asymmetric pads), output or multiply-accumulates are over budget. */
+    void checkConvolutionCost(Shape x, Shape w, DataType type, Window win) {
+        int n = win.rank();
+        long[] out = new long[n + 2];
+        long[] padded = x.getShape().clone();
+        out[0] = x.get(0);
+        out[1] = w.get(0);
+        for (int i = 0; i < n; i++) {
+            out[2 + i] = win.out()[i];
+            padded[2 + i] = win.in()[i] + win.padBegin()[i] + win.padEnd()[i];
+        }
+        long[] perOutput = Arrays.copyOfRange(w.getShape(), 1, w.dimension());
+        java.util.function.Supplier<String> what = () -> owner + ": input " + x + ", weight " + w + ", output "
+                + Arrays.toString(out);
+        OpCost cost = OpCost.of(what).tensor("output", out, type).work(out, ShapeMath.elements(perOutput, what));
+        if (!win.symmetric()) {
+            cost.tensor("padded input", padded, type);
+        }
     }
 
     private void atLeastOne(long value, String name, int axis) {

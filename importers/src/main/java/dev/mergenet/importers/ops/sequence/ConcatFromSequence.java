@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -29,6 +31,14 @@ public final class ConcatFromSequence implements OpConverter {
             }
             int a = (int) (axis < 0 ? axis + rank : axis);
             NDList parts = new NDList(s.items());
+            long total = 0;
+            for (NDArray item : parts) {
+                total = ShapeMath.add(total, item.getShape().size(), ctx.node().describe());
+            }
+            long[] joined = {total};
+            OpCost.of(() -> ctx.node().describe() + ": " + parts.size() + " items of shape "
+                    + parts.get(0).getShape() + " and others").tensor("output", joined, parts.get(0).getDataType())
+                    .work(joined, 1, parts.size());
             NDArray out = newAxis ? NDArrays(parts, a, true) : NDArrays(parts, a, false);
             return new NDList(out);
         };

@@ -13,7 +13,7 @@ public final class SequenceAt implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {
             TensorSequence s = Sequences.of(in.get(0), ctx);
-            var item = s.items().get(Sequences.position(in.get(1), s.length(), false, ctx));
+            var item = s.items().get(Sequences.position(in.scalarLong(1), s.length(), false, ctx));
             return new NDList(item.reshape(item.getShape())); // a handle of its own: the graph owns outputs
         };
     }

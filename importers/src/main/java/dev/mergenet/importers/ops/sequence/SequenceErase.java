@@ -17,7 +17,7 @@ public final class SequenceErase implements OpConverter {
         return (ctx, in) -> {
             TensorSequence s = Sequences.of(in.get(0), ctx);
             List<NDArray> items = new ArrayList<>(s.items());
-            int at = in.has(1) ? Sequences.position(in.get(1), items.size(), false, ctx) : items.size() - 1;
+            int at = in.has(1) ? Sequences.position(in.scalarLong(1), items.size(), false, ctx) : items.size() - 1;
             items.remove(at);
             return new NDList(new TensorSequence(ctx.manager(), items, s.elementType()));
         };

@@ -17,7 +17,7 @@ public final class SequenceInsert implements OpConverter {
         return (ctx, in) -> {
             TensorSequence s = Sequences.of(in.get(0), ctx);
             List<NDArray> items = new ArrayList<>(s.items());
-            int at = in.has(2) ? Sequences.position(in.get(2), items.size(), true, ctx) : items.size();
+            int at = in.has(2) ? Sequences.position(in.scalarLong(2), items.size(), true, ctx) : items.size();
             items.add(at, in.get(1));
             return new NDList(new TensorSequence(ctx.manager(), items, in.get(1).getDataType()));
         };

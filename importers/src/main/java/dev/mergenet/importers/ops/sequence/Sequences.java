@@ -1,7 +1,6 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OpContext;
 
@@ -17,8 +16,7 @@ final class Sequences {
     }
 
     /** A position input (scalar int), made non-negative against {@code size}; {@code inclusiveEnd} allows size. */
-    static int position(NDArray position, int size, boolean inclusiveEnd, OpContext ctx) {
-        long p = position.toType(DataType.INT64, false).getLong();
+    static int position(long p, int size, boolean inclusiveEnd, OpContext ctx) {
         long q = p < 0 ? p + size : p;
         long max = inclusiveEnd ? size : size - 1;
         if (q < 0 || q > max) {

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.sequence;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -31,13 +32,18 @@ public final class SplitToSequence implements OpConverter {
             long length = x.getShape().get(axis);
             List<Long> sizes = new ArrayList<>();
             boolean squeeze = false;
+            // one engine call and one tensor per piece: a length of millions split by 1 is millions of calls
+            long pieceCount = !in.has(1) ? length : in.get(1).getShape().dimension() == 0 ? length
+                    : in.get(1).getShape().size();
+            OpCost.of(() -> node.describe() + ": input '" + node.inputs().get(0) + "' " + x.getShape() + " split into "
+                    + pieceCount + " pieces along axis " + axis).work(x.getShape().getShape(), 1, pieceCount);
             if (!in.has(1)) {
                 for (long i = 0; i < length; i++) {
                     sizes.add(1L);
                 }
                 squeeze = !keepDims;
             } else if (in.get(1).getShape().dimension() == 0) {
-                long chunk = in.longs(1)[0];
+                long chunk = in.scalarLong(1);
                 if (chunk < 1) {
                     throw new OnnxFormatException(node.describe() + ": split '" + node.inputs().get(1) + "' = " + chunk
                             + " must be at least 1");

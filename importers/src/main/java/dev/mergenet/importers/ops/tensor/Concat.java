@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -29,6 +30,18 @@ public final class Concat implements OpConverter {
                 throw new MergeNetException(node.describe() + ": no inputs");
             }
             int a = Axes.normalize(axis, parts.head().getShape().dimension(), node, "axis");
+            long[] first = parts.head().getShape().getShape();
+            for (int i = 1; i < parts.size(); i++) {
+                long[] other = parts.get(i).getShape().getShape();
+                boolean fits = other.length == first.length;
+                for (int d = 0; fits && d < first.length; d++) {
+                    fits = d == a || other[d] == first[d];
+                }
+                if (!fits) {
+                    throw new OnnxFormatException(node.describe() + ": inputs " + parts.head().getShape() + " and "
+                            + parts.get(i).getShape() + " differ in rank or outside axis " + a);
+                }
+            }
             if (parts.size() == 1) {
                 return new NDList(parts.head().reshape(parts.head().getShape()));
             }

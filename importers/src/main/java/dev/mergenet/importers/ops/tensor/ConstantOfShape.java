@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.ShapeMath;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.spi.OnnxNode;
@@ -35,8 +35,8 @@ public final class ConstantOfShape implements OpConverter {
             long[] nonZero = Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
             // strides ignore a zero dim: [0, 2^62, 4] holds nothing but its strides overflow
             ShapeMath.elements(nonZero, node.describe() + ": output for input '" + node.inputs().get(0) + "'");
-            MemoryBudget.check(node.describe() + ": output for input '" + node.inputs().get(0) + "'", dims,
-                    value == null ? DataType.FLOAT32 : value.dataType());
+            OpCost.of(node.describe() + ": input '" + node.inputs().get(0) + "' " + java.util.Arrays.toString(dims))
+                    .tensor("output", dims, value == null ? DataType.FLOAT32 : value.dataType()).work(dims, 1);
             Shape shape = new Shape(dims);
             if (value == null) {
                 return new NDList(ctx.manager().zeros(shape, DataType.FLOAT32));

@@ -3,7 +3,7 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -17,8 +17,8 @@ public final class Expand implements OpConverter {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             long[] target = Axes.broadcast(x.getShape().getShape(), in.longs(1), node);
-            MemoryBudget.check(node.describe() + ": output for shape input '" + node.inputs().get(1) + "'", target,
-                    x.getDataType());
+            OpCost.of(() -> node.describe() + ": output for shape input '" + node.inputs().get(1) + "', input "
+                    + x.getShape()).tensor("output", target, x.getDataType()).work(target, 1);
             Shape shape = new Shape(target);
             if (shape.equals(x.getShape())) {
                 return new NDList(x.reshape(shape));

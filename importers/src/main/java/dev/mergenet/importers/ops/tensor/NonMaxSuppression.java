@@ -33,10 +33,10 @@ public final class NonMaxSuppression implements OpConverter {
                 throw new MergeNetException(node.describe() + ": boxes " + boxes.getShape() + " and scores "
                         + scores.getShape() + " must be [B, N, 4] and [B, C, N]");
             }
-            long maxPerClass = present(in, 2) ? in.longs(2)[0] : 0;
-            double iouThreshold = present(in, 3) ? scalar(in.get(3)) : 0;
+            long maxPerClass = present(in, 2) ? in.scalarLong(2) : 0;
+            double iouThreshold = present(in, 3) ? in.scalarDouble(3) : 0;
             boolean filter = present(in, 4);
-            double scoreThreshold = filter ? scalar(in.get(4)) : 0;
+            double scoreThreshold = filter ? in.scalarDouble(4) : 0;
             double[] box = boxes.toType(DataType.FLOAT64, false).toDoubleArray();
             double[] score = scores.toType(DataType.FLOAT64, false).toDoubleArray();
             int batches = (int) bd[0];
@@ -82,10 +82,6 @@ public final class NonMaxSuppression implements OpConverter {
 
     private static boolean present(OpInputs in, int i) {
         return in.has(i) && in.get(i).getShape().size() > 0;
-    }
-
-    private static double scalar(NDArray a) {
-        return a.toType(DataType.FLOAT64, false).toDoubleArray()[0];
     }
 
     /** Intersection over union; 0 when either box is empty. */

@@ -22,8 +22,8 @@ public final class NonZero implements OpConverter {
                         + "' is a sequence, not a tensor");
             }
             if (x.getShape().dimension() == 0) {
-                NDArray one = x.reshape(1).nonzero();
-                return new NDList(one.reshape(0, one.getShape().get(0)).toType(DataType.INT64, false));
+                // as ONNX Runtime (and numpy's nonzero): a scalar counts as one value, (1, 1) or (1, 0)
+                return new NDList(x.reshape(1).nonzero().transpose().toType(DataType.INT64, false));
             }
             NDArray coords = x.nonzero();
             return new NDList(coords.transpose().toType(DataType.INT64, false));

@@ -23,12 +23,7 @@ public final class OneHot implements OpConverter {
         long axis = node.attrs().getInt("axis", -1);
         return (ctx, in) -> {
             NDArray indices = in.get(0);
-            NDArray depthInput = in.get(1);
-            if (depthInput.getShape().size() != 1) {
-                throw new OnnxFormatException(node.describe() + ": depth input '" + node.inputs().get(1) + "' "
-                        + depthInput.getShape() + " must hold exactly one value");
-            }
-            long depth = (long) depthInput.toType(DataType.FLOAT64, false).toDoubleArray()[0];
+            long depth = (long) in.scalarDouble(1);
             NDArray values = in.get(2);
             long[] out = new long[indices.getShape().dimension() + 1];
             System.arraycopy(indices.getShape().getShape(), 0, out, 1, out.length - 1);

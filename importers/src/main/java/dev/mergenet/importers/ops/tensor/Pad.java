@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -56,14 +56,16 @@ public final class Pad implements OpConverter {
             for (int i = 0; i < rank; i++) {
                 out[i] = Math.max(0, ShapeMath.add(ShapeMath.add(out[i], full[i], what), full[rank + i], what));
             }
-            MemoryBudget.check(what, out, x.getDataType());
+            OpCost.of(() -> what + ": input " + x.getShape() + ", pads " + java.util.Arrays.toString(full))
+                    .tensor("output", out, x.getDataType()).work(out, 1);
             return new NDList(mode == Mode.CONSTANT ? constantPad(x, full, value) : indexPad(x, full, mode, ctx.manager(), node));
         };
     }
 
     private static double constant(OpInputs in) {
         NDArray v = in.optional(2);
-        return v == null || v.getShape().size() == 0 ? 0 : v.toType(DataType.FLOAT64, false).toDoubleArray()[0];
+        // an empty constant_value is taken as absent (0), as ONNX Runtime does; more than one value is an error
+        return v == null || v.getShape().size() == 0 ? 0 : in.scalarDouble(2);
     }
 
     /** Begin/end pads for every axis: [b0..b(r-1), e0..e(r-1)]. */

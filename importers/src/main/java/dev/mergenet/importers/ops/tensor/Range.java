@@ -24,9 +24,9 @@ public final class Range implements OpConverter {
             DataType type = startArray.getDataType();
             NDManager m = ctx.manager();
             if (type.isFloating()) {
-                double start = scalar(in.get(0));
-                double limit = scalar(in.get(1));
-                double delta = scalar(in.get(2));
+                double start = in.scalarDouble(0);
+                double limit = in.scalarDouble(1);
+                double delta = in.scalarDouble(2);
                 check(delta == 0, node);
                 double count = Math.max(Math.ceil((limit - start) / delta), 0);
                 if (!(count <= Long.MAX_VALUE)) {
@@ -42,9 +42,9 @@ public final class Range implements OpConverter {
                 }
                 return new NDList(m.create(v, new Shape(n)).toType(type, false));
             }
-            long start = in.longs(0)[0];
-            long limit = in.longs(1)[0];
-            long delta = in.longs(2)[0];
+            long start = in.scalarLong(0);
+            long limit = in.scalarLong(1);
+            long delta = in.scalarLong(2);
             check(delta == 0, node);
             long n = length(start, limit, delta);
             MemoryBudget.checkElements(node.describe() + ": output of Range(" + start + ", " + limit + ", " + delta + ")",
@@ -64,10 +64,6 @@ public final class Range implements OpConverter {
         BigInteger[] qr = span.divideAndRemainder(BigInteger.valueOf(delta));
         BigInteger n = qr[1].signum() != 0 && span.signum() == Long.signum(delta) ? qr[0].add(BigInteger.ONE) : qr[0];
         return n.signum() <= 0 ? 0 : n.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
-    }
-
-    private static double scalar(NDArray a) {
-        return a.toType(DataType.FLOAT64, false).toDoubleArray()[0];
     }
 
     private static void check(boolean zeroDelta, OnnxNode node) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
@@ -96,11 +96,14 @@ public final class Resize implements OpConverter {
             } else {
                 throw new MergeNetException(node.describe() + ": neither scales nor sizes given");
             }
-            String what = node.describe() + ": output of input '" + node.inputs().get(0) + "'";
-            MemoryBudget.check(what, out, x.getDataType());
+            OpCost cost = OpCost.of(() -> node.describe() + ": input '" + node.inputs().get(0) + "' "
+                    + x.getShape() + ", output " + Arrays.toString(out)).tensor("output", out, x.getDataType());
+            long[] step = dims.clone();
             for (int a : axes) {
-                // each resampled axis builds an (input x output) weight matrix
-                MemoryBudget.check(what + " resampling axis " + a, new long[] {dims[a], out[a]}, Double.BYTES);
+                // each resampled axis builds an (input x output) weight matrix and contracts the tensor with it
+                cost.tensor("resampling matrix of axis " + a, new long[] {dims[a], out[a]}, Double.BYTES);
+                step[a] = out[a];
+                cost.tensor("tensor resampled along axis " + a, step, x.getDataType()).work(step, dims[a]);
             }
             DataType type = x.getDataType();
             boolean exact = !type.isFloating() && !settings.mode().equals("nearest");

@@ -3,7 +3,7 @@ package dev.mergenet.importers.ops.tensor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -28,7 +28,8 @@ public final class Tile implements OpConverter {
             for (int i = 0; i < out.length; i++) {
                 out[i] = ShapeMath.multiply(out[i], repeats[i], what, repeats);
             }
-            MemoryBudget.check(what, out, x.getDataType());
+            OpCost.of(() -> what + ": input " + x.getShape() + ", repeats " + java.util.Arrays.toString(repeats))
+                    .tensor("output", out, x.getDataType()).work(out, 1);
             return new NDList(x.getShape().dimension() == 0 ? x.reshape(x.getShape()) : x.tile(repeats));
         };
     }

@@ -30,7 +30,7 @@ public final class TopK implements OpConverter {
             NDArray x = in.get(0);
             long[] dims = x.getShape().getShape();
             int a = Axes.normalize(axis, dims.length, node, "axis");
-            long k = kInput ? in.longs(1)[0] : attrK;
+            long k = kInput ? in.scalarLong(1) : attrK;
             long dim = dims[a];
             if (k < 0 || k > dim) {
                 throw new MergeNetException(node.describe() + ": k " + k + " is out of range for axis " + a

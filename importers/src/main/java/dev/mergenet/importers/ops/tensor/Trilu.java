@@ -23,7 +23,7 @@ public final class Trilu implements OpConverter {
             if (rank < 2) {
                 throw new MergeNetException(node.describe() + ": input " + x.getShape() + " has rank below 2");
             }
-            long k = in.has(1) ? in.longs(1)[0] : 0;
+            long k = in.has(1) ? in.scalarLong(1) : 0;
             long rows = x.getShape().get(rank - 2);
             long cols = x.getShape().get(rank - 1);
             NDManager m = ctx.manager();

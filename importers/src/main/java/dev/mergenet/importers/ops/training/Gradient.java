@@ -1,5 +1,6 @@
 package dev.mergenet.importers.ops.training;
 
+import dev.mergenet.core.errors.OnnxFormatException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.ops.spi.OnnxNode;
@@ -24,7 +25,12 @@ public final class Gradient implements OpConverter {
         if (y == null || xs.isEmpty() || node.enclosingGraph() == null) {
             throw new UnsupportedOperationException("needs the xs and y attributes and its enclosing graph");
         }
-        Subgraph slice = node.enclosingGraph().slice(xs, y);
+        Subgraph slice;
+        try {
+            slice = node.enclosingGraph().slice(xs, y);
+        } catch (OnnxFormatException e) {
+            throw new OnnxFormatException(node.describe() + ": " + e.getMessage(), e);
+        }
         return (ctx, in) -> {
             List<NDArray> at = new ArrayList<>();
             for (int i = 0; i < xs.size(); i++) {

@@ -38,8 +38,8 @@ abstract class OptimizerStep implements OpConverter {
             throw new MergeNetException(ctx.node().describe() + ": expected 2 + " + groups + "*n inputs, got " + in.size());
         }
         int n = tensors / groups;
-        double r = in.get(0).toType(DataType.FLOAT64, false).getDouble();
-        long t = in.get(1).toType(DataType.INT64, false).getLong();
+        double r = in.scalarDouble(0);
+        long t = in.scalarLong(1);
         NDArray[][] outs = new NDArray[n][];
         for (int i = 0; i < n; i++) {
             NDArray[] group = new NDArray[groups];

@@ -109,7 +109,10 @@ class TensorOrtTest {
                 c(13, m("Concat", intAttr("axis", 0)).data("a", new double[0], 0, 3).data("b", 2, 3)),
                 c(13, m("Pad", stringAttr("mode", "edge")).data("x", new double[0], 0, 3).longs("p", new long[] {0, 1, 0, 1}, 4)),
                 c(13, m("Resize", stringAttr("mode", "linear")).data("x", 0, 2, 3, 3).skip().floats("s", 1, 1, 2, 2)),
-                c(13, m("ScatterND").data("d", 3, 2).longs("i", new long[0], 0, 1).data("u", new double[0], 0, 2)));
+                c(13, m("ScatterND").data("d", 3, 2).longs("i", new long[0], 0, 1).data("u", new double[0], 0, 2)),
+                // a scalar, non-zero and zero (fuzz seed 101, task 5724: a reshape of one value into (0, 1) failed)
+                c(13, m("NonZero").data("x", new double[] {5}).outputs("y:i")),
+                c(13, m("NonZero").data("x", new double[] {0}).outputs("y:i")));
     }
 
     private static AttributeProto floats(String name, float... v) {
