@@ -1,7 +1,6 @@
 package dev.mergenet.sweep;
 
 import ai.djl.Device;
-import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.mergenet.core.engine.TorchEngine;
@@ -147,9 +146,6 @@ public final class TrialRunner {
      * report, CSV, plot and ONNX written by the job under the trial's folder.
      */
     public static Outcome run(TrialSpec spec, TrialFiles files, String device, int threads, PrintStream log) {
-        if (threads > 0) {
-            JniUtils.setNumThreads(threads); // libtorch's intra-op pool: trials in parallel do not oversubscribe
-        }
         Map<String, String> p = new LinkedHashMap<>(DEFAULTS);
         p.putAll(spec.params());
         Mode mode = parseMode(spec.arm());
@@ -182,7 +178,11 @@ public final class TrialRunner {
         synchronized (TRAINING) {
             // autograd recording is per thread and on in a new one; the engine turned it off only in the thread
             // that started it, and the job expects it off outside its gradient collectors
+            TorchEngine.engine(); // loads libtorch in a fresh executor JVM
             TorchEngine.setGradMode(false);
+            if (threads > 0) {
+                TorchEngine.setIntraOpThreads(threads); // trials side by side on one machine do not oversubscribe
+            }
             r = TransferJob.run(req, device(device), log);
         }
         JsonObject s = RunReport.summary(r.history());
