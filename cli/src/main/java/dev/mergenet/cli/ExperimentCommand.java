@@ -134,7 +134,8 @@ final class ExperimentCommand implements Callable<Integer> {
     String master;
 
     @Option(names = "--threads-per-trial", paramLabel = "N",
-            description = "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: every core).")
+            description = "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: every "
+                    + "core in local mode, 1 on a cluster).")
     Integer threadsPerTrial;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), e.g. spark.executor.memory=8g.")
@@ -171,7 +172,10 @@ final class ExperimentCommand implements Callable<Integer> {
         } else {
             plan = builtInPair(command, params, seedList);
         }
-        int threads = threadsPerTrial != null ? threadsPerTrial : SparkSettings.defaultThreads();
+        // local mode trains one trial at a time with every core; on a cluster one core per trial unless told
+        // (more cores per executor than a worker has would leave the sweep waiting for executors)
+        int threads = threadsPerTrial != null ? threadsPerTrial
+                : master == null || master.startsWith("local") ? SparkSettings.defaultThreads() : 1;
         Map<String, String> sparkConf = new LinkedHashMap<>();
         for (String c : conf) {
             int eq = c.indexOf('=');

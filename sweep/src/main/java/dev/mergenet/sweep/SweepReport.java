@@ -13,7 +13,11 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -64,6 +68,9 @@ public final class SweepReport {
         sb.append("<h2>Failed trials</h2>\n<ul id=\"failed\">\n");
         arms.forEach(a -> a.failed().forEach(f -> sb.append("<li>").append(esc(f.id())).append(" (")
                 .append(esc(f.config())).append("): ").append(esc(f.failure())).append("</li>\n")));
+        if (arms.stream().allMatch(a -> a.failed().isEmpty())) {
+            sb.append("<li>none</li>\n");
+        }
         sb.append("</ul>\n</body></html>\n");
         return sb.toString();
     }
@@ -80,7 +87,9 @@ public final class SweepReport {
         JFreeChart chart = ChartFactory.createLineChart(null, "arm", "Δ final test accuracy vs alone (pp)", ds,
                 PlotOrientation.VERTICAL, false, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        plot.setRenderer(new StatisticalBarRenderer());
+        // a point per arm with its CI as the error bar; the zero line is "no difference"
+        plot.setRenderer(new StatisticalLineAndShapeRenderer(false, true));
+        plot.addRangeMarker(new ValueMarker(0));
         return chart;
     }
 
@@ -103,8 +112,13 @@ public final class SweepReport {
             }
             ds.addSeries(s);
         }
-        return ChartFactory.createXYLineChart(null, "epoch", "validation accuracy (%)", ds, PlotOrientation.VERTICAL,
-                true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(null, "epoch", "validation accuracy (%)", ds,
+                PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setRenderer(new XYLineAndShapeRenderer(true, true)); // a one-epoch sweep still shows its points
+        plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        return chart;
     }
 
     private static String img(String id, JFreeChart chart) {
