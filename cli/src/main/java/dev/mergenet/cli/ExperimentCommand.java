@@ -213,6 +213,14 @@ final class ExperimentCommand implements Callable<Integer> {
         return p;
     }
 
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private SweepPlan userPair(String command, Map<String, String> params, long[] seedList) {
         if (target == null || data == null || !data.contains(":")) {
             throw new IllegalArgumentException("your pair needs --target T.onnx, --data SPEC (e.g. folder:DIR) and, "
@@ -276,10 +284,11 @@ final class ExperimentCommand implements Callable<Integer> {
             case "p1" -> {
                 return SweepPlan.of("p1", "P1: Fashion-MNIST CNN target <- co-trained MLP source", command, out,
                         seed -> {
-                            Path t = modelsDir.resolve("target_s" + seed + ".onnx");
-                            Path s = modelsDir.resolve("source_s" + seed + ".onnx");
+                            Path dir = modelsDir.resolve("p1_w" + width);
+                            Path t = dir.resolve("target_s" + seed + ".onnx");
+                            Path s = dir.resolve("source_s" + seed + ".onnx");
                             if (!Files.exists(t) || !Files.exists(s)) {
-                                Path[] w = FashionModels.writePair(modelsDir, seed, width);
+                                Path[] w = FashionModels.writePair(createDirectories(dir), seed, width);
                                 return new SweepPlan.Models(w[0], w[1]);
                             }
                             return new SweepPlan.Models(t, s);

@@ -1,5 +1,6 @@
 package dev.mergenet.sweep;
 
+import dev.mergenet.core.errors.MergeNetException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,12 @@ public final class SweepDriver {
                                     100 * r.bestVal(), r.resumedFromEpoch() > 0
                                             ? " (resumed from epoch " + r.resumedFromEpoch() + ")" : ""));
                 }
+            } catch (RuntimeException e) {
+                // Spark gave up on a task (out of attempts): the table still shows what finished
+                Rebuilt partial = rebuild(plan.outDir(), table);
+                throw new MergeNetException(String.format("sweep %s stopped with %d of %d trials recorded (table: %s): "
+                        + "%s; run the same command again to finish the rest", plan.name(), partial.records().size(),
+                        plan.trials().size(), partial.table(), firstLine(e)), e);
             }
         }
         Rebuilt rebuilt = rebuild(plan.outDir(), table);
@@ -61,6 +68,11 @@ public final class SweepDriver {
         Path html = outDir.resolve("report.html");
         SweepReport.write(html, m, records);
         return new Rebuilt(records, m.trialHashes().size() - records.size(), t, html);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        return m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m;
     }
 
     private static Path ensureDir(Path p) {
