@@ -1,13 +1,13 @@
 package dev.mergenet.cli;
 
 import ai.djl.Device;
-import dev.mergenet.samples.DatasetInstaller;
-import dev.mergenet.samples.FashionModels;
-import dev.mergenet.samples.PretrainedSource;
 import dev.mergenet.sweep.Grid;
 import dev.mergenet.sweep.SparkSettings;
 import dev.mergenet.sweep.SweepDriver;
 import dev.mergenet.sweep.SweepPlan;
+import dev.mergenet.transfer.app.demo.DatasetInstaller;
+import dev.mergenet.transfer.app.demo.FashionModels;
+import dev.mergenet.transfer.app.demo.PretrainedSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,14 +6,16 @@ import com.google.gson.JsonObject;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.TrainingCheckpoint;
-import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Generation;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.transfer.train.EpochRecord;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.training.EpochRecord;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,28 +154,34 @@ public final class TrialRunner {
         AdapterOutput output = spec.arm().contains(":")
                 ? AdapterOutput.parse(spec.arm().substring(spec.arm().indexOf(':') + 1)) : AdapterOutput.RELEASED;
         int resumedFrom = checkpointEpoch(files.checkpoint());
-        RunConfig cfg = RunConfig.defaults(mode, integer(p, "epochs"), spec.seed())
-                .withBatchSize(integer(p, "batch-size"))
-                .withOptimizer(p.get("optimizer"), number(p, "lr"), p.get("schedule"), number(p, "weight-decay"))
-                .withMomentum(number(p, "momentum"))
-                .withCycle(integer(p, "cycle"))
-                .withAdapter(AdapterConfig.DEFAULT, number(p, "adapter-lr"), integer(p, "rank"),
-                        Boolean.parseBoolean(p.get("frozen-source")))
-                .withTransferSchedule(number(p, "transfer-until"), generationEval(p.get("generation")))
-                .withAdapterOutput(output, number(p, "gate-lr"))
-                .withMaxAdapterRatio(number(p, "max-adapter-ratio"))
-                .withKd(number(p, "kd-alpha"), number(p, "kd-temperature"))
-                .withCheckpoint(files.checkpoint(), resumedFrom > 0);
+        boolean resume = resumedFrom > 0;
+        RunConfig cfg = RunConfig.builder(mode)
+                .frozenSource(Boolean.parseBoolean(p.get("frozen-source")))
+                .training(t -> t.epochs(integer(p, "epochs")).seed(spec.seed()).batchSize(integer(p, "batch-size"))
+                        .optimizer(OptimizerKind.parse(p.get("optimizer"))).lr(number(p, "lr"))
+                        .momentum(number(p, "momentum")).weightDecay(number(p, "weight-decay"))
+                        .schedule(Schedule.parse(p.get("schedule"))))
+                .distillation(number(p, "kd-alpha"), number(p, "kd-temperature"))
+                .adapter(a -> a.cycle(integer(p, "cycle")).lr(number(p, "adapter-lr")).rank(integer(p, "rank"))
+                        .transferUntil(number(p, "transfer-until")).generation(generation(p.get("generation")))
+                        .output(output).gateLr(number(p, "gate-lr")).maxAdapterRatio(number(p, "max-adapter-ratio")))
+                .control(c -> c.withCheckpoint(files.checkpoint(), resume))
+                .build();
         if (resumedFrom > 0 && log != null) {
             log.println("resumed from epoch " + resumedFrom + " (" + files.checkpoint() + ")");
         }
         String pairs = p.get("pairs");
-        TransferJob.Request req = new TransferJob.Request(Path.of(spec.target()),
-                spec.source() == null ? null : Path.of(spec.source()),
-                pairs.isEmpty() ? List.of() : Arrays.asList(pairs.split(",")), spec.data(), null, adaptation(p),
-                null, integer(p, "validation"), spec.trainLimit(), spec.evalLimit(), cfg,
-                p.get("num-classes").isEmpty() ? null : integer(p, "num-classes"), files.model(), files.jobReport(),
-                files.plot(), true, "experiment " + spec.sweep() + " " + spec.id());
+        TransferJob.Request.Builder b = TransferJob.Request.builder(Path.of(spec.target()), spec.data(), cfg)
+                .adaptation(adaptation(p))
+                .limits(integer(p, "validation"), spec.trainLimit(), spec.evalLimit())
+                .numClasses(p.get("num-classes").isEmpty() ? null : integer(p, "num-classes"))
+                .outputs(files.model(), files.jobReport(), files.plot())
+                .force(true)
+                .commandLine("experiment " + spec.sweep() + " " + spec.id());
+        if (spec.source() != null) {
+            b.source(Path.of(spec.source()), pairs.isEmpty() ? List.of() : Arrays.asList(pairs.split(",")));
+        }
+        TransferJob.Request req = b.build();
         TransferJob.Result r;
         synchronized (TRAINING) {
             // autograd recording is per thread and on in a new one; the engine turned it off only in the thread
@@ -195,7 +203,7 @@ public final class TrialRunner {
 
     /** The per-epoch CSV the job writes beside its report. */
     public static Path csvBeside(Path report) {
-        return dev.mergenet.transfer.train.EpochCsv.besideReport(report);
+        return dev.mergenet.transfer.training.EpochCsv.besideReport(report);
     }
 
     /** Whether a failure is the trial's own (bad spec, divergence, an error the job raises): not retried. */
@@ -257,12 +265,12 @@ public final class TrialRunner {
         return f;
     }
 
-    private static boolean generationEval(String g) {
-        return switch (g) {
-            case "train" -> false;
-            case "eval" -> true;
-            default -> throw new MergeNetException("--generation " + g + ": expected train or eval");
-        };
+    private static Generation generation(String g) {
+        try {
+            return Generation.parse(g);
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException("--generation " + g + ": " + e.getMessage(), e);
+        }
     }
 
     private static int integer(Map<String, String> p, String k) {

@@ -1,7 +1,7 @@
 package dev.mergenet.sweep;
 
 import dev.mergenet.importers.testing.TestData;
-import dev.mergenet.samples.FashionModels;
+import dev.mergenet.transfer.app.demo.FashionModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
