@@ -30,7 +30,8 @@ class DependencyDirectionTest {
             Map.entry("transfer", "dev.mergenet.transfer"));
     /** The edges: they may use every library, and no library may use them. */
     private static final Map<String, String> EDGES = Map.of(
-            "cli", "dev.mergenet.cli", "samples", "dev.mergenet.samples", "benchmarks", "dev.mergenet.bench");
+            "cli", "dev.mergenet.cli", "samples", "dev.mergenet.samples", "benchmarks", "dev.mergenet.bench",
+            "sweep", "dev.mergenet.sweep");
     private static final String SEAM = "core/src/main/java/dev/mergenet/core/engine/";
     private static final String SEAM_CLASS = SEAM + "TorchEngine.java";
     private static final Pattern ENGINE_SPECIFIC =

@@ -58,6 +58,12 @@ public final class TorchEngine {
         return JniUtils.isGradMode();
     }
 
+    /** libtorch's intra-op thread count for this process (loads the engine first). */
+    public static void setIntraOpThreads(int threads) {
+        engine();
+        JniUtils.setNumThreads(threads);
+    }
+
     /** Turns autograd recording on or off for this thread. */
     public static void setGradMode(boolean on) {
         JniUtils.setGradMode(on);

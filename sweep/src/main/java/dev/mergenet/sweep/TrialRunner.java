@@ -1,0 +1,298 @@
+package dev.mergenet.sweep;
+
+import ai.djl.Device;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.TrainingCheckpoint;
+import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Generation;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
+import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.transfer.training.EpochRecord;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sweep's one seam to the training code: a {@link TrialSpec} becomes the {@link TransferJob} call that
+ * `mergenet transfer` makes, with its per-epoch checkpoint and resume on. Nothing else in this module imports
+ * the transfer module, so a change of the job's request is adapted here only.
+ */
+public final class TrialRunner {
+    /** What a finished job hands back: its summary numbers and per-epoch curves. */
+    public record Outcome(double finalTest, double testAtBestVal, double bestVal, double secondsPerEpoch,
+                          double adapterShare, double[] valCurve, double[] testCurve, int resumedFromEpoch) {}
+
+    /** Every setting a trial's params may hold, with the value `mergenet experiment` used before sweeps. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    /** Settings only the adapter modes read (a grid over them is not run for other arms). */
+    private static final Set<String> ADAPTER_KEYS = Set.of("cycle", "adapter-lr", "rank", "transfer-until",
+            "generation", "gate-lr", "max-adapter-ratio", "pairs");
+    /** Settings only the distilling modes read. */
+    private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature");
+
+    /** DJL's PyTorch engine allows one gradient collector per JVM: trials in one JVM train one at a time. */
+    private static final Object TRAINING = new Object();
+
+    private TrialRunner() {}
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("epochs", "10");
+        d.put("batch-size", "128");
+        d.put("optimizer", "sgd");
+        d.put("lr", "0.05");
+        d.put("momentum", "0.9");
+        d.put("schedule", "step");
+        d.put("weight-decay", "5e-4");
+        d.put("cycle", "2");
+        d.put("adapter-lr", "1e-3");
+        d.put("rank", "0");
+        d.put("frozen-source", "true");
+        d.put("transfer-until", "1");
+        d.put("generation", "train");
+        d.put("gate-lr", "1e-3");
+        d.put("max-adapter-ratio", "1");
+        d.put("kd-alpha", "0.9");
+        d.put("kd-temperature", "4");
+        d.put("pairs", "auto");
+        d.put("num-classes", "");
+        d.put("resize", "");
+        d.put("channels", "0");
+        d.put("mean", "");
+        d.put("std", "");
+        d.put("validation", "-1");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Checks an arm's spelling ("mode" or "mode:gated|released"); one clear error otherwise. */
+    public static void checkArm(String arm) {
+        try {
+            parseMode(arm);
+            if (arm.contains(":")) {
+                if (!parseMode(arm).usesAdapter()) {
+                    throw new MergeNetException("--arms " + arm + ": only adapter modes take an output "
+                            + "(:released or :gated)");
+                }
+                AdapterOutput.parse(arm.substring(arm.indexOf(':') + 1));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException("--arms " + arm + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks a setting's name (a grid or option key). */
+    public static void checkKey(String key) {
+        if (!DEFAULTS.containsKey(key)) {
+            throw new MergeNetException("--grid " + key + ": unknown setting; expected one of "
+                    + String.join(", ", DEFAULTS.keySet()));
+        }
+    }
+
+    /** Whether this arm's training reads the setting (a grid over a setting it ignores is not run for it). */
+    public static boolean reads(String arm, String key) {
+        Mode m = parseMode(arm);
+        if (ADAPTER_KEYS.contains(key)) {
+            return m.usesAdapter();
+        }
+        if (KD_KEYS.contains(key)) {
+            return m.distils();
+        }
+        return !key.equals("frozen-source") || m != Mode.ALONE;
+    }
+
+    /** Whether the arm trains the target alone (the baseline of the paired differences). */
+    public static boolean isAlone(String arm) {
+        return parseMode(arm) == Mode.ALONE;
+    }
+
+    /** Whether the arm reports an adapter share. */
+    public static boolean usesAdapter(String arm) {
+        return parseMode(arm).usesAdapter();
+    }
+
+    /** The random-source control of an adapter arm with a real source, or null. */
+    public static String control(String arm) {
+        Mode m = parseMode(arm);
+        if (!m.usesAdapter() || m.randomSource()) {
+            return null;
+        }
+        String out = arm.contains(":") ? arm.substring(arm.indexOf(':')) : "";
+        return (m.distils() ? Mode.RANDOM_SOURCE_KD : Mode.RANDOM_SOURCE).cliName() + out;
+    }
+
+    /** The epoch a checkpoint holds (0 when there is none or it holds no trainer state). */
+    public static int checkpointEpoch(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint)) {
+            return 0;
+        }
+        JsonObject trainer = TrainingCheckpoint.header(checkpoint).trainer();
+        return trainer == null || !trainer.has("epochsDone") ? 0 : trainer.get("epochsDone").getAsInt();
+    }
+
+    /**
+     * Runs the trial's job: checkpoint after every epoch at {@code files.checkpoint()}, resumed when one is there;
+     * report, CSV, plot and ONNX written by the job under the trial's folder.
+     */
+    public static Outcome run(TrialSpec spec, TrialFiles files, String device, int threads, PrintStream log) {
+        Map<String, String> p = new LinkedHashMap<>(DEFAULTS);
+        p.putAll(spec.params());
+        Mode mode = parseMode(spec.arm());
+        AdapterOutput output = spec.arm().contains(":")
+                ? AdapterOutput.parse(spec.arm().substring(spec.arm().indexOf(':') + 1)) : AdapterOutput.RELEASED;
+        int resumedFrom = checkpointEpoch(files.checkpoint());
+        boolean resume = resumedFrom > 0;
+        RunConfig cfg = RunConfig.builder(mode)
+                .frozenSource(Boolean.parseBoolean(p.get("frozen-source")))
+                .training(t -> t.epochs(integer(p, "epochs")).seed(spec.seed()).batchSize(integer(p, "batch-size"))
+                        .optimizer(OptimizerKind.parse(p.get("optimizer"))).lr(number(p, "lr"))
+                        .momentum(number(p, "momentum")).weightDecay(number(p, "weight-decay"))
+                        .schedule(Schedule.parse(p.get("schedule"))))
+                .distillation(number(p, "kd-alpha"), number(p, "kd-temperature"))
+                .adapter(a -> a.cycle(integer(p, "cycle")).lr(number(p, "adapter-lr")).rank(integer(p, "rank"))
+                        .transferUntil(number(p, "transfer-until")).generation(generation(p.get("generation")))
+                        .output(output).gateLr(number(p, "gate-lr")).maxAdapterRatio(number(p, "max-adapter-ratio")))
+                .control(c -> c.withCheckpoint(files.checkpoint(), resume))
+                .build();
+        if (resumedFrom > 0 && log != null) {
+            log.println("resumed from epoch " + resumedFrom + " (" + files.checkpoint() + ")");
+        }
+        String pairs = p.get("pairs");
+        TransferJob.Request.Builder b = TransferJob.Request.builder(Path.of(spec.target()), spec.data(), cfg)
+                .adaptation(adaptation(p))
+                .limits(integer(p, "validation"), spec.trainLimit(), spec.evalLimit())
+                .numClasses(p.get("num-classes").isEmpty() ? null : integer(p, "num-classes"))
+                .outputs(files.model(), files.jobReport(), files.plot())
+                .force(true)
+                .commandLine("experiment " + spec.sweep() + " " + spec.id());
+        if (spec.source() != null) {
+            b.source(Path.of(spec.source()), pairs.isEmpty() ? List.of() : Arrays.asList(pairs.split(",")));
+        }
+        TransferJob.Request req = b.build();
+        TransferJob.Result r;
+        synchronized (TRAINING) {
+            // autograd recording is per thread and on in a new one; the engine turned it off only in the thread
+            // that started it, and the job expects it off outside its gradient collectors
+            TorchEngine.engine(); // loads libtorch in a fresh executor JVM
+            TorchEngine.setGradMode(false);
+            if (threads > 0) {
+                TorchEngine.setIntraOpThreads(threads); // trials side by side on one machine do not oversubscribe
+            }
+            r = TransferJob.run(req, device(device), log);
+        }
+        JsonObject s = RunReport.summary(r.history());
+        List<EpochRecord> h = r.history();
+        return new Outcome(num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"), num(s, "bestValAccuracy"),
+                num(s, "secondsPerEpoch"), num(s, "adapterShareOfEpoch"),
+                h.stream().mapToDouble(e -> e.targetValAccuracy).toArray(),
+                h.stream().mapToDouble(e -> e.targetTestAccuracy).toArray(), resumedFrom);
+    }
+
+    /** The per-epoch CSV the job writes beside its report. */
+    public static Path csvBeside(Path report) {
+        return dev.mergenet.transfer.training.EpochCsv.besideReport(report);
+    }
+
+    /** Whether a failure is the trial's own (bad spec, divergence, an error the job raises): not retried. */
+    public static boolean deterministic(Throwable t) {
+        return t instanceof MergeNetException || t instanceof IllegalArgumentException;
+    }
+
+    private static Mode parseMode(String arm) {
+        try {
+            return Mode.parse(arm.contains(":") ? arm.substring(0, arm.indexOf(':')) : arm);
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException("--arms " + arm + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Device device(String spec) {
+        String s = spec == null ? "auto" : spec.trim().toLowerCase();
+        if (s.equals("auto")) {
+            return TorchEngine.gpuCount() > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.startsWith("gpu")) {
+            return Device.gpu(s.equals("gpu") ? 0 : Integer.parseInt(s.substring(4)));
+        }
+        throw new MergeNetException("--device " + spec + ": expected cpu, gpu, gpu:N or auto");
+    }
+
+    private static InputAdaptation adaptation(Map<String, String> p) {
+        String resize = p.get("resize");
+        int channels = integer(p, "channels");
+        float[] mean = floats(p.get("mean"));
+        float[] std = floats(p.get("std"));
+        if (resize.isEmpty() && channels == 0 && mean == null && std == null) {
+            return InputAdaptation.NONE;
+        }
+        int[] hw = null;
+        if (!resize.isEmpty()) {
+            String[] s = resize.toLowerCase().split("x");
+            try {
+                hw = new int[] {Integer.parseInt(s[0]), Integer.parseInt(s[1])};
+            } catch (RuntimeException e) {
+                throw new MergeNetException("--resize " + resize + ": expected HxW, e.g. 32x32", e);
+            }
+        }
+        return new InputAdaptation(hw, channels, mean, std);
+    }
+
+    private static float[] floats(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        String[] parts = s.split("/");
+        float[] f = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            f[i] = (float) Double.parseDouble(parts[i]);
+        }
+        return f;
+    }
+
+    private static Generation generation(String g) {
+        try {
+            return Generation.parse(g);
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException("--generation " + g + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int integer(Map<String, String> p, String k) {
+        try {
+            return Integer.parseInt(p.get(k).trim());
+        } catch (NumberFormatException e) {
+            throw new MergeNetException("--" + k + " " + p.get(k) + ": expected an integer", e);
+        }
+    }
+
+    private static double number(Map<String, String> p, String k) {
+        try {
+            return Double.parseDouble(p.get(k).trim());
+        } catch (NumberFormatException e) {
+            throw new MergeNetException("--" + k + " " + p.get(k) + ": expected a number", e);
+        }
+    }
+
+    private static double num(JsonObject s, String k) {
+        JsonElement v = s.get(k);
+        return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
+    }
+
+
+}
