@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.app.demo;
 
 import ai.djl.Device;
+import com.google.gson.JsonObject;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.verify.ModelVerifier;
 import dev.mergenet.transfer.app.TransferJob;
@@ -10,6 +11,7 @@ import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class FashionDemo {
         DatasetInstaller.ensureFashionMnist(s.dataDir(), log);
         try {
             Files.createDirectories(s.workDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MergeNetException(s.workDir() + ": cannot create: " + e.getMessage(), e);
         }
         String data = "fashion-mnist:" + s.dataDir();
@@ -91,7 +93,7 @@ public final class FashionDemo {
                 : cfg.mode().cliName();
     }
 
-    private static double get(com.google.gson.JsonObject o, String k) {
+    private static double get(JsonObject o, String k) {
         return o.get(k) == null || o.get(k).isJsonNull() ? Double.NaN : o.get(k).getAsDouble();
     }
 

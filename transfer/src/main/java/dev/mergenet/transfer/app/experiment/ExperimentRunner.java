@@ -2,6 +2,7 @@ package dev.mergenet.transfer.app.experiment;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.adapter.AdapterOutput;
@@ -11,6 +12,7 @@ import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.transfer.training.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +82,7 @@ public final class ExperimentRunner {
         List<Outcome> out = new ArrayList<>();
         try {
             Files.createDirectories(plan.workDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MergeNetException(plan.workDir() + ": cannot create: " + e.getMessage(), e);
         }
         for (long seed : plan.seeds()) {
@@ -136,14 +138,14 @@ public final class ExperimentRunner {
             return null;
         }
         try {
-            JsonObject r = com.google.gson.JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+            JsonObject r = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
             JsonObject settings = r.getAsJsonObject("settings");
             boolean same = settings != null && settings.has("mode")
                     && settings.get("mode").getAsString().equals(arm.mode().cliName())
                     && (!arm.mode().usesAdapter() || (settings.has("adapter_output")
                             && settings.get("adapter_output").getAsString().startsWith(arm.output().cliName())));
             return same && r.has("summary") ? r.getAsJsonObject("summary") : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null; // unreadable: run it again
         }
     }
