@@ -28,6 +28,8 @@ class RunConfigTest {
         assertEquals(new DistillationSettings(0.9, 4.0), c.distillation());
         AdapterSettings a = c.adapter();
         assertEquals(AdapterConfig.DEFAULT, a.config());
+        assertEquals(Defaults.HEADS, a.config().heads());
+        assertEquals(Defaults.LAYERS, a.config().layers());
         assertEquals(2, a.cycle());
         assertEquals(1e-3, a.lr());
         assertEquals(5e-4, a.weightDecay());
