@@ -62,10 +62,10 @@ final class TransferCommand implements Callable<Integer> {
     @Mixin
     AdapterOptions adapterOptions;
 
-    @Option(names = "--heads", defaultValue = "8", description = "Adapter attention heads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--heads", defaultValue = Defaults.HEADS_TEXT, description = "Adapter attention heads (default ${DEFAULT-VALUE}).")
     int heads;
 
-    @Option(names = "--layers", defaultValue = "2", description = "Stacked knowledge-transfer layers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = Defaults.LAYERS_TEXT, description = "Stacked knowledge-transfer layers (default ${DEFAULT-VALUE}).")
     int layers;
 
     @Option(names = "--kd-alpha", defaultValue = Defaults.KD_ALPHA_TEXT, description = "KD mode: weight of the distillation term (default ${DEFAULT-VALUE}).")

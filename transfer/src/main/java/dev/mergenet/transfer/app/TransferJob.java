@@ -268,6 +268,14 @@ public final class TransferJob {
 
     private TransferJob() {}
 
+    /**
+     * Runs the job: with {@code compareAlone}, first the alone baseline of the same seed and data order.
+     *
+     * @param req    what to train, on what, and where the outputs go
+     * @param device where the models train
+     * @param log    progress and notes (null: silent)
+     * @return the history, the exported model, the report and the kept epoch
+     */
     public static Result run(Request req, Device device, PrintStream log) {
         checkOutputs(req);
         Double alone = null;

@@ -86,6 +86,13 @@ public final class Defaults {
     public static final String MAX_LOSS_RATIO_TEXT = "10";
     public static final double MAX_LOSS_RATIO = Double.parseDouble(MAX_LOSS_RATIO_TEXT);
 
+    /** The adapter's attention heads and stacked layers: those of {@code AdapterConfig.DEFAULT} (tested equal). */
+    public static final String HEADS_TEXT = "8";
+    public static final int HEADS = Integer.parseInt(HEADS_TEXT);
+
+    public static final String LAYERS_TEXT = "2";
+    public static final int LAYERS = Integer.parseInt(LAYERS_TEXT);
+
     /**
      * The library co-trains the source, as the released code; the commands take a pretrained source and freeze it
      * ({@code --frozen-source}, negatable).

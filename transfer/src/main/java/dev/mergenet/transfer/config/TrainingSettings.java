@@ -12,8 +12,11 @@ public record TrainingSettings(int epochs, int batchSize, OptimizerKind optimize
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
         }
-        if (batchSize < 1 || evalBatchSize < 1) {
+        if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1");
+        }
+        if (evalBatchSize < 1) {
+            throw new IllegalArgumentException("the evaluation batch size must be at least 1");
         }
         if (optimizer == null || schedule == null) {
             throw new IllegalArgumentException("an optimizer and a schedule are required");
