@@ -16,7 +16,8 @@ kernel is summed over the source's input channels; width 16 -> 6, not a divisor;
 is not mapped), 'folded' (the source's BatchNorms folded into its convs, as an eval-mode export does, against a
 target with Conv + BatchNorm: gamma 1, beta = the selected folded bias, mean 0, var 1 - eps), 'fused-target' (a
 source with Conv + BatchNorm against a target whose BatchNorms are folded: the selected BatchNorm folded into the
-selected conv in double). Also writes mismatch/target.onnx, a plain CNN that no ResNet source corresponds to, and mismatch/wide.onnx,
+selected conv in double). Also writes full-folded, full-gray and full-fused-target: source.onnx and target.onnx of the same width and
+depth, on which each rule's target must compute what its source computes (tested in Java). And mismatch/target.onnx, a plain CNN that no ResNet source corresponds to, and mismatch/wide.onnx,
 a ResNet wider than every source.
 """
 import warnings
@@ -198,12 +199,34 @@ CASES = {
     "fused-target": (16, [2, 2, 2], 4, [1, 1, 1], 3, 10, "target"),
 }
 
+# pairs of the same width and depth, where a rule for a messy export must give a target that computes what the
+# source computes (in eval mode): case: (target input channels, folded: source or target)
+FULL_WIDTH = {
+    "full-folded": (3, "source"),
+    "full-gray": (1, None),
+    "full-fused-target": (3, "target"),
+}
+
 
 def main(out_dir):
     warnings.filterwarnings("ignore")
     os.makedirs(os.path.join(out_dir, "mismatch"), exist_ok=True)
     export(PlainCnn(), os.path.join(out_dir, "mismatch", "target.onnx"), 3, keep_batchnorm=True)
     export(SmallResNet(32, [1, 1, 1], 3, 10), os.path.join(out_dir, "mismatch", "wide.onnx"), 3, keep_batchnorm=True)
+    for case, (tin, folded) in FULL_WIDTH.items():
+        d = os.path.join(out_dir, case)
+        os.makedirs(d, exist_ok=True)
+        torch.manual_seed(2)
+        source = SmallResNet(8, [1, 1, 1], 3, 10)
+        randomize(source, 9)
+        target = SmallResNet(8, [1, 1, 1], tin, 10)
+        if folded == "source":
+            source = fold_batchnorms(source)
+        if folded == "target":
+            randomize(target, 10)
+            target = fold_batchnorms(target)
+        export(source, os.path.join(d, "source.onnx"), 3, keep_batchnorm=folded != "source")
+        export(target, os.path.join(d, "target.onnx"), tin, keep_batchnorm=folded != "target")
     for case, (sw, sb, tw, tb, tin, tclasses, folded) in CASES.items():
         d = os.path.join(out_dir, case)
         os.makedirs(os.path.join(d, "expected"), exist_ok=True)
