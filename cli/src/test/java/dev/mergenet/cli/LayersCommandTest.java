@@ -1,13 +1,20 @@
 package dev.mergenet.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.transfer.selection.HostTensor;
+import dev.mergenet.transfer.selection.SourceWeights;
+import dev.mergenet.transfer.selection.WeightSelection;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** `mergenet layers` on the reference script's PyTorch exports: the map, the rules, what is not mapped, the error. */
 class LayersCommandTest {
@@ -39,6 +46,29 @@ class LayersCommandTest {
         assertTrue(out.contains("stage 1: source layers 3..4 (from Conv 3x3 'layer1.1.conv1') unused"), out);
         assertTrue(out.contains("conv1: reads the graph input with 1 channel, the source with 3"), out);
         assertTrue(out.contains("fc.weight: the classifier: 5 classes against the source's 10"), out);
+    }
+
+    @Test
+    void writesTheInitializedTargetAndRefusesToOverwriteAnInput(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("init.onnx");
+        CliRun r = CliRun.of("layers", "--source", file("narrow", "source"), "--target", file("narrow", "target"),
+                "--init", "selection-permuted", "--seed", "4", "--output", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("Weight selection (selection-permuted)") && r.out().contains("wrote " + out), r.out());
+        Map<String, HostTensor> written = SourceWeights.read(OnnxModelReader.read(out));
+        WeightSelection.Selection expected = WeightSelection.select(OnnxModelReader.read(Path.of(file("narrow",
+                "source"))), OnnxModelReader.read(Path.of(file("narrow", "target"))), WeightSelection.Variant.PERMUTED, 4);
+        for (Map.Entry<String, HostTensor> e : expected.tensors().entrySet()) {
+            assertArrayEquals(e.getValue().values(), written.get(e.getKey()).values(), 0f, e.getKey());
+        }
+        CliRun again = CliRun.of("layers", "--source", file("narrow", "source"), "--target", file("narrow", "target"),
+                "--output", file("narrow", "target"), "--force");
+        assertEquals(1, again.code());
+        assertTrue(again.err().startsWith("error: "), again.err());
+        CliRun bad = CliRun.of("layers", "--source", file("narrow", "source"), "--target", file("narrow", "target"),
+                "--init", "random");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("--init must be selection, selection-permuted or selection-reinit"), bad.err());
     }
 
     @Test
