@@ -18,7 +18,8 @@ target with Conv + BatchNorm: gamma 1, beta = the selected folded bias, mean 0, 
 source with Conv + BatchNorm against a target whose BatchNorms are folded: the selected BatchNorm folded into the
 selected conv in double). Also writes full-folded, full-gray and full-fused-target: source.onnx and target.onnx of the same width and
 depth, on which each rule's target must compute what its source computes (tested in Java). And mismatch/target.onnx, a plain CNN that no ResNet source corresponds to, and mismatch/wide.onnx,
-a ResNet wider than every source.
+a ResNet wider than every source. And two other families, 'mobile' (depthwise convs) and 'mlp' (token-wise
+MatMul + Add and LayerNorm, compared by the selected target's scores on a fixed input): see other_families.
 """
 import warnings
 import json
@@ -26,6 +27,7 @@ import os
 import sys
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -100,6 +102,44 @@ class PlainCnn(nn.Module):
         return self.body(x)
 
 
+class TinyMobile(nn.Module):
+    """stem conv -> BN -> ReLU -> depthwise 3x3 /2 -> BN -> ReLU -> pointwise 1x1 -> BN -> ReLU -> GAP -> fc."""
+
+    def __init__(self, width, in_channels, classes):
+        super().__init__()
+        self.stem = nn.Conv2d(in_channels, width, 3, 1, 1, bias=False)
+        self.stem_bn = nn.BatchNorm2d(width)
+        self.dw = nn.Conv2d(width, width, 3, 2, 1, groups=width, bias=False)
+        self.dw_bn = nn.BatchNorm2d(width)
+        self.pw = nn.Conv2d(width, 2 * width, 1, bias=False)
+        self.pw_bn = nn.BatchNorm2d(2 * width)
+        self.fc = nn.Linear(2 * width, classes)
+
+    def forward(self, x):
+        x = torch.relu(self.stem_bn(self.stem(x)))
+        x = torch.relu(self.dw_bn(self.dw(x)))
+        x = torch.relu(self.pw_bn(self.pw(x)))
+        return self.fc(x.mean((2, 3)))
+
+
+class TokenMlp(nn.Module):
+    """Tokens [batch, 3, 12]: Linear -> LayerNorm -> GELU, a residual Linear -> LayerNorm -> GELU, mean, Linear.
+    The token-wise Linears export as MatMul (weight stored [in, out]) + Add, the head as Gemm."""
+
+    def __init__(self, width, classes):
+        super().__init__()
+        self.fc1 = nn.Linear(12, width)
+        self.ln1 = nn.LayerNorm(width)
+        self.fc2 = nn.Linear(width, width)
+        self.ln2 = nn.LayerNorm(width)
+        self.head = nn.Linear(width, classes)
+
+    def forward(self, x):
+        h = F.gelu(self.ln1(self.fc1(x)))
+        h = h + F.gelu(self.ln2(self.fc2(h)))
+        return self.head(h.mean(1))
+
+
 def fold_batchnorms(model):
     """What an eval-mode export does: each BatchNorm after a conv folded into it (the conv gains a bias)."""
     fuse = torch.nn.utils.fusion.fuse_conv_bn_eval
@@ -119,13 +159,13 @@ def fold_batchnorms(model):
     return model
 
 
-def export(model, path, in_channels, keep_batchnorm):
-    x = torch.randn(2, in_channels, 28, 28)
+def export(model, path, in_channels, keep_batchnorm, x=None, constant_folding=False):
+    x = torch.randn(2, in_channels, 28, 28) if x is None else x
     mode = torch.onnx.TrainingMode.TRAINING if keep_batchnorm else torch.onnx.TrainingMode.EVAL
     if keep_batchnorm:
         model.train()
     torch.onnx.export(model, (x,), path, opset_version=17, input_names=["input"], output_names=["output"],
-                      training=mode, do_constant_folding=False)
+                      training=mode, do_constant_folding=constant_folding)
 
 
 def uniform_indices(t, s):
@@ -251,6 +291,52 @@ def main(out_dir):
                 f.write(t.numpy().astype("<f4").tobytes())
         with open(os.path.join(d, "manifest.json"), "w") as f:
             json.dump(manifest, f, indent=1)
+    other_families(out_dir)
+
+
+def write_expected(d, expected, not_mapped):
+    os.makedirs(os.path.join(d, "expected"), exist_ok=True)
+    manifest = {"tensors": {}, "not_mapped": not_mapped}
+    for name, t in expected.items():
+        t = t.detach().contiguous().float()
+        manifest["tensors"][name] = list(t.shape)
+        with open(os.path.join(d, "expected", name + ".f32"), "wb") as f:
+            f.write(t.numpy().astype("<f4").tobytes())
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+
+
+def other_families(out_dir):
+    """'mobile': depthwise convs, width 16 -> 4 (the tensors compared by name, as the ResNet cases). 'mlp': MatMul
+    weights stored [in, out] under exporter-made names and LayerNorms; compared by what the selected target computes:
+    scores.f32 on input.f32 ([2, 3, 12])."""
+    d = os.path.join(out_dir, "mobile")
+    os.makedirs(d, exist_ok=True)
+    torch.manual_seed(3)
+    source = TinyMobile(16, 3, 10)
+    randomize(source, 11)
+    target = TinyMobile(4, 3, 10)
+    export(source, os.path.join(d, "source.onnx"), 3, keep_batchnorm=True)
+    export(target, os.path.join(d, "target.onnx"), 3, keep_batchnorm=True)
+    write_expected(d, *reference_selection(source, target, False, False, False))
+
+    d = os.path.join(out_dir, "mlp")
+    os.makedirs(d, exist_ok=True)
+    torch.manual_seed(4)
+    source = TokenMlp(32, 10)
+    randomize(source, 12)
+    target = TokenMlp(8, 10)
+    x = torch.randn(2, 3, 12)
+    # as a default export: constant folding turns each token-wise weight into its transpose, named by the exporter
+    export(source, os.path.join(d, "source.onnx"), 0, keep_batchnorm=False, x=x, constant_folding=True)
+    export(target, os.path.join(d, "target.onnx"), 0, keep_batchnorm=False, x=x, constant_folding=True)
+    src = source.state_dict()
+    with torch.no_grad():
+        for name, t in target.state_dict().items():
+            t.copy_(select(src[name], t.shape))
+        scores = target.eval()(x)
+    x.numpy().astype("<f4").tofile(os.path.join(d, "input.f32"))
+    scores.numpy().astype("<f4").tofile(os.path.join(d, "scores.f32"))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
-import dev.mergenet.transfer.selection.TargetInitializers;
 import dev.mergenet.transfer.selection.WeightSelection;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +57,7 @@ final class LayersCommand implements Callable<Integer> {
                 sel.tensors().size(), values);
         System.out.print(sel.report().text());
         if (output != null) {
-            OnnxModel initialized = TargetInitializers.apply(t, sel.tensors());
+            OnnxModel initialized = sel.initializedTarget();
             OnnxFileWriter.write(initialized.proto(), output, t.baseDir(),
                     new WriteOptions(force, false, List.of(source, target)));
             System.out.println("wrote " + output);

@@ -16,6 +16,70 @@ import java.util.Set;
 public final class TargetInitializers {
     private TargetInitializers() {}
 
+    /** A model whose shared float initializers were split, and one line per split. */
+    public record Untied(OnnxModel model, java.util.List<String> notes) {}
+
+    /**
+     * Every float initializer read by several node inputs split into one copy per reader (the first keeps the name),
+     * as the importer splits them into independent parameters: an export that merged equal initializers (a fresh
+     * model's equal norm scales) must not force two layers to share one selection.
+     */
+    public static Untied untied(OnnxModel model) {
+        GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        java.util.Map<String, TensorProto> floats = new java.util.HashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+                floats.put(t.getName(), t);
+            }
+        }
+        // an exporter that merged equal initializers names the others through Identity nodes: make them tensors again
+        Set<String> graphOutputs = new HashSet<>();
+        g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        for (int i = g.getNodeCount() - 1; i >= 0; i--) {
+            dev.mergenet.onnx.Onnx.NodeProto n = g.getNode(i);
+            if (n.getOpType().equals("Identity") && n.getInputCount() == 1 && n.getOutputCount() == 1
+                    && floats.containsKey(n.getInput(0)) && !graphOutputs.contains(n.getOutput(0))
+                    && !floats.containsKey(n.getOutput(0))) {
+                TensorProto copy = floats.get(n.getInput(0)).toBuilder().setName(n.getOutput(0)).build();
+                g.addInitializer(copy);
+                floats.put(copy.getName(), copy);
+                g.removeNode(i);
+                notes.add(0, copy.getName() + ": an Identity of " + n.getInput(0) + " (the exporter merged equal"
+                        + " initializers); made a tensor of its own, as the importer does");
+            }
+        }
+        Set<String> names = new HashSet<>(floats.keySet());
+        g.getNodeList().forEach(n -> {
+            names.addAll(n.getInputList());
+            names.addAll(n.getOutputList());
+        });
+        Set<String> seen = new HashSet<>();
+        java.util.Map<String, Integer> copies = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            dev.mergenet.onnx.Onnx.NodeProto.Builder n = null;
+            for (int k = 0; k < g.getNode(i).getInputCount(); k++) {
+                String in = g.getNode(i).getInput(k);
+                if (!floats.containsKey(in) || seen.add(in)) {
+                    continue;
+                }
+                int c = copies.merge(in, 1, Integer::sum);
+                String copy = in + "_untied" + c;
+                while (!names.add(copy)) {
+                    copy = copy + "_";
+                }
+                g.addInitializer(floats.get(in).toBuilder().setName(copy));
+                n = (n == null ? g.getNode(i).toBuilder() : n).setInput(k, copy);
+            }
+            if (n != null) {
+                g.setNode(i, n);
+            }
+        }
+        copies.forEach((k, v) -> notes.add(k + ": read by " + (v + 1) + " inputs (the exporter merged equal"
+                + " initializers); each reader gets its own copy, as the importer does"));
+        return new Untied(model.withProto(model.proto().toBuilder().setGraph(g).build()), notes);
+    }
+
     public static OnnxModel apply(OnnxModel target, Map<String, HostTensor> tensors) {
         GraphProto.Builder g = target.proto().getGraph().toBuilder();
         Set<String> done = new HashSet<>();

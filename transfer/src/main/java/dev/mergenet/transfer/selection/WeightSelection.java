@@ -30,8 +30,16 @@ import java.util.Set;
 public final class WeightSelection {
     private WeightSelection() {}
 
-    /** The selected target tensors by initializer name, and the report. */
-    public record Selection(Map<String, HostTensor> tensors, SelectionReport report) {
+    /**
+     * The selected target tensors by initializer name, the report, and the target they belong to (with shared
+     * initializers split, see {@link TargetInitializers#untied}).
+     */
+    public record Selection(Map<String, HostTensor> tensors, SelectionReport report, OnnxModel target) {
+        /** The target with the selected tensors written in. */
+        public OnnxModel initializedTarget() {
+            return TargetInitializers.apply(target, tensors);
+        }
+
         /**
          * The control with the same value statistics and no learned structure: each tensor's elements permuted by
          * its own generator, seeded from {@code seed} and the tensor's position.
@@ -50,7 +58,7 @@ public final class WeightSelection {
                 }
                 out.put(e.getKey(), new HostTensor(e.getValue().shape(), v));
             }
-            return new Selection(Collections.unmodifiableMap(out), report);
+            return new Selection(Collections.unmodifiableMap(out), report, target);
         }
     }
 
@@ -70,19 +78,20 @@ public final class WeightSelection {
 
     public static Selection select(OnnxModel source, OnnxModel target, Variant variant, long seed) {
         LayerGraph s = LayerGraph.of(source);
-        LayerGraph t = LayerGraph.of(target);
+        TargetInitializers.Untied untied = TargetInitializers.untied(target);
+        LayerGraph t = LayerGraph.of(untied.model());
         Map<String, HostTensor> weights = SourceWeights.read(source);
         if (variant == Variant.REINITIALIZED) {
             weights = SourceWeights.reinitialized(s, weights, seed);
         }
-        Selection selection = select(t, s, weights, SourceWeights.read(target));
+        Selection selection = select(t, s, weights, SourceWeights.read(untied.model()), untied.notes());
         return variant == Variant.PERMUTED ? selection.permuted(seed) : selection;
     }
 
     /** Selection from {@code sourceWeights}; {@code targetWeights} give the shapes to fill. */
     public static Selection select(LayerGraph target, LayerGraph source, Map<String, HostTensor> sourceWeights,
-                                   Map<String, HostTensor> targetWeights) {
-        return new Selector(target, source, sourceWeights, targetWeights).run();
+                                   Map<String, HostTensor> targetWeights, List<String> notes) {
+        return new Selector(target, source, sourceWeights, targetWeights, notes).run();
     }
 
     /** One selection's working state. */
@@ -99,7 +108,9 @@ public final class WeightSelection {
         private WeightLayer at;
         private WeightLayer from;
 
-        Selector(LayerGraph target, LayerGraph source, Map<String, HostTensor> src, Map<String, HostTensor> tgt) {
+        Selector(LayerGraph target, LayerGraph source, Map<String, HostTensor> src, Map<String, HostTensor> tgt,
+                 List<String> notes) {
+            rules.addAll(notes);
             this.target = target;
             this.source = source;
             this.src = src;
@@ -121,7 +132,7 @@ public final class WeightSelection {
             }
             SelectionReport report = new SelectionReport(List.copyOf(layerMap), List.copyOf(indexRules),
                     c.unusedSource(), List.copyOf(rules), Collections.unmodifiableMap(notMapped));
-            return new Selection(Collections.unmodifiableMap(out), report);
+            return new Selection(Collections.unmodifiableMap(out), report, target.model());
         }
 
         private void layer() {
@@ -281,12 +292,8 @@ public final class WeightSelection {
 
         private void put(String name, HostTensor value) {
             if (name != null && value != null) {
-                HostTensor before = out.put(name, value);
-                if (before != null && !java.util.Arrays.equals(before.values(), value.values())) {
-                    // an export that merged equal initializers: one tensor cannot hold two layers' selections
-                    out.put(name, before);
-                    rules.add(name + ": shared by several layers (the exporter merged equal initializers); it"
-                            + " keeps the selection of the first, " + at.name() + " reads that too");
+                if (out.put(name, value) != null) {
+                    throw new IllegalStateException(name + " selected twice; shared initializers are split first");
                 }
             } else if (name != null) {
                 notMapped.put(name, "the source layer " + from.name() + " has no such tensor");

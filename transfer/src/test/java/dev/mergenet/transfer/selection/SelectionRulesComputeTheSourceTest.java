@@ -45,12 +45,42 @@ class SelectionRulesComputeTheSourceTest {
         assertSameScores("full-gray", true);
     }
 
+    @Test
+    void tokenWiseMatMulsAndLayerNormsSelectAsPyTorchDoes() throws Exception {
+        // PyTorch selected the same target on its modules and scored a fixed input; the MatMul weights' ONNX names
+        // are the exporter's, so the comparison is by what the initialized target computes
+        OnnxModel target = WeightSelectionReferenceTest.model("mlp", "target");
+        WeightSelection.Selection sel = WeightSelection.select(WeightSelectionReferenceTest.model("mlp", "source"), target);
+        assertEquals(java.util.Map.of(), sel.report().notMapped());
+        assertEquals(10, sel.tensors().size(), sel.tensors().keySet().toString());
+        // the fresh target's second LayerNorm reads the first's merged scale and bias through Identity nodes
+        assertTrue(sel.report().rulesApplied().stream().anyMatch(r -> r.startsWith("ln2.weight: an Identity of"
+                + " ln1.weight")), sel.report().rulesApplied().toString());
+        assertTrue(sel.tensors().containsKey("ln2.bias"), sel.tensors().keySet().toString());
+        float[] x = floats("mlp", "input.f32");
+        float[] want = floats("mlp", "scores.f32");
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            float[] got = run(sel.initializedTarget(), m.create(x, new Shape(2, 3, 12)), m);
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), "score " + i);
+            }
+        }
+    }
+
+    private static float[] floats(String c, String file) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+                WeightSelectionReferenceTest.DIR.resolve(c).resolve(file))).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(v);
+        return v;
+    }
+
     private static void assertSameScores(String c, boolean gray) {
         OnnxModel source = WeightSelectionReferenceTest.model(c, "source");
         OnnxModel target = WeightSelectionReferenceTest.model(c, "target");
         WeightSelection.Selection sel = WeightSelection.select(source, target);
         assertEquals(java.util.Map.of(), sel.report().notMapped(), c + ": everything mapped at full width");
-        OnnxModel initialized = TargetInitializers.apply(target, sel.tensors());
+        OnnxModel initialized = sel.initializedTarget();
         Random r = new Random(3);
         float[] x = new float[2 * 28 * 28];
         for (int i = 0; i < x.length; i++) {

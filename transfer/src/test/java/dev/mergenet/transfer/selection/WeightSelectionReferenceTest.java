@@ -40,8 +40,8 @@ class WeightSelectionReferenceTest {
     @BeforeAll
     static void generate() throws Exception {
         Path script = Path.of("..", "scripts", "weight_selection_reference.py");
-        if (Files.exists(DIR.resolve("fused-target").resolve("manifest.json"))
-                && Files.getLastModifiedTime(DIR.resolve("fused-target").resolve("manifest.json"))
+        if (Files.exists(DIR.resolve("mlp").resolve("scores.f32"))
+                && Files.getLastModifiedTime(DIR.resolve("mlp").resolve("scores.f32"))
                 .compareTo(Files.getLastModifiedTime(script)) > 0) {
             return;
         }
@@ -58,7 +58,7 @@ class WeightSelectionReferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"narrow", "gray", "folded", "fused-target"})
+    @ValueSource(strings = {"narrow", "gray", "folded", "fused-target", "mobile"})
     void everySelectedTensorEqualsPyTorchsBitForBit(String c) throws Exception {
         WeightSelection.Selection sel = WeightSelection.select(model(c, "source"), model(c, "target"));
         JsonObject manifest = new Gson().fromJson(Files.readString(DIR.resolve(c).resolve("manifest.json")),
