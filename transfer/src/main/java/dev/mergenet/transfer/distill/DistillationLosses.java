@@ -11,6 +11,11 @@ import dev.mergenet.importers.ndarray.ScalarMath;
 public final class DistillationLosses {
     private DistillationLosses() {}
 
+    /** Logits from a model's scores: probabilities (a model ending in Softmax) become log-probabilities. */
+    public static NDArray logits(NDArray scores, boolean probabilities) {
+        return probabilities ? scores.clip(1e-12, 1.0).log() : scores;
+    }
+
     /** Hinton KD: τ²·KL(softmax(t/τ) ‖ softmax(s/τ)), batch mean. */
     public static NDArray hinton(NDArray student, NDArray teacher, double temperature) {
         NDArray logPs = ScalarMath.div(student, temperature).logSoftmax(1);

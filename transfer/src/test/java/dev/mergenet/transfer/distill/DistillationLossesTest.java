@@ -116,6 +116,19 @@ class DistillationLossesTest {
     }
 
     @Test
+    void aTeacherEndingInSoftmaxDistilsLikeItsLogits() {
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            NDArray s = m.create(student, new Shape(BATCH, CLASSES));
+            NDArray t = m.create(teacher, new Shape(BATCH, CLASSES));
+            NDArray probs = DistillationLosses.logits(t.softmax(1), true);
+            for (KdLoss k : CASES) {
+                assertEquals(k.apply(s, t, m.create(labels)).getDouble(), k.apply(s, probs, m.create(labels))
+                        .getDouble(), 1e-9, k.describe());
+            }
+        }
+    }
+
+    @Test
     void theLossesDiffer() {
         // guards against a loss silently falling back to another: the default forms give distinct values
         double a = reference.getAsJsonObject(KdLoss.defaults(KdLoss.Kind.HINTON).describe()).get("value").getAsDouble();
