@@ -16,19 +16,21 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import dev.mergenet.exporters.OrtReference;
-import dev.mergenet.exporters.djl.DjlModelExporter;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.djl.DjlModelExporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.testing.OrtReference;
 import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -164,7 +166,7 @@ class OnnxFileWriterTest {
         e = assertThrows(MergeNetException.class, () -> OnnxFileWriter.write(cnn, link, null,
                 new WriteOptions(true, false, List.of(input))));
         assertTrue(e.getMessage().contains("input model"), e.getMessage());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(input)));
 
         Path other = tmp.resolve("other.onnx");
         Files.writeString(other, "keep me");
@@ -189,7 +191,7 @@ class OnnxFileWriterTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             Files.delete(Files.createTempFile(ro, "probe", ".tmp"));
-        } catch (java.io.IOException expected) {
+        } catch (IOException expected) {
             return ro;
         }
         Path sys = Path.of("/sys");

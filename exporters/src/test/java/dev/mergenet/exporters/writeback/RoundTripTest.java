@@ -7,18 +7,19 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.Lineage;
+import ai.onnxruntime.OrtException;
 import dev.mergenet.exporters.OnnxExporter;
-import dev.mergenet.exporters.OrtReference;
-import dev.mergenet.exporters.Provenance;
 import dev.mergenet.exporters.TestModels;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.OrtReference;
 import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,9 +96,9 @@ class RoundTripTest {
         List<OrtReference.Output> x;
         try (OrtReference a = new OrtReference(original)) {
             x = a.run(inputs);
-        } catch (ai.onnxruntime.OrtException e) {
-            ai.onnxruntime.OrtException e2 = org.junit.jupiter.api.Assertions.assertThrows(
-                    ai.onnxruntime.OrtException.class, () -> {
+        } catch (OrtException e) {
+            OrtException e2 = Assertions.assertThrows(
+                    OrtException.class, () -> {
                         try (OrtReference b = new OrtReference(exported)) {
                             b.run(inputs);
                         }
@@ -119,11 +121,8 @@ class RoundTripTest {
         OnnxModel model = OnnxModelReader.read(file);
         String sha = ModelHash.sha256(file);
         // through the importer: a model it cannot import fails the test (no fallback that skips the import)
-        OnnxGraphBlock block = OnnxImporter.load(model, m);
-        try {
+        try (OnnxGraphBlock block = OnnxImporter.load(model, m)) {
             roundTrip(file, model, sha, WeightWriteBack.apply(block), inputs);
-        } finally {
-            block.close();
         }
     }
 
