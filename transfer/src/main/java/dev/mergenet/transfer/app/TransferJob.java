@@ -67,7 +67,7 @@ public final class TransferJob {
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                           Path plot, boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          Set<String> keepTied) {
+                          Set<String> keepTied, InitialWeights.Init init) {
         public Request {
             if (target == null || data == null || config == null) {
                 throw new IllegalArgumentException("a job needs a target model, data and a run configuration");
@@ -76,6 +76,7 @@ public final class TransferJob {
             adaptation = adaptation == null ? InputAdaptation.NONE : adaptation;
             export = export == null ? ExportSettings.DEFAULT : export;
             keepTied = keepTied == null ? Set.of() : Set.copyOf(keepTied);
+            init = init == null ? InitialWeights.Init.TARGET : init;
         }
 
         /**
@@ -111,6 +112,7 @@ public final class TransferJob {
             b.export = export;
             b.compareAlone = compareAlone;
             b.keepTied = keepTied;
+            b.init = init;
             return b;
         }
 
@@ -119,6 +121,7 @@ public final class TransferJob {
             Builder b = toBuilder();
             b.source = null;
             b.pairs = List.of();
+            b.init = InitialWeights.Init.TARGET;
             b.sourceData = null;
             b.sourceAdaptation = null;
             b.config = config.withMode(Mode.ALONE).withCheckpoint(null, false);
@@ -151,6 +154,7 @@ public final class TransferJob {
             private ExportSettings export = ExportSettings.DEFAULT;
             private boolean compareAlone;
             private Set<String> keepTied = Set.of();
+            private InitialWeights.Init init = InitialWeights.Init.TARGET;
 
             private Builder(Path target, String data, RunConfig config) {
                 this.target = target;
@@ -237,10 +241,16 @@ public final class TransferJob {
                 return this;
             }
 
+            /** Where the target's initial weights come from (--init; default its own). */
+            public Builder init(InitialWeights.Init v) {
+                init = v;
+                return this;
+            }
+
             public Request build() {
                 return new Request(target, source, pairs, data, sourceData, adaptation, sourceAdaptation,
                         validationSize, trainLimit, evalLimit, config, numClasses, out, report, plot, force,
-                        commandLine, export, compareAlone, keepTied);
+                        commandLine, export, compareAlone, keepTied, init);
             }
         }
     }
@@ -312,6 +322,7 @@ public final class TransferJob {
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
+            InitialWeights.apply(req.init(), sourceModel, targetModel, target, req.config().training().seed(), manager, log);
             boolean sourceRuns = mode.sourceRuns(req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
             TrainableModel source = sourceModel == null || !mode.needsSource() ? null

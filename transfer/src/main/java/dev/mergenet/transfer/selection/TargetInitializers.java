@@ -20,9 +20,10 @@ public final class TargetInitializers {
     public record Untied(OnnxModel model, java.util.List<String> notes) {}
 
     /**
-     * Every float initializer read by several node inputs split into one copy per reader (the first keeps the name),
-     * as the importer splits them into independent parameters: an export that merged equal initializers (a fresh
-     * model's equal norm scales) must not force two layers to share one selection.
+     * Every Identity of a float initializer made a tensor of its own, named by the Identity's output, as the importer
+     * splits them into independent parameters: an export that merged equal initializers (a fresh model's equal norm
+     * scales) must not force two layers to share one selection. A tensor several nodes read directly is true weight
+     * tying and stays shared, as in the importer.
      */
     public static Untied untied(OnnxModel model) {
         GraphProto.Builder g = model.proto().getGraph().toBuilder();
@@ -49,34 +50,6 @@ public final class TargetInitializers {
                         + " initializers); made a tensor of its own, as the importer does");
             }
         }
-        Set<String> names = new HashSet<>(floats.keySet());
-        g.getNodeList().forEach(n -> {
-            names.addAll(n.getInputList());
-            names.addAll(n.getOutputList());
-        });
-        Set<String> seen = new HashSet<>();
-        java.util.Map<String, Integer> copies = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < g.getNodeCount(); i++) {
-            dev.mergenet.onnx.Onnx.NodeProto.Builder n = null;
-            for (int k = 0; k < g.getNode(i).getInputCount(); k++) {
-                String in = g.getNode(i).getInput(k);
-                if (!floats.containsKey(in) || seen.add(in)) {
-                    continue;
-                }
-                int c = copies.merge(in, 1, Integer::sum);
-                String copy = in + "_untied" + c;
-                while (!names.add(copy)) {
-                    copy = copy + "_";
-                }
-                g.addInitializer(floats.get(in).toBuilder().setName(copy));
-                n = (n == null ? g.getNode(i).toBuilder() : n).setInput(k, copy);
-            }
-            if (n != null) {
-                g.setNode(i, n);
-            }
-        }
-        copies.forEach((k, v) -> notes.add(k + ": read by " + (v + 1) + " inputs (the exporter merged equal"
-                + " initializers); each reader gets its own copy, as the importer does"));
         return new Untied(model.withProto(model.proto().toBuilder().setGraph(g).build()), notes);
     }
 

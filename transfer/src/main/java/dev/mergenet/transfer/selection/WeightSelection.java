@@ -292,8 +292,11 @@ public final class WeightSelection {
 
         private void put(String name, HostTensor value) {
             if (name != null && value != null) {
-                if (out.put(name, value) != null) {
-                    throw new IllegalStateException(name + " selected twice; shared initializers are split first");
+                HostTensor before = out.put(name, value);
+                if (before != null && !java.util.Arrays.equals(before.values(), value.values())) {
+                    out.put(name, before); // true weight tying: one tensor, the first reader's selection
+                    rules.add(name + ": read directly by several layers (weight tying, kept by the importer): it"
+                            + " keeps the selection of its first reader; " + at.name() + " reads that too");
                 }
             } else if (name != null) {
                 notMapped.put(name, "the source layer " + from.name() + " has no such tensor");
