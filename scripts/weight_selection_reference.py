@@ -17,8 +17,8 @@ is not mapped), 'folded' (the source's BatchNorms folded into its convs, as an e
 target with Conv + BatchNorm: gamma 1, beta = the selected folded bias, mean 0, var 1 - eps), 'fused-target' (a
 source with Conv + BatchNorm against a target whose BatchNorms are folded: the selected BatchNorm folded into the
 selected conv in double). Also writes full-folded, full-gray and full-fused-target: source.onnx and target.onnx of the same width and
-depth, on which each rule's target must compute what its source computes (tested in Java). And mismatch/target.onnx, a plain CNN that no ResNet source corresponds to, and mismatch/wide.onnx,
-a ResNet wider than every source. And two other families, 'mobile' (depthwise convs) and 'mlp' (token-wise
+depth, on which each rule's target must compute what its source computes (tested in Java). And mismatch/target.onnx, a plain CNN that no ResNet source corresponds to, mismatch/wide.onnx,
+a ResNet wider than every source, and mismatch/five-classes.onnx, a teacher with another class count. And two other families, 'mobile' (depthwise convs) and 'mlp' (token-wise
 MatMul + Add and LayerNorm, compared by the selected target's scores on a fixed input): see other_families.
 """
 import warnings
@@ -253,6 +253,8 @@ def main(out_dir):
     os.makedirs(os.path.join(out_dir, "mismatch"), exist_ok=True)
     export(PlainCnn(), os.path.join(out_dir, "mismatch", "target.onnx"), 3, keep_batchnorm=True)
     export(SmallResNet(32, [1, 1, 1], 3, 10), os.path.join(out_dir, "mismatch", "wide.onnx"), 3, keep_batchnorm=True)
+    export(SmallResNet(4, [1, 1, 1], 3, 5), os.path.join(out_dir, "mismatch", "five-classes.onnx"), 3,
+           keep_batchnorm=True)
     for case, (tin, folded) in FULL_WIDTH.items():
         d = os.path.join(out_dir, case)
         os.makedirs(d, exist_ok=True)

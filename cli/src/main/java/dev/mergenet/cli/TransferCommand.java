@@ -25,8 +25,9 @@ final class TransferCommand implements Callable<Integer> {
     /** The mode docs/results.md measured to beat training alone; `transfer` and `demo` default to it. */
     static final String RECOMMENDED_MODE = "kd";
 
-    @Option(names = "--source", required = true, paramLabel = "S.onnx", description = "Source model.")
-    Path source;
+    @Option(names = "--source", required = true, paramLabel = "S.onnx", description = "Source model. In --mode kd it"
+            + " may be given several times: the teachers' logits are averaged (they must score the same classes).")
+    List<Path> sources;
 
     @Option(names = "--target", required = true, paramLabel = "T.onnx", description = "Target model (the one exported).")
     Path target;
@@ -128,7 +129,7 @@ final class TransferCommand implements Callable<Integer> {
         RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).toBuilder()
                 .distillation(kdAlpha, kdLoss()).build();
         TransferJob.Request req = opts.request(target, cfg, spec.commandLine().getParseResult())
-                .source(source, pairList).sourceData(sourceData)
+                .source(sources.get(0), pairList).moreTeachers(sources.subList(1, sources.size())).sourceData(sourceData)
                 .sourceAdaptation(TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std))
                 .compareAlone(compareAlone).init(InitialWeights.Init.parse(init)).build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `transfer --init selection` starts from the selected weights (a run with a learning rate too small to move a
  * weight exports them unchanged), a pair without correspondence is one error line, and `--kd-loss` runs each loss
- * in kd mode.
+ * in kd mode, from one teacher or the mean of several (whose class counts must agree).
  */
 class InitAndKdLossCliTest {
     static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
@@ -68,13 +68,25 @@ class InitAndKdLossCliTest {
     }
 
     @Test
-    void everyKdLossRunsInKdMode() {
+    void everyKdLossRunsInKdModeWithOneOrSeveralTeachers() {
         for (String loss : new String[] {"dkd", "zscore", "dist"}) {
             CliRun r = CliRun.of("transfer", "--mode", "kd", "--kd-loss", loss, "--source", file("source"),
                     "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
                     "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
             assertEquals(0, r.code(), loss + ": " + r.out() + r.err());
         }
+        CliRun two = CliRun.of("transfer", "--mode", "kd", "--kd-loss", "dkd", "--source", file("source"),
+                "--source", LayersCommandTest.DIR.resolve("narrow").resolve("source.onnx").toString(),
+                "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
+                "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
+        assertEquals(0, two.code(), "two teachers: " + two.out() + two.err());
+        CliRun classes = CliRun.of("transfer", "--mode", "kd", "--source", file("source"), "--source",
+                LayersCommandTest.DIR.resolve("mismatch").resolve("five-classes.onnx").toString(),
+                "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
+                "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
+        assertEquals(1, classes.code());
+        assertTrue(classes.err().contains("the teachers' class counts differ:") && classes.err().contains(
+                "five-classes.onnx 5"), classes.err());
         CliRun bad = CliRun.of("transfer", "--mode", "kd", "--kd-loss", "fitnet", "--source", file("source"),
                 "--target", file("target"), "--data", "fashion-mnist:" + FASHION, "--epochs", "1");
         assertEquals(1, bad.code());
