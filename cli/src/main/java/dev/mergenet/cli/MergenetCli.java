@@ -9,7 +9,7 @@ import picocli.CommandLine;
 @Command(name = "mergenet", mixinStandardHelpOptions = true, version = "MergeNet-J 0.1.0",
         description = "Import ONNX models into trainable DJL graphs, transfer knowledge with MergeNet, export to ONNX.",
         subcommands = {InspectCommand.class, VerifyCommand.class, ConformanceCommand.class, OpsCommand.class,
-                ExportCommand.class, TrainCommand.class, TransferCommand.class, PairsCommand.class, DemoCommand.class,
+                ExportCommand.class, TrainCommand.class, TransferCommand.class, PairsCommand.class, LayersCommand.class, DemoCommand.class,
                 ExperimentCommand.class, DoctorCommand.class})
 public final class MergenetCli implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)

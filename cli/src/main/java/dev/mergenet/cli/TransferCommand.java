@@ -1,10 +1,12 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.InitialWeights;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.config.Defaults;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.distill.KdLoss;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,9 @@ final class TransferCommand implements Callable<Integer> {
     /** The mode docs/results.md measured to beat training alone; `transfer` and `demo` default to it. */
     static final String RECOMMENDED_MODE = "kd";
 
-    @Option(names = "--source", required = true, paramLabel = "S.onnx", description = "Source model.")
-    Path source;
+    @Option(names = "--source", required = true, paramLabel = "S.onnx", description = "Source model. In --mode kd it"
+            + " may be given several times: the teachers' logits are averaged (they must score the same classes).")
+    List<Path> sources;
 
     @Option(names = "--target", required = true, paramLabel = "T.onnx", description = "Target model (the one exported).")
     Path target;
@@ -71,8 +74,33 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--kd-alpha", defaultValue = Defaults.KD_ALPHA_TEXT, description = "KD mode: weight of the distillation term (default ${DEFAULT-VALUE}).")
     double kdAlpha;
 
-    @Option(names = "--kd-temperature", defaultValue = Defaults.KD_TEMPERATURE_TEXT, description = "KD mode: temperature (default ${DEFAULT-VALUE}).")
-    double kdTemperature;
+    @Option(names = "--kd-temperature", paramLabel = "T", description = "KD mode: temperature (default: the loss's,"
+            + " " + Defaults.KD_TEMPERATURE_TEXT + " for hinton and dkd, 2 for zscore, 1 for dist).")
+    Double kdTemperature;
+
+    @Option(names = "--kd-loss", defaultValue = "hinton", paramLabel = "hinton|dkd|zscore|dist",
+            description = "KD mode: the distillation loss (default ${DEFAULT-VALUE}); see docs/distillation.md.")
+    String kdLoss;
+
+    @Option(names = "--dkd-alpha", defaultValue = "1", description = "dkd: weight of TCKD (default ${DEFAULT-VALUE}).")
+    double dkdAlpha;
+
+    @Option(names = "--dkd-beta", defaultValue = "8", description = "dkd: weight of NCKD (default ${DEFAULT-VALUE}).")
+    double dkdBeta;
+
+    @Option(names = "--dist-beta", defaultValue = "1", description = "dist: weight of the inter-class relation"
+            + " (default ${DEFAULT-VALUE}).")
+    double distBeta;
+
+    @Option(names = "--dist-gamma", defaultValue = "1", description = "dist: weight of the intra-class relation"
+            + " (default ${DEFAULT-VALUE}).")
+    double distGamma;
+
+    @Option(names = "--init", defaultValue = "target", paramLabel = "KIND",
+            description = "The target's initial weights: target (its own), selection (weight selection from --source,"
+                    + " see `mergenet layers`), selection-permuted or selection-reinit (its controls); default"
+                    + " ${DEFAULT-VALUE}.")
+    String init;
 
     @Mixin
     TrainingOptions opts;
@@ -99,11 +127,11 @@ final class TransferCommand implements Callable<Integer> {
         AdapterConfig adapter = new AdapterConfig(heads, layers, AdapterConfig.DEFAULT.attentionDropout(),
                 AdapterConfig.DEFAULT.ffnDropout(), AdapterConfig.DEFAULT.layerNormEps());
         RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).toBuilder()
-                .distillation(kdAlpha, kdTemperature).build();
+                .distillation(kdAlpha, kdLoss()).build();
         TransferJob.Request req = opts.request(target, cfg, spec.commandLine().getParseResult())
-                .source(source, pairList).sourceData(sourceData)
+                .source(sources.get(0), pairList).moreTeachers(sources.subList(1, sources.size())).sourceData(sourceData)
                 .sourceAdaptation(TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std))
-                .compareAlone(compareAlone).build();
+                .compareAlone(compareAlone).init(InitialWeights.Init.parse(init)).build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         if (r.aloneTestAccuracy() != null) {
@@ -113,5 +141,16 @@ final class TransferCommand implements Callable<Integer> {
                     100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()));
         }
         return 0;
+    }
+
+    private KdLoss kdLoss() {
+        KdLoss.Kind kind = KdLoss.Kind.parse(kdLoss);
+        KdLoss d = KdLoss.defaults(kind);
+        double t = kdTemperature == null ? d.temperature() : kdTemperature;
+        return switch (kind) {
+            case HINTON, ZSCORE -> new KdLoss(kind, t, 0, 0, 0);
+            case DKD -> new KdLoss(kind, t, dkdAlpha, dkdBeta, 0);
+            case DIST -> new KdLoss(kind, t, 0, distBeta, distGamma);
+        };
     }
 }

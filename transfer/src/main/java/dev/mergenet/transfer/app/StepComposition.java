@@ -52,7 +52,7 @@ public final class StepComposition {
                     + "--source-data");
         }
         TargetTraining subject = new TargetTraining(target, Optimizers.create(cfg, manager), cfg.distillation().alpha(),
-                cfg.distillation().temperature());
+                cfg.distillation().loss());
         List<StepParticipant> participants = new ArrayList<>();
         boolean frozen = cfg.frozenSource();
         if (mode.coTrainsSource(frozen)) {

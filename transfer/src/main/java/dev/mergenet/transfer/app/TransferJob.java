@@ -35,6 +35,7 @@ import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.OnnxClassifier;
 import dev.mergenet.transfer.model.OnnxWeightsOnly;
+import dev.mergenet.transfer.model.TeacherEnsembleModel;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
@@ -67,7 +68,7 @@ public final class TransferJob {
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                           Path plot, boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          Set<String> keepTied) {
+                          Set<String> keepTied, InitialWeights.Init init, List<Path> moreTeachers) {
         public Request {
             if (target == null || data == null || config == null) {
                 throw new IllegalArgumentException("a job needs a target model, data and a run configuration");
@@ -76,6 +77,8 @@ public final class TransferJob {
             adaptation = adaptation == null ? InputAdaptation.NONE : adaptation;
             export = export == null ? ExportSettings.DEFAULT : export;
             keepTied = keepTied == null ? Set.of() : Set.copyOf(keepTied);
+            init = init == null ? InitialWeights.Init.TARGET : init;
+            moreTeachers = moreTeachers == null ? List.of() : List.copyOf(moreTeachers);
         }
 
         /**
@@ -111,6 +114,8 @@ public final class TransferJob {
             b.export = export;
             b.compareAlone = compareAlone;
             b.keepTied = keepTied;
+            b.init = init;
+            b.moreTeachers = moreTeachers;
             return b;
         }
 
@@ -119,6 +124,8 @@ public final class TransferJob {
             Builder b = toBuilder();
             b.source = null;
             b.pairs = List.of();
+            b.init = InitialWeights.Init.TARGET;
+            b.moreTeachers = List.of();
             b.sourceData = null;
             b.sourceAdaptation = null;
             b.config = config.withMode(Mode.ALONE).withCheckpoint(null, false);
@@ -151,6 +158,8 @@ public final class TransferJob {
             private ExportSettings export = ExportSettings.DEFAULT;
             private boolean compareAlone;
             private Set<String> keepTied = Set.of();
+            private InitialWeights.Init init = InitialWeights.Init.TARGET;
+            private List<Path> moreTeachers = List.of();
 
             private Builder(Path target, String data, RunConfig config) {
                 this.target = target;
@@ -237,10 +246,22 @@ public final class TransferJob {
                 return this;
             }
 
+            /** Where the target's initial weights come from (--init; default its own). */
+            public Builder init(InitialWeights.Init v) {
+                init = v;
+                return this;
+            }
+
+            /** Teachers distilled together with the source, their logits averaged (--source repeated, kd mode). */
+            public Builder moreTeachers(List<Path> v) {
+                moreTeachers = v;
+                return this;
+            }
+
             public Request build() {
                 return new Request(target, source, pairs, data, sourceData, adaptation, sourceAdaptation,
                         validationSize, trainLimit, evalLimit, config, numClasses, out, report, plot, force,
-                        commandLine, export, compareAlone, keepTied);
+                        commandLine, export, compareAlone, keepTied, init, moreTeachers);
             }
         }
     }
@@ -291,6 +312,23 @@ public final class TransferJob {
         return runOne(req, device, log, alone);
     }
 
+    /** The source and the other --source teachers as one frozen teacher whose logits are their mean. */
+    private static TrainableModel withMoreTeachers(Request req, TrainableModel source, NDManager manager) {
+        if (req.moreTeachers().isEmpty()) {
+            return source;
+        }
+        if (req.config().mode() != Mode.KD || !req.config().frozenSource()) {
+            throw new MergeNetException("--source given " + (req.moreTeachers().size() + 1) + " times: several"
+                    + " teachers are distilled in --mode kd with a frozen source only");
+        }
+        List<TrainableModel> teachers = new ArrayList<>(List.of(source));
+        for (Path p : req.moreTeachers()) {
+            teachers.add(new OnnxClassifier(OnnxImporter.load(SoftmaxTail.trainingView(OnnxModelReader.read(p))
+                    .model(), manager), false));
+        }
+        return new TeacherEnsembleModel(teachers);
+    }
+
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
         // the target is read, hashed and re-headed once here; the export writes this same model back
         OriginalModel original = OriginalModel.read(req.target(), req.numClasses() == null ? null
@@ -320,12 +358,13 @@ public final class TransferJob {
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
+            InitialWeights.apply(req.init(), sourceModel, targetModel, target, req.config().training().seed(), manager, log);
             boolean sourceRuns = mode.sourceRuns(req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
-            TrainableModel source = sourceModel == null || !mode.needsSource() ? null
+            TrainableModel source = withMoreTeachers(req, sourceModel == null || !mode.needsSource() ? null
                     : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
                             !req.config().frozenSource())
-                    : new OnnxWeightsOnly(sourceModel, manager);
+                    : new OnnxWeightsOnly(sourceModel, manager), manager);
             try (target; source) {
                 checkClasses(target, data.train(), manager, "target", true);
                 // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)

@@ -1,12 +1,15 @@
 package dev.mergenet.transfer.config;
 
+import dev.mergenet.transfer.distill.KdLoss;
+
 /**
- * Hinton distillation in the kd modes: the target's loss is (1 − α)·CE + α·τ²·KL.
+ * Distillation in the kd modes: the target's loss is (1 − α)·CE + α·KD, KD one of the losses of {@link KdLoss}
+ * (Hinton's τ²·KL by default).
  *
- * @param alpha       weight α of the distillation term, in [0, 1]
- * @param temperature temperature τ, positive
+ * @param alpha weight α of the distillation term, in [0, 1]
+ * @param loss  the distillation loss and its hyperparameters (temperature included)
  */
-public record DistillationSettings(double alpha, double temperature) {
+public record DistillationSettings(double alpha, KdLoss loss) {
     public static final DistillationSettings DEFAULT = new DistillationSettings(Defaults.KD_ALPHA,
             Defaults.KD_TEMPERATURE);
 
@@ -14,8 +17,25 @@ public record DistillationSettings(double alpha, double temperature) {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("--kd-alpha " + alpha + ": expected a weight in [0, 1]");
         }
+        if (loss == null) {
+            throw new IllegalArgumentException("a distillation loss is needed");
+        }
+    }
+
+    /** Hinton distillation at {@code temperature}. */
+    public DistillationSettings(double alpha, double temperature) {
+        this(alpha, hinton(temperature));
+    }
+
+    /** The loss's temperature τ. */
+    public double temperature() {
+        return loss.temperature();
+    }
+
+    private static KdLoss hinton(double temperature) {
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("--kd-temperature " + temperature + ": expected a positive number");
         }
+        return new KdLoss(KdLoss.Kind.HINTON, temperature, 0, 0, 0);
     }
 }

@@ -90,6 +90,12 @@ public record RunConfig(Mode mode, boolean frozenSource, TrainingSettings traini
             return this;
         }
 
+        /** Distillation with any {@link dev.mergenet.transfer.distill.KdLoss} (--kd-loss). */
+        public Builder distillation(double alpha, dev.mergenet.transfer.distill.KdLoss loss) {
+            distillation = new DistillationSettings(alpha, loss);
+            return this;
+        }
+
         public Builder adapter(Consumer<AdapterSettings.Builder> edit) {
             edit.accept(adapter);
             return this;
@@ -124,6 +130,9 @@ public record RunConfig(Mode mode, boolean frozenSource, TrainingSettings traini
         if (mode.distils()) {
             f.put("kd-alpha", Double.toString(distillation.alpha()));
             f.put("kd-temperature", Double.toString(distillation.temperature()));
+            if (distillation.loss().kind() != dev.mergenet.transfer.distill.KdLoss.Kind.HINTON) {
+                f.put("kd-loss", distillation.loss().describe());
+            }
         }
         f.put("frozen-source", Boolean.toString(frozenSource));
         if (mode.usesAdapter()) {

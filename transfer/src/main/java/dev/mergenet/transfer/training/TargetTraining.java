@@ -7,26 +7,32 @@ import ai.djl.training.GradientCollector;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
+import dev.mergenet.transfer.distill.DistillationLosses;
+import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
 import java.util.Map;
 
 /**
- * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) Hinton distillation
- * (1 − α)·CE + α·τ²·KL, backward, and one optimizer step. The loss gradient stays on the weights after the step, so
+ * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) distillation
+ * (1 − α)·CE + α·KD (Hinton's τ²·KL or another {@link KdLoss}), backward, and one optimizer step. The loss gradient stays on the weights after the step, so
  * the MergeNet gates can read it.
  */
 public final class TargetTraining implements AutoCloseable {
     private final TrainableModel target;
     private final ParameterOptimizer optimizer;
     private final double kdAlpha;
-    private final double kdTemperature;
+    private final KdLoss kdLoss;
 
     public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, double kdTemperature) {
+        this(target, optimizer, kdAlpha, new KdLoss(KdLoss.Kind.HINTON, kdTemperature, 0, 0, 0));
+    }
+
+    public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, KdLoss kdLoss) {
         this.target = target;
         this.optimizer = optimizer;
         this.kdAlpha = kdAlpha;
-        this.kdTemperature = kdTemperature;
+        this.kdLoss = kdLoss;
     }
 
     /**
@@ -57,8 +63,12 @@ public final class TargetTraining implements AutoCloseable {
             scores = target.forward(x, true);
             loss = Losses.crossEntropy(Losses.logProbabilities(scores, target.outputsProbabilities()), y);
             if (teacherScores != null) {
-                NDArray kd = Losses.distillation(scores, target.outputsProbabilities(), teacherScores,
-                        teacherProbabilities, kdTemperature);
+                // Hinton keeps its original expression (pinned results); the others take logits
+                NDArray kd = kdLoss.kind() == KdLoss.Kind.HINTON
+                        ? Losses.distillation(scores, target.outputsProbabilities(), teacherScores,
+                                teacherProbabilities, kdLoss.temperature())
+                        : kdLoss.apply(DistillationLosses.logits(scores, target.outputsProbabilities()),
+                                DistillationLosses.logits(teacherScores, teacherProbabilities), y);
                 loss = ScalarMath.mul(loss, 1 - kdAlpha).add(ScalarMath.mul(kd, kdAlpha));
             }
             beforeBackward.run();
