@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * The folded-normalization test material of scripts/export_folded_models.py: tiny MobileNetV3 and ResNet exports
  * (fresh folded, fresh with BatchNorm kept, pretrained folded), a Fashion-MNIST training and eval subset, and
  * PyTorch's own accuracy of the pretrained models. Read from .cache/folded-models when test-data.sh made it,
- * else exported once into the module's target/folded-models.
+ * else exported once into the repository's target/folded-models (shared by the modules' tests).
  */
 public final class FoldedModels {
     public static final Path PYTHON = Path.of("/usr/bin/python3");
@@ -41,7 +41,7 @@ public final class FoldedModels {
         if (Files.exists(cached.resolve("reference.json"))) {
             return dir = cached;
         }
-        Path local = Path.of("target", "folded-models").toAbsolutePath();
+        Path local = TestData.cache().toAbsolutePath().getParent().resolve("target").resolve("folded-models");
         if (!Files.exists(local.resolve("reference.json"))) {
             Path script = TestData.cache().getParent().resolve("scripts").resolve("export_folded_models.py");
             TestData.require(TestData.FASHION_MNIST);
