@@ -8,6 +8,9 @@ tiny ResNet (torchvision's BasicBlock, widths 8/16/32), both on 1x28x28 Fashion-
   NAME_fresh_kept.onnx         the same weights exported in train mode without constant folding (BatchNorm kept)
   NAME_pretrained_folded.onnx  trained by PyTorch for a few Adam steps, running statistics recomputed over the
                                training subset (momentum=None), exported the default way
+  NAME_precise_bn.f32          PyTorch's precise BN of the fresh model (running statistics reset, momentum=None,
+                               train-mode passes over the first PRECISE_BATCHES batches of 128 training images):
+                               each BatchNorm's running mean then running variance, in module order
 and the data: train_x.f32 / train_y.i32 (the training subset), eval_x.f32 / eval_y.i32 (a fixed test subset),
 little-endian, samples [1, 28, 28] scaled to [0, 1]; reference.json holds each pretrained model's accuracy on
 the eval subset as PyTorch measured it.
@@ -25,6 +28,7 @@ from torchvision.models.mobilenetv3 import InvertedResidualConfig, MobileNetV3
 from torchvision.models.resnet import BasicBlock, conv1x1
 
 TRAIN, EVAL, STEPS, BATCH = 1024, 1000, 48, 64
+PRECISE_BATCHES, PRECISE_BATCH = 4, 128
 
 
 def tiny_mobilenet():
@@ -85,6 +89,20 @@ def accuracy(model, x, y):
         return float((model(x).argmax(1) == y).float().mean())
 
 
+def precise_bn(model, x):
+    """Running statistics recomputed over the first PRECISE_BATCHES batches, as a cumulative average."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None
+    model.train()
+    with torch.no_grad():
+        for b in range(PRECISE_BATCHES):
+            model(x[b * PRECISE_BATCH:(b + 1) * PRECISE_BATCH])
+    return np.concatenate([np.concatenate([m.running_mean.numpy(), m.running_var.numpy()])
+                           for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]).astype("<f4")
+
+
 def pretrain(model, x, y):
     opt = torch.optim.Adam(model.parameters(), lr=0.01)  # SGD leaves the tiny MobileNet at chance in so few steps
     loss_fn = torch.nn.CrossEntropyLoss()
@@ -118,12 +136,14 @@ def main(out, fmnist):
     train_y.numpy().astype("<i4").tofile(os.path.join(out, "train_y.i32"))
     eval_x.numpy().astype("<f4").tofile(os.path.join(out, "eval_x.f32"))
     eval_y.numpy().astype("<i4").tofile(os.path.join(out, "eval_y.i32"))
-    reference = {"train": TRAIN, "eval": EVAL}
+    reference = {"train": TRAIN, "eval": EVAL, "precise_batches": PRECISE_BATCHES, "precise_batch": PRECISE_BATCH}
     for name, make in (("mobilenet", tiny_mobilenet), ("resnet", TinyResNet)):
         torch.manual_seed(0)
         model = make()
         export(model, os.path.join(out, f"{name}_fresh_folded.onnx"), kept=False)
         export(model, os.path.join(out, f"{name}_fresh_kept.onnx"), kept=True)
+        torch.manual_seed(0)
+        precise_bn(make(), train_x).tofile(os.path.join(out, f"{name}_precise_bn.f32"))
         torch.manual_seed(0)
         model = make()
         pretrain(model, train_x, train_y)

@@ -121,6 +121,11 @@ public final class FoldedModels {
         return out.get("logits").toNDArray(m);
     }
 
+    /** A float32 file of the material, e.g. "mobilenet_precise_bn". */
+    public static float[] floats(String name) {
+        return floats(dir().resolve(name + ".f32"));
+    }
+
     private static float[] floats(Path p) {
         try {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
