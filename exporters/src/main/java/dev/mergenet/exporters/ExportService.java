@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import dev.mergenet.exporters.deploy.Deployment;
 import dev.mergenet.exporters.edit.ClassifierHead;
+import dev.mergenet.exporters.edit.FoldNormalization;
+import dev.mergenet.importers.edit.RestoreNormalization;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
@@ -45,8 +47,9 @@ public final class ExportService {
      */
     public record Request(Path input, TrainingCheckpoint.HeadEdit head, Map<String, NDArray> trained,
                           String trainedFrom, String expectedSha256, Lineage lineage, Deployment deployment,
-                          Path output, WriteOptions write, Precision precision) {
+                          Path output, WriteOptions write, Precision precision, NormEdit norm) {
         public Request {
+            norm = norm == null ? NormEdit.NONE : norm;
             Objects.requireNonNull(input, "input");
             Objects.requireNonNull(output, "output");
             trained = trained == null ? Map.of() : trained;
@@ -58,19 +61,19 @@ public final class ExportService {
         /** The model as it is (a round trip), to {@code output}. */
         public static Request of(Path input, Path output) {
             return new Request(input, null, Map.of(), null, null, null, Deployment.NONE, output,
-                    WriteOptions.defaults(), Precision.FP32);
+                    WriteOptions.defaults(), Precision.FP32, NormEdit.NONE);
         }
 
         /** A fresh classifier head for {@code numClasses}, drawn with {@code seed}. */
         public Request withHead(TrainingCheckpoint.HeadEdit h) {
             return new Request(input, h, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
-                    precision);
+                    precision, norm);
         }
 
         /** Trained values by ONNX tensor name (e.g. a training run's current weights and statistics). */
         public Request withTrained(Map<String, NDArray> values, String from) {
             return new Request(input, head, values, from, expectedSha256, lineage, deployment, output, write,
-                    precision);
+                    precision, norm);
         }
 
         /** Every parameter of an imported graph (weights and BatchNorm statistics) as the trained values. */
@@ -103,28 +106,55 @@ public final class ExportService {
                         + " (--embed-preprocessing)");
             }
             Deployment d = new Deployment(h.input(), embedPreprocessing, h.classNames());
+            // a run with --restore-norm trained tensors the restore edit names; --fold-norm stays the caller's choice
+            boolean restored = c.model().keySet().stream().anyMatch(k -> k.contains(RestoreNormalization.MARK));
             return new Request(input, h.head(), c.model(), file.toString(), h.modelSha256(), h.lineage(), d, output,
-                    write, precision);
+                    write, precision, new NormEdit(restored, norm.fold() && restored));
         }
 
         public Request withLineage(Lineage l) {
             return new Request(input, head, trained, trainedFrom, expectedSha256, l, deployment, output, write,
-                    precision);
+                    precision, norm);
         }
 
         public Request withDeployment(Deployment d) {
             return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, d, output, write,
-                    precision);
+                    precision, norm);
         }
 
         public Request withWrite(WriteOptions w) {
             return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, w,
-                    precision);
+                    precision, norm);
+        }
+
+        /** BatchNormalizations put back after folded Convs in training (--restore-norm), kept or folded again. */
+        public Request withNorm(NormEdit n) {
+            return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
+                    precision, n);
+        }
+
+        /** --fold-norm: fold the BatchNormalizations a --restore-norm run put back into their Convs again. */
+        public Request withFoldNorm(boolean fold) {
+            return withNorm(new NormEdit(norm.restore(), fold));
         }
 
         public Request withPrecision(Precision p) {
             return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
-                    p);
+                    p, norm);
+        }
+    }
+
+    /**
+     * The normalization edit of a --restore-norm run: {@code restore} puts the BatchNormalizations back as training
+     * did (their trained values are then written), {@code fold} folds them into their Convs afterwards (--fold-norm).
+     */
+    public record NormEdit(boolean restore, boolean fold) {
+        public static final NormEdit NONE = new NormEdit(false, false);
+
+        public NormEdit {
+            if (fold && !restore) {
+                throw new MergeNetException("--fold-norm folds the BatchNormalizations --restore-norm put back; pass both");
+            }
         }
     }
 
@@ -159,6 +189,9 @@ public final class ExportService {
         }
         OnnxModel edited = r.head() == null ? model
                 : ClassifierHead.replace(model, r.head().numClasses(), r.head().seed()).model();
+        if (r.norm().restore()) {
+            edited = RestoreNormalization.structure(edited).model();
+        }
         ModelProto proto = edited.proto();
         int changed = 0;
         if (!r.trained().isEmpty()) {
@@ -167,9 +200,18 @@ public final class ExportService {
             proto = wb.model();
             changed = wb.changed().size();
         }
+        if (r.norm().fold()) {
+            proto = FoldNormalization.apply(edited.withProto(proto), n -> n.getName().contains(RestoreNormalization.MARK))
+                    .model().proto();
+        }
         Lineage lineage = r.lineage() != null ? r.lineage() : Lineage.export(sha);
         if (r.head() != null) {
             lineage = lineage.withSetting("num_classes", Integer.toString(r.head().numClasses()));
+        }
+        if (r.norm().restore()) {
+            lineage = lineage.withSetting("normalization", r.norm().fold()
+                    ? "restored after folded Convs (--restore-norm), folded into them again (--fold-norm)"
+                    : "restored after folded Convs (--restore-norm), kept as BatchNormalization");
         }
         if (r.precision() == Precision.FP16) {
             lineage = lineage.withSetting("precision", "fp16");

@@ -29,6 +29,9 @@ public final class RestoreNormalization {
     public static final float EPSILON = 1e-5f;
     public static final float MOMENTUM = 0.9f;
 
+    /** Part of every name this edit makes: "{conv}.restored_norm", ".restored_norm.weight", ... */
+    public static final String MARK = ".restored_norm";
+
     private RestoreNormalization() {}
 
     /** The edited model and the BatchNormalization node inserted for each Conv output, in graph order. */
@@ -71,7 +74,7 @@ public final class RestoreNormalization {
                 throw new MergeNetException(model.origin() + ": Conv '" + n.getName() + "' has " + channels
                         + " output channels but its statistics have " + s.channels());
             }
-            String base = (n.getName().isEmpty() ? value : n.getName()) + ".restored_norm";
+            String base = (n.getName().isEmpty() ? value : n.getName()) + MARK;
             String raw = idx.fresh(value + ".unnormalized");
             float[] scale = new float[s.channels()];
             float[] shift = new float[s.channels()];
@@ -107,6 +110,23 @@ public final class RestoreNormalization {
         }
         OnnxModel edited = model.withProto(model.proto().toBuilder().setGraph(gb).build());
         return new Restored(edited, inserted);
+    }
+
+    /**
+     * The same edit with placeholder values (mean 0, variance 1): the graph and tensor names a training run
+     * with --restore-norm used, for an export that writes the trained values over them.
+     */
+    public static Restored structure(OnnxModel model) {
+        GraphIndex idx = new GraphIndex(model.proto().getGraph());
+        Map<String, ChannelStatistics> placeholder = new java.util.LinkedHashMap<>();
+        for (String conv : targets(model)) {
+            NodeProto n = idx.producerNode(conv);
+            int channels = (int) FoldedNormalization.constant(idx, n.getInput(2)).getDims(0);
+            double[] ones = new double[channels];
+            java.util.Arrays.fill(ones, 1);
+            placeholder.put(conv, new ChannelStatistics(new double[channels], ones, 1));
+        }
+        return apply(model, placeholder);
     }
 
     private static TensorProto floats(String name, float[] values) {
