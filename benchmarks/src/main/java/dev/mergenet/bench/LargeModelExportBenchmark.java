@@ -68,7 +68,7 @@ public final class LargeModelExportBenchmark {
         resetPeak();
         t0 = System.nanoTime();
         {
-            ExportService.Result r = ExportService.export(ExportService.Request.of(generated, exported));
+            ExportService.Result r = ExportService.export(ExportService.builder(generated, exported).build());
             report("round trip: read + export (mergenet export path)", (System.nanoTime() - t0) / 1e9);
             System.out.printf("  -> %s (%d bytes) + data (%d bytes)%n", r.file().model().getFileName(),
                     r.file().modelBytes(), r.file().dataBytes());

@@ -1,10 +1,10 @@
 package dev.mergenet.cli;
 
-import dev.mergenet.samples.DatasetInstaller;
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.demo.DatasetInstaller;
+import dev.mergenet.transfer.app.demo.FashionDemo;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.samples.FashionDemo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,13 +1,13 @@
 package dev.mergenet.cli;
 
-import dev.mergenet.samples.DatasetInstaller;
-import dev.mergenet.samples.ExperimentRunner;
 import ai.djl.Device;
-import dev.mergenet.samples.FashionModels;
-import dev.mergenet.samples.PretrainedSource;
+import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.demo.DatasetInstaller;
+import dev.mergenet.transfer.app.demo.FashionModels;
+import dev.mergenet.transfer.app.demo.PretrainedSource;
+import dev.mergenet.transfer.app.experiment.ExperimentRunner;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

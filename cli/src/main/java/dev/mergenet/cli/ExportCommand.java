@@ -60,16 +60,15 @@ final class ExportCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--embed-preprocessing needs --checkpoint (it records the input"
                         + " adaptation the model was trained with)");
             }
-            ExportService.Request req = ExportService.Request.of(model, out).withPrecision(p)
-                    .withWrite(new WriteOptions(force, externalData, List.of()));
+            ExportService.Builder req = ExportService.builder(model, out).precision(p)
+                    .write(new WriteOptions(force, externalData, List.of()));
             if (numClasses != null) {
-                req = req.withHead(new TrainingCheckpoint.HeadEdit(numClasses, OnnxExporter.HEAD_SEED));
+                req.head(new TrainingCheckpoint.HeadEdit(numClasses, OnnxExporter.HEAD_SEED));
             }
             if (checkpoint != null) {
-                TrainingCheckpoint.Contents c = TrainingCheckpoint.read(checkpoint, manager);
-                req = req.withCheckpoint(checkpoint, c, embedPreprocessing);
+                req.checkpoint(checkpoint, TrainingCheckpoint.read(checkpoint, manager), embedPreprocessing);
             }
-            ExportService.Result r = ExportService.export(req);
+            ExportService.Result r = ExportService.export(req.build());
             System.out.println("wrote " + r.file().model() + " (" + r.file().modelBytes() + " bytes"
                     + (r.file().dataFile() != null ? ", data " + r.file().dataFile().getFileName() + " "
                     + r.file().dataBytes() + " bytes" : "") + "); " + r.changedTensors() + " trained tensor(s) written;"

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.testing.TestData;
-import dev.mergenet.samples.FashionModels;
+import dev.mergenet.transfer.app.demo.FashionModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.importers.OnnxGraphBlock;
-import dev.mergenet.samples.ExperimentRunner;
+import dev.mergenet.transfer.app.experiment.ExperimentRunner;
 import dev.mergenet.transfer.train.TransferRun;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.Provenance;
 import dev.mergenet.exporters.deploy.Deployment;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ort.OrtRunner;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.importers.testing.TestData;
-import dev.mergenet.samples.FashionModels;
+import dev.mergenet.transfer.app.demo.FashionModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

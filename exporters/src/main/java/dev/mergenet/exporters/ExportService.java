@@ -3,17 +3,17 @@ package dev.mergenet.exporters;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.deploy.Deployment;
-import dev.mergenet.exporters.edit.ClassifierHead;
-import dev.mergenet.exporters.edit.FoldNormalization;
-import dev.mergenet.importers.edit.RestoreNormalization;
-import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.exporters.writeback.WeightWriteBack;
-import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.edit.FoldNormalization;
+import dev.mergenet.importers.edit.RestoreNormalization;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -41,120 +41,325 @@ public final class ExportService {
     private ExportService() {}
 
     /**
-     * One export. {@code head}, {@code lineage} and {@code expectedSha256} may be null; {@code trained} (by ONNX
-     * tensor name, from an imported block or a checkpoint) may be empty; {@code trainedFrom} names where the
-     * trained values came from, for messages.
+     * One export, made by {@link #builder(Path, Path)}: the original model (a file the service reads, or an
+     * {@link OriginalModel} a job already read and re-headed), an optional head edit, trained values, lineage,
+     * deployment metadata, write options and precision.
      */
-    public record Request(Path input, TrainingCheckpoint.HeadEdit head, Map<String, NDArray> trained,
-                          String trainedFrom, String expectedSha256, Lineage lineage, Deployment deployment,
-                          Path output, WriteOptions write, Precision precision, NormEdit norm) {
-        public Request {
-            norm = norm == null ? NormEdit.NONE : norm;
-            Objects.requireNonNull(input, "input");
-            Objects.requireNonNull(output, "output");
-            trained = trained == null ? Map.of() : trained;
-            deployment = deployment == null ? Deployment.NONE : deployment;
-            write = write == null ? WriteOptions.defaults() : write;
-            precision = precision == null ? Precision.FP32 : precision;
+    public static final class Request {
+        private final Path input;
+        private final OriginalModel original;
+        private final TrainingCheckpoint.HeadEdit head;
+        private final Map<String, NDArray> trained;
+        private final String trainedFrom;
+        private final String expectedSha256;
+        private final Lineage lineage;
+        private final Deployment deployment;
+        private final Path output;
+        private final WriteOptions write;
+        private final Precision precision;
+        private final NormEdit norm;
+
+        private Request(Builder b, TrainingCheckpoint.HeadEdit head, Map<String, NDArray> trained, String trainedFrom,
+                        String expectedSha256, Lineage lineage, Deployment deployment) {
+            this.input = b.input;
+            this.original = b.original;
+            this.head = head;
+            this.trained = trained;
+            this.trainedFrom = trainedFrom;
+            this.expectedSha256 = expectedSha256;
+            this.lineage = lineage;
+            this.deployment = deployment;
+            this.output = b.output;
+            this.write = b.write;
+            this.precision = b.precision;
+            this.norm = b.norm;
         }
 
-        /** The model as it is (a round trip), to {@code output}. */
-        public static Request of(Path input, Path output) {
-            return new Request(input, null, Map.of(), null, null, null, Deployment.NONE, output,
-                    WriteOptions.defaults(), Precision.FP32, NormEdit.NONE);
+        /** @return the original model file */
+        public Path input() {
+            return input;
         }
 
-        /** A fresh classifier head for {@code numClasses}, drawn with {@code seed}. */
-        public Request withHead(TrainingCheckpoint.HeadEdit h) {
-            return new Request(input, h, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
-                    precision, norm);
+        /** @return the original already read (and re-headed), or null when the service reads {@link #input()} */
+        public OriginalModel original() {
+            return original;
         }
 
-        /** Trained values by ONNX tensor name (e.g. a training run's current weights and statistics). */
-        public Request withTrained(Map<String, NDArray> values, String from) {
-            return new Request(input, head, values, from, expectedSha256, lineage, deployment, output, write,
-                    precision, norm);
+        /** @return the fresh classifier head, or null for the model's own */
+        public TrainingCheckpoint.HeadEdit head() {
+            return head;
         }
 
-        /** Every parameter of an imported graph (weights and BatchNorm statistics) as the trained values. */
-        public Request withTrained(OnnxGraphBlock block) {
-            Map<String, NDArray> values = new LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
-                values.put(e.getKey(), e.getValue().getArray());
-            }
-            return withTrained(values, block.model().origin());
+        /** @return trained values by ONNX tensor name; empty for a plain round trip */
+        public Map<String, NDArray> trained() {
+            return trained;
         }
 
-        /**
-         * A checkpoint's model section, head edit, input adaptation (embedded in the graph when
-         * {@code embedPreprocessing}), class names and lineage. An explicit head set before must agree with the
-         * checkpoint's.
-         */
-        public Request withCheckpoint(Path file, TrainingCheckpoint.Contents c, boolean embedPreprocessing) {
-            TrainingCheckpoint.Header h = c.header();
-            if (h.modelSha256() == null) {
-                throw new MergeNetException(file + ": checkpoint does not name the model it was trained from (no"
-                        + " SHA-256); it cannot be exported");
-            }
-            if (head != null && (h.head() == null || h.head().numClasses() != head.numClasses())) {
-                throw new MergeNetException(file + ": checkpoint was trained with "
-                        + (h.head() == null ? "the original head" : h.head().numClasses() + " classes")
-                        + " but the export asks for " + head.numClasses() + " classes (--num-classes)");
-            }
-            if (embedPreprocessing && h.input() == null) {
-                throw new MergeNetException(file + ": checkpoint records no input adaptation; nothing to embed"
-                        + " (--embed-preprocessing)");
-            }
-            Deployment d = new Deployment(h.input(), embedPreprocessing, h.classNames());
-            // a run with --restore-norm trained tensors the restore edit names; --fold-norm stays the caller's choice
-            boolean restored = c.model().keySet().stream().anyMatch(k -> k.contains(RestoreNormalization.MARK));
-            return new Request(input, h.head(), c.model(), file.toString(), h.modelSha256(), h.lineage(), d, output,
-                    write, precision, new NormEdit(restored, norm.fold() && restored));
+        /** @return where the trained values came from, for messages; may be null */
+        public String trainedFrom() {
+            return trainedFrom;
         }
 
-        public Request withLineage(Lineage l) {
-            return new Request(input, head, trained, trainedFrom, expectedSha256, l, deployment, output, write,
-                    precision, norm);
+        /** @return the SHA-256 the original must have (a checkpoint's), or null */
+        public String expectedSha256() {
+            return expectedSha256;
         }
 
-        public Request withDeployment(Deployment d) {
-            return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, d, output, write,
-                    precision, norm);
+        /** @return the lineage to stamp, or null for a plain export's */
+        public Lineage lineage() {
+            return lineage;
         }
 
-        public Request withWrite(WriteOptions w) {
-            return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, w,
-                    precision, norm);
+        /** @return input shape, preprocessing and class names to record */
+        public Deployment deployment() {
+            return deployment;
         }
 
-        /** BatchNormalizations put back after folded Convs in training (--restore-norm), kept or folded again. */
-        public Request withNorm(NormEdit n) {
-            return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
-                    precision, n);
+        /** @return the file to write */
+        public Path output() {
+            return output;
         }
 
-        /** --fold-norm: fold the BatchNormalizations a --restore-norm run put back into their Convs again. */
-        public Request withFoldNorm(boolean fold) {
-            return withNorm(new NormEdit(norm.restore(), fold));
+        /** @return force, external data and the files never to overwrite */
+        public WriteOptions write() {
+            return write;
         }
 
-        public Request withPrecision(Precision p) {
-            return new Request(input, head, trained, trainedFrom, expectedSha256, lineage, deployment, output, write,
-                    p, norm);
+        /** @return the precision of the written tensors */
+        public Precision precision() {
+            return precision;
+        }
+
+        /** @return the normalization a --restore-norm run put back, kept or folded again */
+        public NormEdit norm() {
+            return norm;
         }
     }
 
     /**
      * The normalization edit of a --restore-norm run: {@code restore} puts the BatchNormalizations back as training
      * did (their trained values are then written), {@code fold} folds them into their Convs afterwards (--fold-norm).
+     *
+     * @param restore whether training restored BatchNormalizations after folded Convs
+     * @param fold whether the export folds them back into the Convs
      */
     public record NormEdit(boolean restore, boolean fold) {
         public static final NormEdit NONE = new NormEdit(false, false);
 
         public NormEdit {
             if (fold && !restore) {
-                throw new MergeNetException("--fold-norm folds the BatchNormalizations --restore-norm put back; pass both");
+                throw new MergeNetException("--fold-norm folds the BatchNormalizations that --restore-norm put back;"
+                        + " this model was not trained with --restore-norm");
             }
+        }
+    }
+
+    /**
+     * A request for exporting {@code input} to {@code output}: by default the model as it is (a round trip), fp32,
+     * inline data, never over an existing file.
+     *
+     * @param input the original .onnx file
+     * @param output the file to write
+     * @return a builder; {@link Builder#build()} checks what was set
+     */
+    public static Builder builder(Path input, Path output) {
+        return new Builder(input, output);
+    }
+
+    /** Builds a {@link Request}; every setter returns this builder. */
+    public static final class Builder {
+        private final Path input;
+        private final Path output;
+        private OriginalModel original;
+        private TrainingCheckpoint.HeadEdit head;
+        private Map<String, NDArray> trained = Map.of();
+        private String trainedFrom;
+        private Lineage lineage;
+        private Deployment deployment = Deployment.NONE;
+        private WriteOptions write = WriteOptions.defaults();
+        private Precision precision = Precision.FP32;
+        private Path checkpointFile;
+        private TrainingCheckpoint.Contents checkpoint;
+        private boolean embedPreprocessing;
+        private NormEdit norm = NormEdit.NONE;
+        private boolean foldNorm;
+
+        private Builder(Path input, Path output) {
+            this.input = Objects.requireNonNull(input, "input");
+            this.output = Objects.requireNonNull(output, "output");
+        }
+
+        /**
+         * The original as a job already read, hashed and re-headed it: the export neither reads nor re-heads again.
+         *
+         * @param o the original of {@link #builder(Path, Path)}'s input
+         * @return this builder
+         */
+        public Builder original(OriginalModel o) {
+            this.original = o;
+            return this;
+        }
+
+        /**
+         * A fresh classifier head.
+         *
+         * @param h class count and the seed its weights are drawn with; null keeps the model's own head
+         * @return this builder
+         */
+        public Builder head(TrainingCheckpoint.HeadEdit h) {
+            this.head = h;
+            return this;
+        }
+
+        /**
+         * Trained values by ONNX tensor name (e.g. a training run's current weights and statistics).
+         *
+         * @param values the values; null or empty writes the original's
+         * @param from where they came from, for messages
+         * @return this builder
+         */
+        public Builder trained(Map<String, NDArray> values, String from) {
+            this.trained = values == null ? Map.of() : values;
+            this.trainedFrom = from;
+            return this;
+        }
+
+        /**
+         * Every parameter of an imported graph (weights and BatchNorm statistics) as the trained values.
+         *
+         * @param block the imported, possibly trained, graph
+         * @return this builder
+         */
+        public Builder trained(OnnxGraphBlock block) {
+            Map<String, NDArray> values = new LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
+                values.put(e.getKey(), e.getValue().getArray());
+            }
+            return trained(values, block.model().origin());
+        }
+
+        /**
+         * A checkpoint's model section, head edit, input adaptation (embedded in the graph when
+         * {@code embedPreprocessing}), class names and lineage. A head set with {@link #head} must agree with the
+         * checkpoint's.
+         *
+         * @param file the checkpoint file, for messages
+         * @param c its contents
+         * @param embed whether the recorded input adaptation goes into the graph
+         * @return this builder
+         */
+        public Builder checkpoint(Path file, TrainingCheckpoint.Contents c, boolean embed) {
+            this.checkpointFile = Objects.requireNonNull(file, "file");
+            this.checkpoint = Objects.requireNonNull(c, "contents");
+            this.embedPreprocessing = embed;
+            return this;
+        }
+
+        /**
+         * @param l the lineage to stamp; null stamps a plain export's (the input's hash only)
+         * @return this builder
+         */
+        public Builder lineage(Lineage l) {
+            this.lineage = l;
+            return this;
+        }
+
+        /**
+         * @param d input shape, preprocessing and class names to record; null records none
+         * @return this builder
+         */
+        public Builder deployment(Deployment d) {
+            this.deployment = d == null ? Deployment.NONE : d;
+            return this;
+        }
+
+        /**
+         * @param w force, external data and the files never to overwrite; null for the defaults
+         * @return this builder
+         */
+        public Builder write(WriteOptions w) {
+            this.write = w == null ? WriteOptions.defaults() : w;
+            return this;
+        }
+
+        /**
+         * @param n the BatchNormalizations a --restore-norm run put back, kept or folded; null for none
+         * @return this builder
+         */
+        public Builder norm(NormEdit n) {
+            this.norm = n == null ? NormEdit.NONE : n;
+            return this;
+        }
+
+        /**
+         * --fold-norm: fold the BatchNormalizations of a --restore-norm run (named by {@link #norm}, or recognised in
+         * a checkpoint by their tensor names) into their Convs.
+         *
+         * @param fold whether to fold
+         * @return this builder
+         */
+        public Builder foldNorm(boolean fold) {
+            this.foldNorm = fold;
+            return this;
+        }
+
+        /**
+         * @param p the precision of the written tensors; null for fp32
+         * @return this builder
+         */
+        public Builder precision(Precision p) {
+            this.precision = p == null ? Precision.FP32 : p;
+            return this;
+        }
+
+        /**
+         * Checks what was set and makes the request.
+         *
+         * @return the request
+         * @throws MergeNetException if a checkpoint does not fit the request (no model hash, another head, nothing
+         *     to embed) or an already-read original is not the input or has another head
+         */
+        public Request build() {
+            if (original != null) {
+                if (!original.file().equals(input)) {
+                    throw new IllegalArgumentException("the original read from " + original.file()
+                            + " is not the export's input " + input);
+                }
+                if (head != null && !head.equals(original.head())) {
+                    throw new IllegalArgumentException("the original of " + input + " has the head "
+                            + original.head() + ", not " + head);
+                }
+            }
+            TrainingCheckpoint.HeadEdit h = original != null ? original.head() : head;
+            // a --restore-norm run trained tensors the restore edit names
+            boolean restored = norm.restore() || (checkpoint != null && checkpoint.model().keySet().stream()
+                    .anyMatch(k -> k.contains(RestoreNormalization.MARK)));
+            norm = new NormEdit(restored, norm.fold() || foldNorm);
+            if (checkpoint == null) {
+                return new Request(this, h, trained, trainedFrom, null, lineage, deployment);
+            }
+            TrainingCheckpoint.Header ch = checkpoint.header();
+            Path file = checkpointFile;
+            if (ch.modelSha256() == null) {
+                throw new MergeNetException(file + ": checkpoint does not name the model it was trained from (no"
+                        + " SHA-256); it cannot be exported");
+            }
+            if (h != null && (ch.head() == null || ch.head().numClasses() != h.numClasses())) {
+                throw new MergeNetException(file + ": checkpoint was trained with "
+                        + (ch.head() == null ? "the original head" : ch.head().numClasses() + " classes")
+                        + " but the export asks for " + h.numClasses() + " classes (--num-classes)");
+            }
+            if (embedPreprocessing && ch.input() == null) {
+                throw new MergeNetException(file + ": checkpoint records no input adaptation; nothing to embed"
+                        + " (--embed-preprocessing)");
+            }
+            if (original != null && !Objects.equals(original.head(), ch.head())) {
+                throw new IllegalArgumentException("the original of " + input + " has the head " + original.head()
+                        + ", the checkpoint " + ch.head());
+            }
+            Deployment d = new Deployment(ch.input(), embedPreprocessing, ch.classNames());
+            return new Request(this, ch.head(), checkpoint.model(), file.toString(), ch.modelSha256(), ch.lineage(),
+                    d);
         }
     }
 
@@ -164,6 +369,10 @@ public final class ExportService {
     /**
      * Fails now if the request could not be written (output is an input or exists without force, its data file
      * exists without force, folder missing or read-only): callers check before a long training run.
+     */
+    /**
+     * @param r the export to check
+     * @throws MergeNetException if the input is missing or the output may not be written
      */
     public static void checkOutput(Request r) {
         if (!Files.isRegularFile(r.input())) {
@@ -178,17 +387,30 @@ public final class ExportService {
         }
     }
 
+    /**
+     * Writes one export: the original (read and hashed here unless the request carries it already read), re-headed
+     * if asked, with the trained values written in, converted, declared, stamped and written atomically.
+     *
+     * @param r what to export and where
+     * @return the written file, how many tensors changed, and the stamped lineage
+     * @throws MergeNetException on a bad input, a checkpoint made for another model, trained values that do not
+     *     fit, or an output that may not be written
+     */
     public static Result export(Request r) {
         checkOutput(r);
         WriteOptions options = r.write().withInputs(List.of(r.input()));
-        OnnxModel model = OnnxModelReader.read(r.input());
-        String sha = ModelHash.sha256(r.input());
-        if (r.expectedSha256() != null && !r.expectedSha256().equals(sha)) {
-            throw new MergeNetException(r.trainedFrom() + ": checkpoint was made for the model with SHA-256 "
-                    + r.expectedSha256() + ", but " + r.input() + " has " + sha);
+        OriginalModel original = r.original();
+        String sha;
+        if (original == null) {
+            OnnxModelReader.Hashed read = OnnxModelReader.readHashed(r.input());
+            sha = read.sha256();
+            checkSha(r, sha);
+            original = OriginalModel.of(r.input(), read, r.head());
+        } else {
+            sha = original.sha256();
+            checkSha(r, sha);
         }
-        OnnxModel edited = r.head() == null ? model
-                : ClassifierHead.replace(model, r.head().numClasses(), r.head().seed()).model();
+        OnnxModel edited = original.model();
         if (r.norm().restore()) {
             edited = RestoreNormalization.structure(edited).model();
         }
@@ -201,8 +423,8 @@ public final class ExportService {
             changed = wb.changed().size();
         }
         if (r.norm().fold()) {
-            proto = FoldNormalization.apply(edited.withProto(proto), n -> n.getName().contains(RestoreNormalization.MARK))
-                    .model().proto();
+            proto = FoldNormalization.apply(edited.withProto(proto),
+                    n -> n.getName().contains(RestoreNormalization.MARK)).model().proto();
         }
         Lineage lineage = r.lineage() != null ? r.lineage() : Lineage.export(sha);
         if (r.head() != null) {
@@ -227,6 +449,13 @@ public final class ExportService {
         OnnxFileWriter.Written w = OnnxFileWriter.write(out, r.output(), edited.baseDir(),
                 options.withInputs(OnnxExporter.inputFiles(edited)));
         return new Result(w, changed, lineage);
+    }
+
+    private static void checkSha(Request r, String sha) {
+        if (r.expectedSha256() != null && !r.expectedSha256().equals(sha)) {
+            throw new MergeNetException(r.trainedFrom() + ": checkpoint was made for the model with SHA-256 "
+                    + r.expectedSha256() + ", but " + r.input() + " has " + sha);
+        }
     }
 
     /** Every trained value must be a float tensor of the (re-headed) model with the same shape. */

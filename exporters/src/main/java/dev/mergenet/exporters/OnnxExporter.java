@@ -1,12 +1,14 @@
 package dev.mergenet.exporters;
 
-import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Float16Conversion;
 import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.exporters.writeback.WeightWriteBack;
 import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;

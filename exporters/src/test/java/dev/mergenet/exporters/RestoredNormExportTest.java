@@ -57,8 +57,8 @@ class RestoredNormExportTest {
             NDArray expected = block.forward(new ParameterStore(m, false), new NDList(eval), false).head();
             for (boolean fold : new boolean[] {false, true}) {
                 Path out = dir.resolve(fold ? "folded.onnx" : "kept.onnx");
-                ExportService.Result r = ExportService.export(ExportService.Request.of(original, out)
-                        .withTrained(block).withNorm(new ExportService.NormEdit(true, fold)));
+                ExportService.Result r = ExportService.export(ExportService.builder(original, out)
+                        .trained(block).norm(new ExportService.NormEdit(true, fold)).build());
                 var g = OnnxModelReader.read(out).proto().getGraph();
                 long norms = g.getNodeList().stream().filter(n -> n.getOpType().equals("BatchNormalization")).count();
                 assertEquals(fold ? 0 : restored.nodes().size(), norms);

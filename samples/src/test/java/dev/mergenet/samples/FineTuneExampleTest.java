@@ -3,11 +3,12 @@ package dev.mergenet.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mergenet.exporters.Lineage;
-import dev.mergenet.exporters.Provenance;
 import dev.mergenet.exporters.io.ModelHash;
+import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.TestData;
+import dev.mergenet.transfer.app.demo.OrtAccuracy;
 import dev.mergenet.transfer.data.IdxDataset;
 import dev.mergenet.transfer.data.LabeledData;
 import java.io.ByteArrayOutputStream;

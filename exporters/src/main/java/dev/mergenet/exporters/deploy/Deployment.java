@@ -3,7 +3,7 @@ package dev.mergenet.exporters.deploy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import dev.mergenet.exporters.Lineage;
+import dev.mergenet.exporters.provenance.Lineage;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import java.util.List;

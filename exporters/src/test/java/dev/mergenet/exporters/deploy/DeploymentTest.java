@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.ExportService;
-import dev.mergenet.exporters.Provenance;
-import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.ExportService;
+import dev.mergenet.exporters.precision.Precision;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ort.OrtRunner;
@@ -50,11 +50,11 @@ class DeploymentTest {
         InputPreprocessing p = new InputPreprocessing(new long[] {4}, null, 0, new float[] {0.5f},
                 new float[] {2f});
         Path embedded = dir.resolve("embedded.onnx");
-        ExportService.export(ExportService.Request.of(model, embedded)
-                .withDeployment(new Deployment(p, true, List.of("cat", "dog", "bird"))));
+        ExportService.export(ExportService.builder(model, embedded)
+                .deployment(new Deployment(p, true, List.of("cat", "dog", "bird"))).build());
         Path plain = dir.resolve("plain.onnx");
-        ExportService.export(ExportService.Request.of(model, plain)
-                .withDeployment(new Deployment(p, false, List.of("cat", "dog", "bird"))));
+        ExportService.export(ExportService.builder(model, plain)
+                .deployment(new Deployment(p, false, List.of("cat", "dog", "bird"))).build());
 
         float[] raw = new float[5 * 4];
         float[] normalized = new float[raw.length];
@@ -64,8 +64,8 @@ class DeploymentTest {
         }
         assertArrayEquals(run(plain, normalized), run(embedded, raw), 1e-6f);
         Path half = dir.resolve("half.onnx");
-        ExportService.export(ExportService.Request.of(model, half).withPrecision(Precision.FP16)
-                .withDeployment(new Deployment(p, true, null)));
+        ExportService.export(ExportService.builder(model, half).precision(Precision.FP16)
+                .deployment(new Deployment(p, true, null)).build());
         assertArrayEquals(run(plain, normalized), run(half, raw), 2e-2f, "fp16 inside, preprocessing in front");
         assertTrue(OnnxModelReader.read(half).proto().getGraph().getNode(0).getOpType().equals("Sub"),
                 "the preprocessing runs first, in float32, before the input Cast");
@@ -84,8 +84,8 @@ class DeploymentTest {
         Path model = gemm(9);
         InputPreprocessing p = new InputPreprocessing(new long[] {1, 28, 28}, new int[] {32, 32}, 0, null, null);
         MergeNetException e = assertThrows(MergeNetException.class, () -> ExportService.export(
-                ExportService.Request.of(model, dir.resolve("out.onnx")).withDeployment(new Deployment(p, true,
-                        null))));
+                ExportService.builder(model, dir.resolve("out.onnx")).deployment(new Deployment(p, true, null))
+                        .build()));
         assertTrue(e.getMessage().contains("rows9.onnx") && e.getMessage().contains("opset 9"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("out.onnx")));
     }

@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * Reads ONNX files. A file is read whole into one off-heap buffer, not mapped: a model truncated or rewritten while
@@ -21,7 +24,43 @@ import java.nio.file.StandardOpenOption;
 public final class OnnxModelReader {
     private OnnxModelReader() {}
 
+    /** A model and the SHA-256 (lowercase hex) of the file's bytes, both from one read of the file. */
+    public record Hashed(OnnxModel model, String sha256) {}
+
+    /**
+     * Reads and validates an ONNX file.
+     *
+     * @param path the .onnx file; external data is resolved against its folder
+     * @return the parsed model, its tensor bytes aliasing one off-heap copy of the file
+     * @throws OnnxFormatException if the file is missing, a folder, empty, over 2 GiB or not a valid model
+     */
     public static OnnxModel read(Path path) {
+        return read(path, null);
+    }
+
+    /**
+     * Reads an ONNX file once and hashes the same bytes: one read for the model and its SHA-256.
+     *
+     * @param path the .onnx file
+     * @return the model and the SHA-256 of the file (external data files are not part of the hash)
+     * @throws OnnxFormatException as {@link #read(Path)}
+     */
+    public static Hashed readHashed(Path path) {
+        MessageDigest digest = sha256();
+        OnnxModel model = read(path, digest);
+        return new Hashed(model, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** Reads the file whole; when {@code digest} is not null, the bytes read are fed to it too. */
+    private static OnnxModel read(Path path, MessageDigest digest) {
         Path file = path.toAbsolutePath().normalize();
         String origin = path.toString();
         if (Files.isDirectory(file)) {
@@ -37,6 +76,9 @@ public final class OnnxModelReader {
                         + " a model this large must keep its tensors in external data files");
             }
             ByteBuffer bytes = readFully(channel, (int) size, origin);
+            if (digest != null) {
+                digest.update(bytes.duplicate());
+            }
             // the buffer is never written again, so tensor ByteStrings may alias it instead of copying; it is
             // off the Java heap, so a large model's tensor bytes never count against -Xmx twice
             CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();

@@ -5,19 +5,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.ExportService;
-import dev.mergenet.exporters.Lineage;
+import dev.mergenet.exporters.OriginalModel;
 import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.exporters.deploy.Deployment;
 import dev.mergenet.exporters.deploy.InputPreprocessing;
-import dev.mergenet.exporters.edit.ClassifierHead;
-import dev.mergenet.exporters.edit.SoftmaxTail;
 import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
-import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.provenance.Lineage;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.edit.ClassifierHead;
+import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.transfer.data.DataSpec;
@@ -126,15 +127,15 @@ public final class TransferJob {
     }
 
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
-        InputHashes hashes = InputHashes.of(req);
-        OnnxModel targetModel = OnnxModelReader.read(req.target());
-        if (req.numClasses() != null) {
-            ClassifierHead.Replaced head = ClassifierHead.replace(targetModel, req.numClasses(), req.config().seed());
-            if (log != null) {
-                log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
-                        head.node(), head.oldClasses(), head.newClasses(), head.features());
-            }
-            targetModel = head.model();
+        // the target is read, hashed and re-headed once here; the export writes this same model back
+        OriginalModel original = OriginalModel.read(req.target(), req.numClasses() == null ? null
+                : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed()));
+        InputHashes hashes = InputHashes.of(req, original.sha256());
+        OnnxModel targetModel = original.model();
+        if (original.replaced() != null && log != null) {
+            ClassifierHead.Replaced head = original.replaced();
+            log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
+                    head.node(), head.oldClasses(), head.newClasses(), head.features());
         }
         SoftmaxTail.TrainingView targetView = SoftmaxTail.trainingView(targetModel);
         targetModel = targetView.model();
@@ -224,7 +225,7 @@ public final class TransferJob {
             checkOutputsFinite(target, data, req, manager);
             Path written = null;
             if (req.out() != null) {
-                written = export(req, target, head, new Deployment(preprocessing,
+                written = export(req, target, original, new Deployment(preprocessing,
                         req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
             }
             if (req.report() != null) {
@@ -255,7 +256,7 @@ public final class TransferJob {
             }
         }
         if (req.out() != null) {
-            ExportService.checkOutput(exportRequest(req));
+            ExportService.checkOutput(exportRequest(req).build());
         }
     }
 
@@ -287,32 +288,32 @@ public final class TransferJob {
         }
     }
 
-    /** Through the one export service: the original target, re-headed as in training, with the trained values. */
-    private static Path export(Request req, TrainableModel target, TrainingCheckpoint.HeadEdit head,
+    /** Through the one export service: the original target as read and re-headed for training, with the trained values. */
+    private static Path export(Request req, TrainableModel target, OriginalModel original,
                                Deployment deployment, Lineage lineage, RunReport report) {
         Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
         trained.putAll(target.state());
-        ExportService.Result r = ExportService.export(exportRequest(req).withHead(head)
-                .withTrained(trained, "the trained target").withLineage(lineage).withDeployment(deployment));
+        ExportService.Result r = ExportService.export(exportRequest(req).original(original)
+                .trained(trained, "the trained target").lineage(lineage).deployment(deployment).build());
         report.put("exportedModel", r.file().model().toString());
         return r.file().model();
     }
 
     /** Output, precision and write options of --out (the source model is protected like the target). */
-    private static ExportService.Request exportRequest(Request req) {
+    private static ExportService.Builder exportRequest(Request req) {
         List<Path> inputs = new ArrayList<>();
         if (req.source() != null) {
             inputs.add(req.source());
         }
-        return ExportService.Request.of(req.target(), req.out()).withPrecision(req.export().precision())
-                .withWrite(new WriteOptions(req.force(), req.export().externalData(), inputs));
+        return ExportService.builder(req.target(), req.out()).precision(req.export().precision())
+                .write(new WriteOptions(req.force(), req.export().externalData(), inputs));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
     /** SHA-256 of the input models, read once per job (lineage is stamped into every epoch's checkpoint). */
     private record InputHashes(String target, String source) {
-        static InputHashes of(Request req) {
-            return new InputHashes(ModelHash.sha256(req.target()),
+        static InputHashes of(Request req, String targetSha256) {
+            return new InputHashes(targetSha256,
                     req.source() == null ? null : ModelHash.sha256(req.source()));
         }
     }

@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.demo;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;

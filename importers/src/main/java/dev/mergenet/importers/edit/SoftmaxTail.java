@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.edit;
+package dev.mergenet.importers.edit;
 
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;

@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.edit;
+package dev.mergenet.importers.edit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.OrtAgreement;
-import dev.mergenet.exporters.OrtReference;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.OrtAgreement;
+import dev.mergenet.importers.testing.OrtReference;
 import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mergenet.exporters;
+package dev.mergenet.exporters.provenance;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package dev.mergenet.exporters;
+package dev.mergenet.importers.testing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

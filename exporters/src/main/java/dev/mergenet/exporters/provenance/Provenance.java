@@ -1,4 +1,4 @@
-package dev.mergenet.exporters;
+package dev.mergenet.exporters.provenance;
 
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;

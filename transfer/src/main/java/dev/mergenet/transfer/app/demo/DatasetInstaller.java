@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.demo;
 
 import dev.mergenet.core.errors.MergeNetException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

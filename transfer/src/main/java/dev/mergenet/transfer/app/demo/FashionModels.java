@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.demo;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;

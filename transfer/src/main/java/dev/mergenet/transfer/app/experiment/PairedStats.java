@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.experiment;
 
 /** Mean, sample std and the paired-difference 95% confidence interval (Student t). */
 public final class PairedStats {

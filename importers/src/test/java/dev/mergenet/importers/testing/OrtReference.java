@@ -1,4 +1,4 @@
-package dev.mergenet.exporters;
+package dev.mergenet.importers.testing;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.edit;
+package dev.mergenet.importers.edit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.protobuf.ByteString;
 import dev.mergenet.importers.analysis.ChannelStatistics;
-import dev.mergenet.importers.edit.RestoreNormalization;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.ort.OrtRunner;

@@ -1,4 +1,4 @@
-package dev.mergenet.exporters.edit;
+package dev.mergenet.importers.edit;
 
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;

@@ -1,4 +1,4 @@
-package dev.mergenet.samples;
+package dev.mergenet.transfer.app.experiment;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
