@@ -5,7 +5,8 @@ For a tiny MobileNetV3 (torchvision's own MobileNetV3 class with two small block
 tiny ResNet (torchvision's BasicBlock, widths 8/16/32), both on 1x28x28 Fashion-MNIST images:
   NAME_fresh_folded.onnx       random init, exported the default way (eval mode: every BatchNorm after a Conv is
                                folded into the Conv)
-  NAME_fresh_kept.onnx         the same weights exported in train mode without constant folding (BatchNorm kept)
+  NAME_fresh_kept.onnx         the same weights exported with the BatchNorms kept (eval mode, TrainingMode.PRESERVE,
+                               no constant folding: inference-form BatchNormalization with its running statistics)
   NAME_pretrained_folded.onnx  trained by PyTorch for a few Adam steps, running statistics recomputed over the
                                training subset (momentum=None), exported the default way
   NAME_precise_bn.f32          PyTorch's precise BN of the fresh model (running statistics reset, momentum=None,
@@ -71,15 +72,13 @@ def idx(path):
 
 def export(model, path, kept):
     tmp = path + ".partial"
-    if kept:
-        model.train()
-        torch.onnx.export(model, (torch.zeros(2, 1, 28, 28),), tmp, opset_version=17, input_names=["input"],
-                          output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
-    else:
-        model.eval()
-        torch.onnx.export(model, (torch.zeros(1, 1, 28, 28),), tmp, opset_version=17, input_names=["input"],
-                          output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+    model.eval()
+    # PRESERVE (not EVAL) skips the eval-mode pass that folds BatchNorm into Conv; the model's eval mode then
+    # exports each BatchNorm in inference form (training_mode=0, running statistics)
+    torch.onnx.export(model, (torch.zeros(1, 1, 28, 28),), tmp, opset_version=17, input_names=["input"],
+                      output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
+                      training=torch.onnx.TrainingMode.PRESERVE if kept else torch.onnx.TrainingMode.EVAL,
+                      do_constant_folding=not kept)
     os.replace(tmp, path)
 
 

@@ -150,6 +150,9 @@ final class ExperimentCommand implements Callable<Integer> {
         ExperimentRunner.writeTable(t, title, command, outcomes, armList);
         System.out.print(ExperimentRunner.table(outcomes, armList));
         System.out.println("table written to " + t);
+        // every pair is evaluated on Fashion-MNIST's test set (10 classes), up to --eval-limit samples
+        System.out.println(ExperimentRunner.verdict(outcomes, armList, evalLimit > 0 ? Math.min(evalLimit, 10_000)
+                : 10_000, 10));
         return 0;
     }
 }

@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
         TransferJob.Request req = new TransferJob.Request(model, null, List.of(), opts.data, null, opts.adaptation(),
                 null, opts.validation, opts.trainLimit, opts.evalLimit, opts.config(Mode.ALONE), opts.numClasses, opts.out,
                 opts.report, opts.plot, opts.force, "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                opts.exportSettings(), false, opts.keepTied);
+                opts.exportSettings(), false, opts.keepTied, opts.normalization());
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         return 0;

@@ -125,6 +125,26 @@ final class TrainingOptions {
     @Option(names = "--external-data", description = "Keep the exported model's tensors in OUT.onnx.data.")
     boolean externalData;
 
+    // ---- normalization (issue 18) ----
+    @Option(names = "--restore-norm",
+            description = "Put a BatchNormalization back after each Conv an export folded one into (inspect warns about"
+                    + " such files), the identity on the training data at step 0, and train it.")
+    boolean restoreNorm;
+
+    @Option(names = "--fold-norm",
+            description = "With --restore-norm: fold the restored BatchNormalizations into their Convs in --out "
+                    + "(default: keep them).")
+    boolean foldNorm;
+
+    @Option(names = "--precise-bn", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Recompute the BatchNorm running statistics over training batches before each validation "
+                    + "(and so before export), as PyTorch's precise BN does (default ${DEFAULT-VALUE}).")
+    boolean preciseBn;
+
+    TransferJob.Normalization normalization() {
+        return new TransferJob.Normalization(restoreNorm, foldNorm, preciseBn);
+    }
+
     TransferJob.ExportSettings exportSettings() {
         return new TransferJob.ExportSettings(embedPreprocessing, Precision.parse(precision), externalData);
     }

@@ -2,6 +2,8 @@ package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.report.TrainingHealth;
+import dev.mergenet.transfer.report.Verdict;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Path;
@@ -43,6 +45,14 @@ final class TransferCommand implements Callable<Integer> {
 
     @Option(names = "--source-channels", defaultValue = "0", description = "Channel replication of the source's input (--source-data, or a frozen teacher).")
     int sourceChannels;
+
+    @Option(names = "--source-mean", split = ",", description = "Per-channel mean of the source's input (default: the "
+            + "target's --mean; --source-resize and --source-channels are not inherited).")
+    float[] sourceMean;
+
+    @Option(names = "--source-std", split = ",", description = "Per-channel std of the source's input (default: the "
+            + "target's --std).")
+    float[] sourceStd;
 
     @Option(names = "--frozen-source", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "The source is pretrained and frozen: a teacher in eval mode for kd, read for its weights by "
@@ -98,10 +108,11 @@ final class TransferCommand implements Callable<Integer> {
                 AdapterConfig.DEFAULT.ffnDropout(), AdapterConfig.DEFAULT.layerNormEps());
         RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).withKd(kdAlpha, kdTemperature);
         TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
-                opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std),
+                opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels,
+                        sourceMean != null ? sourceMean : opts.mean, sourceStd != null ? sourceStd : opts.std),
                 opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
                 "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                opts.exportSettings(), compareAlone, opts.keepTied);
+                opts.exportSettings(), compareAlone, opts.keepTied, opts.normalization());
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         if (r.aloneTestAccuracy() != null) {
@@ -109,6 +120,10 @@ final class TransferCommand implements Callable<Integer> {
                     + "%+.2f pp (one seed: run `mergenet experiment` for a confidence interval)%n", m.cliName(),
                     100 * r.keptTestAccuracy(), 100 * r.aloneTestAccuracy(),
                     100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()));
+            boolean armChance = TrainingHealth.atChance(r.keptTestAccuracy(), r.testSamples(), r.classes());
+            boolean aloneChance = TrainingHealth.atChance(r.aloneTestAccuracy(), r.testSamples(), r.classes());
+            System.out.println(Verdict.of("alone", aloneChance, java.util.List.of(new Verdict.Arm(m.cliName(),
+                    100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()), Double.NaN, armChance)), 1));
         }
         return 0;
     }

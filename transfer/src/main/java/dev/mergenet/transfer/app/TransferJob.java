@@ -27,7 +27,9 @@ import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.importers.analysis.PreciseBatchNorm;
 import dev.mergenet.transfer.train.EpochCsv;
+import dev.mergenet.transfer.train.NormalizationRepair;
 import dev.mergenet.transfer.train.EpochRecord;
 import dev.mergenet.transfer.train.Mode;
 import dev.mergenet.transfer.train.OnnxClassifier;
@@ -55,9 +57,10 @@ public final class TransferJob {
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
                           boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          java.util.Set<String> keepTied) {
+                          java.util.Set<String> keepTied, Normalization norm) {
         public Request {
             export = export == null ? ExportSettings.DEFAULT : export;
+            norm = norm == null ? Normalization.NONE : norm;
             keepTied = keepTied == null ? java.util.Set.of() : java.util.Set.copyOf(keepTied);
         }
 
@@ -68,7 +71,7 @@ public final class TransferJob {
                        Path plot, boolean force, String commandLine) {
             this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
                     evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT, false,
-                    null);
+                    null, null);
         }
 
         /** A request with these export settings, without --compare-alone. */
@@ -77,14 +80,30 @@ public final class TransferJob {
                        int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                        Path plot, boolean force, String commandLine, ExportSettings export) {
             this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false, null);
+                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false, null, null);
         }
 
         /** The alone baseline of this request: same target, seed, data and order; no outputs. */
         Request aloneBaseline() {
             return new Request(target, null, List.of(), data, null, adaptation, null, validationSize, trainLimit,
                     evalLimit, config.withMode(Mode.ALONE).withCheckpoint(null, false), numClasses, null, null,
-                    null, force, commandLine, export, false, keepTied);
+                    null, force, commandLine, export, false, keepTied, norm);
+        }
+    }
+
+    /**
+     * What training does about normalization: {@code restore} puts a BatchNormalization back after each Conv an
+     * export folded it into (--restore-norm), {@code fold} folds them into the Convs again at export (--fold-norm),
+     * {@code preciseBn} recomputes the running statistics over training batches before each validation (--precise-bn).
+     */
+    public record Normalization(boolean restore, boolean fold, boolean preciseBn) {
+        public static final Normalization NONE = new Normalization(false, false, false);
+
+        public Normalization {
+            if (fold && !restore) {
+                throw new MergeNetException("--fold-norm folds the BatchNormalizations that --restore-norm puts back;"
+                        + " pass --restore-norm too");
+            }
         }
     }
 
@@ -95,7 +114,7 @@ public final class TransferJob {
 
     /** What a job produced. */
     public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters,
-                         int keptEpoch, Double aloneTestAccuracy) {
+                         int keptEpoch, Double aloneTestAccuracy, int testSamples, int classes) {
         /** Test accuracy of the kept epoch's weights (the exported model). */
         public double keptTestAccuracy() {
             return history.isEmpty() || keptEpoch < 1 ? Double.NaN : history.get(keptEpoch - 1).targetTestAccuracy;
@@ -151,6 +170,8 @@ public final class TransferJob {
                 : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
         try (NDManager manager = TorchEngine.newManager(device)) {
+            targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), data.train(),
+                    req.config().batchSize(), req.config().seed(), manager, log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
@@ -180,10 +201,19 @@ public final class TransferJob {
                         data.train().size(), data.validation() == null ? 0 : data.validation().size(),
                         data.test() == null ? "no" : Integer.toString(data.test().size()),
                         data.train().sampleShape(), data.train().classes());
+                // what each model is fed: the source inherits --mean/--std, not --resize/--channels
+                log.printf("input: target %s%s%n", req.adaptation() == null ? "none" : req.adaptation().describe(),
+                        source == null ? "" : "; source " + (req.sourceAdaptation() == null ? "none"
+                                : req.sourceAdaptation().describe()));
             }
             TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log)
                     .teacherView(teacherData == null ? null : teacherData.train())
                     .identity(identity(req, hashes));
+            PreciseBatchNorm precise = req.norm().preciseBn() ? NormalizationRepair.precise(targetBlock, manager) : null;
+            if (precise != null) {
+                run.beforeEvaluation(() -> NormalizationRepair.recompute(precise, data.train(),
+                        req.config().batchSize(), req.config().seed(), manager));
+            }
             InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
             List<String> classNames = data.train().classNames();
             TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
@@ -206,6 +236,9 @@ public final class TransferJob {
                 history = run.run();
             } finally {
                 notice.close();
+                if (precise != null) {
+                    precise.close();
+                }
             }
             RunReport report = report(req, hashes, targetModel, pairs, target, source, data, run, history);
             report.put("keep", req.config().keep().name().toLowerCase());
@@ -220,9 +253,11 @@ public final class TransferJob {
                 report.put("aloneTestAccuracy", aloneTest);
             }
             if (log != null && req.config().keep() == RunConfig.Keep.BEST && run.keptEpoch() != run.epochsDone()) {
-                log.printf("keeping epoch %d, the best validation accuracy (--keep best)%n", run.keptEpoch());
+                log.printf("keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the earliest "
+                        + "epoch)%n", run.keptEpoch());
             }
             checkOutputsFinite(target, data, req, manager);
+            checkValidationLoss(history, run.keptEpoch(), data, req);
             Path written = null;
             if (req.out() != null) {
                 written = export(req, target, original, new Deployment(preprocessing,
@@ -236,7 +271,8 @@ public final class TransferJob {
                 CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
                         mode == Mode.ALONE ? null : req.source()), history);
             }
-            return new Result(history, written, report, run.adapterParameterCount(), run.keptEpoch(), aloneTest);
+            return new Result(history, written, report, run.adapterParameterCount(), run.keptEpoch(), aloneTest,
+                    data.test() == null ? 0 : data.test().size(), data.train().classes());
         }
     }
 
@@ -306,7 +342,8 @@ public final class TransferJob {
             inputs.add(req.source());
         }
         return ExportService.builder(req.target(), req.out()).precision(req.export().precision())
-                .write(new WriteOptions(req.force(), req.export().externalData(), inputs));
+                .write(new WriteOptions(req.force(), req.export().externalData(), inputs))
+                .norm(new ExportService.NormEdit(req.norm().restore(), req.norm().fold()));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
@@ -351,6 +388,20 @@ public final class TransferJob {
         return history.size();
     }
 
+    private static String normFlags(Normalization n) {
+        List<String> flags = new ArrayList<>();
+        if (n.restore()) {
+            flags.add("--restore-norm");
+        }
+        if (n.fold()) {
+            flags.add("--fold-norm");
+        }
+        if (n.preciseBn()) {
+            flags.add("--precise-bn");
+        }
+        return String.join(" ", flags);
+    }
+
     /** Model and data identity, part of the checkpoint's fingerprint. */
     private static Map<String, String> identity(Request req, InputHashes hashes) {
         Map<String, String> id = new LinkedHashMap<>();
@@ -366,6 +417,9 @@ public final class TransferJob {
         id.put("validation", Integer.toString(req.validationSize()));
         id.put("input", req.adaptation() == null ? "none" : req.adaptation().describe());
         id.put("num-classes", String.valueOf(req.numClasses()));
+        if (req.norm().restore() || req.norm().preciseBn()) {
+            id.put("normalization", normFlags(req.norm()));
+        }
         if (!req.keepTied().isEmpty()) {
             id.put("keep-tied", String.join(",", new java.util.TreeSet<>(req.keepTied())));
         }
@@ -389,6 +443,29 @@ public final class TransferJob {
                     .map(e -> String.format("%s %.2f%%", e.getKey(), 100 * e.getValue())).toList());
         }
         return acc;
+    }
+
+    /**
+     * The validation-explosion rule: a kept epoch whose validation loss is --max-loss-ratio times a uniform guess's
+     * (ln classes) or more is refused, as a training loss that grows so far is.
+     */
+    private static void checkValidationLoss(List<EpochRecord> history, int kept, DataSplits data, Request req) {
+        double ratio = req.config().maxLossRatio();
+        if (ratio <= 0 || kept < 1 || kept > history.size()) {
+            return;
+        }
+        double loss = history.get(kept - 1).targetValLoss;
+        double limit = ratio * Math.log(Math.max(2, data.train().classes()));
+        if (Double.isNaN(loss) && data.validation() == null) {
+            return;
+        }
+        if (!Double.isFinite(loss) || loss > limit) {
+            throw new dev.mergenet.transfer.train.TrainingDivergedException(String.format(java.util.Locale.ROOT,
+                    "%s: the kept epoch %d has validation loss %s, more than --max-loss-ratio %s times a uniform "
+                    + "guess's (%.2f): its validation outputs exploded; nothing exported. Lower --lr", req.target(),
+                    kept, String.format(java.util.Locale.ROOT, "%,.2f", loss), ratio, Math.log(Math.max(2,
+                    data.train().classes()))));
+        }
     }
 
     /** A model whose validation outputs are non-finite or explode is an error, not an output. */
@@ -415,6 +492,9 @@ public final class TransferJob {
         s.put("data", req.data());
         s.put("epochs", Integer.toString(c.epochs()));
         s.put("seed", Long.toString(c.seed()));
+        if (req.norm().restore() || req.norm().preciseBn()) {
+            s.put("normalization", normFlags(req.norm()));
+        }
         s.put("optimizer", c.optimizer() + " lr=" + c.lr() + " momentum=" + c.momentum() + " wd=" + c.weightDecay()
                 + " schedule=" + c.schedule() + " batch=" + c.batchSize());
         if (c.mode().usesAdapter()) {

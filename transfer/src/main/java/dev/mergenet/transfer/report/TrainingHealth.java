@@ -38,6 +38,12 @@ public final class TrainingHealth {
     /** The warning after an epoch (1-based), if any. {@code trainAccuracy} is the epoch's, in training mode. */
     public static Optional<String> afterEpoch(int epoch, double trainAccuracy, double valAccuracy, int valSamples,
                                               int classes) {
+        return afterEpoch(epoch, trainAccuracy, valAccuracy, valSamples, classes, "validation");
+    }
+
+    /** The same, for accuracy measured on {@code set} ("validation", or "test" when there is no validation set). */
+    public static Optional<String> afterEpoch(int epoch, double trainAccuracy, double valAccuracy, int valSamples,
+                                              int classes, String set) {
         if (!Double.isFinite(valAccuracy) || valSamples <= 0) {
             return Optional.empty();
         }
@@ -47,12 +53,12 @@ public final class TrainingHealth {
                 && valAccuracy - p < KEPT_SHARE * (trainAccuracy - p);
         if (diverged) {
             return Optional.of(String.format(Locale.ROOT, "warning: epoch %d: training accuracy %.2f%% but "
-                    + "validation %.2f%%%s: more apart than overfitting explains; %s", epoch, 100 * trainAccuracy,
+                    + "%s %.2f%%%s: more apart than overfitting explains; %s", epoch, 100 * trainAccuracy, set,
                     100 * valAccuracy, chance ? " (chance level)" : "", CAUSES));
         }
         if (chance) {
-            return Optional.of(String.format(Locale.ROOT, "warning: epoch %d: validation accuracy %.2f%% is within "
-                    + "noise of chance (%.2f%% for %d classes, %d samples); %s", epoch, 100 * valAccuracy, 100 * p,
+            return Optional.of(String.format(Locale.ROOT, "warning: epoch %d: %s accuracy %.2f%% is within "
+                    + "noise of chance (%.2f%% for %d classes, %d samples); %s", epoch, set, 100 * valAccuracy, 100 * p,
                     classes, valSamples, CAUSES));
         }
         return Optional.empty();

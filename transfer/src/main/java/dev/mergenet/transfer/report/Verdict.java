@@ -23,6 +23,18 @@ public final class Verdict {
             return "verdict: every arm, " + baseline + " included, is at chance: nothing to compare; fix the training "
                     + "first (see the warnings above)";
         }
+        // at chance on one side only decides without a confidence interval
+        if (baselineAtChance) {
+            Arm up = arms.stream().filter(a -> !a.atChance()).max(java.util.Comparator.comparingDouble(Arm::meanPp))
+                    .orElse(null);
+            if (up != null) {
+                return String.format(Locale.ROOT, "verdict: use %s: %+.2f pp test accuracy over %s, which is at chance "
+                        + "(%s)", up.name(), up.meanPp(), baseline, s);
+            }
+        } else if (!arms.isEmpty() && arms.stream().allMatch(Arm::atChance)) {
+            return String.format(Locale.ROOT, "verdict: use %s: %s at chance (%s)", baseline, arms.size() == 1
+                    ? arms.get(0).name() + " is" : "every other arm is", s);
+        }
         Arm best = null;
         Arm worst = null;
         for (Arm a : arms) {

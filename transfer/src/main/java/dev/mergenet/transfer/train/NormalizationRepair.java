@@ -47,8 +47,8 @@ public final class NormalizationRepair {
     }
 
     /** Precise BN over the first training batches; null when the model has no BatchNormalization. */
-    public static PreciseBatchNorm precise(OnnxClassifier target, NDManager manager) {
-        PreciseBatchNorm p = new PreciseBatchNorm(target.block(), manager);
+    public static PreciseBatchNorm precise(dev.mergenet.importers.OnnxGraphBlock target, NDManager manager) {
+        PreciseBatchNorm p = new PreciseBatchNorm(target, manager);
         if (p.norms().isEmpty()) {
             p.close();
             return null;

@@ -68,6 +68,7 @@ public final class TransferRun {
     private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
     private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     private Runnable beforeBackward = () -> { };
+    private java.util.function.Supplier<String> beforeEvaluation = () -> null;
 
     /**
      * @param source     null in alone mode; distilled in kd modes; its matrices feed the adapter in MergeNet modes
@@ -90,6 +91,7 @@ public final class TransferRun {
         if (data.train().size() == 0) {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
+        checkClassCount(target, data.train(), manager);
         if (mode.distils() && sourceData != null) {
             throw new MergeNetException("--mode " + mode.cliName() + " distils on the target's batches; drop --source-data");
         }
@@ -108,6 +110,28 @@ public final class TransferRun {
                 ? new MergeNetTransfer(cfg, target, this.source, pairSpecs, totalSteps, manager) : null;
     }
 
+    /**
+     * The target's score width must cover the data's labels, or the loss fails deep in the engine ("index 5 is out of
+     * bounds for dimension 1 with size 2"): say so with both class counts and the remedy.
+     */
+    static void checkClassCount(TrainableModel target, LabeledData train, NDManager manager) {
+        long width;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray y = target.forward(train.features(scope, new int[] {0}, 0, 1), false);
+            width = y.getShape().dimension() == 2 ? y.getShape().get(1) : -1;
+        } catch (RuntimeException e) {
+            throw new MergeNetException(target.origin() + ": the model cannot run on samples of shape "
+                    + train.sampleShape() + " from " + train.origin() + " (" + e.getMessage() + "); adapt the input "
+                    + "(InputAdaptation: resize, channels, mean, std)", e);
+        }
+        if (width < train.classes()) {
+            throw new MergeNetException(target.origin() + ": the model has " + (width < 0 ? "no [batch, classes]"
+                    : width + " classes") + " but " + train.origin() + " has " + train.classes() + "; give it a new head"
+                    + " for this data (ClassifierHead.replace(model, " + train.classes() + ", seed), or --num-classes "
+                    + train.classes() + ")");
+        }
+    }
+
     /** The frozen teacher reads its own view of the training set (other resize or channels than the target's). */
     public TransferRun teacherView(LabeledData view) {
         if (teacher != null && view != null) {
@@ -117,6 +141,12 @@ public final class TransferRun {
             }
             teacher = new FrozenTeacher(source, view, cfg.evalBatchSize());
         }
+        return this;
+    }
+
+    /** Runs before each epoch's validation (precise BN); what it returns is logged after the epoch's line. */
+    public TransferRun beforeEvaluation(java.util.function.Supplier<String> r) {
+        this.beforeEvaluation = r == null ? () -> null : r;
         return this;
     }
 
@@ -183,6 +213,7 @@ public final class TransferRun {
                 transfer.summarize(rec);
             }
             long evalStart = System.nanoTime();
+            String beforeNote = beforeEvaluation.get();
             evaluate(rec);
             rec.secondsEval = (System.nanoTime() - evalStart) / 1e9;
             rec.secondsTotal = (System.nanoTime() - epochStart) / 1e9;
@@ -201,6 +232,14 @@ public final class TransferRun {
                 saveCheckpoint();
             }
             bar.finish(summary(rec));
+            if (beforeNote != null && log != null) {
+                log.println(beforeNote);
+            }
+            healthWarning(rec).ifPresent(w -> {
+                if (log != null) {
+                    log.println(w);
+                }
+            });
         }
         if (stopReason != null && log != null) {
             log.println(stopReason);
@@ -331,6 +370,15 @@ public final class TransferRun {
                 rec.sourceValAccuracy = r[1];
             }
         }
+    }
+
+    /** Chance-level or diverging accuracies after an epoch (on validation, else test). */
+    private java.util.Optional<String> healthWarning(EpochRecord r) {
+        boolean val = data.validation() != null;
+        LabeledData set = val ? data.validation() : data.test();
+        return set == null ? java.util.Optional.empty() : dev.mergenet.transfer.report.TrainingHealth.afterEpoch(
+                r.epoch + 1, r.targetTrainAccuracy, val ? r.targetValAccuracy : r.targetTestAccuracy, set.size(),
+                data.train().classes(), val ? "validation" : "test");
     }
 
     private String summary(EpochRecord r) {
