@@ -14,11 +14,11 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.transfer.model.OnnxClassifier;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
 import dev.mergenet.transfer.optim.SgdMomentum;
-import dev.mergenet.transfer.train.Losses;
-import dev.mergenet.transfer.train.OnnxClassifier;
-import dev.mergenet.transfer.train.TargetTraining;
+import dev.mergenet.transfer.training.Losses;
+import dev.mergenet.transfer.training.TargetTraining;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -233,6 +233,11 @@ public final class TorchStepBenchmark {
         @Override
         public void restore(Map<String, NDArray> arrays, long steps) {
             inner.restore(arrays, steps);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 

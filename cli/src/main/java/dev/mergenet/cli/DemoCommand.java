@@ -3,8 +3,8 @@ package dev.mergenet.cli;
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.demo.DatasetInstaller;
 import dev.mergenet.transfer.app.demo.FashionDemo;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        RunConfig cfg = adapterOptions.apply(RunConfig.defaults(Mode.parse(mode), epochs, seed)
-                .withOptimizer("sgd", 0.05, "step", 5e-4), AdapterConfig.DEFAULT, true);
+        RunConfig cfg = adapterOptions.apply(RunConfig.builder(Mode.parse(mode))
+                .training(t -> t.epochs(epochs).seed(seed).lr(0.05)).build(), AdapterConfig.DEFAULT, true);
         List<FashionDemo.Row> rows = FashionDemo.run(new FashionDemo.Settings(data, out, epochs, trainLimit,
                 evalLimit, sourceEpochs, cfg, seed, Devices.parse(device)), System.err);
         System.out.println();

@@ -6,9 +6,9 @@ import dev.mergenet.transfer.app.demo.DatasetInstaller;
 import dev.mergenet.transfer.app.demo.FashionModels;
 import dev.mergenet.transfer.app.demo.PretrainedSource;
 import dev.mergenet.transfer.app.experiment.ExperimentRunner;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,8 +112,9 @@ final class ExperimentCommand implements Callable<Integer> {
         Device dev = Devices.parse(device);
         String fashion = "fashion-mnist:" + data;
         // p1 co-trains its source, as the released code; every other pair has a frozen, pretrained source
-        RunConfig base = adapterOptions.apply(RunConfig.defaults(Mode.ALONE, epochs, 0).withBatchSize(batchSize)
-                .withOptimizer("sgd", lr, "step", 5e-4), AdapterConfig.DEFAULT, !p.equals("p1"));
+        RunConfig base = adapterOptions.apply(RunConfig.builder(Mode.ALONE)
+                .training(t -> t.epochs(epochs).seed(0).batchSize(batchSize).lr(lr)).build(), AdapterConfig.DEFAULT,
+                !p.equals("p1"));
         ExperimentRunner.Plan plan;
         String title;
         switch (p) {

@@ -1,15 +1,14 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.transfer.app.TransferJob;
-import dev.mergenet.transfer.train.Mode;
+import dev.mergenet.transfer.config.Mode;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** `mergenet train`: fine-tune an imported ONNX classifier and write it back to ONNX. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -27,10 +26,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         opts.applyRecipe("finetune", spec.commandLine().getParseResult());
-        TransferJob.Request req = new TransferJob.Request(model, null, List.of(), opts.data, null, opts.adaptation(),
-                null, opts.validation, opts.trainLimit, opts.evalLimit, opts.config(Mode.ALONE), opts.numClasses, opts.out,
-                opts.report, opts.plot, opts.force, "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                opts.exportSettings(), false, opts.keepTied, opts.normalization());
+        TransferJob.Request req = opts.request(model, opts.config(Mode.ALONE), spec.commandLine().getParseResult())
+                .build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         return 0;

@@ -1,13 +1,19 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.exporters.precision.Precision;
-import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Defaults;
+import dev.mergenet.transfer.config.Keep;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.OptimizerKind;
+import dev.mergenet.transfer.config.Recipe;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.RunControl;
+import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** Options shared by `train` and `transfer`: data, optimiser, schedule, checkpoints, outputs. */
 final class TrainingOptions {
@@ -28,22 +34,22 @@ final class TrainingOptions {
     @Option(names = "--force", description = "Replace an existing --out file (never an input).")
     boolean force;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Mini-batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = Defaults.BATCH_SIZE_TEXT, description = "Mini-batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (with momentum) or adamw (default ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", defaultValue = Defaults.OPTIMIZER_TEXT, description = "sgd (with momentum) or adamw (default ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.1", description = "Learning rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = Defaults.LR_TEXT, description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = Defaults.MOMENTUM_TEXT, description = "SGD momentum (default ${DEFAULT-VALUE}).")
     double momentum;
 
-    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "Weight decay (default ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", defaultValue = Defaults.WEIGHT_DECAY_TEXT, description = "Weight decay (default ${DEFAULT-VALUE}).")
     double weightDecay;
 
-    @Option(names = "--schedule", defaultValue = "step",
+    @Option(names = "--schedule", defaultValue = Defaults.SCHEDULE_TEXT,
             description = "step (x0.2 at 50%% and 75%% of the epochs), cosine, warmup-cosine (5%% linear warm-up, per step) "
                     + "or constant (default ${DEFAULT-VALUE}).")
     String schedule;
@@ -76,7 +82,7 @@ final class TrainingOptions {
     @Option(names = "--std", split = ",", description = "Per-channel std divided after the mean.")
     float[] std;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of data order, dropout and adapter init (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = Defaults.SEED_TEXT, description = "Seed of data order, dropout and adapter init (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu[:N] or auto (default ${DEFAULT-VALUE}).")
@@ -99,15 +105,15 @@ final class TrainingOptions {
                     + "every other value-merged initializer gets its own tensor at import, as `inspect` lists.")
     java.util.Set<String> keepTied = new java.util.HashSet<>();
 
-    @Option(names = "--keep", defaultValue = "best", paramLabel = "best|last",
+    @Option(names = "--keep", defaultValue = Defaults.KEEP_TEXT, paramLabel = "best|last",
             description = "Export the weights of the best-validation epoch or of the last epoch (default ${DEFAULT-VALUE}).")
     String keep;
 
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
+    @Option(names = "--patience", defaultValue = Defaults.PATIENCE_TEXT, paramLabel = "N",
             description = "Stop after N epochs without a better validation accuracy; 0: never (default ${DEFAULT-VALUE}).")
     int patience;
 
-    @Option(names = "--max-loss-ratio", defaultValue = "10", paramLabel = "K",
+    @Option(names = "--max-loss-ratio", defaultValue = Defaults.MAX_LOSS_RATIO_TEXT, paramLabel = "K",
             description = "Stop (and export nothing) when the training loss grows to K x its initial value; 0: never "
                     + "(default ${DEFAULT-VALUE}).")
     double maxLossRatio;
@@ -136,13 +142,20 @@ final class TrainingOptions {
                     + "(default: keep them).")
     boolean foldNorm;
 
-    @Option(names = "--precise-bn", negatable = true, defaultValue = "false", fallbackValue = "true",
+    @Option(names = "--precise-bn", defaultValue = "auto", paramLabel = "auto|on|off",
             description = "Recompute the BatchNorm running statistics over training batches before each validation "
-                    + "(and so before export), as PyTorch's precise BN does (default ${DEFAULT-VALUE}).")
-    boolean preciseBn;
+                    + "(and so before export), as PyTorch's precise BN does; auto: where a BatchNorm's momentum is "
+                    + "PyTorch's 0.05 or less (default ${DEFAULT-VALUE}).")
+    String preciseBn;
 
     TransferJob.Normalization normalization() {
-        return new TransferJob.Normalization(restoreNorm, foldNorm, preciseBn);
+        TransferJob.Normalization.PreciseBn p = switch (preciseBn.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> TransferJob.Normalization.PreciseBn.AUTO;
+            case "on" -> TransferJob.Normalization.PreciseBn.ON;
+            case "off" -> TransferJob.Normalization.PreciseBn.OFF;
+            default -> throw new IllegalArgumentException("--precise-bn " + preciseBn + ": expected auto, on or off");
+        };
+        return new TransferJob.Normalization(restoreNorm, foldNorm, p);
     }
 
     TransferJob.ExportSettings exportSettings() {
@@ -174,38 +187,35 @@ final class TrainingOptions {
     }
 
     /** Applies --recipe (or the command's default recipe) to the optimiser options the user did not set. */
-    void applyRecipe(String defaultRecipe, picocli.CommandLine.ParseResult parsed) {
-        String r = recipe != null ? recipe : defaultRecipe;
-        switch (r) {
-            case "scratch" -> { }
-            case "finetune" -> {
-                if (!parsed.hasMatchedOption("--lr")) {
-                    lr = 0.05;
-                }
-                if (!parsed.hasMatchedOption("--schedule")) {
-                    schedule = "warmup-cosine";
-                }
-            }
-            default -> throw new IllegalArgumentException("--recipe " + r + ": expected finetune or scratch");
+    void applyRecipe(String defaultRecipe, ParseResult parsed) {
+        Recipe r = Recipe.parse(recipe != null ? recipe : defaultRecipe);
+        if (!parsed.hasMatchedOption("--lr")) {
+            lr = r.lr();
+        }
+        if (!parsed.hasMatchedOption("--schedule")) {
+            schedule = r.schedule().cliName();
         }
     }
 
+    /** The run's settings from these options (the adapter's and distillation's stay at their defaults). */
     RunConfig config(Mode mode) {
-        if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be at least 1");
-        }
         if (resume && checkpointPath() == null) {
             throw new IllegalArgumentException("--resume needs --checkpoint or --out");
         }
-        return RunConfig.defaults(mode, epochs, seed).withBatchSize(batchSize)
-                .withOptimizer(optimizer, lr, schedule, weightDecay)
-                .withMomentum(momentum)
-                .withCheckpoint(checkpointPath(), resume)
-                .withAdapter(AdapterConfig.DEFAULT, 1e-3, 0, false)
-                .withKeep(RunConfig.Keep.parse(keep), patience)
-                .withMaxLossRatio(maxLossRatio);
+        OptimizerKind opt = OptimizerKind.parse(optimizer);
+        Schedule sched = Schedule.parse(schedule);
+        return RunConfig.builder(mode)
+                .training(t -> t.epochs(epochs).seed(seed).batchSize(batchSize).optimizer(opt).lr(lr)
+                        .momentum(momentum).weightDecay(weightDecay).schedule(sched))
+                .control(c -> new RunControl(Keep.parse(keep), patience, maxLossRatio, checkpointPath(), resume))
+                .build();
+    }
+
+    /** The job's request with these options' data, input adaptation, limits, outputs and export settings. */
+    TransferJob.Request.Builder request(Path model, RunConfig config, ParseResult parsed) {
+        return TransferJob.Request.builder(model, data, config).adaptation(adaptation())
+                .limits(validation, trainLimit, evalLimit).numClasses(numClasses).outputs(out, report, plot)
+                .force(force).commandLine("mergenet " + String.join(" ", parsed.originalArgs()))
+                .export(exportSettings()).keepTied(keepTied).normalization(normalization());
     }
 }

@@ -2,10 +2,11 @@ package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.app.TransferJob;
-import dev.mergenet.transfer.report.TrainingHealth;
+import dev.mergenet.transfer.config.Defaults;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.report.Verdict;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.training.TrainingHealth;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** `mergenet transfer`: MergeNet from a source ONNX model into a target ONNX model. */
 @Command(name = "transfer", mixinStandardHelpOptions = true,
@@ -54,7 +55,8 @@ final class TransferCommand implements Callable<Integer> {
             + "target's --std).")
     float[] sourceStd;
 
-    @Option(names = "--frozen-source", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(names = "--frozen-source", negatable = true, defaultValue = Defaults.CLI_FROZEN_SOURCE_TEXT,
+            fallbackValue = "true",
             description = "The source is pretrained and frozen: a teacher in eval mode for kd, read for its weights by "
                     + "MergeNet (default). --no-frozen-source co-trains it from its current weights, as the released code.")
     boolean frozenSource;
@@ -76,10 +78,10 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "2", description = "Stacked knowledge-transfer layers (default ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--kd-alpha", defaultValue = "0.9", description = "KD mode: weight of the distillation term (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kd-alpha", defaultValue = Defaults.KD_ALPHA_TEXT, description = "KD mode: weight of the distillation term (default ${DEFAULT-VALUE}).")
     double kdAlpha;
 
-    @Option(names = "--kd-temperature", defaultValue = "4", description = "KD mode: temperature (default ${DEFAULT-VALUE}).")
+    @Option(names = "--kd-temperature", defaultValue = Defaults.KD_TEMPERATURE_TEXT, description = "KD mode: temperature (default ${DEFAULT-VALUE}).")
     double kdTemperature;
 
     @Mixin
@@ -106,13 +108,13 @@ final class TransferCommand implements Callable<Integer> {
         }
         AdapterConfig adapter = new AdapterConfig(heads, layers, AdapterConfig.DEFAULT.attentionDropout(),
                 AdapterConfig.DEFAULT.ffnDropout(), AdapterConfig.DEFAULT.layerNormEps());
-        RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).withKd(kdAlpha, kdTemperature);
-        TransferJob.Request req = new TransferJob.Request(target, source, pairList, opts.data, sourceData,
-                opts.adaptation(), TrainingOptions.adaptation(sourceResize, sourceChannels,
-                        sourceMean != null ? sourceMean : opts.mean, sourceStd != null ? sourceStd : opts.std),
-                opts.validation, opts.trainLimit, opts.evalLimit, cfg, opts.numClasses, opts.out, opts.report, opts.plot, opts.force,
-                "mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-                opts.exportSettings(), compareAlone, opts.keepTied, opts.normalization());
+        RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).toBuilder()
+                .distillation(kdAlpha, kdTemperature).build();
+        TransferJob.Request req = opts.request(target, cfg, spec.commandLine().getParseResult())
+                .source(source, pairList).sourceData(sourceData)
+                .sourceAdaptation(TrainingOptions.adaptation(sourceResize, sourceChannels,
+                        sourceMean != null ? sourceMean : opts.mean, sourceStd != null ? sourceStd : opts.std))
+                .compareAlone(compareAlone).build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
         if (r.aloneTestAccuracy() != null) {
@@ -122,7 +124,7 @@ final class TransferCommand implements Callable<Integer> {
                     100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()));
             boolean armChance = TrainingHealth.atChance(r.keptTestAccuracy(), r.testSamples(), r.classes());
             boolean aloneChance = TrainingHealth.atChance(r.aloneTestAccuracy(), r.testSamples(), r.classes());
-            System.out.println(Verdict.of("alone", aloneChance, java.util.List.of(new Verdict.Arm(m.cliName(),
+            System.out.println(Verdict.of("alone", aloneChance, List.of(new Verdict.Arm(m.cliName(),
                     100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()), Double.NaN, armChance)), 1));
         }
         return 0;

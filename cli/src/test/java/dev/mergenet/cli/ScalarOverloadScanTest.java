@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.transfer.app.experiment.ExperimentRunner;
-import dev.mergenet.transfer.train.TransferRun;
+import dev.mergenet.transfer.training.TransferRun;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -18,17 +18,21 @@ import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorDecoder;
+import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.importers.split.SplitTensor;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The one way a model file is exported, whoever asks (the CLI's {@code export}, {@code train} and
@@ -75,57 +79,101 @@ public final class ExportService {
             this.norm = b.norm;
         }
 
-        /** @return the original model file */
+        /**
+         * The original model file.
+         *
+         * @return the original model file
+         */
         public Path input() {
             return input;
         }
 
-        /** @return the original already read (and re-headed), or null when the service reads {@link #input()} */
+        /**
+         * The original already read (and re-headed), or null when the service reads {@link #input()}.
+         *
+         * @return the original already read (and re-headed), or null when the service reads {@link #input()}
+         */
         public OriginalModel original() {
             return original;
         }
 
-        /** @return the fresh classifier head, or null for the model's own */
+        /**
+         * The fresh classifier head, or null for the model's own.
+         *
+         * @return the fresh classifier head, or null for the model's own
+         */
         public TrainingCheckpoint.HeadEdit head() {
             return head;
         }
 
-        /** @return trained values by ONNX tensor name; empty for a plain round trip */
+        /**
+         * Trained values by ONNX tensor name; empty for a plain round trip.
+         *
+         * @return trained values by ONNX tensor name; empty for a plain round trip
+         */
         public Map<String, NDArray> trained() {
             return trained;
         }
 
-        /** @return where the trained values came from, for messages; may be null */
+        /**
+         * Where the trained values came from, for messages; may be null.
+         *
+         * @return where the trained values came from, for messages; may be null
+         */
         public String trainedFrom() {
             return trainedFrom;
         }
 
-        /** @return the SHA-256 the original must have (a checkpoint's), or null */
+        /**
+         * The SHA-256 the original must have (a checkpoint's), or null.
+         *
+         * @return the SHA-256 the original must have (a checkpoint's), or null
+         */
         public String expectedSha256() {
             return expectedSha256;
         }
 
-        /** @return the lineage to stamp, or null for a plain export's */
+        /**
+         * The lineage to stamp, or null for a plain export's.
+         *
+         * @return the lineage to stamp, or null for a plain export's
+         */
         public Lineage lineage() {
             return lineage;
         }
 
-        /** @return input shape, preprocessing and class names to record */
+        /**
+         * Input shape, preprocessing and class names to record.
+         *
+         * @return input shape, preprocessing and class names to record
+         */
         public Deployment deployment() {
             return deployment;
         }
 
-        /** @return the file to write */
+        /**
+         * The file to write.
+         *
+         * @return the file to write
+         */
         public Path output() {
             return output;
         }
 
-        /** @return force, external data and the files never to overwrite */
+        /**
+         * Force, external data and the files never to overwrite.
+         *
+         * @return force, external data and the files never to overwrite
+         */
         public WriteOptions write() {
             return write;
         }
 
-        /** @return the precision of the written tensors */
+        /**
+         * The precision of the written tensors.
+         *
+         * @return the precision of the written tensors
+         */
         public Precision precision() {
             return precision;
         }
@@ -256,6 +304,8 @@ public final class ExportService {
         }
 
         /**
+         * Where the model came from and how it was trained, stamped into the metadata.
+         *
          * @param l the lineage to stamp; null stamps a plain export's (the input's hash only)
          * @return this builder
          */
@@ -265,6 +315,8 @@ public final class ExportService {
         }
 
         /**
+         * What a production caller needs from the file alone.
+         *
          * @param d input shape, preprocessing and class names to record; null records none
          * @return this builder
          */
@@ -274,6 +326,8 @@ public final class ExportService {
         }
 
         /**
+         * How the file is written.
+         *
          * @param w force, external data and the files never to overwrite; null for the defaults
          * @return this builder
          */
@@ -304,6 +358,8 @@ public final class ExportService {
         }
 
         /**
+         * The precision of the written model.
+         *
          * @param p the precision of the written tensors; null for fp32
          * @return this builder
          */
@@ -363,14 +419,19 @@ public final class ExportService {
         }
     }
 
-    /** What was written. */
+    /**
+     * What was written.
+     *
+     * @param file the model file (and its data file) with their sizes
+     * @param changedTensors how many tensors got trained values
+     * @param lineage the lineage stamped into the model
+     */
     public record Result(OnnxFileWriter.Written file, int changedTensors, Lineage lineage) {}
 
     /**
      * Fails now if the request could not be written (output is an input or exists without force, its data file
      * exists without force, folder missing or read-only): callers check before a long training run.
-     */
-    /**
+     *
      * @param r the export to check
      * @throws MergeNetException if the input is missing or the output may not be written
      */
@@ -468,8 +529,8 @@ public final class ExportService {
             if (t == null) {
                 problems.add("'" + e.getKey() + "' is not a float tensor of the model");
             } else if (!TensorDecoder.shape(t).equals(shape)) {
-                problems.add("'" + e.getKey() + "' has shape " + java.util.Arrays.toString(shape.getShape())
-                        + " but the model's is " + java.util.Arrays.toString(TensorDecoder.shape(t).getShape()));
+                problems.add("'" + e.getKey() + "' has shape " + Arrays.toString(shape.getShape())
+                        + " but the model's is " + Arrays.toString(TensorDecoder.shape(t).getShape()));
             }
         }
         if (!problems.isEmpty()) {
@@ -495,9 +556,9 @@ public final class ExportService {
             }
         }
         // tensors the import splits off value-merged initializers have the value, type and shape of their root
-        dev.mergenet.importers.split.InitializerSplit split = dev.mergenet.importers.split.InitializerSplit.plan(model,
-                java.util.Set.of());
-        for (dev.mergenet.importers.split.SplitTensor t : split.splits()) {
+        InitializerSplit split = InitializerSplit.plan(model,
+                Set.of());
+        for (SplitTensor t : split.splits()) {
             TensorProto root = map.get(split.rootOf(t.name()));
             if (root != null) {
                 map.putIfAbsent(t.name(), root);

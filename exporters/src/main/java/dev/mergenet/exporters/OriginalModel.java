@@ -20,6 +20,15 @@ import java.util.Objects;
  */
 public record OriginalModel(Path file, String sha256, HeadEdit head, ClassifierHead.Replaced replaced,
                             OnnxModel model) {
+    /**
+     * Checks that file, hash and model are given, and that a head edit comes with what it replaced.
+     *
+     * @param file the .onnx file the model was read from
+     * @param sha256 SHA-256 of the file's bytes
+     * @param head the head edit applied, or null
+     * @param replaced what the head edit replaced, or null
+     * @param model the model after the head edit
+     */
     public OriginalModel {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(sha256, "sha256");

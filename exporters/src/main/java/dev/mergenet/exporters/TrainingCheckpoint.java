@@ -17,6 +17,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -160,7 +161,7 @@ public final class TrainingCheckpoint {
                 throw new MergeNetException(file + ": checkpoint file does not exist");
             }
             this.size = Files.size(file);
-            InputStream counting = new java.io.FilterInputStream(new BufferedInputStream(Files.newInputStream(file),
+            InputStream counting = new FilterInputStream(new BufferedInputStream(Files.newInputStream(file),
                     1 << 16)) {
                 @Override
                 public int read() throws IOException {

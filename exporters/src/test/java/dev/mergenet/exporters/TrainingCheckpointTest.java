@@ -17,10 +17,12 @@ import dev.mergenet.exporters.provenance.Lineage;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The one checkpoint file: header and sections round-trip; damaged, truncated, foreign and old files are refused. */
@@ -77,7 +79,7 @@ class TrainingCheckpointTest {
             byte[] good = Files.readAllBytes(file);
 
             Path truncated = tmp.resolve("truncated.ckpt");
-            Files.write(truncated, java.util.Arrays.copyOf(good, good.length - 100));
+            Files.write(truncated, Arrays.copyOf(good, good.length - 100));
             assertMessage(() -> TrainingCheckpoint.read(truncated, m), "truncated.ckpt", "truncated");
 
             Path huge = tmp.resolve("huge.ckpt"); // a header length far beyond the file is refused before allocating
@@ -103,7 +105,7 @@ class TrainingCheckpointTest {
         }
     }
 
-    private static void assertMessage(org.junit.jupiter.api.function.Executable e, String... parts) {
+    private static void assertMessage(Executable e, String... parts) {
         MergeNetException ex = assertThrows(MergeNetException.class, e);
         for (String p : parts) {
             assertTrue(ex.getMessage().contains(p), "'" + p + "' missing from: " + ex.getMessage());

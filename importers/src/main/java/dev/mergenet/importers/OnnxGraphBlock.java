@@ -25,6 +25,7 @@ import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.OpRegistry;
 import dev.mergenet.importers.split.InitializerSplit;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -36,6 +37,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +50,11 @@ import java.util.Set;
  *
  * <p>Initializers an exporter shared by value between several roles are split first ({@link InitializerSplit}):
  * every parameter and running statistic is its own tensor, named by the name its consumers use.
+ *
+ * <p>The block owns its parameter and constant arrays: {@link #close()} frees them, after which running it or
+ * reading its parameters fails with an {@link IllegalStateException} naming the model.
  */
-public final class OnnxGraphBlock extends AbstractBlock {
+public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable {
     private static final byte VERSION = 1;
 
     /** Input slots that take float tensors as settings rather than data (a weight there never gets a gradient). */
@@ -67,11 +72,30 @@ public final class OnnxGraphBlock extends AbstractBlock {
     private final Set<String> runningStats = new HashSet<>();
     private final InitializerSplit split;
     private final GraphProto runGraph;
+    private volatile boolean closed;
 
+    /**
+     * Imports {@code model} with the default options.
+     *
+     * @param model the parsed ONNX model
+     * @param manager the manager that owns the block's parameter and constant arrays
+     * @param registry the op converters to build the graph with
+     * @throws UnsupportedOpsException listing every node no converter handles
+     */
     public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry) {
         this(model, manager, registry, ImportOptions.DEFAULT);
     }
 
+    /**
+     * Imports {@code model}.
+     *
+     * @param model the parsed ONNX model
+     * @param manager the manager that owns the block's parameter and constant arrays
+     * @param registry the op converters to build the graph with
+     * @param options import options (names of value-merged initializers to keep tied)
+     * @throws UnsupportedOpsException listing every node no converter handles
+     * @throws MergeNetException if a name to keep tied is not a float initializer
+     */
     public OnnxGraphBlock(OnnxModel model, NDManager manager, OpRegistry registry, ImportOptions options) {
         super(VERSION);
         this.model = model;
@@ -153,6 +177,7 @@ public final class OnnxGraphBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        checkOpen();
         List<String> names = graph.inputs();
         if (inputs.size() != names.size()) {
             throw new MergeNetException(model.origin() + ": the graph takes " + names.size() + " input(s) "
@@ -205,8 +230,15 @@ public final class OnnxGraphBlock extends AbstractBlock {
         });
     }
 
+    /**
+     * The output shapes for these input shapes, found by running the graph once on zeros.
+     *
+     * @param inputShapes one shape per graph input, in {@link #inputNames()} order
+     * @return one shape per graph output
+     */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
+        checkOpen();
         try (NDManager tmp = owner.newSubManager()) {
             NDList in = new NDList();
             List<String> names = graph.inputs();
@@ -222,7 +254,12 @@ public final class OnnxGraphBlock extends AbstractBlock {
         }
     }
 
-    /** The DJL type of a graph input as declared (float32 when undeclared). */
+    /**
+     * The DJL type of a graph input as declared.
+     *
+     * @param name a graph input
+     * @return its element type, float32 when undeclared or unknown
+     */
     public DataType inputType(String name) {
         for (ValueInfoProto v : model.proto().getGraph().getInputList()) {
             if (v.getName().equals(name) && v.getType().hasTensorType()) {
@@ -233,7 +270,11 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return DataType.FLOAT32;
     }
 
-    /** Running statistics must never require gradients, whatever a caller freezes or unfreezes. */
+    /**
+     * Freezes or unfreezes the trainable weights; running statistics never require gradients, whatever this says.
+     *
+     * @param freeze true to stop gradients, false to let them flow again
+     */
     @Override
     public void freezeParameters(boolean freeze) {
         for (Parameter p : byOnnxName.values()) {
@@ -243,24 +284,48 @@ public final class OnnxGraphBlock extends AbstractBlock {
         }
     }
 
+    /**
+     * The model this block was imported from.
+     *
+     * @return the model, with the original (unsplit) graph
+     */
     public OnnxModel model() {
         return model;
     }
 
+    /**
+     * The compiled steps forward runs.
+     *
+     * @return the graph in topological order, one kernel per node
+     */
     public CompiledGraph graph() {
         return graph;
     }
 
-    /** Graph inputs the caller feeds, in order (initializer-backed inputs excluded). */
+    /**
+     * The graph inputs the caller feeds.
+     *
+     * @return their names in order (initializer-backed inputs excluded)
+     */
     public List<String> inputNames() {
         return graph.inputs();
     }
 
+    /**
+     * The graph outputs forward returns.
+     *
+     * @return their names in order
+     */
     public List<String> outputNames() {
         return graph.outputs();
     }
 
-    /** Declared type of a graph input or output, if any. */
+    /**
+     * The declared type of a graph input or output.
+     *
+     * @param name a graph input or output
+     * @return its declared type, or null when it has none
+     */
     public TypeProto declaredType(String name) {
         GraphProto g = model.proto().getGraph();
         for (ValueInfoProto v : g.getInputList()) {
@@ -276,12 +341,27 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return null;
     }
 
-    /** Parameters by ONNX tensor name (trainable weights and running statistics). */
+    /**
+     * The parameters by ONNX tensor name.
+     *
+     * @return trainable weights and running statistics, read-only
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Map<String, Parameter> onnxParameters() {
+        checkOpen();
         return Collections.unmodifiableMap(byOnnxName);
     }
 
+    /**
+     * One parameter by ONNX tensor name.
+     *
+     * @param onnxName the initializer's (or Constant's, or split's) name
+     * @return the parameter
+     * @throws MergeNetException if there is no parameter of that name
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Parameter parameter(String onnxName) {
+        checkOpen();
         Parameter p = byOnnxName.get(onnxName);
         if (p == null) {
             throw new MergeNetException(model.origin() + ": no parameter named '" + onnxName + "'");
@@ -289,30 +369,46 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return p;
     }
 
-    /** Names of BatchNormalization running statistics (non-gradient parameters). */
+    /**
+     * The BatchNormalization running statistics.
+     *
+     * @return their names (non-gradient parameters), read-only
+     */
     public Set<String> runningStatNames() {
         return Collections.unmodifiableSet(runningStats);
     }
 
-    /** What the import split into independent tensors (empty for most models). */
+    /**
+     * What the import split into independent tensors.
+     *
+     * @return the split plan (empty for most models)
+     */
     public InitializerSplit split() {
         return split;
     }
 
-    /** The graph the block runs: the model's graph with the splits as initializers of their own. */
+    /**
+     * The graph the block runs.
+     *
+     * @return the model's graph with the splits as initializers of their own
+     */
     public GraphProto runGraph() {
         return runGraph;
     }
 
-    /** For each parameter, the nodes that read it (a subgraph's read counts for the node that holds it). */
+    /**
+     * For each parameter, the nodes that read it (a subgraph's read counts for the node that holds it).
+     *
+     * @return parameter name to node names, in graph order
+     */
     public Map<String, List<String>> parameterConsumers() {
         Map<String, List<String>> map = new LinkedHashMap<>();
         byOnnxName.keySet().forEach(k -> map.put(k, new ArrayList<>()));
         for (int i = 0; i < runGraph.getNodeCount(); i++) {
             NodeProto n = runGraph.getNode(i);
             String node = n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName();
-            Set<String> reads = new java.util.LinkedHashSet<>(n.getInputList());
-            for (dev.mergenet.onnx.Onnx.AttributeProto a : n.getAttributeList()) {
+            Set<String> reads = new LinkedHashSet<>(n.getInputList());
+            for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
                     reads.addAll(GraphOrder.freeNames(a.getG()));
                 }
@@ -328,21 +424,53 @@ public final class OnnxGraphBlock extends AbstractBlock {
         return map;
     }
 
-    /** Frozen tensors (integer, bool, shape and scalar tensors) by name. */
+    /**
+     * The tensors that are not trained.
+     *
+     * @return integer, bool, shape and scalar tensors by name, read-only
+     * @throws IllegalStateException after {@link #close()}
+     */
     public Map<String, NDArray> frozenTensors() {
+        checkOpen();
         return Collections.unmodifiableMap(frozen);
     }
 
-    /** Float weights that came from Constant nodes: value name to the Constant node's name. */
+    /**
+     * The float weights that came from Constant nodes.
+     *
+     * @return value name to the Constant node's name, read-only
+     */
     public Map<String, String> hoistedConstants() {
         return Collections.unmodifiableMap(hoisted);
     }
 
-    /** Releases the parameter and constant arrays this block owns. */
-    public void close() {
+    /** Releases the parameter and constant arrays this block owns; closing it again does nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         byOnnxName.values().forEach(Parameter::close);
         frozen.values().forEach(NDArray::close);
         frozenCopies.values().forEach(m -> m.values().forEach(NDArray::close));
+    }
+
+    /**
+     * Whether this block's arrays were released.
+     *
+     * @return true after {@link #close()}
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A closed block's arrays are freed: using it is a caller's bug, named here instead of a native error. */
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(model.origin() + ": the imported graph was closed; its parameters and"
+                    + " constants are released, import the model again to use it");
+        }
     }
 
     @Override

@@ -1,12 +1,14 @@
 package dev.mergenet.exporters.builder;
 
 import ai.djl.ndarray.NDArray;
+import com.google.protobuf.ByteString;
 import dev.mergenet.exporters.writeback.TensorEncoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.OperatorSetIdProto;
+import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.TensorShapeProto;
 import dev.mergenet.onnx.Onnx.TypeProto;
@@ -128,7 +130,7 @@ public final class OnnxGraphBuilder {
                     return a.setType(AttributeProto.AttributeType.FLOAT).setF(((Number) v).floatValue()).build();
                 case STRING:
                     return a.setType(AttributeProto.AttributeType.STRING)
-                            .setS(com.google.protobuf.ByteString.copyFromUtf8((String) v)).build();
+                            .setS(ByteString.copyFromUtf8((String) v)).build();
                 case INTS:
                     a.setType(AttributeProto.AttributeType.INTS);
                     for (long x : (long[]) v) {
@@ -183,7 +185,7 @@ public final class OnnxGraphBuilder {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph());
         for (Map.Entry<String, String> e : new LinkedHashMap<>(metadata).entrySet()) {
-            m.addMetadataProps(dev.mergenet.onnx.Onnx.StringStringEntryProto.newBuilder()
+            m.addMetadataProps(StringStringEntryProto.newBuilder()
                     .setKey(e.getKey()).setValue(e.getValue()));
         }
         return m.build();

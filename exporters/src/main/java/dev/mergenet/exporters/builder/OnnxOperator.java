@@ -1,5 +1,6 @@
 package dev.mergenet.exporters.builder;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -69,7 +70,7 @@ public enum OnnxOperator {
     }
 
     private static String camel(String enumName) {
-        String lower = enumName.toLowerCase(java.util.Locale.ROOT);
+        String lower = enumName.toLowerCase(Locale.ROOT);
         return Character.toUpperCase(lower.charAt(0)) + lower.substring(1);
     }
 

@@ -12,6 +12,7 @@ import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +79,7 @@ public final class PreprocessingGraph {
         if (p.normalizes()) {
             long channels = p.trainedShape().length == 3 ? p.trainedShape()[0] : 1;
             long[] dims = new long[rank];
-            java.util.Arrays.fill(dims, 1);
+            Arrays.fill(dims, 1);
             if (rank == 4) {
                 dims[1] = channels;
             }

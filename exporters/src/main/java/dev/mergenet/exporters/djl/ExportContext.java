@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import dev.mergenet.exporters.builder.OnnxGraphBuilder;
 import dev.mergenet.core.errors.MergeNetException;
+import java.lang.reflect.Field;
 import java.util.List;
 
 /** What a block converter works with: the graph builder, the block's path for messages, and its parameters. */
@@ -55,7 +56,7 @@ public final class ExportContext {
     /** Reads a setting DJL keeps in a private field (it offers no getter for it). */
     public static Object field(Block block, Class<?> owner, String name, String path) {
         try {
-            java.lang.reflect.Field f = owner.getDeclaredField(name);
+            Field f = owner.getDeclaredField(name);
             f.setAccessible(true);
             return f.get(block);
         } catch (ReflectiveOperationException | RuntimeException e) {

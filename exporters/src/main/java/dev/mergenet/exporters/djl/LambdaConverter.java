@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * LambdaBlocks: DJL's parameter-free activations, flatten, identity and global pools are recognised by the
@@ -25,7 +26,7 @@ final class LambdaConverter implements BlockConverter {
     private static final Set<String> GLOBAL_MAX = Set.of("globalMaxPool1d", "globalMaxPool2d", "globalMaxPool3d");
 
     static Set<String> knownNames() {
-        Set<String> all = new java.util.TreeSet<>(SIMPLE.keySet());
+        Set<String> all = new TreeSet<>(SIMPLE.keySet());
         all.addAll(GLOBAL_AVG);
         all.addAll(GLOBAL_MAX);
         all.addAll(List.of("ReLU6", "batchFlatten"));

@@ -6,8 +6,10 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import dev.mergenet.exporters.builder.OnnxOperator;
 import dev.mergenet.core.errors.MergeNetException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** BatchNorm (inference form, running statistics) and LayerNorm (LayerNormalization, opset 17). */
 final class NormalizationConverters {
@@ -41,13 +43,13 @@ final class NormalizationConverters {
             int rank = shapes[0].dimension();
             if (axes == null) {
                 // DJL's default: every axis but the batch
-                axes = java.util.stream.IntStream.range(1, rank).toArray();
+                axes = IntStream.range(1, rank).toArray();
             }
-            int[] sorted = java.util.Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+            int[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
             for (int i = 0; i < sorted.length; i++) {
                 if (sorted[i] != rank - sorted.length + i) {
                     throw new MergeNetException("block '" + path + "' (LayerNorm): axes "
-                            + java.util.Arrays.toString(axes) + " are not the trailing axes of a rank-" + rank
+                            + Arrays.toString(axes) + " are not the trailing axes of a rank-" + rank
                             + " input, which ONNX LayerNormalization needs");
                 }
             }

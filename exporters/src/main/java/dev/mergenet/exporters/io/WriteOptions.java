@@ -1,6 +1,7 @@
 package dev.mergenet.exporters.io;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record WriteOptions(boolean force, boolean externalData, List<Path> input
     }
 
     public WriteOptions withInputs(List<Path> more) {
-        List<Path> all = new java.util.ArrayList<>(inputs);
+        List<Path> all = new ArrayList<>(inputs);
         all.addAll(more);
         return new WriteOptions(force, externalData, all);
     }

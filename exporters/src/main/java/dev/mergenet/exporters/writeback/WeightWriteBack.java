@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Writes trained values back into the original model: initializers in place, hoisted {@code Constant}
@@ -85,7 +86,7 @@ public final class WeightWriteBack {
         }
         if (!pending.isEmpty()) {
             throw new MergeNetException(model.origin() + ": no initializer or Constant node holds the trained "
-                    + "parameter(s) " + new java.util.TreeSet<>(pending.keySet()));
+                    + "parameter(s) " + new TreeSet<>(pending.keySet()));
         }
         ModelProto out = changed.isEmpty() ? model.proto() : model.proto().toBuilder().setGraph(gb).build();
         return new Result(out, changed, unchanged);

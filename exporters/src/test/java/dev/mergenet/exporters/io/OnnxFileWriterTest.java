@@ -26,9 +26,11 @@ import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -164,7 +166,7 @@ class OnnxFileWriterTest {
         e = assertThrows(MergeNetException.class, () -> OnnxFileWriter.write(cnn, link, null,
                 new WriteOptions(true, false, List.of(input))));
         assertTrue(e.getMessage().contains("input model"), e.getMessage());
-        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(input)));
+        assertTrue(Arrays.equals(before, Files.readAllBytes(input)));
 
         Path other = tmp.resolve("other.onnx");
         Files.writeString(other, "keep me");
@@ -189,7 +191,7 @@ class OnnxFileWriterTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             Files.delete(Files.createTempFile(ro, "probe", ".tmp"));
-        } catch (java.io.IOException expected) {
+        } catch (IOException expected) {
             return ro;
         }
         Path sys = Path.of("/sys");

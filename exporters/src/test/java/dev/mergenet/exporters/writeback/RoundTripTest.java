@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OrtException;
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.exporters.TestModels;
 import dev.mergenet.exporters.io.ModelHash;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,9 +96,9 @@ class RoundTripTest {
         List<OrtReference.Output> x;
         try (OrtReference a = new OrtReference(original)) {
             x = a.run(inputs);
-        } catch (ai.onnxruntime.OrtException e) {
-            ai.onnxruntime.OrtException e2 = org.junit.jupiter.api.Assertions.assertThrows(
-                    ai.onnxruntime.OrtException.class, () -> {
+        } catch (OrtException e) {
+            OrtException e2 = Assertions.assertThrows(
+                    OrtException.class, () -> {
                         try (OrtReference b = new OrtReference(exported)) {
                             b.run(inputs);
                         }
@@ -119,11 +121,8 @@ class RoundTripTest {
         OnnxModel model = OnnxModelReader.read(file);
         String sha = ModelHash.sha256(file);
         // through the importer: a model it cannot import fails the test (no fallback that skips the import)
-        OnnxGraphBlock block = OnnxImporter.load(model, m);
-        try {
+        try (OnnxGraphBlock block = OnnxImporter.load(model, m)) {
             roundTrip(file, model, sha, WeightWriteBack.apply(block), inputs);
-        } finally {
-            block.close();
         }
     }
 

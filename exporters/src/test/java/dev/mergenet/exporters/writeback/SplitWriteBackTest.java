@@ -115,63 +115,63 @@ class SplitWriteBackTest {
 
     @Test
     void everyTrainedSplitIsWrittenUnderItsOwnNameAndRunsInOnnxRuntime() throws Exception {
-        OnnxGraphBlock block = OnnxImporter.load(read(merged()), manager);
-        perturb(block, block.onnxParameters().keySet(), 7);
-        WeightWriteBack.Result r = WeightWriteBack.apply(block);
-        GraphProto g = r.model().getGraph();
-        assertEquals(List.of("Gemm", "BatchNormalization", "Relu", "BatchNormalization"),
-                g.getNodeList().stream().map(NodeProto::getOpType).toList(), "no Identity left");
-        assertEquals(new TreeSet<>(block.onnxParameters().keySet()),
-                g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toCollection(TreeSet::new)));
-        assertEquals(List.of("r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"),
-                g.getNode(3).getInputList());
-        NDArray x = manager.randomNormal(new Shape(2, 3));
-        assertArrayEquals(blockOutput(block, x), ortOutput(r.model(), x), 1e-5f);
-        // and the written file imports with the trained values
-        OnnxGraphBlock again = OnnxImporter.load(read(r.model()), manager);
-        for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
-            assertArrayEquals(e.getValue().getArray().toFloatArray(),
-                    again.parameter(e.getKey()).getArray().toFloatArray(), e.getKey());
+        try (OnnxGraphBlock block = OnnxImporter.load(read(merged()), manager)) {
+            perturb(block, block.onnxParameters().keySet(), 7);
+            WeightWriteBack.Result r = WeightWriteBack.apply(block);
+            GraphProto g = r.model().getGraph();
+            assertEquals(List.of("Gemm", "BatchNormalization", "Relu", "BatchNormalization"),
+                    g.getNodeList().stream().map(NodeProto::getOpType).toList(), "no Identity left");
+            assertEquals(new TreeSet<>(block.onnxParameters().keySet()),
+                    g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toCollection(TreeSet::new)));
+            assertEquals(List.of("r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"),
+                    g.getNode(3).getInputList());
+            NDArray x = manager.randomNormal(new Shape(2, 3));
+            assertArrayEquals(blockOutput(block, x), ortOutput(r.model(), x), 1e-5f);
+            // and the written file imports with the trained values
+            try (OnnxGraphBlock again = OnnxImporter.load(read(r.model()), manager)) {
+                for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
+                    assertArrayEquals(e.getValue().getArray().toFloatArray(),
+                            again.parameter(e.getKey()).getArray().toFloatArray(), e.getKey());
+                }
+            }
         }
-        again.close();
-        block.close();
     }
 
     @Test
     void onlySplitsThatLeftTheSharedValueAreWritten() throws Exception {
-        OnnxGraphBlock block = OnnxImporter.load(read(merged()), manager);
-        perturb(block, Set.of("bn1.weight", "bn0.running_var"), 11);
-        WeightWriteBack.Result r = WeightWriteBack.apply(block);
-        assertEquals(Set.of("bn1.weight", "bn0.running_var"), r.changed());
-        GraphProto g = r.model().getGraph();
-        assertEquals(Set.of("W", "ones", "zeros", "bn1.weight", "bn0.running_var"),
-                g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet()));
-        assertEquals(8, g.getNodeCount(), "four Identity aliases stay");
-        NDArray x = manager.randomNormal(new Shape(2, 3));
-        assertArrayEquals(blockOutput(block, x), ortOutput(r.model(), x), 1e-5f);
-        block.close();
+        try (OnnxGraphBlock block = OnnxImporter.load(read(merged()), manager)) {
+            perturb(block, Set.of("bn1.weight", "bn0.running_var"), 11);
+            WeightWriteBack.Result r = WeightWriteBack.apply(block);
+            assertEquals(Set.of("bn1.weight", "bn0.running_var"), r.changed());
+            GraphProto g = r.model().getGraph();
+            assertEquals(Set.of("W", "ones", "zeros", "bn1.weight", "bn0.running_var"),
+                    g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet()));
+            assertEquals(8, g.getNodeCount(), "four Identity aliases stay");
+            NDArray x = manager.randomNormal(new Shape(2, 3));
+            assertArrayEquals(blockOutput(block, x), ortOutput(r.model(), x), 1e-5f);
+        }
     }
 
     @Test
     void anUntouchedSplitImportWritesTheOriginalModel() {
         OnnxModel model = read(merged());
-        OnnxGraphBlock block = OnnxImporter.load(model, manager);
-        WeightWriteBack.Result r = WeightWriteBack.apply(block);
-        assertSame(model.proto(), r.model());
-        assertTrue(r.changed().isEmpty());
-        block.close();
+        try (OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
+            WeightWriteBack.Result r = WeightWriteBack.apply(block);
+            assertSame(model.proto(), r.model());
+            assertTrue(r.changed().isEmpty());
+        }
     }
 
     @Test
     void aCheckpointWithSplitNamesAppliesToTheOriginalModel() throws Exception {
         OnnxModel model = read(merged());
-        OnnxGraphBlock block = OnnxImporter.load(model, manager);
-        perturb(block, Set.of("bn1.bias", "zeros", "bn1.running_mean"), 13);
-        Map<String, NDArray> values = block.onnxParameters().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getArray()));
-        ModelProto written = WeightWriteBack.apply(model, values).model();
-        NDArray x = manager.randomNormal(new Shape(2, 3));
-        assertArrayEquals(blockOutput(block, x), ortOutput(written, x), 1e-5f);
-        block.close();
+        try (OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
+            perturb(block, Set.of("bn1.bias", "zeros", "bn1.running_mean"), 13);
+            Map<String, NDArray> values = block.onnxParameters().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getArray()));
+            ModelProto written = WeightWriteBack.apply(model, values).model();
+            NDArray x = manager.randomNormal(new Shape(2, 3));
+            assertArrayEquals(blockOutput(block, x), ortOutput(written, x), 1e-5f);
+        }
     }
 }

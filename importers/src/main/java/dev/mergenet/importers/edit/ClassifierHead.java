@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -12,6 +13,7 @@ import dev.mergenet.onnx.Onnx.TensorShapeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,10 +28,29 @@ import java.util.Set;
 public final class ClassifierHead {
     private ClassifierHead() {}
 
-    /** Where the head was found and what replaced it. */
+    /**
+     * Where the head was found and what replaced it.
+     *
+     * @param model the edited model
+     * @param node the name of the head's node (Gemm, MatMul or Conv)
+     * @param oldClasses the class count of the old head
+     * @param newClasses the class count of the new head
+     * @param features the head's input width
+     * @param weight the name of the new weight tensor
+     * @param bias the name of the new bias tensor, or null when the old head had none
+     */
     public record Replaced(OnnxModel model, String node, int oldClasses, int newClasses, long features,
                            String weight, String bias) {}
 
+    /**
+     * Replaces the last fully connected layer with a fresh one.
+     *
+     * @param model the classifier, as read
+     * @param numClasses the new class count (at least 1)
+     * @param seed the seed of the new weights (the same seed gives the same weights)
+     * @return the edited model and what was replaced
+     * @throws MergeNetException if there is no head to replace or a fixed Reshape after it names the class count
+     */
     public static Replaced replace(OnnxModel model, int numClasses, long seed) {
         if (numClasses < 1) {
             throw new MergeNetException(model.origin() + ": number of classes must be at least 1, got " + numClasses);
@@ -168,7 +189,7 @@ public final class ClassifierHead {
     }
 
     private static List<Long> longs(TensorProto t) {
-        java.nio.LongBuffer b = dev.mergenet.importers.onnx.TensorDecoder.decode(t, "shape", null).bytes()
+        LongBuffer b = TensorDecoder.decode(t, "shape", null).bytes()
                 .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
         List<Long> out = new ArrayList<>();
         while (b.hasRemaining()) {

@@ -6,6 +6,7 @@ import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.TypeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,12 +19,29 @@ import java.util.List;
 public final class SoftmaxTail {
     private SoftmaxTail() {}
 
-    /** A Softmax taken off a graph output: the node, where the output was listed, and its declaration. */
+    /**
+     * A Softmax taken off a graph output.
+     *
+     * @param node the Softmax node
+     * @param outputIndex where the output was listed among the graph outputs
+     * @param output the output's declaration
+     */
     public record Removed(NodeProto node, int outputIndex, ValueInfoProto output) {}
 
-    /** The model without its trailing Softmax nodes, and what was removed. */
+    /**
+     * The model without its trailing Softmax nodes, and what was removed.
+     *
+     * @param model the model that outputs logits
+     * @param removed the Softmax nodes taken off, for {@link #reattach}
+     */
     public record TrainingView(OnnxModel model, List<Removed> removed) {}
 
+    /**
+     * The model without the Softmax nodes that end its outputs.
+     *
+     * @param model the classifier, as read (or re-headed)
+     * @return the training view and what was removed
+     */
     public static TrainingView trainingView(OnnxModel model) {
         GraphProto g = model.proto().getGraph();
         GraphIndex idx = new GraphIndex(g);
@@ -50,11 +68,18 @@ public final class SoftmaxTail {
     }
 
     /** Softmax keeps its input's shape and type, so the logits' declaration is the probabilities' one. */
-    private static dev.mergenet.onnx.Onnx.TypeProto logitsType(ValueInfoProto probabilities) {
+    private static TypeProto logitsType(ValueInfoProto probabilities) {
         return probabilities.getType();
     }
 
-    /** {@code trained} (a training view, possibly with new weights) with the removed Softmax nodes restored. */
+    /**
+     * Puts the removed Softmax nodes back.
+     *
+     * @param trained a training view, possibly with new weights
+     * @param removed what {@link #trainingView} took off
+     * @return the model with its original outputs
+     * @throws MergeNetException if a graph output is no longer the logits the Softmax read
+     */
     public static ModelProto reattach(ModelProto trained, List<Removed> removed) {
         GraphProto.Builder gb = trained.getGraph().toBuilder();
         for (Removed r : removed) {

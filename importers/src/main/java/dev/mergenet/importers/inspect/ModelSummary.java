@@ -93,8 +93,8 @@ public final class ModelSummary {
             return;
         }
         out.println("unsupported: none");
-        try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager, options);
+        try (NDManager manager = TorchEngine.newManager(Device.cpu());
+             OnnxGraphBlock block = OnnxImporter.load(model, manager, options)) {
             long trainable = 0;
             long trainableBytes = 0;
             long stats = 0;
@@ -132,7 +132,6 @@ public final class ModelSummary {
                         : " running-statistic") + (block.hoistedConstants().containsKey(name) ? " (hoisted Constant)" : "")
                         + " <- " + (readers.get(name).isEmpty() ? "(no node)" : String.join(", ", readers.get(name)))));
             }
-            block.close();
         } catch (UnsupportedOpsException e) {
             out.println("unsupported: " + e.getMessage());
         } catch (MergeNetException e) {

@@ -5,6 +5,7 @@ import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class TrainingModeNodes {
     }
 
     private static boolean isTrue(TensorProto t, OnnxModel model) {
-        java.nio.ByteBuffer b = TensorDecoder.decode(t, model.origin(), model.baseDir()).bytes();
+        ByteBuffer b = TensorDecoder.decode(t, model.origin(), model.baseDir()).bytes();
         while (b.hasRemaining()) {
             if (b.get() != 0) {
                 return true;

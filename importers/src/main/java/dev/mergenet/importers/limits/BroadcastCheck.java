@@ -3,6 +3,8 @@ package dev.mergenet.importers.limits;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.OnnxFormatException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -38,7 +40,7 @@ public final class BroadcastCheck {
             }
         }
         long[] out = new long[rank];
-        java.util.Arrays.fill(out, 1);
+        Arrays.fill(out, 1);
         DataType type = null;
         for (NDArray a : inputs) {
             if (a == null) {
@@ -77,7 +79,7 @@ public final class BroadcastCheck {
                 }
                 long d = a.getShape().get(a.getShape().dimension() - i);
                 if (d != 1 && extent != 1 && d != extent) {
-                    List<String> shapes = new java.util.ArrayList<>();
+                    List<String> shapes = new ArrayList<>();
                     inputs.forEach(x -> shapes.add(x == null ? "-" : x.getDataType() + x.getShape().toString()));
                     throw new OnnxFormatException(what.get() + ": inputs " + shapes + " do not broadcast (" + extent
                             + " and " + d + " on axis -" + i + ")");

@@ -3,6 +3,7 @@ package dev.mergenet.importers.limits;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.ResourceLimitException;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.onnx.Onnx.AttributeProto;
@@ -152,6 +153,6 @@ public final class ConstantSizeCheck {
     }
 
     private static int typeBytes(int onnxType) {
-        return dev.mergenet.importers.onnx.OnnxDataTypes.elementSize(onnxType);
+        return OnnxDataTypes.elementSize(onnxType);
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -47,7 +48,7 @@ public final class ExternalData {
         Path rel;
         try {
             rel = Path.of(location);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw new OnnxFormatException(what + "external data location '" + location + "' is not a valid path ("
                     + e.getReason() + ")");
         }

@@ -13,6 +13,7 @@ import java.util.Optional;
  * external data is resolved; {@code origin} names the model in every error message.
  */
 public final class OnnxModel {
+    /** The default ONNX operator domain ("ai.onnx" is the same). */
     public static final String DEFAULT_DOMAIN = "";
 
     private final ModelProto proto;
@@ -36,41 +37,78 @@ public final class OnnxModel {
         this.opsets = Collections.unmodifiableMap(map);
     }
 
-    /** "ai.onnx" and "" are the same domain. */
+    /**
+     * "ai.onnx" and "" are the same domain.
+     *
+     * @param domain an operator domain, possibly null
+     * @return the domain, with "ai.onnx" and null as ""
+     */
     public static String normalizeDomain(String domain) {
         return domain == null || domain.equals("ai.onnx") ? DEFAULT_DOMAIN : domain;
     }
 
+    /**
+     * The model kept whole, as read or as edited.
+     *
+     * @return the ModelProto
+     */
     public ModelProto proto() {
         return proto;
     }
 
-    /** The file name (or "&lt;bytes&gt;") used in error messages. */
+    /**
+     * The name used in error messages.
+     *
+     * @return the file name as given, or "&lt;bytes&gt;"
+     */
     public String origin() {
         return origin;
     }
 
-    /** The file the model was read from, if any. */
+    /**
+     * The file the model was read from, if any.
+     *
+     * @return the absolute file, or empty for a model read from bytes
+     */
     public Optional<Path> file() {
         return Optional.ofNullable(file);
     }
 
-    /** Folder that external data locations are relative to; null for models read from bytes. */
+    /**
+     * The folder that external data locations are relative to.
+     *
+     * @return the folder, or null for models read from bytes without one
+     */
     public Path baseDir() {
         return baseDir;
     }
 
-    /** Opset version per domain ("" for the default ONNX domain). */
+    /**
+     * Opset version per domain.
+     *
+     * @return domain ("" for the default ONNX domain) to version
+     */
     public Map<String, Long> opsets() {
         return opsets;
     }
 
+    /**
+     * The opset version the model imports for a domain.
+     *
+     * @param domain an operator domain ("ai.onnx" and "" are the same)
+     * @return the version, or -1 when the model does not import the domain
+     */
     public long opset(String domain) {
         Long v = opsets.get(normalizeDomain(domain));
         return v == null ? -1 : v;
     }
 
-    /** The same model with another proto (used by graph edits and the exporter). */
+    /**
+     * The same model with another proto (used by graph edits and the exporter).
+     *
+     * @param newProto the edited ModelProto
+     * @return a model with this one's origin, file and base folder
+     */
     public OnnxModel withProto(ModelProto newProto) {
         return new OnnxModel(newProto, origin, file, baseDir);
     }

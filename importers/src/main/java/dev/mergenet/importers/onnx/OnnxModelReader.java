@@ -103,17 +103,41 @@ public final class OnnxModelReader {
         return buffer.flip();
     }
 
-    /** Reads a model from bytes; external data, if any, is resolved against {@code baseDir} (may be null). */
+    /**
+     * Reads and validates a model from bytes.
+     *
+     * @param bytes the serialized ModelProto
+     * @param origin the name used in messages
+     * @param baseDir the folder external data is resolved against; may be null when there is none
+     * @return the parsed model
+     * @throws OnnxFormatException if the bytes are not a valid model
+     */
     public static OnnxModel read(byte[] bytes, String origin, Path baseDir) {
         CodedInputStream in = CodedInputStream.newInstance(bytes);
         in.enableAliasing(true);
         return validated(new OnnxModel(parse(in, origin), origin, null, baseDir));
     }
 
+    /**
+     * Reads and validates a model from bytes, named "&lt;bytes&gt;" in messages, without external data.
+     *
+     * @param bytes the serialized ModelProto
+     * @return the parsed model
+     * @throws OnnxFormatException if the bytes are not a valid model
+     */
     public static OnnxModel read(byte[] bytes) {
         return read(bytes, "<bytes>", null);
     }
 
+    /**
+     * Reads a whole stream and validates the model in it.
+     *
+     * @param stream the serialized ModelProto; read to its end, not closed
+     * @param origin the name used in messages
+     * @param baseDir the folder external data is resolved against; may be null
+     * @return the parsed model
+     * @throws OnnxFormatException if the stream cannot be read or is not a valid model
+     */
     public static OnnxModel read(InputStream stream, String origin, Path baseDir) {
         try {
             return read(stream.readAllBytes(), origin, baseDir);

@@ -64,7 +64,7 @@ public record TensorData(String name, int onnxType, DataType dataType, Shape sha
 
     /** Copies the bytes into a new array owned by {@code manager} (on the manager's device). */
     public NDArray toNDArray(NDManager manager) {
-        ByteBuffer data = bytes.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         data.rewind();
         NDArray array = manager.create(data, shape, dataType);
         array.setName(name);

@@ -9,6 +9,7 @@ import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 
 /**
  * TensorProto to host bytes, from raw_data, external data or the typed fields. Sizes are checked against
@@ -38,7 +39,7 @@ public final class TensorDecoder {
     }
 
     /** Checks that dims, type and stored data agree, without reading the data. */
-    public static void check(TensorProto t, String origin, java.nio.file.Path baseDir) {
+    public static void check(TensorProto t, String origin, Path baseDir) {
         long count;
         try {
             count = elementCount(t, origin);
@@ -80,7 +81,7 @@ public final class TensorDecoder {
     }
 
     /** Decodes a tensor to host bytes in the DJL layout (after {@link #check}). */
-    public static TensorData decode(TensorProto t, String origin, java.nio.file.Path baseDir) {
+    public static TensorData decode(TensorProto t, String origin, Path baseDir) {
         check(t, origin, baseDir);
         int type = t.getDataType();
         DataType dt = OnnxDataTypes.toDjl(type);
@@ -108,7 +109,7 @@ public final class TensorDecoder {
         return TensorData.fromOnnxBytes(t.getName(), type, shape(t), onnxBytes);
     }
 
-    public static NDArray toNDArray(TensorProto t, NDManager manager, String origin, java.nio.file.Path baseDir) {
+    public static NDArray toNDArray(TensorProto t, NDManager manager, String origin, Path baseDir) {
         return decode(t, origin, baseDir).toNDArray(manager);
     }
 
@@ -161,7 +162,7 @@ public final class TensorDecoder {
     }
 
     /** Raw little-endian bytes as stored (for byte-exact comparisons); typed fields are re-encoded. */
-    public static ByteString rawBytes(TensorProto t, String origin, java.nio.file.Path baseDir) {
+    public static ByteString rawBytes(TensorProto t, String origin, Path baseDir) {
         TensorData d = decode(t, origin, baseDir);
         return ByteString.copyFrom(d.bytes().duplicate());
     }

@@ -15,6 +15,7 @@ import dev.mergenet.importers.limits.ConstantSizeCheck;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.TensorProto;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,12 +25,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** ONNX Runtime as the independent reference: runs a model file on host tensors. */
+/**
+ * ONNX Runtime as the independent reference: runs a model file on host tensors. It owns an ONNX Runtime session:
+ * {@link #close()} ends it, after which every use fails with an {@link IllegalStateException} naming the model.
+ */
 public final class OrtRunner implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final String origin;
+    private volatile boolean closed;
 
+    /**
+     * Opens an ONNX Runtime session on a model file.
+     *
+     * @param model the .onnx file
+     * @throws MergeNetException if the model is over the memory budget or ONNX Runtime cannot load it
+     */
     public OrtRunner(Path model) {
         this.origin = model.toString();
         refuseOverBudget(model);
@@ -41,6 +52,13 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an ONNX Runtime session on a serialized model.
+     *
+     * @param model the model's bytes
+     * @param origin the name used in messages
+     * @throws MergeNetException if the model is over the memory budget or ONNX Runtime cannot load it
+     */
     public OrtRunner(byte[] model, String origin) {
         this.origin = origin;
         refuseOverBudget(parsed(model), origin);
@@ -87,16 +105,35 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The graph inputs ONNX Runtime feeds, in its order.
+     *
+     * @return the graph inputs ONNX Runtime feeds, in its order
+     */
     public List<String> inputNames() {
+        checkOpen();
         return List.copyOf(session.getInputNames());
     }
 
+    /**
+     * The graph outputs, in the model's order.
+     *
+     * @return the graph outputs, in the model's order
+     */
     public List<String> outputNames() {
+        checkOpen();
         return List.copyOf(session.getOutputNames());
     }
 
-    /** Runs the model; outputs come back in the model's output order. */
+    /**
+     * Runs the model.
+     *
+     * @param inputs host tensors by graph input name
+     * @return the outputs by name, in the model's output order
+     * @throws MergeNetException if ONNX Runtime fails or an input type has no ONNX Runtime Java form
+     */
     public Map<String, TensorData> run(Map<String, TensorData> inputs) {
+        checkOpen();
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, TensorData> e : inputs.entrySet()) {
@@ -116,8 +153,13 @@ public final class OrtRunner implements AutoCloseable {
         }
     }
 
-    /** Declared input types as ONNX Runtime sees them (for random inputs). */
+    /**
+     * Declared input types as ONNX Runtime sees them (for random inputs).
+     *
+     * @return declared input types as ONNX Runtime sees them (for random inputs)
+     */
     public Map<String, NodeInfo> inputInfo() {
+        checkOpen();
         try {
             return session.getInputInfo();
         } catch (OrtException e) {
@@ -162,14 +204,25 @@ public final class OrtRunner implements AutoCloseable {
     private static int onnxTypeOf(TensorInfo.OnnxTensorType t) {
         String name = t.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "");
         try {
-            return dev.mergenet.onnx.Onnx.TensorProto.DataType.valueOf(name).getNumber();
+            return TensorProto.DataType.valueOf(name).getNumber();
         } catch (IllegalArgumentException e) {
             return 0;
         }
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(origin + ": the ONNX Runtime session was closed; open a new OrtRunner");
+        }
+    }
+
+    /** Ends the ONNX Runtime session; closing it again does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             session.close();
         } catch (OrtException e) {

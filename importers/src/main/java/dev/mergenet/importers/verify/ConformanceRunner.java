@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
@@ -83,8 +84,8 @@ public final class ConformanceRunner {
             try (Stream<Path> s = Files.list(dir)) {
                 sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
             }
-            try (NDManager manager = TorchEngine.newManager(device)) {
-                OnnxGraphBlock block = OnnxImporter.load(model, manager);
+            try (NDManager manager = TorchEngine.newManager(device);
+                 OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
                 for (Path set : sets) {
                     String problem = runDataSet(block, model, set, manager);
                     if (problem != null) {
@@ -163,8 +164,8 @@ public final class ConformanceRunner {
             if (t.hasTensorType() && t.getTensorType().getElemType() == TensorProto.DataType.STRING_VALUE) {
                 return "'" + v.getName() + "' is a string tensor";
             }
-            if (t.hasTensorType() && !dev.mergenet.importers.onnx.OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
-                return "'" + v.getName() + "' has type " + dev.mergenet.importers.onnx.OnnxDataTypes.name(
+            if (t.hasTensorType() && !OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
+                return "'" + v.getName() + "' has type " + OnnxDataTypes.name(
                         t.getTensorType().getElemType()) + ", which DJL's PyTorch engine cannot represent";
             }
         }

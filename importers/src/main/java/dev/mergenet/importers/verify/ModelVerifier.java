@@ -11,6 +11,8 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.limits.MemoryBudget;
+import dev.mergenet.importers.onnx.Float16;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -22,6 +24,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +72,9 @@ public final class ModelVerifier {
         InputShapes.checkNames(model, o.dims(), o.shapes());
         List<Check> checks = new ArrayList<>();
         Fed fed;
-        try (NDManager manager = TorchEngine.newManager(o.device())) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager); // our errors first, then the reference's
+        // the import first: our errors before the reference's
+        try (NDManager manager = TorchEngine.newManager(o.device());
+             OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
             fed = inputs(model, o);
             try (OrtRunner ort = new OrtRunner(modelFile)) {
                 NDList in = new NDList();
@@ -91,7 +95,6 @@ public final class ModelVerifier {
                     }
                 }
             }
-            block.close();
         } catch (IOException e) {
             throw new MergeNetException(modelFile + ": " + e.getMessage(), e);
         }
@@ -107,7 +110,7 @@ public final class ModelVerifier {
         OnnxModel origin = OnnxModelReader.read(original);
         List<String> exportInputs = InputShapes.feeds(export.proto().getGraph()).stream().map(v -> v.getName()).toList();
         List<String> originInputs = InputShapes.feeds(origin.proto().getGraph()).stream().map(v -> v.getName()).toList();
-        if (!new java.util.HashSet<>(exportInputs).equals(new java.util.HashSet<>(originInputs))) {
+        if (!new HashSet<>(exportInputs).equals(new HashSet<>(originInputs))) {
             throw new MergeNetException(exported + ": inputs " + exportInputs + " differ from the original's "
                     + originInputs + " (" + original + "); the two models cannot take the same inputs");
         }
@@ -183,7 +186,7 @@ public final class ModelVerifier {
             long[] shape = input.shape();
             if (type != null) {
                 // a declared shape like [2^31, 2] is refused, naming the input, before anything is allocated
-                dev.mergenet.importers.limits.MemoryBudget.check(model.origin() + ": input '" + name + "'", shape, type);
+                MemoryBudget.check(model.origin() + ": input '" + name + "'", shape, type);
             }
             int n = Math.toIntExact(new Shape(shape).size());
             if (type == null) {
@@ -198,7 +201,7 @@ public final class ModelVerifier {
                     case INT64: b.putLong(rnd.nextInt(3)); break;
                     case INT32: b.putInt(rnd.nextInt(3)); break;
                     case BOOLEAN: case UINT8: case INT8: b.put((byte) rnd.nextInt(2)); break;
-                    case FLOAT16: b.putShort(dev.mergenet.importers.onnx.Float16.fromFloat(rnd.nextFloat() * 2 - 1)); break;
+                    case FLOAT16: b.putShort(Float16.fromFloat(rnd.nextFloat() * 2 - 1)); break;
                     default: throw new MergeNetException(model.origin() + ": input '" + name + "' has type "
                             + type + "; give inputs with --data");
                 }

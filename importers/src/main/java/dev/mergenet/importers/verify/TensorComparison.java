@@ -3,6 +3,7 @@ package dev.mergenet.importers.verify;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.onnx.Float16;
 import dev.mergenet.importers.onnx.TensorData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -194,7 +195,7 @@ public final class TensorComparison {
                 switch (t) {
                     case FLOAT32: v[i] = b.getFloat(); break;
                     case FLOAT64: v[i] = b.getDouble(); break;
-                    case FLOAT16: v[i] = dev.mergenet.importers.onnx.Float16.toFloat(b.getShort()); break;
+                    case FLOAT16: v[i] = Float16.toFloat(b.getShort()); break;
                     case BFLOAT16: v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
                     case INT8: v[i] = b.get(); break;
                     case UINT8: case BOOLEAN: v[i] = b.get() & 0xff; break;

@@ -7,7 +7,7 @@ import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 
 /**
- * The tolerance of a verification, |out - ref| <= atol' + rtol * |ref|, and why it was chosen. atol' is atol itself,
+ * The tolerance of a verification, |out - ref| &lt;= atol' + rtol * |ref|, and why it was chosen. atol' is atol itself,
  * or, when {@code scaled}, atol times the reference output's largest finite magnitude: half-precision rounding and
  * export errors grow with the values a model carries, and an absolute atol would pass any model whose outputs are
  * small (an fp16 export whose outputs are all zero "verifies" against 1e-3 probabilities). Defaults follow the

@@ -86,13 +86,13 @@ class ClassifierHeadTest {
         ClassifierHead.Replaced r = ClassifierHead.replace(model, 10, 1);
         NDArray x = manager.randomUniform(0, 1, new Shape(2, 3, 48, 192));
         try (NDManager m = manager.newSubManager(); OrtReference ort = new OrtReference(r.model().proto().toByteArray())) {
-            OnnxGraphBlock block = OnnxImporter.load(r.model(), m);
-            NDList djl = block.forward(new ParameterStore(m, false), new NDList(x), false);
-            assertEquals(new Shape(2, 10), djl.singletonOrThrow().getShape());
-            double diff = OrtAgreement.assertAgree("re-headed, imported", djl, ort.run(new NDList(x)), 1e-5, 0);
-            System.out.printf("re-headed PaddleOCR classifier: max |DJL graph - ORT| = %.3g%n", diff);
-            assertTrue(block.onnxParameters().containsKey(r.weight()), "the new head is trainable");
-            block.close();
+            try (OnnxGraphBlock block = OnnxImporter.load(r.model(), m)) {
+                NDList djl = block.forward(new ParameterStore(m, false), new NDList(x), false);
+                assertEquals(new Shape(2, 10), djl.singletonOrThrow().getShape());
+                double diff = OrtAgreement.assertAgree("re-headed, imported", djl, ort.run(new NDList(x)), 1e-5, 0);
+                System.out.printf("re-headed PaddleOCR classifier: max |DJL graph - ORT| = %.3g%n", diff);
+                assertTrue(block.onnxParameters().containsKey(r.weight()), "the new head is trainable");
+            }
         }
     }
 
@@ -130,9 +130,9 @@ class ClassifierHeadTest {
             System.out.printf("re-headed SqueezeNet 1.1 (4 classes): max |reference - ORT| = %.3g%n", diff);
         }
         try (NDManager m = manager.newSubManager()) {
-            OnnxGraphBlock block = OnnxImporter.load(r.model(), m);
-            assertTrue(block.onnxParameters().get(r.weight()).requiresGradient(), "the new conv head is trainable");
-            block.close();
+            try (OnnxGraphBlock block = OnnxImporter.load(r.model(), m)) {
+                assertTrue(block.onnxParameters().get(r.weight()).requiresGradient(), "the new conv head is trainable");
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.core.errors.MergeNetException;
@@ -21,11 +22,15 @@ import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.core.errors.ResourceLimitException;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.importers.testing.Models;
+import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
+import dev.mergenet.onnx.Onnx.StringStringEntryProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,10 +168,10 @@ class HostileModelTest {
     @Test
     void tfIdfWithANegativeNgramCountIsRefused() {
         NodeProto n = node("TfIdfVectorizer", new String[] {"t"}, new String[] {"y"}, intAttr("min_gram_length", 1),
-                intAttr("max_gram_length", 2), intAttr("max_skip_count", 0), dev.mergenet.importers.testing.Models
+                intAttr("max_gram_length", 2), intAttr("max_skip_count", 0), Models
                         .stringAttr("mode", "TF"), ints("ngram_counts", 0, -5), ints("ngram_indexes", 0, 1),
                 ints("pool_int64s", 1, 2, 3));
-        ModelProto m = dev.mergenet.importers.testing.Models.model(GraphProto.newBuilder().setName("g").addNode(n)
+        ModelProto m = Models.model(GraphProto.newBuilder().setName("g").addNode(n)
                 .addInput(value("t", INT64, 1, 4)).addOutput(value("y", FLOAT)).build(), 9);
         assertNames(assertThrows(OnnxFormatException.class, () -> run(m)), "tfidfvectorizer_0", "ngram_counts [0, -5]");
     }
@@ -187,7 +192,7 @@ class HostileModelTest {
     @Test
     void convTransposeWithStrideTwoToThe20IsOverASmallWorkBudget() {
         ModelProto m = graph(List.of(node("ConvTranspose", new String[] {"x", "w"}, new String[] {"y"},
-                        dev.mergenet.importers.testing.Models.stringAttr("auto_pad", "SAME_UPPER"),
+                        Models.stringAttr("auto_pad", "SAME_UPPER"),
                         ints("strides", 1 << 20, 2))), List.of(floats("w", new long[] {1, 2, 3, 3}, new float[18])),
                 List.of(value("x", FLOAT, 1, 1, 3, 3)), value("y", FLOAT));
         System.setProperty(WorkBudget.PROPERTY, "64m");
@@ -211,12 +216,12 @@ class HostileModelTest {
     void externalDataLocationWithANulByteIsAFormatError() {
         TensorProto w = TensorProto.newBuilder().setName("w").setDataType(FLOAT).addDims(2)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(dev.mergenet.onnx.Onnx.StringStringEntryProto.newBuilder().setKey("location")
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location")
                         .setValue("a\0b")).build();
         ModelProto m = graph(List.of(node("Identity", new String[] {"w"}, new String[] {"y"})), List.of(w), List.of(),
                 value("y", FLOAT));
         OnnxFormatException e = assertThrows(OnnxFormatException.class,
-                () -> OnnxModelReader.read(m.toByteArray(), "hostile.onnx", java.nio.file.Path.of(".")));
+                () -> OnnxModelReader.read(m.toByteArray(), "hostile.onnx", Path.of(".")));
         assertNames(e, "hostile.onnx", "tensor 'w'", "NUL byte");
     }
 
@@ -252,8 +257,8 @@ class HostileModelTest {
                 .addInput(value("v", FLOAT, 1))
                 .addOutput(value("co", TensorProto.DataType.BOOL_VALUE)).addOutput(value("vo", FLOAT, 1)).build();
         NodeProto loop = node("Loop", new String[] {"M", "", "v0"}, new String[] {"vf"},
-                dev.mergenet.onnx.Onnx.AttributeProto.newBuilder().setName("body")
-                        .setType(dev.mergenet.onnx.Onnx.AttributeProto.AttributeType.GRAPH).setG(body).build());
+                AttributeProto.newBuilder().setName("body")
+                        .setType(AttributeProto.AttributeType.GRAPH).setG(body).build());
         return graph(List.of(loop), List.of(longs("M", new long[0], 1L << 62), floats("v0", new long[] {1}, 1)),
                 List.of(), value("vf", FLOAT));
     }
@@ -274,7 +279,7 @@ class HostileModelTest {
                 in.add(manager.zeros(s));
             }
             if (block.inputNames().size() == 1 && inputs.length == 0) {
-                in.add(manager.zeros(new Shape(1, 4), ai.djl.ndarray.types.DataType.INT64));
+                in.add(manager.zeros(new Shape(1, 4), DataType.INT64));
             }
             block.forward(new ParameterStore(manager, false), in, false);
         }

@@ -21,6 +21,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.testing.TestData;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -45,49 +46,49 @@ class PaddleOcrFineTuneTest {
     void sgdStepsLowerTheLossMoveTheWeightsAndUpdateBatchNormStatistics() {
         try (Model model = Model.newInstance("ppocr-cls", Device.cpu(), "PyTorch");
              NDManager data = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            OnnxGraphBlock block = OnnxImporter.load(TestData.ocrClassifier(), model.getNDManager());
-            model.setBlock(block);
-            Loss crossEntropy = new SoftmaxCrossEntropyLoss("ce", 1f, -1, true, false);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(crossEntropy)
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build());
-            Map<String, float[]> before = snapshot(block);
-            String conv = firstTrainable(block);
-            String stat = block.runningStatNames().iterator().next();
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(BATCH, 3, 48, 192));
-                Random rnd = new Random(11);
-                float[] pixels = new float[BATCH * 3 * 48 * 192];
-                for (int i = 0; i < pixels.length; i++) {
-                    pixels[i] = rnd.nextFloat() * 2 - 1;
-                }
-                NDArray x = data.create(pixels, new Shape(BATCH, 3, 48, 192));
-                NDArray labels = data.create(new long[] {0, 1, 1, 0, 1, 0, 0, 1});
-                float first = Float.NaN;
-                float last = Float.NaN;
-                for (int step = 0; step < STEPS; step++) {
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray probabilities = trainer.forward(new NDList(x)).singletonOrThrow();
-                        NDArray logProbabilities = probabilities.clip(1e-7f, 1f).log();
-                        NDArray loss = crossEntropy.evaluate(new NDList(labels), new NDList(logProbabilities));
-                        gc.backward(loss);
-                        last = loss.getFloat();
-                        if (step == 0) {
-                            first = last;
-                        }
+            try (OnnxGraphBlock block = OnnxImporter.load(TestData.ocrClassifier(), model.getNDManager())) {
+                model.setBlock(block);
+                Loss crossEntropy = new SoftmaxCrossEntropyLoss("ce", 1f, -1, true, false);
+                DefaultTrainingConfig config = new DefaultTrainingConfig(crossEntropy)
+                        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build());
+                Map<String, float[]> before = snapshot(block);
+                String conv = firstTrainable(block);
+                String stat = block.runningStatNames().iterator().next();
+                try (Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(new Shape(BATCH, 3, 48, 192));
+                    Random rnd = new Random(11);
+                    float[] pixels = new float[BATCH * 3 * 48 * 192];
+                    for (int i = 0; i < pixels.length; i++) {
+                        pixels[i] = rnd.nextFloat() * 2 - 1;
                     }
-                    trainer.step();
+                    NDArray x = data.create(pixels, new Shape(BATCH, 3, 48, 192));
+                    NDArray labels = data.create(new long[] {0, 1, 1, 0, 1, 0, 0, 1});
+                    float first = Float.NaN;
+                    float last = Float.NaN;
+                    for (int step = 0; step < STEPS; step++) {
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray probabilities = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray logProbabilities = probabilities.clip(1e-7f, 1f).log();
+                            NDArray loss = crossEntropy.evaluate(new NDList(labels), new NDList(logProbabilities));
+                            gc.backward(loss);
+                            last = loss.getFloat();
+                            if (step == 0) {
+                                first = last;
+                            }
+                        }
+                        trainer.step();
+                    }
+                    assertTrue(Float.isFinite(first) && Float.isFinite(last), "finite losses");
+                    assertTrue(last < first * 0.9f, "loss fell from " + first + " to " + last);
                 }
-                assertTrue(Float.isFinite(first) && Float.isFinite(last), "finite losses");
-                assertTrue(last < first * 0.9f, "loss fell from " + first + " to " + last);
+                Map<String, float[]> after = snapshot(block);
+                assertChanged(before, after, conv, "trainable weight");
+                assertChanged(before, after, stat, "BatchNorm running statistic");
+                long movedStats = block.runningStatNames().stream()
+                        .filter(n -> !Arrays.equals(before.get(n), after.get(n))).count();
+                assertTrue(movedStats == block.runningStatNames().size(),
+                        movedStats + " of " + block.runningStatNames().size() + " running statistics moved");
             }
-            Map<String, float[]> after = snapshot(block);
-            assertChanged(before, after, conv, "trainable weight");
-            assertChanged(before, after, stat, "BatchNorm running statistic");
-            long movedStats = block.runningStatNames().stream()
-                    .filter(n -> !java.util.Arrays.equals(before.get(n), after.get(n))).count();
-            assertTrue(movedStats == block.runningStatNames().size(),
-                    movedStats + " of " + block.runningStatNames().size() + " running statistics moved");
-            block.close();
         }
     }
 
@@ -108,6 +109,6 @@ class PaddleOcrFineTuneTest {
     }
 
     private static void assertChanged(Map<String, float[]> before, Map<String, float[]> after, String name, String what) {
-        assertFalse(java.util.Arrays.equals(before.get(name), after.get(name)), what + " '" + name + "' did not change");
+        assertFalse(Arrays.equals(before.get(name), after.get(name)), what + " '" + name + "' did not change");
     }
 }

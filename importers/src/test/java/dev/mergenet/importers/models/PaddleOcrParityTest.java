@@ -73,25 +73,25 @@ class PaddleOcrParityTest {
     void matchesOnnxRuntimeOnEveryOutput(Path file, long[] shape) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
              OrtRunner ort = new OrtRunner(file)) {
-            OnnxGraphBlock block = OnnxImporter.load(file, manager);
-            assertEquals(1, block.inputNames().size(), file + ": one image input");
-            Random rnd = new Random(2024);
-            float[] pixels = new float[(int) new Shape(shape).size()];
-            for (int i = 0; i < pixels.length; i++) {
-                pixels[i] = rnd.nextFloat() * 2 - 1;
+            try (OnnxGraphBlock block = OnnxImporter.load(file, manager)) {
+                assertEquals(1, block.inputNames().size(), file + ": one image input");
+                Random rnd = new Random(2024);
+                float[] pixels = new float[(int) new Shape(shape).size()];
+                for (int i = 0; i < pixels.length; i++) {
+                    pixels[i] = rnd.nextFloat() * 2 - 1;
+                }
+                NDArray x = manager.create(pixels, new Shape(shape));
+                Map<String, TensorData> feeds = new LinkedHashMap<>();
+                feeds.put(block.inputNames().get(0), OrtCheck.host(block.inputNames().get(0), x));
+                Map<String, TensorData> expected = ort.run(feeds);
+                NDList out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
+                List<String> names = block.outputNames();
+                assertEquals(expected.size(), names.size());
+                for (int k = 0; k < names.size(); k++) {
+                    TensorComparison.Result r = TensorComparison.compare(out.get(k), expected.get(names.get(k)), ATOL, RTOL);
+                    assertTrue(r.ok(), file.getFileName() + " output '" + names.get(k) + "': " + r.reason());
+                }
             }
-            NDArray x = manager.create(pixels, new Shape(shape));
-            Map<String, TensorData> feeds = new LinkedHashMap<>();
-            feeds.put(block.inputNames().get(0), OrtCheck.host(block.inputNames().get(0), x));
-            Map<String, TensorData> expected = ort.run(feeds);
-            NDList out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
-            List<String> names = block.outputNames();
-            assertEquals(expected.size(), names.size());
-            for (int k = 0; k < names.size(); k++) {
-                TensorComparison.Result r = TensorComparison.compare(out.get(k), expected.get(names.get(k)), ATOL, RTOL);
-                assertTrue(r.ok(), file.getFileName() + " output '" + names.get(k) + "': " + r.reason());
-            }
-            block.close();
         }
     }
 
@@ -107,33 +107,33 @@ class PaddleOcrParityTest {
             }
         }
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            OnnxGraphBlock block = OnnxImporter.load(model, manager);
-            int weights = 0;
-            long elements = 0;
-            for (NodeProto n : model.proto().getGraph().getNodeList()) {
-                if (!n.getOpType().equals("Constant") || n.getAttributeCount() == 0 || !n.getAttribute(0).hasT()) {
-                    continue;
+            try (OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
+                int weights = 0;
+                long elements = 0;
+                for (NodeProto n : model.proto().getGraph().getNodeList()) {
+                    if (!n.getOpType().equals("Constant") || n.getAttributeCount() == 0 || !n.getAttribute(0).hasT()) {
+                        continue;
+                    }
+                    TensorProto t = n.getAttribute(0).getT();
+                    String value = n.getOutput(0);
+                    long count = TensorDecoder.elementCount(t, file.toString());
+                    if (!OnnxDataTypes.isFloat(t.getDataType()) || count <= 1 || settingOnly.getOrDefault(value, false)) {
+                        continue;
+                    }
+                    Parameter p = block.onnxParameters().get(value);
+                    assertNotNull(p, file.getFileName() + ": float constant '" + value + "' is not a parameter");
+                    boolean stat = block.runningStatNames().contains(value);
+                    assertEquals(!stat, p.requiresGradient(), value + (stat ? " is a running statistic" : " must train"));
+                    assertEquals(count, p.getArray().size(), value);
+                    weights++;
+                    elements += count;
                 }
-                TensorProto t = n.getAttribute(0).getT();
-                String value = n.getOutput(0);
-                long count = TensorDecoder.elementCount(t, file.toString());
-                if (!OnnxDataTypes.isFloat(t.getDataType()) || count <= 1 || settingOnly.getOrDefault(value, false)) {
-                    continue;
-                }
-                Parameter p = block.onnxParameters().get(value);
-                assertNotNull(p, file.getFileName() + ": float constant '" + value + "' is not a parameter");
-                boolean stat = block.runningStatNames().contains(value);
-                assertEquals(!stat, p.requiresGradient(), value + (stat ? " is a running statistic" : " must train"));
-                assertEquals(count, p.getArray().size(), value);
-                weights++;
-                elements += count;
+                assertTrue(weights > 50, file.getFileName() + ": only " + weights + " float weights found");
+                assertFalse(block.onnxParameters().isEmpty());
+                long trainable = block.onnxParameters().values().stream().filter(Parameter::requiresGradient)
+                        .mapToLong(p -> p.getArray().size()).sum();
+                assertTrue(trainable > 0 && trainable <= elements, "trainable elements " + trainable + " of " + elements);
             }
-            assertTrue(weights > 50, file.getFileName() + ": only " + weights + " float weights found");
-            assertFalse(block.onnxParameters().isEmpty());
-            long trainable = block.onnxParameters().values().stream().filter(Parameter::requiresGradient)
-                    .mapToLong(p -> p.getArray().size()).sum();
-            assertTrue(trainable > 0 && trainable <= elements, "trainable elements " + trainable + " of " + elements);
-            block.close();
         }
     }
 }

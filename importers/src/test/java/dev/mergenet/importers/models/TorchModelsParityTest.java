@@ -9,6 +9,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -21,6 +23,7 @@ import dev.mergenet.importers.testing.TestData;
 import dev.mergenet.importers.verify.ModelVerifier;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -77,7 +80,7 @@ class TorchModelsParityTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             OnnxGraphBlock block = OnnxImporter.load(model, manager);
             String embedding = null;
-            List<String> matmulWeights = new java.util.ArrayList<>();
+            List<String> matmulWeights = new ArrayList<>();
             for (var n : model.proto().getGraph().getNodeList()) {
                 if (n.getOpType().equals("Gather") && block.onnxParameters().containsKey(n.getInput(0))) {
                     embedding = n.getInput(0);
@@ -89,8 +92,8 @@ class TorchModelsParityTest {
             }
             assertTrue(embedding != null, "no Gather reads an embedding parameter");
             assertTrue(matmulWeights.size() >= 5, "MatMul/Gemm weights that are parameters: " + matmulWeights);
-            NDArray tokens = manager.randomInteger(0, 100, new ai.djl.ndarray.types.Shape(3, 12),
-                    ai.djl.ndarray.types.DataType.INT64);
+            NDArray tokens = manager.randomInteger(0, 100, new Shape(3, 12),
+                    DataType.INT64);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDList out = block.forward(new ParameterStore(manager, false), new NDList(tokens), true);
                 gc.backward(out.singletonOrThrow().square().sum());

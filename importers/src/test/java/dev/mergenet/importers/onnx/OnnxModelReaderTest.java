@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +77,7 @@ class OnnxModelReaderTest {
         ModelProto m = identityWith(Models.floats("w", new long[] {1000}, w));
         byte[] bytes = m.toByteArray();
         Path p = dir.resolve("cut.onnx");
-        Files.write(p, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(p, Arrays.copyOf(bytes, bytes.length / 2));
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(p));
         assertTrue(e.getMessage().contains("cut.onnx"), e.getMessage());
         Path empty = dir.resolve("empty.onnx");

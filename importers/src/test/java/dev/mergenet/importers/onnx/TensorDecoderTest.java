@@ -9,6 +9,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -70,7 +71,7 @@ class TensorDecoderTest {
             typed.addFloatData(x);
         }
         assertEquals(DataType.FLOAT32, raw.getDataType());
-        assertEquals(new ai.djl.ndarray.types.Shape(2, 3), raw.getShape());
+        assertEquals(new Shape(2, 3), raw.getShape());
         assertArrayEquals(v, raw.toFloatArray());
         assertArrayEquals(v, decode(typed.build()).toFloatArray());
     }
@@ -153,7 +154,7 @@ class TensorDecoderTest {
     void scalarAndEmpty() {
         assertEquals(4.5f, decode(tensor(1).addFloatData(4.5f).build()).getFloat(), 0f);
         NDArray empty = decode(tensor(1, 0, 3).build());
-        assertEquals(new ai.djl.ndarray.types.Shape(0, 3), empty.getShape());
+        assertEquals(new Shape(0, 3), empty.getShape());
     }
 
     @Test

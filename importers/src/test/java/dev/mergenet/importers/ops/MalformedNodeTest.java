@@ -17,6 +17,7 @@ import ai.djl.training.ParameterStore;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.NodeExecutionException;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.core.errors.ResourceLimitException;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -277,7 +278,7 @@ class MalformedNodeTest {
     void constantOfShapeWithAZeroDimAndOverflowingStridesIsRefused() {
         ModelProto m = graph(List.of(node("ConstantOfShape", new String[] {"shape"}, new String[] {"y"})),
                 List.of(longs("shape", new long[] {3}, 0, 1L << 62, 4)), List.of(), value("y", FLOAT), 13);
-        MergeNetException e = assertThrows(dev.mergenet.core.errors.ResourceLimitException.class, () -> run(m));
+        MergeNetException e = assertThrows(ResourceLimitException.class, () -> run(m));
         assertTrue(e.getMessage().contains("constantofshape_0") && e.getMessage().contains("64-bit"), e.getMessage());
     }
 

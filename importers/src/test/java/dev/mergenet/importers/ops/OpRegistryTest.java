@@ -9,6 +9,7 @@ import dev.mergenet.importers.ops.activation.Pointwise;
 import dev.mergenet.importers.ops.math.FourierTransform;
 import dev.mergenet.importers.ops.tensor.Resize;
 import dev.mergenet.importers.ops.training.Gradient;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** How a node's (domain, op, opset) resolves in the standard registry, and which class the support table names. */
@@ -45,10 +46,10 @@ class OpRegistryTest {
     void theSupportTableNamesTheImplementingClassAndTheUnsupportedVersions() {
         OpRegistry.Support relu = row("", "Relu");
         assertSame(Pointwise.class, relu.implementation());
-        assertEquals(java.util.List.of(1, 6, 13, 14), relu.supported());
+        assertEquals(List.of(1, 6, 13, 14), relu.supported());
         OpRegistry.Support dft = row("", "DFT");
-        assertEquals(java.util.List.of(17), dft.supported());
-        assertEquals(java.util.List.of(20), dft.unsupported());
+        assertEquals(List.of(17), dft.supported());
+        assertEquals(List.of(20), dft.unsupported());
         assertSame(FourierTransform.class, dft.implementation());
         assertTrue(REGISTRY.supportTable().stream().allMatch(s -> s.implementation() != null));
     }

@@ -8,8 +8,11 @@ import dev.mergenet.importers.testing.Models;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +46,10 @@ class OrtRunnerBudgetTest {
                 .addNode(Models.node("Range", new String[] {"s", "l", "d"}, new String[] {"y"}))
                 .addOutput(Models.value("y", TensorProto.DataType.INT64_VALUE)).build(), 17);
         try (OrtRunner ort = new OrtRunner(m.toByteArray(), "small.onnx")) {
-            var out = ort.run(java.util.Map.of()).get("y");
+            var out = ort.run(Map.of()).get("y");
             long[] v = new long[3];
-            out.bytes().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {2, 5, 8}, v);
+            out.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+            Assertions.assertArrayEquals(new long[] {2, 5, 8}, v);
         }
     }
 }

@@ -96,45 +96,45 @@ class InitializerSplitTest {
     @Test
     void trainingUpdatesEachRunningStatisticAndNoWeight() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(mergedBatchNorms().toByteArray(), "merged", null), m);
-            Map<String, Parameter> p = block.onnxParameters();
-            assertEquals(Set.of("w", "b", "bn1.weight", "bn1.bias", "bn0.running_mean", "bn0.running_var",
-                    "bn1.running_mean", "bn1.running_var"), p.keySet());
-            for (String stat : List.of("bn0.running_mean", "bn0.running_var", "bn1.running_mean", "bn1.running_var")) {
-                assertFalse(p.get(stat).requiresGradient(), stat);
-            }
-            for (String weight : List.of("w", "b", "bn1.weight", "bn1.bias")) {
-                assertTrue(p.get(weight).requiresGradient(), weight);
-            }
-            float[] x = new float[N * C];
-            Random rnd = new Random(3);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (rnd.nextGaussian() * 2 + 1);
-            }
-            block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(N, C))), true);
-            // the statistics move by (1 - momentum) towards the batch's, PyTorch style (unbiased variance)
-            float[] mean = new float[C];
-            float[] var = new float[C];
-            for (int c = 0; c < C; c++) {
-                double s = 0;
-                for (int n = 0; n < N; n++) {
-                    s += x[n * C + c];
+            try (OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(mergedBatchNorms().toByteArray(), "merged", null), m)) {
+                Map<String, Parameter> p = block.onnxParameters();
+                assertEquals(Set.of("w", "b", "bn1.weight", "bn1.bias", "bn0.running_mean", "bn0.running_var",
+                        "bn1.running_mean", "bn1.running_var"), p.keySet());
+                for (String stat : List.of("bn0.running_mean", "bn0.running_var", "bn1.running_mean", "bn1.running_var")) {
+                    assertFalse(p.get(stat).requiresGradient(), stat);
                 }
-                double mu = s / N;
-                double ss = 0;
-                for (int n = 0; n < N; n++) {
-                    ss += (x[n * C + c] - mu) * (x[n * C + c] - mu);
+                for (String weight : List.of("w", "b", "bn1.weight", "bn1.bias")) {
+                    assertTrue(p.get(weight).requiresGradient(), weight);
                 }
-                mean[c] = (float) (0.1 * mu);
-                var[c] = (float) (0.9 + 0.1 * ss / (N - 1));
+                float[] x = new float[N * C];
+                Random rnd = new Random(3);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) (rnd.nextGaussian() * 2 + 1);
+                }
+                block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(N, C))), true);
+                // the statistics move by (1 - momentum) towards the batch's, PyTorch style (unbiased variance)
+                float[] mean = new float[C];
+                float[] var = new float[C];
+                for (int c = 0; c < C; c++) {
+                    double s = 0;
+                    for (int n = 0; n < N; n++) {
+                        s += x[n * C + c];
+                    }
+                    double mu = s / N;
+                    double ss = 0;
+                    for (int n = 0; n < N; n++) {
+                        ss += (x[n * C + c] - mu) * (x[n * C + c] - mu);
+                    }
+                    mean[c] = (float) (0.1 * mu);
+                    var[c] = (float) (0.9 + 0.1 * ss / (N - 1));
+                }
+                assertArrayEquals(mean, p.get("bn0.running_mean").getArray().toFloatArray(), 1e-5f);
+                assertArrayEquals(var, p.get("bn0.running_var").getArray().toFloatArray(), 1e-5f);
+                assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("w").getArray().toFloatArray());
+                assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("b").getArray().toFloatArray());
+                assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("bn1.weight").getArray().toFloatArray());
+                assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("bn1.bias").getArray().toFloatArray());
             }
-            assertArrayEquals(mean, p.get("bn0.running_mean").getArray().toFloatArray(), 1e-5f);
-            assertArrayEquals(var, p.get("bn0.running_var").getArray().toFloatArray(), 1e-5f);
-            assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("w").getArray().toFloatArray());
-            assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("b").getArray().toFloatArray());
-            assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("bn1.weight").getArray().toFloatArray());
-            assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("bn1.bias").getArray().toFloatArray());
-            block.close();
         }
     }
 
@@ -152,11 +152,11 @@ class InitializerSplitTest {
                 expected = ort.run(Map.of("x", OrtCheck.host("x", m.create(x, new Shape(N, C))))).get("y")
                         .toNDArray(m).toFloatArray();
             }
-            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(model.toByteArray(), "merged", null), m);
-            NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(N, C))), false)
-                    .head();
-            assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
-            block.close();
+            try (OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(model.toByteArray(), "merged", null), m)) {
+                NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(N, C))), false)
+                        .head();
+                assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
+            }
         }
     }
 
@@ -164,12 +164,12 @@ class InitializerSplitTest {
     void keepTiedLeavesParameterAliasesSharedButNeverStatistics() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             OnnxModel model = OnnxModelReader.read(mergedBatchNorms().toByteArray(), "merged", null);
-            OnnxGraphBlock block = OnnxImporter.load(model, m, new ImportOptions(Set.of("bn1.weight")));
-            assertEquals(Set.of("bn1.weight"), block.split().keptTied());
-            assertFalse(block.onnxParameters().containsKey("bn1.weight"));
-            assertTrue(block.onnxParameters().containsKey("bn1.bias"));
-            assertTrue(block.onnxParameters().containsKey("bn1.running_var"));
-            block.close();
+            try (OnnxGraphBlock block = OnnxImporter.load(model, m, new ImportOptions(Set.of("bn1.weight")))) {
+                assertEquals(Set.of("bn1.weight"), block.split().keptTied());
+                assertFalse(block.onnxParameters().containsKey("bn1.weight"));
+                assertTrue(block.onnxParameters().containsKey("bn1.bias"));
+                assertTrue(block.onnxParameters().containsKey("bn1.running_var"));
+            }
             MergeNetException e = assertThrows(MergeNetException.class,
                     () -> OnnxImporter.load(model, m, new ImportOptions(Set.of("bn1.wieght"))));
             assertTrue(e.getMessage().contains("merged") && e.getMessage().contains("bn1.wieght"), e.getMessage());

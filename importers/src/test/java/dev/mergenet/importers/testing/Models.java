@@ -1,5 +1,6 @@
 package dev.mergenet.importers.testing;
 
+import com.google.protobuf.ByteString;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -54,7 +55,7 @@ public final class Models {
 
     public static AttributeProto stringAttr(String name, String v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
+                .setS(ByteString.copyFromUtf8(v)).build();
     }
 
     public static TensorProto floats(String name, long[] dims, float... values) {

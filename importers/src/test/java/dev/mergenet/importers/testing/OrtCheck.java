@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ort.OrtRunner;
@@ -51,7 +52,7 @@ public final class OrtCheck {
         ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         copy.put(src);
         copy.flip();
-        return new TensorData(name, dev.mergenet.importers.onnx.OnnxDataTypes.toOnnx(a.getDataType()),
+        return new TensorData(name, OnnxDataTypes.toOnnx(a.getDataType()),
                 a.getDataType(), a.getShape(), copy);
     }
 }

@@ -32,6 +32,7 @@ import dev.mergenet.importers.testing.TestData;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +80,7 @@ class OnnxModelZooTest {
             try (Trainer trainer = model.newTrainer(config); NDManager step = trainer.getManager().newSubManager()) {
                 trainer.initialize(IMAGE);
                 float[] kept = block.parameter(weight).getArray().toFloatArray();
-                assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(kept),
+                assertEquals(Arrays.toString(before), Arrays.toString(kept),
                         "initialize must keep the imported weights");
                 NDArray x = step.randomUniform(0, 1, IMAGE);
                 try (GradientCollector gc = trainer.newGradientCollector()) {

@@ -75,6 +75,14 @@ public final class NamedArrays {
         return owner;
     }
 
+    /** Frees every parameter and buffer. */
+    void close() {
+        parameters.values().forEach(NDArray::close);
+        buffers.values().forEach(NDArray::close);
+        parameters.clear();
+        buffers.clear();
+    }
+
     /** Differentiable aliases of the parameters (and plain aliases of the buffers) owned by a step's scope. */
     public Scoped scoped(NDManager scope) {
         return new Scoped(scope);

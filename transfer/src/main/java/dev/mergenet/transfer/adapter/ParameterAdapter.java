@@ -12,7 +12,7 @@ import java.util.List;
  * target matrix [m×n], S the source matrix [p×q]; the output has T's shape. Parameters start from PyTorch's
  * default initialisation drawn from {@code seed}.
  */
-public final class ParameterAdapter {
+public final class ParameterAdapter implements AutoCloseable {
     private final NamedArrays arrays;
     private final List<KnowledgeTransferLayer> layers = new ArrayList<>();
     private final int m;
@@ -20,6 +20,7 @@ public final class ParameterAdapter {
     private final int p;
     private final int q;
     private final AdapterConfig config;
+    private boolean closed;
 
     public ParameterAdapter(NDManager manager, DataType type, int m, int n, int p, int q, AdapterConfig config,
                             long seed) {
@@ -57,6 +58,7 @@ public final class ParameterAdapter {
      * pass); in training mode dropout is active and each spectral norm advances one power iteration.
      */
     public NDArray forward(NDArray target, NDArray source, boolean training, NDManager scope) {
+        checkOpen();
         checkShape(target, m, n, "target");
         checkShape(source, p, q, "source");
         NamedArrays.Scoped view = arrays.scoped(scope);
@@ -69,6 +71,7 @@ public final class ParameterAdapter {
     }
 
     public NamedArrays arrays() {
+        checkOpen();
         return arrays;
     }
 
@@ -84,12 +87,14 @@ public final class ParameterAdapter {
 
     /** σ̂ of a spectral-norm weight with the current buffers (for tests and diagnostics). */
     public double spectralSigma(int layer, int which, NDManager scope) {
+        checkOpen();
         SpectralNormLinear sn = layers.get(layer).spectralNormLayers()[which];
         return sn.sigma(arrays.scoped(scope)).toType(DataType.FLOAT64, false).getDouble();
     }
 
     /** Advances every spectral norm by {@code count} power iterations (tests). */
     public void powerIterations(int count, NDManager scope) {
+        checkOpen();
         NamedArrays.Scoped view = arrays.scoped(scope);
         for (KnowledgeTransferLayer layer : layers) {
             for (SpectralNormLinear sn : layer.spectralNormLayers()) {
@@ -101,6 +106,22 @@ public final class ParameterAdapter {
     /** Name of the raw weight of a spectral-norm layer (which: 0 = up, 1 = down). */
     public String spectralWeightName(int layer, int which) {
         return layers.get(layer).spectralNormLayers()[which].weightName();
+    }
+
+    /** Frees the adapter's parameters and buffers; using it afterwards fails. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            arrays.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("parameter adapter " + m + "x" + n + " <- " + p + "x" + q
+                    + " used after close()");
+        }
     }
 
     private static void checkShape(NDArray a, int rows, int cols, String what) {

@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.app;
 
-import dev.mergenet.transfer.train.TransferRun;
+import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
 
 /**
@@ -15,7 +15,7 @@ final class InterruptNotice implements AutoCloseable {
             PrintStream out = log != null ? log : System.err;
             if (run.lastGoodCheckpoint() == null) {
                 out.println("\ninterrupted during epoch " + (run.epochsDone() + 1) + "; nothing was saved"
-                        + (req.config().checkpoint() == null ? " (no --out or --checkpoint)" : " yet (no epoch completed)"));
+                        + (req.config().control().checkpoint() == null ? " (no --out or --checkpoint)" : " yet (no epoch completed)"));
             } else {
                 String cmd = req.commandLine() == null ? "the same command" : req.commandLine();
                 out.println("\ninterrupted during epoch " + (run.epochsDone() + 1) + "; the checkpoint after epoch "

@@ -21,30 +21,39 @@ import dev.mergenet.importers.edit.ClassifierHead;
 import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.config.AdapterSettings;
+import dev.mergenet.transfer.config.Keep;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.TrainingSettings;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.mergenet.MergeNetTransfer;
+import dev.mergenet.transfer.mergenet.PairSpec;
+import dev.mergenet.transfer.model.OnnxClassifier;
+import dev.mergenet.transfer.model.OnnxWeightsOnly;
+import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.importers.analysis.PreciseBatchNorm;
-import dev.mergenet.transfer.train.EpochCsv;
-import dev.mergenet.transfer.train.NormalizationRepair;
-import dev.mergenet.transfer.train.EpochRecord;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.OnnxClassifier;
-import dev.mergenet.transfer.train.OnnxWeightsOnly;
-import dev.mergenet.transfer.train.PairSpec;
-import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.transfer.train.TrainableModel;
-import dev.mergenet.transfer.train.TransferRun;
+import dev.mergenet.transfer.training.EpochCsv;
+import dev.mergenet.transfer.training.NormalizationRepair;
+import dev.mergenet.transfer.training.EpochRecord;
+import dev.mergenet.transfer.training.Evaluation;
+import dev.mergenet.transfer.training.TrainingDivergedException;
+import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What `mergenet train` and `mergenet transfer` do, without the command line: load the ONNX models and data,
@@ -52,54 +61,215 @@ import java.util.Map;
  * plot. The device is chosen by the caller.
  */
 public final class TransferJob {
-    /** Inputs of one job. {@code source} may be null (train / alone). */
+    /**
+     * Inputs of one job; build one with {@link #builder(Path, String, RunConfig)}. {@code source} may be null (train
+     * / alone).
+     */
     public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
-                          int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report, Path plot,
-                          boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          java.util.Set<String> keepTied, Normalization norm) {
+                          int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
+                          Path plot, boolean force, String commandLine, ExportSettings export, boolean compareAlone,
+                          Set<String> keepTied, Normalization norm) {
         public Request {
+            if (target == null || data == null || config == null) {
+                throw new IllegalArgumentException("a job needs a target model, data and a run configuration");
+            }
+            pairs = pairs == null ? List.of() : List.copyOf(pairs);
+            adaptation = adaptation == null ? InputAdaptation.NONE : adaptation;
             export = export == null ? ExportSettings.DEFAULT : export;
+            keepTied = keepTied == null ? Set.of() : Set.copyOf(keepTied);
             norm = norm == null ? Normalization.NONE : norm;
-            keepTied = keepTied == null ? java.util.Set.of() : java.util.Set.copyOf(keepTied);
         }
 
-        /** A request with the default export settings (fp32, inline data, preprocessing left to the caller). */
-        public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
-                       InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
-                       int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
-                       Path plot, boolean force, String commandLine) {
-            this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, ExportSettings.DEFAULT, false,
-                    null, null);
+        /**
+         * A request to train {@code target} on {@code data}; everything else starts unset (no source, no outputs,
+         * the default validation split, no limits, default export settings).
+         *
+         * @param target the ONNX model to train (and export)
+         * @param data   the data spec, e.g. fashion-mnist:DIR
+         * @param config the run's settings
+         * @return a builder
+         */
+        public static Builder builder(Path target, String data, RunConfig config) {
+            return new Builder(target, data, config);
         }
 
-        /** A request with these export settings, without --compare-alone. */
-        public Request(Path target, Path source, List<String> pairs, String data, String sourceData,
-                       InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
-                       int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
-                       Path plot, boolean force, String commandLine, ExportSettings export) {
-            this(target, source, pairs, data, sourceData, adaptation, sourceAdaptation, validationSize, trainLimit,
-                    evalLimit, config, numClasses, out, report, plot, force, commandLine, export, false, null, null);
+        /** A builder holding this request's values. */
+        public Builder toBuilder() {
+            Builder b = new Builder(target, data, config);
+            b.source = source;
+            b.pairs = pairs;
+            b.sourceData = sourceData;
+            b.adaptation = adaptation;
+            b.sourceAdaptation = sourceAdaptation;
+            b.validationSize = validationSize;
+            b.trainLimit = trainLimit;
+            b.evalLimit = evalLimit;
+            b.numClasses = numClasses;
+            b.out = out;
+            b.report = report;
+            b.plot = plot;
+            b.force = force;
+            b.commandLine = commandLine;
+            b.export = export;
+            b.compareAlone = compareAlone;
+            b.keepTied = keepTied;
+            b.norm = norm;
+            return b;
         }
 
         /** The alone baseline of this request: same target, seed, data and order; no outputs. */
         Request aloneBaseline() {
-            return new Request(target, null, List.of(), data, null, adaptation, null, validationSize, trainLimit,
-                    evalLimit, config.withMode(Mode.ALONE).withCheckpoint(null, false), numClasses, null, null,
-                    null, force, commandLine, export, false, keepTied, norm);
+            Builder b = toBuilder();
+            b.source = null;
+            b.pairs = List.of();
+            b.sourceData = null;
+            b.sourceAdaptation = null;
+            b.config = config.withMode(Mode.ALONE).withCheckpoint(null, false);
+            b.out = null;
+            b.report = null;
+            b.plot = null;
+            b.compareAlone = false;
+            return b.build();
+        }
+
+        /** Assembles a {@link Request}; {@link #build()} validates. */
+        public static final class Builder {
+            private final Path target;
+            private final String data;
+            private RunConfig config;
+            private Path source;
+            private List<String> pairs = List.of();
+            private String sourceData;
+            private InputAdaptation adaptation = InputAdaptation.NONE;
+            private InputAdaptation sourceAdaptation;
+            private int validationSize = -1;
+            private int trainLimit;
+            private int evalLimit;
+            private Integer numClasses;
+            private Path out;
+            private Path report;
+            private Path plot;
+            private boolean force;
+            private String commandLine;
+            private ExportSettings export = ExportSettings.DEFAULT;
+            private boolean compareAlone;
+            private Set<String> keepTied = Set.of();
+            private Normalization norm = Normalization.NONE;
+
+            private Builder(Path target, String data, RunConfig config) {
+                this.target = target;
+                this.data = data;
+                this.config = config;
+            }
+
+            /** The source model and the pairs its weights feed (["auto"]: picked and printed). */
+            public Builder source(Path model, List<String> pairNames) {
+                source = model;
+                pairs = pairNames;
+                return this;
+            }
+
+            /** The co-trained source's own data (null: the target's batches). */
+            public Builder sourceData(String spec) {
+                sourceData = spec;
+                return this;
+            }
+
+            /** How samples are adapted to the target's input (resize, channels, mean/std). */
+            public Builder adaptation(InputAdaptation a) {
+                adaptation = a;
+                return this;
+            }
+
+            /** How samples are adapted to the source's input (its own data, or a frozen teacher's view). */
+            public Builder sourceAdaptation(InputAdaptation a) {
+                sourceAdaptation = a;
+                return this;
+            }
+
+            /**
+             * Validation samples drawn from the training pool (-1: 1/12), a fixed training subset and an evaluation
+             * cap (0: none).
+             */
+            public Builder limits(int validation, int train, int eval) {
+                validationSize = validation;
+                trainLimit = train;
+                evalLimit = eval;
+                return this;
+            }
+
+            /** Re-head the target to this many classes before training (null: keep its head). */
+            public Builder numClasses(Integer n) {
+                numClasses = n;
+                return this;
+            }
+
+            /** Where the model, JSON report and plot go (each may be null: not written). */
+            public Builder outputs(Path model, Path reportFile, Path plotFile) {
+                out = model;
+                report = reportFile;
+                plot = plotFile;
+                return this;
+            }
+
+            /** Replace an existing output file (never an input). */
+            public Builder force(boolean v) {
+                force = v;
+                return this;
+            }
+
+            /** The command line recorded in the report and printed to resume. */
+            public Builder commandLine(String v) {
+                commandLine = v;
+                return this;
+            }
+
+            public Builder export(ExportSettings v) {
+                export = v;
+                return this;
+            }
+
+            /** First train the target alone with the same seed and order, for a paired difference. */
+            public Builder compareAlone(boolean v) {
+                compareAlone = v;
+                return this;
+            }
+
+            /** --restore-norm, --fold-norm and --precise-bn. */
+            public Builder normalization(Normalization n) {
+                norm = n;
+                return this;
+            }
+
+            /** Identity-aliased initializers kept tied at import (--keep-tied). */
+            public Builder keepTied(Set<String> names) {
+                keepTied = names;
+                return this;
+            }
+
+            public Request build() {
+                return new Request(target, source, pairs, data, sourceData, adaptation, sourceAdaptation,
+                        validationSize, trainLimit, evalLimit, config, numClasses, out, report, plot, force,
+                        commandLine, export, compareAlone, keepTied, norm);
+            }
         }
     }
 
     /**
      * What training does about normalization: {@code restore} puts a BatchNormalization back after each Conv an
      * export folded it into (--restore-norm), {@code fold} folds them into the Convs again at export (--fold-norm),
-     * {@code preciseBn} recomputes the running statistics over training batches before each validation (--precise-bn).
+     * {@code preciseBn} recomputes the running statistics over training batches before each validation (--precise-bn:
+     * AUTO does it where a BatchNorm's momentum is PyTorch's 0.05 or less, whose statistics lag the weights).
      */
-    public record Normalization(boolean restore, boolean fold, boolean preciseBn) {
-        public static final Normalization NONE = new Normalization(false, false, false);
+    public record Normalization(boolean restore, boolean fold, PreciseBn preciseBn) {
+        public static final Normalization NONE = new Normalization(false, false, PreciseBn.AUTO);
+
+        /** When to recompute the running statistics. */
+        public enum PreciseBn { AUTO, ON, OFF }
 
         public Normalization {
+            preciseBn = preciseBn == null ? PreciseBn.AUTO : preciseBn;
             if (fold && !restore) {
                 throw new MergeNetException("--fold-norm folds the BatchNormalizations that --restore-norm puts back;"
                         + " pass --restore-norm too");
@@ -133,7 +303,7 @@ public final class TransferJob {
     public static Result run(Request req, Device device, PrintStream log) {
         checkOutputs(req);
         Double alone = null;
-        if (req.compareAlone() && req.config().mode() != Mode.ALONE) {
+        if (req.compareAlone() && req.config().mode().needsSource()) {
             if (log != null) {
                 log.println("== alone baseline (same seed, data and order), for --compare-alone");
             }
@@ -148,7 +318,7 @@ public final class TransferJob {
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
         // the target is read, hashed and re-headed once here; the export writes this same model back
         OriginalModel original = OriginalModel.read(req.target(), req.numClasses() == null ? null
-                : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed()));
+                : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed()));
         InputHashes hashes = InputHashes.of(req, original.sha256());
         OnnxModel targetModel = original.model();
         if (original.replaced() != null && log != null) {
@@ -161,7 +331,7 @@ public final class TransferJob {
         OnnxModel sourceModel = req.source() == null ? null
                 : SoftmaxTail.trainingView(OnnxModelReader.read(req.source())).model();
         Mode mode = req.config().mode();
-        if (mode != Mode.ALONE && sourceModel == null) {
+        if (mode.needsSource() && sourceModel == null) {
             throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
         }
         DataSplits data = DataSpec.parse(req.data()).load(req.adaptation(), req.validationSize(), 0)
@@ -171,108 +341,116 @@ public final class TransferJob {
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
         try (NDManager manager = TorchEngine.newManager(device)) {
             targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), data.train(),
-                    req.config().batchSize(), req.config().seed(), manager, log);
+                    req.config().training().batchSize(), req.config().training().seed(), manager, log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
-            boolean sourceRuns = mode.distils()
-                    || (mode.usesAdapter() && !mode.randomSource() && !req.config().frozenSource());
+            boolean sourceRuns = mode.sourceRuns(req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
-            TrainableModel source = sourceModel == null || mode == Mode.ALONE ? null
+            TrainableModel source = sourceModel == null || !mode.needsSource() ? null
                     : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
                             !req.config().frozenSource())
                     : new OnnxWeightsOnly(sourceModel, manager);
-            checkClasses(target, data.train(), manager, "target", true);
-            // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
-            DataSplits teacherData = mode.distils() && req.config().frozenSource() && sourceData == null
-                    && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
-                    ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
-                            .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
-                    : null;
-            if (source != null && sourceRuns) {
-                checkClasses(source, sourceData != null ? sourceData.train()
-                        : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
-            }
-            List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
-                    : List.of();
-            if (log != null) {
-                log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
-                        data.train().size(), data.validation() == null ? 0 : data.validation().size(),
-                        data.test() == null ? "no" : Integer.toString(data.test().size()),
-                        data.train().sampleShape(), data.train().classes());
-                // what each model is fed: the source inherits --mean/--std, not --resize/--channels
-                log.printf("input: target %s%s%n", req.adaptation() == null ? "none" : req.adaptation().describe(),
-                        source == null ? "" : "; source " + (req.sourceAdaptation() == null ? "none"
-                                : req.sourceAdaptation().describe()));
-            }
-            TransferRun run = new TransferRun(req.config(), target, source, pairs, data, sourceData, manager, log)
-                    .teacherView(teacherData == null ? null : teacherData.train())
-                    .identity(identity(req, hashes));
-            PreciseBatchNorm precise = req.norm().preciseBn() ? NormalizationRepair.precise(targetBlock, manager) : null;
-            if (precise != null) {
-                run.beforeEvaluation(() -> NormalizationRepair.recompute(precise, data.train(),
-                        req.config().batchSize(), req.config().seed(), manager));
-            }
-            InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
-            List<String> classNames = data.train().classNames();
-            TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
-                    : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().seed());
-            run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
-                    lineage(req, hashes, h)));
-            if (log != null && run.pairCount() > 0) {
-                run.transfer().notes().forEach(log::println);
-                long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
-                log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
-                        run.adapterParameterCount(), (double) run.adapterParameterCount() / targetParams, targetParams,
-                        java.util.Arrays.toString(run.adapter(0).headWidths()));
-            }
-            Map<String, Double> teacherAccuracy = mode.distils() && req.config().frozenSource()
-                    ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager, log)
-                    : Map.of();
-            List<EpochRecord> history;
-            InterruptNotice notice = new InterruptNotice(run, req, log);
-            try {
-                history = run.run();
-            } finally {
-                notice.close();
+            try (target; source) {
+                checkClasses(target, data.train(), manager, "target", true);
+                // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
+                DataSplits teacherData = mode.frozenTeacher(req.config().frozenSource()) && sourceData == null
+                        && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
+                        ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
+                                .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
+                        : null;
+                if (source != null && sourceRuns) {
+                    checkClasses(source, sourceData != null ? sourceData.train()
+                            : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
+                }
+                List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
+                        : List.of();
+                if (log != null) {
+                    log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
+                            data.train().size(), data.validation() == null ? 0 : data.validation().size(),
+                            data.test() == null ? "no" : Integer.toString(data.test().size()),
+                            data.train().sampleShape(), data.train().classes());
+                    // what each model is fed: the source inherits --mean/--std, not --resize/--channels
+                    log.printf("input: target %s%s%n", req.adaptation().describe(), source == null ? ""
+                            : "; source " + (req.sourceAdaptation() == null ? "none" : req.sourceAdaptation().describe()));
+                }
+                TransferRun run = StepComposition.run(req.config(), target, source, pairs, data, sourceData,
+                        teacherData == null ? null : teacherData.train(), manager, log).identity(identity(req, hashes));
+                boolean recompute = switch (req.norm().preciseBn()) {
+                    case ON -> true;
+                    case OFF -> false;
+                    case AUTO -> NormalizationRepair.lagging(targetBlock);
+                };
+                PreciseBatchNorm precise = recompute ? NormalizationRepair.precise(targetBlock, manager) : null;
                 if (precise != null) {
-                    precise.close();
+                    run.beforeEvaluation(() -> NormalizationRepair.recompute(precise, data.train(),
+                            req.config().training().batchSize(), req.config().training().seed(), manager));
+                }
+                try (run; precise) {
+                    MergeNetTransfer transfer = run.participant(MergeNetTransfer.class).orElse(null);
+                    InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
+                    List<String> classNames = data.train().classNames();
+                    TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
+                            : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed());
+                    run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
+                            lineage(req, hashes, h)));
+                    long adapterParameters = transfer == null ? 0 : transfer.parameterCount();
+                    if (log != null && transfer != null && transfer.pairCount() > 0) {
+                        transfer.notes().forEach(log::println);
+                        long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size())
+                                .sum();
+                        log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
+                                adapterParameters, (double) adapterParameters / targetParams, targetParams,
+                                Arrays.toString(transfer.adapter(0).headWidths()));
+                    }
+                    Map<String, Double> teacherAccuracy = mode.frozenTeacher(req.config().frozenSource())
+                            ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager,
+                                    log)
+                            : Map.of();
+                    List<EpochRecord> history;
+                    InterruptNotice notice = new InterruptNotice(run, req, log);
+                    try {
+                        history = run.run();
+                    } finally {
+                        notice.close();
+                    }
+                    RunReport report = report(req, hashes, pairs, target, source, data, transfer, history);
+                    report.put("keep", req.config().control().keep().cliName());
+                    report.put("keptEpoch", run.keptEpoch());
+                    if (run.stopReason() != null) {
+                        report.put("stoppedEarly", run.stopReason());
+                    }
+                    if (!teacherAccuracy.isEmpty()) {
+                        report.put("teacherAccuracy", teacherAccuracy);
+                    }
+                    if (aloneTest != null) {
+                        report.put("aloneTestAccuracy", aloneTest);
+                    }
+                    if (log != null && req.config().control().keep() == Keep.BEST
+                            && run.keptEpoch() != run.epochsDone()) {
+                        log.printf("keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the "
+                                + "earliest epoch)%n", run.keptEpoch());
+                    }
+                    checkOutputsFinite(target, data, req, manager);
+                    checkValidationLoss(history, run.keptEpoch(), data, req);
+                    Path written = null;
+                    if (req.out() != null) {
+                        written = export(req, target, original, new Deployment(preprocessing,
+                                req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
+                    }
+                    if (req.report() != null) {
+                        report.write(req.report());
+                        EpochCsv.write(EpochCsv.besideReport(req.report()), history);
+                    }
+                    if (req.plot() != null) {
+                        CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
+                                mode.needsSource() ? req.source() : null), history);
+                    }
+                    return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest,
+                            data.test() == null ? 0 : data.test().size(), data.train().classes());
                 }
             }
-            RunReport report = report(req, hashes, targetModel, pairs, target, source, data, run, history);
-            report.put("keep", req.config().keep().name().toLowerCase());
-            report.put("keptEpoch", run.keptEpoch());
-            if (run.stopReason() != null) {
-                report.put("stoppedEarly", run.stopReason());
-            }
-            if (!teacherAccuracy.isEmpty()) {
-                report.put("teacherAccuracy", teacherAccuracy);
-            }
-            if (aloneTest != null) {
-                report.put("aloneTestAccuracy", aloneTest);
-            }
-            if (log != null && req.config().keep() == RunConfig.Keep.BEST && run.keptEpoch() != run.epochsDone()) {
-                log.printf("keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the earliest "
-                        + "epoch)%n", run.keptEpoch());
-            }
-            checkOutputsFinite(target, data, req, manager);
-            checkValidationLoss(history, run.keptEpoch(), data, req);
-            Path written = null;
-            if (req.out() != null) {
-                written = export(req, target, original, new Deployment(preprocessing,
-                        req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
-            }
-            if (req.report() != null) {
-                report.write(req.report());
-                EpochCsv.write(EpochCsv.besideReport(req.report()), history);
-            }
-            if (req.plot() != null) {
-                CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
-                        mode == Mode.ALONE ? null : req.source()), history);
-            }
-            return new Result(history, written, report, run.adapterParameterCount(), run.keptEpoch(), aloneTest,
-                    data.test() == null ? 0 : data.test().size(), data.train().classes());
         }
     }
 
@@ -357,14 +535,14 @@ public final class TransferJob {
 
     private static Lineage lineage(Request req, InputHashes hashes, List<EpochRecord> history) {
         Mode mode = req.config().mode();
-        String op = req.source() == null || mode == Mode.ALONE ? "train" : "transfer";
+        String op = req.source() == null || !mode.needsSource() ? "train" : "transfer";
         Lineage lineage = new Lineage(op, hashes.target(), op.equals("transfer") ? hashes.source() : null,
                 settings(req), Map.of());
         if (history.isEmpty()) {
             return lineage;
         }
         // the metrics of the epoch whose weights are shipped: the best validation epoch with --keep best
-        EpochRecord last = history.get(keptEpoch(req.config().keep(), history) - 1);
+        EpochRecord last = history.get(keptEpoch(req.config().control().keep(), history) - 1);
         lineage = lineage.withSetting("kept_epoch", Integer.toString(last.epoch + 1));
         lineage = lineage.withMetric("epochs_done", history.size());
         if (Double.isFinite(last.targetValAccuracy)) {
@@ -377,8 +555,8 @@ public final class TransferJob {
     }
 
     /** 1-based epoch whose weights --keep ships: the last epoch marked best so far, or the last epoch. */
-    static int keptEpoch(RunConfig.Keep keep, List<EpochRecord> history) {
-        if (keep == RunConfig.Keep.BEST) {
+    static int keptEpoch(Keep keep, List<EpochRecord> history) {
+        if (keep == Keep.BEST) {
             for (int i = history.size() - 1; i >= 0; i--) {
                 if (history.get(i).bestSoFar) {
                     return i + 1;
@@ -388,25 +566,11 @@ public final class TransferJob {
         return history.size();
     }
 
-    private static String normFlags(Normalization n) {
-        List<String> flags = new ArrayList<>();
-        if (n.restore()) {
-            flags.add("--restore-norm");
-        }
-        if (n.fold()) {
-            flags.add("--fold-norm");
-        }
-        if (n.preciseBn()) {
-            flags.add("--precise-bn");
-        }
-        return String.join(" ", flags);
-    }
-
     /** Model and data identity, part of the checkpoint's fingerprint. */
     private static Map<String, String> identity(Request req, InputHashes hashes) {
         Map<String, String> id = new LinkedHashMap<>();
         id.put("target-sha256", hashes.target());
-        if (req.source() != null && req.config().mode() != Mode.ALONE) {
+        if (req.source() != null && req.config().mode().needsSource()) {
             id.put("source-sha256", hashes.source());
         }
         id.put("data", req.data());
@@ -417,7 +581,7 @@ public final class TransferJob {
         id.put("validation", Integer.toString(req.validationSize()));
         id.put("input", req.adaptation() == null ? "none" : req.adaptation().describe());
         id.put("num-classes", String.valueOf(req.numClasses()));
-        if (req.norm().restore() || req.norm().preciseBn()) {
+        if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
             id.put("normalization", normFlags(req.norm()));
         }
         if (!req.keepTied().isEmpty()) {
@@ -431,11 +595,11 @@ public final class TransferJob {
                                                        NDManager manager, PrintStream log) {
         Map<String, Double> acc = new LinkedHashMap<>();
         if (view.validation() != null) {
-            acc.put("validation", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.validation(),
-                    cfg.evalBatchSize(), manager)[1]);
+            acc.put("validation", Evaluation.evaluate(teacher, view.validation(),
+                    cfg.training().evalBatchSize(), manager)[1]);
         }
         if (view.test() != null) {
-            acc.put("test", dev.mergenet.transfer.train.Evaluation.evaluate(teacher, view.test(), cfg.evalBatchSize(),
+            acc.put("test", Evaluation.evaluate(teacher, view.test(), cfg.training().evalBatchSize(),
                     manager)[1]);
         }
         if (log != null) {
@@ -445,36 +609,46 @@ public final class TransferJob {
         return acc;
     }
 
+    /** A model whose validation outputs are non-finite or explode is an error, not an output. */
+    private static String normFlags(Normalization n) {
+        List<String> flags = new ArrayList<>();
+        if (n.restore()) {
+            flags.add("--restore-norm");
+        }
+        if (n.fold()) {
+            flags.add("--fold-norm");
+        }
+        if (n.preciseBn() != Normalization.PreciseBn.AUTO) {
+            flags.add("--precise-bn " + n.preciseBn().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return String.join(" ", flags);
+    }
+
     /**
      * The validation-explosion rule: a kept epoch whose validation loss is --max-loss-ratio times a uniform guess's
      * (ln classes) or more is refused, as a training loss that grows so far is.
      */
     private static void checkValidationLoss(List<EpochRecord> history, int kept, DataSplits data, Request req) {
-        double ratio = req.config().maxLossRatio();
-        if (ratio <= 0 || kept < 1 || kept > history.size()) {
+        double ratio = req.config().control().maxLossRatio();
+        if (ratio <= 0 || kept < 1 || kept > history.size() || data.validation() == null) {
             return;
         }
         double loss = history.get(kept - 1).targetValLoss;
-        double limit = ratio * Math.log(Math.max(2, data.train().classes()));
-        if (Double.isNaN(loss) && data.validation() == null) {
-            return;
-        }
-        if (!Double.isFinite(loss) || loss > limit) {
-            throw new dev.mergenet.transfer.train.TrainingDivergedException(String.format(java.util.Locale.ROOT,
-                    "%s: the kept epoch %d has validation loss %s, more than --max-loss-ratio %s times a uniform "
-                    + "guess's (%.2f): its validation outputs exploded; nothing exported. Lower --lr", req.target(),
-                    kept, String.format(java.util.Locale.ROOT, "%,.2f", loss), ratio, Math.log(Math.max(2,
-                    data.train().classes()))));
+        double uniform = Math.log(Math.max(2, data.train().classes()));
+        if (!Double.isFinite(loss) || loss > ratio * uniform) {
+            throw new TrainingDivergedException(String.format(java.util.Locale.ROOT, "%s: the kept epoch %d has "
+                    + "validation loss %,.2f, more than --max-loss-ratio %s times a uniform guess's (%.2f): its "
+                    + "validation outputs exploded; nothing exported. Lower --lr", req.target(), kept, loss, ratio,
+                    uniform));
         }
     }
 
-    /** A model whose validation outputs are non-finite or explode is an error, not an output. */
     private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
         LabeledData set = data.validation() != null ? data.validation() : data.train();
-        double max = dev.mergenet.transfer.train.Evaluation.maxAbsScore(target, set, req.config().evalBatchSize(),
+        double max = Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(),
                 manager);
         if (!Double.isFinite(max) || max > EXPLODED_SCORE) {
-            throw new dev.mergenet.transfer.train.TrainingDivergedException(String.format("%s: the trained model's "
+            throw new TrainingDivergedException(String.format("%s: the trained model's "
                     + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
                     + "chances with a validation set", req.target(), set.origin(),
                     Double.isFinite(max) ? "exploding" : "non-finite", max));
@@ -484,33 +658,36 @@ public final class TransferJob {
     private static Map<String, String> settings(Request req) {
         RunConfig c = req.config();
         Map<String, String> s = new LinkedHashMap<>();
+        TrainingSettings t = c.training();
+        AdapterSettings a = c.adapter();
         s.put("mode", c.mode().cliName());
-        s.put("keep", c.keep().name().toLowerCase() + (c.patience() > 0 ? " patience=" + c.patience() : ""));
+        s.put("keep", c.control().keep().cliName()
+                + (c.control().patience() > 0 ? " patience=" + c.control().patience() : ""));
         if (c.mode().distils()) {
-            s.put("kd", "alpha=" + c.kdAlpha() + " temperature=" + c.kdTemperature());
+            s.put("kd", "alpha=" + c.distillation().alpha() + " temperature=" + c.distillation().temperature());
         }
         s.put("data", req.data());
-        s.put("epochs", Integer.toString(c.epochs()));
-        s.put("seed", Long.toString(c.seed()));
-        if (req.norm().restore() || req.norm().preciseBn()) {
+        s.put("epochs", Integer.toString(t.epochs()));
+        s.put("seed", Long.toString(t.seed()));
+        if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
             s.put("normalization", normFlags(req.norm()));
         }
-        s.put("optimizer", c.optimizer() + " lr=" + c.lr() + " momentum=" + c.momentum() + " wd=" + c.weightDecay()
-                + " schedule=" + c.schedule() + " batch=" + c.batchSize());
+        s.put("optimizer", t.optimizer().cliName() + " lr=" + t.lr() + " momentum=" + t.momentum() + " wd="
+                + t.weightDecay() + " schedule=" + t.schedule().cliName() + " batch=" + t.batchSize());
         if (c.mode().usesAdapter()) {
-            s.put("cycle", Integer.toString(c.cycle()));
-            s.put("adapter_lr", Double.toString(c.adapterLr()));
-            s.put("rank", Integer.toString(c.rank()));
+            s.put("cycle", Integer.toString(a.cycle()));
+            s.put("adapter_lr", Double.toString(a.lr()));
+            s.put("rank", Integer.toString(a.rank()));
             s.put("frozen_source", Boolean.toString(c.frozenSource()));
-            s.put("adapter_output", c.adapterOutput().cliName() + (c.adapterOutput()
-                    == dev.mergenet.transfer.adapter.AdapterOutput.GATED ? " gate_lr=" + c.gateLr() : ""));
+            s.put("adapter_output", a.output().cliName()
+                    + (a.output() == AdapterOutput.GATED ? " gate_lr=" + a.gateLr() : ""));
             s.put("pairs", String.join(",", req.pairs()));
         }
         return s;
     }
 
-    private static RunReport report(Request req, InputHashes hashes, OnnxModel targetModel, List<PairSpec> pairs, TrainableModel target,
-                                    TrainableModel source, DataSplits data, TransferRun run,
+    private static RunReport report(Request req, InputHashes hashes, List<PairSpec> pairs, TrainableModel target,
+                                    TrainableModel source, DataSplits data, MergeNetTransfer transfer,
                                     List<EpochRecord> history) {
         RunReport r = new RunReport(req.commandLine());
         r.put("target", req.target().toString());
@@ -533,8 +710,8 @@ public final class TransferJob {
             o.addProperty("targetShape", target.weights().get(pairs.get(i).target()).getShape().toString());
             o.addProperty("source", pairs.get(i).source());
             o.addProperty("sourceShape", source.weights().get(pairs.get(i).source()).getShape().toString());
-            o.addProperty("adapterParameters", run.adapter(i).arrays().parameterCount());
-            o.addProperty("headWidths", java.util.Arrays.toString(run.adapter(i).headWidths()));
+            o.addProperty("adapterParameters", transfer.adapter(i).arrays().parameterCount());
+            o.addProperty("headWidths", Arrays.toString(transfer.adapter(i).headWidths()));
             pa.add(o);
         }
         r.putJson("pairs", pa);

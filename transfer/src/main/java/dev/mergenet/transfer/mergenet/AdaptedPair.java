@@ -3,8 +3,8 @@ package dev.mergenet.transfer.mergenet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
+import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.optim.AdamW;
-import dev.mergenet.transfer.train.PairSpec;
 
 /**
  * One adapted layer pair: its adapter φ and φ's AdamW, the fixed source matrix (frozen or random source), the

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.AdapterOutput;
-import dev.mergenet.core.ndarray.Scopes;
-import dev.mergenet.transfer.train.MatrixView;
-import dev.mergenet.transfer.train.TrainableModel;
+import dev.mergenet.transfer.mergenet.MatrixView;
+import dev.mergenet.transfer.model.TrainableModel;
 
 /**
  * Design note 4.3: the adapter generates W' from the target's current matrix T and the source matrix S, and W' is

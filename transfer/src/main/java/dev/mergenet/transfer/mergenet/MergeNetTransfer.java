@@ -4,21 +4,26 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.ndarray.Scopes;
+import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.transfer.adapter.AdapterConfig;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
+import dev.mergenet.transfer.config.Generation;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.mergenet.LowRankFactor;
+import dev.mergenet.transfer.mergenet.MatrixView;
+import dev.mergenet.transfer.mergenet.PairSpec;
+import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
-import dev.mergenet.core.ndarray.Scopes;
-import dev.mergenet.transfer.train.EpochRecord;
-import dev.mergenet.transfer.train.LowRankFactor;
-import dev.mergenet.transfer.train.MatrixView;
-import dev.mergenet.transfer.train.PairSpec;
-import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.transfer.train.TrainableModel;
-import dev.mergenet.transfer.train.TrainingDivergedException;
+import dev.mergenet.transfer.training.EpochRecord;
+import dev.mergenet.transfer.training.SavedState;
+import dev.mergenet.transfer.training.Step;
+import dev.mergenet.transfer.training.StepParticipant;
+import dev.mergenet.transfer.training.StepRole;
+import dev.mergenet.transfer.training.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +35,7 @@ import java.util.Random;
  * writes W' into each paired target weight; after the target's step, {@link HypernetworkUpdate} trains the adapter.
  * Transfers stop after {@code transferUntil} of the steps.
  */
-public final class MergeNetTransfer {
+public final class MergeNetTransfer implements StepParticipant {
     /** Adapters under this many parameters cost little on any machine, whatever the target's size. */
     public static final long SMALL_ADAPTER = 1L << 18;
 
@@ -42,6 +47,7 @@ public final class MergeNetTransfer {
     private final List<AdaptedPair> pairs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private boolean injected;
+    private boolean closed;
 
     /**
      * @param source the source model (its weights are read live when it is co-trained; once, when it is frozen)
@@ -52,7 +58,7 @@ public final class MergeNetTransfer {
         this.target = target;
         this.source = source;
         this.manager = manager;
-        this.transferEndStep = Math.round(cfg.transferUntil() * totalSteps);
+        this.transferEndStep = Math.round(cfg.adapter().transferUntil() * totalSteps);
         long targetParameters = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
         for (int i = 0; i < specs.size(); i++) {
             pairs.add(build(specs.get(i), i, targetParameters));
@@ -63,31 +69,31 @@ public final class MergeNetTransfer {
         NDArray tw = target.weights().get(spec.target());
         int[] tm = MatrixView.matrixShape(target, spec.target());
         int[] sm = MatrixView.matrixShape(source, spec.source());
-        int rows = cfg.rank() > 0 ? cfg.rank() : sm[0];
-        AdapterConfig ac = capped(cfg.adapter(), tm[0], tm[1], rows, sm[1], targetParameters, spec);
+        int rows = cfg.adapter().rank() > 0 ? cfg.adapter().rank() : sm[0];
+        AdapterConfig ac = capped(cfg.adapter().config(), tm[0], tm[1], rows, sm[1], targetParameters, spec);
         NDArray fixed = null;
-        if (cfg.frozenSource() || cfg.mode().randomSource()) {
+        if (cfg.mode().adapterReadsFixedMatrix(cfg.frozenSource())) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray s = sourceMatrix(spec.source(), scope);
                 if (cfg.mode().randomSource()) {
-                    s = randomLike(s, cfg.seed() * 7919 + index, scope);
+                    s = randomLike(s, cfg.training().seed() * 7919 + index, scope);
                 }
                 fixed = s.duplicate();
                 fixed.attach(manager);
             }
         }
         ParameterAdapter adapter = new ParameterAdapter(manager, tw.getDataType(), tm[0], tm[1], rows, sm[1], ac,
-                cfg.seed() * 31 + index);
+                cfg.training().seed() * 31 + index);
         NDArray gates = null;
         AdamW gateOpt = null;
-        if (cfg.adapterOutput() == AdapterOutput.GATED) {
+        if (cfg.adapter().output() == AdapterOutput.GATED) {
             gates = manager.zeros(new Shape(tm[0], 1), tw.getDataType(), tw.getDevice());
             gates.setRequiresGradient(true);
             gateOpt = new AdamW(manager, 0.9, 0.999, 1e-8, 0, n -> true);
         }
         AdaptedPair p = new AdaptedPair(spec, tw.getShape(), tm[0], adapter, AdamW.forAdapter(manager,
-                cfg.adapterWeightDecay()), fixed, gates, gateOpt);
-        p.totalUpdates = cfg.cycle() > 0 ? (transferEndStep + cfg.cycle() - 1) / cfg.cycle() : 0;
+                cfg.adapter().weightDecay()), fixed, gates, gateOpt);
+        p.totalUpdates = cfg.adapter().cycle() > 0 ? (transferEndStep + cfg.adapter().cycle() - 1) / cfg.adapter().cycle() : 0;
         return p;
     }
 
@@ -98,10 +104,10 @@ public final class MergeNetTransfer {
      */
     private AdapterConfig capped(AdapterConfig ac, int m, int n, int p, int q, long targetParameters, PairSpec spec) {
         long released = ac.parameterCount(m, n, p, q);
-        if (cfg.maxAdapterRatio() == 0) {
+        if (cfg.adapter().maxAdapterRatio() == 0) {
             return ac;
         }
-        long budget = Math.max((long) (cfg.maxAdapterRatio() * targetParameters), SMALL_ADAPTER);
+        long budget = Math.max((long) (cfg.adapter().maxAdapterRatio() * targetParameters), SMALL_ADAPTER);
         if (released <= budget) {
             return ac;
         }
@@ -119,14 +125,14 @@ public final class MergeNetTransfer {
                 + "with the square of the target matrix's %d columns), over the budget of %,d (%.1fx the target's %,d); "
                 + "pick a smaller target matrix with --pair, or pass --max-adapter-ratio 0 to allow it", spec.target(),
                 spec.source(), ac.withMaxTotalWidth(ac.heads()).parameterCount(m, n, p, q), n, budget,
-                cfg.maxAdapterRatio(), targetParameters));
+                cfg.adapter().maxAdapterRatio(), targetParameters));
     }
 
     /** The source weight as the adapter sees it: [p, q], or its rank-r factor √Σ·Vᵀ. */
     private NDArray sourceMatrix(String name, NDManager scope) {
         NDArray s = MatrixView.toMatrix(source, name,
                 Scopes.alias(source.weights().get(name), scope).stopGradient());
-        return cfg.rank() > 0 ? LowRankFactor.factorA(s, cfg.rank(), scope) : s.duplicate();
+        return cfg.adapter().rank() > 0 ? LowRankFactor.factorA(s, cfg.adapter().rank(), scope) : s.duplicate();
     }
 
     /** Control A: a fixed Gaussian matrix with the shape and RMS of the real source matrix. */
@@ -140,16 +146,49 @@ public final class MergeNetTransfer {
         return scope.create(v, s.getShape()).toType(s.getDataType(), false).toDevice(s.getDevice(), false);
     }
 
+    @Override
+    public StepRole role() {
+        return StepRole.ADAPTER;
+    }
+
+    /** On a transfer step, W' into every paired target weight before the models step. */
+    @Override
+    public void beforeModels(Step step) {
+        checkOpen();
+        if (transfersAt(step.index())) {
+            step.reseed(StepRole.ADAPTER);
+            inject(step.scope());
+        }
+    }
+
+    /** After the target's step of a transfer step, the adapters learn from it. */
+    @Override
+    public void afterTarget(Step step) {
+        checkOpen();
+        update(step.lr(), step.scope(), step::beforeBackward);
+    }
+
+    @Override
+    public void saveState(Map<String, NDArray> tensors, Map<String, Long> counters) {
+        tensors.putAll(stateArrays());
+        counters.putAll(counters());
+    }
+
+    @Override
+    public void restoreState(SavedState saved, NDManager scope) {
+        restore(saved.tensors(), saved.counters(), scope);
+    }
+
     /** Whether this step transfers (design note 4.4: cnt % f == 0, until the transfer-free final phase). */
     public boolean transfersAt(long step) {
-        return !pairs.isEmpty() && cfg.cycle() > 0 && step % cfg.cycle() == 0 && step < transferEndStep;
+        return !pairs.isEmpty() && cfg.adapter().cycle() > 0 && step % cfg.adapter().cycle() == 0 && step < transferEndStep;
     }
 
     /** Before the source's and target's steps of a transfer step: inject W' into every pair. */
     public void inject(NDManager scope) {
         for (AdaptedPair p : pairs) {
             NDArray s = p.fixedSource != null ? Scopes.alias(p.fixedSource, scope) : sourceMatrix(p.spec.source(), scope);
-            p.epoch.jump += Injection.inject(p, target, s, cfg.adapterOutput(), !cfg.evalGeneration(), scope);
+            p.epoch.jump += Injection.inject(p, target, s, cfg.adapter().output(), cfg.adapter().generation() == Generation.TRAIN, scope);
             p.epoch.injections++;
         }
         injected = true;
@@ -161,9 +200,9 @@ public final class MergeNetTransfer {
             return;
         }
         for (AdaptedPair p : pairs) {
-            long warm = Math.round(cfg.adapterWarm() * p.totalUpdates);
-            double lr = LearningRateSchedule.constantThenCosine(cfg.adapterLr(), warm).rate(p.updates, p.totalUpdates);
-            HypernetworkUpdate.Result r = HypernetworkUpdate.update(p, target, cfg.adapterClip(), lr, cfg.gateLr(),
+            long warm = Math.round(cfg.adapter().warm() * p.totalUpdates);
+            double lr = LearningRateSchedule.constantThenCosine(cfg.adapter().lr(), warm).rate(p.updates, p.totalUpdates);
+            HypernetworkUpdate.Result r = HypernetworkUpdate.update(p, target, cfg.adapter().clip(), lr, cfg.adapter().gateLr(),
                     targetLr, scope, beforeBackward);
             if (!Double.isFinite(r.gradNorm())) {
                 List<String> bad = new ArrayList<>();
@@ -192,11 +231,13 @@ public final class MergeNetTransfer {
         injected = false;
     }
 
-    public void startEpoch() {
+    @Override
+    public void startEpoch(int epoch) {
         pairs.forEach(p -> p.epoch.reset());
     }
 
     /** This epoch's adapter measurements into its record. */
+    @Override
     public void summarize(EpochRecord rec) {
         if (pairs.isEmpty()) {
             return;
@@ -231,13 +272,14 @@ public final class MergeNetTransfer {
             rec.gateMean = gate / gated;
         }
         AdaptedPair first = pairs.get(0);
-        long warm = Math.round(cfg.adapterWarm() * first.totalUpdates);
-        rec.adapterLr = LearningRateSchedule.constantThenCosine(cfg.adapterLr(), warm)
+        long warm = Math.round(cfg.adapter().warm() * first.totalUpdates);
+        rec.adapterLr = LearningRateSchedule.constantThenCosine(cfg.adapter().lr(), warm)
                 .rate(Math.max(first.updates - 1, 0), first.totalUpdates);
     }
 
     /** Every tensor of the adapters' state for a checkpoint, by name. */
     public Map<String, NDArray> stateArrays() {
+        checkOpen();
         Map<String, NDArray> t = new LinkedHashMap<>();
         for (int i = 0; i < pairs.size(); i++) {
             AdaptedPair p = pairs.get(i);
@@ -272,6 +314,7 @@ public final class MergeNetTransfer {
 
     /** Restores what {@link #stateArrays()} and {@link #counters()} saved. */
     public void restore(Map<String, NDArray> t, Map<String, Long> counters, NDManager scope) {
+        checkOpen();
         for (int i = 0; i < pairs.size(); i++) {
             AdaptedPair p = pairs.get(i);
             String pre = "pair" + i;
@@ -312,6 +355,7 @@ public final class MergeNetTransfer {
     }
 
     public ParameterAdapter adapter(int pair) {
+        checkOpen();
         return pairs.get(pair).adapter;
     }
 
@@ -321,6 +365,7 @@ public final class MergeNetTransfer {
 
     /** δ of the last adapter update of pair i, on the host. */
     public float[] lastDelta(int pair) {
+        checkOpen();
         NDArray d = pairs.get(pair).lastDelta;
         return d == null ? null : d.toType(DataType.FLOAT32, false).toFloatArray();
     }
@@ -328,5 +373,32 @@ public final class MergeNetTransfer {
     /** The gates of pair i (null without the gated output). */
     public NDArray gates(int pair) {
         return pairs.get(pair).gates;
+    }
+
+    /** Frees every pair's adapter, optimizers, fixed source, gates and last update; using it afterwards fails. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (AdaptedPair p : pairs) {
+            p.adapter.close();
+            p.optimizer.close();
+            if (p.gateOptimizer != null) {
+                p.gateOptimizer.close();
+            }
+            for (NDArray a : new NDArray[] {p.fixedSource, p.gates, p.offset, p.lastDelta}) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("MergeNet transfer used after close()");
+        }
     }
 }

@@ -22,6 +22,7 @@ public final class AdamW implements ParameterOptimizer {
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private long steps;
+    private boolean closed;
 
     public AdamW(NDManager owner, double beta1, double beta2, double eps, double weightDecay,
                  Predicate<String> noDecay) {
@@ -40,6 +41,9 @@ public final class AdamW implements ParameterOptimizer {
 
     @Override
     public void step(Map<String, NDArray> params, double lr, NDManager scope) {
+        if (closed) {
+            throw new IllegalStateException("AdamW optimizer used after close()");
+        }
         steps++;
         double bc1 = 1 - Math.pow(beta1, steps);
         double bc2 = 1 - Math.pow(beta2, steps);
@@ -80,6 +84,15 @@ public final class AdamW implements ParameterOptimizer {
     @Override
     public long steps() {
         return steps;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        m.values().forEach(NDArray::close);
+        v.values().forEach(NDArray::close);
+        m.clear();
+        v.clear();
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class SgdMomentum implements ParameterOptimizer {
     private final double weightDecay;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private long steps;
+    private boolean closed;
 
     public SgdMomentum(NDManager owner, double momentum, double weightDecay) {
         this.owner = owner;
@@ -34,6 +35,9 @@ public final class SgdMomentum implements ParameterOptimizer {
 
     @Override
     public void step(Map<String, NDArray> params, double lr, NDManager scope) {
+        if (closed) {
+            throw new IllegalStateException("SGD optimizer used after close()");
+        }
         List<String> names = new ArrayList<>(params.size());
         List<NDArray> weights = new ArrayList<>(params.size());
         List<NDArray> grads = new ArrayList<>(params.size());
@@ -85,6 +89,13 @@ public final class SgdMomentum implements ParameterOptimizer {
     @Override
     public long steps() {
         return steps;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        buffers.values().forEach(NDArray::close);
+        buffers.clear();
     }
 
     @Override

@@ -1,16 +1,14 @@
 package dev.mergenet.transfer.report;
 
 import dev.mergenet.core.io.AtomicFiles;
-import dev.mergenet.transfer.train.EpochRecord;
+import dev.mergenet.transfer.training.EpochRecord;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Stroke;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;

@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.mergenet.core.io.AtomicFiles;
-import dev.mergenet.transfer.train.EpochRecord;
+import dev.mergenet.transfer.training.EpochRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

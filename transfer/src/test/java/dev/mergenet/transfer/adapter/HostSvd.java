@@ -1,6 +1,6 @@
 package dev.mergenet.transfer.adapter;
 
-import dev.mergenet.transfer.train.SymmetricJacobi;
+import dev.mergenet.transfer.mergenet.SymmetricJacobi;
 
 /**
  * Host reference for the spectral norm: the largest singular value from the eigenvalues of WᵀW (Jacobi, in

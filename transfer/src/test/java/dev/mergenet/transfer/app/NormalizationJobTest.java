@@ -11,15 +11,14 @@ import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.ort.OrtRunner;
 import dev.mergenet.importers.testing.FoldedModels;
 import dev.mergenet.importers.testing.TestData;
-import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +38,11 @@ class NormalizationJobTest {
     void pretrainedFoldedModelKeepsItsAccuracyWithRestoreNormAndFoldsBackOnExport() {
         Path model = FoldedModels.model("resnet_pretrained_folded");
         Path out = dir.resolve("restored.onnx");
-        RunConfig cfg = RunConfig.defaults(Mode.ALONE, 1, 0).withBatchSize(64)
-                .withOptimizer("sgd", 1e-7, "constant", 0);
+        RunConfig cfg = RunConfig.builder(Mode.ALONE).training(t -> t.epochs(1).seed(0).batchSize(64).lr(1e-7)
+                .schedule(Schedule.CONSTANT).weightDecay(0)).build();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TransferJob.Result r = TransferJob.run(request(model, out, cfg, new TransferJob.Normalization(true, true, false)),
+        TransferJob.Result r = TransferJob.run(request(model, out, cfg,
+                new TransferJob.Normalization(true, true, TransferJob.Normalization.PreciseBn.OFF)),
                 Device.cpu(), new PrintStream(log, true, StandardCharsets.UTF_8));
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("--restore-norm: 9 BatchNormalizations put back after folded Convs"), text);
@@ -64,8 +64,8 @@ class NormalizationJobTest {
     }
 
     @Test
-    void warnsOnAFoldedModelAndLogsPreciseBn() {
-        RunConfig cfg = RunConfig.defaults(Mode.ALONE, 1, 0).withBatchSize(64);
+    void warnsOnAFoldedModelAndLogsPreciseBnWhereTheMomentumIsSmall() {
+        RunConfig cfg = RunConfig.builder(Mode.ALONE).training(t -> t.epochs(1).seed(0).batchSize(64)).build();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TransferJob.run(request(FoldedModels.model("mobilenet_fresh_folded"), null, cfg,
                 TransferJob.Normalization.NONE), Device.cpu(), new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -75,7 +75,7 @@ class NormalizationJobTest {
 
         ByteArrayOutputStream log2 = new ByteArrayOutputStream();
         TransferJob.run(request(FoldedModels.model("mobilenet_fresh_kept"), null, cfg,
-                new TransferJob.Normalization(false, false, true)), Device.cpu(),
+                TransferJob.Normalization.NONE), Device.cpu(),
                 new PrintStream(log2, true, StandardCharsets.UTF_8));
         String text2 = log2.toString(StandardCharsets.UTF_8);
         assertTrue(text2.contains("precise BN: running statistics of 11 BatchNorms recomputed over"), text2);
@@ -83,8 +83,7 @@ class NormalizationJobTest {
     }
 
     private static TransferJob.Request request(Path model, Path out, RunConfig cfg, TransferJob.Normalization norm) {
-        return new TransferJob.Request(model, null, List.of(), "fashion-mnist:" + TestData.FASHION_MNIST, null,
-                InputAdaptation.NONE, null, 0, TRAIN, TEST, cfg, null, out, null, null, false, "test",
-                TransferJob.ExportSettings.DEFAULT, false, null, norm);
+        return TransferJob.Request.builder(model, "fashion-mnist:" + TestData.FASHION_MNIST, cfg)
+                .limits(0, TRAIN, TEST).outputs(out, null, null).commandLine("test").normalization(norm).build();
     }
 }

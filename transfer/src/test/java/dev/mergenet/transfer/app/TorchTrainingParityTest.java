@@ -15,15 +15,15 @@ import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ort.OrtRunner;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
-import dev.mergenet.transfer.train.EpochRecord;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.training.EpochRecord;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -65,8 +65,8 @@ class TorchTrainingParityTest {
         assertFresh(onnx);
 
         Path out = dir.resolve("trained.onnx");
-        TransferJob.Request req = new TransferJob.Request(onnx, null, List.of(), spec, null, InputAdaptation.NONE,
-                InputAdaptation.NONE, 0, TRAIN, TEST, config, null, out, null, null, false, "parity test");
+        TransferJob.Request req = TransferJob.Request.builder(onnx, spec, config).sourceAdaptation(InputAdaptation.NONE)
+                .limits(0, TRAIN, TEST).outputs(out, null, null).commandLine("parity test").build();
         List<EpochRecord> ours = TransferJob.run(req, Device.cpu(), System.out).history();
         System.out.printf("CPU time of this JVM so far: %.1f s%n",
                 ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() / 1000.0);
@@ -95,9 +95,9 @@ class TorchTrainingParityTest {
         int n = data.train().size();
         ByteBuffer order = ByteBuffer.allocate(4 * n * EPOCHS).order(ByteOrder.LITTLE_ENDIAN);
         JsonArray lrs = new JsonArray();
-        LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr());
+        LearningRateSchedule schedule = LearningRateSchedule.parse(config.training().schedule().cliName(), config.training().lr());
         for (int e = 0; e < EPOCHS; e++) {
-            for (int i : BatchOrder.forEpoch(n, config.seed(), e)) {
+            for (int i : BatchOrder.forEpoch(n, config.training().seed(), e)) {
                 order.putInt(i);
             }
             lrs.add(schedule.rate(e, EPOCHS));
@@ -107,10 +107,10 @@ class TorchTrainingParityTest {
         cfg.addProperty("train", n);
         cfg.addProperty("test", data.test().size());
         cfg.addProperty("epochs", EPOCHS);
-        cfg.addProperty("batch", config.batchSize());
+        cfg.addProperty("batch", config.training().batchSize());
         cfg.add("lrs", lrs);
-        cfg.addProperty("momentum", config.momentum());
-        cfg.addProperty("weight_decay", config.weightDecay());
+        cfg.addProperty("momentum", config.training().momentum());
+        cfg.addProperty("weight_decay", config.training().weightDecay());
         Files.writeString(dir.resolve("config.json"), cfg.toString());
     }
 

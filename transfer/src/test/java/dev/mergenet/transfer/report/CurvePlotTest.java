@@ -3,7 +3,7 @@ package dev.mergenet.transfer.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mergenet.transfer.train.EpochRecord;
+import dev.mergenet.transfer.training.EpochRecord;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

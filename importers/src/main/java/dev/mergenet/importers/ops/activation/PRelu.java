@@ -8,6 +8,7 @@ import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
+import java.util.Arrays;
 
 /**
  * PRelu: max(0, x) + slope * min(0, x), slope broadcasting to x. Before opset 7 a 1-D slope of C values is
@@ -24,7 +25,7 @@ public final class PRelu implements OpConverter {
             int rank = x.getShape().dimension();
             if (legacy && slope.getShape().dimension() == 1 && slope.size() > 1 && rank > 2) {
                 long[] s = new long[rank - 1];
-                java.util.Arrays.fill(s, 1);
+                Arrays.fill(s, 1);
                 s[0] = slope.size();
                 slope = slope.reshape(new Shape(s));
             }

@@ -8,6 +8,7 @@ import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.importers.ops.math.Numeric;
+import java.util.Arrays;
 
 /**
  * Softmax, LogSoftmax and Hardmax. From opset 13 they work along one axis (default -1); before, the input
@@ -61,7 +62,7 @@ public final class SoftmaxFamily implements OpConverter {
                 long n = x.getShape().get(axis);
                 NDArray index = x.argMax(axis).expandDims(axis);
                 long[] s = new long[x.getShape().dimension()];
-                java.util.Arrays.fill(s, 1);
+                Arrays.fill(s, 1);
                 s[axis] = n;
                 NDArray iota = x.getManager().arange(0f, (float) n, 1f, index.getDataType()).reshape(new Shape(s));
                 return iota.eq(index).toType(x.getDataType(), false);

@@ -10,6 +10,7 @@ import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ public final class Einsum implements OpConverter {
     }
 
     private static long[] concat(long[]... parts) {
-        return java.util.Arrays.stream(parts).flatMapToLong(java.util.Arrays::stream).toArray();
+        return Arrays.stream(parts).flatMapToLong(Arrays::stream).toArray();
     }
 
     private static long product(long[] sizes) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import java.util.Arrays;
 
 /** Type and shape helpers shared by the math, activation and reduction converters. */
 public final class Numeric {
@@ -75,7 +76,7 @@ public final class Numeric {
         int axis = (int) node.attrs().getInt("axis", 0);
         axis = axis < 0 ? axis + rankA : axis;
         long[] shape = new long[rankA];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         for (int i = 0; i < rankB; i++) {
             shape[axis + i] = b.getShape().get(i);
         }

@@ -6,10 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.OnnxFormatException;
+import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * Linear (de)quantization: QuantizeLinear, DequantizeLinear (per tensor or per axis), DynamicQuantizeLinear
@@ -104,10 +106,10 @@ public final class Quantization implements OpConverter {
         if (dt == 0) {
             return DataType.UINT8;
         }
-        DataType t = dev.mergenet.importers.onnx.OnnxDataTypes.toDjl(dt);
+        DataType t = OnnxDataTypes.toDjl(dt);
         if (t != DataType.UINT8 && t != DataType.INT8 && t != DataType.INT32) {
             throw new MergeNetException(node.describe() + ": output_dtype "
-                    + dev.mergenet.importers.onnx.OnnxDataTypes.name(dt) + " is not supported");
+                    + OnnxDataTypes.name(dt) + " is not supported");
         }
         return t;
     }
@@ -123,7 +125,7 @@ public final class Quantization implements OpConverter {
                     + " value per entry of axis " + axis + " of the input " + x.getShape());
         }
         long[] shape = new long[x.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
+        Arrays.fill(shape, 1);
         shape[axis] = p.size();
         return p.reshape(new Shape(shape));
     }

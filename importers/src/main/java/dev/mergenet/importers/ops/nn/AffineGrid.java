@@ -8,6 +8,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * AffineGrid: the sampling grid (N, H, W, 2) or (N, D, H, W, 3) of the affine maps theta applied to the normalized
@@ -26,9 +27,9 @@ public final class AffineGrid implements OpConverter {
             if ((r != 2 && r != 3) || theta.getShape().dimension() != 3 || theta.getShape().get(1) != r
                     || theta.getShape().get(2) != r + 1 || theta.getShape().get(0) != size[0]) {
                 throw new OnnxFormatException(owner + ": theta " + theta.getShape() + " does not fit size "
-                        + java.util.Arrays.toString(size));
+                        + Arrays.toString(size));
             }
-            long[] spatial = java.util.Arrays.copyOfRange(size, 2, size.length);
+            long[] spatial = Arrays.copyOfRange(size, 2, size.length);
             int points = 1;
             for (long s : spatial) {
                 points *= (int) s;

@@ -8,6 +8,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * AveragePool with pads, auto_pad, ceil_mode, dilations and count_include_pad: the window sum divided by the
@@ -28,7 +29,7 @@ public final class AveragePool implements OpConverter {
             int n = x.getShape().dimension() - 2;
             WindowAttributes.Window win = attrs.resolve(SpatialPadding.spatial(x.getShape(), n), kernel);
             NativePooling.Plan plan = x.getDataType().isFloating() ? NativePooling.plan(win) : null;
-            if (plan != null && !includePads && java.util.Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {
+            if (plan != null && !includePads && Arrays.stream(win.padBegin()).anyMatch(v -> v != 0)) {
                 plan = null; // DJL's native average pool always divides by the padded window size
             }
             if (plan != null) {

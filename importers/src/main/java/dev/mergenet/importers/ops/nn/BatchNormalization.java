@@ -10,6 +10,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * BatchNormalization, versions 1 to 15. Inference uses the running statistics. Batch statistics are used when
@@ -136,7 +137,7 @@ public final class BatchNormalization implements OpConverter {
     /** (1, C, 1, ...) for per-channel statistics; (1, C, D1, ...) for the pre-9 non-spatial form. */
     private static Shape paramView(Shape x, Shape param, boolean spatial) {
         long[] dims = new long[x.dimension()];
-        java.util.Arrays.fill(dims, 1);
+        Arrays.fill(dims, 1);
         if (spatial || param.dimension() == 1) {
             dims[1] = param.get(0);
         } else {

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -12,6 +13,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * DeformConv (N-D): every kernel element samples the input at its regular position plus a learned offset
@@ -103,7 +105,7 @@ public final class DeformConv implements OpConverter {
             y = y.reshape(new Shape(outShape));
             if (in.has(3)) {
                 long[] view = new long[n + 2];
-                java.util.Arrays.fill(view, 1);
+                Arrays.fill(view, 1);
                 view[1] = outChannels;
                 y = y.add(in.get(3).reshape(new Shape(view)));
             }
@@ -112,7 +114,7 @@ public final class DeformConv implements OpConverter {
     }
 
     /** Axis i's regular sampling position, o * stride - pad + j * dilation, as a (1, 1, K, P) array. */
-    private static NDArray regular(ai.djl.ndarray.NDManager m, WindowAttributes.Window win, long[] kernel, int axis,
+    private static NDArray regular(NDManager m, WindowAttributes.Window win, long[] kernel, int axis,
                                    DataType type) {
         int n = kernel.length;
         long k = 1;

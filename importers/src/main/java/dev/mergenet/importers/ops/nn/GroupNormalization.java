@@ -9,6 +9,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * GroupNormalization: the channels are split into num_groups groups, each normalized over its channels and
@@ -42,7 +43,7 @@ public final class GroupNormalization implements OpConverter {
                 normalized = normalized.toType(type, false);
             }
             long[] view = new long[shape.dimension()];
-            java.util.Arrays.fill(view, 1);
+            Arrays.fill(view, 1);
             view[1] = channels;
             NDArray scale = in.get(1);
             NDArray bias = in.get(2);

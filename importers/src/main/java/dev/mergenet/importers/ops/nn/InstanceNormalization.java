@@ -7,6 +7,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /** InstanceNormalization: each (sample, channel) is normalized over its spatial axes, then scaled per channel. */
 @OnnxOp(type = "InstanceNormalization", since = {1, 6, 22})
@@ -22,7 +23,7 @@ public final class InstanceNormalization implements OpConverter {
                 axes[i] = i + 2;
             }
             long[] view = new long[rank];
-            java.util.Arrays.fill(view, 1);
+            Arrays.fill(view, 1);
             view[1] = x.getShape().get(1);
             NDArray centered = x.sub(AxisReductions.mean(x, axes));
             NDArray var = AxisReductions.mean(centered.mul(centered), axes);

@@ -3,6 +3,7 @@ package dev.mergenet.importers.ops.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * The exact accumulator of a quantized convolution: (x - x_zero_point) conv (w - w_zero_point), computed in
@@ -21,7 +22,7 @@ final class IntegerConvolution {
             NDArray z = wZero.toType(DataType.FLOAT64, false);
             if (z.size() > 1) {
                 long[] view = new long[w.getShape().dimension()];
-                java.util.Arrays.fill(view, 1);
+                Arrays.fill(view, 1);
                 view[0] = z.size();
                 z = z.reshape(new Shape(view));
             }

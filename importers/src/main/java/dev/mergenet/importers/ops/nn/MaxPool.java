@@ -12,6 +12,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * MaxPool with pads, auto_pad, ceil_mode, dilations and the optional Indices output (flat indices into the
@@ -85,7 +86,7 @@ public final class MaxPool implements OpConverter {
             }
             NDArray offset = m.create(table).take(m, which);
             long[] view = new long[n + 2];
-            java.util.Arrays.fill(view, 1);
+            Arrays.fill(view, 1);
             view[2 + i] = win.out()[i];
             NDArray start = ScalarMath.mul(m.arange(0, win.out()[i], 1, DataType.INT64), win.strides()[i])
                     .sub(win.padBegin()[i]).reshape(new Shape(view));

@@ -12,6 +12,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * MaxRoiPool: each region (batch_index, x1, y1, x2, y2), scaled and rounded to pixels, is split into
@@ -27,7 +28,7 @@ public final class MaxRoiPool implements OpConverter {
             throw new OnnxFormatException(node.describe() + ": pooled_shape must list 2 values");
         }
         if (pooled[0] < 1 || pooled[1] < 1 || pooled[0] > Integer.MAX_VALUE || pooled[1] > Integer.MAX_VALUE) {
-            throw new OnnxFormatException(node.describe() + ": pooled_shape " + java.util.Arrays.toString(pooled)
+            throw new OnnxFormatException(node.describe() + ": pooled_shape " + Arrays.toString(pooled)
                     + " must hold positive 32-bit sizes");
         }
         float scale = node.attrs().getFloat("spatial_scale", 1f);

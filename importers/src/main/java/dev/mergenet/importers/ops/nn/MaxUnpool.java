@@ -9,6 +9,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * MaxUnpool: scatters X into zeros at the flat indices I (as MaxPool's Indices output gives them). The output
@@ -45,7 +46,7 @@ public final class MaxUnpool implements OpConverter {
             // Indices address the inferred shape (as MaxPool produced them); a given output_shape extends it at the end.
             long[] outShape = in.longs(2);
             if (outShape.length != n + 2 || outShape[0] != inferred[0] || outShape[1] != inferred[1]) {
-                throw new OnnxFormatException(owner + ": output_shape " + java.util.Arrays.toString(outShape)
+                throw new OnnxFormatException(owner + ": output_shape " + Arrays.toString(outShape)
                         + " does not fit input " + x.getShape());
             }
             long[] begin = new long[n];

@@ -9,6 +9,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * QLinearConv: y = saturate(round((acc + B) * x_scale * w_scale / y_scale) + y_zero_point), rounding half to
@@ -25,7 +26,7 @@ public final class QLinearConv implements OpConverter {
             NDArray acc = IntegerConvolution.accumulate(attrs, in.get(0), in.get(2), in.get(3), in.get(5), group);
             int rank = acc.getShape().dimension();
             long[] view = new long[rank];
-            java.util.Arrays.fill(view, 1);
+            Arrays.fill(view, 1);
             view[1] = acc.getShape().get(1);
             if (in.has(8)) {
                 acc = acc.add(in.get(8).toType(DataType.FLOAT64, false).reshape(new Shape(view)));

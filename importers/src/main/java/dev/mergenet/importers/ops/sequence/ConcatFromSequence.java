@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.OnnxFormatException;
@@ -34,6 +35,6 @@ public final class ConcatFromSequence implements OpConverter {
     }
 
     private static NDArray NDArrays(NDList parts, int axis, boolean stack) {
-        return stack ? ai.djl.ndarray.NDArrays.stack(parts, axis) : ai.djl.ndarray.NDArrays.concat(parts, axis);
+        return stack ? NDArrays.stack(parts, axis) : NDArrays.concat(parts, axis);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.sequence;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OpContext;
 
@@ -17,7 +18,7 @@ final class Sequences {
 
     /** A position input (scalar int), made non-negative against {@code size}; {@code inclusiveEnd} allows size. */
     static int position(NDArray position, int size, boolean inclusiveEnd, OpContext ctx) {
-        long p = position.toType(ai.djl.ndarray.types.DataType.INT64, false).getLong();
+        long p = position.toType(DataType.INT64, false).getLong();
         long q = p < 0 ? p + size : p;
         long max = inclusiveEnd ? size : size - 1;
         if (q < 0 || q > max) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrayAdapter;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,7 +42,7 @@ public final class TensorSequence extends NDArrayAdapter {
     }
 
     @Override
-    public java.nio.ByteBuffer toByteBuffer(boolean tryDirect) {
+    public ByteBuffer toByteBuffer(boolean tryDirect) {
         throw new UnsupportedOperationException("a sequence has no single buffer; read its items");
     }
 

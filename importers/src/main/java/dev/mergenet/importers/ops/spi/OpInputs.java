@@ -1,6 +1,7 @@
 package dev.mergenet.importers.ops.spi;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import java.util.List;
 
@@ -38,8 +39,8 @@ public final class OpInputs {
     /** An integer input (shape, axes, sizes...) read to the host. */
     public long[] longs(int i) {
         NDArray a = get(i);
-        return a.getDataType() == ai.djl.ndarray.types.DataType.INT64 ? a.toLongArray()
-                : a.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        return a.getDataType() == DataType.INT64 ? a.toLongArray()
+                : a.toType(DataType.INT64, false).toLongArray();
     }
 
     /** "input 'name' float32(3, 4)" for error messages; "input i" when the node names no input there. */

@@ -15,6 +15,7 @@ import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.util.Arrays;
 
 /** ConstantOfShape: a tensor of the given shape filled with the one-element 'value' (default float32 0). */
 @OnnxOp(type = "ConstantOfShape", since = {9, 20, 21})
@@ -31,7 +32,7 @@ public final class ConstantOfShape implements OpConverter {
                 throw new OnnxFormatException(node.describe() + ": " + in.describe(0) + " must be a 1-D shape");
             }
             long[] dims = in.longs(0);
-            long[] nonZero = java.util.Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
+            long[] nonZero = Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
             // strides ignore a zero dim: [0, 2^62, 4] holds nothing but its strides overflow
             ShapeMath.elements(nonZero, node.describe() + ": output for input '" + node.inputs().get(0) + "'");
             MemoryBudget.check(node.describe() + ": output for input '" + node.inputs().get(0) + "'", dims,

@@ -20,7 +20,9 @@ import dev.mergenet.importers.testing.OrtCheck;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +43,7 @@ class ClipConstantBoundsTest {
         return Models.model(g, 13);
     }
 
-    private static dev.mergenet.onnx.Onnx.NodeProto constant(String name, int elemType, double v) {
+    private static NodeProto constant(String name, int elemType, double v) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(elemType);
         if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
             t.addDoubleData(v);
@@ -59,7 +61,7 @@ class ClipConstantBoundsTest {
      */
     private static ModelProto convThenClip(int elemType, boolean secondReader) {
         TensorProto.Builder w = TensorProto.newBuilder().setName("w").setDataType(elemType).addAllDims(
-                java.util.List.of(2L, 1L, 2L, 2L));
+                List.of(2L, 1L, 2L, 2L));
         double[] weights = {1.5, -2, 0.5, 3, -1, 2.5, 1, -0.5};
         for (double v : weights) {
             if (elemType == TensorProto.DataType.DOUBLE_VALUE) {

@@ -8,11 +8,13 @@ import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
 import dev.mergenet.onnx.Onnx.AttributeProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -117,7 +119,7 @@ public final class SingleNodeCase {
     }
 
     public SingleNodeCase outputCount(int n) {
-        return outputs(java.util.Collections.nCopies(n, TensorProto.DataType.DOUBLE_VALUE).stream()
+        return outputs(Collections.nCopies(n, TensorProto.DataType.DOUBLE_VALUE).stream()
                 .mapToInt(Integer::intValue).toArray());
     }
 
@@ -142,7 +144,7 @@ public final class SingleNodeCase {
         return list;
     }
 
-    private dev.mergenet.onnx.Onnx.ModelProto model() {
+    private ModelProto model() {
         String[] in = new String[makers.size()];
         ValueInfoProto[] inputs = new ValueInfoProto[makers.size()];
         for (int i = 0; i < in.length; i++) {

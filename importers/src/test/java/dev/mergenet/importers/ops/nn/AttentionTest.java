@@ -16,6 +16,7 @@ import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class AttentionTest {
 
     private static ModelProto masked(int maskType, long[] maskShape, int mode, AttributeProto... extra) {
         GraphProto.Builder g = GraphProto.newBuilder().setName("attention");
-        AttributeProto[] attrs = java.util.Arrays.copyOf(extra, extra.length + 1);
+        AttributeProto[] attrs = Arrays.copyOf(extra, extra.length + 1);
         attrs[extra.length] = intAttr("qk_matmul_output_mode", mode);
         g.addNode(Models.node("Attention", new String[] {"q", "k", "v", "mask"}, new String[] {"y", "", "", "qk"},
                 attrs));

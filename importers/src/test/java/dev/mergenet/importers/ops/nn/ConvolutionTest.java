@@ -22,6 +22,9 @@ import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
+import dev.mergenet.onnx.Onnx.AttributeProto;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
 import org.junit.jupiter.api.Test;
 
 /** Conv and ConvTranspose against ONNX Runtime on settings the conformance cases miss, and their gradients. */
@@ -76,9 +79,9 @@ class ConvolutionTest {
         }
     }
 
-    private static dev.mergenet.onnx.Onnx.ModelProto col2im(int type, long[] input, long[] image, long[] block,
-                                                            dev.mergenet.onnx.Onnx.AttributeProto... attrs) {
-        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("col2im")
+    private static ModelProto col2im(int type, long[] input, long[] image, long[] block,
+                                                            AttributeProto... attrs) {
+        var g = GraphProto.newBuilder().setName("col2im")
                 .addNode(Models.node("Col2Im", new String[] {"x", "image", "block"}, new String[] {"y"}, attrs))
                 .addInitializer(Models.longs("image", dims(image.length), image))
                 .addInitializer(Models.longs("block", dims(block.length), block))
@@ -89,7 +92,7 @@ class ConvolutionTest {
     @Test
     void col2ImMatchesOrtAndPassesGradients() {
         // image 5x6, block 2x3, strides (1, 2), dilations (2, 1), pads (1, 0, 0, 1): 4 x 3 block positions.
-        dev.mergenet.onnx.Onnx.AttributeProto[] attrs = {ints("strides", 1, 2), ints("dilations", 2, 1),
+        AttributeProto[] attrs = {ints("strides", 1, 2), ints("dilations", 2, 1),
             ints("pads", 1, 0, 0, 1)};
         long[] input = dims(2, 2 * 6, 12);
         OrtCheck.assertMatchesOrt(col2im(FLOAT, input, dims(5, 6), dims(2, 3), attrs),

@@ -24,6 +24,7 @@ import dev.mergenet.importers.testing.OrtCheck;
 import dev.mergenet.importers.verify.TensorComparison;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -92,7 +93,7 @@ class DeformConvTest {
             NDArray maskArray = m.full(new Shape(1, 2 * 6, out[2], out[3]), mask);
             long[][] shapes = {dims(1, C, H, W), wShape, offset.getShape().getShape(), dims(6),
                 maskArray.getShape().getShape()};
-            AttributeProto[] all = java.util.Arrays.copyOf(attrs, attrs.length + 1);
+            AttributeProto[] all = Arrays.copyOf(attrs, attrs.length + 1);
             all[attrs.length] = intAttr("offset_group", 2);
             ModelProto deform = NodeCases.model("DeformConv", 19, FLOAT, shapes, 1, all);
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(deform.toByteArray()), m);

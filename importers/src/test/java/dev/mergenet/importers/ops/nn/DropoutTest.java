@@ -17,6 +17,7 @@ import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.Models;
+import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class DropoutTest {
         String[] in = withTrainingMode ? new String[] {"x", "r", "t"} : new String[] {"x"};
         var node = seeded ? Models.node("Dropout", in, new String[] {"y", "mask"}, intAttr("seed", 5))
                 : Models.node("Dropout", in, new String[] {"y", "mask"});
-        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("dropout").addNode(node)
+        var g = GraphProto.newBuilder().setName("dropout").addNode(node)
                 .addInput(Models.value("x", FLOAT, N))
                 .addOutput(Models.value("y", FLOAT)).addOutput(Models.value("mask", TensorProto.DataType.BOOL_VALUE));
         if (withTrainingMode) {

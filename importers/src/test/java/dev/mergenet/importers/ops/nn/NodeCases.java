@@ -12,6 +12,7 @@ import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -29,7 +30,7 @@ public final class NodeCases {
     public static ModelProto model(String op, int opset, int elemType, long[][] inputShapes, int outputs,
                                    AttributeProto... attrs) {
         int[] types = new int[outputs];
-        java.util.Arrays.fill(types, elemType);
+        Arrays.fill(types, elemType);
         return model(op, opset, elemType, inputShapes, types, attrs);
     }
 

@@ -10,9 +10,13 @@ import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
+import dev.mergenet.onnx.Onnx.GraphProto;
+import dev.mergenet.onnx.Onnx.ModelProto;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Pooling ops against ONNX Runtime (ceil mode with pads, dilations, indices) and their gradients. */
@@ -64,12 +68,12 @@ class PoolingTest {
     }
 
     private static GradientCheck.InputMaker unpoolInputs(DataType type) {
-        return m -> new NDList(NodeCases.uniform(m, new java.util.Random(17), type, dims(1, 2, 2, 2), -1, 1),
-                m.create(new long[] {0, 3, 9, 14, 17, 22, 24, 31}, new ai.djl.ndarray.types.Shape(1, 2, 2, 2)));
+        return m -> new NDList(NodeCases.uniform(m, new Random(17), type, dims(1, 2, 2, 2), -1, 1),
+                m.create(new long[] {0, 3, 9, 14, 17, 22, 24, 31}, new Shape(1, 2, 2, 2)));
     }
 
-    private static dev.mergenet.onnx.Onnx.ModelProto unpool(int type) {
-        var g = dev.mergenet.onnx.Onnx.GraphProto.newBuilder().setName("unpool")
+    private static ModelProto unpool(int type) {
+        var g = GraphProto.newBuilder().setName("unpool")
                 .addNode(Models.node("MaxUnpool", new String[] {"x", "i"}, new String[] {"y"}, ints("kernel_shape", 2, 2),
                         ints("strides", 2, 2)))
                 .addInput(Models.value("x", type, 1, 2, 2, 2)).addInput(Models.value("i", NodeCases.INT64, 1, 2, 2, 2))

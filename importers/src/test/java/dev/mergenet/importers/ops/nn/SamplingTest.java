@@ -9,6 +9,7 @@ import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.OrtCheck;
@@ -67,7 +68,7 @@ class SamplingTest {
             Random rnd = new Random(33);
             float[] rois = {1f, 2f, 9f, 13f, 0f, 0f, 13.5f, 15.5f, 4.2f, 3.1f, 6.3f, 5.9f};
             return new NDList(NodeCases.uniform(m, rnd, type, dims(2, 3, 8, 7), -1, 1),
-                    m.create(rois, new ai.djl.ndarray.types.Shape(3, 4)).toType(type, false),
+                    m.create(rois, new Shape(3, 4)).toType(type, false),
                     m.create(new long[] {1, 0, 1}));
         };
     }
@@ -97,7 +98,7 @@ class SamplingTest {
     private static ModelProto maxRoiPool(int type) {
         GraphProto g = GraphProto.newBuilder().setName("maxroipool")
                 .addNode(Models.node("MaxRoiPool", new String[] {"x", "rois"}, new String[] {"y"},
-                        dev.mergenet.importers.testing.Models.ints("pooled_shape", 3, 2),
+                        Models.ints("pooled_shape", 3, 2),
                         floatAttr("spatial_scale", 0.5f)))
                 .addInput(Models.value("x", type, 2, 3, 8, 7)).addInput(Models.value("rois", type, 3, 5))
                 .addOutput(Models.value("y", type)).build();
@@ -110,7 +111,7 @@ class SamplingTest {
         for (DataType type : new DataType[] {DataType.FLOAT32, DataType.FLOAT64}) {
             GradientCheck.InputMaker inputs = m -> new NDList(
                     NodeCases.uniform(m, new Random(47), type, dims(2, 3, 8, 7), -1, 1),
-                    m.create(rois, new ai.djl.ndarray.types.Shape(3, 5)).toType(type, false));
+                    m.create(rois, new Shape(3, 5)).toType(type, false));
             if (type == DataType.FLOAT32) {
                 OrtCheck.assertMatchesOrt(maxRoiPool(FLOAT), inputs, 0, 0);
             } else {

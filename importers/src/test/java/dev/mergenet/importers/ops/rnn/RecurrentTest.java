@@ -8,6 +8,7 @@ import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import com.google.protobuf.ByteString;
 import dev.mergenet.importers.ops.nn.NodeCases;
 import dev.mergenet.importers.testing.GradientCheck;
 import dev.mergenet.importers.testing.Models;
@@ -144,7 +145,7 @@ class RecurrentTest {
     private static AttributeProto strings(String name, String... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
         for (String v : values) {
-            b.addStrings(com.google.protobuf.ByteString.copyFromUtf8(v));
+            b.addStrings(ByteString.copyFromUtf8(v));
         }
         return b.build();
     }

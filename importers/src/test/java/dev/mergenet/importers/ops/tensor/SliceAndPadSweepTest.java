@@ -4,6 +4,8 @@ import static dev.mergenet.importers.testing.Models.stringAttr;
 
 import dev.mergenet.importers.testing.OrtCheck;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -21,7 +23,7 @@ class SliceAndPadSweepTest {
         for (int c = 0; c < 40; c++) {
             int n = 1 + rnd.nextInt(3);
             List<Long> axes = new ArrayList<>(List.of(0L, 1L, 2L));
-            java.util.Collections.shuffle(axes, rnd);
+            Collections.shuffle(axes, rnd);
             long[] ax = new long[n];
             long[] st = new long[n];
             long[] en = new long[n];
@@ -35,8 +37,8 @@ class SliceAndPadSweepTest {
                 en[i] = rnd.nextInt(8) == 0 ? (sp[i] > 0 ? Long.MAX_VALUE : Long.MIN_VALUE)
                         : rnd.nextInt((int) (3 * d)) - d - 2;
             }
-            out.add(Arguments.of(java.util.Arrays.toString(st) + ":" + java.util.Arrays.toString(en) + ":"
-                    + java.util.Arrays.toString(sp) + " axes " + java.util.Arrays.toString(ax), st, en, ax, sp));
+            out.add(Arguments.of(Arrays.toString(st) + ":" + Arrays.toString(en) + ":"
+                    + Arrays.toString(sp) + " axes " + Arrays.toString(ax), st, en, ax, sp));
         }
         return out.stream();
     }
@@ -63,7 +65,7 @@ class SliceAndPadSweepTest {
                     long max = mode.equals("reflect") ? d - 2 : d - 1;
                     p[i] = rnd.nextInt((int) max + 2) - 1;
                 }
-                out.add(Arguments.of(mode + " " + java.util.Arrays.toString(p), mode, p));
+                out.add(Arguments.of(mode + " " + Arrays.toString(p), mode, p));
             }
         }
         return out.stream();

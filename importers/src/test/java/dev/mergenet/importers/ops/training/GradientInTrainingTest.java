@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.google.protobuf.ByteString;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
@@ -36,9 +37,9 @@ class GradientInTrainingTest {
                 .addNode(Models.node("Mul", new String[] {"x", "w"}, new String[] {"a"}))
                 .addNode(Models.node("Gradient", new String[] {"x"}, new String[] {"da_dx"},
                         AttributeProto.newBuilder().setName("xs").setType(AttributeProto.AttributeType.STRINGS)
-                                .addStrings(com.google.protobuf.ByteString.copyFromUtf8("x")).build(),
+                                .addStrings(ByteString.copyFromUtf8("x")).build(),
                         AttributeProto.newBuilder().setName("y").setType(AttributeProto.AttributeType.STRING)
-                                .setS(com.google.protobuf.ByteString.copyFromUtf8("a")).build()).toBuilder()
+                                .setS(ByteString.copyFromUtf8("a")).build()).toBuilder()
                         .setDomain("ai.onnx.preview.training").setName("gradient_0").build())
                 .addNode(Models.node("Add", new String[] {"a", "da_dx"}, new String[] {"out"}).toBuilder()
                         .setName("add_0").build())

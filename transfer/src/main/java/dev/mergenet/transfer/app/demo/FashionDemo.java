@@ -1,15 +1,17 @@
 package dev.mergenet.transfer.app.demo;
 
 import ai.djl.Device;
+import com.google.gson.JsonObject;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.verify.ModelVerifier;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ public final class FashionDemo {
         DatasetInstaller.ensureFashionMnist(s.dataDir(), log);
         try {
             Files.createDirectories(s.workDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MergeNetException(s.workDir() + ": cannot create: " + e.getMessage(), e);
         }
         String data = "fashion-mnist:" + s.dataDir();
@@ -54,11 +56,12 @@ public final class FashionDemo {
             String name = cfg.mode() == Mode.ALONE ? "alone" : label(cfg);
             log.printf("== %s (%d epochs on %d training samples)%n", name, s.epochs(), s.trainLimit());
             Path out = s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".onnx");
-            TransferJob.Request req = new TransferJob.Request(target, source, List.of("auto"), data, null,
-                    InputAdaptation.NONE, null, -1, s.trainLimit(), s.evalLimit(),
-                    cfg.withEpochs(s.epochs()).withSeed(s.seed()), null, out,
-                    s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".json"),
-                    s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".png"), true, "mergenet demo");
+            TransferJob.Request req = TransferJob.Request.builder(target, data,
+                            cfg.withEpochs(s.epochs()).withSeed(s.seed()))
+                    .source(source, List.of("auto")).limits(-1, s.trainLimit(), s.evalLimit())
+                    .outputs(out, s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".json"),
+                            s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".png"))
+                    .force(true).commandLine("mergenet demo").build();
             TransferJob.Result r = TransferJob.run(req, s.device(), log);
             var sum = RunReport.summary(r.history());
             double ortAcc = OrtAccuracy.accuracy(out, splits.test(), 500);
@@ -86,11 +89,11 @@ public final class FashionDemo {
 
     /** "kd", or "mergenet+kd:gated" for adapter modes. */
     static String label(RunConfig cfg) {
-        return cfg.mode().usesAdapter() ? cfg.mode().cliName() + ":" + cfg.adapterOutput().cliName()
+        return cfg.mode().usesAdapter() ? cfg.mode().cliName() + ":" + cfg.adapter().output().cliName()
                 : cfg.mode().cliName();
     }
 
-    private static double get(com.google.gson.JsonObject o, String k) {
+    private static double get(JsonObject o, String k) {
         return o.get(k) == null || o.get(k).isJsonNull() ? Double.NaN : o.get(k).getAsDouble();
     }
 

@@ -18,6 +18,7 @@ import dev.mergenet.exporters.io.OnnxFileWriter;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The Fashion-MNIST pair of design note section 9, built with DJL blocks and written to ONNX through the exporter:
@@ -130,7 +131,7 @@ public final class FashionModels {
             TorchEngine.setRandomSeed((int) seed);
             block.initialize(manager, DataType.FLOAT32, input);
             ModelProto proto = new DjlModelExporter().export(block, graphName, input);
-            return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, java.util.List.of())).model();
+            return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, List.of())).model();
         }
     }
 

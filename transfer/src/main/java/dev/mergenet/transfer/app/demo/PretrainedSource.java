@@ -2,13 +2,12 @@ package dev.mergenet.transfer.app.demo;
 
 import ai.djl.Device;
 import dev.mergenet.transfer.app.TransferJob;
-import dev.mergenet.transfer.data.InputAdaptation;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Schedule;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The frozen source of pairs P2 and P3: {@link FashionModels#sourceResNet} trained on the 55k split by the same
@@ -31,11 +30,12 @@ public final class PretrainedSource {
         if (log != null) {
             log.printf("source: training a small ResNet on the 55k split for %d epochs (mergenet train)%n", epochs);
         }
-        RunConfig cfg = RunConfig.defaults(Mode.ALONE, epochs, SEED).withOptimizer("sgd", 0.05, "cosine", 5e-4);
-        TransferJob.Request req = new TransferJob.Request(untrained, null, List.of(), data, null, InputAdaptation.NONE,
-                null, -1, 0, 0, cfg, null, file, file.resolveSibling(file.getFileName() + ".json"), null, true,
-                "mergenet train --model " + untrained + " --data " + data + " --epochs " + epochs
-                        + " --lr 0.05 --schedule cosine --seed " + SEED + " --out " + file);
+        RunConfig cfg = RunConfig.builder(Mode.ALONE)
+                .training(t -> t.epochs(epochs).seed(SEED).lr(0.05).schedule(Schedule.COSINE)).build();
+        TransferJob.Request req = TransferJob.Request.builder(untrained, data, cfg)
+                .outputs(file, file.resolveSibling(file.getFileName() + ".json"), null).force(true)
+                .commandLine("mergenet train --model " + untrained + " --data " + data + " --epochs " + epochs
+                        + " --lr 0.05 --schedule cosine --seed " + SEED + " --out " + file).build();
         TransferJob.Result r = TransferJob.run(req, device, log);
         if (log != null) {
             log.printf("source: val %.2f%%, test %.2f%% (epoch %d)%n", 100 * r.keptValAccuracy(),

@@ -2,15 +2,17 @@ package dev.mergenet.transfer.app.experiment;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Mode;
+import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.transfer.train.Mode;
-import dev.mergenet.transfer.train.RunConfig;
-import dev.mergenet.transfer.train.TrainingDivergedException;
+import dev.mergenet.transfer.training.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +82,7 @@ public final class ExperimentRunner {
         List<Outcome> out = new ArrayList<>();
         try {
             Files.createDirectories(plan.workDir());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MergeNetException(plan.workDir() + ": cannot create: " + e.getMessage(), e);
         }
         for (long seed : plan.seeds()) {
@@ -88,16 +90,17 @@ public final class ExperimentRunner {
             for (Arm arm : plan.arms()) {
                 Mode mode = arm.mode();
                 String tag = arm.label().replace(':', '-').replace('+', '-') + "_s" + seed;
-                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false)
-                        .withAdapterOutput(arm.output(), plan.base().gateLr());
+                RunConfig cfg = plan.base().withMode(mode).withSeed(seed).withCheckpoint(null, false).toBuilder()
+                        .adapter(a -> a.output(arm.output())).build();
                 if (log != null) {
                     log.printf("== %s: %s, seed %d%n", plan.name(), arm.label(), seed);
                 }
-                TransferJob.Request req = new TransferJob.Request(models[0], models[1], plan.pairs(), plan.data(),
-                        null, plan.adaptation(), plan.sourceAdaptation(), -1, plan.trainLimit(), plan.evalLimit(), cfg,
-                        plan.numClasses(), plan.workDir().resolve(tag + ".onnx"),
-                        plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"), true,
-                        "experiment " + plan.name() + " " + tag);
+                TransferJob.Request req = TransferJob.Request.builder(models[0], plan.data(), cfg)
+                        .source(models[1], plan.pairs()).adaptation(plan.adaptation())
+                        .sourceAdaptation(plan.sourceAdaptation()).limits(-1, plan.trainLimit(), plan.evalLimit())
+                        .numClasses(plan.numClasses()).outputs(plan.workDir().resolve(tag + ".onnx"),
+                                plan.workDir().resolve(tag + ".json"), plan.workDir().resolve(tag + ".png"))
+                        .force(true).commandLine("experiment " + plan.name() + " " + tag).build();
                 Path done = plan.workDir().resolve(tag + ".json");
                 JsonObject reused = reusable(done, arm);
                 if (reused != null) {
@@ -135,14 +138,14 @@ public final class ExperimentRunner {
             return null;
         }
         try {
-            JsonObject r = com.google.gson.JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+            JsonObject r = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
             JsonObject settings = r.getAsJsonObject("settings");
             boolean same = settings != null && settings.has("mode")
                     && settings.get("mode").getAsString().equals(arm.mode().cliName())
                     && (!arm.mode().usesAdapter() || (settings.has("adapter_output")
                             && settings.get("adapter_output").getAsString().startsWith(arm.output().cliName())));
             return same && r.has("summary") ? r.getAsJsonObject("summary") : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null; // unreadable: run it again
         }
     }
@@ -231,7 +234,7 @@ public final class ExperimentRunner {
         if (alone.isEmpty()) {
             return "verdict: no alone arm to compare with";
         }
-        boolean aloneChance = dev.mergenet.transfer.report.TrainingHealth.atChance(
+        boolean aloneChance = dev.mergenet.transfer.training.TrainingHealth.atChance(
                 alone.stream().mapToDouble(Outcome::finalTest).average().orElse(Double.NaN), testSamples, classes);
         List<dev.mergenet.transfer.report.Verdict.Arm> compared = new ArrayList<>();
         int seeds = 0;
@@ -254,7 +257,7 @@ public final class ExperimentRunner {
                     pairs.stream().mapToDouble(p -> p[1]).toArray());
             double mean = pairs.stream().mapToDouble(p -> p[0] / 100).average().orElse(Double.NaN);
             compared.add(new dev.mergenet.transfer.report.Verdict.Arm(a.label(), d[0], d[1],
-                    dev.mergenet.transfer.report.TrainingHealth.atChance(mean, testSamples, classes)));
+                    dev.mergenet.transfer.training.TrainingHealth.atChance(mean, testSamples, classes)));
             seeds = Math.max(seeds, pairs.size());
         }
         return dev.mergenet.transfer.report.Verdict.of("alone", aloneChance, compared, Math.max(1, seeds));

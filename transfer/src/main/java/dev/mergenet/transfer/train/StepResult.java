@@ -1,4 +1,0 @@
-package dev.mergenet.transfer.train;
-
-/** What one training step of a model measured on its batch: mean loss, correct predictions, batch size. */
-public record StepResult(double loss, long correct, int count) {}

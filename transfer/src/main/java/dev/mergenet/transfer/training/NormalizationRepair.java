@@ -1,0 +1,88 @@
+package dev.mergenet.transfer.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.mergenet.importers.analysis.ChannelStatistics;
+import dev.mergenet.importers.analysis.FoldedNormalization;
+import dev.mergenet.importers.analysis.PreciseBatchNorm;
+import dev.mergenet.importers.edit.RestoreNormalization;
+import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.data.SampleBatches;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * What training does about normalization: warns about (or, with --restore-norm, restores) BatchNorms an export
+ * folded away, and recomputes running statistics before validation and export (precise BN).
+ */
+public final class NormalizationRepair {
+    /** Training batches the restored norms' statistics and precise BN pass over (at most). */
+    public static final int STATISTIC_BATCHES = 50;
+
+    private NormalizationRepair() {}
+
+    /**
+     * The target as training should import it: with --restore-norm a BatchNormalization after each folded Conv,
+     * the identity on {@code train}'s first batches; without it the model as it is, and the warning when folded.
+     */
+    public static OnnxModel prepare(OnnxModel model, boolean restore, LabeledData train, int batchSize, long seed,
+                                    NDManager manager, PrintStream log) {
+        if (!restore) {
+            FoldedNormalization.find(model).ifPresent(f -> {
+                if (log != null) {
+                    log.println("warning: " + f.warning());
+                }
+            });
+            return model;
+        }
+        var convs = RestoreNormalization.targets(model);
+        SampleBatches batches = new SampleBatches(train, batchSize, STATISTIC_BATCHES, seed, manager);
+        RestoreNormalization.Restored r = RestoreNormalization.apply(model,
+                ChannelStatistics.measure(model, convs, manager, batches));
+        if (log != null) {
+            log.printf(Locale.ROOT, "--restore-norm: %d BatchNormalizations put back after folded Convs, the identity "
+                    + "on %,d training samples at step 0%n", r.nodes().size(), batches.samples());
+        }
+        return r.model();
+    }
+
+    /**
+     * Whether a BatchNormalization keeps its running statistics with PyTorch momentum 0.05 or less (ONNX momentum
+     * 0.95 or more, e.g. MobileNetV3's 0.01): they then lag the weights for hundreds of steps.
+     */
+    public static boolean lagging(dev.mergenet.importers.OnnxGraphBlock block) {
+        for (var n : block.runGraph().getNodeList()) {
+            if (n.getOpType().equals("BatchNormalization")) {
+                float m = 0.9f;
+                for (var a : n.getAttributeList()) {
+                    if (a.getName().equals("momentum")) {
+                        m = a.getF();
+                    }
+                }
+                if (m >= 0.95f) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Precise BN over the first training batches; null when the model has no BatchNormalization. */
+    public static PreciseBatchNorm precise(dev.mergenet.importers.OnnxGraphBlock target, NDManager manager) {
+        PreciseBatchNorm p = new PreciseBatchNorm(target, manager);
+        if (p.norms().isEmpty()) {
+            p.close();
+            return null;
+        }
+        return p;
+    }
+
+    /** Recomputes and returns the log line. */
+    public static String recompute(PreciseBatchNorm precise, LabeledData train, int batchSize, long seed,
+                                   NDManager manager) {
+        SampleBatches batches = new SampleBatches(train, batchSize, STATISTIC_BATCHES, seed, manager);
+        PreciseBatchNorm.Result r = precise.recompute(batches);
+        return String.format(Locale.ROOT, "precise BN: running statistics of %d BatchNorms recomputed over %,d "
+                + "training samples (running means moved by up to %.3g)", r.norms(), batches.samples(), r.meanShift());
+    }
+}

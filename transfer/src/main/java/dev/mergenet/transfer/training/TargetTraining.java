@@ -1,0 +1,101 @@
+package dev.mergenet.transfer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.ndarray.Scopes;
+import dev.mergenet.importers.ndarray.ScalarMath;
+import dev.mergenet.transfer.model.TrainableModel;
+import dev.mergenet.transfer.optim.ParameterOptimizer;
+import java.util.Map;
+
+/**
+ * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) Hinton distillation
+ * (1 − α)·CE + α·τ²·KL, backward, and one optimizer step. The loss gradient stays on the weights after the step, so
+ * the MergeNet gates can read it.
+ */
+public final class TargetTraining implements AutoCloseable {
+    private final TrainableModel target;
+    private final ParameterOptimizer optimizer;
+    private final double kdAlpha;
+    private final double kdTemperature;
+
+    public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, double kdTemperature) {
+        this.target = target;
+        this.optimizer = optimizer;
+        this.kdAlpha = kdAlpha;
+        this.kdTemperature = kdTemperature;
+    }
+
+    /**
+     * The target's step on the step's batch, distilling from the teacher's scores when a participant handed some.
+     *
+     * @param step the batch, learning rate and scope
+     * @return the step's loss and correct predictions
+     */
+    public StepResult step(Step step) {
+        return step(step.features(), step.labels(), step.teacherScores(), step.teacherProbabilities(), step.lr(),
+                step.scope(), step::beforeBackward);
+    }
+
+    /**
+     * The target's step outside a run (benchmarks time it alone).
+     *
+     * @param teacherScores        the teacher's scores for this batch (null: no distillation)
+     * @param teacherProbabilities whether those scores are probabilities rather than logits
+     * @param beforeBackward       runs inside the gradient collector right before backward
+     * @return the step's loss and correct predictions
+     */
+    public StepResult step(NDArray x, NDArray y, NDArray teacherScores, boolean teacherProbabilities, double lr,
+                           NDManager scope, Runnable beforeBackward) {
+        target.weights().values().forEach(Scopes::zeroGradient);
+        NDArray loss;
+        NDArray scores;
+        try (GradientCollector gc = TorchEngine.newGradientCollector()) {
+            scores = target.forward(x, true);
+            loss = Losses.crossEntropy(Losses.logProbabilities(scores, target.outputsProbabilities()), y);
+            if (teacherScores != null) {
+                NDArray kd = Losses.distillation(scores, target.outputsProbabilities(), teacherScores,
+                        teacherProbabilities, kdTemperature);
+                loss = ScalarMath.mul(loss, 1 - kdAlpha).add(ScalarMath.mul(kd, kdAlpha));
+            }
+            beforeBackward.run();
+            gc.backward(loss);
+        }
+        double value = loss.toType(DataType.FLOAT64, false).getDouble();
+        if (Double.isFinite(value)) {
+            optimizer.step(target.weights(), lr, scope);
+        }
+        return new StepResult(value, Losses.correct(scores, y), (int) y.getShape().get(0));
+    }
+
+    public ParameterOptimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Frees the target's optimizer state; the target model belongs to the job. */
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+
+    public TrainableModel model() {
+        return target;
+    }
+
+    /** The target's weights, running statistics and optimizer state for a checkpoint. */
+    void saveState(Map<String, NDArray> tensors, Map<String, Long> counters) {
+        target.weights().forEach((k, v) -> tensors.put("target.w/" + k, v));
+        target.state().forEach((k, v) -> tensors.put("target.s/" + k, v));
+        optimizer.stateArrays().forEach((k, v) -> tensors.put("opt.target/" + k, v));
+        counters.put("opt.target", optimizer.steps());
+    }
+
+    void restoreState(SavedState saved, NDManager scope) {
+        saved.assignAll(target.weights(), "target.w/", scope);
+        saved.assignAll(target.state(), "target.s/", scope);
+        optimizer.restore(saved.section("opt.target/"), saved.counter("opt.target"));
+    }
+}
