@@ -212,10 +212,15 @@ final class TrainingOptions {
     }
 
     /** The job's request with these options' data, input adaptation, limits, outputs and export settings. */
+    /** The command as the user invoked it: the launcher script passes its own path ("./mergenet"). */
+    static String launcher() {
+        return System.getProperty("mergenet.launcher", "mergenet");
+    }
+
     TransferJob.Request.Builder request(Path model, RunConfig config, ParseResult parsed) {
         return TransferJob.Request.builder(model, data, config).adaptation(adaptation())
                 .limits(validation, trainLimit, evalLimit).numClasses(numClasses).outputs(out, report, plot)
-                .force(force).commandLine("mergenet " + String.join(" ", parsed.originalArgs()))
+                .force(force).commandLine(launcher() + " " + String.join(" ", parsed.originalArgs()))
                 .export(exportSettings()).keepTied(keepTied).normalization(normalization());
     }
 }
