@@ -49,8 +49,20 @@ public final class RestoreNormalization {
                         + " without normalization, whose biased Convs feed activations)"));
     }
 
+    /**
+     * How a restored BatchNormalization starts: IDENTITY (scale sqrt(v + eps), bias m: the Conv output unchanged, for
+     * a trained network) or STANDARD (scale 1, bias 0, as a fresh BatchNorm: for an untrained network, whose folded
+     * scales carry nothing worth keeping and would keep it from training).
+     */
+    public enum Start { IDENTITY, STANDARD }
+
     /** Inserts one BatchNormalization per entry of {@code statistics} (Conv output value to its statistics). */
     public static Restored apply(OnnxModel model, Map<String, ChannelStatistics> statistics) {
+        return apply(model, statistics, Start.IDENTITY);
+    }
+
+    /** The same, starting as {@code start} says; the running statistics are the measured ones either way. */
+    public static Restored apply(OnnxModel model, Map<String, ChannelStatistics> statistics, Start start) {
         if (model.opset("") < 9) {
             throw new MergeNetException(model.origin() + ": --restore-norm needs opset 9 or later (the model has "
                     + model.opset("") + ")");
@@ -83,8 +95,8 @@ public final class RestoreNormalization {
             for (int c = 0; c < scale.length; c++) {
                 mean[c] = (float) s.mean()[c];
                 var[c] = (float) Math.max(0, s.variance()[c]);
-                scale[c] = (float) Math.sqrt(var[c] + (double) EPSILON);
-                shift[c] = mean[c];
+                scale[c] = start == Start.STANDARD ? 1f : (float) Math.sqrt(var[c] + (double) EPSILON);
+                shift[c] = start == Start.STANDARD ? 0f : mean[c];
             }
             String[] inputs = {raw, idx.fresh(base + ".weight"), idx.fresh(base + ".bias"),
                     idx.fresh(base + ".running_mean"), idx.fresh(base + ".running_var")};

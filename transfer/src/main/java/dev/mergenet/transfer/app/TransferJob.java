@@ -340,7 +340,8 @@ public final class TransferJob {
                 : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
         try (NDManager manager = TorchEngine.newManager(device)) {
-            targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), data.train(),
+            targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), original.replaced() != null,
+                    data.train(),
                     req.config().training().batchSize(), req.config().training().seed(), manager, log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,

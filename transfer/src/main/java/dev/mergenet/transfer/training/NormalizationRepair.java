@@ -25,8 +25,8 @@ public final class NormalizationRepair {
      * The target as training should import it: with --restore-norm a BatchNormalization after each folded Conv,
      * the identity on {@code train}'s first batches; without it the model as it is, and the warning when folded.
      */
-    public static OnnxModel prepare(OnnxModel model, boolean restore, LabeledData train, int batchSize, long seed,
-                                    NDManager manager, PrintStream log) {
+    public static OnnxModel prepare(OnnxModel model, boolean restore, boolean reheaded, LabeledData train,
+                                    int batchSize, long seed, NDManager manager, PrintStream log) {
         if (!restore) {
             FoldedNormalization.find(model).ifPresent(f -> {
                 if (log != null) {
@@ -37,11 +37,17 @@ public final class NormalizationRepair {
         }
         var convs = RestoreNormalization.targets(model);
         SampleBatches batches = new SampleBatches(train, batchSize, STATISTIC_BATCHES, seed, manager);
+        // a network at chance on this data (and not re-headed) is untrained: nothing to keep, start as fresh norms
+        double accuracy = reheaded ? Double.NaN : accuracy(model, train, batchSize, seed, manager);
+        boolean untrained = !reheaded && TrainingHealth.atChance(accuracy, 4 * batchSize, train.classes());
         RestoreNormalization.Restored r = RestoreNormalization.apply(model,
-                ChannelStatistics.measure(model, convs, manager, batches));
+                ChannelStatistics.measure(model, convs, manager, batches),
+                untrained ? RestoreNormalization.Start.STANDARD : RestoreNormalization.Start.IDENTITY);
         if (log != null) {
-            log.printf(Locale.ROOT, "--restore-norm: %d BatchNormalizations put back after folded Convs, the identity "
-                    + "on %,d training samples at step 0%n", r.nodes().size(), batches.samples());
+            log.printf(Locale.ROOT, "--restore-norm: %d BatchNormalizations put back after folded Convs, %s (statistics "
+                    + "over %,d training samples)%n", r.nodes().size(), untrained ? String.format(Locale.ROOT,
+                    "starting as fresh ones (scale 1, bias 0): the model is at chance on the training data (%.2f%%)",
+                    100 * accuracy) : "the identity at step 0 (the model's own outputs kept)", batches.samples());
         }
         return r.model();
     }
@@ -65,6 +71,28 @@ public final class NormalizationRepair {
             }
         }
         return false;
+    }
+
+    /** Accuracy of the model as it is on the first four training batches (eval mode). */
+    static double accuracy(OnnxModel model, LabeledData train, int batchSize, long seed, NDManager manager) {
+        int[] order = dev.mergenet.transfer.data.BatchOrder.forEpoch(train.size(), seed, 0);
+        int n = Math.min(train.size(), 4 * batchSize);
+        long correct = 0;
+        try (NDManager scope = manager.newSubManager();
+             var block = dev.mergenet.importers.OnnxImporter.load(model, scope)) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                try (NDManager step = scope.newSubManager()) {
+                    var out = block.forward(new ai.djl.training.ParameterStore(step, false),
+                            new ai.djl.ndarray.NDList(train.features(step, order, from, to)), false).head();
+                    long[] predicted = out.reshape(to - from, -1).argMax(1).toLongArray();
+                    for (int i = 0; i < predicted.length; i++) {
+                        correct += predicted[i] == train.label(order[from + i]) ? 1 : 0;
+                    }
+                }
+            }
+        }
+        return (double) correct / n;
     }
 
     /** Precise BN over the first training batches; null when the model has no BatchNormalization. */
