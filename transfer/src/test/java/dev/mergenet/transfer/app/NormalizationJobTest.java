@@ -82,6 +82,32 @@ class NormalizationJobTest {
         assertFalse(text2.contains("normalization was folded away"), text2);
     }
 
+    /**
+     * A fresh folded network is at chance on the data: --restore-norm starts the norms fresh and it trains as the
+     * BatchNorm-kept export of the same weights does (same seed, data and order; precise BN on both).
+     */
+    @Test
+    void freshFoldedModelWithRestoreNormTrainsLikeTheBatchNormKeptExport() {
+        RunConfig cfg = RunConfig.builder(Mode.ALONE).training(t -> t.epochs(2).seed(0).batchSize(64)).build();
+        TransferJob.Normalization precise = new TransferJob.Normalization(false, false,
+                TransferJob.Normalization.PreciseBn.ON);
+        TransferJob.Result kept = TransferJob.run(request(FoldedModels.model("resnet_fresh_kept"), null, cfg, precise),
+                Device.cpu(), null);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TransferJob.Result restored = TransferJob.run(request(FoldedModels.model("resnet_fresh_folded"), null, cfg,
+                new TransferJob.Normalization(true, false, TransferJob.Normalization.PreciseBn.ON)), Device.cpu(),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        TransferJob.Result folded = TransferJob.run(request(FoldedModels.model("resnet_fresh_folded"), null, cfg,
+                precise), Device.cpu(), null);
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("starting as fresh ones (scale 1, bias 0)"), text);
+        System.out.printf("fresh tiny ResNet, 2 epochs: BatchNorm kept %.4f, folded + --restore-norm %.4f, folded "
+                + "%.4f test%n", kept.keptTestAccuracy(), restored.keptTestAccuracy(), folded.keptTestAccuracy());
+        assertTrue(kept.keptTestAccuracy() > 0.4, "the BatchNorm-kept export trains: " + kept.keptTestAccuracy());
+        assertTrue(folded.keptTestAccuracy() < kept.keptTestAccuracy() - 0.2, "the folded file as it is does not");
+        assertEquals(kept.keptTestAccuracy(), restored.keptTestAccuracy(), 0.05);
+    }
+
     private static TransferJob.Request request(Path model, Path out, RunConfig cfg, TransferJob.Normalization norm) {
         return TransferJob.Request.builder(model, "fashion-mnist:" + TestData.FASHION_MNIST, cfg)
                 .limits(0, TRAIN, TEST).outputs(out, null, null).commandLine("test").normalization(norm).build();
