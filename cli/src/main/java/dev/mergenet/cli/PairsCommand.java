@@ -1,6 +1,7 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.importers.analysis.FoldedNormalization;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -51,6 +52,8 @@ final class PairsCommand implements Callable<Integer> {
         }
         OnnxModel t = OnnxModelReader.read(target);
         OnnxModel s = OnnxModelReader.read(source);
+        FoldedNormalization.find(t).ifPresent(f -> System.out.println("warning: " + f.warning()));
+        FoldedNormalization.find(s).ifPresent(f -> System.out.println("warning: " + f.warning()));
         List<Candidate> targets = TransferCandidates.of(t, true);
         List<Candidate> sources = TransferCandidates.of(s, false);
         if (targets.isEmpty() || sources.isEmpty()) {

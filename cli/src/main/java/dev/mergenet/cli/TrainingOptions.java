@@ -131,6 +131,33 @@ final class TrainingOptions {
     @Option(names = "--external-data", description = "Keep the exported model's tensors in OUT.onnx.data.")
     boolean externalData;
 
+    // ---- normalization (issue 18) ----
+    @Option(names = "--restore-norm",
+            description = "Put a BatchNormalization back after each Conv an export folded one into (inspect warns about"
+                    + " such files), the identity on the training data at step 0, and train it.")
+    boolean restoreNorm;
+
+    @Option(names = "--fold-norm",
+            description = "With --restore-norm: fold the restored BatchNormalizations into their Convs in --out "
+                    + "(default: keep them).")
+    boolean foldNorm;
+
+    @Option(names = "--precise-bn", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "Recompute the BatchNorm running statistics over training batches before each validation "
+                    + "(and so before export), as PyTorch's precise BN does; auto: where a BatchNorm's momentum is "
+                    + "PyTorch's 0.05 or less (default ${DEFAULT-VALUE}).")
+    String preciseBn;
+
+    TransferJob.Normalization normalization() {
+        TransferJob.Normalization.PreciseBn p = switch (preciseBn.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> TransferJob.Normalization.PreciseBn.AUTO;
+            case "on" -> TransferJob.Normalization.PreciseBn.ON;
+            case "off" -> TransferJob.Normalization.PreciseBn.OFF;
+            default -> throw new IllegalArgumentException("--precise-bn " + preciseBn + ": expected auto, on or off");
+        };
+        return new TransferJob.Normalization(restoreNorm, foldNorm, p);
+    }
+
     TransferJob.ExportSettings exportSettings() {
         return new TransferJob.ExportSettings(embedPreprocessing, Precision.parse(precision), externalData);
     }
@@ -185,10 +212,15 @@ final class TrainingOptions {
     }
 
     /** The job's request with these options' data, input adaptation, limits, outputs and export settings. */
+    /** The command as the user invoked it: the launcher script passes its own path ("./mergenet"). */
+    static String launcher() {
+        return System.getProperty("mergenet.launcher", "mergenet");
+    }
+
     TransferJob.Request.Builder request(Path model, RunConfig config, ParseResult parsed) {
         return TransferJob.Request.builder(model, data, config).adaptation(adaptation())
                 .limits(validation, trainLimit, evalLimit).numClasses(numClasses).outputs(out, report, plot)
-                .force(force).commandLine("mergenet " + String.join(" ", parsed.originalArgs()))
-                .export(exportSettings()).keepTied(keepTied);
+                .force(force).commandLine(launcher() + " " + String.join(" ", parsed.originalArgs()))
+                .export(exportSettings()).keepTied(keepTied).normalization(normalization());
     }
 }

@@ -7,6 +7,8 @@ import dev.mergenet.transfer.config.Defaults;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.distill.KdLoss;
+import dev.mergenet.transfer.report.Verdict;
+import dev.mergenet.transfer.training.TrainingHealth;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,14 @@ final class TransferCommand implements Callable<Integer> {
 
     @Option(names = "--source-channels", defaultValue = "0", description = "Channel replication of the source's input (--source-data, or a frozen teacher).")
     int sourceChannels;
+
+    @Option(names = "--source-mean", split = ",", description = "Per-channel mean of the source's input (default: the "
+            + "target's --mean; --source-resize and --source-channels are not inherited).")
+    float[] sourceMean;
+
+    @Option(names = "--source-std", split = ",", description = "Per-channel std of the source's input (default: the "
+            + "target's --std).")
+    float[] sourceStd;
 
     @Option(names = "--frozen-source", negatable = true, defaultValue = Defaults.CLI_FROZEN_SOURCE_TEXT,
             fallbackValue = "true",
@@ -130,7 +140,7 @@ final class TransferCommand implements Callable<Integer> {
                 .distillation(kdAlpha, kdLoss()).build();
         TransferJob.Request req = opts.request(target, cfg, spec.commandLine().getParseResult())
                 .source(sources.get(0), pairList).moreTeachers(sources.subList(1, sources.size())).sourceData(sourceData)
-                .sourceAdaptation(TrainingOptions.adaptation(sourceResize, sourceChannels, opts.mean, opts.std))
+                .sourceAdaptation(TrainingOptions.adaptation(sourceResize, sourceChannels, sourceMean != null ? sourceMean : opts.mean, sourceStd != null ? sourceStd : opts.std))
                 .compareAlone(compareAlone).init(InitialWeights.Init.parse(init)).build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
@@ -139,6 +149,10 @@ final class TransferCommand implements Callable<Integer> {
                     + "%+.2f pp (one seed: run `mergenet experiment` for a confidence interval)%n", m.cliName(),
                     100 * r.keptTestAccuracy(), 100 * r.aloneTestAccuracy(),
                     100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()));
+            boolean armChance = TrainingHealth.atChance(r.keptTestAccuracy(), r.testSamples(), r.classes());
+            boolean aloneChance = TrainingHealth.atChance(r.aloneTestAccuracy(), r.testSamples(), r.classes());
+            System.out.println(Verdict.of("alone", aloneChance, List.of(new Verdict.Arm(m.cliName(),
+                    100 * (r.keptTestAccuracy() - r.aloneTestAccuracy()), Double.NaN, armChance)), 1));
         }
         return 0;
     }

@@ -12,6 +12,8 @@ import dev.mergenet.exporters.provenance.Lineage;
 import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.exporters.writeback.WeightWriteBack;
 import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.edit.FoldNormalization;
+import dev.mergenet.importers.edit.RestoreNormalization;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -59,6 +61,7 @@ public final class ExportService {
         private final Path output;
         private final WriteOptions write;
         private final Precision precision;
+        private final NormEdit norm;
 
         private Request(Builder b, TrainingCheckpoint.HeadEdit head, Map<String, NDArray> trained, String trainedFrom,
                         String expectedSha256, Lineage lineage, Deployment deployment) {
@@ -73,6 +76,7 @@ public final class ExportService {
             this.output = b.output;
             this.write = b.write;
             this.precision = b.precision;
+            this.norm = b.norm;
         }
 
         /**
@@ -173,6 +177,29 @@ public final class ExportService {
         public Precision precision() {
             return precision;
         }
+
+        /** @return the normalization a --restore-norm run put back, kept or folded again */
+        public NormEdit norm() {
+            return norm;
+        }
+    }
+
+    /**
+     * The normalization edit of a --restore-norm run: {@code restore} puts the BatchNormalizations back as training
+     * did (their trained values are then written), {@code fold} folds them into their Convs afterwards (--fold-norm).
+     *
+     * @param restore whether training restored BatchNormalizations after folded Convs
+     * @param fold whether the export folds them back into the Convs
+     */
+    public record NormEdit(boolean restore, boolean fold) {
+        public static final NormEdit NONE = new NormEdit(false, false);
+
+        public NormEdit {
+            if (fold && !restore) {
+                throw new MergeNetException("--fold-norm folds the BatchNormalizations that --restore-norm put back;"
+                        + " this model was not trained with --restore-norm");
+            }
+        }
     }
 
     /**
@@ -202,6 +229,8 @@ public final class ExportService {
         private Path checkpointFile;
         private TrainingCheckpoint.Contents checkpoint;
         private boolean embedPreprocessing;
+        private NormEdit norm = NormEdit.NONE;
+        private boolean foldNorm;
 
         private Builder(Path input, Path output) {
             this.input = Objects.requireNonNull(input, "input");
@@ -308,6 +337,27 @@ public final class ExportService {
         }
 
         /**
+         * @param n the BatchNormalizations a --restore-norm run put back, kept or folded; null for none
+         * @return this builder
+         */
+        public Builder norm(NormEdit n) {
+            this.norm = n == null ? NormEdit.NONE : n;
+            return this;
+        }
+
+        /**
+         * --fold-norm: fold the BatchNormalizations of a --restore-norm run (named by {@link #norm}, or recognised in
+         * a checkpoint by their tensor names) into their Convs.
+         *
+         * @param fold whether to fold
+         * @return this builder
+         */
+        public Builder foldNorm(boolean fold) {
+            this.foldNorm = fold;
+            return this;
+        }
+
+        /**
          * The precision of the written model.
          *
          * @param p the precision of the written tensors; null for fp32
@@ -337,6 +387,10 @@ public final class ExportService {
                 }
             }
             TrainingCheckpoint.HeadEdit h = original != null ? original.head() : head;
+            // a --restore-norm run trained tensors the restore edit names
+            boolean restored = norm.restore() || (checkpoint != null && checkpoint.model().keySet().stream()
+                    .anyMatch(k -> k.contains(RestoreNormalization.MARK)));
+            norm = new NormEdit(restored, norm.fold() || foldNorm);
             if (checkpoint == null) {
                 return new Request(this, h, trained, trainedFrom, null, lineage, deployment);
             }
@@ -418,6 +472,9 @@ public final class ExportService {
             checkSha(r, sha);
         }
         OnnxModel edited = original.model();
+        if (r.norm().restore()) {
+            edited = RestoreNormalization.structure(edited).model();
+        }
         ModelProto proto = edited.proto();
         int changed = 0;
         if (!r.trained().isEmpty()) {
@@ -426,9 +483,18 @@ public final class ExportService {
             proto = wb.model();
             changed = wb.changed().size();
         }
+        if (r.norm().fold()) {
+            proto = FoldNormalization.apply(edited.withProto(proto),
+                    n -> n.getName().contains(RestoreNormalization.MARK)).model().proto();
+        }
         Lineage lineage = r.lineage() != null ? r.lineage() : Lineage.export(sha);
         if (r.head() != null) {
             lineage = lineage.withSetting("num_classes", Integer.toString(r.head().numClasses()));
+        }
+        if (r.norm().restore()) {
+            lineage = lineage.withSetting("normalization", r.norm().fold()
+                    ? "restored after folded Convs (--restore-norm), folded into them again (--fold-norm)"
+                    : "restored after folded Convs (--restore-norm), kept as BatchNormalization");
         }
         if (r.precision() == Precision.FP16) {
             lineage = lineage.withSetting("precision", "fp16");

@@ -83,6 +83,8 @@ public final class ModelSummary {
             out.println("warning: " + trainingMode.size() + " node(s) exported in training mode:");
             trainingMode.forEach(t -> out.println("  " + t));
         }
+        dev.mergenet.importers.analysis.FoldedNormalization.find(model)
+                .ifPresent(f -> out.println("warning: " + f.warning()));
 
         List<String> unsupported = OnnxImporter.unsupportedNodes(model);
         if (!unsupported.isEmpty()) {

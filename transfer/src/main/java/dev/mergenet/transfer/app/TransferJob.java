@@ -39,7 +39,9 @@ import dev.mergenet.transfer.model.TeacherEnsembleModel;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.importers.analysis.PreciseBatchNorm;
 import dev.mergenet.transfer.training.EpochCsv;
+import dev.mergenet.transfer.training.NormalizationRepair;
 import dev.mergenet.transfer.training.EpochRecord;
 import dev.mergenet.transfer.training.Evaluation;
 import dev.mergenet.transfer.training.TrainingDivergedException;
@@ -68,7 +70,8 @@ public final class TransferJob {
                           InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
                           int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
                           Path plot, boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          Set<String> keepTied, InitialWeights.Init init, List<Path> moreTeachers) {
+                          Set<String> keepTied, InitialWeights.Init init, List<Path> moreTeachers,
+                          Normalization norm) {
         public Request {
             if (target == null || data == null || config == null) {
                 throw new IllegalArgumentException("a job needs a target model, data and a run configuration");
@@ -79,6 +82,7 @@ public final class TransferJob {
             keepTied = keepTied == null ? Set.of() : Set.copyOf(keepTied);
             init = init == null ? InitialWeights.Init.TARGET : init;
             moreTeachers = moreTeachers == null ? List.of() : List.copyOf(moreTeachers);
+            norm = norm == null ? Normalization.NONE : norm;
         }
 
         /**
@@ -116,6 +120,7 @@ public final class TransferJob {
             b.keepTied = keepTied;
             b.init = init;
             b.moreTeachers = moreTeachers;
+            b.norm = norm;
             return b;
         }
 
@@ -160,6 +165,7 @@ public final class TransferJob {
             private Set<String> keepTied = Set.of();
             private InitialWeights.Init init = InitialWeights.Init.TARGET;
             private List<Path> moreTeachers = List.of();
+            private Normalization norm = Normalization.NONE;
 
             private Builder(Path target, String data, RunConfig config) {
                 this.target = target;
@@ -240,6 +246,12 @@ public final class TransferJob {
                 return this;
             }
 
+            /** --restore-norm, --fold-norm and --precise-bn. */
+            public Builder normalization(Normalization n) {
+                norm = n;
+                return this;
+            }
+
             /** Identity-aliased initializers kept tied at import (--keep-tied). */
             public Builder keepTied(Set<String> names) {
                 keepTied = names;
@@ -261,7 +273,29 @@ public final class TransferJob {
             public Request build() {
                 return new Request(target, source, pairs, data, sourceData, adaptation, sourceAdaptation,
                         validationSize, trainLimit, evalLimit, config, numClasses, out, report, plot, force,
-                        commandLine, export, compareAlone, keepTied, init, moreTeachers);
+                        commandLine, export, compareAlone, keepTied, init, moreTeachers,
+                        norm);
+            }
+        }
+    }
+
+    /**
+     * What training does about normalization: {@code restore} puts a BatchNormalization back after each Conv an
+     * export folded it into (--restore-norm), {@code fold} folds them into the Convs again at export (--fold-norm),
+     * {@code preciseBn} recomputes the running statistics over training batches before each validation (--precise-bn:
+     * AUTO does it where a BatchNorm's momentum is PyTorch's 0.05 or less, whose statistics lag the weights).
+     */
+    public record Normalization(boolean restore, boolean fold, PreciseBn preciseBn) {
+        public static final Normalization NONE = new Normalization(false, false, PreciseBn.AUTO);
+
+        /** When to recompute the running statistics. */
+        public enum PreciseBn { AUTO, ON, OFF }
+
+        public Normalization {
+            preciseBn = preciseBn == null ? PreciseBn.AUTO : preciseBn;
+            if (fold && !restore) {
+                throw new MergeNetException("--fold-norm folds the BatchNormalizations that --restore-norm puts back;"
+                        + " pass --restore-norm too");
             }
         }
     }
@@ -273,7 +307,7 @@ public final class TransferJob {
 
     /** What a job produced. */
     public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters,
-                         int keptEpoch, Double aloneTestAccuracy) {
+                         int keptEpoch, Double aloneTestAccuracy, int testSamples, int classes) {
         /** Test accuracy of the kept epoch's weights (the exported model). */
         public double keptTestAccuracy() {
             return history.isEmpty() || keptEpoch < 1 ? Double.NaN : history.get(keptEpoch - 1).targetTestAccuracy;
@@ -354,6 +388,9 @@ public final class TransferJob {
                 : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
                         .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
         try (NDManager manager = TorchEngine.newManager(device)) {
+            targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), original.replaced() != null,
+                    data.train(),
+                    req.config().training().batchSize(), req.config().training().seed(), manager, log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
             OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
                     dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
@@ -384,10 +421,23 @@ public final class TransferJob {
                             data.train().size(), data.validation() == null ? 0 : data.validation().size(),
                             data.test() == null ? "no" : Integer.toString(data.test().size()),
                             data.train().sampleShape(), data.train().classes());
+                    // what each model is fed: the source inherits --mean/--std, not --resize/--channels
+                    log.printf("input: target %s%s%n", req.adaptation().describe(), source == null ? ""
+                            : "; source " + (req.sourceAdaptation() == null ? "none" : req.sourceAdaptation().describe()));
                 }
                 TransferRun run = StepComposition.run(req.config(), target, source, pairs, data, sourceData,
                         teacherData == null ? null : teacherData.train(), manager, log).identity(identity(req, hashes));
-                try (run) {
+                boolean recompute = switch (req.norm().preciseBn()) {
+                    case ON -> true;
+                    case OFF -> false;
+                    case AUTO -> NormalizationRepair.lagging(targetBlock);
+                };
+                PreciseBatchNorm precise = recompute ? NormalizationRepair.precise(targetBlock, manager) : null;
+                if (precise != null) {
+                    run.beforeEvaluation(() -> NormalizationRepair.recompute(precise, data.train(),
+                            req.config().training().batchSize(), req.config().training().seed(), manager));
+                }
+                try (run; precise) {
                     MergeNetTransfer transfer = run.participant(MergeNetTransfer.class).orElse(null);
                     InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
                     List<String> classNames = data.train().classNames();
@@ -429,9 +479,11 @@ public final class TransferJob {
                     }
                     if (log != null && req.config().control().keep() == Keep.BEST
                             && run.keptEpoch() != run.epochsDone()) {
-                        log.printf("keeping epoch %d, the best validation accuracy (--keep best)%n", run.keptEpoch());
+                        log.printf("keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the "
+                                + "earliest epoch)%n", run.keptEpoch());
                     }
                     checkOutputsFinite(target, data, req, manager);
+                    checkValidationLoss(history, run.keptEpoch(), data, req);
                     Path written = null;
                     if (req.out() != null) {
                         written = export(req, target, original, new Deployment(preprocessing,
@@ -445,7 +497,8 @@ public final class TransferJob {
                         CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
                                 mode.needsSource() ? req.source() : null), history);
                     }
-                    return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest);
+                    return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest,
+                            data.test() == null ? 0 : data.test().size(), data.train().classes());
                 }
             }
         }
@@ -517,7 +570,8 @@ public final class TransferJob {
             inputs.add(req.source());
         }
         return ExportService.builder(req.target(), req.out()).precision(req.export().precision())
-                .write(new WriteOptions(req.force(), req.export().externalData(), inputs));
+                .write(new WriteOptions(req.force(), req.export().externalData(), inputs))
+                .norm(new ExportService.NormEdit(req.norm().restore(), req.norm().fold()));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
@@ -577,6 +631,9 @@ public final class TransferJob {
         id.put("validation", Integer.toString(req.validationSize()));
         id.put("input", req.adaptation() == null ? "none" : req.adaptation().describe());
         id.put("num-classes", String.valueOf(req.numClasses()));
+        if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
+            id.put("normalization", normFlags(req.norm()));
+        }
         if (!req.keepTied().isEmpty()) {
             id.put("keep-tied", String.join(",", new java.util.TreeSet<>(req.keepTied())));
         }
@@ -603,6 +660,39 @@ public final class TransferJob {
     }
 
     /** A model whose validation outputs are non-finite or explode is an error, not an output. */
+    private static String normFlags(Normalization n) {
+        List<String> flags = new ArrayList<>();
+        if (n.restore()) {
+            flags.add("--restore-norm");
+        }
+        if (n.fold()) {
+            flags.add("--fold-norm");
+        }
+        if (n.preciseBn() != Normalization.PreciseBn.AUTO) {
+            flags.add("--precise-bn " + n.preciseBn().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return String.join(" ", flags);
+    }
+
+    /**
+     * The validation-explosion rule: a kept epoch whose validation loss is --max-loss-ratio times a uniform guess's
+     * (ln classes) or more is refused, as a training loss that grows so far is.
+     */
+    private static void checkValidationLoss(List<EpochRecord> history, int kept, DataSplits data, Request req) {
+        double ratio = req.config().control().maxLossRatio();
+        if (ratio <= 0 || kept < 1 || kept > history.size() || data.validation() == null) {
+            return;
+        }
+        double loss = history.get(kept - 1).targetValLoss;
+        double uniform = Math.log(Math.max(2, data.train().classes()));
+        if (!Double.isFinite(loss) || loss > ratio * uniform) {
+            throw new TrainingDivergedException(String.format(java.util.Locale.ROOT, "%s: the kept epoch %d has "
+                    + "validation loss %,.2f, more than --max-loss-ratio %s times a uniform guess's (%.2f): its "
+                    + "validation outputs exploded; nothing exported. Lower --lr", req.target(), kept, loss, ratio,
+                    uniform));
+        }
+    }
+
     private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
         LabeledData set = data.validation() != null ? data.validation() : data.train();
         double max = Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(),
@@ -629,6 +719,9 @@ public final class TransferJob {
         s.put("data", req.data());
         s.put("epochs", Integer.toString(t.epochs()));
         s.put("seed", Long.toString(t.seed()));
+        if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
+            s.put("normalization", normFlags(req.norm()));
+        }
         s.put("optimizer", t.optimizer().cliName() + " lr=" + t.lr() + " momentum=" + t.momentum() + " wd="
                 + t.weightDecay() + " schedule=" + t.schedule().cliName() + " batch=" + t.batchSize());
         if (c.mode().usesAdapter()) {

@@ -71,9 +71,10 @@ public final class RunReport {
             return s;
         }
         EpochRecord last = h.get(h.size() - 1);
-        EpochRecord best = last;
+        // the earliest epoch of the best validation accuracy, as --keep best keeps it (ties go to the earlier)
+        EpochRecord best = h.get(0);
         for (EpochRecord r : h) {
-            if (r.targetValAccuracy > best.targetValAccuracy) {
+            if (r.targetValAccuracy > best.targetValAccuracy || Double.isNaN(best.targetValAccuracy)) {
                 best = r;
             }
         }

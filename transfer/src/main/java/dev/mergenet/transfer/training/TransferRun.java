@@ -62,6 +62,7 @@ public final class TransferRun implements AutoCloseable {
     private final double[] recentLosses = new double[INITIAL_STEPS];
     private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
     private boolean closed;
+    private java.util.function.Supplier<String> beforeEvaluation = () -> null;
 
     /**
      * @param target       the subject: the target's own training
@@ -79,8 +80,38 @@ public final class TransferRun implements AutoCloseable {
         if (data.train().size() == 0) {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
+        checkClassCount(this.target, data.train(), manager);
         this.targetSchedule = LearningRateSchedule.parse(cfg.training().schedule().cliName(), cfg.training().lr());
         this.perStepRate = LearningRateSchedule.perStep(cfg.training().schedule().cliName());
+    }
+
+    /** Runs before each epoch's validation (precise BN); what it returns is logged after the epoch's line. */
+    public TransferRun beforeEvaluation(java.util.function.Supplier<String> r) {
+        this.beforeEvaluation = r == null ? () -> null : r;
+        return this;
+    }
+
+    /**
+     * The target's score width must cover the data's labels, or the loss fails deep in the engine ("index 5 is out of
+     * bounds for dimension 1 with size 2"): say so with both class counts and the remedy.
+     */
+    static void checkClassCount(TrainableModel target, dev.mergenet.transfer.data.LabeledData train,
+                                NDManager manager) {
+        long width;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray y = target.forward(train.features(scope, new int[] {0}, 0, 1), false);
+            width = y.getShape().dimension() == 2 ? y.getShape().get(1) : -1;
+        } catch (RuntimeException e) {
+            throw new MergeNetException(target.origin() + ": the model cannot run on samples of shape "
+                    + train.sampleShape() + " from " + train.origin() + " (" + e.getMessage() + "); adapt the input "
+                    + "(InputAdaptation: resize, channels, mean, std)", e);
+        }
+        if (width < train.classes()) {
+            throw new MergeNetException(target.origin() + ": the model has " + (width < 0 ? "no [batch, classes]"
+                    : width + " classes") + " but " + train.origin() + " has " + train.classes() + "; give it a new head"
+                    + " for this data (ClassifierHead.replace(model, " + train.classes() + ", seed), or --num-classes "
+                    + train.classes() + ")");
+        }
     }
 
     /** What the run's checkpoint must match besides the settings: model and data identity, by name. */
@@ -140,6 +171,7 @@ public final class TransferRun implements AutoCloseable {
                 p.summarize(rec);
             }
             long evalStart = System.nanoTime();
+            String beforeNote = beforeEvaluation.get();
             evaluate(rec);
             rec.secondsEval = (System.nanoTime() - evalStart) / 1e9;
             rec.secondsTotal = (System.nanoTime() - epochStart) / 1e9;
@@ -158,6 +190,14 @@ public final class TransferRun implements AutoCloseable {
                 saveCheckpoint();
             }
             bar.finish(summary(rec));
+            if (beforeNote != null && log != null) {
+                log.println(beforeNote);
+            }
+            healthWarning(rec).ifPresent(w -> {
+                if (log != null) {
+                    log.println(w);
+                }
+            });
         }
         if (stopReason != null && log != null) {
             log.println(stopReason);
@@ -247,6 +287,15 @@ public final class TransferRun implements AutoCloseable {
         for (StepParticipant p : participants) {
             p.evaluate(rec);
         }
+    }
+
+    /** Chance-level or diverging accuracies after an epoch (on validation, else test). */
+    private Optional<String> healthWarning(EpochRecord r) {
+        boolean val = data.validation() != null;
+        dev.mergenet.transfer.data.LabeledData set = val ? data.validation() : data.test();
+        return set == null ? Optional.empty() : dev.mergenet.transfer.training.TrainingHealth.afterEpoch(
+                r.epoch + 1, r.targetTrainAccuracy, val ? r.targetValAccuracy : r.targetTestAccuracy, set.size(),
+                data.train().classes(), val ? "validation" : "test");
     }
 
     private String summary(EpochRecord r) {

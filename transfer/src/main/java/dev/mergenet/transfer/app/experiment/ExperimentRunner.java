@@ -223,6 +223,46 @@ public final class ExperimentRunner {
                 : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]);
     }
 
+    /**
+     * The one-line verdict over the arms' paired final-test differences to alone: which arm to use and by how much,
+     * that the seeds cannot tell, or that the arms are at chance ({@code testSamples} test samples, {@code classes}).
+     */
+    public static String verdict(List<Outcome> outcomes, List<Arm> arms, int testSamples, int classes) {
+        Arm aloneArm = new Arm(Mode.ALONE, AdapterOutput.RELEASED);
+        List<Outcome> alone = outcomes.stream().filter(o -> o.arm().equals(aloneArm) && !Double.isNaN(o.finalTest()))
+                .toList();
+        if (alone.isEmpty()) {
+            return "verdict: no alone arm to compare with";
+        }
+        boolean aloneChance = dev.mergenet.transfer.training.TrainingHealth.atChance(
+                alone.stream().mapToDouble(Outcome::finalTest).average().orElse(Double.NaN), testSamples, classes);
+        List<dev.mergenet.transfer.report.Verdict.Arm> compared = new ArrayList<>();
+        int seeds = 0;
+        for (Arm a : arms) {
+            if (a.equals(aloneArm)) {
+                continue;
+            }
+            List<double[]> pairs = new ArrayList<>();
+            for (Outcome o : outcomes) {
+                for (Outcome b : alone) {
+                    if (o.arm().equals(a) && b.seed() == o.seed() && !Double.isNaN(o.finalTest())) {
+                        pairs.add(new double[] {100 * o.finalTest(), 100 * b.finalTest()});
+                    }
+                }
+            }
+            if (pairs.isEmpty()) {
+                continue;
+            }
+            double[] d = PairedStats.pairedDifference(pairs.stream().mapToDouble(p -> p[0]).toArray(),
+                    pairs.stream().mapToDouble(p -> p[1]).toArray());
+            double mean = pairs.stream().mapToDouble(p -> p[0] / 100).average().orElse(Double.NaN);
+            compared.add(new dev.mergenet.transfer.report.Verdict.Arm(a.label(), d[0], d[1],
+                    dev.mergenet.transfer.training.TrainingHealth.atChance(mean, testSamples, classes)));
+            seeds = Math.max(seeds, pairs.size());
+        }
+        return dev.mergenet.transfer.report.Verdict.of("alone", aloneChance, compared, Math.max(1, seeds));
+    }
+
     /** Writes the table and each run's numbers as TSV beside it. */
     public static void writeTable(Path file, String title, String command, List<Outcome> outcomes, List<Arm> arms) {
         StringBuilder sb = new StringBuilder();
