@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.importers.OnnxGraphBlock;
-import dev.mergenet.transfer.app.experiment.ExperimentRunner;
+import dev.mergenet.sweep.SweepDriver;
 import dev.mergenet.transfer.training.TransferRun;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -35,7 +35,7 @@ class ScalarOverloadScanTest {
         List<String> offenders = new ArrayList<>();
         int scanned = 0;
         for (Class<?> anchor : List.of(OnnxGraphBlock.class, OnnxExporter.class, TransferRun.class,
-                ExperimentRunner.class, MergenetCli.class)) {
+                SweepDriver.class, MergenetCli.class)) {
             Path where = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (ClassBytes c : classes(where)) {
                 scanned++;

@@ -1,5 +1,6 @@
 package dev.mergenet.sweep;
 
+import dev.mergenet.transfer.report.PairedStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class Selection {
             String best = null;
             double bestVal = Double.NEGATIVE_INFINITY;
             for (Map.Entry<String, List<TrialRecord>> e : byConfig.entrySet()) {
-                double v = Stats.mean(e.getValue().stream().filter(r -> !r.row().failed())
+                double v = PairedStats.mean(e.getValue().stream().filter(r -> !r.row().failed())
                         .mapToDouble(r -> r.row().bestVal()).filter(Double::isFinite).toArray());
                 if (Double.isFinite(v) && v > bestVal) {
                     bestVal = v;

@@ -1,5 +1,6 @@
 package dev.mergenet.sweep;
 
+import dev.mergenet.transfer.report.PairedStats;
 import dev.mergenet.core.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class SweepReport {
             sb.append("<tr><td>").append(esc(a.arm())).append("</td><td>")
                     .append(esc(a.selected() == null ? "-" : a.selected())).append("</td><td>")
                     .append(a.configsTried()).append("</td><td>").append(a.runs().size()).append("</td><td>")
-                    .append(fin.length == 0 ? "-" : String.format("%.2f", Stats.mean(fin))).append("</td><td>")
+                    .append(fin.length == 0 ? "-" : String.format("%.2f", PairedStats.mean(fin))).append("</td><td>")
                     .append(d == null ? "-" : Double.isNaN(d[1]) ? String.format("%+.2f (n=1)", d[0])
                             : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]))
                     .append("</td></tr>\n");
@@ -104,7 +105,7 @@ public final class SweepReport {
             int epochs = runs.stream().mapToInt(r -> r.valCurve().length).max().orElse(0);
             for (int e = 0; e < epochs; e++) {
                 final int ep = e;
-                double v = Stats.mean(runs.stream().filter(r -> r.valCurve().length > ep)
+                double v = PairedStats.mean(runs.stream().filter(r -> r.valCurve().length > ep)
                         .mapToDouble(r -> r.valCurve()[ep]).filter(Double::isFinite).toArray());
                 if (Double.isFinite(v)) {
                     s.add(e + 1, 100 * v);

@@ -1,5 +1,6 @@
 package dev.mergenet.sweep;
 
+import dev.mergenet.transfer.report.PairedStats;
 import dev.mergenet.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +39,9 @@ public final class SweepTable {
             sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |%n", a.arm(), config,
                     seedCol, meanStd(fin), diff(a, alone, true), meanStd(best), diff(a, alone, false),
                     control.map(c -> diff(a, Optional.of(c), false)).orElse("-"),
-                    Stats.mean(a.runs().stream().mapToDouble(TrialRow::secondsPerEpoch).toArray()),
+                    PairedStats.mean(a.runs().stream().mapToDouble(TrialRow::secondsPerEpoch).toArray()),
                     TrialRunner.usesAdapter(a.arm()) ? String.format("%.0f%%",
-                            100 * Stats.mean(a.runs().stream().mapToDouble(TrialRow::adapterShare).toArray())) : "-"));
+                            100 * PairedStats.mean(a.runs().stream().mapToDouble(TrialRow::adapterShare).toArray())) : "-"));
         }
         return sb.toString();
     }
@@ -62,7 +63,7 @@ public final class SweepTable {
         if (pairs.isEmpty()) {
             return null;
         }
-        return Stats.pairedDifference(pairs.stream().mapToDouble(p -> p[0]).toArray(),
+        return PairedStats.pairedDifference(pairs.stream().mapToDouble(p -> p[0]).toArray(),
                 pairs.stream().mapToDouble(p -> p[1]).toArray());
     }
 
@@ -76,9 +77,9 @@ public final class SweepTable {
     }
 
     private static String meanStd(double[] v) {
-        double sd = Stats.std(v);
-        return Double.isNaN(sd) ? String.format("%.2f", Stats.mean(v))
-                : String.format("%.2f ± %.2f", Stats.mean(v), sd);
+        double sd = PairedStats.std(v);
+        return Double.isNaN(sd) ? String.format("%.2f", PairedStats.mean(v))
+                : String.format("%.2f ± %.2f", PairedStats.mean(v), sd);
     }
 
     /** The whole markdown section: title, command, table, failed trials, every trial's numbers. */
