@@ -46,9 +46,16 @@ public final class ImportBenchmark {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     long heap = Memory.peakHeapBytes();
                     long rss = Memory.peakRssBytes();
-                    System.out.printf("import %d: %.2f s, peak heap %s (%.2fx model; %s in use before), peak RSS %s,"
-                            + " %d parameters%n", r + 1, seconds, Memory.mib(heap), heap / (double) fileBytes,
-                            Memory.mib(baseline), Memory.mib(rss), block.onnxParameters().size());
+                    System.out.printf(
+                            "import %d: %.2f s, peak heap %s (%.2fx model; %s in use before), peak RSS %s,"
+                                    + " %d parameters%n",
+                            r + 1,
+                            seconds,
+                            Memory.mib(heap),
+                            heap / (double) fileBytes,
+                            Memory.mib(baseline),
+                            Memory.mib(rss),
+                            block.onnxParameters().size());
                     block.close();
                 }
             }
@@ -74,29 +81,54 @@ public final class ImportBenchmark {
                 w.putFloat((rnd.nextFloat() * 2 - 1) * scale);
             }
             w.flip();
-            g.addInitializer(TensorProto.newBuilder().setName("fc" + i + ".weight").setDataType(1).addDims(width)
-                    .addDims(width).setRawData(ByteString.copyFrom(w)));
-            g.addInitializer(TensorProto.newBuilder().setName("fc" + i + ".bias").setDataType(1).addDims(width)
+            g.addInitializer(TensorProto.newBuilder()
+                    .setName("fc" + i + ".weight")
+                    .setDataType(1)
+                    .addDims(width)
+                    .addDims(width)
+                    .setRawData(ByteString.copyFrom(w)));
+            g.addInitializer(TensorProto.newBuilder()
+                    .setName("fc" + i + ".bias")
+                    .setDataType(1)
+                    .addDims(width)
                     .setRawData(ByteString.copyFrom(new byte[width * 4])));
             String out = "h" + i;
-            g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc" + i).addInput(prev)
-                    .addInput("fc" + i + ".weight").addInput("fc" + i + ".bias").addOutput(out)
-                    .addAttribute(dev.mergenet.onnx.Onnx.AttributeProto.newBuilder().setName("transB").setI(1)
+            g.addNode(NodeProto.newBuilder()
+                    .setOpType("Gemm")
+                    .setName("fc" + i)
+                    .addInput(prev)
+                    .addInput("fc" + i + ".weight")
+                    .addInput("fc" + i + ".bias")
+                    .addOutput(out)
+                    .addAttribute(dev.mergenet.onnx.Onnx.AttributeProto.newBuilder()
+                            .setName("transB")
+                            .setI(1)
                             .setType(dev.mergenet.onnx.Onnx.AttributeProto.AttributeType.INT)));
             prev = out;
         }
         g.addOutput(value(prev, width));
-        ModelProto m = ModelProto.newBuilder().setIrVersion(8).setProducerName("mergenet-bench")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
+        ModelProto m = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mergenet-bench")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(g)
+                .build();
         try (OutputStream out = Files.newOutputStream(file)) {
             m.writeTo(out);
         }
     }
 
     private static ValueInfoProto value(String name, int width) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(1).setShape(TensorShapeProto.newBuilder()
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(1)
+                                .setShape(TensorShapeProto.newBuilder()
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("batch"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(width)))))
+                .build();
     }
 }

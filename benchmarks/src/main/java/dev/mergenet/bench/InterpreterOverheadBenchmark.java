@@ -26,7 +26,8 @@ public final class InterpreterOverheadBenchmark {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
-            OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(SmallCnn.model(0).toByteArray()), manager);
+            OnnxGraphBlock block =
+                    OnnxImporter.load(OnnxModelReader.read(SmallCnn.model(0).toByteArray()), manager);
             Map<String, Parameter> p = block.onnxParameters();
             NDArray x = manager.randomNormal(new Shape(batch, 1, 28, 28));
             ParameterStore store = new ParameterStore(manager, false);
@@ -47,7 +48,8 @@ public final class InterpreterOverheadBenchmark {
             }
             double mi = median(imported);
             double mh = median(hand);
-            System.out.printf("threads: %d, batch %d, %d steps each (interleaved, alternating order)%n",
+            System.out.printf(
+                    "threads: %d, batch %d, %d steps each (interleaved, alternating order)%n",
                     Runtime.getRuntime().availableProcessors(), batch, steps);
             System.out.printf("imported graph : median %.2f ms/step%n", mi);
             System.out.printf("hand-written   : median %.2f ms/step%n", mh);
@@ -58,7 +60,7 @@ public final class InterpreterOverheadBenchmark {
     private static double stepImported(OnnxGraphBlock block, ParameterStore store, NDArray x) {
         long t0 = System.nanoTime();
         try (NDManager step = x.getManager().newSubManager();
-             GradientCollector gc = TorchEngine.newGradientCollector()) {
+                GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray in = x.duplicate();
             in.attach(step);
             NDArray out = block.forward(store, new NDList(in), true).singletonOrThrow();
@@ -70,18 +72,39 @@ public final class InterpreterOverheadBenchmark {
     private static double stepHandWritten(Map<String, Parameter> p, NDArray x) {
         long t0 = System.nanoTime();
         try (NDManager step = x.getManager().newSubManager();
-             GradientCollector gc = TorchEngine.newGradientCollector()) {
+                GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray in = x.duplicate();
             in.attach(step);
             var ex = in.getNDArrayInternal();
-            NDArray h = ex.convolution(in, w(p, "conv1.weight", step), w(p, "conv1.bias", step), new Shape(1, 1),
-                    new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow().getNDArrayInternal().relu();
+            NDArray h = ex.convolution(
+                            in,
+                            w(p, "conv1.weight", step),
+                            w(p, "conv1.bias", step),
+                            new Shape(1, 1),
+                            new Shape(1, 1),
+                            new Shape(1, 1),
+                            1)
+                    .singletonOrThrow()
+                    .getNDArrayInternal()
+                    .relu();
             h = h.getNDArrayInternal().maxPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
-            h = h.getNDArrayInternal().convolution(h, w(p, "conv2.weight", step), w(p, "conv2.bias", step),
-                    new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1).singletonOrThrow().getNDArrayInternal().relu();
+            h = h.getNDArrayInternal()
+                    .convolution(
+                            h,
+                            w(p, "conv2.weight", step),
+                            w(p, "conv2.bias", step),
+                            new Shape(1, 1),
+                            new Shape(1, 1),
+                            new Shape(1, 1),
+                            1)
+                    .singletonOrThrow()
+                    .getNDArrayInternal()
+                    .relu();
             h = h.getNDArrayInternal().maxPool(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
             h = h.reshape(h.getShape().get(0), -1);
-            NDArray out = h.getNDArrayInternal().linear(h, w(p, "fc.weight", step), w(p, "fc.bias", step)).singletonOrThrow();
+            NDArray out = h.getNDArrayInternal()
+                    .linear(h, w(p, "fc.weight", step), w(p, "fc.bias", step))
+                    .singletonOrThrow();
             gc.backward(out.square().mean());
         }
         return (System.nanoTime() - t0) / 1e6;

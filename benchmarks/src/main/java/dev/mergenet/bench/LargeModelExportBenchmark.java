@@ -48,8 +48,9 @@ public final class LargeModelExportBenchmark {
             Files.deleteIfExists(p.resolveSibling(p.getFileName() + ".data"));
         }
         long weightBytes = (long) layers * size * size * 4;
-        System.out.printf("model: %d MatMul layers of %dx%d float32 = %.2f GiB of weights%n", layers, size, size,
-                weightBytes / (double) (1L << 30));
+        System.out.printf(
+                "model: %d MatMul layers of %dx%d float32 = %.2f GiB of weights%n",
+                layers, size, size, weightBytes / (double) (1L << 30));
 
         resetPeak();
         long t0 = System.nanoTime();
@@ -60,18 +61,23 @@ public final class LargeModelExportBenchmark {
         double writeS = (System.nanoTime() - t0) / 1e9;
         report("generate in memory", genS);
         report("write (external data chosen automatically)", writeS);
-        System.out.printf("  -> %s (%d bytes) + %s (%d bytes)%n", w.model().getFileName(), w.modelBytes(),
-                w.dataFile().getFileName(), w.dataBytes());
+        System.out.printf(
+                "  -> %s (%d bytes) + %s (%d bytes)%n",
+                w.model().getFileName(), w.modelBytes(), w.dataFile().getFileName(), w.dataBytes());
         model = null;
         System.gc();
 
         resetPeak();
         t0 = System.nanoTime();
         {
-            ExportService.Result r = ExportService.export(ExportService.builder(generated, exported).build());
+            ExportService.Result r = ExportService.export(
+                    ExportService.builder(generated, exported).build());
             report("round trip: read + export (mergenet export path)", (System.nanoTime() - t0) / 1e9);
-            System.out.printf("  -> %s (%d bytes) + data (%d bytes)%n", r.file().model().getFileName(),
-                    r.file().modelBytes(), r.file().dataBytes());
+            System.out.printf(
+                    "  -> %s (%d bytes) + data (%d bytes)%n",
+                    r.file().model().getFileName(),
+                    r.file().modelBytes(),
+                    r.file().dataBytes());
         }
 
         resetPeak();
@@ -82,8 +88,10 @@ public final class LargeModelExportBenchmark {
         for (int i = 0; i < layers; i++) {
             TensorProto ta = a.proto().getGraph().getInitializer(i);
             TensorProto tb = b.proto().getGraph().getInitializer(i);
-            ByteBuffer da = ExternalData.read(ExternalData.resolve(ta, "generated", a.baseDir()), "generated", ta.getName());
-            ByteBuffer db = ExternalData.read(ExternalData.resolve(tb, "exported", b.baseDir()), "exported", tb.getName());
+            ByteBuffer da =
+                    ExternalData.read(ExternalData.resolve(ta, "generated", a.baseDir()), "generated", ta.getName());
+            ByteBuffer db =
+                    ExternalData.read(ExternalData.resolve(tb, "exported", b.baseDir()), "exported", tb.getName());
             if (!da.equals(db) || da.order(ByteOrder.LITTLE_ENDIAN).getFloat(size * 4 * 17) != value(i, size)) {
                 throw new AssertionError("weight " + ta.getName() + " differs after the round trip");
             }
@@ -101,7 +109,7 @@ public final class LargeModelExportBenchmark {
                 float[] x = new float[size];
                 java.util.Arrays.fill(x, 1f);
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, size});
-                     OrtSession.Result res = s.run(Map.of("x", in))) {
+                        OrtSession.Result res = s.run(Map.of("x", in))) {
                     float[] y = ((float[][]) res.get(0).getValue())[0];
                     double expected = 1;
                     for (int i = 0; i < layers; i++) {
@@ -113,7 +121,9 @@ public final class LargeModelExportBenchmark {
                         }
                     }
                 }
-                report("ONNX Runtime: load " + String.format("%.1f s", loadS) + " + run, output checked", (System.nanoTime() - t0) / 1e9);
+                report(
+                        "ONNX Runtime: load " + String.format("%.1f s", loadS) + " + run, output checked",
+                        (System.nanoTime() - t0) / 1e9);
             }
         }
         if (!Boolean.getBoolean("keep")) {
@@ -130,8 +140,10 @@ public final class LargeModelExportBenchmark {
     }
 
     private static ModelProto generate(int layers, int size) {
-        GraphProto.Builder g = GraphProto.newBuilder().setName("large")
-                .addInput(info("x", size)).addOutput(info("y", size));
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .setName("large")
+                .addInput(info("x", size))
+                .addOutput(info("y", size));
         String prev = "x";
         for (int i = 0; i < layers; i++) {
             ByteBuffer data = ByteBuffer.allocateDirect(size * size * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -142,23 +154,41 @@ public final class LargeModelExportBenchmark {
             data.flip();
             String w = "w" + i;
             // wrap, not copy: 2.25 GiB once is enough
-            g.addInitializer(TensorProto.newBuilder().setName(w).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                    .addDims(size).addDims(size).setRawData(UnsafeByteOperations.unsafeWrap(data)));
+            g.addInitializer(TensorProto.newBuilder()
+                    .setName(w)
+                    .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                    .addDims(size)
+                    .addDims(size)
+                    .setRawData(UnsafeByteOperations.unsafeWrap(data)));
             String out = i == layers - 1 ? "y" : "h" + i;
-            g.addNode(NodeProto.newBuilder().setOpType("MatMul").setName("matmul" + i).addInput(prev).addInput(w)
+            g.addNode(NodeProto.newBuilder()
+                    .setOpType("MatMul")
+                    .setName("matmul" + i)
+                    .addInput(prev)
+                    .addInput(w)
                     .addOutput(out));
             prev = out;
         }
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("LargeModelExportBenchmark")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).setGraph(g).build();
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("LargeModelExportBenchmark")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(g)
+                .build();
     }
 
     private static ValueInfoProto info(String name, int size) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(
-                        TensorShapeProto.newBuilder()
-                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(size))))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(TensorShapeProto.newBuilder()
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("batch"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(size)))))
+                .build();
     }
 
     /** Linux keeps the peak resident set (VmHWM); writing 5 to clear_refs resets it, so each phase is measured alone. */
@@ -175,9 +205,14 @@ public final class LargeModelExportBenchmark {
     private static void report(String phase, double seconds) throws IOException {
         long hwm = status("VmHWM:");
         Runtime rt = Runtime.getRuntime();
-        System.out.printf("%-55s %7.2f s   peak RSS %5.2f GiB (now: anonymous %5.2f GiB, mapped files %5.2f GiB)"
-                + "   heap %4.2f GiB%n", phase, seconds, hwm / (double) (1L << 30),
-                status("RssAnon:") / (double) (1L << 30), status("RssFile:") / (double) (1L << 30),
+        System.out.printf(
+                "%-55s %7.2f s   peak RSS %5.2f GiB (now: anonymous %5.2f GiB, mapped files %5.2f GiB)"
+                        + "   heap %4.2f GiB%n",
+                phase,
+                seconds,
+                hwm / (double) (1L << 30),
+                status("RssAnon:") / (double) (1L << 30),
+                status("RssFile:") / (double) (1L << 30),
                 (rt.totalMemory() - rt.freeMemory()) / (double) (1L << 30));
     }
 

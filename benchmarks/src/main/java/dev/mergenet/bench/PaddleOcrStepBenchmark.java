@@ -28,11 +28,14 @@ public final class PaddleOcrStepBenchmark {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         try (NDManager manager = TorchEngine.newManager(Device.cpu());
-             Model model = TorchEngine.newModel("cls", Device.cpu())) {
+                Model model = TorchEngine.newModel("cls", Device.cpu())) {
             OnnxGraphBlock block = OnnxImporter.load(file, model.getNDManager());
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).optMomentum(0.9f).build());
+                    .optOptimizer(Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(0.01f))
+                            .optMomentum(0.9f)
+                            .build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch, 3, 48, 192));
                 NDArray x = manager.randomUniform(0, 1, new Shape(batch, 3, 48, 192));
@@ -42,12 +45,17 @@ public final class PaddleOcrStepBenchmark {
                 for (int i = -3; i < steps; i++) {
                     long t0 = System.nanoTime();
                     try (NDManager step = manager.newSubManager();
-                         GradientCollector gc = trainer.newGradientCollector()) {
+                            GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray in = x.duplicate();
                         in.attach(step);
                         NDArray prob = trainer.forward(new NDList(in)).singletonOrThrow();
                         // the model ends in Softmax: cross-entropy on its probabilities
-                        NDArray loss = prob.add(1e-7f).log().mul(target).sum(new int[] {1}).neg().mean();
+                        NDArray loss = prob.add(1e-7f)
+                                .log()
+                                .mul(target)
+                                .sum(new int[] {1})
+                                .neg()
+                                .mean();
                         gc.backward(loss);
                     }
                     trainer.step();
@@ -56,8 +64,12 @@ public final class PaddleOcrStepBenchmark {
                     }
                 }
                 Arrays.sort(times);
-                System.out.printf("PaddleOCR direction classifier, batch %d, %d threads: median %.1f ms/step (%.0f images/s)%n",
-                        batch, Runtime.getRuntime().availableProcessors(), times[steps / 2], batch * 1000 / times[steps / 2]);
+                System.out.printf(
+                        "PaddleOCR direction classifier, batch %d, %d threads: median %.1f ms/step (%.0f images/s)%n",
+                        batch,
+                        Runtime.getRuntime().availableProcessors(),
+                        times[steps / 2],
+                        batch * 1000 / times[steps / 2]);
             }
         }
     }

@@ -25,15 +25,31 @@ final class SmallCnn {
         g.addInitializer(randn("conv1.weight", rnd, 16, 1, 3, 3)).addInitializer(randn("conv1.bias", rnd, 16));
         g.addInitializer(randn("conv2.weight", rnd, 32, 16, 3, 3)).addInitializer(randn("conv2.bias", rnd, 32));
         g.addInitializer(randn("fc.weight", rnd, 10, 32 * 7 * 7)).addInitializer(randn("fc.bias", rnd, 10));
-        g.addNode(conv("conv1", "x", "c1")).addNode(node("Relu", "relu1", "c1", "r1")).addNode(pool("pool1", "r1", "p1"));
-        g.addNode(conv("conv2", "p1", "c2")).addNode(node("Relu", "relu2", "c2", "r2")).addNode(pool("pool2", "r2", "p2"));
+        g.addNode(conv("conv1", "x", "c1"))
+                .addNode(node("Relu", "relu1", "c1", "r1"))
+                .addNode(pool("pool1", "r1", "p1"));
+        g.addNode(conv("conv2", "p1", "c2"))
+                .addNode(node("Relu", "relu2", "c2", "r2"))
+                .addNode(pool("pool2", "r2", "p2"));
         g.addNode(node("Flatten", "flatten", "p2", "f"));
-        g.addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc.weight")
-                .addInput("fc.bias").addOutput("logits").addAttribute(intAttr("transB", 1)));
-        g.addOutput(ValueInfoProto.newBuilder().setName("logits").setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("mergenet-bench")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
+        g.addNode(NodeProto.newBuilder()
+                .setOpType("Gemm")
+                .setName("fc")
+                .addInput("f")
+                .addInput("fc.weight")
+                .addInput("fc.bias")
+                .addOutput("logits")
+                .addAttribute(intAttr("transB", 1)));
+        g.addOutput(ValueInfoProto.newBuilder()
+                .setName("logits")
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mergenet-bench")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(g)
+                .build();
     }
 
     private static ValueInfoProto input() {
@@ -42,23 +58,45 @@ final class SmallCnn {
         for (long d : new long[] {1, 28, 28}) {
             s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+        return ValueInfoProto.newBuilder()
+                .setName("x")
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(
+                                TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
+                .build();
     }
 
     private static NodeProto conv(String name, String in, String out) {
-        return NodeProto.newBuilder().setOpType("Conv").setName(name).addInput(in).addInput(name + ".weight")
-                .addInput(name + ".bias").addOutput(out).addAttribute(ints("kernel_shape", 3, 3))
-                .addAttribute(ints("pads", 1, 1, 1, 1)).build();
+        return NodeProto.newBuilder()
+                .setOpType("Conv")
+                .setName(name)
+                .addInput(in)
+                .addInput(name + ".weight")
+                .addInput(name + ".bias")
+                .addOutput(out)
+                .addAttribute(ints("kernel_shape", 3, 3))
+                .addAttribute(ints("pads", 1, 1, 1, 1))
+                .build();
     }
 
     private static NodeProto pool(String name, String in, String out) {
-        return NodeProto.newBuilder().setOpType("MaxPool").setName(name).addInput(in).addOutput(out)
-                .addAttribute(ints("kernel_shape", 2, 2)).addAttribute(ints("strides", 2, 2)).build();
+        return NodeProto.newBuilder()
+                .setOpType("MaxPool")
+                .setName(name)
+                .addInput(in)
+                .addOutput(out)
+                .addAttribute(ints("kernel_shape", 2, 2))
+                .addAttribute(ints("strides", 2, 2))
+                .build();
     }
 
     private static NodeProto node(String op, String name, String in, String out) {
-        return NodeProto.newBuilder().setOpType(op).setName(name).addInput(in).addOutput(out).build();
+        return NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(name)
+                .addInput(in)
+                .addOutput(out)
+                .build();
     }
 
     private static AttributeProto ints(String name, long... v) {
@@ -70,7 +108,11 @@ final class SmallCnn {
     }
 
     private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     private static TensorProto randn(String name, Random rnd, long... dims) {

@@ -45,6 +45,7 @@ public final class TorchStepBenchmark {
     private static final double LEARNING_RATE = 0.01;
     /** Per step: total ms, forward (with loss) ms, backward ms, update ms, minor page faults. */
     private static final int FIELDS = 5;
+
     private static final List<String> STEP_FIELDS =
             List.of("ms", "forward_ms", "backward_ms", "update_ms", "minor_faults");
 
@@ -63,22 +64,33 @@ public final class TorchStepBenchmark {
             System.exit(1);
         }
         Path dir = Files.createTempDirectory("torch-step");
-        System.out.printf("batch %d, 3x%dx%d, %d steps each after %d warm-up, alternating order; PyTorch %s with"
-                + " 2 threads, %s; JVM with %d processors, MALLOC_MMAP_THRESHOLD_=%s%n", batch, size, size, steps,
-                warmup, python, Boolean.getBoolean("bench.torchSameAllocator") ? "the JVM's allocator settings"
-                        : "default allocator settings", Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                "batch %d, 3x%dx%d, %d steps each after %d warm-up, alternating order; PyTorch %s with"
+                        + " 2 threads, %s; JVM with %d processors, MALLOC_MMAP_THRESHOLD_=%s%n",
+                batch,
+                size,
+                size,
+                steps,
+                warmup,
+                python,
+                Boolean.getBoolean("bench.torchSameAllocator")
+                        ? "the JVM's allocator settings"
+                        : "default allocator settings",
+                Runtime.getRuntime().availableProcessors(),
                 System.getenv("MALLOC_MMAP_THRESHOLD_"));
         System.out.println("| network | imported ms/step | PyTorch ms/step | ratio | imported peak RSS growth"
                 + " | PyTorch peak RSS growth |");
         System.out.println("|---|---|---|---|---|---|");
         for (String network : networks) {
             Path onnx = dir.resolve(network + ".onnx");
-            export(List.of(python, script.toString(), "export", network, onnx.toString(), String.valueOf(size)),
+            export(
+                    List.of(python, script.toString(), "export", network, onnx.toString(), String.valueOf(size)),
                     dir.resolve(network + ".log"));
             Path traced = null;
             if (Boolean.getBoolean("bench.torchScript")) {
                 traced = dir.resolve(network + ".pt");
-                export(List.of(python, script.toString(), "trace", network, traced.toString(), String.valueOf(size)),
+                export(
+                        List.of(python, script.toString(), "trace", network, traced.toString(), String.valueOf(size)),
                         dir.resolve(network + ".trace.log"));
             }
             compare(network, onnx, traced, python, script, steps, batch, size, warmup);
@@ -94,20 +106,30 @@ public final class TorchStepBenchmark {
      * Alternates the imported step with PyTorch's and, when {@code traced} is given, with the same network as
      * TorchScript on the JVM's own libtorch (forward and backward only): what the engine alone costs.
      */
-    private static void compare(String network, Path onnx, Path traced, String python, Path script, int steps,
-                                int batch, int size, int warmup) throws IOException, InterruptedException {
-        ProcessBuilder child = new ProcessBuilder(python, script.toString(), "serve", network, String.valueOf(batch),
-                String.valueOf(size)).redirectError(ProcessBuilder.Redirect.INHERIT);
+    private static void compare(
+            String network,
+            Path onnx,
+            Path traced,
+            String python,
+            Path script,
+            int steps,
+            int batch,
+            int size,
+            int warmup)
+            throws IOException, InterruptedException {
+        ProcessBuilder child = new ProcessBuilder(
+                        python, script.toString(), "serve", network, String.valueOf(batch), String.valueOf(size))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         if (!Boolean.getBoolean("bench.torchSameAllocator")) {
             // PyTorch runs as a Python user runs it: without the allocator settings our launchers give the JVM
             child.environment().keySet().removeIf(k -> k.startsWith("MALLOC_"));
         }
         Process torch = child.start();
         try (Writer toTorch = new OutputStreamWriter(torch.getOutputStream(), StandardCharsets.UTF_8);
-             BufferedReader fromTorch = new BufferedReader(new InputStreamReader(torch.getInputStream(),
-                     StandardCharsets.UTF_8));
-             NDManager manager = TorchEngine.newManager(Device.cpu());
-             Model model = TorchEngine.newModel(network, Device.cpu())) {
+                BufferedReader fromTorch =
+                        new BufferedReader(new InputStreamReader(torch.getInputStream(), StandardCharsets.UTF_8));
+                NDManager manager = TorchEngine.newManager(Device.cpu());
+                Model model = TorchEngine.newModel(network, Device.cpu())) {
             expect(fromTorch.readLine(), "ready");
             OnnxGraphBlock block = OnnxImporter.load(onnx, model.getNDManager());
             model.setBlock(block);
@@ -163,18 +185,29 @@ public final class TorchStepBenchmark {
             long torchPeak = (long) field(ask(toTorch, fromTorch, "peak", "peak_growth="), "peak_growth");
             double mi = median(imported[0]);
             double me = median(eager[0]);
-            System.out.printf("| %s | %.1f | %.1f | %.2fx | %s | %s |%n", network, mi, me, mi / me,
-                    Memory.mib(importedPeak), Memory.mib(torchPeak));
-            System.out.printf("  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
-                    + " backward %.1f / %.1f, update %.1f / %.1f%n", network, median(imported[1]),
-                    median(eager[1]), median(imported[2]), median(eager[2]), median(imported[3]), median(eager[3]));
-            System.out.printf("  %s warm-up (%d steps, not in the medians): imported %.1f s, PyTorch %.1f s%n", network,
-                    warmup, warmupMs[0] / 1e3, warmupMs[1] / 1e3);
-            System.out.printf("  %s minor page faults per step, median imported / PyTorch: %.0f / %.0f%n",
+            System.out.printf(
+                    "| %s | %.1f | %.1f | %.2fx | %s | %s |%n",
+                    network, mi, me, mi / me, Memory.mib(importedPeak), Memory.mib(torchPeak));
+            System.out.printf(
+                    "  %s phases, median ms imported / PyTorch: forward+loss %.1f / %.1f,"
+                            + " backward %.1f / %.1f, update %.1f / %.1f%n",
+                    network,
+                    median(imported[1]),
+                    median(eager[1]),
+                    median(imported[2]),
+                    median(eager[2]),
+                    median(imported[3]),
+                    median(eager[3]));
+            System.out.printf(
+                    "  %s warm-up (%d steps, not in the medians): imported %.1f s, PyTorch %.1f s%n",
+                    network, warmup, warmupMs[0] / 1e3, warmupMs[1] / 1e3);
+            System.out.printf(
+                    "  %s minor page faults per step, median imported / PyTorch: %.0f / %.0f%n",
                     network, median(imported[4]), median(eager[4]));
             if (scripted != null) {
-                System.out.printf("  %s as TorchScript on the JVM's libtorch (same network and seed, no update):"
-                        + " forward+loss %.1f, backward %.1f (its memory counts in the imported side's RSS)%n",
+                System.out.printf(
+                        "  %s as TorchScript on the JVM's libtorch (same network and seed, no update):"
+                                + " forward+loss %.1f, backward %.1f (its memory counts in the imported side's RSS)%n",
                         network, median(torchScript[1]), median(torchScript[2]));
             }
             toTorch.write("quit\n");
@@ -199,8 +232,13 @@ public final class TorchStepBenchmark {
             training.step(in, labels, null, false, LEARNING_RATE, step, () -> forward[0] = System.nanoTime());
         }
         long done = System.nanoTime();
-        return new double[] {(done - t0) / 1e6, (forward[0] - t0) / 1e6, (sgd.started - forward[0]) / 1e6,
-            (sgd.finished - sgd.started) / 1e6, Memory.minorFaults() - faults};
+        return new double[] {
+            (done - t0) / 1e6,
+            (forward[0] - t0) / 1e6,
+            (sgd.started - forward[0]) / 1e6,
+            (sgd.finished - sgd.started) / 1e6,
+            Memory.minorFaults() - faults
+        };
     }
 
     /** The optimizer, with the time its step started and ended: the backward pass ends where the update starts. */
@@ -247,7 +285,7 @@ public final class TorchStepBenchmark {
         long forward;
         long backward;
         try (NDManager step = x.getManager().newSubManager();
-             GradientCollector gc = TorchEngine.newGradientCollector()) {
+                GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray in = Scopes.alias(x, step);
             NDArray logits = scripted.forward(new ParameterStore(step, false), new NDList(in), true)
                     .singletonOrThrow();
@@ -294,7 +332,11 @@ public final class TorchStepBenchmark {
 
     /** Runs the export; its log (PyTorch's exporter warnings) is shown only when it fails. */
     private static void export(List<String> command, Path log) throws IOException, InterruptedException {
-        int rc = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+        int rc = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start()
+                .waitFor();
         if (rc != 0) {
             System.err.print(Files.readString(log));
             throw new IOException(String.join(" ", command) + " exited with " + rc);

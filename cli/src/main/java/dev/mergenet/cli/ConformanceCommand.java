@@ -1,5 +1,6 @@
 package dev.mergenet.cli;
 
+import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.importers.verify.ConformanceRunner;
 import dev.mergenet.importers.verify.ConformanceRunner.CaseResult;
 import java.io.IOException;
@@ -7,15 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import dev.mergenet.core.io.AtomicFiles;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `mergenet conformance DIR...`: the ONNX backend test cases through the importer. */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
-        description = "Run ONNX backend test case folders through the importer and compare with their reference outputs.")
+@Command(
+        name = "conformance",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run ONNX backend test case folders through the importer and compare with their reference outputs.")
 final class ConformanceCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Case folders, or folders of case folders.")
     List<Path> dirs;
@@ -45,7 +48,8 @@ final class ConformanceCommand implements Callable<Integer> {
             List<String> lines = new ArrayList<>();
             lines.add("case\tstatus\treason");
             for (CaseResult r : results) {
-                lines.add(r.name() + "\t" + r.status().name().toLowerCase() + "\t" + r.reason().replace('\t', ' '));
+                lines.add(r.name() + "\t" + r.status().name().toLowerCase() + "\t"
+                        + r.reason().replace('\t', ' '));
             }
             AtomicFiles.writeLines(report, lines);
         }

@@ -15,10 +15,14 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** `mergenet doctor`: the versions and devices this build runs with, one `name: value` line each. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Print the Java, DJL, libtorch and ONNX Runtime versions, the libtorch flavor, the CUDA devices "
-                + "DJL sees and ONNX Runtime's execution providers.",
-                "Exits 0 when both engines load, 1 (with the reason on that line) when one does not."})
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the Java, DJL, libtorch and ONNX Runtime versions, the libtorch flavor, the CUDA devices "
+                    + "DJL sees and ONNX Runtime's execution providers.",
+            "Exits 0 when both engines load, 1 (with the reason on that line) when one does not."
+        })
 final class DoctorCommand implements Callable<Integer> {
     // DJL names the libtorch folder VERSION[-BUILDDATE]-FLAVOR-OS-ARCH, e.g. 2.7.1-20250812-cpu-linux-x86_64
     private static final Pattern FLAVOR = Pattern.compile("-(cpu|cu\\d+)(-precxx11)?-[a-z]+-[a-z0-9_]+$");
@@ -26,8 +30,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean ok = true;
-        line("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
-                + System.getProperty("java.home") + ")");
+        line(
+                "java",
+                System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+                        + System.getProperty("java.home") + ")");
         line("djl", Engine.getDjlVersion());
         try {
             Engine torch = TorchEngine.engine();
@@ -43,7 +49,9 @@ final class DoctorCommand implements Callable<Integer> {
         try {
             line("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
             EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
-            line("onnxruntime providers", providers.stream().map(OrtProvider::name).collect(Collectors.joining(", ")));
+            line(
+                    "onnxruntime providers",
+                    providers.stream().map(OrtProvider::name).collect(Collectors.joining(", ")));
             if (providers.contains(OrtProvider.CUDA)) {
                 line("onnxruntime cuda", cudaProviderStatus());
             }

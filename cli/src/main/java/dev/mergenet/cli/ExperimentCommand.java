@@ -26,14 +26,19 @@ import picocli.CommandLine.Spec;
  * `mergenet experiment`: seeds × arms × a hyperparameter grid on one model pair, every trial a Spark task
  * (local mode by default), then a markdown table and an HTML page, rebuilt from the trial records on disk.
  */
-@Command(name = "experiment", mixinStandardHelpOptions = true,
+@Command(
+        name = "experiment",
+        mixinStandardHelpOptions = true,
         description = "Run a multi-seed sweep on one model pair as Spark tasks (local by default; --master for a "
                 + "cluster) and write a markdown table and an HTML page: p1 (Fashion-MNIST CNN <- co-trained MLP), "
                 + "p2 (CNN <- frozen small ResNet pretrained on 55k), p3 (CNN whose adapted 1x1 conv sits in a "
                 + "residual block <- the same frozen ResNet), ocr (PP-OCR direction classifier <- frozen PP-OCRv4 "
                 + "recognizer), or your own pair with --source, --target and --data. Finished trials are reused.")
 final class ExperimentCommand implements Callable<Integer> {
-    @Option(names = "--pair", defaultValue = "p2", description = "p1 (alias fashion), p2, p3 or ocr (default ${DEFAULT-VALUE}); ignored with --target.")
+    @Option(
+            names = "--pair",
+            defaultValue = "p2",
+            description = "p1 (alias fashion), p2, p3 or ocr (default ${DEFAULT-VALUE}); ignored with --target.")
     String pair;
 
     @Option(names = "--source", paramLabel = "S.onnx", description = "Your pair: the source model.")
@@ -42,43 +47,65 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "T.onnx", description = "Your pair: the target model.")
     Path target;
 
-    @Option(names = "--data", paramLabel = "SPEC",
+    @Option(
+            names = "--data",
+            paramLabel = "SPEC",
             description = "Your pair: fashion-mnist:DIR, mnist:DIR, folder:DIR or csv:FILE; built-in pairs: the "
                     + "Fashion-MNIST folder (default " + "/usr/share/datasets/fashion-mnist).")
     String data;
 
-    @Option(names = "--models", description = "ocr: folder with ch_ppocr_mobile_v2.0_cls_infer.onnx and ch_PP-OCRv4_rec_infer.onnx.")
+    @Option(
+            names = "--models",
+            description = "ocr: folder with ch_ppocr_mobile_v2.0_cls_infer.onnx and ch_PP-OCRv4_rec_infer.onnx.")
     Path models = Path.of(".cache/ocr-models");
 
     @Option(names = "--seeds", defaultValue = "5", description = "Number of seeds 0..N-1 (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = {"--arms", "--modes"}, split = ",", defaultValue = "alone,kd,mergenet,random-source",
+    @Option(
+            names = {"--arms", "--modes"},
+            split = ",",
+            defaultValue = "alone,kd,mergenet,random-source",
             description = "Arms: a mode, with :gated or :released for adapter modes, e.g. mergenet+kd:gated "
                     + "(default ${DEFAULT-VALUE}).")
     List<String> arms;
 
-    @Option(names = "--grid", paramLabel = "KEY=V1,V2",
-            description = "A hyperparameter grid axis (repeatable), e.g. --grid adapter-lr=1e-1,1e-2 --grid cycle=1,2,3; "
-                    + "each arm runs the grid over the settings it reads, and the table shows the configuration "
-                    + "selected on validation accuracy and how many were tried.")
+    @Option(
+            names = "--grid",
+            paramLabel = "KEY=V1,V2",
+            description =
+                    "A hyperparameter grid axis (repeatable), e.g. --grid adapter-lr=1e-1,1e-2 --grid cycle=1,2,3; "
+                            + "each arm runs the grid over the settings it reads, and the table shows the configuration "
+                            + "selected on validation accuracy and how many were tried.")
     List<String> grid = new ArrayList<>();
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs per run (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--lr", defaultValue = "0.05", description = "Target (and co-trained source) SGD learning rate (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.05",
+            description = "Target (and co-trained source) SGD learning rate (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--width", defaultValue = "12", description = "p1/p2/p3: the target CNN's base width (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--width",
+            defaultValue = "12",
+            description = "p1/p2/p3: the target CNN's base width (default ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--source-epochs", defaultValue = "4",
-            description = "p2/p3: epochs of `train` for the source on the 55k split, done once and kept in OUT (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--source-epochs",
+            defaultValue = "4",
+            description =
+                    "p2/p3: epochs of `train` for the source on the 55k split, done once and kept in OUT (default ${DEFAULT-VALUE}).")
     int sourceEpochs;
 
-    @Option(names = "--source-model", defaultValue = "experiment-out/source-resnet.onnx",
-            description = "p2/p3: the pretrained source; trained here first when the file does not exist (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--source-model",
+            defaultValue = "experiment-out/source-resnet.onnx",
+            description =
+                    "p2/p3: the pretrained source; trained here first when the file does not exist (default ${DEFAULT-VALUE}).")
     Path sourceModel;
 
     @Option(names = "--train-limit", defaultValue = "0", description = "Fixed training subset size (0: all 55k).")
@@ -93,7 +120,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--pairs", paramLabel = "auto|T=S,...", defaultValue = "auto",
+    @Option(
+            names = "--pairs",
+            paramLabel = "auto|T=S,...",
+            defaultValue = "auto",
             description = "Your pair: the adapted weight pairs, as transfer's --pair (default ${DEFAULT-VALUE}).")
     String pairs;
 
@@ -112,39 +142,64 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", description = "Your pair: per-channel std.")
     List<String> std;
 
-    @Option(names = "--kd-alpha", defaultValue = "0.9", description = "KD arms: weight of the distillation term (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kd-alpha",
+            defaultValue = "0.9",
+            description = "KD arms: weight of the distillation term (default ${DEFAULT-VALUE}).")
     double kdAlpha;
 
-    @Option(names = "--kd-temperature", defaultValue = "4", description = "KD arms: temperature (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kd-temperature",
+            defaultValue = "4",
+            description = "KD arms: temperature (default ${DEFAULT-VALUE}).")
     double kdTemperature;
 
-    @Option(names = "--out", defaultValue = "experiment-out", description = "Folder for the sweep: trials/, sweep.json, results.md, report.html (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "experiment-out",
+            description =
+                    "Folder for the sweep: trials/, sweep.json, results.md, report.html (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--table", description = "Write the markdown table here (default OUT/results.md).")
     Path table;
 
-    @Option(names = "--device", defaultValue = "auto",
-            description = "cpu, gpu[:N] or auto; a GPU Spark assigns to the task (spark.task.resource.gpu.amount) wins (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--device",
+            defaultValue = "auto",
+            description =
+                    "cpu, gpu[:N] or auto; a GPU Spark assigns to the task (spark.task.resource.gpu.amount) wins (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--master", paramLabel = "URL",
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
             description = "Spark master: local[1] (default: trials one after another in this JVM), spark://HOST:PORT, "
                     + "yarn or k8s://... (trials in parallel, one per executor JVM).")
     String master;
 
-    @Option(names = "--threads-per-trial", paramLabel = "N",
-            description = "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: every "
-                    + "core in local mode, 1 on a cluster).")
+    @Option(
+            names = "--threads-per-trial",
+            paramLabel = "N",
+            description =
+                    "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: every "
+                            + "core in local mode, 1 on a cluster).")
     Integer threadsPerTrial;
 
-    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), e.g. spark.executor.memory=8g.")
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
+            description = "A Spark setting (repeatable), e.g. spark.executor.memory=8g.")
     List<String> conf = new ArrayList<>();
 
-    @Option(names = "--retry-failed", description = "Run the trials that failed before again (default: a failed trial stays a failed row).")
+    @Option(
+            names = "--retry-failed",
+            description = "Run the trials that failed before again (default: a failed trial stays a failed row).")
     boolean retryFailed;
 
-    @Option(names = "--rebuild", description = "Only rebuild the table and the HTML page of OUT from the trial records on disk.")
+    @Option(
+            names = "--rebuild",
+            description = "Only rebuild the table and the HTML page of OUT from the trial records on disk.")
     boolean rebuild;
 
     @Spec
@@ -155,8 +210,9 @@ final class ExperimentCommand implements Callable<Integer> {
         if (rebuild) {
             SweepDriver.Rebuilt r = SweepDriver.rebuild(out, table);
             System.out.print(Files.readString(r.table()));
-            System.out.printf("rebuilt from %d trial records (%d missing): %s, %s%n", r.records().size(), r.missing(),
-                    r.table(), r.html());
+            System.out.printf(
+                    "rebuilt from %d trial records (%d missing): %s, %s%n",
+                    r.records().size(), r.missing(), r.table(), r.html());
             return 0;
         }
         long[] seedList = new long[seeds];
@@ -164,7 +220,8 @@ final class ExperimentCommand implements Callable<Integer> {
             seedList[i] = i;
         }
         Files.createDirectories(out);
-        String command = "./mergenet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        String command = "./mergenet "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Map<String, String> params = params();
         SweepPlan plan;
         if (target != null || source != null) {
@@ -174,7 +231,8 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         // local mode trains one trial at a time with every core; on a cluster one core per trial unless told
         // (more cores per executor than a worker has would leave the sweep waiting for executors)
-        int threads = threadsPerTrial != null ? threadsPerTrial
+        int threads = threadsPerTrial != null
+                ? threadsPerTrial
                 : master == null || master.startsWith("local") ? SparkSettings.defaultThreads() : 1;
         Map<String, String> sparkConf = new LinkedHashMap<>();
         for (String c : conf) {
@@ -184,11 +242,12 @@ final class ExperimentCommand implements Callable<Integer> {
             }
             sparkConf.put(c.substring(0, eq), c.substring(eq + 1));
         }
-        SweepDriver.Result r = SweepDriver.run(plan, new SparkSettings(master, threads, device, sparkConf),
-                retryFailed, table, System.err);
+        SweepDriver.Result r = SweepDriver.run(
+                plan, new SparkSettings(master, threads, device, sparkConf), retryFailed, table, System.err);
         System.out.print(Files.readString(r.table()));
-        System.out.printf("%d trials run, %d reused; table written to %s, page to %s%n", r.ran(), r.reused(),
-                r.table(), r.html());
+        System.out.printf(
+                "%d trials run, %d reused; table written to %s, page to %s%n",
+                r.ran(), r.reused(), r.table(), r.html());
         return 0;
     }
 
@@ -243,13 +302,21 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         SweepPlan.Models m = new SweepPlan.Models(target, source);
         String name = target.getFileName().toString().replaceFirst("\\.onnx$", "");
-        return SweepPlan.of(name, "Your pair: " + target.getFileName()
-                + (source == null ? "" : " <- " + source.getFileName()) + " on " + data, command, out, seed -> m, arms,
-                seedList, new SweepPlan.Settings(data, params, Grid.parse(grid), trainLimit, evalLimit));
+        return SweepPlan.of(
+                name,
+                "Your pair: " + target.getFileName() + (source == null ? "" : " <- " + source.getFileName()) + " on "
+                        + data,
+                command,
+                out,
+                seed -> m,
+                arms,
+                seedList,
+                new SweepPlan.Settings(data, params, Grid.parse(grid), trainLimit, evalLimit));
     }
 
     private SweepPlan builtInPair(String command, Map<String, String> params, long[] seedList) throws Exception {
-        Path fashionDir = data == null ? DatasetInstaller.DEFAULT_DIR
+        Path fashionDir = data == null
+                ? DatasetInstaller.DEFAULT_DIR
                 : Path.of(data.startsWith("fashion-mnist:") ? data.substring("fashion-mnist:".length()) : data);
         DatasetInstaller.ensureFashionMnist(fashionDir, System.err);
         String p = pair.equals("fashion") ? "p1" : pair;
@@ -277,12 +344,22 @@ final class ExperimentCommand implements Callable<Integer> {
                 params.put("std", "0.5");
                 params.put("num-classes", "10");
                 SweepPlan.Models m = new SweepPlan.Models(cls, rec);
-                return SweepPlan.of("ocr", "OCR: PP-OCR direction classifier <- frozen PP-OCRv4 recognizer", command,
-                        out, seed -> m, arms, seedList, new SweepPlan.Settings(fashion, params, g, trainLimit,
-                                evalLimit));
+                return SweepPlan.of(
+                        "ocr",
+                        "OCR: PP-OCR direction classifier <- frozen PP-OCRv4 recognizer",
+                        command,
+                        out,
+                        seed -> m,
+                        arms,
+                        seedList,
+                        new SweepPlan.Settings(fashion, params, g, trainLimit, evalLimit));
             }
             case "p1" -> {
-                return SweepPlan.of("p1", "P1: Fashion-MNIST CNN target <- co-trained MLP source", command, out,
+                return SweepPlan.of(
+                        "p1",
+                        "P1: Fashion-MNIST CNN target <- co-trained MLP source",
+                        command,
+                        out,
                         seed -> {
                             Path dir = modelsDir.resolve("p1_w" + width);
                             Path t = dir.resolve("target_s" + seed + ".onnx");
@@ -292,7 +369,10 @@ final class ExperimentCommand implements Callable<Integer> {
                                 return new SweepPlan.Models(w[0], w[1]);
                             }
                             return new SweepPlan.Models(t, s);
-                        }, arms, seedList, settings);
+                        },
+                        arms,
+                        seedList,
+                        settings);
             }
             default -> {
                 if (sourceModel.toAbsolutePath().getParent() != null) {
@@ -303,16 +383,32 @@ final class ExperimentCommand implements Callable<Integer> {
                 boolean residual = p.equals("p3");
                 String title = (residual ? "P3: CNN with the adapted 1x1 conv in a residual block" : "P2: CNN target")
                         + " <- frozen small ResNet pretrained on 55k"
-                        + (trainLimit > 0 ? String.format(", %d training samples", trainLimit) : ", 55k training samples");
-                return SweepPlan.of(p, title, command, out, seed -> {
-                    // written once per seed and kept: the same file is the same trial on the next run
-                    Path t = modelsDir.resolve(p + "_target_w" + width + "_s" + seed + ".onnx");
-                    if (!Files.exists(t)) {
-                        FashionModels.write(residual ? FashionModels.targetResidualCnn(width)
-                                : FashionModels.targetCnn(width), p + "_target", seed, t, true);
-                    }
-                    return new SweepPlan.Models(t, src);
-                }, arms, seedList, settings);
+                        + (trainLimit > 0
+                                ? String.format(", %d training samples", trainLimit)
+                                : ", 55k training samples");
+                return SweepPlan.of(
+                        p,
+                        title,
+                        command,
+                        out,
+                        seed -> {
+                            // written once per seed and kept: the same file is the same trial on the next run
+                            Path t = modelsDir.resolve(p + "_target_w" + width + "_s" + seed + ".onnx");
+                            if (!Files.exists(t)) {
+                                FashionModels.write(
+                                        residual
+                                                ? FashionModels.targetResidualCnn(width)
+                                                : FashionModels.targetCnn(width),
+                                        p + "_target",
+                                        seed,
+                                        t,
+                                        true);
+                            }
+                            return new SweepPlan.Models(t, src);
+                        },
+                        arms,
+                        seedList,
+                        settings);
             }
         }
     }

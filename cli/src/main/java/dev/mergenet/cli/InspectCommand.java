@@ -1,7 +1,7 @@
 package dev.mergenet.cli;
 
-import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.inspect.ModelSummary;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -15,17 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** `mergenet inspect MODEL.onnx`. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
         description = "Show a model's format facts, inputs/outputs, op histogram, parameters and unsupported ops.")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL.onnx", description = "The model to inspect.")
     Path model;
 
-    @Option(names = "--parameters", description = "Also list every parameter with its shape, role and the nodes"
-            + " that read it.")
+    @Option(
+            names = "--parameters",
+            description = "Also list every parameter with its shape, role and the nodes" + " that read it.")
     boolean parameters;
 
-    @Option(names = "--keep-tied", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--keep-tied",
+            split = ",",
+            paramLabel = "NAME",
             description = "Identity-aliased weights to keep sharing one tensor (true weight tying) instead of "
                     + "splitting them; any name of the shared tensor.")
     List<String> keepTied = List.of();

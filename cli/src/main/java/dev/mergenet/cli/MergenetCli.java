@@ -1,16 +1,30 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.core.errors.MergeNetException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** The one `mergenet` command; each job is a subcommand. */
-@Command(name = "mergenet", mixinStandardHelpOptions = true, version = "MergeNet-J 0.1.0",
+@Command(
+        name = "mergenet",
+        mixinStandardHelpOptions = true,
+        version = "MergeNet-J 0.1.0",
         description = "Import ONNX models into trainable DJL graphs, transfer knowledge with MergeNet, export to ONNX.",
-        subcommands = {InspectCommand.class, VerifyCommand.class, ConformanceCommand.class, OpsCommand.class,
-                ExportCommand.class, TrainCommand.class, TransferCommand.class, PairsCommand.class, LayersCommand.class, DemoCommand.class,
-                ExperimentCommand.class, DoctorCommand.class})
+        subcommands = {
+            InspectCommand.class,
+            VerifyCommand.class,
+            ConformanceCommand.class,
+            OpsCommand.class,
+            ExportCommand.class,
+            TrainCommand.class,
+            TransferCommand.class,
+            PairsCommand.class,
+            LayersCommand.class,
+            DemoCommand.class,
+            ExperimentCommand.class,
+            DoctorCommand.class
+        })
 public final class MergenetCli implements Runnable {
     @Option(names = "--verbose", description = "Print stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
@@ -60,9 +74,11 @@ public final class MergenetCli implements Runnable {
         if (ex instanceof MergeNetException || ex instanceof IllegalArgumentException) {
             return ex.getMessage();
         }
-        String what = ex instanceof OutOfMemoryError ? "ran out of memory (" + ex.getMessage() + ")"
-                : ex instanceof StackOverflowError ? "nesting too deep (stack overflow)"
-                : ex.getClass().getSimpleName() + ": " + ex.getMessage();
+        String what = ex instanceof OutOfMemoryError
+                ? "ran out of memory (" + ex.getMessage() + ")"
+                : ex instanceof StackOverflowError
+                        ? "nesting too deep (stack overflow)"
+                        : ex.getClass().getSimpleName() + ": " + ex.getMessage();
         java.util.List<String> files = new java.util.ArrayList<>();
         for (String arg : parseResult.originalArgs()) {
             String value = arg.startsWith("--") && arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : arg;

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
  * `mergenet ops`: the op support table, generated from the registry, naming the class that implements each op
  * (docs/conformance.md embeds the Markdown form).
  */
-@Command(name = "ops", mixinStandardHelpOptions = true,
+@Command(
+        name = "ops",
+        mixinStandardHelpOptions = true,
         description = "List every ONNX op the importer converts, with the spec versions (since_version) it "
                 + "implements, the versions it does not, and the class that implements it.")
 final class OpsCommand implements Callable<Integer> {
@@ -33,11 +35,12 @@ final class OpsCommand implements Callable<Integer> {
             String domain = s.domain().isEmpty() ? "ai.onnx" : s.domain();
             String type = s.implementation() == null ? "-" : s.implementation().getName();
             if (markdown) {
-                System.out.println("| " + s.opType() + " | " + domain + " | " + yes + " | " + no + " | `" + type
-                        + "` |");
+                System.out.println(
+                        "| " + s.opType() + " | " + domain + " | " + yes + " | " + no + " | `" + type + "` |");
             } else {
-                System.out.printf("%-28s %-10s %-24s %s%n", s.opType(), domain,
-                        yes + (no.isEmpty() ? "" : " (not: " + no + ")"), type);
+                System.out.printf(
+                        "%-28s %-10s %-24s %s%n",
+                        s.opType(), domain, yes + (no.isEmpty() ? "" : " (not: " + no + ")"), type);
             }
         }
         long ops = rows.stream().filter(s -> !s.supported().isEmpty()).count();

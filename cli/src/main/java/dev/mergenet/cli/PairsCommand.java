@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `mergenet pairs --source S.onnx --target T.onnx`: the weights a transfer can pair, and what `--pairs auto` takes. */
-@Command(name = "pairs", mixinStandardHelpOptions = true,
+@Command(
+        name = "pairs",
+        mixinStandardHelpOptions = true,
         description = "List the candidate transfer pairs of two models in the order --pairs auto prefers them: tensor,"
                 + " consuming node, op, layer path, matrix view, the adapter's parameter count, and why. Reads the"
                 + " files only; nothing is imported or run.")
@@ -32,15 +34,23 @@ final class PairsCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "T.onnx", description = "The model being improved.")
     Path target;
 
-    @Option(names = "--rank", defaultValue = "0", paramLabel = "R",
+    @Option(
+            names = "--rank",
+            defaultValue = "0",
+            paramLabel = "R",
             description = "Source rank as in `transfer --rank` (0: full source matrix; default ${DEFAULT-VALUE}).")
     int rank;
 
-    @Option(names = "--top", defaultValue = "10", paramLabel = "N",
+    @Option(
+            names = "--top",
+            defaultValue = "10",
+            paramLabel = "N",
             description = "Rows per model (0: all; default ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--pair", paramLabel = "TARGET=SOURCE",
+    @Option(
+            names = "--pair",
+            paramLabel = "TARGET=SOURCE",
             description = "Check one pair instead: its layers, matrix views and adapter size (a misspelt name lists"
                     + " the closest names).")
     String pair;
@@ -57,45 +67,72 @@ final class PairsCommand implements Callable<Integer> {
         List<Candidate> targets = TransferCandidates.of(t, true);
         List<Candidate> sources = TransferCandidates.of(s, false);
         if (targets.isEmpty() || sources.isEmpty()) {
-            throw new IllegalArgumentException((targets.isEmpty() ? target : source)
-                    + ": no float matrix weight (rank >= 2) to transfer");
+            throw new IllegalArgumentException(
+                    (targets.isEmpty() ? target : source) + ": no float matrix weight (rank >= 2) to transfer");
         }
         if (pair != null) {
             PairSpec p = PairSpec.parse(pair);
             Candidate tc = named(targets, p.target(), target, "target");
             Candidate sc = named(sources, p.source(), source, "source");
-            System.out.printf("pair: target %s %s, matrix %dx%d <- source %s %s, matrix %dx%d: adapter %,d parameters%n",
-                    tc.tensor(), tc.where(), tc.rows(), tc.cols(), sc.tensor(), sc.where(), rows(sc), sc.cols(),
+            System.out.printf(
+                    "pair: target %s %s, matrix %dx%d <- source %s %s, matrix %dx%d: adapter %,d parameters%n",
+                    tc.tensor(),
+                    tc.where(),
+                    tc.rows(),
+                    tc.cols(),
+                    sc.tensor(),
+                    sc.where(),
+                    rows(sc),
+                    sc.cols(),
                     ParameterAdapter.parameterCount(tc.rows(), tc.cols(), rows(sc), sc.cols(), AdapterConfig.DEFAULT));
             return 0;
         }
         Candidate tBest = targets.get(0);
         Candidate sBest = sources.get(0);
         int sRows = rows(sBest);
-        print("target " + target + ": " + targets.size() + " candidate matrices, adapter size with source #1",
-                targets, c -> ParameterAdapter.parameterCount(c.rows(), c.cols(), sRows, sBest.cols(),
-                        AdapterConfig.DEFAULT));
+        print(
+                "target " + target + ": " + targets.size() + " candidate matrices, adapter size with source #1",
+                targets,
+                c -> ParameterAdapter.parameterCount(c.rows(), c.cols(), sRows, sBest.cols(), AdapterConfig.DEFAULT));
         System.out.println();
-        print("source " + source + ": " + sources.size() + " candidate matrices"
-                + (rank > 0 ? " (rank " + rank + ")" : "") + ", adapter size with target #1", sources,
-                c -> ParameterAdapter.parameterCount(tBest.rows(), tBest.cols(), rows(c), c.cols(),
-                        AdapterConfig.DEFAULT));
-        long adapter = ParameterAdapter.parameterCount(tBest.rows(), tBest.cols(), sRows, sBest.cols(),
-                AdapterConfig.DEFAULT);
+        print(
+                "source " + source + ": " + sources.size() + " candidate matrices"
+                        + (rank > 0 ? " (rank " + rank + ")" : "") + ", adapter size with target #1",
+                sources,
+                c -> ParameterAdapter.parameterCount(
+                        tBest.rows(), tBest.cols(), rows(c), c.cols(), AdapterConfig.DEFAULT));
+        long adapter =
+                ParameterAdapter.parameterCount(tBest.rows(), tBest.cols(), sRows, sBest.cols(), AdapterConfig.DEFAULT);
         long targetParams = floatParameters(t);
         System.out.println();
-        System.out.printf("auto: --pair %s=%s, adapter %,d parameters (%.2fx the target's %,d)%n", tBest.tensor(),
-                sBest.tensor(), adapter, targetParams == 0 ? 0.0 : (double) adapter / targetParams, targetParams);
-        System.out.println("why: target " + tBest.where() + " is " + tBest.kind().reason() + ";");
-        System.out.println("     source " + sBest.where() + " is " + sBest.kind().reason() + ".");
+        System.out.printf(
+                "auto: --pair %s=%s, adapter %,d parameters (%.2fx the target's %,d)%n",
+                tBest.tensor(),
+                sBest.tensor(),
+                adapter,
+                targetParams == 0 ? 0.0 : (double) adapter / targetParams,
+                targetParams);
+        System.out.println(
+                "why: target " + tBest.where() + " is " + tBest.kind().reason() + ";");
+        System.out.println(
+                "     source " + sBest.where() + " is " + sBest.kind().reason() + ".");
         return 0;
     }
 
     private static Candidate named(List<Candidate> candidates, String name, Path file, String role) {
-        return candidates.stream().filter(c -> c.tensor().equals(name)).findFirst().orElseThrow(() ->
-                new MergeNetException(file + ": no " + role + " matrix weight named '" + name + "'; closest: "
-                        + String.join(", ", NameSuggestions.closest(name,
-                                candidates.stream().map(Candidate::tensor).toList(), 5))));
+        return candidates.stream()
+                .filter(c -> c.tensor().equals(name))
+                .findFirst()
+                .orElseThrow(() ->
+                        new MergeNetException(file + ": no " + role + " matrix weight named '" + name + "'; closest: "
+                                + String.join(
+                                        ", ",
+                                        NameSuggestions.closest(
+                                                name,
+                                                candidates.stream()
+                                                        .map(Candidate::tensor)
+                                                        .toList(),
+                                                5))));
     }
 
     private int rows(Candidate source) {
@@ -109,9 +146,17 @@ final class PairsCommand implements Callable<Integer> {
         int shown = top == 0 ? candidates.size() : Math.min(top, candidates.size());
         for (int i = 0; i < shown; i++) {
             Candidate c = candidates.get(i);
-            rows.add(new String[] {Integer.toString(i + 1), c.tensor(), c.node(), c.opType(), c.layerPath(),
-                java.util.Arrays.toString(c.stored().getShape()), c.rows() + "x" + c.cols(), String.format("%,d", adapter.applyAsLong(c)),
-                c.label()});
+            rows.add(new String[] {
+                Integer.toString(i + 1),
+                c.tensor(),
+                c.node(),
+                c.opType(),
+                c.layerPath(),
+                java.util.Arrays.toString(c.stored().getShape()),
+                c.rows() + "x" + c.cols(),
+                String.format("%,d", adapter.applyAsLong(c)),
+                c.label()
+            });
         }
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
@@ -138,7 +183,9 @@ final class PairsCommand implements Callable<Integer> {
             n += OnnxDataTypes.isFloat(t.getDataType()) ? size(t) : 0;
         }
         for (NodeProto node : m.proto().getGraph().getNodeList()) {
-            if (node.getOpType().equals("Constant") && node.getAttributeCount() == 1 && node.getAttribute(0).hasT()
+            if (node.getOpType().equals("Constant")
+                    && node.getAttributeCount() == 1
+                    && node.getAttribute(0).hasT()
                     && OnnxDataTypes.isFloat(node.getAttribute(0).getT().getDataType())) {
                 n += size(node.getAttribute(0).getT());
             }

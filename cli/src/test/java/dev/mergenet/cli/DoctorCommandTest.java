@@ -29,7 +29,8 @@ class DoctorCommandTest {
         assertEquals(expected("flavor"), lines.get("libtorch flavor"));
         assertEquals(expected("onnxruntime"), lines.get("onnxruntime"));
         assertEquals(String.valueOf(Engine.getEngine("PyTorch").getGpuCount()), lines.get("cuda devices (djl)"));
-        String providers = OrtEnvironment.getAvailableProviders().stream().map(OrtProvider::name)
+        String providers = OrtEnvironment.getAvailableProviders().stream()
+                .map(OrtProvider::name)
                 .collect(Collectors.joining(", "));
         assertEquals(providers, lines.get("onnxruntime providers"));
         assertTrue(providers.contains("CPU"), providers);

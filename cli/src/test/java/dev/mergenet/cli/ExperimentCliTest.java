@@ -25,23 +25,49 @@ class ExperimentCliTest {
         Path t = FashionModels.write(FashionModels.targetCnn(4), "t", 3, dir.resolve("t.onnx"), false);
         Path s = FashionModels.write(FashionModels.sourceMlp(), "s", 4, dir.resolve("s.onnx"), false);
         Path out = dir.resolve("sweep");
-        String[] args = {"experiment", "--target", t.toString(), "--source", s.toString(),
-            "--data", "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST), "--arms", "alone,kd",
-            "--seeds", "1", "--epochs", "1", "--train-limit", "200", "--eval-limit", "100", "--batch-size", "50",
-            "--grid", "lr=0.05,1e7", "--device", "cpu", "--master", "local[1,3]", "--threads-per-trial", "1",
-            "--out", out.toString()};
+        String[] args = {
+            "experiment",
+            "--target",
+            t.toString(),
+            "--source",
+            s.toString(),
+            "--data",
+            "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST),
+            "--arms",
+            "alone,kd",
+            "--seeds",
+            "1",
+            "--epochs",
+            "1",
+            "--train-limit",
+            "200",
+            "--eval-limit",
+            "100",
+            "--batch-size",
+            "50",
+            "--grid",
+            "lr=0.05,1e7",
+            "--device",
+            "cpu",
+            "--master",
+            "local[1,3]",
+            "--threads-per-trial",
+            "1",
+            "--out",
+            out.toString()
+        };
         CliRun r = CliRun.of(args);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("4 trials run, 0 reused"), r.out());
         String table = Files.readString(out.resolve("results.md"));
-        assertTrue(table.contains("| alone | lr=0.05 (2) | 1 |") && table.contains("| kd | lr=0.05 (2) | 1 |"),
-                table);
-        assertTrue(table.contains("Failed trials:") && table.contains("kd_s0_g") && table.contains("(lr=1e7): "),
-                table);
+        assertTrue(table.contains("| alone | lr=0.05 (2) | 1 |") && table.contains("| kd | lr=0.05 (2) | 1 |"), table);
+        assertTrue(
+                table.contains("Failed trials:") && table.contains("kd_s0_g") && table.contains("(lr=1e7): "), table);
         try (var trials = Files.list(out.resolve("trials"))) {
             for (Path trial : trials.toList()) {
                 List<String> log = Files.readAllLines(trial.resolve("trial.log"));
-                assertEquals(1, log.stream().filter(l -> l.contains(": attempt ")).count(), trial + ": " + log);
+                assertEquals(
+                        1, log.stream().filter(l -> l.contains(": attempt ")).count(), trial + ": " + log);
             }
         }
         String html = Files.readString(out.resolve("report.html"));

@@ -53,23 +53,47 @@ class ExportBytesTest {
         got.add("export re-headed " + ModelHash.sha256(five));
 
         Path fromCheckpoint = dir.resolve("checkpoint.onnx");
-        run("export", mlp.toString(), "--checkpoint", dir.resolve("headed.onnx.ckpt").toString(), "--out",
+        run(
+                "export",
+                mlp.toString(),
+                "--checkpoint",
+                dir.resolve("headed.onnx.ckpt").toString(),
+                "--out",
                 fromCheckpoint.toString());
         got.add("export checkpoint " + ModelHash.sha256(fromCheckpoint));
 
-        assertEquals(List.of(
-                "train re-headed 1857aced544ef4c52b431093492932939ba74474fb5eb98f3376f928b897150b",
-                "train fp16 923a10960f90a087c94c1f00c2b075fc2799702e1524d8b8c038aa4908044534",
-                "train fp16 data e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-                "export plain 1e6e41fe9acd9d60e7b16dd92019ef0a2002910beebc7750f9e5901cdcaf303b",
-                "export re-headed 67b136757797222b203d1036513d918789d30fb78f906ff2e417e66a28b9b22d",
-                "export checkpoint e0016c3b1540f5c28e988fd62d9870661170262b226305a514edbee4c5873ec9"), got);
+        assertEquals(
+                List.of(
+                        "train re-headed 1857aced544ef4c52b431093492932939ba74474fb5eb98f3376f928b897150b",
+                        "train fp16 923a10960f90a087c94c1f00c2b075fc2799702e1524d8b8c038aa4908044534",
+                        "train fp16 data e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                        "export plain 1e6e41fe9acd9d60e7b16dd92019ef0a2002910beebc7750f9e5901cdcaf303b",
+                        "export re-headed 67b136757797222b203d1036513d918789d30fb78f906ff2e417e66a28b9b22d",
+                        "export checkpoint e0016c3b1540f5c28e988fd62d9870661170262b226305a514edbee4c5873ec9"),
+                got);
     }
 
     private List<String> train(Path model, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(), "--data", "csv:" + DATA,
-                "--validation", "8", "--epochs", "1", "--batch-size", "8", "--lr", "0", "--seed", "3",
-                "--device", "cpu", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--model",
+                model.toString(),
+                "--data",
+                "csv:" + DATA,
+                "--validation",
+                "8",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "8",
+                "--lr",
+                "0",
+                "--seed",
+                "3",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString()));
         args.addAll(List.of(extra));
         return args;
     }
@@ -100,24 +124,42 @@ class ExportBytesTest {
     /** Gemm 8->6, ReLU, Gemm 6->3 (the head, "fc"), Softmax; input [batch, 8]. */
     private Path mlp() throws Exception {
         Random r = new Random(5);
-        GraphProto g = GraphProto.newBuilder().setName("mlp")
-                .addInput(ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(
-                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(
-                                TensorShapeProto.newBuilder()
-                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(8))))))
+        GraphProto g = GraphProto.newBuilder()
+                .setName("mlp")
+                .addInput(ValueInfoProto.newBuilder()
+                        .setName("x")
+                        .setType(TypeProto.newBuilder()
+                                .setTensorType(TypeProto.Tensor.newBuilder()
+                                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                        .setShape(TensorShapeProto.newBuilder()
+                                                .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                        .setDimParam("batch"))
+                                                .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                        .setDimValue(8))))))
                 .addOutput(Models.value("prob", TensorProto.DataType.FLOAT_VALUE))
                 .addInitializer(Models.floats("hidden.w", new long[] {6, 8}, random(r, 48)))
                 .addInitializer(Models.floats("hidden.b", new long[] {6}, random(r, 6)))
                 .addInitializer(Models.floats("fc.w", new long[] {3, 6}, random(r, 18)))
                 .addInitializer(Models.floats("fc.b", new long[] {3}, random(r, 3)))
-                .addNode(Models.node("Gemm", new String[] {"x", "hidden.w", "hidden.b"}, new String[] {"h"},
-                        Models.intAttr("transB", 1)).toBuilder().setName("hidden").build())
+                .addNode(Models.node(
+                                "Gemm",
+                                new String[] {"x", "hidden.w", "hidden.b"},
+                                new String[] {"h"},
+                                Models.intAttr("transB", 1))
+                        .toBuilder()
+                        .setName("hidden")
+                        .build())
                 .addNode(Models.node("Relu", new String[] {"h"}, new String[] {"r"}))
-                .addNode(Models.node("Gemm", new String[] {"r", "fc.w", "fc.b"}, new String[] {"logits"},
-                        Models.intAttr("transB", 1)).toBuilder().setName("fc").build())
-                .addNode(Models.node("Softmax", new String[] {"logits"}, new String[] {"prob"},
-                        Models.intAttr("axis", 1)))
+                .addNode(Models.node(
+                                "Gemm",
+                                new String[] {"r", "fc.w", "fc.b"},
+                                new String[] {"logits"},
+                                Models.intAttr("transB", 1))
+                        .toBuilder()
+                        .setName("fc")
+                        .build())
+                .addNode(Models.node(
+                        "Softmax", new String[] {"logits"}, new String[] {"prob"}, Models.intAttr("axis", 1)))
                 .build();
         Path file = dir.resolve("mlp.onnx");
         Files.write(file, Models.model(g, 13).toByteArray());

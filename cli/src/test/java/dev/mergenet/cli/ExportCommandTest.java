@@ -65,13 +65,21 @@ class ExportCommandTest {
         float[] newMean;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Map<String, NDArray> values = floatTensors(OnnxModelReader.read(CLS), m);
-            stat = values.keySet().stream().filter(k -> k.contains("batch_norm") || k.contains("bn"))
-                    .filter(k -> k.endsWith("_mean") || k.endsWith("w_1")).findFirst().orElseThrow();
+            stat = values.keySet().stream()
+                    .filter(k -> k.contains("batch_norm") || k.contains("bn"))
+                    .filter(k -> k.endsWith("_mean") || k.endsWith("w_1"))
+                    .findFirst()
+                    .orElseThrow();
             NDArray changed = values.get(stat).add(0.5f);
             newMean = changed.toFloatArray();
             values.put(stat, changed);
-            save(values, ckpt, sha, null, new Lineage("transfer", sha, "b".repeat(64),
-                    Map.of("adapter", "mergenet"), Map.of("accuracy", 0.91)));
+            save(
+                    values,
+                    ckpt,
+                    sha,
+                    null,
+                    new Lineage(
+                            "transfer", sha, "b".repeat(64), Map.of("adapter", "mergenet"), Map.of("accuracy", 0.91)));
         }
         Path out = dir.resolve("trained.onnx");
         CliRun r = CliRun.of("export", CLS.toString(), "--out", out.toString(), "--checkpoint", ckpt.toString());
@@ -83,7 +91,9 @@ class ExportCommandTest {
         float[] got = new float[newMean.length];
         bytes.asFloatBuffer().get(got);
         assertArrayEquals(newMean, got);
-        assertEquals(constant(OnnxModelReader.read(CLS), stat).hasRawData(), t.hasRawData(),
+        assertEquals(
+                constant(OnnxModelReader.read(CLS), stat).hasRawData(),
+                t.hasRawData(),
                 "the Constant keeps its storage form");
         Lineage l = Provenance.lineage(back.proto()).orElseThrow();
         assertEquals("transfer", l.operation());
@@ -98,12 +108,23 @@ class ExportCommandTest {
     @Test
     void newHeadAndFp16WithExternalData() throws IOException {
         Path out = dir.resolve("ten.onnx");
-        CliRun r = CliRun.of("export", CLS.toString(), "--out", out.toString(), "--num-classes", "10",
-                "--precision", "fp16", "--external-data");
+        CliRun r = CliRun.of(
+                "export",
+                CLS.toString(),
+                "--out",
+                out.toString(),
+                "--num-classes",
+                "10",
+                "--precision",
+                "fp16",
+                "--external-data");
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("ten.onnx.data")), "external data beside the model");
         try (OrtRunner ort = new OrtRunner(out)) {
-            TensorData o = ort.run(Map.of("x", input(2, 3, 48, 192))).values().iterator().next();
+            TensorData o = ort.run(Map.of("x", input(2, 3, 48, 192)))
+                    .values()
+                    .iterator()
+                    .next();
             assertEquals(new Shape(2, 10), o.shape());
             assertEquals(TensorProto.DataType.FLOAT_VALUE, o.onnxType(), "fp16 inside, float32 at the edges");
         }
@@ -120,18 +141,33 @@ class ExportCommandTest {
         float[] trainedHead;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TensorProto w = headed.model().proto().getGraph().getInitializerList().stream()
-                    .filter(t -> t.getName().equals(headed.weight())).findFirst().orElseThrow();
+                    .filter(t -> t.getName().equals(headed.weight()))
+                    .findFirst()
+                    .orElseThrow();
             NDArray trained = TensorDecoder.toNDArray(w, m, "head", null).mul(-2f);
             trainedHead = trained.toFloatArray();
-            save(Map.of(headed.weight(), trained), ckpt, sha,
-                    new TrainingCheckpoint.HeadEdit(10, OnnxExporter.HEAD_SEED), null);
+            save(
+                    Map.of(headed.weight(), trained),
+                    ckpt,
+                    sha,
+                    new TrainingCheckpoint.HeadEdit(10, OnnxExporter.HEAD_SEED),
+                    null);
         }
         Path out = dir.resolve("ten.onnx");
-        CliRun r = CliRun.of("export", CLS.toString(), "--out", out.toString(), "--num-classes", "10",
-                "--checkpoint", ckpt.toString());
+        CliRun r = CliRun.of(
+                "export",
+                CLS.toString(),
+                "--out",
+                out.toString(),
+                "--num-classes",
+                "10",
+                "--checkpoint",
+                ckpt.toString());
         assertEquals(0, r.code(), r.err());
         TensorProto written = OnnxModelReader.read(out).proto().getGraph().getInitializerList().stream()
-                .filter(t -> t.getName().equals(headed.weight())).findFirst().orElseThrow();
+                .filter(t -> t.getName().equals(headed.weight()))
+                .findFirst()
+                .orElseThrow();
         ByteBuffer bytes = TensorDecoder.decode(written, "out", null).bytes().order(ByteOrder.LITTLE_ENDIAN);
         float[] got = new float[trainedHead.length];
         bytes.asFloatBuffer().get(got);
@@ -141,13 +177,29 @@ class ExportCommandTest {
     @Test
     void verifyAcceptsExportResults() throws IOException {
         Path plain = dir.resolve("plain.onnx");
-        assertEquals(0, CliRun.of("export", CLS.toString(), "--out", plain.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of("export", CLS.toString(), "--out", plain.toString()).code());
         Path headed = dir.resolve("headed.onnx");
-        assertEquals(0, CliRun.of("export", CLS.toString(), "--out", headed.toString(), "--num-classes", "10",
-                "--external-data").code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "export",
+                                CLS.toString(),
+                                "--out",
+                                headed.toString(),
+                                "--num-classes",
+                                "10",
+                                "--external-data")
+                        .code());
         for (Path p : List.of(plain, headed)) {
-            CliRun v = CliRun.of("verify", p.toString(), "--dim", "p2o.DynamicDimension.1=48",
-                    "--dim", "p2o.DynamicDimension.2=192");
+            CliRun v = CliRun.of(
+                    "verify",
+                    p.toString(),
+                    "--dim",
+                    "p2o.DynamicDimension.1=48",
+                    "--dim",
+                    "p2o.DynamicDimension.2=192");
             assertEquals(0, v.code(), p + ": " + v.out() + v.err());
         }
     }
@@ -163,7 +215,8 @@ class ExportCommandTest {
     @Test
     void readOnlyOutputFolder() throws IOException {
         Path ro = readOnlyFolder();
-        CliRun r = CliRun.of("export", CLS.toString(), "--out", ro.resolve("out.onnx").toString(), "--external-data");
+        CliRun r = CliRun.of(
+                "export", CLS.toString(), "--out", ro.resolve("out.onnx").toString(), "--external-data");
         assertOneLineError(r, "not writable");
         assertFalse(Files.exists(ro.resolve("out.onnx")));
         assertFalse(Files.exists(ro.resolve("out.onnx.data")));
@@ -174,10 +227,20 @@ class ExportCommandTest {
         Path input = dir.resolve("model.onnx");
         Files.copy(CLS, input);
         byte[] before = Files.readAllBytes(input);
-        CliRun r = CliRun.of("export", input.toString(), "--out", dir.resolve("x/../model.onnx").toString(), "--force");
+        CliRun r = CliRun.of(
+                "export",
+                input.toString(),
+                "--out",
+                dir.resolve("x/../model.onnx").toString(),
+                "--force");
         assertEquals(1, r.code());
         Files.createDirectory(dir.resolve("x"));
-        r = CliRun.of("export", input.toString(), "--out", dir.resolve("x/../model.onnx").toString(), "--force");
+        r = CliRun.of(
+                "export",
+                input.toString(),
+                "--out",
+                dir.resolve("x/../model.onnx").toString(),
+                "--force");
         assertOneLineError(r, "input model");
         assertArrayEquals(before, Files.readAllBytes(input));
         assertNoStrayFiles(List.of("model.onnx", "x"));
@@ -189,8 +252,13 @@ class ExportCommandTest {
         Files.writeString(out, "precious");
         assertOneLineError(CliRun.of("export", CLS.toString(), "--out", out.toString()), "--force");
         assertEquals("precious", Files.readString(out));
-        assertEquals(0, CliRun.of("export", CLS.toString(), "--out", out.toString(), "--force").code());
-        assertEquals(OnnxModelReader.read(CLS).proto().getGraph(), OnnxModelReader.read(out).proto().getGraph());
+        assertEquals(
+                0,
+                CliRun.of("export", CLS.toString(), "--out", out.toString(), "--force")
+                        .code());
+        assertEquals(
+                OnnxModelReader.read(CLS).proto().getGraph(),
+                OnnxModelReader.read(out).proto().getGraph());
     }
 
     @Test
@@ -200,8 +268,9 @@ class ExportCommandTest {
             save(Map.of("w", m.ones(new Shape(2))), ckpt, "c".repeat(64), null, null);
         }
         Path out = dir.resolve("out.onnx");
-        assertOneLineError(CliRun.of("export", CLS.toString(), "--out", out.toString(), "--checkpoint",
-                ckpt.toString()), "checkpoint was made for the model with SHA-256 " + "c".repeat(64));
+        assertOneLineError(
+                CliRun.of("export", CLS.toString(), "--out", out.toString(), "--checkpoint", ckpt.toString()),
+                "checkpoint was made for the model with SHA-256 " + "c".repeat(64));
         assertNoStrayFiles(List.of("run.ckpt"));
     }
 
@@ -214,16 +283,35 @@ class ExportCommandTest {
             values.put("not_in_the_model", m.ones(new Shape(2)));
             save(values, ckpt, ModelHash.sha256(CLS), null, null);
         }
-        assertOneLineError(CliRun.of("export", CLS.toString(), "--out", dir.resolve("out.onnx").toString(),
-                "--checkpoint", ckpt.toString()), "does not match", "'fc_0.w_0' has shape [200, 3]", "not_in_the_model");
-        assertOneLineError(CliRun.of("export", CLS.toString(), "--out", dir.resolve("out.onnx").toString(),
-                "--checkpoint", ckpt.toString(), "--num-classes", "4"), "original head", "4 classes");
+        assertOneLineError(
+                CliRun.of(
+                        "export",
+                        CLS.toString(),
+                        "--out",
+                        dir.resolve("out.onnx").toString(),
+                        "--checkpoint",
+                        ckpt.toString()),
+                "does not match",
+                "'fc_0.w_0' has shape [200, 3]",
+                "not_in_the_model");
+        assertOneLineError(
+                CliRun.of(
+                        "export",
+                        CLS.toString(),
+                        "--out",
+                        dir.resolve("out.onnx").toString(),
+                        "--checkpoint",
+                        ckpt.toString(),
+                        "--num-classes",
+                        "4"),
+                "original head",
+                "4 classes");
         assertNoStrayFiles(List.of("run.ckpt"));
     }
 
     /** A checkpoint as train writes one: the values in the model section, plus a trainer section export ignores. */
-    private static void save(Map<String, NDArray> values, Path file, String sha, TrainingCheckpoint.HeadEdit head,
-                             Lineage lineage) {
+    private static void save(
+            Map<String, NDArray> values, Path file, String sha, TrainingCheckpoint.HeadEdit head, Lineage lineage) {
         Map<String, NDArray> t = new LinkedHashMap<>();
         values.forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
         values.forEach((k, v) -> t.put("opt.target/" + k, v.mul(0)));
@@ -232,7 +320,8 @@ class ExportCommandTest {
 
     private void assertNoStrayFiles(List<String> expected) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            assertEquals(expected, s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    expected, s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
@@ -266,8 +355,8 @@ class ExportCommandTest {
             b.putFloat(random.nextFloat());
         }
         b.flip();
-        return new TensorData("x", TensorProto.DataType.FLOAT_VALUE, ai.djl.ndarray.types.DataType.FLOAT32,
-                new Shape(shape), b);
+        return new TensorData(
+                "x", TensorProto.DataType.FLOAT_VALUE, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(shape), b);
     }
 
     private static TensorProto constant(OnnxModel m, String value) {
@@ -282,9 +371,13 @@ class ExportCommandTest {
     private static Map<String, NDArray> floatTensors(OnnxModel model, NDManager m) {
         Map<String, NDArray> map = new LinkedHashMap<>();
         for (NodeProto n : model.proto().getGraph().getNodeList()) {
-            if (n.getOpType().equals("Constant") && n.getAttributeCount() == 1 && n.getAttribute(0).hasT()
+            if (n.getOpType().equals("Constant")
+                    && n.getAttributeCount() == 1
+                    && n.getAttribute(0).hasT()
                     && OnnxDataTypes.isFloat(n.getAttribute(0).getT().getDataType())) {
-                map.put(n.getOutput(0), TensorDecoder.toNDArray(n.getAttribute(0).getT(), m, "t", null));
+                map.put(
+                        n.getOutput(0),
+                        TensorDecoder.toNDArray(n.getAttribute(0).getT(), m, "t", null));
             }
         }
         return map;

@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19: the backend case test_averagepool_2d_same_upper with kernel_shape[0] = 2^20 hung the import and, under
@@ -30,6 +30,7 @@ class HostileModelChildJvmTest {
     private static final Path NODE = Path.of("/usr/share/libonnx-testdata/data/node");
     /** Address space of the child, in KiB: room for the JVM (-Xmx1g), libtorch and ONNX Runtime, far below 25 GB. */
     private static final long ADDRESS_SPACE_KIB = 8L << 20;
+
     private static final long SECONDS = 120;
 
     @TempDir
@@ -39,13 +40,20 @@ class HostileModelChildJvmTest {
     @ValueSource(strings = {"test_averagepool_2d_same_upper", "test_averagepool_2d_same_lower"})
     void verifyOfTheMutantEndsInOneErrorLineWithoutAJvmAbort(String name) throws Exception {
         Path dir = mutantCase(name);
-        Child c = run("verify", dir.resolve("model.onnx").toString(), "--data",
+        Child c = run(
+                "verify",
+                dir.resolve("model.onnx").toString(),
+                "--data",
                 dir.resolve("test_data_set_0").toString());
         assertEquals(1, c.code(), c.output());
-        List<String> errors = c.err().lines().filter(l -> l.startsWith("error:")).toList();
+        List<String> errors =
+                c.err().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), c.output());
-        assertTrue(errors.get(0).contains("averagepool") && errors.get(0).contains("kernel [1048576, 2]")
-                && errors.get(0).contains("budget"), errors.get(0));
+        assertTrue(
+                errors.get(0).contains("averagepool")
+                        && errors.get(0).contains("kernel [1048576, 2]")
+                        && errors.get(0).contains("budget"),
+                errors.get(0));
         assertFalse(c.err().contains("\tat "), "a stack trace: " + c.err());
         assertNoCrashFile();
     }
@@ -80,24 +88,37 @@ class HostileModelChildJvmTest {
         assertEquals("AveragePool", pool.getOpType());
         NodeProto.Builder mutant = pool.toBuilder().clearAttribute();
         for (AttributeProto a : pool.getAttributeList()) {
-            mutant.addAttribute(a.getName().equals("kernel_shape") ? a.toBuilder().setInts(0, 1L << 20).build() : a);
+            mutant.addAttribute(
+                    a.getName().equals("kernel_shape")
+                            ? a.toBuilder().setInts(0, 1L << 20).build()
+                            : a);
         }
-        ModelProto out = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0, mutant)).build();
+        ModelProto out = m.toBuilder()
+                .setGraph(m.getGraph().toBuilder().setNode(0, mutant))
+                .build();
         Files.write(dir.resolve("model.onnx"), out.toByteArray());
         return dir;
     }
 
     private Child run(String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:ErrorFile=" + tmp.resolve("hs_err_pid%p.log"),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), MergenetCli.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx1g",
+                "-XX:ErrorFile=" + tmp.resolve("hs_err_pid%p.log"),
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                MergenetCli.class.getName()));
         cmd.addAll(List.of(args));
         StringBuilder line = new StringBuilder("ulimit -v " + ADDRESS_SPACE_KIB + " && exec");
         for (String a : cmd) {
             line.append(" '").append(a.replace("'", "'\\''")).append('\'');
         }
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line.toString()).directory(tmp.toFile())
-                .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(tmp.resolve("err.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", line.toString())
+                .directory(tmp.toFile())
+                .redirectOutput(tmp.resolve("out.txt").toFile())
+                .redirectError(tmp.resolve("err.txt").toFile());
         pb.environment().put("MALLOC_ARENA_MAX", "1"); // as ./mergenet: one malloc arena, not 64 MiB per thread
         Process p = pb.start();
         long started = System.nanoTime();
@@ -116,7 +137,8 @@ class HostileModelChildJvmTest {
 
     private void assertNoCrashFile() throws IOException {
         try (Stream<Path> files = Files.list(tmp)) {
-            List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList();
+            List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err"))
+                    .toList();
             assertTrue(crashes.isEmpty(), "the JVM aborted: " + crashes);
         }
     }

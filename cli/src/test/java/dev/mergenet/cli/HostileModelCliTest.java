@@ -20,12 +20,16 @@ class HostileModelCliTest {
 
     @Test
     void verifyRefusesATinyModelWithAHugeRange() throws Exception {
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g")
-                .addInitializer(Models.longs("s", new long[0], 0))
-                .addInitializer(Models.longs("l", new long[0], (1L << 31) - 1))
-                .addInitializer(Models.longs("d", new long[0], 1))
-                .addNode(Models.node("Range", new String[] {"s", "l", "d"}, new String[] {"y"}))
-                .addOutput(Models.value("y", TensorProto.DataType.INT64_VALUE)).build(), 17);
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addInitializer(Models.longs("s", new long[0], 0))
+                        .addInitializer(Models.longs("l", new long[0], (1L << 31) - 1))
+                        .addInitializer(Models.longs("d", new long[0], 1))
+                        .addNode(Models.node("Range", new String[] {"s", "l", "d"}, new String[] {"y"}))
+                        .addOutput(Models.value("y", TensorProto.DataType.INT64_VALUE))
+                        .build(),
+                17);
         Path file = tmp.resolve("range.onnx");
         Files.write(file, m.toByteArray());
         CliRun r = CliRun.of("verify", file.toString());
@@ -34,10 +38,14 @@ class HostileModelCliTest {
 
     @Test
     void exportRefusesACycleAndWritesNothing() throws Exception {
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g")
-                .addNode(Models.node("Relu", new String[] {"b"}, new String[] {"a"}))
-                .addNode(Models.node("Neg", new String[] {"a"}, new String[] {"b"}))
-                .addOutput(Models.value("b", TensorProto.DataType.FLOAT_VALUE)).build(), 17);
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addNode(Models.node("Relu", new String[] {"b"}, new String[] {"a"}))
+                        .addNode(Models.node("Neg", new String[] {"a"}, new String[] {"b"}))
+                        .addOutput(Models.value("b", TensorProto.DataType.FLOAT_VALUE))
+                        .build(),
+                17);
         Path file = tmp.resolve("cycle.onnx");
         Files.write(file, m.toByteArray());
         Path out = tmp.resolve("out.onnx");
@@ -48,13 +56,23 @@ class HostileModelCliTest {
 
     @Test
     void inspectNamesTheFileOfANulByteLocation() throws Exception {
-        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(2)
+        TensorProto w = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(2)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(dev.mergenet.onnx.Onnx.StringStringEntryProto.newBuilder().setKey("location")
-                        .setValue("a\0b")).build();
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g").addInitializer(w)
-                .addNode(Models.node("Identity", new String[] {"w"}, new String[] {"y"}))
-                .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE)).build(), 17);
+                .addExternalData(dev.mergenet.onnx.Onnx.StringStringEntryProto.newBuilder()
+                        .setKey("location")
+                        .setValue("a\0b"))
+                .build();
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addInitializer(w)
+                        .addNode(Models.node("Identity", new String[] {"w"}, new String[] {"y"}))
+                        .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
+                        .build(),
+                17);
         Path file = tmp.resolve("nul.onnx");
         Files.write(file, m.toByteArray());
         assertOneErrorLine(CliRun.of("inspect", file.toString()), file.toString(), "NUL byte");

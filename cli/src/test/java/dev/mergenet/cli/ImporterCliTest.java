@@ -44,9 +44,14 @@ class ImporterCliTest {
 
     @Test
     void unsupportedOpsAreNamedInOneLine() throws IOException {
-        GraphProto g = GraphProto.newBuilder().setName("g")
-                .addNode(Models.node("NoSuchOp", new String[] {"x"}, new String[] {"y"}).toBuilder().setName("mystery").build())
-                .addInput(Models.value("x", 1, 2)).addOutput(Models.value("y", 1)).build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName("g")
+                .addNode(Models.node("NoSuchOp", new String[] {"x"}, new String[] {"y"}).toBuilder()
+                        .setName("mystery")
+                        .build())
+                .addInput(Models.value("x", 1, 2))
+                .addOutput(Models.value("y", 1))
+                .build();
         Path p = dir.resolve("unsupported.onnx");
         Files.write(p, Models.model(g, 13).toByteArray());
         assertOneLineError(CliRun.of("verify", p.toString()), "unsupported.onnx", "NoSuchOp", "'mystery'");
@@ -58,8 +63,8 @@ class ImporterCliTest {
     @Test
     void conformancePrintsTheSummaryLineLast() throws IOException {
         Path report = dir.resolve("report.tsv");
-        CliRun r = CliRun.of("conformance", TestData.onnxCase("node", "test_identity").toString(),
-                "--report", report.toString());
+        CliRun r = CliRun.of(
+                "conformance", TestData.onnxCase("node", "test_identity").toString(), "--report", report.toString());
         String[] lines = r.out().strip().split("\n");
         assertEquals("1 passed, 0 failed, 0 skipped", lines[lines.length - 1]);
         assertEquals(0, r.code());
@@ -70,9 +75,17 @@ class ImporterCliTest {
     @Test
     void verifyComparesWithOnnxRuntimeAndReferenceOutputs() {
         Path c = TestData.onnxCase("node", "test_identity");
-        CliRun r = CliRun.of("verify", c.resolve("model.onnx").toString(), "--data", c.resolve("test_data_set_0").toString());
+        CliRun r = CliRun.of(
+                "verify",
+                c.resolve("model.onnx").toString(),
+                "--data",
+                c.resolve("test_data_set_0").toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("onnxruntime") && r.out().contains("output_0.pb") && r.out().contains("verified"), r.out());
+        assertTrue(
+                r.out().contains("onnxruntime")
+                        && r.out().contains("output_0.pb")
+                        && r.out().contains("verified"),
+                r.out());
     }
 
     @Test
@@ -81,10 +94,12 @@ class ImporterCliTest {
             var proto = dev.mergenet.importers.onnx.OnnxModelReader.read(model).proto();
             // Resize scales are settings, not weights: the importer keeps them frozen
             java.util.Set<String> scales = new java.util.HashSet<>();
-            proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Resize"))
+            proto.getGraph().getNodeList().stream()
+                    .filter(n -> n.getOpType().equals("Resize"))
                     .forEach(n -> n.getInputList().subList(1, n.getInputCount()).forEach(scales::add));
             long weights = proto.getGraph().getNodeList().stream()
-                    .filter(n -> n.getOpType().equals("Constant") && n.getAttribute(0).hasT()
+                    .filter(n -> n.getOpType().equals("Constant")
+                            && n.getAttribute(0).hasT()
                             && !scales.contains(n.getOutput(0)))
                     .map(n -> n.getAttribute(0).getT())
                     .filter(t -> dev.mergenet.importers.onnx.OnnxDataTypes.isFloat(t.getDataType())
@@ -92,10 +107,16 @@ class ImporterCliTest {
                     .count();
             CliRun r = CliRun.of("inspect", model.toString(), "--parameters");
             assertEquals(0, r.code(), r.err());
-            assertTrue(r.out().contains("hoisted constants: " + weights + " float Constant node(s) became trainable"),
+            assertTrue(
+                    r.out().contains("hoisted constants: " + weights + " float Constant node(s) became trainable"),
                     model + ": " + weights + " weights expected in: " + r.out());
-            long listedTrainable = r.out().lines().filter(l -> l.contains(" trainable (hoisted Constant) <- ")).count();
-            long listedStats = r.out().lines().filter(l -> l.contains(" running-statistic (hoisted Constant) <- "))
+            long listedTrainable = r.out()
+                    .lines()
+                    .filter(l -> l.contains(" trainable (hoisted Constant) <- "))
+                    .count();
+            long listedStats = r.out()
+                    .lines()
+                    .filter(l -> l.contains(" running-statistic (hoisted Constant) <- "))
                     .count();
             assertEquals(weights, listedTrainable + listedStats, model.toString());
             assertTrue(listedTrainable > 0 && r.out().contains("unsupported: none"), r.out());
@@ -104,22 +125,31 @@ class ImporterCliTest {
 
     /** A PyTorch-style eval export: BatchNorm inputs shared by value through Identity nodes, and a training Dropout. */
     private Path valueMergedModel() throws IOException {
-        GraphProto g = GraphProto.newBuilder().setName("merged")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("merged")
                 .addInput(Models.value("x", 1, 2, 3))
                 .addOutput(Models.value("y", 1, 2, 4))
                 .addInitializer(Models.floats("W", new long[] {3, 4}, new float[12]))
                 .addInitializer(Models.floats("ones", new long[] {4}, 1, 1, 1, 1))
                 .addInitializer(Models.floats("zeros", new long[] {4}, 0, 0, 0, 0))
-                .addInitializer(dev.mergenet.onnx.Onnx.TensorProto.newBuilder().setName("train_mode")
-                        .setDataType(dev.mergenet.onnx.Onnx.TensorProto.DataType.BOOL_VALUE).addInt32Data(1).build())
+                .addInitializer(dev.mergenet.onnx.Onnx.TensorProto.newBuilder()
+                        .setName("train_mode")
+                        .setDataType(dev.mergenet.onnx.Onnx.TensorProto.DataType.BOOL_VALUE)
+                        .addInt32Data(1)
+                        .build())
                 .addNode(named(Models.node("Identity", new String[] {"zeros"}, new String[] {"bn.running_mean"}), "i1"))
                 .addNode(named(Models.node("Identity", new String[] {"ones"}, new String[] {"bn.running_var"}), "i2"))
                 .addNode(named(Models.node("Identity", new String[] {"ones"}, new String[] {"bn2.weight"}), "i3"))
                 .addNode(named(Models.node("Gemm", new String[] {"x", "W"}, new String[] {"h"}), "fc"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"h", "ones", "zeros", "bn.running_mean",
-                        "bn.running_var"}, new String[] {"n"}), "bn"))
+                .addNode(named(
+                        Models.node(
+                                "BatchNormalization",
+                                new String[] {"h", "ones", "zeros", "bn.running_mean", "bn.running_var"},
+                                new String[] {"n"}),
+                        "bn"))
                 .addNode(named(Models.node("Mul", new String[] {"n", "bn2.weight"}, new String[] {"m"}), "scale"))
-                .addNode(named(Models.node("Dropout", new String[] {"m", "", "train_mode"}, new String[] {"y"}), "drop"))
+                .addNode(
+                        named(Models.node("Dropout", new String[] {"m", "", "train_mode"}, new String[] {"y"}), "drop"))
                 .build();
         Path p = dir.resolve("merged.onnx");
         Files.write(p, Models.model(g, 15).toByteArray());
@@ -136,8 +166,10 @@ class ImporterCliTest {
         CliRun r = CliRun.of("inspect", model.toString(), "--parameters");
         assertEquals(0, r.code(), r.err());
         String out = r.out();
-        assertTrue(out.contains("warning: 1 node(s) exported in training mode:\n  Dropout 'drop': training_mode input "
-                + "'train_mode' is true"), out);
+        assertTrue(
+                out.contains("warning: 1 node(s) exported in training mode:\n  Dropout 'drop': training_mode input "
+                        + "'train_mode' is true"),
+                out);
         assertTrue(out.contains("value-merged initializers: 2 "), out);
         assertTrue(out.contains("  ones also as 2: bn.running_var, bn2.weight"), out);
         assertTrue(out.contains("split on import: 3 tensor(s) made independent:"), out);
@@ -154,7 +186,10 @@ class ImporterCliTest {
         assertTrue(tied.out().contains("split on import: 2 tensor(s)"), tied.out());
         assertTrue(tied.out().contains("kept tied on request: bn2.weight"), tied.out());
         assertTrue(tied.out().contains("  ones float32(4) trainable <- i3, bn\n"), tied.out());
-        assertOneLineError(CliRun.of("inspect", model.toString(), "--keep-tied", "bn2.weigth"), "merged.onnx",
-                "--keep-tied", "bn2.weigth");
+        assertOneLineError(
+                CliRun.of("inspect", model.toString(), "--keep-tied", "bn2.weigth"),
+                "merged.onnx",
+                "--keep-tied",
+                "bn2.weigth");
     }
 }

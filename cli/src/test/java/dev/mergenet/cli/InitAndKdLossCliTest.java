@@ -29,21 +29,46 @@ class InitAndKdLossCliTest {
     }
 
     private static String file(String which) {
-        return LayersCommandTest.DIR.resolve("full-gray").resolve(which + ".onnx").toString();
+        return LayersCommandTest.DIR
+                .resolve("full-gray")
+                .resolve(which + ".onnx")
+                .toString();
     }
 
     @Test
     void initSelectionTrainsFromTheSelectedWeights(@TempDir Path dir) {
         assertTrue(Files.isDirectory(FASHION), FASHION + " is missing: run scripts/test-data.sh");
         Path out = dir.resolve("t.onnx");
-        CliRun r = CliRun.of("transfer", "--mode", "alone", "--init", "selection", "--source", file("source"),
-                "--target", file("target"), "--data", "fashion-mnist:" + FASHION, "--train-limit", "256",
-                "--eval-limit", "256", "--epochs", "1", "--lr", "1e-30", "--device", "cpu", "--keep", "last",
-                "--out", out.toString());
+        CliRun r = CliRun.of(
+                "transfer",
+                "--mode",
+                "alone",
+                "--init",
+                "selection",
+                "--source",
+                file("source"),
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "256",
+                "--eval-limit",
+                "256",
+                "--epochs",
+                "1",
+                "--lr",
+                "1e-30",
+                "--device",
+                "cpu",
+                "--keep",
+                "last",
+                "--out",
+                out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("init: selection from"), r.err());
-        WeightSelection.Selection sel = WeightSelection.select(OnnxModelReader.read(Path.of(file("source"))),
-                OnnxModelReader.read(Path.of(file("target"))));
+        WeightSelection.Selection sel = WeightSelection.select(
+                OnnxModelReader.read(Path.of(file("source"))), OnnxModelReader.read(Path.of(file("target"))));
         Map<String, HostTensor> trained = SourceWeights.read(OnnxModelReader.read(out));
         int compared = 0;
         for (Map.Entry<String, HostTensor> e : sel.tensors().entrySet()) {
@@ -54,14 +79,44 @@ class InitAndKdLossCliTest {
         }
         assertEquals(10, compared, "every conv and linear weight");
 
-        CliRun bad = CliRun.of("transfer", "--mode", "alone", "--init", "selected", "--source", file("source"),
-                "--target", file("target"), "--data", "fashion-mnist:" + FASHION, "--epochs", "1", "--device", "cpu");
+        CliRun bad = CliRun.of(
+                "transfer",
+                "--mode",
+                "alone",
+                "--init",
+                "selected",
+                "--source",
+                file("source"),
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
         assertEquals(1, bad.code());
-        assertTrue(bad.err().contains("--init must be target, selection, selection-permuted or selection-reinit"),
+        assertTrue(
+                bad.err().contains("--init must be target, selection, selection-permuted or selection-reinit"),
                 bad.err());
-        CliRun mismatch = CliRun.of("transfer", "--mode", "alone", "--init", "selection", "--source",
-                LayersCommandTest.DIR.resolve("mismatch").resolve("target.onnx").toString(), "--target", file("target"),
-                "--data", "fashion-mnist:" + FASHION, "--train-limit", "256", "--epochs", "1", "--device", "cpu");
+        CliRun mismatch = CliRun.of(
+                "transfer",
+                "--mode",
+                "alone",
+                "--init",
+                "selection",
+                "--source",
+                LayersCommandTest.DIR.resolve("mismatch").resolve("target.onnx").toString(),
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "256",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().startsWith("error: no layer correspondence between target"), mismatch.err());
         assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
@@ -70,25 +125,99 @@ class InitAndKdLossCliTest {
     @Test
     void everyKdLossRunsInKdModeWithOneOrSeveralTeachers() {
         for (String loss : new String[] {"dkd", "zscore", "dist"}) {
-            CliRun r = CliRun.of("transfer", "--mode", "kd", "--kd-loss", loss, "--source", file("source"),
-                    "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
-                    "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
+            CliRun r = CliRun.of(
+                    "transfer",
+                    "--mode",
+                    "kd",
+                    "--kd-loss",
+                    loss,
+                    "--source",
+                    file("source"),
+                    "--source-channels",
+                    "3",
+                    "--target",
+                    file("target"),
+                    "--data",
+                    "fashion-mnist:" + FASHION,
+                    "--train-limit",
+                    "256",
+                    "--eval-limit",
+                    "256",
+                    "--epochs",
+                    "1",
+                    "--device",
+                    "cpu");
             assertEquals(0, r.code(), loss + ": " + r.out() + r.err());
         }
-        CliRun two = CliRun.of("transfer", "--mode", "kd", "--kd-loss", "dkd", "--source", file("source"),
-                "--source", LayersCommandTest.DIR.resolve("narrow").resolve("source.onnx").toString(),
-                "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
-                "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
+        CliRun two = CliRun.of(
+                "transfer",
+                "--mode",
+                "kd",
+                "--kd-loss",
+                "dkd",
+                "--source",
+                file("source"),
+                "--source",
+                LayersCommandTest.DIR.resolve("narrow").resolve("source.onnx").toString(),
+                "--source-channels",
+                "3",
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "256",
+                "--eval-limit",
+                "256",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
         assertEquals(0, two.code(), "two teachers: " + two.out() + two.err());
-        CliRun classes = CliRun.of("transfer", "--mode", "kd", "--source", file("source"), "--source",
-                LayersCommandTest.DIR.resolve("mismatch").resolve("five-classes.onnx").toString(),
-                "--source-channels", "3", "--target", file("target"), "--data", "fashion-mnist:" + FASHION,
-                "--train-limit", "256", "--eval-limit", "256", "--epochs", "1", "--device", "cpu");
+        CliRun classes = CliRun.of(
+                "transfer",
+                "--mode",
+                "kd",
+                "--source",
+                file("source"),
+                "--source",
+                LayersCommandTest.DIR
+                        .resolve("mismatch")
+                        .resolve("five-classes.onnx")
+                        .toString(),
+                "--source-channels",
+                "3",
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "256",
+                "--eval-limit",
+                "256",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
         assertEquals(1, classes.code());
-        assertTrue(classes.err().contains("the teachers' class counts differ:") && classes.err().contains(
-                "five-classes.onnx 5"), classes.err());
-        CliRun bad = CliRun.of("transfer", "--mode", "kd", "--kd-loss", "fitnet", "--source", file("source"),
-                "--target", file("target"), "--data", "fashion-mnist:" + FASHION, "--epochs", "1");
+        assertTrue(
+                classes.err().contains("the teachers' class counts differ:")
+                        && classes.err().contains("five-classes.onnx 5"),
+                classes.err());
+        CliRun bad = CliRun.of(
+                "transfer",
+                "--mode",
+                "kd",
+                "--kd-loss",
+                "fitnet",
+                "--source",
+                file("source"),
+                "--target",
+                file("target"),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--epochs",
+                "1");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("--kd-loss must be one of hinton, dkd, zscore, dist"), bad.err());
     }

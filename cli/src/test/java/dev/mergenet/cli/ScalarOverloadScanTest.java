@@ -34,9 +34,10 @@ class ScalarOverloadScanTest {
     void noClassUsesTheNumberOverloads() throws Exception {
         List<String> offenders = new ArrayList<>();
         int scanned = 0;
-        for (Class<?> anchor : List.of(OnnxGraphBlock.class, OnnxExporter.class, TransferRun.class,
-                SweepDriver.class, MergenetCli.class)) {
-            Path where = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (Class<?> anchor : List.of(
+                OnnxGraphBlock.class, OnnxExporter.class, TransferRun.class, SweepDriver.class, MergenetCli.class)) {
+            Path where = Path.of(
+                    anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (ClassBytes c : classes(where)) {
                 scanned++;
                 if (!c.name.equals(ALLOWED)) {
@@ -57,7 +58,7 @@ class ScalarOverloadScanTest {
         }
     }
 
-    private record ClassBytes(String name, byte[] bytes) { }
+    private record ClassBytes(String name, byte[] bytes) {}
 
     private static List<ClassBytes> classes(Path where) throws IOException, URISyntaxException {
         List<ClassBytes> out = new ArrayList<>();
@@ -120,7 +121,8 @@ class ScalarOverloadScanTest {
             String owner = utf8[classNameIndex[r[0]]];
             int[] nt = nameAndType[r[1]];
             if (("ai/djl/ndarray/NDArray".equals(owner) || "ai/djl/pytorch/engine/PtNDArray".equals(owner))
-                    && UNSAFE.contains(utf8[nt[0]]) && NUMBER_OVERLOAD.equals(utf8[nt[1]])) {
+                    && UNSAFE.contains(utf8[nt[0]])
+                    && NUMBER_OVERLOAD.equals(utf8[nt[1]])) {
                 found.add(utf8[nt[0]]);
             }
         }

@@ -50,22 +50,32 @@ class TrainExportCliTest {
     /** Conv 3->4, ReLU, global pooling, Gemm to 6 classes, Softmax; input [batch, 3, 32, 32]. */
     private Path smallCnn() throws Exception {
         Random r = new Random(3);
-        GraphProto g = GraphProto.newBuilder().setName("small_cnn")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("small_cnn")
                 .addInput(input("x", 3, 32, 32))
                 .addOutput(Models.value("prob", TensorProto.DataType.FLOAT_VALUE))
                 .addInitializer(Models.floats("conv.w", new long[] {4, 3, 3, 3}, random(r, 108, 0.3f)))
                 .addInitializer(Models.floats("conv.b", new long[] {4}, random(r, 4, 0.1f)))
                 .addInitializer(Models.floats("fc.w", new long[] {6, 4}, random(r, 24, 0.5f)))
                 .addInitializer(Models.floats("fc.b", new long[] {6}, random(r, 6, 0.1f)))
-                .addNode(Models.node("Conv", new String[] {"x", "conv.w", "conv.b"}, new String[] {"c"},
+                .addNode(Models.node(
+                        "Conv",
+                        new String[] {"x", "conv.w", "conv.b"},
+                        new String[] {"c"},
                         Models.ints("pads", 1, 1, 1, 1)))
                 .addNode(Models.node("Relu", new String[] {"c"}, new String[] {"r"}))
                 .addNode(Models.node("GlobalAveragePool", new String[] {"r"}, new String[] {"p"}))
                 .addNode(Models.node("Flatten", new String[] {"p"}, new String[] {"f"}))
-                .addNode(Models.node("Gemm", new String[] {"f", "fc.w", "fc.b"}, new String[] {"logits"},
-                        Models.intAttr("transB", 1)).toBuilder().setName("fc").build())
-                .addNode(Models.node("Softmax", new String[] {"logits"}, new String[] {"prob"},
-                        Models.intAttr("axis", 1)))
+                .addNode(Models.node(
+                                "Gemm",
+                                new String[] {"f", "fc.w", "fc.b"},
+                                new String[] {"logits"},
+                                Models.intAttr("transB", 1))
+                        .toBuilder()
+                        .setName("fc")
+                        .build())
+                .addNode(Models.node(
+                        "Softmax", new String[] {"logits"}, new String[] {"prob"}, Models.intAttr("axis", 1)))
                 .build();
         Path file = dir.resolve("small_cnn.onnx");
         Files.write(file, Models.model(g, 13).toByteArray());
@@ -73,11 +83,34 @@ class TrainExportCliTest {
     }
 
     private List<String> train(Path model, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--model", model.toString(),
-                "--data", "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST), "--num-classes", "10",
-                "--resize", "16x16", "--channels", "3", "--mean", "0.5,0.4,0.3", "--std", "0.25,0.5,1",
-                "--train-limit", "64", "--eval-limit", "16", "--batch-size", "32", "--epochs", "1",
-                "--device", "cpu", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--model",
+                model.toString(),
+                "--data",
+                "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST),
+                "--num-classes",
+                "10",
+                "--resize",
+                "16x16",
+                "--channels",
+                "3",
+                "--mean",
+                "0.5,0.4,0.3",
+                "--std",
+                "0.25,0.5,1",
+                "--train-limit",
+                "64",
+                "--eval-limit",
+                "16",
+                "--batch-size",
+                "32",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString()));
         args.addAll(List.of(extra));
         return args;
     }
@@ -92,8 +125,8 @@ class TrainExportCliTest {
         assertTrue(Files.isRegularFile(ckpt), "train writes its checkpoint beside --out");
 
         Path exported = dir.resolve("x.onnx");
-        CliRun e = CliRun.of("export", original.toString(), "--checkpoint", ckpt.toString(), "--out",
-                exported.toString());
+        CliRun e =
+                CliRun.of("export", original.toString(), "--checkpoint", ckpt.toString(), "--out", exported.toString());
         assertEquals(0, e.code(), e.out() + e.err());
 
         TensorData x = random("x", 2, 3, 16, 16);
@@ -105,11 +138,21 @@ class TrainExportCliTest {
         for (Path p : List.of(trained, exported)) {
             ModelProto m = OnnxModelReader.read(p).proto();
             assertEquals(List.of("batch", "3", "16", "16"), dims(m), p + " declares the trained input shape");
-            assertEquals(DataSpec.FASHION_CLASSES, new com.google.gson.Gson().fromJson(
-                    Provenance.metadata(m, Deployment.KEY_CLASS_NAMES).orElseThrow(), List.class));
+            assertEquals(
+                    DataSpec.FASHION_CLASSES,
+                    new com.google.gson.Gson()
+                            .fromJson(
+                                    Provenance.metadata(m, Deployment.KEY_CLASS_NAMES)
+                                            .orElseThrow(),
+                                    List.class));
             String card = Provenance.metadata(m, Deployment.KEY_MODEL_CARD).orElseThrow();
-            for (String part : List.of("Data: fashion-mnist:", "val_accuracy=", "resize to 16x16",
-                    "replicate 1 -> 3 channels", "Ankle boot", "Input: float32 [batch, 3, 16, 16]")) {
+            for (String part : List.of(
+                    "Data: fashion-mnist:",
+                    "val_accuracy=",
+                    "resize to 16x16",
+                    "replicate 1 -> 3 channels",
+                    "Ankle boot",
+                    "Input: float32 [batch, 3, 16, 16]")) {
                 assertTrue(card.contains(part), "'" + part + "' missing from the model card:\n" + card);
             }
             assertEquals("train", Provenance.lineage(m).orElseThrow().operation());
@@ -118,15 +161,26 @@ class TrainExportCliTest {
             Set<PosixFilePermission> expected = Files.getPosixFilePermissions(reference);
             assertEquals(expected, Files.getPosixFilePermissions(p), p + " honours the umask");
         }
-        assertEquals(Files.getPosixFilePermissions(dir.resolve("reference-m.onnx")),
-                Files.getPosixFilePermissions(ckpt), "so does the checkpoint");
+        assertEquals(
+                Files.getPosixFilePermissions(dir.resolve("reference-m.onnx")),
+                Files.getPosixFilePermissions(ckpt),
+                "so does the checkpoint");
 
-        CliRun wrong = CliRun.of("export", TestData.ocrClassifier().toString(), "--checkpoint", ckpt.toString(),
-                "--out", dir.resolve("wrong.onnx").toString());
+        CliRun wrong = CliRun.of(
+                "export",
+                TestData.ocrClassifier().toString(),
+                "--checkpoint",
+                ckpt.toString(),
+                "--out",
+                dir.resolve("wrong.onnx").toString());
         assertEquals(1, wrong.code());
         String err = wrong.err().strip();
-        assertTrue(err.startsWith("error: ") && !err.contains("\n") && err.contains("m.onnx.ckpt")
-                && err.contains("checkpoint was made for the model with SHA-256"), err);
+        assertTrue(
+                err.startsWith("error: ")
+                        && !err.contains("\n")
+                        && err.contains("m.onnx.ckpt")
+                        && err.contains("checkpoint was made for the model with SHA-256"),
+                err);
         assertFalse(Files.exists(dir.resolve("wrong.onnx")));
     }
 
@@ -137,21 +191,34 @@ class TrainExportCliTest {
         CliRun t = CliRun.of(train(original, embedded, "--embed-preprocessing").toArray(String[]::new));
         assertEquals(0, t.code(), t.out() + t.err());
         Path plain = dir.resolve("plain.onnx");
-        CliRun e = CliRun.of("export", original.toString(), "--checkpoint", dir.resolve("raw.onnx.ckpt").toString(),
-                "--out", plain.toString());
+        CliRun e = CliRun.of(
+                "export",
+                original.toString(),
+                "--checkpoint",
+                dir.resolve("raw.onnx.ckpt").toString(),
+                "--out",
+                plain.toString());
         assertEquals(0, e.code(), e.out() + e.err());
         Path reEmbedded = dir.resolve("raw2.onnx");
-        e = CliRun.of("export", original.toString(), "--checkpoint", dir.resolve("raw.onnx.ckpt").toString(),
-                "--out", reEmbedded.toString(), "--embed-preprocessing");
+        e = CliRun.of(
+                "export",
+                original.toString(),
+                "--checkpoint",
+                dir.resolve("raw.onnx.ckpt").toString(),
+                "--out",
+                reEmbedded.toString(),
+                "--embed-preprocessing");
         assertEquals(0, e.code(), e.out() + e.err());
 
         ModelProto m = OnnxModelReader.read(embedded).proto();
         assertEquals(List.of("batch", "1", "height", "width"), dims(m), "raw images of any size, one channel");
-        assertTrue(Provenance.metadata(m, Deployment.KEY_PREPROCESSING).orElseThrow().contains("\"embedded\":true"));
+        assertTrue(Provenance.metadata(m, Deployment.KEY_PREPROCESSING)
+                .orElseThrow()
+                .contains("\"embedded\":true"));
 
         LabeledData raw = IdxDataset.load(TestData.FASHION_MNIST, false);
-        InputAdaptation adaptation = TrainingOptions.adaptation("16x16", 3, new float[] {0.5f, 0.4f, 0.3f},
-                new float[] {0.25f, 0.5f, 1f});
+        InputAdaptation adaptation =
+                TrainingOptions.adaptation("16x16", 3, new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.25f, 0.5f, 1f});
         LabeledData adapted = adaptation.apply(raw);
         int n = 8;
         TensorData rawBatch = batch(raw, n);
@@ -171,12 +238,16 @@ class TrainExportCliTest {
         Path out = dir.resolve("h.onnx");
         Path data = dir.resolve("h.onnx.data");
         Files.writeString(data, "precious");
-        CliRun refused = CliRun.of(train(original, out, "--precision", "fp16", "--external-data")
-                .toArray(String[]::new));
+        CliRun refused = CliRun.of(
+                train(original, out, "--precision", "fp16", "--external-data").toArray(String[]::new));
         assertEquals(1, refused.code());
         String err = refused.err().strip();
-        assertTrue(err.startsWith("error: ") && !err.contains("\n") && err.contains("h.onnx.data")
-                && err.contains("--force"), err);
+        assertTrue(
+                err.startsWith("error: ")
+                        && !err.contains("\n")
+                        && err.contains("h.onnx.data")
+                        && err.contains("--force"),
+                err);
         assertEquals("precious", Files.readString(data), "an existing data file is never replaced silently");
         assertFalse(Files.exists(out) || Files.exists(dir.resolve("h.onnx.ckpt")), "refused before training");
 
@@ -185,12 +256,23 @@ class TrainExportCliTest {
         assertEquals(0, t.code(), t.out() + t.err());
         assertFalse(Files.readString(data).equals("precious"), "replaced with --force (small tensors stay inline)");
         ModelProto m = OnnxModelReader.read(out).proto();
-        assertTrue(m.getGraph().getInitializerList().stream().anyMatch(i -> i.getName().equals("conv.w")
-                && i.getDataType() == TensorProto.DataType.FLOAT16_VALUE), "weights stored as float16");
+        assertTrue(
+                m.getGraph().getInitializerList().stream()
+                        .anyMatch(i ->
+                                i.getName().equals("conv.w") && i.getDataType() == TensorProto.DataType.FLOAT16_VALUE),
+                "weights stored as float16");
         assertEquals("fp16", Provenance.lineage(m).orElseThrow().settings().get("precision"));
         Path fp32 = dir.resolve("fp32.onnx");
-        assertEquals(0, CliRun.of("export", original.toString(), "--checkpoint", dir.resolve("h.onnx.ckpt").toString(),
-                "--out", fp32.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "export",
+                                original.toString(),
+                                "--checkpoint",
+                                dir.resolve("h.onnx.ckpt").toString(),
+                                "--out",
+                                fp32.toString())
+                        .code());
         TensorData x = random("x", 2, 3, 16, 16);
         assertArrayEquals(run(fp32, x), run(out, x), 2e-3f, "the fp16 export of the same weights");
     }
@@ -203,26 +285,54 @@ class TrainExportCliTest {
         for (String c : List.of("blue", "green", "red", "yellow")) {
             Path cls = Files.createDirectories(data.resolve(c));
             for (int i = 0; i < 4; i++) {
-                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64,
-                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                java.awt.image.BufferedImage img =
+                        new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
                 img.setRGB(i * 8, i * 8, 0xff00ff * (c.length() + i));
                 javax.imageio.ImageIO.write(img, "png", cls.resolve(i + ".png").toFile());
             }
         }
-        CliRun t = CliRun.of("train", "--model", squeeze.toString(), "--data", "folder:" + data,
-                "--num-classes", "4", "--validation", "4", "--batch-size", "6", "--epochs", "1", "--lr", "0.01",
-                "--device", "cpu", "--out", out.toString());
+        CliRun t = CliRun.of(
+                "train",
+                "--model",
+                squeeze.toString(),
+                "--data",
+                "folder:" + data,
+                "--num-classes",
+                "4",
+                "--validation",
+                "4",
+                "--batch-size",
+                "6",
+                "--epochs",
+                "1",
+                "--lr",
+                "0.01",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString());
         assertEquals(0, t.code(), t.out() + t.err());
         assertTrue(t.err().contains("-> 4 classes"), t.err());
         Path exported = dir.resolve("x.onnx");
-        assertEquals(0, CliRun.of("export", squeeze.toString(), "--checkpoint", dir.resolve("squeeze4.onnx.ckpt")
-                .toString(), "--out", exported.toString()).code());
+        assertEquals(
+                0,
+                CliRun.of(
+                                "export",
+                                squeeze.toString(),
+                                "--checkpoint",
+                                dir.resolve("squeeze4.onnx.ckpt").toString(),
+                                "--out",
+                                exported.toString())
+                        .code());
         TensorData x = random("input", 1, 3, 64, 64);
         float[] a = run(out, x);
         assertEquals(4, a.length);
         assertArrayEquals(a, run(exported, x), 1e-6f);
-        assertEquals("[\"blue\",\"green\",\"red\",\"yellow\"]", Provenance.metadata(OnnxModelReader.read(out)
-                .proto(), Deployment.KEY_CLASS_NAMES).orElseThrow(), "folder names are the class names");
+        assertEquals(
+                "[\"blue\",\"green\",\"red\",\"yellow\"]",
+                Provenance.metadata(OnnxModelReader.read(out).proto(), Deployment.KEY_CLASS_NAMES)
+                        .orElseThrow(),
+                "folder names are the class names");
     }
 
     /** The raw batch replicated to 3 channels without resize or normalisation: a wrong input, for contrast. */
@@ -259,7 +369,10 @@ class TrainExportCliTest {
 
     private static float[] run(Path model, TensorData x) {
         try (OrtRunner ort = new OrtRunner(model)) {
-            TensorData y = ort.run(Map.of(ort.inputNames().get(0), x)).values().iterator().next();
+            TensorData y = ort.run(Map.of(ort.inputNames().get(0), x))
+                    .values()
+                    .iterator()
+                    .next();
             ByteBuffer b = y.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
             b.rewind();
             float[] out = new float[(int) y.shape().size()];
@@ -270,8 +383,8 @@ class TrainExportCliTest {
 
     private static List<String> dims(ModelProto m) {
         List<String> out = new ArrayList<>();
-        for (TensorShapeProto.Dimension d : m.getGraph().getInput(0).getType().getTensorType().getShape()
-                .getDimList()) {
+        for (TensorShapeProto.Dimension d :
+                m.getGraph().getInput(0).getType().getTensorType().getShape().getDimList()) {
             out.add(d.hasDimParam() ? d.getDimParam() : Long.toString(d.getDimValue()));
         }
         return out;
@@ -283,8 +396,13 @@ class TrainExportCliTest {
         for (long d : dims) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
     }
 
     private static float[] random(Random r, int n, float scale) {

@@ -26,15 +26,35 @@ class TrainInterruptTest {
         Path model = FashionModels.write(FashionModels.targetCnn(4), "t", 3, dir.resolve("t.onnx"), false);
         Path out = dir.resolve("trained.onnx");
         Path ckpt = dir.resolve("trained.onnx.ckpt");
-        List<String> args = List.of("train", "--model", model.toString(), "--data",
-                "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST), "--train-limit", "512", "--eval-limit",
-                "64", "--batch-size", "64", "--epochs", "500", "--device", "cpu", "--out", out.toString());
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), "-Dai.djl.offline=true",
+        List<String> args = List.of(
+                "train",
+                "--model",
+                model.toString(),
+                "--data",
+                "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST),
+                "--train-limit",
+                "512",
+                "--eval-limit",
+                "64",
+                "--batch-size",
+                "64",
+                "--epochs",
+                "500",
+                "--device",
+                "cpu",
+                "--out",
+                out.toString());
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
                 MergenetCli.class.getName()));
         cmd.addAll(args);
         Path err = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+        Process p = new ProcessBuilder(cmd)
+                .redirectError(err.toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile())
                 .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!Files.exists(ckpt) && System.nanoTime() < deadline && p.isAlive()) {
@@ -50,7 +70,8 @@ class TrainInterruptTest {
         assertTrue(!Files.exists(out), "no model is exported from an interrupted run");
 
         // the resume command, with the epoch count it had reached plus one, extends the run and exports
-        String done = text.substring(text.indexOf("the checkpoint after epoch ") + 27).split(" ")[0];
+        String done =
+                text.substring(text.indexOf("the checkpoint after epoch ") + 27).split(" ")[0];
         int epochs = Integer.parseInt(done) + 1;
         List<String> resume = new java.util.ArrayList<>(args);
         resume.set(resume.indexOf("500"), Integer.toString(epochs));

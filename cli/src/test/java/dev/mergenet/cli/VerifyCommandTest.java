@@ -29,7 +29,9 @@ class VerifyCommandTest {
     Path dir;
 
     private static final Path CLS = TestData.ocrClassifier();
-    private static final String[] CLS_DIMS = {"--dim", "p2o.DynamicDimension.1=48", "--dim", "p2o.DynamicDimension.2=192"};
+    private static final String[] CLS_DIMS = {
+        "--dim", "p2o.DynamicDimension.1=48", "--dim", "p2o.DynamicDimension.2=192"
+    };
 
     @Test
     void unknownDimIsRefusedWithTheModelsDimNames() {
@@ -37,8 +39,16 @@ class VerifyCommandTest {
         assertOneLineError(r, "--dim height", "p2o.DynamicDimension.0, p2o.DynamicDimension.1, p2o.DynamicDimension.2");
         assertOneLineError(CliRun.of("verify", CLS.toString(), "--shape", "image=1x3x48x192"), "--shape image", "x");
         Path identity = TestData.onnxCase("node", "test_identity");
-        assertOneLineError(CliRun.of("verify", identity.resolve("model.onnx").toString(), "--data",
-                identity.resolve("test_data_set_0").toString(), "--dim", "batch=2"), "--dim batch", "its inputs have none");
+        assertOneLineError(
+                CliRun.of(
+                        "verify",
+                        identity.resolve("model.onnx").toString(),
+                        "--data",
+                        identity.resolve("test_data_set_0").toString(),
+                        "--dim",
+                        "batch=2"),
+                "--dim batch",
+                "its inputs have none");
     }
 
     @Test
@@ -64,14 +74,22 @@ class VerifyCommandTest {
         Path bare = write("bare.onnx", relu);
         assertOneLineError(CliRun.of("verify", bare.toString()), "symbolic dims H, W", "--dim H=VALUE");
 
-        Path withSize = write("imgsz.onnx", relu.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder()
-                .setKey("imgsz").setValue("[8, 12]")).build());
+        Path withSize = write(
+                "imgsz.onnx",
+                relu.toBuilder()
+                        .addMetadataProps(StringStringEntryProto.newBuilder()
+                                .setKey("imgsz")
+                                .setValue("[8, 12]"))
+                        .build());
         CliRun r = CliRun.of("verify", withSize.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("x FLOAT [1, 3, 8, 12]") && r.out().contains("H=8 from metadata 'imgsz'"), r.out());
 
-        GraphProto g = relu.getGraph().toBuilder().addValueInfo(Models.value("x", 1, 1, 3, 5, 7)).build();
-        CliRun vi = CliRun.of("verify", write("vi.onnx", relu.toBuilder().setGraph(g).build()).toString());
+        GraphProto g = relu.getGraph().toBuilder()
+                .addValueInfo(Models.value("x", 1, 1, 3, 5, 7))
+                .build();
+        CliRun vi = CliRun.of(
+                "verify", write("vi.onnx", relu.toBuilder().setGraph(g).build()).toString());
         assertEquals(0, vi.code(), vi.out() + vi.err());
         assertTrue(vi.out().contains("x FLOAT [1, 3, 5, 7]") && vi.out().contains("from value_info of x"), vi.out());
     }
@@ -79,7 +97,8 @@ class VerifyCommandTest {
     @Test
     void nonFiniteOutputsFailWhateverTheTolerance() throws IOException {
         // y = x + log([-1, 1]) is NaN in its first column; z = x / [0, 1] is infinite there: ours and ORT agree
-        GraphProto g = GraphProto.newBuilder().setName("nonfinite")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("nonfinite")
                 .addInitializer(Models.floats("c", new long[] {2}, -1f, 1f))
                 .addInitializer(Models.floats("d", new long[] {2}, 0f, 1f))
                 .addNode(node("Log", "log", new String[] {"c"}, "logc"))
@@ -87,7 +106,8 @@ class VerifyCommandTest {
                 .addNode(node("Div", "div", new String[] {"x", "d"}, "z"))
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 3, 2))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE, 3, 2))
-                .addOutput(Models.value("z", TensorProto.DataType.FLOAT_VALUE, 3, 2)).build();
+                .addOutput(Models.value("z", TensorProto.DataType.FLOAT_VALUE, 3, 2))
+                .build();
         Path p = write("nonfinite.onnx", Models.model(g, 13));
         CliRun r = CliRun.of("verify", p.toString(), "--atol", "1e9", "--rtol", "1e9");
         assertEquals(1, r.code(), r.out() + r.err());
@@ -99,31 +119,46 @@ class VerifyCommandTest {
     @Test
     void fp16ExportPassesAgainstItsOriginalByDefault() {
         Path half = dir.resolve("half.onnx");
-        assertEquals(0, CliRun.of("export", CLS.toString(), "--out", half.toString(), "--precision", "fp16").code());
+        assertEquals(
+                0,
+                CliRun.of("export", CLS.toString(), "--out", half.toString(), "--precision", "fp16")
+                        .code());
         CliRun r = CliRun.of(args("verify", half.toString(), "--against", CLS.toString()));
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("float16 default") && r.out().contains("ok   softmax_0.tmp_0"), r.out());
         // the same export fails the float32 tolerance of a plain comparison: the default is what lets it pass
-        CliRun strict = CliRun.of(args("verify", half.toString(), "--against", CLS.toString(), "--atol", "1e-4",
-                "--rtol", "1e-3"));
+        CliRun strict = CliRun.of(
+                args("verify", half.toString(), "--against", CLS.toString(), "--atol", "1e-4", "--rtol", "1e-3"));
         assertEquals(1, strict.code(), strict.out());
     }
 
     @Test
     void wrongExportFailsAgainstItsOriginal() throws IOException {
         Path half = dir.resolve("half.onnx");
-        assertEquals(0, CliRun.of("export", CLS.toString(), "--out", half.toString(), "--precision", "fp16").code());
+        assertEquals(
+                0,
+                CliRun.of("export", CLS.toString(), "--out", half.toString(), "--precision", "fp16")
+                        .code());
         ModelProto m = OnnxModelReader.read(half).proto();
         // a classic export bug: the classifier's weight written with its sign bits flipped
-        String fc = m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("MatMul")
-                || n.getOpType().equals("Gemm")).reduce((a, b) -> b).orElseThrow().getInput(1);
+        String fc = m.getGraph().getNodeList().stream()
+                .filter(n -> n.getOpType().equals("MatMul") || n.getOpType().equals("Gemm"))
+                .reduce((a, b) -> b)
+                .orElseThrow()
+                .getInput(1);
         GraphProto.Builder g = m.getGraph().toBuilder();
         boolean flipped = false;
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             if (n.getOpType().equals("Constant") && n.getOutput(0).equals(fc)) {
-                g.setNode(i, n.toBuilder().setAttribute(0, n.getAttribute(0).toBuilder()
-                        .setT(negated(n.getAttribute(0).getT()))).build());
+                g.setNode(
+                        i,
+                        n.toBuilder()
+                                .setAttribute(
+                                        0,
+                                        n.getAttribute(0).toBuilder()
+                                                .setT(negated(n.getAttribute(0).getT())))
+                                .build());
                 flipped = true;
             }
         }
@@ -147,7 +182,9 @@ class VerifyCommandTest {
         for (int i = 1; i < b.length; i += 2) {
             b[i] ^= (byte) 0x80;
         }
-        return t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(b)).build();
+        return t.toBuilder()
+                .setRawData(com.google.protobuf.ByteString.copyFrom(b))
+                .build();
     }
 
     private static ModelProto reluWithSymbolicSpatialDims() {
@@ -156,15 +193,26 @@ class VerifyCommandTest {
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(3))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
-        ValueInfoProto x = ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
-        GraphProto g = GraphProto.newBuilder().setName("relu").addNode(node("Relu", "relu", new String[] {"x"}, "y"))
-                .addInput(x).addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE)).build();
+        ValueInfoProto x = ValueInfoProto.newBuilder()
+                .setName("x")
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName("relu")
+                .addNode(node("Relu", "relu", new String[] {"x"}, "y"))
+                .addInput(x)
+                .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
+                .build();
         return Models.model(g, 13);
     }
 
     private static NodeProto node(String op, String name, String[] inputs, String output) {
-        return Models.node(op, inputs, new String[] {output}).toBuilder().setName(name).build();
+        return Models.node(op, inputs, new String[] {output}).toBuilder()
+                .setName(name)
+                .build();
     }
 
     private Path write(String name, ModelProto m) throws IOException {

@@ -30,14 +30,22 @@ class DependencyDirectionTest {
             Map.entry("transfer", "dev.mergenet.transfer"));
     /** The edges: they may use every library, and no library may use them. */
     private static final Map<String, String> EDGES = Map.of(
-            "cli", "dev.mergenet.cli", "samples", "dev.mergenet.samples", "benchmarks", "dev.mergenet.bench",
-            "sweep", "dev.mergenet.sweep");
+            "cli",
+            "dev.mergenet.cli",
+            "samples",
+            "dev.mergenet.samples",
+            "benchmarks",
+            "dev.mergenet.bench",
+            "sweep",
+            "dev.mergenet.sweep");
+
     private static final String SEAM = "core/src/main/java/dev/mergenet/core/engine/";
     private static final String SEAM_CLASS = SEAM + "TorchEngine.java";
     private static final Pattern ENGINE_SPECIFIC =
             Pattern.compile("\"PyTorch\"|\\bJniUtils\\b|\\bPtNDManager\\b|\\bPtNDArray\\b|\\bai\\.djl\\.pytorch\\b");
 
-    private final Path root = Path.of(System.getProperty("mergenet.root", "")).toAbsolutePath().normalize();
+    private final Path root =
+            Path.of(System.getProperty("mergenet.root", "")).toAbsolutePath().normalize();
 
     @Test
     void eachLibraryNamesOnlyTheModulesAboveIt() {
@@ -66,7 +74,8 @@ class DependencyDirectionTest {
             }
         }
         assertEquals(List.of(), violations, "engine-specific code outside " + SEAM);
-        assertTrue(ENGINE_SPECIFIC.matcher(read(root.resolve(SEAM_CLASS))).find(),
+        assertTrue(
+                ENGINE_SPECIFIC.matcher(read(root.resolve(SEAM_CLASS))).find(),
                 SEAM_CLASS + " no longer holds the engine name");
     }
 
@@ -75,7 +84,8 @@ class DependencyDirectionTest {
         Path dir = root.resolve(module).resolve("src/main/java");
         assertTrue(Files.isDirectory(dir), dir + " not found (is -Dmergenet.root the repository root?)");
         try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            List<Path> files =
+                    s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
             assertTrue(!files.isEmpty(), dir + " holds no Java source");
             return files;
         } catch (IOException e) {

@@ -35,7 +35,8 @@ class PackageCycleTest {
     /** A qualified name of ours up to its first capitalised segment (the type): what is before it is the package. */
     private static final Pattern QUALIFIED = Pattern.compile("\\b(dev\\.mergenet(?:\\.[a-z_][\\w]*)*)\\.(?:[A-Z]|\\*)");
 
-    private final Path root = Path.of(System.getProperty("mergenet.root", "")).toAbsolutePath().normalize();
+    private final Path root =
+            Path.of(System.getProperty("mergenet.root", "")).toAbsolutePath().normalize();
 
     @Test
     void noPackageCycleInTheMainCodeOfAnyModule() {
@@ -55,7 +56,8 @@ class PackageCycleTest {
                 Matcher m = QUALIFIED.matcher(code);
                 while (m.find()) {
                     if (!m.group(1).equals(from)) {
-                        out.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(root.relativize(file).toString());
+                        out.computeIfAbsent(m.group(1), k -> new TreeSet<>())
+                                .add(root.relativize(file).toString());
                     }
                 }
             }
@@ -111,7 +113,13 @@ class PackageCycleTest {
         for (String from : new TreeSet<>(cycle)) {
             edges.getOrDefault(from, Map.of()).forEach((to, files) -> {
                 if (cycle.contains(to)) {
-                    s.append("\n  ").append(from).append(" -> ").append(to).append(" (").append(files).append(')');
+                    s.append("\n  ")
+                            .append(from)
+                            .append(" -> ")
+                            .append(to)
+                            .append(" (")
+                            .append(files)
+                            .append(')');
                 }
             });
         }
@@ -166,9 +174,14 @@ class PackageCycleTest {
         return found;
     }
 
-    private static void visit(String v, Map<String, Integer> index, Map<String, Integer> low, Deque<String> stack,
-                              Set<String> onStack, Deque<Map.Entry<String, Iterator<String>>> frames,
-                              Map<String, Set<String>> graph) {
+    private static void visit(
+            String v,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            Deque<Map.Entry<String, Iterator<String>>> frames,
+            Map<String, Set<String>> graph) {
         index.put(v, index.size());
         low.put(v, index.get(v));
         stack.push(v);
@@ -215,7 +228,8 @@ class PackageCycleTest {
         Path dir = root.resolve(module).resolve("src/main/java");
         assertTrue(Files.isDirectory(dir), dir + " not found (is -Dmergenet.root the repository root?)");
         try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+            List<Path> files =
+                    s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
             assertTrue(!files.isEmpty(), dir + " holds no Java source");
             return files;
         } catch (IOException e) {

@@ -63,8 +63,14 @@ public final class ExportService {
         private final Precision precision;
         private final NormEdit norm;
 
-        private Request(Builder b, TrainingCheckpoint.HeadEdit head, Map<String, NDArray> trained, String trainedFrom,
-                        String expectedSha256, Lineage lineage, Deployment deployment) {
+        private Request(
+                Builder b,
+                TrainingCheckpoint.HeadEdit head,
+                Map<String, NDArray> trained,
+                String trainedFrom,
+                String expectedSha256,
+                Lineage lineage,
+                Deployment deployment) {
             this.input = b.input;
             this.original = b.original;
             this.head = head;
@@ -378,18 +384,20 @@ public final class ExportService {
         public Request build() {
             if (original != null) {
                 if (!original.file().equals(input)) {
-                    throw new IllegalArgumentException("the original read from " + original.file()
-                            + " is not the export's input " + input);
+                    throw new IllegalArgumentException(
+                            "the original read from " + original.file() + " is not the export's input " + input);
                 }
                 if (head != null && !head.equals(original.head())) {
-                    throw new IllegalArgumentException("the original of " + input + " has the head "
-                            + original.head() + ", not " + head);
+                    throw new IllegalArgumentException(
+                            "the original of " + input + " has the head " + original.head() + ", not " + head);
                 }
             }
             TrainingCheckpoint.HeadEdit h = original != null ? original.head() : head;
             // a --restore-norm run trained tensors the restore edit names
-            boolean restored = norm.restore() || (checkpoint != null && checkpoint.model().keySet().stream()
-                    .anyMatch(k -> k.contains(RestoreNormalization.MARK)));
+            boolean restored = norm.restore()
+                    || (checkpoint != null
+                            && checkpoint.model().keySet().stream()
+                                    .anyMatch(k -> k.contains(RestoreNormalization.MARK)));
             norm = new NormEdit(restored, norm.fold() || foldNorm);
             if (checkpoint == null) {
                 return new Request(this, h, trained, trainedFrom, null, lineage, deployment);
@@ -414,8 +422,7 @@ public final class ExportService {
                         + ", the checkpoint " + ch.head());
             }
             Deployment d = new Deployment(ch.input(), embedPreprocessing, ch.classNames());
-            return new Request(this, ch.head(), checkpoint.model(), file.toString(), ch.modelSha256(), ch.lineage(),
-                    d);
+            return new Request(this, ch.head(), checkpoint.model(), file.toString(), ch.modelSha256(), ch.lineage(), d);
         }
     }
 
@@ -484,31 +491,37 @@ public final class ExportService {
             changed = wb.changed().size();
         }
         if (r.norm().fold()) {
-            proto = FoldNormalization.apply(edited.withProto(proto),
-                    n -> n.getName().contains(RestoreNormalization.MARK)).model().proto();
+            proto = FoldNormalization.apply(
+                            edited.withProto(proto), n -> n.getName().contains(RestoreNormalization.MARK))
+                    .model()
+                    .proto();
         }
         Lineage lineage = r.lineage() != null ? r.lineage() : Lineage.export(sha);
         if (r.head() != null) {
-            lineage = lineage.withSetting("num_classes", Integer.toString(r.head().numClasses()));
+            lineage =
+                    lineage.withSetting("num_classes", Integer.toString(r.head().numClasses()));
         }
         if (r.norm().restore()) {
-            lineage = lineage.withSetting("normalization", r.norm().fold()
-                    ? "restored after folded Convs (--restore-norm), folded into them again (--fold-norm)"
-                    : "restored after folded Convs (--restore-norm), kept as BatchNormalization");
+            lineage = lineage.withSetting(
+                    "normalization",
+                    r.norm().fold()
+                            ? "restored after folded Convs (--restore-norm), folded into them again (--fold-norm)"
+                            : "restored after folded Convs (--restore-norm), kept as BatchNormalization");
         }
         if (r.precision() == Precision.FP16) {
             lineage = lineage.withSetting("precision", "fp16");
         }
         if (r.deployment().embedPreprocessing()) {
-            lineage = lineage.withSetting("embedded_preprocessing", r.deployment().input().describe());
+            lineage = lineage.withSetting(
+                    "embedded_preprocessing", r.deployment().input().describe());
         }
         // fp16 first: the embedded preprocessing then runs in float32 in front of the input Cast
         ModelProto out = OnnxExporter.convert(proto, edited, r.precision());
         out = r.deployment().applyToGraph(out, r.input().toString());
         out = r.deployment().stamp(out, lineage, r.output().getFileName().toString());
         out = Provenance.stamp(out, lineage);
-        OnnxFileWriter.Written w = OnnxFileWriter.write(out, r.output(), edited.baseDir(),
-                options.withInputs(OnnxExporter.inputFiles(edited)));
+        OnnxFileWriter.Written w = OnnxFileWriter.write(
+                out, r.output(), edited.baseDir(), options.withInputs(OnnxExporter.inputFiles(edited)));
         return new Result(w, changed, lineage);
     }
 
@@ -529,8 +542,9 @@ public final class ExportService {
             if (t == null) {
                 problems.add("'" + e.getKey() + "' is not a float tensor of the model");
             } else if (!TensorDecoder.shape(t).equals(shape)) {
-                problems.add("'" + e.getKey() + "' has shape " + Arrays.toString(shape.getShape())
-                        + " but the model's is " + Arrays.toString(TensorDecoder.shape(t).getShape()));
+                problems.add(
+                        "'" + e.getKey() + "' has shape " + Arrays.toString(shape.getShape()) + " but the model's is "
+                                + Arrays.toString(TensorDecoder.shape(t).getShape()));
             }
         }
         if (!problems.isEmpty()) {
@@ -550,14 +564,16 @@ public final class ExportService {
         }
         for (NodeProto n : model.proto().getGraph().getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
-                n.getAttributeList().stream().filter(a -> a.getName().equals("value") && a.hasT()
-                        && OnnxDataTypes.isFloat(a.getT().getDataType())).findFirst()
+                n.getAttributeList().stream()
+                        .filter(a -> a.getName().equals("value")
+                                && a.hasT()
+                                && OnnxDataTypes.isFloat(a.getT().getDataType()))
+                        .findFirst()
                         .ifPresent(a -> map.put(n.getOutput(0), a.getT()));
             }
         }
         // tensors the import splits off value-merged initializers have the value, type and shape of their root
-        InitializerSplit split = InitializerSplit.plan(model,
-                Set.of());
+        InitializerSplit split = InitializerSplit.plan(model, Set.of());
         for (SplitTensor t : split.splits()) {
             TensorProto root = map.get(split.rootOf(t.name()));
             if (root != null) {

@@ -41,16 +41,16 @@ public final class OnnxExporter {
     }
 
     /** Writes a trained import to {@code output} (never over the model it came from). */
-    public static OnnxFileWriter.Written save(OnnxGraphBlock block, Lineage lineage, Path output, WriteOptions options,
-                                              Precision precision) {
+    public static OnnxFileWriter.Written save(
+            OnnxGraphBlock block, Lineage lineage, Path output, WriteOptions options, Precision precision) {
         return write(trainedModel(block, lineage), block.model(), output, options, precision);
     }
 
     /** Writes a model derived from {@code origin}, protecting origin's files and reading its external data. */
-    public static OnnxFileWriter.Written write(ModelProto model, OnnxModel origin, Path output, WriteOptions options,
-                                               Precision precision) {
-        return OnnxFileWriter.write(convert(model, origin, precision), output, origin.baseDir(),
-                options.withInputs(inputFiles(origin)));
+    public static OnnxFileWriter.Written write(
+            ModelProto model, OnnxModel origin, Path output, WriteOptions options, Precision precision) {
+        return OnnxFileWriter.write(
+                convert(model, origin, precision), output, origin.baseDir(), options.withInputs(inputFiles(origin)));
     }
 
     /** The model in the requested precision (origin's folder holds its external data). */

@@ -18,8 +18,8 @@ import java.util.Objects;
  * @param replaced what the head edit replaced, or null without a head edit
  * @param model the model as read, after the head edit when there is one
  */
-public record OriginalModel(Path file, String sha256, HeadEdit head, ClassifierHead.Replaced replaced,
-                            OnnxModel model) {
+public record OriginalModel(
+        Path file, String sha256, HeadEdit head, ClassifierHead.Replaced replaced, OnnxModel model) {
     /**
      * Checks that file, hash and model are given, and that a head edit comes with what it replaced.
      *

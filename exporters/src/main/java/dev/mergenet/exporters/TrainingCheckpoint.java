@@ -41,8 +41,11 @@ public final class TrainingCheckpoint {
     public static final int FORMAT_VERSION = 2;
     /** Prefix of the tensors an export writes into the model. */
     public static final String MODEL = "model/";
+
     private static final int MAX_DIMS = 32;
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping()
+    private static final Gson GSON = new GsonBuilder()
+            .serializeSpecialFloatingPointValues()
+            .disableHtmlEscaping()
             .create();
 
     private TrainingCheckpoint() {}
@@ -55,10 +58,16 @@ public final class TrainingCheckpoint {
      * and {@code lineage} may be null; {@code trainer} is the trainer's own record (fingerprint, counters,
      * history), opaque to export.
      */
-    public record Header(int formatVersion, String modelSha256, HeadEdit head, InputPreprocessing input,
-                         List<String> classNames, Lineage lineage, JsonObject trainer) {
-        public static Header of(String modelSha256, HeadEdit head, InputPreprocessing input, List<String> classNames,
-                                Lineage lineage) {
+    public record Header(
+            int formatVersion,
+            String modelSha256,
+            HeadEdit head,
+            InputPreprocessing input,
+            List<String> classNames,
+            Lineage lineage,
+            JsonObject trainer) {
+        public static Header of(
+                String modelSha256, HeadEdit head, InputPreprocessing input, List<String> classNames, Lineage lineage) {
             return new Header(FORMAT_VERSION, modelSha256, head, input, classNames, lineage, new JsonObject());
         }
 
@@ -128,8 +137,10 @@ public final class TrainingCheckpoint {
             if (e instanceof MergeNetException m) {
                 throw m;
             }
-            throw new MergeNetException(file + ": cannot read checkpoint: " + (e instanceof EOFException
-                    ? "file ends early (truncated)" : e.getMessage()), e);
+            throw new MergeNetException(
+                    file + ": cannot read checkpoint: "
+                            + (e instanceof EOFException ? "file ends early (truncated)" : e.getMessage()),
+                    e);
         }
     }
 
@@ -161,8 +172,7 @@ public final class TrainingCheckpoint {
                 throw new MergeNetException(file + ": checkpoint file does not exist");
             }
             this.size = Files.size(file);
-            InputStream counting = new FilterInputStream(new BufferedInputStream(Files.newInputStream(file),
-                    1 << 16)) {
+            InputStream counting = new FilterInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 @Override
                 public int read() throws IOException {
                     int b = super.read();
@@ -204,8 +214,8 @@ public final class TrainingCheckpoint {
                 throw new MergeNetException(file + ": checkpoint header is not valid: " + e.getMessage(), e);
             }
             if (h == null || h.formatVersion() != FORMAT_VERSION) {
-                throw new MergeNetException(file + ": checkpoint header has format " + (h == null ? "none"
-                        : h.formatVersion()) + ", expected " + FORMAT_VERSION);
+                throw new MergeNetException(file + ": checkpoint header has format "
+                        + (h == null ? "none" : h.formatVersion()) + ", expected " + FORMAT_VERSION);
             }
             return h;
         }
@@ -226,7 +236,7 @@ public final class TrainingCheckpoint {
                     throw new MergeNetException(file + ": tensor '" + name + "' has unknown type " + typeName);
                 }
                 int rank = in.readInt();
-                    if (rank < 0 || rank > MAX_DIMS) {
+                if (rank < 0 || rank > MAX_DIMS) {
                     throw new MergeNetException(file + ": tensor '" + name + "' has rank " + rank);
                 }
                 long[] dims = new long[rank];
@@ -239,7 +249,7 @@ public final class TrainingCheckpoint {
                     elements *= dims[d];
                 }
                 int length = in.readInt();
-                    if ((long) length != elements * type.getNumOfBytes()) {
+                if ((long) length != elements * type.getNumOfBytes()) {
                     throw new MergeNetException(file + ": tensor '" + name + "' holds " + length + " bytes but "
                             + new Shape(dims) + " " + type + " needs " + elements * type.getNumOfBytes());
                 }
@@ -261,8 +271,8 @@ public final class TrainingCheckpoint {
 
         private int bounded(int length, String what) {
             if (length < 0 || length > remaining()) {
-                throw new MergeNetException(file + ": " + what + " claims " + length + " bytes but only "
-                        + remaining() + " remain (file damaged or truncated)");
+                throw new MergeNetException(file + ": " + what + " claims " + length + " bytes but only " + remaining()
+                        + " remain (file damaged or truncated)");
             }
             return length;
         }

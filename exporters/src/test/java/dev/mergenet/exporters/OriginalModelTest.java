@@ -22,12 +22,16 @@ class OriginalModelTest {
     Path dir;
 
     private Path gemm() throws Exception {
-        GraphProto g = GraphProto.newBuilder().setName("rows")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("rows")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 5, 4))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
                 .addInitializer(Models.floats("w", new long[] {3, 4}, 1, -2, 0.5f, 3, 0, 1, 1, -1, 2, 2, -0.5f, 0))
-                .addNode(Models.node("Gemm", new String[] {"x", "w"}, new String[] {"y"}, Models.intAttr("transB", 1))
-                        .toBuilder().setName("fc").build())
+                .addNode(
+                        Models.node("Gemm", new String[] {"x", "w"}, new String[] {"y"}, Models.intAttr("transB", 1))
+                                .toBuilder()
+                                .setName("fc")
+                                .build())
                 .build();
         Path file = dir.resolve("rows.onnx");
         Files.write(file, Models.model(g, 13).toByteArray());
@@ -55,12 +59,17 @@ class OriginalModelTest {
         byte[] pristine = Files.readAllBytes(file);
         Files.write(file, new byte[] {1, 2, 3}); // a second read of the file would now fail to parse
         Path got = Files.createDirectories(dir.resolve("got")).resolve("out.onnx");
-        ExportService.Result r = ExportService.export(ExportService.builder(file, got).original(original).build());
-        assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(got),
+        ExportService.Result r = ExportService.export(
+                ExportService.builder(file, got).original(original).build());
+        assertArrayEquals(
+                Files.readAllBytes(expected),
+                Files.readAllBytes(got),
                 "the same bytes as the export that read and re-headed the file itself");
         assertEquals(ModelHash.sha256(pristine), r.lineage().inputModelSha256());
-        assertThrows(MergeNetException.class,
-                () -> ExportService.export(ExportService.builder(file, dir.resolve("reads.onnx")).build()),
+        assertThrows(
+                MergeNetException.class,
+                () -> ExportService.export(
+                        ExportService.builder(file, dir.resolve("reads.onnx")).build()),
                 "without the original, the export reads the (now broken) file");
     }
 
@@ -68,12 +77,18 @@ class OriginalModelTest {
     void anOriginalMustBeTheInputWithTheSameHead() throws Exception {
         Path file = gemm();
         OriginalModel original = OriginalModel.read(file, new TrainingCheckpoint.HeadEdit(7, 42));
-        IllegalArgumentException other = assertThrows(IllegalArgumentException.class, () -> ExportService
-                .builder(dir.resolve("other.onnx"), dir.resolve("o.onnx")).original(original).build());
+        IllegalArgumentException other = assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportService.builder(dir.resolve("other.onnx"), dir.resolve("o.onnx"))
+                        .original(original)
+                        .build());
         assertTrue(other.getMessage().contains("other.onnx"), other.getMessage());
-        IllegalArgumentException head = assertThrows(IllegalArgumentException.class, () -> ExportService
-                .builder(file, dir.resolve("o.onnx")).original(original)
-                .head(new TrainingCheckpoint.HeadEdit(5, 42)).build());
+        IllegalArgumentException head = assertThrows(
+                IllegalArgumentException.class,
+                () -> ExportService.builder(file, dir.resolve("o.onnx"))
+                        .original(original)
+                        .head(new TrainingCheckpoint.HeadEdit(5, 42))
+                        .build());
         assertTrue(head.getMessage().contains("numClasses=5"), head.getMessage());
     }
 }

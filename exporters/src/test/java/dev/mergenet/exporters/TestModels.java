@@ -1,6 +1,5 @@
 package dev.mergenet.exporters;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -54,8 +53,10 @@ public final class TestModels {
         Map<String, TensorProto> map = new LinkedHashMap<>();
         model.proto().getGraph().getInitializerList().forEach(t -> map.put("init:" + t.getName(), t));
         for (NodeProto n : model.proto().getGraph().getNodeList()) {
-            n.getAttributeList().stream().filter(a -> a.hasT()).forEach(a -> map.put("const:" + n.getName() + "/"
-                    + n.getOutputList() + "/" + a.getName(), a.getT()));
+            n.getAttributeList().stream()
+                    .filter(a -> a.hasT())
+                    .forEach(a ->
+                            map.put("const:" + n.getName() + "/" + n.getOutputList() + "/" + a.getName(), a.getT()));
         }
         return map;
     }

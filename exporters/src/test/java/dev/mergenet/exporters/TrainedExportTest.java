@@ -62,17 +62,20 @@ class TrainedExportTest {
         int batch = 8;
         Shape shape = new Shape(batch, 3, 48, 192);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             Model model = Model.newInstance("cls", Device.cpu(), "PyTorch")) {
+                Model model = Model.newInstance("cls", Device.cpu(), "PyTorch")) {
             try (OnnxGraphBlock block = OnnxImporter.load(view.model(), model.getNDManager())) {
                 model.setBlock(block);
                 DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).build());
+                        .optOptimizer(Optimizer.sgd()
+                                .setLearningRateTracker(Tracker.fixed(0.05f))
+                                .build());
                 double lastLoss = Double.NaN;
                 try (Trainer trainer = model.newTrainer(config)) {
                     trainer.initialize(shape);
                     manager.getEngine().setRandomSeed(11);
                     for (int i = 0; i < steps; i++) {
-                        try (NDManager step = manager.newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
+                        try (NDManager step = manager.newSubManager();
+                                GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray x = step.randomUniform(0, 1, shape);
                             NDArray y = step.randomInteger(0, 2, new Shape(batch), DataType.INT64);
                             NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
@@ -83,9 +86,20 @@ class TrainedExportTest {
                         trainer.step();
                     }
                 }
-                Lineage lineage = new Lineage("train", sha, null,
-                        Map.of("optimizer", "sgd", "learning_rate", "0.05", "steps", Integer.toString(steps),
-                                "batch", Integer.toString(batch)), Map.of("train_loss", lastLoss));
+                Lineage lineage = new Lineage(
+                        "train",
+                        sha,
+                        null,
+                        Map.of(
+                                "optimizer",
+                                "sgd",
+                                "learning_rate",
+                                "0.05",
+                                "steps",
+                                Integer.toString(steps),
+                                "batch",
+                                Integer.toString(batch)),
+                        Map.of("train_loss", lastLoss));
                 ModelProto trained = OnnxExporter.trainedModel(block, view.removed(), lineage);
                 Path out = tmp.resolve("cls-trained.onnx");
                 OnnxExporter.write(trained, view.model(), out, WriteOptions.defaults(), Precision.FP32);
@@ -97,35 +111,58 @@ class TrainedExportTest {
                 int statsChanged = 0;
                 for (String name : block.runningStatNames()) {
                     Parameter p = block.parameter(name);
-                    ByteBuffer expected = TensorEncoder.bytes(p.getArray(), written.get(name).getDataType());
-                    ByteBuffer got = TensorDecoder.decode(written.get(name), out.toString(), out.getParent()).bytes();
+                    ByteBuffer expected =
+                            TensorEncoder.bytes(p.getArray(), written.get(name).getDataType());
+                    ByteBuffer got = TensorDecoder.decode(written.get(name), out.toString(), out.getParent())
+                            .bytes();
                     assertEquals(expected, got.rewind(), "running statistic " + name + " in the file");
-                    if (!got.rewind().equals(TensorDecoder.decode(originalTensors.get(name), "orig", null).bytes().rewind())) {
+                    if (!got.rewind()
+                            .equals(TensorDecoder.decode(originalTensors.get(name), "orig", null)
+                                    .bytes()
+                                    .rewind())) {
                         statsChanged++;
                     }
                 }
-                assertTrue(statsChanged >= block.runningStatNames().size() / 2,
-                        "training moved only " + statsChanged + " of " + block.runningStatNames().size() + " statistics");
-                assertEquals(original.proto().getGraph().getNodeCount(), back.proto().getGraph().getNodeCount());
-                assertEquals(original.proto().getGraph().getOutput(0), back.proto().getGraph().getOutput(0));
+                assertTrue(
+                        statsChanged >= block.runningStatNames().size() / 2,
+                        "training moved only " + statsChanged + " of "
+                                + block.runningStatNames().size() + " statistics");
+                assertEquals(
+                        original.proto().getGraph().getNodeCount(),
+                        back.proto().getGraph().getNodeCount());
+                assertEquals(
+                        original.proto().getGraph().getOutput(0),
+                        back.proto().getGraph().getOutput(0));
 
                 Lineage l = Provenance.lineage(back.proto()).orElseThrow();
                 assertEquals(sha, l.inputModelSha256());
                 assertEquals("train", l.operation());
                 assertEquals("3", l.settings().get("steps"));
                 assertEquals(lastLoss, l.metrics().get("train_loss"), 0.0);
-                assertEquals(Provenance.PRODUCER, Provenance.metadata(back.proto(), Provenance.KEY_PRODUCER).orElseThrow());
+                assertEquals(
+                        Provenance.PRODUCER,
+                        Provenance.metadata(back.proto(), Provenance.KEY_PRODUCER)
+                                .orElseThrow());
 
                 // eval output of the imported graph (plus the Softmax) against ONNX Runtime on the file
                 NDArray x = manager.randomUniform(0, 1, new Shape(4, 3, 48, 192));
                 NDArray probs = block.forward(new ParameterStore(manager, false), new NDList(x), false)
-                        .singletonOrThrow().softmax(1);
-                try (OrtReference ort = new OrtReference(out); OrtReference before = new OrtReference(file)) {
+                        .singletonOrThrow()
+                        .softmax(1);
+                try (OrtReference ort = new OrtReference(out);
+                        OrtReference before = new OrtReference(file)) {
                     List<OrtReference.Output> o = ort.run(new NDList(x));
                     double diff = OrtAgreement.assertAgree("trained classifier", new NDList(probs), o, 1e-5, 0);
-                    System.out.printf("trained PaddleOCR classifier: max |DJL eval - ORT| = %.3g, final loss %.4f,"
-                            + " %d of %d BN statistics moved%n", diff, lastLoss, statsChanged, block.runningStatNames().size());
-                    assertNotEquals(before.run(new NDList(x)).get(0).bytes(), o.get(0).bytes(),
+                    System.out.printf(
+                            "trained PaddleOCR classifier: max |DJL eval - ORT| = %.3g, final loss %.4f,"
+                                    + " %d of %d BN statistics moved%n",
+                            diff,
+                            lastLoss,
+                            statsChanged,
+                            block.runningStatNames().size());
+                    assertNotEquals(
+                            before.run(new NDList(x)).get(0).bytes(),
+                            o.get(0).bytes(),
                             "the exported file must not behave like the untrained one");
                 }
             }

@@ -31,13 +31,20 @@ class TrainingCheckpointTest {
     Path tmp;
 
     private static TrainingCheckpoint.Header header() {
-        Lineage lineage = new Lineage("train", "a".repeat(64), null, Map.of("data", "csv:x.csv"),
-                Map.of("val_accuracy", 0.75));
+        Lineage lineage =
+                new Lineage("train", "a".repeat(64), null, Map.of("data", "csv:x.csv"), Map.of("val_accuracy", 0.75));
         JsonObject trainer = new JsonObject();
         trainer.addProperty("fingerprint", "lr=0.1");
-        return TrainingCheckpoint.Header.of("a".repeat(64), new TrainingCheckpoint.HeadEdit(4, 7L),
-                new InputPreprocessing(new long[] {1, 28, 28}, new int[] {32, 32}, 3, new float[] {0.5f},
-                        new float[] {0.25f, 0.5f, 1f}), List.of("a", "b", "c", "d"), lineage).withTrainer(trainer);
+        return TrainingCheckpoint.Header.of(
+                        "a".repeat(64),
+                        new TrainingCheckpoint.HeadEdit(4, 7L),
+                        new InputPreprocessing(
+                                new long[] {1, 28, 28}, new int[] {32, 32}, 3, new float[] {0.5f}, new float[] {
+                                    0.25f, 0.5f, 1f
+                                }),
+                        List.of("a", "b", "c", "d"),
+                        lineage)
+                .withTrainer(trainer);
     }
 
     @Test
@@ -63,7 +70,9 @@ class TrainingCheckpointTest {
             assertEquals(header().lineage(), h.lineage());
             assertEquals("lr=0.1", h.trainer().get("fingerprint").getAsString());
             assertEquals(List.of("conv.w", "bn.mean"), List.copyOf(c.model().keySet()), "only the model section");
-            assertArrayEquals(new float[] {1, -2, 3.5f, Float.MIN_VALUE}, c.model().get("conv.w").toFloatArray());
+            assertArrayEquals(
+                    new float[] {1, -2, 3.5f, Float.MIN_VALUE},
+                    c.model().get("conv.w").toFloatArray());
             assertEquals(new Shape(2, 2), c.model().get("conv.w").getShape());
             assertEquals(DataType.INT64, c.tensors().get("steps").getDataType());
             assertArrayEquals(new long[] {3, 1L << 40}, c.tensors().get("steps").toLongArray());

@@ -15,10 +15,10 @@ import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.core.ndarray.Scopes;
-import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.graph.CompiledGraph;
 import dev.mergenet.importers.graph.GraphCompiler;
 import dev.mergenet.importers.graph.GraphRun;
+import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.TensorData;
@@ -59,8 +59,16 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
 
     /** Input slots that take float tensors as settings rather than data (a weight there never gets a gradient). */
     private static final Map<String, Set<Integer>> SETTING_INPUTS = Map.of(
-            "Resize", Set.of(1, 2), "Upsample", Set.of(1), "Range", Set.of(0, 1, 2),
-            "ConstantOfShape", Set.of(0), "Dropout", Set.of(1));
+            "Resize",
+            Set.of(1, 2),
+            "Upsample",
+            Set.of(1),
+            "Range",
+            Set.of(0, 1, 2),
+            "ConstantOfShape",
+            Set.of(0),
+            "Dropout",
+            Set.of(1));
 
     private final OnnxModel model;
     private final CompiledGraph graph;
@@ -140,9 +148,12 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
     }
 
     private static boolean isLiftableConstant(NodeProto n) {
-        return n.getOpType().equals("Constant") && OnnxModel.normalizeDomain(n.getDomain()).isEmpty()
-                && n.getAttributeCount() == 1 && n.getAttribute(0).getName().equals("value")
-                && n.getAttribute(0).hasT() && n.getOutputCount() == 1;
+        return n.getOpType().equals("Constant")
+                && OnnxModel.normalizeDomain(n.getDomain()).isEmpty()
+                && n.getAttributeCount() == 1
+                && n.getAttribute(0).getName().equals("value")
+                && n.getAttribute(0).hasT()
+                && n.getOutputCount() == 1;
     }
 
     private void lift(String name, TensorProto t, GraphIndex index, boolean initializer) {
@@ -175,15 +186,16 @@ public final class OnnxGraphBlock extends AbstractBlock implements AutoCloseable
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         checkOpen();
         List<String> names = graph.inputs();
         if (inputs.size() != names.size()) {
-            throw new MergeNetException(model.origin() + ": the graph takes " + names.size() + " input(s) "
-                    + names + " but " + inputs.size() + " were given");
+            throw new MergeNetException(model.origin() + ": the graph takes " + names.size() + " input(s) " + names
+                    + " but " + inputs.size() + " were given");
         }
-        NDManager caller = inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
+        NDManager caller =
+                inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
         Device device = caller.getDevice();
         NDList outputs = new NDList();
         NDManager scope = caller.newSubManager(device);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.function.Executable;
 class UseAfterCloseTest {
     /** y = x W^T with W = [[1, 2], [3, 4], [5, 6]]; input [1, 2]. */
     private static ModelProto gemm() {
-        GraphProto g = GraphProto.newBuilder().setName("gemm")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("gemm")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 1, 2))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
                 .addInitializer(Models.floats("w", new long[] {3, 2}, 1, 2, 3, 4, 5, 6))
@@ -46,15 +47,20 @@ class UseAfterCloseTest {
             ParameterStore store = new ParameterStore(manager, false);
             OnnxGraphBlock kept;
             try (OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
-                assertArrayEquals(new float[] {-1, -1, -1},
+                assertArrayEquals(
+                        new float[] {-1, -1, -1},
                         block.forward(store, x, false).singletonOrThrow().toFloatArray());
                 assertFalse(block.isClosed());
                 kept = block;
             }
             assertTrue(kept.isClosed());
             for (Executable use : new Executable[] {
-                    () -> kept.forward(store, x, false), () -> kept.onnxParameters(), () -> kept.parameter("w"),
-                    () -> kept.frozenTensors(), () -> kept.getOutputShapes(new Shape[] {new Shape(1, 2)})}) {
+                () -> kept.forward(store, x, false),
+                () -> kept.onnxParameters(),
+                () -> kept.parameter("w"),
+                () -> kept.frozenTensors(),
+                () -> kept.getOutputShapes(new Shape[] {new Shape(1, 2)})
+            }) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, use);
                 assertTrue(e.getMessage().startsWith("gemm.onnx: the imported graph was closed"), e.getMessage());
             }
@@ -64,17 +70,20 @@ class UseAfterCloseTest {
 
     @Test
     void aClosedOrtRunnerRefusesToRun() {
-        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(-1);
-        Map<String, TensorData> in = Map.of("x", TensorData.fromOnnxBytes("x", TensorProto.DataType.FLOAT_VALUE,
-                new Shape(1, 2), b.flip()));
+        ByteBuffer b = ByteBuffer.allocate(8)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(1)
+                .putFloat(-1);
+        Map<String, TensorData> in =
+                Map.of("x", TensorData.fromOnnxBytes("x", TensorProto.DataType.FLOAT_VALUE, new Shape(1, 2), b.flip()));
         OrtRunner kept;
         try (OrtRunner ort = new OrtRunner(gemm().toByteArray(), "gemm.onnx")) {
             TensorData y = ort.run(in).get("y");
             assertEquals(new Shape(1, 3), y.shape());
             kept = ort;
         }
-        for (Executable use : new Executable[] {() -> kept.run(in), kept::inputNames, kept::outputNames,
-                kept::inputInfo}) {
+        for (Executable use :
+                new Executable[] {() -> kept.run(in), kept::inputNames, kept::outputNames, kept::inputInfo}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, use);
             assertTrue(e.getMessage().startsWith("gemm.onnx: the ONNX Runtime session was closed"), e.getMessage());
         }

@@ -55,8 +55,8 @@ public final class FineTuneExample {
     private FineTuneExample() {}
 
     /** What a run measured: ONNX Runtime's test accuracy of the input and the exported model, and more. */
-    public record Result(Path output, double accuracyBefore, double accuracyAfter, double trainLoss,
-                         double maxAbsDiff) {}
+    public record Result(
+            Path output, double accuracyBefore, double accuracyAfter, double trainLoss, double maxAbsDiff) {}
 
     public static void main(String[] args) throws IOException, TranslateException, OrtException {
         if (args.length < 3 || args.length > 6) {
@@ -69,14 +69,16 @@ public final class FineTuneExample {
         int epochs = args.length > 5 ? Integer.parseInt(args[5]) : 2;
         Device device = TorchEngine.defaultDevice();
         Result r = run(Path.of(args[0]), Path.of(args[1]), Path.of(args[2]), train, test, epochs, device);
-        System.out.printf("wrote %s: test accuracy in ONNX Runtime %.1f%% -> %.1f%%, final train loss %.4f,"
-                        + " max |DJL - ONNX Runtime| %.2g%n", r.output(), 100 * r.accuracyBefore(),
-                100 * r.accuracyAfter(), r.trainLoss(), r.maxAbsDiff());
+        System.out.printf(
+                "wrote %s: test accuracy in ONNX Runtime %.1f%% -> %.1f%%, final train loss %.4f,"
+                        + " max |DJL - ONNX Runtime| %.2g%n",
+                r.output(), 100 * r.accuracyBefore(), 100 * r.accuracyAfter(), r.trainLoss(), r.maxAbsDiff());
     }
 
     /** Fine-tunes {@code modelFile} on the first {@code trainSamples} training images and exports it. */
-    public static Result run(Path modelFile, Path fashionDir, Path output, int trainSamples, int testSamples,
-                             int epochs, Device device) throws IOException, TranslateException, OrtException {
+    public static Result run(
+            Path modelFile, Path fashionDir, Path output, int trainSamples, int testSamples, int epochs, Device device)
+            throws IOException, TranslateException, OrtException {
         LabeledData train = first(IdxDataset.load(fashionDir, true), trainSamples);
         LabeledData test = first(IdxDataset.load(fashionDir, false), testSamples);
         int batch = 64;
@@ -87,7 +89,9 @@ public final class FineTuneExample {
             OnnxGraphBlock block = OnnxImporter.load(view.model(), model.getNDManager());
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build())
+                    .optOptimizer(Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(1e-3f))
+                            .build())
                     .addEvaluator(new Accuracy())
                     .optDevices(new Device[] {device})
                     .addTrainingListeners(TrainingListener.Defaults.basic());
@@ -98,12 +102,28 @@ public final class FineTuneExample {
                 EasyTrain.fit(trainer, epochs, dataset(trainer.getManager(), train, batch), null);
                 result = trainer.getTrainingResult();
             }
-            Lineage lineage = new Lineage("train", ModelHash.sha256(modelFile), null,
-                    Map.of("data", train.origin(), "samples", Integer.toString(train.size()),
-                            "epochs", Integer.toString(epochs), "optimizer", "adam", "learning_rate", "0.001"),
+            Lineage lineage = new Lineage(
+                    "train",
+                    ModelHash.sha256(modelFile),
+                    null,
+                    Map.of(
+                            "data",
+                            train.origin(),
+                            "samples",
+                            Integer.toString(train.size()),
+                            "epochs",
+                            Integer.toString(epochs),
+                            "optimizer",
+                            "adam",
+                            "learning_rate",
+                            "0.001"),
                     Map.of("train_loss", (double) result.getTrainLoss()));
-            OnnxExporter.write(OnnxExporter.trainedModel(block, view.removed(), lineage), view.model(), output,
-                    WriteOptions.defaults(), Precision.FP32);
+            OnnxExporter.write(
+                    OnnxExporter.trainedModel(block, view.removed(), lineage),
+                    view.model(),
+                    output,
+                    WriteOptions.defaults(),
+                    Precision.FP32);
 
             double diff = exportDifference(block, view, output, test, model.getNDManager());
             if (diff > MAX_EXPORT_DIFF) {
@@ -128,13 +148,15 @@ public final class FineTuneExample {
     }
 
     /** Max |trained block (eval mode, Softmax put back) - ONNX Runtime on the exported file| on test images. */
-    private static double exportDifference(OnnxGraphBlock block, SoftmaxTail.TrainingView view, Path output,
-                                           LabeledData test, NDManager parent) throws OrtException {
+    private static double exportDifference(
+            OnnxGraphBlock block, SoftmaxTail.TrainingView view, Path output, LabeledData test, NDManager parent)
+            throws OrtException {
         int n = Math.min(16, test.size());
         int[] idx = IntStream.range(0, n).toArray();
         try (NDManager manager = parent.newSubManager()) {
             NDArray x = test.features(manager, idx, 0, n);
-            NDArray djl = block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+            NDArray djl = block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                    .singletonOrThrow();
             if (!view.removed().isEmpty()) {
                 djl = djl.softmax(1);
             }
@@ -171,9 +193,10 @@ public final class FineTuneExample {
     private static float[][] runOrt(Path modelFile, float[] x, long[] shape) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = env.createSession(modelFile.toString(), options);
-             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-             OrtSession.Result out = session.run(Map.of(session.getInputNames().iterator().next(), input))) {
+                OrtSession session = env.createSession(modelFile.toString(), options);
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+                OrtSession.Result out =
+                        session.run(Map.of(session.getInputNames().iterator().next(), input))) {
             return (float[][]) out.get(0).getValue();
         }
     }

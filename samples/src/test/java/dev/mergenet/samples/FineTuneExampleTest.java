@@ -53,9 +53,11 @@ class FineTuneExampleTest {
 
     /** A randomly initialised CNN exported by PyTorch (the script sits beside this test in resources). */
     private static Path exportSmallCnn(Path out) throws Exception {
-        Path script = Path.of(FineTuneExampleTest.class.getResource("export_small_cnn.py").toURI());
+        Path script = Path.of(
+                FineTuneExampleTest.class.getResource("export_small_cnn.py").toURI());
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), out.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python export timed out");
         assertEquals(0, p.exitValue(), log);

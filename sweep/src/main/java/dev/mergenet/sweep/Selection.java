@@ -19,8 +19,13 @@ public final class Selection {
      * @param runs          the selected configuration's finished trials
      * @param failed        every failed trial of the arm
      */
-    public record ArmResult(String arm, String selected, int configsTried, List<TrialRow> runs,
-                            List<TrialRow> failed, Map<String, List<TrialRecord>> byConfig) {}
+    public record ArmResult(
+            String arm,
+            String selected,
+            int configsTried,
+            List<TrialRow> runs,
+            List<TrialRow> failed,
+            Map<String, List<TrialRecord>> byConfig) {}
 
     private Selection() {}
 
@@ -31,7 +36,8 @@ public final class Selection {
             List<TrialRow> failed = new ArrayList<>();
             for (TrialRecord r : records) {
                 if (r.row().arm().equals(arm)) {
-                    byConfig.computeIfAbsent(r.row().config(), k -> new ArrayList<>()).add(r);
+                    byConfig.computeIfAbsent(r.row().config(), k -> new ArrayList<>())
+                            .add(r);
                     if (r.row().failed()) {
                         failed.add(r.row());
                     }
@@ -40,15 +46,22 @@ public final class Selection {
             String best = null;
             double bestVal = Double.NEGATIVE_INFINITY;
             for (Map.Entry<String, List<TrialRecord>> e : byConfig.entrySet()) {
-                double v = PairedStats.mean(e.getValue().stream().filter(r -> !r.row().failed())
-                        .mapToDouble(r -> r.row().bestVal()).filter(Double::isFinite).toArray());
+                double v = PairedStats.mean(e.getValue().stream()
+                        .filter(r -> !r.row().failed())
+                        .mapToDouble(r -> r.row().bestVal())
+                        .filter(Double::isFinite)
+                        .toArray());
                 if (Double.isFinite(v) && v > bestVal) {
                     bestVal = v;
                     best = e.getKey();
                 }
             }
-            List<TrialRow> runs = best == null ? List.of() : byConfig.get(best).stream().map(TrialRecord::row)
-                    .filter(r -> !r.failed()).toList();
+            List<TrialRow> runs = best == null
+                    ? List.of()
+                    : byConfig.get(best).stream()
+                            .map(TrialRecord::row)
+                            .filter(r -> !r.failed())
+                            .toList();
             out.add(new ArmResult(arm, best, byConfig.size(), runs, failed, byConfig));
         }
         return out;

@@ -53,8 +53,9 @@ public record SparkSettings(String master, int threadsPerTrial, String device, M
             // the executors load the same classes as this driver: the project's jars and classes folders, on a
             // machine (or shared filesystem) where these paths exist; a cluster without one takes spark.jars
             s.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
-            s.put("spark.executor.extraJavaOptions", "-Dai.djl.offline="
-                    + System.getProperty("ai.djl.offline", "true"));
+            s.put(
+                    "spark.executor.extraJavaOptions",
+                    "-Dai.djl.offline=" + System.getProperty("ai.djl.offline", "true"));
             for (String v : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_ARENA_MAX"}) {
                 if (System.getenv(v) != null) {
                     s.put("spark.executorEnv." + v, System.getenv(v));

@@ -24,32 +24,51 @@ public final class SweepDriver {
         int reused = 0;
         for (TrialSpec t : plan.trials()) {
             TrialRecord r = TrialRecord.read(TrialFiles.of(t).record());
-            boolean done = r != null && r.specHash().equals(t.hash()) && !(retryFailed && r.row().failed());
+            boolean done = r != null
+                    && r.specHash().equals(t.hash())
+                    && !(retryFailed && r.row().failed());
             if (done) {
                 reused++;
             } else {
                 pending.add(t);
             }
         }
-        log.printf("sweep %s: %d trials, %d reused from %s, %d to run on %s%n", plan.name(), plan.trials().size(),
-                reused, plan.outDir(), pending.size(), spark.effectiveMaster());
+        log.printf(
+                "sweep %s: %d trials, %d reused from %s, %d to run on %s%n",
+                plan.name(), plan.trials().size(), reused, plan.outDir(), pending.size(), spark.effectiveMaster());
         if (!pending.isEmpty()) {
             try (JavaSparkContext sc = new JavaSparkContext(spark.sparkConf("mergenet experiment " + plan.name()))) {
                 sc.setLogLevel("WARN");
                 List<TrialRow> rows = sc.parallelize(pending, pending.size())
-                        .map(new TrialTask(spark.device(), spark.threadsPerTrial())).collect();
+                        .map(new TrialTask(spark.device(), spark.threadsPerTrial()))
+                        .collect();
                 for (TrialRow r : rows) {
-                    log.printf("%s: %s%n", r.id(), r.failed() ? "failed: " + r.failure()
-                            : String.format("final test %.2f%%, best val %.2f%%%s", 100 * r.finalTest(),
-                                    100 * r.bestVal(), r.resumedFromEpoch() > 0
-                                            ? " (resumed from epoch " + r.resumedFromEpoch() + ")" : ""));
+                    log.printf(
+                            "%s: %s%n",
+                            r.id(),
+                            r.failed()
+                                    ? "failed: " + r.failure()
+                                    : String.format(
+                                            "final test %.2f%%, best val %.2f%%%s",
+                                            100 * r.finalTest(),
+                                            100 * r.bestVal(),
+                                            r.resumedFromEpoch() > 0
+                                                    ? " (resumed from epoch " + r.resumedFromEpoch() + ")"
+                                                    : ""));
                 }
             } catch (RuntimeException e) {
                 // Spark gave up on a task (out of attempts): the table still shows what finished
                 Rebuilt partial = rebuild(plan.outDir(), table);
-                throw new MergeNetException(String.format("sweep %s stopped with %d of %d trials recorded (table: %s): "
-                        + "%s; run the same command again to finish the rest", plan.name(), partial.records().size(),
-                        plan.trials().size(), partial.table(), firstLine(e)), e);
+                throw new MergeNetException(
+                        String.format(
+                                "sweep %s stopped with %d of %d trials recorded (table: %s): "
+                                        + "%s; run the same command again to finish the rest",
+                                plan.name(),
+                                partial.records().size(),
+                                plan.trials().size(),
+                                partial.table(),
+                                firstLine(e)),
+                        e);
             }
         }
         Rebuilt rebuilt = rebuild(plan.outDir(), table);

@@ -18,8 +18,8 @@ import java.util.Map;
  * OUT/sweep.json: the sweep's name, title, command, arms and the id and spec hash of every trial, written before
  * any trial runs, so the table can be rebuilt from the trial records on disk (`experiment --rebuild`).
  */
-public record SweepManifest(String name, String title, String command, List<String> arms,
-                            Map<String, String> trialHashes) {
+public record SweepManifest(
+        String name, String title, String command, List<String> arms, Map<String, String> trialHashes) {
     public static SweepManifest of(SweepPlan plan) {
         Map<String, String> h = new LinkedHashMap<>();
         plan.trials().forEach(t -> h.put(t.id(), t.hash()));
@@ -41,8 +41,13 @@ public record SweepManifest(String name, String title, String command, List<Stri
         JsonObject t = new JsonObject();
         trialHashes.forEach(t::addProperty);
         o.add("trials", t);
-        AtomicFiles.writeString(file(outDir), new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
-                .toJson(o));
+        AtomicFiles.writeString(
+                file(outDir),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(o));
     }
 
     public static SweepManifest read(Path outDir) {
@@ -55,9 +60,15 @@ public record SweepManifest(String name, String title, String command, List<Stri
             List<String> arms = new ArrayList<>();
             o.getAsJsonArray("arms").forEach(e -> arms.add(e.getAsString()));
             Map<String, String> h = new LinkedHashMap<>();
-            o.getAsJsonObject("trials").entrySet().forEach(e -> h.put(e.getKey(), e.getValue().getAsString()));
-            return new SweepManifest(o.get("name").getAsString(), o.get("title").getAsString(),
-                    o.get("command").getAsString(), arms, h);
+            o.getAsJsonObject("trials")
+                    .entrySet()
+                    .forEach(e -> h.put(e.getKey(), e.getValue().getAsString()));
+            return new SweepManifest(
+                    o.get("name").getAsString(),
+                    o.get("title").getAsString(),
+                    o.get("command").getAsString(),
+                    arms,
+                    h);
         } catch (IOException | RuntimeException e) {
             throw new MergeNetException(f + ": unreadable sweep manifest: " + e.getMessage(), e);
         }

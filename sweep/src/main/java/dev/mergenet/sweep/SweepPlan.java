@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * @param arms    the arms, in table order
  * @param trials  every trial
  */
-public record SweepPlan(String name, String title, String command, Path outDir, List<String> arms,
-                        List<TrialSpec> trials) {
+public record SweepPlan(
+        String name, String title, String command, Path outDir, List<String> arms, List<TrialSpec> trials) {
     /** The model files of one seed. */
     public record Models(Path target, Path source) {}
 
@@ -35,8 +35,15 @@ public record SweepPlan(String name, String title, String command, Path outDir, 
     /** What every trial of the sweep shares. */
     public record Settings(String data, Map<String, String> params, Grid grid, int trainLimit, int evalLimit) {}
 
-    public static SweepPlan of(String name, String title, String command, Path outDir, ModelsPerSeed models,
-                               List<String> arms, long[] seeds, Settings settings) {
+    public static SweepPlan of(
+            String name,
+            String title,
+            String command,
+            Path outDir,
+            ModelsPerSeed models,
+            List<String> arms,
+            long[] seeds,
+            Settings settings) {
         if (arms.isEmpty() || seeds.length == 0) {
             throw new MergeNetException("--arms and --seeds: a sweep needs at least one arm and one seed");
         }
@@ -56,8 +63,18 @@ public record SweepPlan(String name, String title, String command, Path outDir, 
                         throw new MergeNetException("--arms " + arm + ": needs a source model (--source)");
                     }
                     String digest = digest(m.target(), digests) + (source == null ? "" : "+" + digest(source, digests));
-                    trials.add(new TrialSpec(name, abs(m.target()), source == null ? null : abs(source), digest,
-                            settings.data(), arm, seed, params, point, settings.trainLimit(), settings.evalLimit(),
+                    trials.add(new TrialSpec(
+                            name,
+                            abs(m.target()),
+                            source == null ? null : abs(source),
+                            digest,
+                            settings.data(),
+                            arm,
+                            seed,
+                            params,
+                            point,
+                            settings.trainLimit(),
+                            settings.evalLimit(),
                             out.toString()));
                 }
             }

@@ -1,7 +1,7 @@
 package dev.mergenet.sweep;
 
-import dev.mergenet.transfer.report.PairedStats;
 import dev.mergenet.core.io.AtomicFiles;
+import dev.mergenet.transfer.report.PairedStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +12,9 @@ import java.util.Optional;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.StatisticalLineAndShapeRenderer;
@@ -39,26 +39,44 @@ public final class SweepReport {
         System.setProperty("java.awt.headless", "true");
         List<Selection.ArmResult> arms = Selection.select(m.arms(), records);
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(m.title()))
+        sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(esc(m.title()))
                 .append("</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
                         + "td,th{border:1px solid #999;padding:4px 8px}</style></head><body>\n");
-        sb.append("<h1>").append(esc(m.title())).append("</h1>\n<p>Command: <code>").append(esc(m.command()))
+        sb.append("<h1>")
+                .append(esc(m.title()))
+                .append("</h1>\n<p>Command: <code>")
+                .append(esc(m.command()))
                 .append("</code></p>\n");
-        sb.append(String.format("<p id=\"progress\">%d of %d trials have a record.</p>%n", records.size(),
-                m.trialHashes().size()));
+        sb.append(String.format(
+                "<p id=\"progress\">%d of %d trials have a record.</p>%n",
+                records.size(), m.trialHashes().size()));
         sb.append("<h2>Selected configuration per arm (on validation)</h2>\n<table id=\"selection\">"
                 + "<tr><th>arm</th><th>selected configuration</th><th>configurations tried</th><th>seeds</th>"
                 + "<th>final test acc (%)</th><th>Δ vs alone, 95% CI (pp)</th></tr>\n");
-        Optional<Selection.ArmResult> alone = arms.stream().filter(a -> TrialRunner.isAlone(a.arm())).findFirst();
+        Optional<Selection.ArmResult> alone =
+                arms.stream().filter(a -> TrialRunner.isAlone(a.arm())).findFirst();
         for (Selection.ArmResult a : arms) {
             double[] d = alone.map(o -> SweepTable.pairedDiff(a, o, true)).orElse(null);
-            double[] fin = a.runs().stream().mapToDouble(r -> 100 * r.finalTest()).toArray();
-            sb.append("<tr><td>").append(esc(a.arm())).append("</td><td>")
-                    .append(esc(a.selected() == null ? "-" : a.selected())).append("</td><td>")
-                    .append(a.configsTried()).append("</td><td>").append(a.runs().size()).append("</td><td>")
-                    .append(fin.length == 0 ? "-" : String.format("%.2f", PairedStats.mean(fin))).append("</td><td>")
-                    .append(d == null ? "-" : Double.isNaN(d[1]) ? String.format("%+.2f (n=1)", d[0])
-                            : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]))
+            double[] fin =
+                    a.runs().stream().mapToDouble(r -> 100 * r.finalTest()).toArray();
+            sb.append("<tr><td>")
+                    .append(esc(a.arm()))
+                    .append("</td><td>")
+                    .append(esc(a.selected() == null ? "-" : a.selected()))
+                    .append("</td><td>")
+                    .append(a.configsTried())
+                    .append("</td><td>")
+                    .append(a.runs().size())
+                    .append("</td><td>")
+                    .append(fin.length == 0 ? "-" : String.format("%.2f", PairedStats.mean(fin)))
+                    .append("</td><td>")
+                    .append(
+                            d == null
+                                    ? "-"
+                                    : Double.isNaN(d[1])
+                                            ? String.format("%+.2f (n=1)", d[0])
+                                            : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]))
                     .append("</td></tr>\n");
         }
         sb.append("</table>\n");
@@ -67,8 +85,14 @@ public final class SweepReport {
         sb.append("<h2>Learning curves (selected configuration, mean over seeds)</h2>\n");
         sb.append(img("curves-chart", curves(arms)));
         sb.append("<h2>Failed trials</h2>\n<ul id=\"failed\">\n");
-        arms.forEach(a -> a.failed().forEach(f -> sb.append("<li>").append(esc(f.id())).append(" (")
-                .append(esc(f.config())).append("): ").append(esc(f.failure())).append("</li>\n")));
+        arms.forEach(a -> a.failed()
+                .forEach(f -> sb.append("<li>")
+                        .append(esc(f.id()))
+                        .append(" (")
+                        .append(esc(f.config()))
+                        .append("): ")
+                        .append(esc(f.failure()))
+                        .append("</li>\n")));
         if (arms.stream().allMatch(a -> a.failed().isEmpty())) {
             sb.append("<li>none</li>\n");
         }
@@ -85,8 +109,8 @@ public final class SweepReport {
                 ds.add(d[0], Double.isNaN(d[1]) ? 0 : d[1], "Δ vs alone", a.arm());
             }
         }
-        JFreeChart chart = ChartFactory.createLineChart(null, "arm", "Δ final test accuracy vs alone (pp)", ds,
-                PlotOrientation.VERTICAL, false, false, false);
+        JFreeChart chart = ChartFactory.createLineChart(
+                null, "arm", "Δ final test accuracy vs alone (pp)", ds, PlotOrientation.VERTICAL, false, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         // a point per arm with its CI as the error bar; the zero line is "no difference"
         plot.setRenderer(new StatisticalLineAndShapeRenderer(false, true));
@@ -101,20 +125,25 @@ public final class SweepReport {
                 continue;
             }
             XYSeries s = new XYSeries(a.arm() + " (validation)");
-            List<TrialRecord> runs = a.byConfig().get(a.selected()).stream().filter(r -> !r.row().failed()).toList();
+            List<TrialRecord> runs = a.byConfig().get(a.selected()).stream()
+                    .filter(r -> !r.row().failed())
+                    .toList();
             int epochs = runs.stream().mapToInt(r -> r.valCurve().length).max().orElse(0);
             for (int e = 0; e < epochs; e++) {
                 final int ep = e;
-                double v = PairedStats.mean(runs.stream().filter(r -> r.valCurve().length > ep)
-                        .mapToDouble(r -> r.valCurve()[ep]).filter(Double::isFinite).toArray());
+                double v = PairedStats.mean(runs.stream()
+                        .filter(r -> r.valCurve().length > ep)
+                        .mapToDouble(r -> r.valCurve()[ep])
+                        .filter(Double::isFinite)
+                        .toArray());
                 if (Double.isFinite(v)) {
                     s.add(e + 1, 100 * v);
                 }
             }
             ds.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(null, "epoch", "validation accuracy (%)", ds,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                null, "epoch", "validation accuracy (%)", ds, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setRenderer(new XYLineAndShapeRenderer(true, true)); // a one-epoch sweep still shows its points
         plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
@@ -134,7 +163,11 @@ public final class SweepReport {
     }
 
     private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 }

@@ -1,7 +1,7 @@
 package dev.mergenet.sweep;
 
-import dev.mergenet.transfer.report.PairedStats;
 import dev.mergenet.core.io.AtomicFiles;
+import dev.mergenet.transfer.report.PairedStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,32 +16,56 @@ public final class SweepTable {
     private SweepTable() {}
 
     public static String table(List<Selection.ArmResult> arms) {
-        Optional<Selection.ArmResult> alone = arms.stream().filter(a -> TrialRunner.isAlone(a.arm())).findFirst();
+        Optional<Selection.ArmResult> alone =
+                arms.stream().filter(a -> TrialRunner.isAlone(a.arm())).findFirst();
         StringBuilder sb = new StringBuilder();
         sb.append("| arm | selected configuration (of tried) | seeds (failed) | final test acc (%) "
                 + "| Δ vs alone, 95% CI (pp) | test acc at best val (%) | Δ vs alone, 95% CI (pp) "
                 + "| Δ vs random-source control, 95% CI (pp) | s/epoch | adapter share |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Selection.ArmResult a : arms) {
-            int seeds = a.selected() == null ? 0 : a.byConfig().get(a.selected()).size();
+            int seeds =
+                    a.selected() == null ? 0 : a.byConfig().get(a.selected()).size();
             int failedSel = seeds - a.runs().size();
             String seedCol = failedSel == 0 ? Integer.toString(seeds) : seeds + " (" + failedSel + ")";
             String config = (a.selected() == null ? "-" : a.selected()) + " (" + a.configsTried() + ")";
             if (a.runs().isEmpty()) {
-                sb.append(String.format("| %s | %s | %d (%d) | - | - | - | - | - | - | - |%n", a.arm(), config,
-                        a.byConfig().values().stream().mapToInt(List::size).sum(), a.failed().size()));
+                sb.append(String.format(
+                        "| %s | %s | %d (%d) | - | - | - | - | - | - | - |%n",
+                        a.arm(),
+                        config,
+                        a.byConfig().values().stream().mapToInt(List::size).sum(),
+                        a.failed().size()));
                 continue;
             }
-            double[] fin = a.runs().stream().mapToDouble(r -> 100 * r.finalTest()).toArray();
-            double[] best = a.runs().stream().mapToDouble(r -> 100 * r.testAtBestVal()).toArray();
+            double[] fin =
+                    a.runs().stream().mapToDouble(r -> 100 * r.finalTest()).toArray();
+            double[] best =
+                    a.runs().stream().mapToDouble(r -> 100 * r.testAtBestVal()).toArray();
             String controlArm = TrialRunner.control(a.arm());
-            Optional<Selection.ArmResult> control = arms.stream().filter(c -> c.arm().equals(controlArm)).findFirst();
-            sb.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |%n", a.arm(), config,
-                    seedCol, meanStd(fin), diff(a, alone, true), meanStd(best), diff(a, alone, false),
+            Optional<Selection.ArmResult> control =
+                    arms.stream().filter(c -> c.arm().equals(controlArm)).findFirst();
+            sb.append(String.format(
+                    "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |%n",
+                    a.arm(),
+                    config,
+                    seedCol,
+                    meanStd(fin),
+                    diff(a, alone, true),
+                    meanStd(best),
+                    diff(a, alone, false),
                     control.map(c -> diff(a, Optional.of(c), false)).orElse("-"),
-                    PairedStats.mean(a.runs().stream().mapToDouble(TrialRow::secondsPerEpoch).toArray()),
-                    TrialRunner.usesAdapter(a.arm()) ? String.format("%.0f%%",
-                            100 * PairedStats.mean(a.runs().stream().mapToDouble(TrialRow::adapterShare).toArray())) : "-"));
+                    PairedStats.mean(a.runs().stream()
+                            .mapToDouble(TrialRow::secondsPerEpoch)
+                            .toArray()),
+                    TrialRunner.usesAdapter(a.arm())
+                            ? String.format(
+                                    "%.0f%%",
+                                    100
+                                            * PairedStats.mean(a.runs().stream()
+                                                    .mapToDouble(TrialRow::adapterShare)
+                                                    .toArray()))
+                            : "-"));
         }
         return sb.toString();
     }
@@ -55,15 +79,17 @@ public final class SweepTable {
         for (TrialRow r : a.runs()) {
             for (TrialRow o : other.runs()) {
                 if (o.seed() == r.seed()) {
-                    pairs.add(new double[] {100 * (fin ? r.finalTest() : r.testAtBestVal()),
-                        100 * (fin ? o.finalTest() : o.testAtBestVal())});
+                    pairs.add(new double[] {
+                        100 * (fin ? r.finalTest() : r.testAtBestVal()), 100 * (fin ? o.finalTest() : o.testAtBestVal())
+                    });
                 }
             }
         }
         if (pairs.isEmpty()) {
             return null;
         }
-        return PairedStats.pairedDifference(pairs.stream().mapToDouble(p -> p[0]).toArray(),
+        return PairedStats.pairedDifference(
+                pairs.stream().mapToDouble(p -> p[0]).toArray(),
                 pairs.stream().mapToDouble(p -> p[1]).toArray());
     }
 
@@ -72,13 +98,15 @@ public final class SweepTable {
         if (d == null) {
             return "-";
         }
-        return Double.isNaN(d[1]) ? String.format("%+.2f (n=1)", d[0])
+        return Double.isNaN(d[1])
+                ? String.format("%+.2f (n=1)", d[0])
                 : String.format("%+.2f [%+.2f, %+.2f]", d[0], d[0] - d[1], d[0] + d[1]);
     }
 
     private static String meanStd(double[] v) {
         double sd = PairedStats.std(v);
-        return Double.isNaN(sd) ? String.format("%.2f", PairedStats.mean(v))
+        return Double.isNaN(sd)
+                ? String.format("%.2f", PairedStats.mean(v))
                 : String.format("%.2f ± %.2f", PairedStats.mean(v), sd);
     }
 
@@ -89,22 +117,37 @@ public final class SweepTable {
         sb.append("## ").append(m.title()).append("\n\n");
         sb.append("Command: `").append(m.command()).append("`\n\n");
         sb.append(table(arms)).append('\n');
-        sb.append(String.format("%d of %d trials have a record; selection of each arm's configuration is on "
-                + "validation accuracy (mean over seeds at the best validation epoch).%n%n", records.size(),
-                m.trialHashes().size()));
-        List<TrialRow> failed = records.stream().map(TrialRecord::row).filter(TrialRow::failed).toList();
+        sb.append(String.format(
+                "%d of %d trials have a record; selection of each arm's configuration is on "
+                        + "validation accuracy (mean over seeds at the best validation epoch).%n%n",
+                records.size(), m.trialHashes().size()));
+        List<TrialRow> failed =
+                records.stream().map(TrialRecord::row).filter(TrialRow::failed).toList();
         if (!failed.isEmpty()) {
             sb.append("Failed trials:\n\n");
-            failed.forEach(f -> sb.append("- ").append(f.id()).append(" (").append(f.config()).append("): ")
-                    .append(f.failure().replace('\n', ' ')).append('\n'));
+            failed.forEach(f -> sb.append("- ")
+                    .append(f.id())
+                    .append(" (")
+                    .append(f.config())
+                    .append("): ")
+                    .append(f.failure().replace('\n', ' '))
+                    .append('\n'));
             sb.append('\n');
         }
         sb.append("Per trial (arm, seed, configuration, final test acc, test acc at best val, best val acc, s/epoch, "
                 + "adapter share, status):\n\n```\n");
         for (TrialRecord r : records) {
             TrialRow o = r.row();
-            sb.append(String.format("%s\t%d\t%s\t%.4f\t%.4f\t%.4f\t%.1f\t%.3f\t%s%n", o.arm(), o.seed(), o.config(),
-                    o.finalTest(), o.testAtBestVal(), o.bestVal(), o.secondsPerEpoch(), o.adapterShare(),
+            sb.append(String.format(
+                    "%s\t%d\t%s\t%.4f\t%.4f\t%.4f\t%.1f\t%.3f\t%s%n",
+                    o.arm(),
+                    o.seed(),
+                    o.config(),
+                    o.finalTest(),
+                    o.testAtBestVal(),
+                    o.bestVal(),
+                    o.secondsPerEpoch(),
+                    o.adapterShare(),
                     o.failed() ? "failed" : "ok"));
         }
         sb.append("```\n");

@@ -37,7 +37,13 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
         o.add("row", r);
         o.add("valCurve", curve(valCurve));
         o.add("testCurve", curve(testCurve));
-        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o));
+        AtomicFiles.writeString(
+                file,
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(o));
     }
 
     /** The record in {@code file}, or null when it is missing or unreadable (the trial then runs again). */
@@ -49,13 +55,23 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
             JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
             TrialSpec spec = spec(o.getAsJsonObject("spec"));
             JsonObject r = o.getAsJsonObject("row");
-            String failure = "failed".equals(r.get("status").getAsString()) ? r.get("failure").getAsString() : null;
-            TrialRow row = new TrialRow(spec.id(), spec.arm(), spec.seed(), spec.configLabel(),
-                    d(r, "finalTestAccuracy"), d(r, "testAccuracyAtBestVal"), d(r, "bestValAccuracy"),
-                    d(r, "secondsPerEpoch"), d(r, "adapterShareOfEpoch"), r.get("resumedFromEpoch").getAsInt(),
+            String failure = "failed".equals(r.get("status").getAsString())
+                    ? r.get("failure").getAsString()
+                    : null;
+            TrialRow row = new TrialRow(
+                    spec.id(),
+                    spec.arm(),
+                    spec.seed(),
+                    spec.configLabel(),
+                    d(r, "finalTestAccuracy"),
+                    d(r, "testAccuracyAtBestVal"),
+                    d(r, "bestValAccuracy"),
+                    d(r, "secondsPerEpoch"),
+                    d(r, "adapterShareOfEpoch"),
+                    r.get("resumedFromEpoch").getAsInt(),
                     failure);
-            return new TrialRecord(o.get("specHash").getAsString(), spec, row, curve(o.get("valCurve")),
-                    curve(o.get("testCurve")));
+            return new TrialRecord(
+                    o.get("specHash").getAsString(), spec, row, curve(o.get("valCurve")), curve(o.get("testCurve")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -79,11 +95,21 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
     }
 
     private static TrialSpec spec(JsonObject o) {
-        return new TrialSpec(o.get("sweep").getAsString(), o.get("target").getAsString(),
-                o.has("source") && !o.get("source").isJsonNull() ? o.get("source").getAsString() : null,
-                o.get("inputsDigest").getAsString(), o.get("data").getAsString(), o.get("arm").getAsString(),
-                o.get("seed").getAsLong(), map(o.getAsJsonObject("params")), map(o.getAsJsonObject("grid")),
-                o.get("trainLimit").getAsInt(), o.get("evalLimit").getAsInt(), o.get("outDir").getAsString());
+        return new TrialSpec(
+                o.get("sweep").getAsString(),
+                o.get("target").getAsString(),
+                o.has("source") && !o.get("source").isJsonNull()
+                        ? o.get("source").getAsString()
+                        : null,
+                o.get("inputsDigest").getAsString(),
+                o.get("data").getAsString(),
+                o.get("arm").getAsString(),
+                o.get("seed").getAsLong(),
+                map(o.getAsJsonObject("params")),
+                map(o.getAsJsonObject("grid")),
+                o.get("trainLimit").getAsInt(),
+                o.get("evalLimit").getAsInt(),
+                o.get("outDir").getAsString());
     }
 
     private static JsonObject map(Map<String, String> m) {

@@ -32,15 +32,22 @@ import java.util.Set;
  */
 public final class TrialRunner {
     /** What a finished job hands back: its summary numbers and per-epoch curves. */
-    public record Outcome(double finalTest, double testAtBestVal, double bestVal, double secondsPerEpoch,
-                          double adapterShare, double[] valCurve, double[] testCurve, int resumedFromEpoch) {}
+    public record Outcome(
+            double finalTest,
+            double testAtBestVal,
+            double bestVal,
+            double secondsPerEpoch,
+            double adapterShare,
+            double[] valCurve,
+            double[] testCurve,
+            int resumedFromEpoch) {}
 
     /** Every setting a trial's params may hold, with the value `mergenet experiment` used before sweeps. */
     public static final Map<String, String> DEFAULTS = defaults();
 
     /** Settings only the adapter modes read (a grid over them is not run for other arms). */
-    private static final Set<String> ADAPTER_KEYS = Set.of("cycle", "adapter-lr", "rank", "transfer-until",
-            "generation", "gate-lr", "max-adapter-ratio", "pairs");
+    private static final Set<String> ADAPTER_KEYS = Set.of(
+            "cycle", "adapter-lr", "rank", "transfer-until", "generation", "gate-lr", "max-adapter-ratio", "pairs");
     /** Settings only the distilling modes read. */
     private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature");
 
@@ -84,8 +91,8 @@ public final class TrialRunner {
             parseMode(arm);
             if (arm.contains(":")) {
                 if (!parseMode(arm).usesAdapter()) {
-                    throw new MergeNetException("--arms " + arm + ": only adapter modes take an output "
-                            + "(:released or :gated)");
+                    throw new MergeNetException(
+                            "--arms " + arm + ": only adapter modes take an output " + "(:released or :gated)");
                 }
                 AdapterOutput.parse(arm.substring(arm.indexOf(':') + 1));
             }
@@ -97,8 +104,8 @@ public final class TrialRunner {
     /** Checks a setting's name (a grid or option key). */
     public static void checkKey(String key) {
         if (!DEFAULTS.containsKey(key)) {
-            throw new MergeNetException("--grid " + key + ": unknown setting; expected one of "
-                    + String.join(", ", DEFAULTS.keySet()));
+            throw new MergeNetException(
+                    "--grid " + key + ": unknown setting; expected one of " + String.join(", ", DEFAULTS.keySet()));
         }
     }
 
@@ -140,7 +147,9 @@ public final class TrialRunner {
             return 0;
         }
         JsonObject trainer = TrainingCheckpoint.header(checkpoint).trainer();
-        return trainer == null || !trainer.has("epochsDone") ? 0 : trainer.get("epochsDone").getAsInt();
+        return trainer == null || !trainer.has("epochsDone")
+                ? 0
+                : trainer.get("epochsDone").getAsInt();
     }
 
     /**
@@ -152,19 +161,29 @@ public final class TrialRunner {
         p.putAll(spec.params());
         Mode mode = parseMode(spec.arm());
         AdapterOutput output = spec.arm().contains(":")
-                ? AdapterOutput.parse(spec.arm().substring(spec.arm().indexOf(':') + 1)) : AdapterOutput.RELEASED;
+                ? AdapterOutput.parse(spec.arm().substring(spec.arm().indexOf(':') + 1))
+                : AdapterOutput.RELEASED;
         int resumedFrom = checkpointEpoch(files.checkpoint());
         boolean resume = resumedFrom > 0;
         RunConfig cfg = RunConfig.builder(mode)
                 .frozenSource(Boolean.parseBoolean(p.get("frozen-source")))
-                .training(t -> t.epochs(integer(p, "epochs")).seed(spec.seed()).batchSize(integer(p, "batch-size"))
-                        .optimizer(OptimizerKind.parse(p.get("optimizer"))).lr(number(p, "lr"))
-                        .momentum(number(p, "momentum")).weightDecay(number(p, "weight-decay"))
+                .training(t -> t.epochs(integer(p, "epochs"))
+                        .seed(spec.seed())
+                        .batchSize(integer(p, "batch-size"))
+                        .optimizer(OptimizerKind.parse(p.get("optimizer")))
+                        .lr(number(p, "lr"))
+                        .momentum(number(p, "momentum"))
+                        .weightDecay(number(p, "weight-decay"))
                         .schedule(Schedule.parse(p.get("schedule"))))
                 .distillation(number(p, "kd-alpha"), number(p, "kd-temperature"))
-                .adapter(a -> a.cycle(integer(p, "cycle")).lr(number(p, "adapter-lr")).rank(integer(p, "rank"))
-                        .transferUntil(number(p, "transfer-until")).generation(generation(p.get("generation")))
-                        .output(output).gateLr(number(p, "gate-lr")).maxAdapterRatio(number(p, "max-adapter-ratio")))
+                .adapter(a -> a.cycle(integer(p, "cycle"))
+                        .lr(number(p, "adapter-lr"))
+                        .rank(integer(p, "rank"))
+                        .transferUntil(number(p, "transfer-until"))
+                        .generation(generation(p.get("generation")))
+                        .output(output)
+                        .gateLr(number(p, "gate-lr"))
+                        .maxAdapterRatio(number(p, "max-adapter-ratio")))
                 .control(c -> c.withCheckpoint(files.checkpoint(), resume))
                 .build();
         if (resumedFrom > 0 && log != null) {
@@ -195,10 +214,15 @@ public final class TrialRunner {
         }
         JsonObject s = RunReport.summary(r.history());
         List<EpochRecord> h = r.history();
-        return new Outcome(num(s, "finalTestAccuracy"), num(s, "testAccuracyAtBestVal"), num(s, "bestValAccuracy"),
-                num(s, "secondsPerEpoch"), num(s, "adapterShareOfEpoch"),
+        return new Outcome(
+                num(s, "finalTestAccuracy"),
+                num(s, "testAccuracyAtBestVal"),
+                num(s, "bestValAccuracy"),
+                num(s, "secondsPerEpoch"),
+                num(s, "adapterShareOfEpoch"),
                 h.stream().mapToDouble(e -> e.targetValAccuracy).toArray(),
-                h.stream().mapToDouble(e -> e.targetTestAccuracy).toArray(), resumedFrom);
+                h.stream().mapToDouble(e -> e.targetTestAccuracy).toArray(),
+                resumedFrom);
     }
 
     /** The per-epoch CSV the job writes beside its report. */
@@ -293,6 +317,4 @@ public final class TrialRunner {
         JsonElement v = s.get(k);
         return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
     }
-
-
 }

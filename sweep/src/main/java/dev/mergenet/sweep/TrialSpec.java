@@ -25,9 +25,20 @@ import java.util.TreeMap;
  * @param evalLimit    validation/test samples used (0: all)
  * @param outDir       the sweep's output folder; the trial writes under outDir/trials/ID
  */
-public record TrialSpec(String sweep, String target, String source, String inputsDigest, String data, String arm,
-                        long seed, SortedMap<String, String> params, SortedMap<String, String> grid, int trainLimit,
-                        int evalLimit, String outDir) implements Serializable {
+public record TrialSpec(
+        String sweep,
+        String target,
+        String source,
+        String inputsDigest,
+        String data,
+        String arm,
+        long seed,
+        SortedMap<String, String> params,
+        SortedMap<String, String> grid,
+        int trainLimit,
+        int evalLimit,
+        String outDir)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public TrialSpec {
@@ -45,25 +56,47 @@ public record TrialSpec(String sweep, String target, String source, String input
             return "default";
         }
         StringBuilder sb = new StringBuilder();
-        grid.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        grid.forEach((k, v) ->
+                sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
         return sb.toString();
     }
 
     /** A file-name-safe id, unique within the sweep: arm, seed and (with a grid) a short digest of the grid point. */
     public String id() {
         String a = arm.replace(':', '-').replace('+', '-');
-        return a + "_s" + seed + (grid.isEmpty() ? "" : "_g" + sha256(configLabel()).substring(0, 8));
+        return a + "_s" + seed
+                + (grid.isEmpty() ? "" : "_g" + sha256(configLabel()).substring(0, 8));
     }
 
     /** Everything that decides the trial's result, hashed: a stored report is reused only when this matches. */
     public String hash() {
         StringBuilder sb = new StringBuilder();
-        sb.append("target=").append(target).append('\n').append("source=").append(source).append('\n')
-                .append("inputs=").append(inputsDigest).append('\n').append("data=").append(data).append('\n')
-                .append("arm=").append(arm).append('\n').append("seed=").append(seed).append('\n')
-                .append("trainLimit=").append(trainLimit).append('\n').append("evalLimit=").append(evalLimit)
+        sb.append("target=")
+                .append(target)
+                .append('\n')
+                .append("source=")
+                .append(source)
+                .append('\n')
+                .append("inputs=")
+                .append(inputsDigest)
+                .append('\n')
+                .append("data=")
+                .append(data)
+                .append('\n')
+                .append("arm=")
+                .append(arm)
+                .append('\n')
+                .append("seed=")
+                .append(seed)
+                .append('\n')
+                .append("trainLimit=")
+                .append(trainLimit)
+                .append('\n')
+                .append("evalLimit=")
+                .append(evalLimit)
                 .append('\n');
-        params.forEach((k, v) -> sb.append("param.").append(k).append('=').append(v).append('\n'));
+        params.forEach(
+                (k, v) -> sb.append("param.").append(k).append('=').append(v).append('\n'));
         return sha256(sb.toString());
     }
 

@@ -34,16 +34,28 @@ public final class TrialTask implements Function<TrialSpec, TrialRow> {
         TrialFiles files = TrialFiles.of(spec);
         Files.createDirectories(files.dir());
         TaskContext ctx = TaskContext.get();
-        try (PrintStream log = new PrintStream(new FileOutputStream(files.log().toFile(), true), true,
-                StandardCharsets.UTF_8)) {
-            log.printf("== %s: attempt %d, pid %d%n", spec.id(), ctx == null ? 0 : ctx.attemptNumber(),
+        try (PrintStream log =
+                new PrintStream(new FileOutputStream(files.log().toFile(), true), true, StandardCharsets.UTF_8)) {
+            log.printf(
+                    "== %s: attempt %d, pid %d%n",
+                    spec.id(),
+                    ctx == null ? 0 : ctx.attemptNumber(),
                     ProcessHandle.current().pid());
             TrialRow row;
             TrialRecord record;
             try {
                 TrialRunner.Outcome o = TrialRunner.run(spec, files, deviceFor(ctx), threads, log);
-                row = new TrialRow(spec.id(), spec.arm(), spec.seed(), spec.configLabel(), o.finalTest(),
-                        o.testAtBestVal(), o.bestVal(), o.secondsPerEpoch(), o.adapterShare(), o.resumedFromEpoch(),
+                row = new TrialRow(
+                        spec.id(),
+                        spec.arm(),
+                        spec.seed(),
+                        spec.configLabel(),
+                        o.finalTest(),
+                        o.testAtBestVal(),
+                        o.bestVal(),
+                        o.secondsPerEpoch(),
+                        o.adapterShare(),
+                        o.resumedFromEpoch(),
                         null);
                 record = new TrialRecord(spec.hash(), spec, row, o.valCurve(), o.testCurve());
             } catch (RuntimeException e) {
@@ -73,5 +85,4 @@ public final class TrialTask implements Function<TrialSpec, TrialRow> {
         }
         return device;
     }
-
 }

@@ -27,7 +27,8 @@ final class LocalCluster implements AutoCloseable {
         String out = run(state, "start", Integer.toString(cores), "3g");
         String[] lines = out.strip().split("\n");
         String url = lines[lines.length - 1].strip();
-        List<Long> pids = List.of(Long.parseLong(Files.readString(state.resolve("master.pid")).strip()),
+        List<Long> pids = List.of(
+                Long.parseLong(Files.readString(state.resolve("master.pid")).strip()),
                 Long.parseLong(Files.readString(state.resolve("worker.pid")).strip()));
         return new LocalCluster(state, url, pids);
     }

@@ -36,15 +36,24 @@ class SweepClusterTest {
             Thread killer = new Thread(() -> killAfterFirstCheckpoint(kd, killed));
             killer.setDaemon(true);
             killer.start();
-            SweepDriver.Result r = SweepDriver.run(plan, new SparkSettings(cluster.url, 1, "cpu",
-                    Map.of("spark.executor.memory", "1g")), false, null, System.err);
+            SweepDriver.Result r = SweepDriver.run(
+                    plan,
+                    new SparkSettings(cluster.url, 1, "cpu", Map.of("spark.executor.memory", "1g")),
+                    false,
+                    null,
+                    System.err);
             killer.join(1000);
             assertTrue(killed.get() > 0, "the executor was killed mid-trial");
             assertEquals(2, r.ran());
             assertEquals(2, r.records().size());
             r.records().forEach(rec -> assertFalse(rec.row().failed(), rec.row().failure()));
-            TrialRecord kdRecord = r.records().stream().filter(x -> x.row().arm().equals("kd")).findFirst().get();
-            assertTrue(kdRecord.row().resumedFromEpoch() >= 1, "resumed from " + kdRecord.row().resumedFromEpoch());
+            TrialRecord kdRecord = r.records().stream()
+                    .filter(x -> x.row().arm().equals("kd"))
+                    .findFirst()
+                    .get();
+            assertTrue(
+                    kdRecord.row().resumedFromEpoch() >= 1,
+                    "resumed from " + kdRecord.row().resumedFromEpoch());
             assertEquals(3, kdRecord.valCurve().length, "all three epochs in the history");
             String log = Files.readString(kd.log());
             assertTrue(log.contains("pid " + killed.get()), log);

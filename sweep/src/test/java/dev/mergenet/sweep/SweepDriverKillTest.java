@@ -30,12 +30,21 @@ class SweepDriverKillTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the flags this test JVM has (Spark's Java 17 opens, DJL offline), loopback for the child's driver
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-D")).forEach(cmd::add);
-        cmd.addAll(List.of("-Dspark.driver.bindAddress=127.0.0.1", "-Dspark.driver.host=127.0.0.1",
-                "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
-                TinySweepMain.class.getName(), dir.toString(), out.toString()));
-        Process driver = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("driver.log").toFile()).start();
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-D"))
+                .forEach(cmd::add);
+        cmd.addAll(List.of(
+                "-Dspark.driver.bindAddress=127.0.0.1",
+                "-Dspark.driver.host=127.0.0.1",
+                "-Dspark.ui.enabled=false",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TinySweepMain.class.getName(),
+                dir.toString(),
+                out.toString()));
+        Process driver = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("driver.log").toFile())
+                .start();
         Map<String, String> finishedAtKill = new LinkedHashMap<>();
         try {
             for (int i = 0; i < 6000 && finishedAtKill.isEmpty() && driver.isAlive(); i++) {
@@ -50,7 +59,9 @@ class SweepDriverKillTest {
             driver.destroyForcibly();
             assertTrue(driver.waitFor(60, TimeUnit.SECONDS));
         }
-        assertTrue(!finishedAtKill.isEmpty(), "a trial finished before the kill: " + Files.readString(dir.resolve("driver.log")));
+        assertTrue(
+                !finishedAtKill.isEmpty(),
+                "a trial finished before the kill: " + Files.readString(dir.resolve("driver.log")));
         finishedAtKill.clear();
         for (TrialSpec t : plan.trials()) {
             if (TrialRecord.read(TrialFiles.of(t).record()) != null) {
@@ -66,7 +77,11 @@ class SweepDriverKillTest {
         for (Map.Entry<String, String> e : finishedAtKill.entrySet()) {
             TrialFiles f = TrialFiles.of(out, e.getKey());
             assertEquals(e.getValue(), Files.readString(f.record()), e.getKey() + " was not run again");
-            assertEquals(1, Files.readAllLines(f.log()).stream().filter(l -> l.contains(": attempt ")).count());
+            assertEquals(
+                    1,
+                    Files.readAllLines(f.log()).stream()
+                            .filter(l -> l.contains(": attempt "))
+                            .count());
         }
     }
 }

@@ -35,7 +35,8 @@ class SweepLocalTest {
                 assertTrue(Files.size(p) > 0, p + " missing");
             }
             // the row is the job's own summary, not a second computation
-            JsonObject s = JsonParser.parseString(Files.readString(f.jobReport())).getAsJsonObject()
+            JsonObject s = JsonParser.parseString(Files.readString(f.jobReport()))
+                    .getAsJsonObject()
                     .getAsJsonObject("summary");
             assertEquals(s.get("finalTestAccuracy").getAsDouble(), r.row().finalTest(), 0);
             assertEquals(s.get("bestValAccuracy").getAsDouble(), r.row().bestVal(), 0);
@@ -62,6 +63,9 @@ class SweepLocalTest {
 
         // a changed setting is a different trial: it runs, the others are reused
         SweepPlan longer = TinySweep.plan(dir, out, List.of("alone", "kd"), 2, 1, 400, List.of());
-        assertEquals(4, SweepDriver.run(longer, TinySweep.local(1), false, null, System.err).ran());
+        assertEquals(
+                4,
+                SweepDriver.run(longer, TinySweep.local(1), false, null, System.err)
+                        .ran());
     }
 }

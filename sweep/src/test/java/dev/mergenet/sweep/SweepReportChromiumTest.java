@@ -44,8 +44,8 @@ class SweepReportChromiumTest {
         for (TrialRecord r : records) {
             r.write(Files.createDirectories(TrialFiles.of(r.spec()).dir()).resolve("trial.json"));
         }
-        SweepPlan plan = new SweepPlan("page", "Page test", "./mergenet experiment ...", out, List.of("alone", "kd"),
-                specs);
+        SweepPlan plan =
+                new SweepPlan("page", "Page test", "./mergenet experiment ...", out, List.of("alone", "kd"), specs);
         SweepManifest.of(plan).write(Files.createDirectories(out));
         SweepDriver.Rebuilt rebuilt = SweepDriver.rebuild(out, null);
         assertEquals(0, rebuilt.missing());
@@ -55,40 +55,76 @@ class SweepReportChromiumTest {
                 .matcher(html);
         int charts = 0;
         while (img.find()) {
-            BufferedImage png = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(img.group(2))));
+            BufferedImage png =
+                    ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(img.group(2))));
             assertEquals(720, png.getWidth());
             assertEquals(360, png.getHeight());
             charts++;
         }
         assertEquals(2, charts);
 
-        Process p = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--user-data-dir=" + dir.resolve("chromium"), "--dump-dom", rebuilt.html().toUri().toString())
-                .redirectError(dir.resolve("chromium.err").toFile()).start();
+        Process p = new ProcessBuilder(
+                        "chromium",
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--user-data-dir=" + dir.resolve("chromium"),
+                        "--dump-dom",
+                        rebuilt.html().toUri().toString())
+                .redirectError(dir.resolve("chromium.err").toFile())
+                .start();
         String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.err")));
         String text = dom.replaceAll("\\s+", " ");
         // kd differences to alone, paired by seed, of the selected lr=0.1: +3 and +4 pp; mean 3.5, sd 0.7071,
         // t(1) = 12.706: half-width 12.706 * 0.7071 / sqrt(2) = 6.353
-        assertTrue(text.contains("<td>kd</td><td>lr=0.1</td><td>2</td><td>2</td><td>84.50</td>"
-                + "<td>+3.50 [-2.85, +9.85]</td>"), text);
+        assertTrue(
+                text.contains("<td>kd</td><td>lr=0.1</td><td>2</td><td>2</td><td>84.50</td>"
+                        + "<td>+3.50 [-2.85, +9.85]</td>"),
+                text);
         assertTrue(text.contains("<td>alone</td><td>default</td><td>1</td><td>2</td><td>81.00</td><td>-</td>"), text);
-        assertTrue(text.contains("kd_s1_g") && text.contains("(lr=0.01): the target loss exploded &amp; stopped "
-                + "&lt;here&gt;"), text);
+        assertTrue(
+                text.contains("kd_s1_g")
+                        && text.contains("(lr=0.01): the target loss exploded &amp; stopped " + "&lt;here&gt;"),
+                text);
         assertTrue(text.contains("6 of 6 trials have a record"), text);
         assertTrue(text.contains("id=\"diff-chart\"") && text.contains("id=\"curves-chart\""), text);
     }
 
-    private static void add(List<TrialSpec> specs, List<TrialRecord> records, Path out, String arm, long seed,
-                            Map<String, String> grid, double finalTest, double bestVal, String failure) {
-        TrialSpec s = new TrialSpec("page", "/m/t.onnx", arm.equals("alone") ? null : "/m/s.onnx", "d", "csv:/x",
-                arm, seed, new TreeMap<>(grid), new TreeMap<>(grid), 0, 0, out.toString());
+    private static void add(
+            List<TrialSpec> specs,
+            List<TrialRecord> records,
+            Path out,
+            String arm,
+            long seed,
+            Map<String, String> grid,
+            double finalTest,
+            double bestVal,
+            String failure) {
+        TrialSpec s = new TrialSpec(
+                "page",
+                "/m/t.onnx",
+                arm.equals("alone") ? null : "/m/s.onnx",
+                "d",
+                "csv:/x",
+                arm,
+                seed,
+                new TreeMap<>(grid),
+                new TreeMap<>(grid),
+                0,
+                0,
+                out.toString());
         specs.add(s);
-        TrialRow row = failure != null ? TrialRow.failed(s, failure)
-                : new TrialRow(s.id(), arm, seed, s.configLabel(), finalTest, finalTest, bestVal, 1.0, Double.NaN, 0,
-                        null);
-        records.add(new TrialRecord(s.hash(), s, row, failure != null ? new double[0]
-                : new double[] {bestVal - 0.1, bestVal}, new double[] {finalTest - 0.1, finalTest}));
+        TrialRow row = failure != null
+                ? TrialRow.failed(s, failure)
+                : new TrialRow(
+                        s.id(), arm, seed, s.configLabel(), finalTest, finalTest, bestVal, 1.0, Double.NaN, 0, null);
+        records.add(new TrialRecord(
+                s.hash(),
+                s,
+                row,
+                failure != null ? new double[0] : new double[] {bestVal - 0.1, bestVal},
+                new double[] {finalTest - 0.1, finalTest}));
     }
 }

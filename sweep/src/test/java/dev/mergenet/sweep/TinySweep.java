@@ -30,15 +30,22 @@ final class TinySweep {
         return p;
     }
 
-    static SweepPlan plan(Path models, Path out, List<String> arms, int seeds, int epochs, int trainLimit,
-                          List<String> grid) {
+    static SweepPlan plan(
+            Path models, Path out, List<String> arms, int seeds, int epochs, int trainLimit, List<String> grid) {
         SweepPlan.Models m = models(models);
         long[] s = new long[seeds];
         for (int i = 0; i < seeds; i++) {
             s[i] = i;
         }
         String data = "fashion-mnist:" + TestData.require(TestData.FASHION_MNIST);
-        return SweepPlan.of("tiny", "Tiny sweep", "test", out, seed -> m, arms, s,
+        return SweepPlan.of(
+                "tiny",
+                "Tiny sweep",
+                "test",
+                out,
+                seed -> m,
+                arms,
+                s,
                 new SweepPlan.Settings(data, params(epochs), Grid.parse(grid), trainLimit, 200));
     }
 

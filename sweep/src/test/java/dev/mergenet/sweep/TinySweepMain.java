@@ -8,8 +8,8 @@ public final class TinySweepMain {
     private TinySweepMain() {}
 
     public static void main(String[] args) {
-        SweepPlan plan = TinySweep.plan(Path.of(args[0]), Path.of(args[1]), List.of("alone", "kd"), 2, 1, 300,
-                List.of());
+        SweepPlan plan =
+                TinySweep.plan(Path.of(args[0]), Path.of(args[1]), List.of("alone", "kd"), 2, 1, 300, List.of());
         SweepDriver.run(plan, TinySweep.local(1), false, null, System.err);
     }
 }

@@ -18,8 +18,19 @@ import org.junit.jupiter.api.Test;
 /** Specs travel to tasks by Java serialization, hash what decides a result, and grids run what each arm reads. */
 class TrialSpecTest {
     private static TrialSpec spec(String arm, Map<String, String> params, String out) {
-        return new TrialSpec("s", "/m/t.onnx", "/m/s.onnx", "abc", "csv:/d.csv", arm, 3, new TreeMap<>(params),
-                new TreeMap<>(Map.of("lr", "0.1")), 100, 50, out);
+        return new TrialSpec(
+                "s",
+                "/m/t.onnx",
+                "/m/s.onnx",
+                "abc",
+                "csv:/d.csv",
+                arm,
+                3,
+                new TreeMap<>(params),
+                new TreeMap<>(Map.of("lr", "0.1")),
+                100,
+                50,
+                out);
     }
 
     @Test
@@ -37,9 +48,17 @@ class TrialSpecTest {
         assertEquals(s.hash(), back.hash());
         assertTrue(s.id().matches("mergenet-gated_s3_g[0-9a-f]{8}"), s.id());
         // the output folder is where, not what: moving it keeps the hash; any setting changes it
-        assertEquals(s.hash(), spec("mergenet:gated", Map.of("lr", "0.1", "epochs", "2"), "/out/b").hash());
-        assertNotEquals(s.hash(), spec("mergenet:gated", Map.of("lr", "0.1", "epochs", "3"), "/out/a").hash());
-        assertNotEquals(s.hash(), spec("mergenet", Map.of("lr", "0.1", "epochs", "2"), "/out/a").hash());
+        assertEquals(
+                s.hash(),
+                spec("mergenet:gated", Map.of("lr", "0.1", "epochs", "2"), "/out/b")
+                        .hash());
+        assertNotEquals(
+                s.hash(),
+                spec("mergenet:gated", Map.of("lr", "0.1", "epochs", "3"), "/out/a")
+                        .hash());
+        assertNotEquals(
+                s.hash(),
+                spec("mergenet", Map.of("lr", "0.1", "epochs", "2"), "/out/a").hash());
     }
 
     @Test
@@ -49,9 +68,12 @@ class TrialSpecTest {
         assertEquals(4, g.points("kd").size());
         assertEquals(12, g.points("mergenet").size());
         assertEquals(24, g.points("mergenet+kd:gated").size());
-        assertEquals(Map.of("adapter-lr", "1e-1", "cycle", "1", "lr", "0.05"), g.points("mergenet").get(0));
+        assertEquals(
+                Map.of("adapter-lr", "1e-1", "cycle", "1", "lr", "0.05"),
+                g.points("mergenet").get(0));
         MergeNetException unknown = assertThrows(MergeNetException.class, () -> Grid.parse(List.of("adaptr-lr=1")));
-        assertTrue(unknown.getMessage().contains("adaptr-lr") && unknown.getMessage().contains("adapter-lr"));
+        assertTrue(unknown.getMessage().contains("adaptr-lr")
+                && unknown.getMessage().contains("adapter-lr"));
         assertThrows(MergeNetException.class, () -> Grid.parse(List.of("lr=")));
         assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("alone:gated"));
         assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("mergenet:sideways"));

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
     private static final String ROOT = "dev.mergenet.transfer";
-    private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.mergenet\\.transfer\\.((?:[a-z]+\\.)*[a-z]+)\\.[A-Z*]");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\bdev\\.mergenet\\.transfer\\.((?:[a-z]+\\.)*[a-z]+)\\.[A-Z*]");
     private static final Path SOURCES = Path.of("src/main/java/dev/mergenet/transfer");
 
     @Test
@@ -44,7 +45,8 @@ class PackageCyclesTest {
                 "config", Set.of("training", "mergenet", "model", "app"),
                 "adapter", Set.of("training", "mergenet", "model", "config", "app"));
         List<String> violations = new ArrayList<>();
-        forbidden.forEach((pkg, above) -> deps.getOrDefault(pkg, Set.of()).stream().filter(above::contains)
+        forbidden.forEach((pkg, above) -> deps.getOrDefault(pkg, Set.of()).stream()
+                .filter(above::contains)
                 .forEach(d -> violations.add(pkg + " -> " + d)));
         assertEquals(List.of(), violations);
     }
@@ -74,8 +76,8 @@ class PackageCyclesTest {
             throw new UncheckedIOException(e);
         }
         if (deps.size() < 5) {
-            throw new AssertionError("read only " + deps.keySet() + " under " + SOURCES.toAbsolutePath() + " of "
-                    + ROOT);
+            throw new AssertionError(
+                    "read only " + deps.keySet() + " under " + SOURCES.toAbsolutePath() + " of " + ROOT);
         }
         return deps;
     }
@@ -96,9 +98,15 @@ class PackageCyclesTest {
         return out;
     }
 
-    private static void connect(String v, Map<String, Set<String>> graph, Map<String, Integer> index,
-                                Map<String, Integer> low, Deque<String> stack, Set<String> onStack, int[] counter,
-                                List<String> out) {
+    private static void connect(
+            String v,
+            Map<String, Set<String>> graph,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            Set<String> onStack,
+            int[] counter,
+            List<String> out) {
         index.put(v, counter[0]);
         low.put(v, counter[0]++);
         stack.push(v);

@@ -34,8 +34,8 @@ public final class FuzzFindings {
             new Finding(102, 6454, "test_gradient_of_add_and_mul: Add input 0 -> 'dd_da'"),
             // seed 105 at 66cd15f: MaxUnpool asked libtorch for a 32 GiB output inferred from its kernel, a native
             // allocation that can abort the JVM (OpCostTest's MaxUnpool case)
-            new Finding(105, 1509,
-                    "test_maxunpool_export_without_output_shape: kernel_shape[1] = 2^31-1, a 32 GiB output"),
+            new Finding(
+                    105, 1509, "test_maxunpool_export_without_output_shape: kernel_shape[1] = 2^31-1, a 32 GiB output"),
             // seed 107 at a8b9934: SequenceConstruct with an empty input name, a NullPointerException
             // (MalformedNodeTest.sequenceConstructWithAnEmptyInputIsRefused)
             new Finding(107, 1058, "test_sequence_model4: SequenceConstruct input 1 -> empty"));

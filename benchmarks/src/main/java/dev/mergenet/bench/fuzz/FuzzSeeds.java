@@ -27,7 +27,9 @@ public final class FuzzSeeds {
                 Path model = dir.resolve("model.onnx");
                 ModelProto proto = parse(model);
                 if (proto != null) {
-                    seeds.add(new Seed(suite.getFileName() + "/" + dir.getFileName(), proto,
+                    seeds.add(new Seed(
+                            suite.getFileName() + "/" + dir.getFileName(),
+                            proto,
                             FuzzTarget.caseInputs(dir, proto.getGraph().getInputList())));
                 }
             }

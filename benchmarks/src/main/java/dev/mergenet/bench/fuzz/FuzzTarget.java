@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.core.engine.TorchEngine;
-import dev.mergenet.exporters.io.OnnxFileWriter;
-import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.NodeExecutionException;
+import dev.mergenet.exporters.io.OnnxFileWriter;
+import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
@@ -36,7 +36,15 @@ import java.util.Map;
  */
 public final class FuzzTarget {
     /** How one model ended. Only SUCCESS and PROJECT_ERROR are clean. */
-    public enum Kind { SUCCESS, PROJECT_ERROR, OTHER_EXCEPTION, JVM_ERROR, HANG, CRASH, OVER_MEMORY }
+    public enum Kind {
+        SUCCESS,
+        PROJECT_ERROR,
+        OTHER_EXCEPTION,
+        JVM_ERROR,
+        HANG,
+        CRASH,
+        OVER_MEMORY
+    }
 
     /** The outcome: kind, exception class (or "-"), first line of the message. */
     public record Outcome(Kind kind, String type, String message) {
@@ -76,12 +84,15 @@ public final class FuzzTarget {
                     block.forward(new ParameterStore(step, false), in, false);
                 }
             }
-            OnnxFileWriter.write(model.proto(), work.resolve("out.onnx"), work, new WriteOptions(true, false, List.of()));
+            OnnxFileWriter.write(
+                    model.proto(), work.resolve("out.onnx"), work, new WriteOptions(true, false, List.of()));
             return new Outcome(Kind.SUCCESS, "-", "");
         } catch (MergeNetException e) {
             // a node's unexpected runtime exception is wrapped with the node's name: say what it wrapped
-            String type = e.getClass().getSimpleName() + (e instanceof NodeExecutionException && e.getCause() != null
-                    ? "(" + e.getCause().getClass().getSimpleName() + ")" : "");
+            String type = e.getClass().getSimpleName()
+                    + (e instanceof NodeExecutionException && e.getCause() != null
+                            ? "(" + e.getCause().getClass().getSimpleName() + ")"
+                            : "");
             return new Outcome(Kind.PROJECT_ERROR, type, firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             return new Outcome(Kind.OTHER_EXCEPTION, e.getClass().getName(), firstLine(e.getMessage()));
@@ -127,8 +138,8 @@ public final class FuzzTarget {
         for (int i = 0; i < shape.length; i++) {
             shape[i] = dims.get(i).hasDimValue() ? dims.get(i).getDimValue() : 1;
             if (shape[i] < 0 || (shape[i] > 0 && count > MAX_RANDOM_INPUT / shape[i])) {
-                throw new UnfeedableInput("fuzz: input '" + name + "' declares shape " + dims.size()
-                        + "-d with dim " + shape[i] + ", too large for a random input");
+                throw new UnfeedableInput("fuzz: input '" + name + "' declares shape " + dims.size() + "-d with dim "
+                        + shape[i] + ", too large for a random input");
             }
             count *= shape[i];
         }

@@ -36,6 +36,7 @@ public final class ModelFuzz {
     static final Path SUITES = Path.of("/usr/share/libonnx-testdata/data");
     /** A child above this resident size after a model counts that model as OVER_MEMORY and is replaced. */
     static final long RESIDENT_LIMIT = 4L << 30;
+
     private static final long STARTUP_SECONDS = 600;
 
     private ModelFuzz() {}
@@ -56,8 +57,13 @@ public final class ModelFuzz {
 
     /** The seeds every run uses, in a fixed order (node, pytorch-converted, pytorch-operator, simple, torch exports). */
     public static List<FuzzSeeds.Seed> seeds() {
-        return FuzzSeeds.load(List.of(SUITES.resolve("node"), SUITES.resolve("pytorch-converted"),
-                SUITES.resolve("pytorch-operator"), SUITES.resolve("simple")), List.of(torchModels()));
+        return FuzzSeeds.load(
+                List.of(
+                        SUITES.resolve("node"),
+                        SUITES.resolve("pytorch-converted"),
+                        SUITES.resolve("pytorch-operator"),
+                        SUITES.resolve("simple")),
+                List.of(torchModels()));
     }
 
     /** The repo's .cache/torch-models, from the repo root or a module folder. */
@@ -80,8 +86,8 @@ public final class ModelFuzz {
     /** Child side: reads task numbers on stdin, answers one line "R i KIND type message" each. */
     private static void worker(long seed, Path work) throws IOException {
         List<FuzzSeeds.Seed> seeds = seeds();
-        PrintStream answer = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream answer =
+                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // anything a library prints must not corrupt the answers
         try (NDManager warm = TorchEngine.newManager(Device.cpu())) {
             warm.zeros(new Shape(1)); // loads the engine, so its start is not counted against the first model
@@ -93,7 +99,8 @@ public final class ModelFuzz {
             FuzzSeeds.Seed s = seeds.get((int) (i % seeds.size()));
             ModelMutator.Mutant m = mutant(seeds, seed, i);
             FuzzTarget.Outcome o = FuzzTarget.run(m.bytes(), work, s.inputs());
-            answer.println("R " + i + " " + o.kind() + " " + o.type() + " " + o.message().replace('\n', ' '));
+            answer.println("R " + i + " " + o.kind() + " " + o.type() + " "
+                    + o.message().replace('\n', ' '));
         }
     }
 
@@ -139,28 +146,44 @@ public final class ModelFuzz {
                     o = new FuzzTarget.Outcome(FuzzTarget.Kind.HANG, "-", "no answer in " + timeoutSeconds + " s");
                     stop();
                 } else if (line.startsWith("EOF")) {
-                    o = new FuzzTarget.Outcome(FuzzTarget.Kind.CRASH, "-", "child exited " + line.substring(3).trim());
+                    o = new FuzzTarget.Outcome(
+                            FuzzTarget.Kind.CRASH,
+                            "-",
+                            "child exited " + line.substring(3).trim());
                     stop();
                 } else {
                     o = parse(line);
                     long resident = residentBytes(child.pid());
                     maxResident = Math.max(maxResident, resident);
                     if (resident > RESIDENT_LIMIT) {
-                        o = new FuzzTarget.Outcome(FuzzTarget.Kind.OVER_MEMORY, o.kind().name(), "child resident "
-                                + (resident >> 20) + " MiB after: " + o.message());
+                        o = new FuzzTarget.Outcome(
+                                FuzzTarget.Kind.OVER_MEMORY,
+                                o.kind().name(),
+                                "child resident " + (resident >> 20) + " MiB after: " + o.message());
                         stop();
                     }
                 }
                 count(i, o);
                 if ((i + 1) % 500 == 0) {
-                    log.printf(Locale.ROOT, "%d/%d after %.0f s: %s%n", i + 1, files,
-                            (System.nanoTime() - started) / 1e9, byKind);
+                    log.printf(
+                            Locale.ROOT,
+                            "%d/%d after %.0f s: %s%n",
+                            i + 1,
+                            files,
+                            (System.nanoTime() - started) / 1e9,
+                            byKind);
                 }
             }
             stop();
             double seconds = (System.nanoTime() - started) / 1e9;
-            log.printf(Locale.ROOT, "%d files in %.0f s, seed %d, child JVMs started %d, largest child resident set %d MiB%n",
-                    files, seconds, seed, restarts, maxResident >> 20);
+            log.printf(
+                    Locale.ROOT,
+                    "%d files in %.0f s, seed %d, child JVMs started %d, largest child resident set %d MiB%n",
+                    files,
+                    seconds,
+                    seed,
+                    restarts,
+                    maxResident >> 20);
             byKind.forEach((k, v) -> log.printf(Locale.ROOT, "  %-16s %6d%n", k, v));
             log.println("by class:");
             byClass.forEach((k, v) -> log.printf(Locale.ROOT, "  %-48s %6d%n", k, v));
@@ -176,7 +199,8 @@ public final class ModelFuzz {
         }
 
         private void count(long i, FuzzTarget.Outcome o) throws IOException {
-            outcomes.write(i + "\t" + o.kind() + "\t" + o.type() + "\t" + o.message().replace('\t', ' ') + "\n");
+            outcomes.write(
+                    i + "\t" + o.kind() + "\t" + o.type() + "\t" + o.message().replace('\t', ' ') + "\n");
             byKind.merge(o.kind().name(), 1, Integer::sum);
             byClass.merge(o.kind() + " " + o.type(), 1, Integer::sum);
             if (!o.clean()) {
@@ -186,8 +210,8 @@ public final class ModelFuzz {
                 ModelMutator.Mutant m = mutant(seeds, seed, i);
                 Path file = out.resolve("mutant-" + i + ".onnx");
                 Files.write(file, m.bytes());
-                bad.add(i + " " + seeds.get((int) (i % seeds.size())).name() + " [" + m.description() + "]: "
-                        + o.kind() + " " + o.type() + " " + o.message());
+                bad.add(i + " " + seeds.get((int) (i % seeds.size())).name() + " [" + m.description() + "]: " + o.kind()
+                        + " " + o.type() + " " + o.message());
             }
         }
 
@@ -212,35 +236,49 @@ public final class ModelFuzz {
 
         private void start() throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:+UseSerialGC",
-                    "-D" + MemoryBudget.PROPERTY + "=256m", "-D" + WorkBudget.PROPERTY + "=16g",
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-Xmx2g",
+                    "-XX:+UseSerialGC",
+                    "-D" + MemoryBudget.PROPERTY + "=256m",
+                    "-D" + WorkBudget.PROPERTY + "=16g",
                     "-D" + LoopBudget.MAX_ITERATIONS + "=100000",
-                    "-D" + LoopBudget.TIME_BUDGET + "=" + Math.max(1, timeoutSeconds / 3), "-Dai.djl.offline=true",
-                    "-cp", System.getProperty("java.class.path"), ModelFuzz.class.getName(), "--worker",
-                    "--seed", Long.toString(seed), "--work", out.resolve("work").toAbsolutePath().toString()));
+                    "-D" + LoopBudget.TIME_BUDGET + "=" + Math.max(1, timeoutSeconds / 3),
+                    "-Dai.djl.offline=true",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ModelFuzz.class.getName(),
+                    "--worker",
+                    "--seed",
+                    Long.toString(seed),
+                    "--work",
+                    out.resolve("work").toAbsolutePath().toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(out.resolve("worker.log").toFile()));
+                    .redirectError(ProcessBuilder.Redirect.appendTo(
+                            out.resolve("worker.log").toFile()));
             child = pb.start();
             lines = new LinkedBlockingQueue<>();
             Process p = child;
             BlockingQueue<String> q = lines;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        if (l.startsWith("R ") || l.startsWith("READY")) {
-                            q.add(l);
+            Thread reader = new Thread(
+                    () -> {
+                        try (BufferedReader r =
+                                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                            for (String l; (l = r.readLine()) != null; ) {
+                                if (l.startsWith("R ") || l.startsWith("READY")) {
+                                    q.add(l);
+                                }
+                            }
+                        } catch (IOException e) {
+                            // the child is gone; reported below
                         }
-                    }
-                } catch (IOException e) {
-                    // the child is gone; reported below
-                }
-                try {
-                    q.add("EOF " + p.waitFor());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "fuzz-child-reader");
+                        try {
+                            q.add("EOF " + p.waitFor());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "fuzz-child-reader");
             reader.setDaemon(true);
             reader.start();
             restarts++;

@@ -22,16 +22,67 @@ import java.util.Random;
  */
 public final class ModelMutator {
     /** The values that broke importers before: sign and width edges, huge products, zero. */
-    static final long[] EXTREME_INTS = {0, -1, 1, 2, 3, -2, 1L << 31, -(1L << 31), (1L << 31) - 1, 1L << 32,
-        1L << 62, Long.MAX_VALUE, Long.MIN_VALUE, 1 << 20, 100_000};
-    static final float[] EXTREME_FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
-        1e9f, -1e9f, 1e-30f, 3.4e38f, -1f};
-    static final String[] OP_TYPES = {"Range", "Resize", "RoiAlign", "AveragePool", "ConstantOfShape", "Expand",
-        "Tile", "Loop", "Scan", "TfIdfVectorizer", "Reshape", "Pad", "OneHot", "Conv", "MaxPool", "Gather", "Slice",
-        "Concat", "Split", "Transpose", "Unsqueeze", "Squeeze", "Einsum", "TopK", "Col2Im", "DFT", "If", "Cast",
-        "MatMul", "Gemm", "NonZero", "Unique", "ScatterND", "GatherND", "NotAnOp"};
-    static final String[] LOCATIONS = {"a\0b", "../outside.bin", "/etc/passwd", "", "missing.bin", ".", "x/../../y",
-        "data.bin"};
+    static final long[] EXTREME_INTS = {
+        0,
+        -1,
+        1,
+        2,
+        3,
+        -2,
+        1L << 31,
+        -(1L << 31),
+        (1L << 31) - 1,
+        1L << 32,
+        1L << 62,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        1 << 20,
+        100_000
+    };
+
+    static final float[] EXTREME_FLOATS = {
+        Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, 1e9f, -1e9f, 1e-30f, 3.4e38f, -1f
+    };
+    static final String[] OP_TYPES = {
+        "Range",
+        "Resize",
+        "RoiAlign",
+        "AveragePool",
+        "ConstantOfShape",
+        "Expand",
+        "Tile",
+        "Loop",
+        "Scan",
+        "TfIdfVectorizer",
+        "Reshape",
+        "Pad",
+        "OneHot",
+        "Conv",
+        "MaxPool",
+        "Gather",
+        "Slice",
+        "Concat",
+        "Split",
+        "Transpose",
+        "Unsqueeze",
+        "Squeeze",
+        "Einsum",
+        "TopK",
+        "Col2Im",
+        "DFT",
+        "If",
+        "Cast",
+        "MatMul",
+        "Gemm",
+        "NonZero",
+        "Unique",
+        "ScatterND",
+        "GatherND",
+        "NotAnOp"
+    };
+    static final String[] LOCATIONS = {
+        "a\0b", "../outside.bin", "/etc/passwd", "", "missing.bin", ".", "x/../../y", "data.bin"
+    };
 
     private ModelMutator() {}
 
@@ -79,7 +130,9 @@ public final class ModelMutator {
             case 9 -> {
                 long v = rnd.nextBoolean() ? EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)] : 1 + rnd.nextInt(24);
                 if (m.getOpsetImportCount() > 0) {
-                    m.setOpsetImport(0, OperatorSetIdProto.newBuilder(m.getOpsetImport(0)).setVersion(v));
+                    m.setOpsetImport(
+                            0,
+                            OperatorSetIdProto.newBuilder(m.getOpsetImport(0)).setVersion(v));
                 }
                 what = "opset -> " + v;
             }
@@ -121,8 +174,12 @@ public final class ModelMutator {
                 return n.getOpType() + "." + a.getName() + "[" + k + "] = " + v;
             }
         }
-        String name = new String[] {"axis", "kernel_shape", "output_height", "group", "to", "depth", "k"}[rnd.nextInt(7)];
-        n.addAttribute(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v));
+        String name =
+                new String[] {"axis", "kernel_shape", "output_height", "group", "to", "depth", "k"}[rnd.nextInt(7)];
+        n.addAttribute(AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v));
         return n.getOpType() + " + " + name + " = " + v;
     }
 
@@ -145,7 +202,10 @@ public final class ModelMutator {
                 return n.getOpType() + "." + a.getName() + "[" + k + "] = " + v;
             }
         }
-        n.addAttribute(AttributeProto.newBuilder().setName("alpha").setType(AttributeProto.AttributeType.FLOAT).setF(v));
+        n.addAttribute(AttributeProto.newBuilder()
+                .setName("alpha")
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v));
         return n.getOpType() + " + alpha = " + v;
     }
 
@@ -175,10 +235,26 @@ public final class ModelMutator {
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         String v;
         switch (type) {
-            case 7 -> { long x = EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)]; b.putLong(at, x); v = "" + x; }
-            case 6 -> { long x = EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)]; b.putInt(at, (int) x); v = "" + (int) x; }
-            case 11 -> { float x = EXTREME_FLOATS[rnd.nextInt(EXTREME_FLOATS.length)]; b.putDouble(at, x); v = "" + x; }
-            default -> { float x = EXTREME_FLOATS[rnd.nextInt(EXTREME_FLOATS.length)]; b.putFloat(at, x); v = "" + x; }
+            case 7 -> {
+                long x = EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)];
+                b.putLong(at, x);
+                v = "" + x;
+            }
+            case 6 -> {
+                long x = EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)];
+                b.putInt(at, (int) x);
+                v = "" + (int) x;
+            }
+            case 11 -> {
+                float x = EXTREME_FLOATS[rnd.nextInt(EXTREME_FLOATS.length)];
+                b.putDouble(at, x);
+                v = "" + x;
+            }
+            default -> {
+                float x = EXTREME_FLOATS[rnd.nextInt(EXTREME_FLOATS.length)];
+                b.putFloat(at, x);
+                v = "" + x;
+            }
         }
         t.setRawData(ByteString.copyFrom(raw));
         return t.getName() + "[" + at / size + "] <- " + v;
@@ -209,8 +285,10 @@ public final class ModelMutator {
         String to = switch (rnd.nextInt(4)) {
             case 0 -> "undefined_value";
             case 1 -> n.getOutputCount() > 0 ? n.getOutput(0) : "";
-            case 2 -> g.getNode(g.getNodeCount() - 1).getOutputCount() > 0
-                    ? g.getNode(g.getNodeCount() - 1).getOutput(0) : "x";
+            case 2 ->
+                g.getNode(g.getNodeCount() - 1).getOutputCount() > 0
+                        ? g.getNode(g.getNodeCount() - 1).getOutput(0)
+                        : "x";
             default -> "";
         };
         n.setInput(k, to);
@@ -231,7 +309,9 @@ public final class ModelMutator {
         if (s.getDimCount() == 0) {
             s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         } else {
-            s.setDim(rnd.nextInt(s.getDimCount()), TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            s.setDim(
+                    rnd.nextInt(s.getDimCount()),
+                    TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
         return "input " + v.getName() + " declared dim " + d;
     }
@@ -242,10 +322,17 @@ public final class ModelMutator {
             return "no initializer";
         }
         String location = LOCATIONS[rnd.nextInt(LOCATIONS.length)];
-        t.clearRawData().clearFloatData().clearInt64Data().clearInt32Data().clearDoubleData()
-                .setDataLocation(TensorProto.DataLocation.EXTERNAL).clearExternalData()
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset")
+        t.clearRawData()
+                .clearFloatData()
+                .clearInt64Data()
+                .clearInt32Data()
+                .clearDoubleData()
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .clearExternalData()
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(StringStringEntryProto.newBuilder()
+                        .setKey("offset")
                         .setValue(Long.toString(EXTREME_INTS[rnd.nextInt(EXTREME_INTS.length)])));
         return t.getName() + " external at '" + location.replace("\0", "\\0") + "'";
     }

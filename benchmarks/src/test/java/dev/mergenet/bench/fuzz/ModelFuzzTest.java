@@ -85,7 +85,8 @@ class ModelFuzzTest {
                 }
                 counts.merge(o.kind() + " " + o.type(), 1, Integer::sum);
                 if (!o.clean()) {
-                    bad.add(seed.name() + " [" + m.description() + "]: " + o.kind() + " " + o.type() + " " + o.message());
+                    bad.add(seed.name() + " [" + m.description() + "]: " + o.kind() + " " + o.type() + " "
+                            + o.message());
                 }
                 long resident = residentBytes();
                 if (resident > RESIDENT_LIMIT) {
@@ -96,8 +97,10 @@ class ModelFuzzTest {
         } finally {
             watchdog.shutdownNow();
         }
-        assertTrue(bad.isEmpty(), bad.size() + " mutant(s) did not end cleanly:\n  " + String.join("\n  ", bad)
-                + "\noutcomes: " + counts);
+        assertTrue(
+                bad.isEmpty(),
+                bad.size() + " mutant(s) did not end cleanly:\n  " + String.join("\n  ", bad) + "\noutcomes: "
+                        + counts);
         assertTrue(counts.keySet().stream().anyMatch(k -> k.startsWith("SUCCESS")), "nothing ran: " + counts);
         assertTrue(counts.keySet().stream().anyMatch(k -> k.startsWith("PROJECT_ERROR")), "nothing failed: " + counts);
     }

@@ -140,8 +140,8 @@ public final class TorchEngine {
     }
 
     /** torch::full: an array in engine-owned memory, which autograd keeps alive by reference counting. */
-    public static NDArray full(NDManager manager, Shape shape, double value, DataType type, Device device,
-                               SparseFormat format) {
+    public static NDArray full(
+            NDManager manager, Shape shape, double value, DataType type, Device device, SparseFormat format) {
         return JniUtils.full((PtNDManager) manager, shape, value, type, device, format);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PyTorch kernels that DJL does not expose, run through tiny bundled TorchScript modules (written by
- scripts/torchscript-kernels.py), so that the imported graph gets PyTorch's own forward and backward for them.
+ * scripts/torchscript-kernels.py), so that the imported graph gets PyTorch's own forward and backward for them.
  *
  * <p>Why: DJL's {@code clip} is {@code clamp} with tensor bounds, whose backward is four full-size kernels
  * (two comparisons, a logical and, a where); PyTorch's ReLU6 is {@code hardtanh}, one kernel each way. On
@@ -33,6 +33,7 @@ public final class TorchScriptKernels {
     private static final Map<String, Optional<PtSymbolBlock>> MODULES = new ConcurrentHashMap<>();
     /** 0-d CPU bounds by value, made once: a model has a handful (0 and 6 for ReLU6), each call reuses them. */
     private static final Map<Double, NDArray> BOUNDS = new ConcurrentHashMap<>();
+
     private static final int MAX_CACHED_BOUNDS = 256;
     private static volatile NDManager owner;
 
@@ -69,9 +70,16 @@ public final class TorchScriptKernels {
      * <p>Why: one parameter at a time costs several engine calls and temporaries per parameter; DJL's own SGD also
      * copies every gradient twice. This is one pass over the weights, as PyTorch's step makes.
      */
-    public static boolean sgdStep(List<NDArray> params, List<NDArray> grads, List<NDArray> buffers, double lr,
-                                  double momentum, double weightDecay) {
-        if (params.isEmpty() || !sameEngineDevice(params, params.get(0)) || !sameEngineDevice(grads, params.get(0))
+    public static boolean sgdStep(
+            List<NDArray> params,
+            List<NDArray> grads,
+            List<NDArray> buffers,
+            double lr,
+            double momentum,
+            double weightDecay) {
+        if (params.isEmpty()
+                || !sameEngineDevice(params, params.get(0))
+                || !sameEngineDevice(grads, params.get(0))
                 || !sameEngineDevice(buffers, params.get(0))) {
             return false;
         }
@@ -79,8 +87,9 @@ public final class TorchScriptKernels {
         if (module.isEmpty()) {
             return false;
         }
-        IValue[] args = {list(params), list(grads), list(buffers), IValue.from(lr), IValue.from(momentum),
-            IValue.from(weightDecay)};
+        IValue[] args = {
+            list(params), list(grads), list(buffers), IValue.from(lr), IValue.from(momentum), IValue.from(weightDecay)
+        };
         try (IValue result = IValueUtils.forward(module.get(), args)) { // no autograd: DJL runs it in inference mode
             return true;
         } finally {
@@ -112,7 +121,8 @@ public final class TorchScriptKernels {
             return Optional.empty();
         }
         // true: the call keeps the caller's grad mode; the result belongs to x's manager
-        return module("relu_").map(m -> IValueUtils.forward(m, new NDList(x), true).singletonOrThrow());
+        return module("relu_")
+                .map(m -> IValueUtils.forward(m, new NDList(x), true).singletonOrThrow());
     }
 
     /** A 0-d float64 CPU tensor, whatever x's device: reading a bound never waits on a GPU. */
@@ -122,11 +132,12 @@ public final class TorchScriptKernels {
             return cached;
         }
         if (BOUNDS.size() >= MAX_CACHED_BOUNDS) { // made for this call only
-            return TorchEngine.full(x.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(),
-                    SparseFormat.DENSE);
+            return TorchEngine.full(
+                    x.getManager(), new Shape(), value, DataType.FLOAT64, Device.cpu(), SparseFormat.DENSE);
         }
-        return BOUNDS.computeIfAbsent(value, v -> TorchEngine.full(owner(), new Shape(), v, DataType.FLOAT64,
-                Device.cpu(), SparseFormat.DENSE));
+        return BOUNDS.computeIfAbsent(
+                value,
+                v -> TorchEngine.full(owner(), new Shape(), v, DataType.FLOAT64, Device.cpu(), SparseFormat.DENSE));
     }
 
     private static void closeUnlessCached(double value, NDArray bound) {

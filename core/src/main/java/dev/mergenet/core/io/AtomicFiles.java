@@ -70,7 +70,8 @@ public final class AtomicFiles {
         for (int attempt = 0; ; attempt++) {
             Path tmp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
             try {
-                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                        .close();
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) {

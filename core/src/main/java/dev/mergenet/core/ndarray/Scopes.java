@@ -38,7 +38,9 @@ public final class Scopes {
             throw new IllegalArgumentException("cannot assign " + src.getShape() + " to " + dst.getShape());
         }
         // an indexed copy, not dst·0 + src: a NaN or Inf in dst must not survive the overwrite
-        NDArray value = alias(src, scope).stopGradient().toType(dst.getDataType(), false)
+        NDArray value = alias(src, scope)
+                .stopGradient()
+                .toType(dst.getDataType(), false)
                 .toDevice(dst.getDevice(), false);
         dst.set(ALL, value);
     }

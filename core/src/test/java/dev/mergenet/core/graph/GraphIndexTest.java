@@ -61,11 +61,16 @@ class GraphIndexTest {
     @Test
     void freshNamesCollideWithNothingInTheGraphNorWithEachOther() {
         GraphProto g = GraphProto.newBuilder()
-                .addNode(NodeProto.newBuilder().setName("w").setOpType("Relu").addInput("x").addOutput("w_1"))
+                .addNode(NodeProto.newBuilder()
+                        .setName("w")
+                        .setOpType("Relu")
+                        .addInput("x")
+                        .addOutput("w_1"))
                 .addInitializer(TensorProto.newBuilder().setName("w_2"))
                 .addInput(ValueInfoProto.newBuilder().setName("x"))
                 .addOutput(ValueInfoProto.newBuilder().setName("w_3"))
-                .addValueInfo(ValueInfoProto.newBuilder().setName("w_4")).build();
+                .addValueInfo(ValueInfoProto.newBuilder().setName("w_4"))
+                .build();
         GraphIndex idx = new GraphIndex(g);
         assertEquals("w_5", idx.fresh("w"));
         assertEquals("w_6", idx.fresh("w"));
@@ -127,8 +132,11 @@ class GraphIndexTest {
         if (last == null || !last.getOpType().equals("Constant")) {
             return null;
         }
-        return last.getAttributeList().stream().filter(a -> a.getName().equals("value") && a.hasT())
-                .map(AttributeProto::getT).findFirst().orElse(null);
+        return last.getAttributeList().stream()
+                .filter(a -> a.getName().equals("value") && a.hasT())
+                .map(AttributeProto::getT)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Grows the set by every output of every node reading a value in it, until nothing changes. */

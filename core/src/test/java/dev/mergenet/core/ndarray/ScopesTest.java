@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class ScopesTest {
     @Test
     void assignAndGradientZeroingLeaveNoNaNOrInfBehind() {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDManager scope = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager scope = m.newSubManager()) {
             NDArray dst = m.create(new float[] {Float.NaN, Float.POSITIVE_INFINITY, 1, 2}, new Shape(2, 2));
             Scopes.assign(dst, m.create(new float[] {5, 6, 7, 8}, new Shape(2, 2)), scope);
             assertArrayEquals(new float[] {5, 6, 7, 8}, dst.toFloatArray());
@@ -31,7 +32,8 @@ class ScopesTest {
     /** The alias is the weight's own tensor (no ViewBackward node, see TorchEngine.sameTensor), reached both ways. */
     @Test
     void aliasIsTheSameTensor() {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDManager scope = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager scope = m.newSubManager()) {
             NDArray w = m.create(new float[] {1, 2, 3}, new Shape(3));
             w.setRequiresGradient(true);
             NDArray a = Scopes.alias(w, scope);

@@ -2,5 +2,10 @@ package dev.mergenet.exporters.builder;
 
 /** Attribute value kinds the catalogue knows. */
 public enum AttrType {
-    INT, INTS, FLOAT, FLOATS, STRING, TENSOR
+    INT,
+    INTS,
+    FLOAT,
+    FLOATS,
+    STRING,
+    TENSOR
 }

@@ -80,23 +80,28 @@ public final class OnnxGraphBuilder {
     }
 
     /** As {@link #node(OnnxOperator, String, List, Map)}, with output names chosen by the caller (made unique). */
-    public List<String> node(OnnxOperator op, String hint, List<String> in, Map<String, Object> attrs,
-                             List<String> outputNames) {
+    public List<String> node(
+            OnnxOperator op, String hint, List<String> in, Map<String, Object> attrs, List<String> outputNames) {
         if (outputNames != null && outputNames.size() != op.outputs()) {
             throw new IllegalArgumentException(op.opType() + " has " + op.outputs() + " output(s), "
                     + outputNames.size() + " names given for '" + hint + "'");
         }
         if (in.size() < op.minInputs() || in.size() > op.maxInputs()) {
             throw new IllegalArgumentException(op.opType() + " takes " + op.minInputs()
-                    + (op.maxInputs() == op.minInputs() ? "" : ".." + (op.maxInputs() == Integer.MAX_VALUE ? "n"
-                    : op.maxInputs())) + " inputs, got " + in.size() + " for '" + hint + "'");
+                    + (op.maxInputs() == op.minInputs()
+                            ? ""
+                            : ".." + (op.maxInputs() == Integer.MAX_VALUE ? "n" : op.maxInputs()))
+                    + " inputs, got " + in.size() + " for '" + hint + "'");
         }
         for (String r : op.required()) {
             if (!attrs.containsKey(r)) {
                 throw new IllegalArgumentException(op.opType() + " '" + hint + "' needs attribute '" + r + "'");
             }
         }
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op.opType()).setName(fresh(hint)).addAllInput(in);
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setOpType(op.opType())
+                .setName(fresh(hint))
+                .addAllInput(in);
         for (Map.Entry<String, Object> a : attrs.entrySet()) {
             AttrType type = op.attributes().get(a.getKey());
             if (type == null) {
@@ -125,12 +130,17 @@ public final class OnnxGraphBuilder {
         try {
             switch (type) {
                 case INT:
-                    return a.setType(AttributeProto.AttributeType.INT).setI(((Number) v).longValue()).build();
+                    return a.setType(AttributeProto.AttributeType.INT)
+                            .setI(((Number) v).longValue())
+                            .build();
                 case FLOAT:
-                    return a.setType(AttributeProto.AttributeType.FLOAT).setF(((Number) v).floatValue()).build();
+                    return a.setType(AttributeProto.AttributeType.FLOAT)
+                            .setF(((Number) v).floatValue())
+                            .build();
                 case STRING:
                     return a.setType(AttributeProto.AttributeType.STRING)
-                            .setS(ByteString.copyFromUtf8((String) v)).build();
+                            .setS(ByteString.copyFromUtf8((String) v))
+                            .build();
                 case INTS:
                     a.setType(AttributeProto.AttributeType.INTS);
                     for (long x : (long[]) v) {
@@ -144,13 +154,17 @@ public final class OnnxGraphBuilder {
                     }
                     return a.build();
                 case TENSOR:
-                    return a.setType(AttributeProto.AttributeType.TENSOR).setT((TensorProto) v).build();
+                    return a.setType(AttributeProto.AttributeType.TENSOR)
+                            .setT((TensorProto) v)
+                            .build();
                 default:
                     throw new IllegalStateException(type.toString());
             }
         } catch (ClassCastException e) {
-            throw new IllegalArgumentException(op.opType() + " attribute '" + name + "' must be " + type + ", got "
-                    + v.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    op.opType() + " attribute '" + name + "' must be " + type + ", got "
+                            + v.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -165,8 +179,13 @@ public final class OnnxGraphBuilder {
             }
             shape.addDim(dim);
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 
     public GraphProto graph() {
@@ -174,19 +193,25 @@ public final class OnnxGraphBuilder {
     }
 
     private GraphProto.Builder graphBuilder() {
-        return GraphProto.newBuilder().setName(graphName).addAllNode(nodes).addAllInitializer(initializers)
-                .addAllInput(inputs).addAllOutput(outputs);
+        return GraphProto.newBuilder()
+                .setName(graphName)
+                .addAllNode(nodes)
+                .addAllInitializer(initializers)
+                .addAllInput(inputs)
+                .addAllOutput(outputs);
     }
 
     /** The graph as a model with the default-domain opset and our producer. */
     public ModelProto model(long opset, String producer, String producerVersion, Map<String, String> metadata) {
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION)
-                .setProducerName(producer).setProducerVersion(producerVersion)
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName(producer)
+                .setProducerVersion(producerVersion)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph());
         for (Map.Entry<String, String> e : new LinkedHashMap<>(metadata).entrySet()) {
-            m.addMetadataProps(StringStringEntryProto.newBuilder()
-                    .setKey(e.getKey()).setValue(e.getValue()));
+            m.addMetadataProps(
+                    StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
         }
         return m.build();
     }

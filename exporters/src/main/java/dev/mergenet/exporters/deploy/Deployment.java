@@ -26,8 +26,8 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
     public Deployment {
         classNames = classNames == null ? null : List.copyOf(classNames);
         if (embedPreprocessing && input == null) {
-            throw new IllegalArgumentException("embedding the preprocessing needs the input adaptation it was trained"
-                    + " with");
+            throw new IllegalArgumentException(
+                    "embedding the preprocessing needs the input adaptation it was trained" + " with");
         }
     }
 
@@ -64,8 +64,10 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
         if (input != null) {
             b.addMetadataProps(entry(KEY_PREPROCESSING, preprocessingJson()));
         }
-        boolean plainExport = input == null && classNames == null && (lineage == null
-                || (lineage.settings().isEmpty() && lineage.metrics().isEmpty()));
+        boolean plainExport = input == null
+                && classNames == null
+                && (lineage == null
+                        || (lineage.settings().isEmpty() && lineage.metrics().isEmpty()));
         if (!plainExport) { // a plain round trip gets no card: there is nothing to say beyond the lineage
             b.addMetadataProps(entry(KEY_MODEL_CARD, modelCard(lineage, modelName)));
         }
@@ -90,7 +92,9 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
     public String modelCard(Lineage lineage, String modelName) {
         StringBuilder s = new StringBuilder("# " + modelName + "\n");
         if (lineage != null) {
-            s.append("Made by: mergenet ").append(lineage.operation()).append(" of the model with SHA-256 ")
+            s.append("Made by: mergenet ")
+                    .append(lineage.operation())
+                    .append(" of the model with SHA-256 ")
                     .append(lineage.inputModelSha256());
             if (lineage.sourceModelSha256() != null) {
                 s.append(", knowledge from the source with SHA-256 ").append(lineage.sourceModelSha256());
@@ -119,16 +123,24 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
         }
         if (input != null) {
             long[] in = embedPreprocessing ? input.rawShape() : input.trainedShape();
-            s.append("Input: float32 [batch, ").append(join(in)).append("]")
+            s.append("Input: float32 [batch, ")
+                    .append(join(in))
+                    .append("]")
                     .append(embedPreprocessing && input.resizes() ? " (any height and width)" : "")
-                    .append(", raw values scaled to [0, 1]").append(embedPreprocessing ? "" : ", then preprocessed")
+                    .append(", raw values scaled to [0, 1]")
+                    .append(embedPreprocessing ? "" : ", then preprocessed")
                     .append("\n");
-            s.append("Preprocessing").append(embedPreprocessing ? " (in the graph): " : " (the caller's job): ")
-                    .append(input.describe()).append("\n");
+            s.append("Preprocessing")
+                    .append(embedPreprocessing ? " (in the graph): " : " (the caller's job): ")
+                    .append(input.describe())
+                    .append("\n");
         }
         if (classNames != null) {
-            s.append("Classes (").append(classNames.size()).append(", output index order): ")
-                    .append(String.join(", ", classNames)).append("\n");
+            s.append("Classes (")
+                    .append(classNames.size())
+                    .append(", output index order): ")
+                    .append(String.join(", ", classNames))
+                    .append("\n");
         }
         return s.toString();
     }

@@ -16,16 +16,16 @@ public record InputPreprocessing(long[] rawShape, int[] resize, int channels, fl
             throw new IllegalArgumentException("input preprocessing needs the raw sample shape");
         }
         if ((resize != null || channels != 0) && rawShape.length != 3) {
-            throw new IllegalArgumentException("resize and channel replication need image samples [C,H,W], got "
-                    + Arrays.toString(rawShape));
+            throw new IllegalArgumentException(
+                    "resize and channel replication need image samples [C,H,W], got " + Arrays.toString(rawShape));
         }
         if (resize != null && (resize.length != 2 || resize[0] < 1 || resize[1] < 1)) {
-            throw new IllegalArgumentException("resize must be [H, W] with positive sizes, got "
-                    + Arrays.toString(resize));
+            throw new IllegalArgumentException(
+                    "resize must be [H, W] with positive sizes, got " + Arrays.toString(resize));
         }
         if (channels != 0 && channels != rawShape[0] && rawShape[0] != 1) {
-            throw new IllegalArgumentException("only a single channel can be replicated, got " + rawShape[0]
-                    + " -> " + channels);
+            throw new IllegalArgumentException(
+                    "only a single channel can be replicated, got " + rawShape[0] + " -> " + channels);
         }
     }
 
@@ -57,8 +57,11 @@ public record InputPreprocessing(long[] rawShape, int[] resize, int channels, fl
         if (rawShape.length != 3) {
             return rawShape.clone();
         }
-        return new long[] {channels == 0 ? rawShape[0] : channels, resize == null ? rawShape[1] : resize[0],
-                resize == null ? rawShape[2] : resize[1]};
+        return new long[] {
+            channels == 0 ? rawShape[0] : channels,
+            resize == null ? rawShape[1] : resize[0],
+            resize == null ? rawShape[2] : resize[1]
+        };
     }
 
     /** One line for people: "resize 28x28 -> 32x32 (bilinear), replicate 1 -> 3 channels, (x - 0.5) / 0.25". */
@@ -78,8 +81,11 @@ public record InputPreprocessing(long[] rawShape, int[] resize, int channels, fl
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputPreprocessing p && Arrays.equals(rawShape, p.rawShape)
-                && Arrays.equals(resize, p.resize) && channels == p.channels && Arrays.equals(mean, p.mean)
+        return o instanceof InputPreprocessing p
+                && Arrays.equals(rawShape, p.rawShape)
+                && Arrays.equals(resize, p.resize)
+                && channels == p.channels
+                && Arrays.equals(mean, p.mean)
                 && Arrays.equals(std, p.std);
     }
 

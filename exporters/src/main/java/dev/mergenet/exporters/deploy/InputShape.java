@@ -26,12 +26,22 @@ public final class InputShape {
         ValueInfoProto input = dataInput(g, origin);
         TensorShapeProto old = input.getType().getTensorType().getShape();
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        shape.addDim(old.getDimCount() > 0 ? old.getDim(0)
-                : TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build());
+        shape.addDim(
+                old.getDimCount() > 0
+                        ? old.getDim(0)
+                        : TensorShapeProto.Dimension.newBuilder()
+                                .setDimParam("batch")
+                                .build());
         for (int i = 0; i < sample.length; i++) {
             String name = symbolic == null ? null : symbolic[i];
-            shape.addDim(name != null ? TensorShapeProto.Dimension.newBuilder().setDimParam(name).build()
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(sample[i]).build());
+            shape.addDim(
+                    name != null
+                            ? TensorShapeProto.Dimension.newBuilder()
+                                    .setDimParam(name)
+                                    .build()
+                            : TensorShapeProto.Dimension.newBuilder()
+                                    .setDimValue(sample[i])
+                                    .build());
         }
         if (input.getType().getTensorType().hasShape() && shape.build().equals(old)) {
             return model;

@@ -25,6 +25,7 @@ import java.util.Set;
 public final class PreprocessingGraph {
     /** Resize with a computed {@code sizes} input exists from opset 11 on. */
     static final long MIN_OPSET = 11;
+
     private static final String PREFIX = "mergenet_preprocess";
 
     private PreprocessingGraph() {}
@@ -34,13 +35,13 @@ public final class PreprocessingGraph {
         GraphProto g = model.getGraph();
         ValueInfoProto input = InputShape.dataInput(g, origin);
         if (input.getType().getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new MergeNetException(origin + ": input '" + input.getName() + "' is not float32; cannot embed the"
-                    + " preprocessing");
+            throw new MergeNetException(
+                    origin + ": input '" + input.getName() + "' is not float32; cannot embed the" + " preprocessing");
         }
         long opset = opset(model);
         if (p.resizes() && opset < MIN_OPSET) {
-            throw new MergeNetException(origin + ": opset " + opset + " has no Resize with sizes (needs "
-                    + MIN_OPSET + "); cannot embed the resize");
+            throw new MergeNetException(origin + ": opset " + opset + " has no Resize with sizes (needs " + MIN_OPSET
+                    + "); cannot embed the resize");
         }
         Names names = new Names(g);
         String x = input.getName();
@@ -60,13 +61,17 @@ public final class PreprocessingGraph {
             String hw = names.fresh("hw");
             constants.add(longs(hw, p.resize()[0], p.resize()[1]));
             String sizes = names.fresh("sizes");
-            nodes.add(node("Concat", names.fresh("Concat"), List.of(batchAndChannels, hw), sizes,
-                    intAttr("axis", 0)));
+            nodes.add(node("Concat", names.fresh("Concat"), List.of(batchAndChannels, hw), sizes, intAttr("axis", 0)));
             String roi = names.fresh("roi");
             constants.add(floats(roi, new long[] {0}));
             String resized = names.fresh("resized");
-            nodes.add(node("Resize", names.fresh("Resize"), List.of(current, roi, "", sizes), resized,
-                    stringAttr("mode", "linear"), stringAttr("coordinate_transformation_mode", "half_pixel")));
+            nodes.add(node(
+                    "Resize",
+                    names.fresh("Resize"),
+                    List.of(current, roi, "", sizes),
+                    resized,
+                    stringAttr("mode", "linear"),
+                    stringAttr("coordinate_transformation_mode", "half_pixel")));
             current = resized;
         }
         if (p.replicatesChannels()) {
@@ -149,7 +154,11 @@ public final class PreprocessingGraph {
     }
 
     private static NodeProto node(String op, String name, List<String> in, String out, AttributeProto... attrs) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addOutput(out);
+        NodeProto.Builder b = NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(name)
+                .addAllInput(in)
+                .addOutput(out);
         for (AttributeProto a : attrs) {
             b.addAttribute(a);
         }
@@ -157,12 +166,19 @@ public final class PreprocessingGraph {
     }
 
     private static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     private static AttributeProto stringAttr(String name, String v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(v)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v))
+                .build();
     }
 
     private static TensorProto longs(String name, long... v) {
@@ -171,8 +187,12 @@ public final class PreprocessingGraph {
             b.putLong(x);
         }
         b.flip();
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE).addDims(v.length)
-                .setRawData(ByteString.copyFrom(b)).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(v.length)
+                .setRawData(ByteString.copyFrom(b))
+                .build();
     }
 
     private static TensorProto floats(String name, long[] dims, float... v) {
@@ -181,7 +201,9 @@ public final class PreprocessingGraph {
             b.putFloat(x);
         }
         b.flip();
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .setRawData(ByteString.copyFrom(b));
         for (long d : dims) {
             t.addDims(d);

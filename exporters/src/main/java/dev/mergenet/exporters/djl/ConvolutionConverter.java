@@ -14,7 +14,8 @@ final class ConvolutionConverter implements BlockConverter {
     @Override
     public List<String> convert(ExportContext ctx, Block block, String path, List<String> inputs, Shape[] shapes) {
         Convolution conv = (Convolution) block;
-        List<String> in = new ArrayList<>(List.of(inputs.get(0),
+        List<String> in = new ArrayList<>(List.of(
+                inputs.get(0),
                 ctx.graph().initializer(path + ".weight", ExportContext.parameter(block, path, "weight"))));
         if (conv.isIncludeBias()) {
             in.add(ctx.graph().initializer(path + ".bias", ExportContext.parameter(block, path, "bias")));

@@ -50,8 +50,10 @@ public final class DjlModelExporter {
         converters.put(BatchNorm.class, new NormalizationConverters.BatchNormConverter());
         converters.put(LayerNorm.class, new NormalizationConverters.LayerNormConverter());
         converters.put(LambdaBlock.class, new LambdaConverter());
-        converters.put(Dropout.class, (ctx, b, path, in, shapes) ->
-                ctx.graph().node(OnnxOperator.DROPOUT, path, List.of(in.get(0)), Map.of()));
+        converters.put(
+                Dropout.class,
+                (ctx, b, path, in, shapes) ->
+                        ctx.graph().node(OnnxOperator.DROPOUT, path, List.of(in.get(0)), Map.of()));
     }
 
     /** Adds or replaces the converter for a block class (subclasses use the nearest registered class). */
@@ -69,15 +71,23 @@ public final class DjlModelExporter {
         ExportContext ctx = new ExportContext(g, this);
         List<String> inputs = new ArrayList<>();
         for (int i = 0; i < inputShapes.length; i++) {
-            inputs.add(g.input(inputShapes.length == 1 ? "input" : "input_" + i, OnnxDataTypes.toOnnx(DataType.FLOAT32),
-                    batchSymbolic(inputShapes[i]), BATCH_DIM));
+            inputs.add(g.input(
+                    inputShapes.length == 1 ? "input" : "input_" + i,
+                    OnnxDataTypes.toOnnx(DataType.FLOAT32),
+                    batchSymbolic(inputShapes[i]),
+                    BATCH_DIM));
         }
         List<String> outs = convert(block, block.getClass().getSimpleName(), inputs, inputShapes, ctx);
         Shape[] outShapes = block.getOutputShapes(inputShapes);
         for (int i = 0; i < outs.size(); i++) {
             // stable graph output names, whatever the last block called its value
-            String name = g.node(OnnxOperator.IDENTITY, "output_" + i, List.of(outs.get(i)), Map.of(),
-                    List.of(outs.size() == 1 ? "output" : "output_" + i)).get(0);
+            String name = g.node(
+                            OnnxOperator.IDENTITY,
+                            "output_" + i,
+                            List.of(outs.get(i)),
+                            Map.of(),
+                            List.of(outs.size() == 1 ? "output" : "output_" + i))
+                    .get(0);
             g.output(name, OnnxDataTypes.toOnnx(DataType.FLOAT32), batchSymbolic(outShapes[i]), BATCH_DIM);
         }
         return g.model(opset, Provenance.PRODUCER, Provenance.VERSION, Map.of());
@@ -94,8 +104,9 @@ public final class DjlModelExporter {
     List<String> convert(Block block, String path, List<String> inputs, Shape[] shapes, ExportContext ctx) {
         BlockConverter c = converterFor(block.getClass());
         if (c == null) {
-            throw new MergeNetException("block '" + path + "' (" + block.getClass().getName() + ") cannot be written"
-                    + " to ONNX: no converter for it. Supported: " + supported());
+            throw new MergeNetException(
+                    "block '" + path + "' (" + block.getClass().getName() + ") cannot be written"
+                            + " to ONNX: no converter for it. Supported: " + supported());
         }
         return c.convert(ctx, block, path, inputs, shapes);
     }

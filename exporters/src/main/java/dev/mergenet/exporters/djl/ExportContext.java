@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import dev.mergenet.exporters.builder.OnnxGraphBuilder;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.builder.OnnxGraphBuilder;
 import java.lang.reflect.Field;
 import java.util.List;
 
@@ -40,8 +40,8 @@ public final class ExportContext {
                 return param.getArray();
             }
         }
-        throw new MergeNetException("block '" + path + "' (" + block.getClass().getSimpleName()
-                + ") has no parameter '" + name + "'");
+        throw new MergeNetException(
+                "block '" + path + "' (" + block.getClass().getSimpleName() + ") has no parameter '" + name + "'");
     }
 
     public static boolean hasParameter(Block block, String name) {
@@ -60,8 +60,10 @@ public final class ExportContext {
             f.setAccessible(true);
             return f.get(block);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new MergeNetException("block '" + path + "' (" + block.getClass().getSimpleName()
-                    + "): cannot read its setting '" + name + "' (" + e.getMessage() + ")", e);
+            throw new MergeNetException(
+                    "block '" + path + "' (" + block.getClass().getSimpleName() + "): cannot read its setting '" + name
+                            + "' (" + e.getMessage() + ")",
+                    e);
         }
     }
 }

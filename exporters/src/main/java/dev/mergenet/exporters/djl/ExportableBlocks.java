@@ -56,7 +56,8 @@ public final class ExportableBlocks {
 
     /** Average pooling that counts padded cells, as DJL's default does. */
     public static Block avgPool2d(Shape kernel, Shape stride, Shape padding) {
-        return remember(Pool.avgPool2dBlock(kernel, stride, padding, false, true),
+        return remember(
+                Pool.avgPool2dBlock(kernel, stride, padding, false, true),
                 new Pool2d(false, kernel, stride, padding, true));
     }
 
@@ -65,7 +66,8 @@ public final class ExportableBlocks {
     }
 
     public static Block avgPool1d(Shape kernel, Shape stride, Shape padding) {
-        return remember(Pool.avgPool1dBlock(kernel, stride, padding, false, true),
+        return remember(
+                Pool.avgPool1dBlock(kernel, stride, padding, false, true),
                 new Pool1d(false, kernel, stride, padding, true));
     }
 
@@ -90,11 +92,13 @@ public final class ExportableBlocks {
 
     /** The branches' single outputs concatenated along {@code axis}. */
     public static ParallelBlock concat(int axis, Block... branches) {
-        ParallelBlock p = new ParallelBlock(list -> {
-            NDList all = new NDList();
-            list.forEach(l -> all.add(l.singletonOrThrow()));
-            return new NDList(NDArrays.concat(all, axis));
-        }, List.of(branches));
+        ParallelBlock p = new ParallelBlock(
+                list -> {
+                    NDList all = new NDList();
+                    list.forEach(l -> all.add(l.singletonOrThrow()));
+                    return new NDList(NDArrays.concat(all, axis));
+                },
+                List.of(branches));
         return remember(p, new Join(false, axis));
     }
 

@@ -3,8 +3,8 @@ package dev.mergenet.exporters.djl;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
-import dev.mergenet.exporters.builder.OnnxOperator;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.builder.OnnxOperator;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +19,21 @@ import java.util.TreeSet;
 final class LambdaConverter implements BlockConverter {
     /** DJL factory names of the parameter-free blocks we can write, with their single ONNX op. */
     private static final Map<String, OnnxOperator> SIMPLE = Map.of(
-            "ReLU", OnnxOperator.RELU, "sigmoid", OnnxOperator.SIGMOID, "Tanh", OnnxOperator.TANH,
-            "softPlus", OnnxOperator.SOFTPLUS, "softSign", OnnxOperator.SOFTSIGN, "SELU", OnnxOperator.SELU,
-            "identity", OnnxOperator.IDENTITY);
+            "ReLU",
+            OnnxOperator.RELU,
+            "sigmoid",
+            OnnxOperator.SIGMOID,
+            "Tanh",
+            OnnxOperator.TANH,
+            "softPlus",
+            OnnxOperator.SOFTPLUS,
+            "softSign",
+            OnnxOperator.SOFTSIGN,
+            "SELU",
+            OnnxOperator.SELU,
+            "identity",
+            OnnxOperator.IDENTITY);
+
     private static final Set<String> GLOBAL_AVG = Set.of("globalAvgPool1d", "globalAvgPool2d", "globalAvgPool3d");
     private static final Set<String> GLOBAL_MAX = Set.of("globalMaxPool1d", "globalMaxPool2d", "globalMaxPool3d");
 
@@ -71,19 +83,28 @@ final class LambdaConverter implements BlockConverter {
                 break;
         }
         if (GLOBAL_AVG.contains(name) || GLOBAL_MAX.contains(name)) {
-            OnnxOperator op = GLOBAL_AVG.contains(name) ? OnnxOperator.GLOBAL_AVERAGE_POOL : OnnxOperator.GLOBAL_MAX_POOL;
+            OnnxOperator op =
+                    GLOBAL_AVG.contains(name) ? OnnxOperator.GLOBAL_AVERAGE_POOL : OnnxOperator.GLOBAL_MAX_POOL;
             String pooled = g.node1(op, path, x);
             // DJL's global pools drop the spatial axes; ONNX keeps them as size 1
-            return out.dimension() == 2 ? g.node(OnnxOperator.FLATTEN, path + "/flatten", List.of(pooled),
-                    Map.of("axis", 1L)) : List.of(pooled);
+            return out.dimension() == 2
+                    ? g.node(OnnxOperator.FLATTEN, path + "/flatten", List.of(pooled), Map.of("axis", 1L))
+                    : List.of(pooled);
         }
         throw new MergeNetException("block '" + path + "' (LambdaBlock '" + name + "'): cannot be written to ONNX:"
                 + " its function is opaque. Parameter-free blocks DJL names " + knownNames() + " are supported;"
                 + " build pooling, LeakyReLU, ELU and parallel joins with ExportableBlocks");
     }
 
-    private static List<String> pool(ExportContext ctx, String path, String x, boolean max, Shape kernel,
-                                     Shape stride, Shape padding, boolean countIncludePad) {
+    private static List<String> pool(
+            ExportContext ctx,
+            String path,
+            String x,
+            boolean max,
+            Shape kernel,
+            Shape stride,
+            Shape padding,
+            boolean countIncludePad) {
         long[] pad = padding.getShape();
         long[] pads = new long[pad.length * 2];
         for (int i = 0; i < pad.length; i++) {
@@ -101,8 +122,10 @@ final class LambdaConverter implements BlockConverter {
     }
 
     private static TensorProto scalar(String name, float v) {
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addFloatData(v).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addFloatData(v)
+                .build();
     }
-
 }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
-import dev.mergenet.exporters.builder.OnnxOperator;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.builder.OnnxOperator;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,8 @@ final class NormalizationConverters {
             }
             float epsilon = (Float) ExportContext.field(block, BatchNorm.class, "epsilon", path);
             var g = ctx.graph();
-            List<String> in = List.of(inputs.get(0),
+            List<String> in = List.of(
+                    inputs.get(0),
                     g.initializer(path + ".gamma", ExportContext.parameter(block, path, "gamma")),
                     g.initializer(path + ".beta", ExportContext.parameter(block, path, "beta")),
                     g.initializer(path + ".runningMean", ExportContext.parameter(block, path, "runningMean")),
@@ -45,7 +46,8 @@ final class NormalizationConverters {
                 // DJL's default: every axis but the batch
                 axes = IntStream.range(1, rank).toArray();
             }
-            int[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+            int[] sorted =
+                    Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
             for (int i = 0; i < sorted.length; i++) {
                 if (sorted[i] != rank - sorted.length + i) {
                     throw new MergeNetException("block '" + path + "' (LayerNorm): axes "
@@ -54,11 +56,12 @@ final class NormalizationConverters {
                 }
             }
             var g = ctx.graph();
-            List<String> in = List.of(inputs.get(0),
+            List<String> in = List.of(
+                    inputs.get(0),
                     g.initializer(path + ".gamma", ExportContext.parameter(block, path, "gamma")),
                     g.initializer(path + ".beta", ExportContext.parameter(block, path, "beta")));
-            return g.node(OnnxOperator.LAYER_NORMALIZATION, path, in,
-                    Map.of("axis", (long) sorted[0], "epsilon", epsilon));
+            return g.node(
+                    OnnxOperator.LAYER_NORMALIZATION, path, in, Map.of("axis", (long) sorted[0], "epsilon", epsilon));
         }
     }
 }

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 public final class OnnxFileWriter {
     /** Protobuf cannot serialize a message of 2 GiB or more; stay well clear of it. */
     public static final long INLINE_LIMIT = (1L << 31) - (64L << 20);
+
     public static final int ALIGNMENT = 4096;
     /** Tensors smaller than this stay inline even in an external-data export (as onnx's own converter does). */
     public static final int EXTERNAL_THRESHOLD = 1024;
@@ -60,8 +61,10 @@ public final class OnnxFileWriter {
         checkTarget(data, data, options);
         GraphProto.Builder graph = model.getGraph().toBuilder();
         long[] written = new long[1];
-        AtomicFiles.write(data, stream -> written[0] = writeExternal(graph, baseDir, data.getFileName().toString(),
-                stream));
+        AtomicFiles.write(
+                data,
+                stream -> written[0] =
+                        writeExternal(graph, baseDir, data.getFileName().toString(), stream));
         ModelProto withRefs = model.toBuilder().setGraph(graph).build();
         try {
             AtomicFiles.write(out, stream -> writeProto(withRefs, stream));
@@ -166,7 +169,10 @@ public final class OnnxFileWriter {
             for (int k = 0; k < n.getAttributeCount(); k++) {
                 AttributeProto a = n.getAttribute(k);
                 if (a.hasT() && a.getT().getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                    b.setNode(i, b.getNode(i).toBuilder().setAttribute(k, a.toBuilder().setT(inline(a.getT(), baseDir))));
+                    b.setNode(
+                            i,
+                            b.getNode(i).toBuilder()
+                                    .setAttribute(k, a.toBuilder().setT(inline(a.getT(), baseDir))));
                     changed = true;
                 }
             }
@@ -176,7 +182,11 @@ public final class OnnxFileWriter {
 
     private static TensorProto inline(TensorProto t, Path baseDir) {
         ByteBuffer bytes = TensorDecoder.decode(t, "model", baseDir).bytes();
-        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(ByteString.copyFrom(bytes)).build();
+        return t.toBuilder()
+                .clearExternalData()
+                .clearDataLocation()
+                .setRawData(ByteString.copyFrom(bytes))
+                .build();
     }
 
     /**
@@ -202,7 +212,11 @@ public final class OnnxFileWriter {
                 AttributeProto a = n.getAttribute(k);
                 if (a.getName().equals("value") && a.hasT() && externalizable(a.getT())) {
                     TensorProto moved = append(a.getT(), baseDir, location, channel, offset);
-                    graph.setNode(i, n.toBuilder().setAttribute(k, a.toBuilder().setT(moved)).build());
+                    graph.setNode(
+                            i,
+                            n.toBuilder()
+                                    .setAttribute(k, a.toBuilder().setT(moved))
+                                    .build());
                 }
             }
         }
@@ -214,8 +228,9 @@ public final class OnnxFileWriter {
     }
 
     /** Writes one tensor's bytes at the next page boundary and returns the tensor pointing there. */
-    private static TensorProto append(TensorProto t, Path baseDir, String location, WritableByteChannel channel,
-                                      long[] offset) throws IOException {
+    private static TensorProto append(
+            TensorProto t, Path baseDir, String location, WritableByteChannel channel, long[] offset)
+            throws IOException {
         long length = dataSize(t);
         long aligned = (offset[0] + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
         if (aligned > offset[0]) {
@@ -224,15 +239,20 @@ public final class OnnxFileWriter {
         }
         ByteBuffer bytes = bytesOf(t, baseDir);
         if (bytes.remaining() != length) {
-            throw new MergeNetException("tensor '" + t.getName() + "' holds " + bytes.remaining()
-                    + " bytes but its dims need " + length);
+            throw new MergeNetException(
+                    "tensor '" + t.getName() + "' holds " + bytes.remaining() + " bytes but its dims need " + length);
         }
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }
         TensorProto moved = t.toBuilder()
-                .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
-                .clearUint64Data().clearExternalData()
+                .clearRawData()
+                .clearFloatData()
+                .clearDoubleData()
+                .clearInt32Data()
+                .clearInt64Data()
+                .clearUint64Data()
+                .clearExternalData()
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset[0])))

@@ -16,8 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,8 +31,8 @@ public final class Float16Conversion {
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int HALF = TensorProto.DataType.FLOAT16_VALUE;
     /** Input slots whose float tensors are settings with a fixed float32 type. */
-    private static final Map<String, Set<Integer>> FLOAT32_SLOTS = Map.of("Resize", Set.of(1, 2),
-            "Upsample", Set.of(1));
+    private static final Map<String, Set<Integer>> FLOAT32_SLOTS =
+            Map.of("Resize", Set.of(1, 2), "Upsample", Set.of(1));
 
     private Float16Conversion() {}
 
@@ -42,8 +42,16 @@ public final class Float16Conversion {
      * LayerNorms, Softmax over many classes). Value: the input slots that carry float data.
      */
     public static final Map<String, Set<Integer>> DEFAULT_FLOAT32_OPS = Map.of(
-            "ReduceMean", Set.of(0), "Pow", Set.of(0, 1), "Sqrt", Set.of(0), "Softmax", Set.of(0),
-            "LayerNormalization", Set.of(0, 1, 2));
+            "ReduceMean",
+            Set.of(0),
+            "Pow",
+            Set.of(0, 1),
+            "Sqrt",
+            Set.of(0),
+            "Softmax",
+            Set.of(0),
+            "LayerNormalization",
+            Set.of(0, 1, 2));
 
     public static ModelProto convert(ModelProto model, Path baseDir) {
         return convert(model, baseDir, DEFAULT_FLOAT32_OPS);
@@ -52,8 +60,8 @@ public final class Float16Conversion {
     /** Converts with {@code float32Ops} (op type to its float data input slots) left computing in float32. */
     public static ModelProto convert(ModelProto model, Path baseDir, Map<String, Set<Integer>> float32Ops) {
         GraphProto g = model.getGraph();
-        if (g.getNodeList().stream().anyMatch(n -> n.getAttributeList().stream().anyMatch(a -> a.hasG()
-                || a.getGraphsCount() > 0))) {
+        if (g.getNodeList().stream()
+                .anyMatch(n -> n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0))) {
             throw new MergeNetException("fp16 export of graphs with subgraphs (If, Loop, Scan) is not supported");
         }
         Set<String> keep32 = new HashSet<>();
@@ -71,8 +79,12 @@ public final class Float16Conversion {
             }
         });
         Set<String> initializerNames = new HashSet<>();
-        GraphProto.Builder gb = GraphProto.newBuilder(g).clearNode().clearInitializer().clearValueInfo()
-                .clearInput().clearOutput();
+        GraphProto.Builder gb = GraphProto.newBuilder(g)
+                .clearNode()
+                .clearInitializer()
+                .clearValueInfo()
+                .clearInput()
+                .clearOutput();
         for (TensorProto t : g.getInitializerList()) {
             initializerNames.add(t.getName());
             gb.addInitializer(t.getDataType() == FLOAT && !keep32.contains(t.getName()) ? toHalf(t, baseDir) : t);
@@ -113,8 +125,8 @@ public final class Float16Conversion {
                 for (int i : full) {
                     if (i < nb.getInputCount() && !nb.getInput(i).isEmpty()) {
                         String up = unique(nb.getInput(i) + "_fp32", used);
-                        gb.addNode(cast(unique("mergenet_cast_up_" + n.getName() + "_" + i, used), nb.getInput(i), up,
-                                FLOAT));
+                        gb.addNode(cast(
+                                unique("mergenet_cast_up_" + n.getName() + "_" + i, used), nb.getInput(i), up, FLOAT));
                         nb.setInput(i, up);
                     }
                 }
@@ -124,8 +136,8 @@ public final class Float16Conversion {
                         continue;
                     }
                     String wide = unique(nb.getOutput(i) + "_fp32", used);
-                    downs.add(cast(unique("mergenet_cast_down_" + n.getName() + "_" + i, used), wide, nb.getOutput(i),
-                            HALF));
+                    downs.add(cast(
+                            unique("mergenet_cast_down_" + n.getName() + "_" + i, used), wide, nb.getOutput(i), HALF));
                     nb.setOutput(i, wide);
                 }
                 gb.addNode(nb);
@@ -134,8 +146,9 @@ public final class Float16Conversion {
             }
             for (int k = 0; k < n.getAttributeCount(); k++) {
                 AttributeProto a = n.getAttribute(k);
-                if (a.hasT() && a.getT().getDataType() == FLOAT && !(n.getOutputCount() == 1
-                        && keep32.contains(n.getOutput(0)))) {
+                if (a.hasT()
+                        && a.getT().getDataType() == FLOAT
+                        && !(n.getOutputCount() == 1 && keep32.contains(n.getOutput(0)))) {
                     nb.setAttribute(k, a.toBuilder().setT(toHalf(a.getT(), baseDir)));
                 } else if (n.getOpType().equals("Cast") && a.getName().equals("to") && a.getI() == FLOAT) {
                     nb.setAttribute(k, a.toBuilder().setI(HALF));
@@ -168,21 +181,35 @@ public final class Float16Conversion {
     }
 
     private static NodeProto cast(String name, String in, String out, int to) {
-        return NodeProto.newBuilder().setOpType("Cast").setName(name).addInput(in).addOutput(out)
-                .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
-                        .setI(to)).build();
+        return NodeProto.newBuilder()
+                .setOpType("Cast")
+                .setName(name)
+                .addInput(in)
+                .addOutput(out)
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("to")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(to))
+                .build();
     }
 
     /** A float32 tensor rounded to float16 (nearest even), stored as raw_data. */
     static TensorProto toHalf(TensorProto t, Path baseDir) {
-        ByteBuffer src = TensorDecoder.decode(t, "model", baseDir).bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer src =
+                TensorDecoder.decode(t, "model", baseDir).bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         src.rewind();
         ByteBuffer dst = ByteBuffer.allocate(src.remaining() / 2).order(ByteOrder.LITTLE_ENDIAN);
         while (src.hasRemaining()) {
             dst.putShort(Float16.fromFloat(src.getFloat()));
         }
         dst.flip();
-        return t.toBuilder().clearFloatData().clearRawData().clearExternalData().clearDataLocation()
-                .setDataType(HALF).setRawData(ByteString.copyFrom(dst)).build();
+        return t.toBuilder()
+                .clearFloatData()
+                .clearRawData()
+                .clearExternalData()
+                .clearDataLocation()
+                .setDataType(HALF)
+                .setRawData(ByteString.copyFrom(dst))
+                .build();
     }
 }

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How float weights are stored in an exported file. */
 public enum Precision {
-    FP32, FP16;
+    FP32,
+    FP16;
 
     public static Precision parse(String s) {
         try {

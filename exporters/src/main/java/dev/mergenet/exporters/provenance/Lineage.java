@@ -13,8 +13,12 @@ import java.util.Map;
  * when MergeNet transferred knowledge into it), what was done (export, train, transfer) with which settings,
  * and the final metrics when known. Stored as JSON in the model's metadata_props.
  */
-public record Lineage(String operation, String inputModelSha256, String sourceModelSha256,
-                      Map<String, String> settings, Map<String, Double> metrics) {
+public record Lineage(
+        String operation,
+        String inputModelSha256,
+        String sourceModelSha256,
+        Map<String, String> settings,
+        Map<String, Double> metrics) {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     public Lineage {
@@ -22,8 +26,8 @@ public record Lineage(String operation, String inputModelSha256, String sourceMo
             throw new IllegalArgumentException("lineage needs an operation (export, train, transfer)");
         }
         if (inputModelSha256 == null || !inputModelSha256.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("lineage needs the input model's SHA-256 (64 hex digits), got "
-                    + inputModelSha256);
+            throw new IllegalArgumentException(
+                    "lineage needs the input model's SHA-256 (64 hex digits), got " + inputModelSha256);
         }
         if (sourceModelSha256 != null && !sourceModelSha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("source model SHA-256 must be 64 hex digits, got " + sourceModelSha256);

@@ -21,7 +21,9 @@ public final class Provenance {
     public static ModelProto stamp(ModelProto model, Lineage lineage) {
         ModelProto.Builder b = model.toBuilder().clearMetadataProps();
         for (StringStringEntryProto e : model.getMetadataPropsList()) {
-            if (!e.getKey().equals(KEY_PRODUCER) && !e.getKey().equals(KEY_VERSION) && !e.getKey().equals(KEY_LINEAGE)) {
+            if (!e.getKey().equals(KEY_PRODUCER)
+                    && !e.getKey().equals(KEY_VERSION)
+                    && !e.getKey().equals(KEY_LINEAGE)) {
                 b.addMetadataProps(e);
             }
         }
@@ -36,8 +38,10 @@ public final class Provenance {
     }
 
     public static Optional<String> metadata(ModelProto model, String key) {
-        return model.getMetadataPropsList().stream().filter(e -> e.getKey().equals(key))
-                .map(StringStringEntryProto::getValue).findFirst();
+        return model.getMetadataPropsList().stream()
+                .filter(e -> e.getKey().equals(key))
+                .map(StringStringEntryProto::getValue)
+                .findFirst();
     }
 
     private static StringStringEntryProto entry(String k, String v) {

@@ -41,8 +41,14 @@ public final class TensorEncoder {
     public static TensorProto encodeLike(TensorProto original, ByteBuffer littleEndian) {
         ByteBuffer data = littleEndian.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         TensorProto.Builder b = original.toBuilder()
-                .clearRawData().clearFloatData().clearDoubleData().clearInt32Data().clearInt64Data()
-                .clearUint64Data().clearExternalData().clearDataLocation();
+                .clearRawData()
+                .clearFloatData()
+                .clearDoubleData()
+                .clearInt32Data()
+                .clearInt64Data()
+                .clearUint64Data()
+                .clearExternalData()
+                .clearDataLocation();
         boolean typed = !original.hasRawData() && original.getDataLocation() != TensorProto.DataLocation.EXTERNAL;
         if (!typed) {
             return b.setRawData(ByteString.copyFrom(data)).build();

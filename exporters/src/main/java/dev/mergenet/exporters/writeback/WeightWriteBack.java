@@ -80,7 +80,8 @@ public final class WeightWriteBack {
             NDArray v = pending.remove(n.getOutput(0));
             TensorProto updated = updated(n.getOutput(0), t, v, model, changed, unchanged);
             if (updated != t) {
-                AttributeProto a = n.getAttribute(slot).toBuilder().setT(updated).build();
+                AttributeProto a =
+                        n.getAttribute(slot).toBuilder().setT(updated).build();
                 gb.setNode(i, n.toBuilder().setAttribute(slot, a).build());
             }
         }
@@ -88,7 +89,9 @@ public final class WeightWriteBack {
             throw new MergeNetException(model.origin() + ": no initializer or Constant node holds the trained "
                     + "parameter(s) " + new TreeSet<>(pending.keySet()));
         }
-        ModelProto out = changed.isEmpty() ? model.proto() : model.proto().toBuilder().setGraph(gb).build();
+        ModelProto out = changed.isEmpty()
+                ? model.proto()
+                : model.proto().toBuilder().setGraph(gb).build();
         return new Result(out, changed, unchanged);
     }
 
@@ -98,8 +101,8 @@ public final class WeightWriteBack {
      * own split copy) as initializers of their own; the others keep the original sharing, so an untouched
      * model stays byte-identical.
      */
-    private static GraphProto splitOff(OnnxModel model, Map<String, NDArray> pending, Set<String> changed,
-                                       Set<String> unchanged) {
+    private static GraphProto splitOff(
+            OnnxModel model, Map<String, NDArray> pending, Set<String> changed, Set<String> unchanged) {
         GraphProto g = model.proto().getGraph();
         InitializerSplit plan = InitializerSplit.plan(model, Set.of());
         if (plan.isEmpty()) {
@@ -123,7 +126,8 @@ public final class WeightWriteBack {
                             + expected);
                 }
                 ByteBuffer now = TensorEncoder.bytes(v, root.getDataType());
-                ByteBuffer read = own.containsKey(s.source()) ? own.get(s.source())
+                ByteBuffer read = own.containsKey(s.source())
+                        ? own.get(s.source())
                         : rootValue(model, root, pending.get(root.getName()));
                 if (now.equals(read.duplicate().rewind())) {
                     unchanged.add(s.name());
@@ -131,7 +135,11 @@ public final class WeightWriteBack {
                 }
                 changed.add(s.name());
                 own.put(s.name(), now);
-                tensors.put(s.name(), TensorEncoder.encodeLike(root, now).toBuilder().setName(s.name()).build());
+                tensors.put(
+                        s.name(),
+                        TensorEncoder.encodeLike(root, now).toBuilder()
+                                .setName(s.name())
+                                .build());
             }
         }
         return plan.apply(g, tensors);
@@ -177,15 +185,21 @@ public final class WeightWriteBack {
         return -1;
     }
 
-    private static TensorProto updated(String name, TensorProto original, NDArray value, OnnxModel model,
-                                       Set<String> changed, Set<String> unchanged) {
+    private static TensorProto updated(
+            String name,
+            TensorProto original,
+            NDArray value,
+            OnnxModel model,
+            Set<String> changed,
+            Set<String> unchanged) {
         Shape expected = TensorDecoder.shape(original);
         if (!value.getShape().equals(expected)) {
             throw new MergeNetException(model.origin() + ": trained parameter '" + name + "' has shape "
                     + value.getShape() + " but the model's tensor has " + expected);
         }
         ByteBuffer now = TensorEncoder.bytes(value, original.getDataType());
-        ByteBuffer before = TensorDecoder.decode(original, model.origin(), model.baseDir()).bytes();
+        ByteBuffer before =
+                TensorDecoder.decode(original, model.origin(), model.baseDir()).bytes();
         if (now.equals(before.duplicate().rewind())) {
             unchanged.add(name);
             return original;

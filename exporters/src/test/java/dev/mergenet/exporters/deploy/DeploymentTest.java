@@ -33,7 +33,8 @@ class DeploymentTest {
     Path dir;
 
     private Path gemm(int opset) throws Exception {
-        GraphProto g = GraphProto.newBuilder().setName("rows")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("rows")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 5, 4))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
                 .addInitializer(Models.floats("w", new long[] {3, 4}, 1, -2, 0.5f, 3, 0, 1, 1, -1, 2, 2, -0.5f, 0))
@@ -47,14 +48,15 @@ class DeploymentTest {
     @Test
     void embeddedNormalizationOnRawRowsEqualsThePlainModelOnNormalizedRows() throws Exception {
         Path model = gemm(13);
-        InputPreprocessing p = new InputPreprocessing(new long[] {4}, null, 0, new float[] {0.5f},
-                new float[] {2f});
+        InputPreprocessing p = new InputPreprocessing(new long[] {4}, null, 0, new float[] {0.5f}, new float[] {2f});
         Path embedded = dir.resolve("embedded.onnx");
         ExportService.export(ExportService.builder(model, embedded)
-                .deployment(new Deployment(p, true, List.of("cat", "dog", "bird"))).build());
+                .deployment(new Deployment(p, true, List.of("cat", "dog", "bird")))
+                .build());
         Path plain = dir.resolve("plain.onnx");
         ExportService.export(ExportService.builder(model, plain)
-                .deployment(new Deployment(p, false, List.of("cat", "dog", "bird"))).build());
+                .deployment(new Deployment(p, false, List.of("cat", "dog", "bird")))
+                .build());
 
         float[] raw = new float[5 * 4];
         float[] normalized = new float[raw.length];
@@ -64,16 +66,34 @@ class DeploymentTest {
         }
         assertArrayEquals(run(plain, normalized), run(embedded, raw), 1e-6f);
         Path half = dir.resolve("half.onnx");
-        ExportService.export(ExportService.builder(model, half).precision(Precision.FP16)
-                .deployment(new Deployment(p, true, null)).build());
+        ExportService.export(ExportService.builder(model, half)
+                .precision(Precision.FP16)
+                .deployment(new Deployment(p, true, null))
+                .build());
         assertArrayEquals(run(plain, normalized), run(half, raw), 2e-2f, "fp16 inside, preprocessing in front");
-        assertTrue(OnnxModelReader.read(half).proto().getGraph().getNode(0).getOpType().equals("Sub"),
+        assertTrue(
+                OnnxModelReader.read(half)
+                        .proto()
+                        .getGraph()
+                        .getNode(0)
+                        .getOpType()
+                        .equals("Sub"),
                 "the preprocessing runs first, in float32, before the input Cast");
 
         ModelProto m = OnnxModelReader.read(plain).proto();
-        assertEquals(5, m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue(),
+        assertEquals(
+                5,
+                m.getGraph()
+                        .getInput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(0)
+                        .getDimValue(),
                 "the batch dim stays as it was");
-        assertEquals("[\"cat\",\"dog\",\"bird\"]", Provenance.metadata(m, Deployment.KEY_CLASS_NAMES).orElseThrow());
+        assertEquals(
+                "[\"cat\",\"dog\",\"bird\"]",
+                Provenance.metadata(m, Deployment.KEY_CLASS_NAMES).orElseThrow());
         String card = Provenance.metadata(m, Deployment.KEY_MODEL_CARD).orElseThrow();
         assertTrue(card.contains("Classes (3, output index order): cat, dog, bird"), card);
         assertTrue(card.contains("(the caller's job): (x - 0.5) / 2.0"), card);
@@ -83,8 +103,10 @@ class DeploymentTest {
     void resizeNeedsOpset11AndTheMessageSaysSo() throws Exception {
         Path model = gemm(9);
         InputPreprocessing p = new InputPreprocessing(new long[] {1, 28, 28}, new int[] {32, 32}, 0, null, null);
-        MergeNetException e = assertThrows(MergeNetException.class, () -> ExportService.export(
-                ExportService.builder(model, dir.resolve("out.onnx")).deployment(new Deployment(p, true, null))
+        MergeNetException e = assertThrows(
+                MergeNetException.class,
+                () -> ExportService.export(ExportService.builder(model, dir.resolve("out.onnx"))
+                        .deployment(new Deployment(p, true, null))
                         .build()));
         assertTrue(e.getMessage().contains("rows9.onnx") && e.getMessage().contains("opset 9"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("out.onnx")));

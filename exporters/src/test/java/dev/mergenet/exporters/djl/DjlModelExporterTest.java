@@ -27,7 +27,6 @@ import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.testing.OrtAgreement;
 import dev.mergenet.importers.testing.OrtReference;
 import dev.mergenet.onnx.Onnx.ModelProto;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -54,14 +53,40 @@ class DjlModelExporterTest {
     static Stream<Arguments> eachBlockType() {
         return Stream.of(
                 Arguments.of("Linear", Linear.builder().setUnits(5).build(), new Shape(3, 7)),
-                Arguments.of("Linear without bias", Linear.builder().setUnits(4).optBias(false).build(), new Shape(2, 6)),
-                Arguments.of("Linear on a 3-D input", Linear.builder().setUnits(4).build(), new Shape(2, 3, 6)),
-                Arguments.of("Conv1d", Conv1d.builder().setKernelShape(new Shape(3)).setFilters(4).optStride(new Shape(2))
-                        .optPadding(new Shape(1)).build(), new Shape(2, 3, 11)),
-                Arguments.of("Conv2d", Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(6)
-                        .optPadding(new Shape(1, 1)).optDilation(new Shape(1, 2)).build(), new Shape(2, 3, 9, 10)),
-                Arguments.of("Conv2d grouped, no bias", Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4)
-                        .optGroups(2).optBias(false).optStride(new Shape(2, 2)).build(), new Shape(1, 4, 8, 8)),
+                Arguments.of(
+                        "Linear without bias",
+                        Linear.builder().setUnits(4).optBias(false).build(),
+                        new Shape(2, 6)),
+                Arguments.of(
+                        "Linear on a 3-D input", Linear.builder().setUnits(4).build(), new Shape(2, 3, 6)),
+                Arguments.of(
+                        "Conv1d",
+                        Conv1d.builder()
+                                .setKernelShape(new Shape(3))
+                                .setFilters(4)
+                                .optStride(new Shape(2))
+                                .optPadding(new Shape(1))
+                                .build(),
+                        new Shape(2, 3, 11)),
+                Arguments.of(
+                        "Conv2d",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .setFilters(6)
+                                .optPadding(new Shape(1, 1))
+                                .optDilation(new Shape(1, 2))
+                                .build(),
+                        new Shape(2, 3, 9, 10)),
+                Arguments.of(
+                        "Conv2d grouped, no bias",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .setFilters(4)
+                                .optGroups(2)
+                                .optBias(false)
+                                .optStride(new Shape(2, 2))
+                                .build(),
+                        new Shape(1, 4, 8, 8)),
                 Arguments.of("BatchNorm", BatchNorm.builder().optEpsilon(1e-3f).build(), new Shape(2, 5, 4, 4)),
                 Arguments.of("LayerNorm", LayerNorm.builder().axis(2).build(), new Shape(3, 4, 8)),
                 Arguments.of("LayerNorm over C,H,W", LayerNorm.builder().build(), new Shape(2, 3, 4, 4)),
@@ -74,26 +99,49 @@ class DjlModelExporterTest {
                 Arguments.of("SELU", Activation.seluBlock(), new Shape(2, 9)),
                 Arguments.of("LeakyReLU", ExportableBlocks.leakyRelu(0.2f), new Shape(2, 9)),
                 Arguments.of("ELU", ExportableBlocks.elu(0.7f), new Shape(2, 9)),
-                Arguments.of("maxPool2d", ExportableBlocks.maxPool2d(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)),
+                Arguments.of(
+                        "maxPool2d",
+                        ExportableBlocks.maxPool2d(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)),
                         new Shape(2, 3, 9, 9)),
-                Arguments.of("avgPool2d", ExportableBlocks.avgPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(1, 1)),
+                Arguments.of(
+                        "avgPool2d",
+                        ExportableBlocks.avgPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(1, 1)),
                         new Shape(2, 3, 7, 7)),
-                Arguments.of("maxPool1d", ExportableBlocks.maxPool1d(new Shape(2), new Shape(2), new Shape(0)),
+                Arguments.of(
+                        "maxPool1d",
+                        ExportableBlocks.maxPool1d(new Shape(2), new Shape(2), new Shape(0)),
                         new Shape(2, 3, 8)),
-                Arguments.of("avgPool1d", ExportableBlocks.avgPool1d(new Shape(3), new Shape(1), new Shape(1)),
+                Arguments.of(
+                        "avgPool1d",
+                        ExportableBlocks.avgPool1d(new Shape(3), new Shape(1), new Shape(1)),
                         new Shape(2, 3, 8)),
                 Arguments.of("globalAvgPool2d", Pool.globalAvgPool2dBlock(), new Shape(2, 3, 5, 5)),
                 Arguments.of("globalMaxPool2d", Pool.globalMaxPool2dBlock(), new Shape(2, 3, 5, 5)),
                 Arguments.of("batchFlatten", Blocks.batchFlattenBlock(), new Shape(2, 3, 4, 5)),
                 Arguments.of("identity", Blocks.identityBlock(), new Shape(2, 3)),
                 Arguments.of("Dropout", Dropout.builder().optRate(0.5f).build(), new Shape(2, 8)),
-                Arguments.of("residual", ExportableBlocks.residual(Linear.builder().setUnits(6).build()), new Shape(2, 6)),
-                Arguments.of("sum of three", ExportableBlocks.sum(Activation.reluBlock(), Activation.tanhBlock(),
-                        Blocks.identityBlock()), new Shape(2, 6)),
-                Arguments.of("concat", ExportableBlocks.concat(1, Linear.builder().setUnits(3).build(),
-                        Linear.builder().setUnits(2).build()), new Shape(2, 6)),
-                Arguments.of("SequentialBlock", new SequentialBlock().add(Linear.builder().setUnits(8).build())
-                        .add(Activation.reluBlock()).add(Linear.builder().setUnits(3).build()), new Shape(4, 5)));
+                Arguments.of(
+                        "residual",
+                        ExportableBlocks.residual(Linear.builder().setUnits(6).build()),
+                        new Shape(2, 6)),
+                Arguments.of(
+                        "sum of three",
+                        ExportableBlocks.sum(Activation.reluBlock(), Activation.tanhBlock(), Blocks.identityBlock()),
+                        new Shape(2, 6)),
+                Arguments.of(
+                        "concat",
+                        ExportableBlocks.concat(
+                                1,
+                                Linear.builder().setUnits(3).build(),
+                                Linear.builder().setUnits(2).build()),
+                        new Shape(2, 6)),
+                Arguments.of(
+                        "SequentialBlock",
+                        new SequentialBlock()
+                                .add(Linear.builder().setUnits(8).build())
+                                .add(Activation.reluBlock())
+                                .add(Linear.builder().setUnits(3).build()),
+                        new Shape(4, 5)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -107,9 +155,11 @@ class DjlModelExporterTest {
     void mlpAgreesWithOrt() throws Exception {
         SequentialBlock mlp = new SequentialBlock()
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(64).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(64).build())
+                .add(Activation.reluBlock())
                 .add(Dropout.builder().optRate(0.3f).build())
-                .add(Linear.builder().setUnits(32).build()).add(Activation.tanhBlock())
+                .add(Linear.builder().setUnits(32).build())
+                .add(Activation.tanhBlock())
                 .add(Linear.builder().setUnits(10).build());
         double diff = exportAndCompare(mlp, new Shape(8, 1, 28, 28), 1e-5);
         System.out.printf("MLP: max |DJL - ORT| = %.3g%n", diff);
@@ -118,15 +168,30 @@ class DjlModelExporterTest {
     @Test
     void cnnWithResidualAgreesWithOrt() throws Exception {
         SequentialBlock residualUnit = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).optPadding(new Shape(1, 1)).build())
-                .add(BatchNorm.builder().build()).add(Activation.reluBlock())
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).optPadding(new Shape(1, 1)).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .setFilters(8)
+                        .optPadding(new Shape(1, 1))
+                        .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .setFilters(8)
+                        .optPadding(new Shape(1, 1))
+                        .build())
                 .add(BatchNorm.builder().build());
         SequentialBlock cnn = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).optPadding(new Shape(1, 1)).build())
-                .add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .setFilters(8)
+                        .optPadding(new Shape(1, 1))
+                        .build())
+                .add(BatchNorm.builder().build())
+                .add(Activation.reluBlock())
                 .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
-                .add(ExportableBlocks.residual(residualUnit)).add(Activation.reluBlock())
+                .add(ExportableBlocks.residual(residualUnit))
+                .add(Activation.reluBlock())
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Linear.builder().setUnits(10).build());
         double diff = exportAndCompare(cnn, new Shape(4, 3, 16, 16), 1e-5);
@@ -135,11 +200,28 @@ class DjlModelExporterTest {
 
     @Test
     void batchDimIsSymbolicSoOtherBatchSizesRun() throws Exception {
-        Block mlp = new SequentialBlock().add(Linear.builder().setUnits(3).build()).add(Activation.reluBlock());
+        Block mlp =
+                new SequentialBlock().add(Linear.builder().setUnits(3).build()).add(Activation.reluBlock());
         mlp.initialize(manager, DataType.FLOAT32, new Shape(2, 4));
         ModelProto m = new DjlModelExporter().export(mlp, "mlp", new Shape(2, 4));
-        assertEquals("batch", m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
-        assertEquals("batch", m.getGraph().getOutput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(
+                "batch",
+                m.getGraph()
+                        .getInput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(0)
+                        .getDimParam());
+        assertEquals(
+                "batch",
+                m.getGraph()
+                        .getOutput(0)
+                        .getType()
+                        .getTensorType()
+                        .getShape()
+                        .getDim(0)
+                        .getDimParam());
         assertEquals(17, m.getOpsetImport(0).getVersion());
         NDArray x = manager.randomNormal(new Shape(5, 4));
         NDList djl = mlp.forward(new ParameterStore(manager, false), new NDList(x), false);
@@ -151,15 +233,20 @@ class DjlModelExporterTest {
     @Test
     void opaqueBlocksAreRefusedByName() {
         Block gelu = Activation.geluBlock();
-        Block seq = new SequentialBlock().add(Linear.builder().setUnits(3).build()).add(gelu);
+        Block seq =
+                new SequentialBlock().add(Linear.builder().setUnits(3).build()).add(gelu);
         seq.initialize(manager, DataType.FLOAT32, new Shape(2, 4));
-        MergeNetException e = assertThrows(MergeNetException.class,
-                () -> new DjlModelExporter().export(seq, "m", new Shape(2, 4)));
-        assertTrue(e.getMessage().contains("SequentialBlock/02LambdaBlock") && e.getMessage().contains("GELU"), e.getMessage());
+        MergeNetException e =
+                assertThrows(MergeNetException.class, () -> new DjlModelExporter().export(seq, "m", new Shape(2, 4)));
+        assertTrue(
+                e.getMessage().contains("SequentialBlock/02LambdaBlock")
+                        && e.getMessage().contains("GELU"),
+                e.getMessage());
 
         Block pool = Pool.maxPool2dBlock(new Shape(2, 2));
         pool.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 4, 4));
-        e = assertThrows(MergeNetException.class, () -> new DjlModelExporter().export(pool, "m", new Shape(1, 1, 4, 4)));
+        e = assertThrows(
+                MergeNetException.class, () -> new DjlModelExporter().export(pool, "m", new Shape(1, 1, 4, 4)));
         assertTrue(e.getMessage().contains("maxPool2d") && e.getMessage().contains("ExportableBlocks"), e.getMessage());
     }
 
@@ -178,11 +265,13 @@ class DjlModelExporterTest {
     private static void randomizeStatistics(Block block, Random random) {
         for (var p : block.getParameters()) {
             Parameter param = p.getValue();
-            if (param.getType() == Parameter.Type.RUNNING_MEAN || p.getKey().endsWith("gamma")
+            if (param.getType() == Parameter.Type.RUNNING_MEAN
+                    || p.getKey().endsWith("gamma")
                     || p.getKey().endsWith("beta")) {
                 NDArray a = param.getArray();
                 float[] v = new float[(int) a.size()];
-                boolean variance = p.getKey().endsWith("runningVar") || p.getKey().endsWith("gamma");
+                boolean variance =
+                        p.getKey().endsWith("runningVar") || p.getKey().endsWith("gamma");
                 for (int i = 0; i < v.length; i++) {
                     v[i] = variance ? 0.5f + random.nextFloat() : (float) random.nextGaussian() * 0.3f;
                 }

@@ -43,8 +43,10 @@ class ExportedClassifierHeadTest {
 
     @Test
     void gemmHeadOfAnExportedMlpIsReplaced() throws Exception {
-        SequentialBlock body = new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock());
-        SequentialBlock mlp = new SequentialBlock().add(body).add(Linear.builder().setUnits(3).build());
+        SequentialBlock body =
+                new SequentialBlock().add(Linear.builder().setUnits(16).build()).add(Activation.reluBlock());
+        SequentialBlock mlp =
+                new SequentialBlock().add(body).add(Linear.builder().setUnits(3).build());
         mlp.initialize(manager, DataType.FLOAT32, new Shape(4, 8));
         ModelProto exported = new DjlModelExporter().export(mlp, "mlp", new Shape(4, 8));
         OnnxModel model = OnnxModelReader.read(exported.toByteArray());
@@ -53,13 +55,21 @@ class ExportedClassifierHeadTest {
         assertEquals(16, r.features());
         GraphProto g = r.model().proto().getGraph();
         assertEquals(List.of(7L, 16L), initializerProto(g, r.weight()).getDimsList(), "Gemm transB layout kept");
-        assertEquals("batch", g.getOutput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
-        assertEquals(7, g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
-        assertEquals(1, g.getInitializerList().stream().filter(t -> t.getName().equals(r.weight())).count());
+        assertEquals(
+                "batch",
+                g.getOutput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+        assertEquals(
+                7, g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+        assertEquals(
+                1,
+                g.getInitializerList().stream()
+                        .filter(t -> t.getName().equals(r.weight()))
+                        .count());
         assertNotEquals(-1, g.getInitializerList().indexOf(initializerProto(g, r.bias())));
 
         NDArray x = manager.randomNormal(new Shape(5, 8));
-        NDArray feats = body.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
+        NDArray feats = body.forward(new ParameterStore(manager, false), new NDList(x), false)
+                .singletonOrThrow();
         NDArray expected = feats.matMul(initializer(g, r.weight()).transpose()).add(initializer(g, r.bias()));
         try (OrtReference ort = new OrtReference(r.model().proto().toByteArray())) {
             OrtAgreement.assertAgree("re-headed MLP", new NDList(expected), ort.run(new NDList(x)), 1e-5, 0);
@@ -67,7 +77,10 @@ class ExportedClassifierHeadTest {
     }
 
     private static TensorProto initializerProto(GraphProto g, String name) {
-        return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
+        return g.getInitializerList().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static NDArray initializer(GraphProto g, String name) {

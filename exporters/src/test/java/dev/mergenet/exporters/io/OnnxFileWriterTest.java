@@ -50,9 +50,14 @@ class OnnxFileWriterTest {
     static void build() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             SequentialBlock b = new SequentialBlock()
-                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(16).build())
-                    .add(BatchNorm.builder().build()).add(Activation.reluBlock())
-                    .add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(32).build());
+                    .add(Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .setFilters(16)
+                            .build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock())
+                    .add(Pool.globalAvgPool2dBlock())
+                    .add(Linear.builder().setUnits(32).build());
             b.initialize(m, DataType.FLOAT32, new Shape(1, 3, 12, 12));
             cnn = new DjlModelExporter().export(b, "cnn", new Shape(1, 3, 12, 12));
         }
@@ -87,11 +92,14 @@ class OnnxFileWriterTest {
         for (int i = 0; i < cnn.getGraph().getInitializerCount(); i++) {
             TensorProto a = cnn.getGraph().getInitializer(i);
             TensorProto b = back.proto().getGraph().getInitializer(i);
-            assertEquals(TensorDecoder.decode(a, "orig", null).bytes(), TensorDecoder.decode(b, "back", tmp).bytes());
+            assertEquals(
+                    TensorDecoder.decode(a, "orig", null).bytes(),
+                    TensorDecoder.decode(b, "back", tmp).bytes());
         }
         // ONNX Runtime reads the external file and computes the same bits
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             OrtReference a = new OrtReference(cnn.toByteArray()); OrtReference b = new OrtReference(out)) {
+                OrtReference a = new OrtReference(cnn.toByteArray());
+                OrtReference b = new OrtReference(out)) {
             NDList x = new NDList(m.randomNormal(new Shape(3, 3, 12, 12)));
             assertEquals(a.run(x).get(0).bytes(), b.run(x).get(0).bytes());
         }
@@ -107,8 +115,8 @@ class OnnxFileWriterTest {
     void constantNodeWeightsGoToExternalDataToo() throws Exception {
         OnnxModel cls = OnnxModelReader.read(TestData.ocrClassifier());
         Path out = tmp.resolve("cls.onnx");
-        OnnxFileWriter.Written w = OnnxFileWriter.write(cls.proto(), out, cls.baseDir(),
-                new WriteOptions(false, true, List.of()));
+        OnnxFileWriter.Written w =
+                OnnxFileWriter.write(cls.proto(), out, cls.baseDir(), new WriteOptions(false, true, List.of()));
         assertTrue(w.dataBytes() > 500_000, "the classifier's Constant weights moved: " + w.dataBytes());
         assertTrue(Files.size(out) < 200_000, "the model file keeps only the graph: " + Files.size(out));
         OnnxModel back = OnnxModelReader.read(out);
@@ -116,12 +124,16 @@ class OnnxFileWriterTest {
             var a = cls.proto().getGraph().getNode(i);
             var b = back.proto().getGraph().getNode(i);
             if (a.getOpType().equals("Constant")) {
-                assertEquals(TensorDecoder.decode(a.getAttribute(0).getT(), "a", null).bytes(),
-                        TensorDecoder.decode(b.getAttribute(0).getT(), "b", back.baseDir()).bytes());
+                assertEquals(
+                        TensorDecoder.decode(a.getAttribute(0).getT(), "a", null)
+                                .bytes(),
+                        TensorDecoder.decode(b.getAttribute(0).getT(), "b", back.baseDir())
+                                .bytes());
             }
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             OrtReference a = new OrtReference(TestData.ocrClassifier()); OrtReference b = new OrtReference(out)) {
+                OrtReference a = new OrtReference(TestData.ocrClassifier());
+                OrtReference b = new OrtReference(out)) {
             NDList x = new NDList(m.randomUniform(0, 1, new Shape(2, 3, 48, 192)));
             assertEquals(a.run(x).get(0).bytes(), b.run(x).get(0).bytes(), "ORT reads Constant external data");
         }
@@ -136,8 +148,8 @@ class OnnxFileWriterTest {
     @Test
     void missingFolderIsRefusedAndNothingIsWritten() {
         Path out = tmp.resolve("nowhere").resolve("m.onnx");
-        MergeNetException e = assertThrows(MergeNetException.class,
-                () -> OnnxFileWriter.write(cnn, out, null, WriteOptions.defaults()));
+        MergeNetException e = assertThrows(
+                MergeNetException.class, () -> OnnxFileWriter.write(cnn, out, null, WriteOptions.defaults()));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         assertFalse(Files.exists(out.getParent()));
     }
@@ -146,7 +158,8 @@ class OnnxFileWriterTest {
     void readOnlyFolderIsRefusedAndNothingIsWritten() throws Exception {
         Path ro = readOnlyFolder(tmp);
         Path out = ro.resolve("m.onnx");
-        MergeNetException e = assertThrows(MergeNetException.class,
+        MergeNetException e = assertThrows(
+                MergeNetException.class,
                 () -> OnnxFileWriter.write(cnn, out, null, new WriteOptions(false, true, List.of())));
         assertTrue(e.getMessage().contains("not writable"), e.getMessage());
         assertFalse(Files.exists(out));
@@ -158,26 +171,32 @@ class OnnxFileWriterTest {
         Path input = tmp.resolve("in.onnx");
         Files.write(input, cnn.toByteArray());
         byte[] before = Files.readAllBytes(input);
-        MergeNetException e = assertThrows(MergeNetException.class, () -> OnnxFileWriter.write(cnn,
-                tmp.resolve("./in.onnx"), null, new WriteOptions(true, false, List.of(input))));
+        MergeNetException e = assertThrows(
+                MergeNetException.class,
+                () -> OnnxFileWriter.write(
+                        cnn, tmp.resolve("./in.onnx"), null, new WriteOptions(true, false, List.of(input))));
         assertTrue(e.getMessage().contains("input model"), e.getMessage());
         Path link = tmp.resolve("link.onnx");
         Files.createSymbolicLink(link, input);
-        e = assertThrows(MergeNetException.class, () -> OnnxFileWriter.write(cnn, link, null,
-                new WriteOptions(true, false, List.of(input))));
+        e = assertThrows(
+                MergeNetException.class,
+                () -> OnnxFileWriter.write(cnn, link, null, new WriteOptions(true, false, List.of(input))));
         assertTrue(e.getMessage().contains("input model"), e.getMessage());
         assertTrue(Arrays.equals(before, Files.readAllBytes(input)));
 
         Path other = tmp.resolve("other.onnx");
         Files.writeString(other, "keep me");
-        e = assertThrows(MergeNetException.class, () -> OnnxFileWriter.write(cnn, other, null, WriteOptions.defaults()));
+        e = assertThrows(
+                MergeNetException.class, () -> OnnxFileWriter.write(cnn, other, null, WriteOptions.defaults()));
         assertTrue(e.getMessage().contains("--force"), e.getMessage());
         assertEquals("keep me", Files.readString(other));
         OnnxFileWriter.write(cnn, other, null, new WriteOptions(true, false, List.of()));
         assertEquals(cnn, ModelProto.parseFrom(Files.readAllBytes(other)));
         try (Stream<Path> files = Files.list(tmp)) {
-            assertEquals(List.of("in.onnx", "link.onnx", "other.onnx"),
-                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left behind");
+            assertEquals(
+                    List.of("in.onnx", "link.onnx", "other.onnx"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary files left behind");
         }
     }
 

@@ -25,53 +25,87 @@ class UnorderableGraphTest {
 
     @Test
     void aCycleIsNotWritten() {
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g")
-                .addNode(Models.node("Relu", new String[] {"b"}, new String[] {"a"}))
-                .addNode(Models.node("Neg", new String[] {"a"}, new String[] {"b"}))
-                .addOutput(Models.value("b", FLOAT)).build(), 17);
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addNode(Models.node("Relu", new String[] {"b"}, new String[] {"a"}))
+                        .addNode(Models.node("Neg", new String[] {"a"}, new String[] {"b"}))
+                        .addOutput(Models.value("b", FLOAT))
+                        .build(),
+                17);
         assertRefused(m, "node 'relu_0' (Relu) reads [b]", "cycle");
     }
 
     @Test
     void anUndefinedInputIsNotWritten() {
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g")
-                .addNode(Models.node("Relu", new String[] {"nowhere"}, new String[] {"y"}))
-                .addOutput(Models.value("y", FLOAT)).build(), 17);
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addNode(Models.node("Relu", new String[] {"nowhere"}, new String[] {"y"}))
+                        .addOutput(Models.value("y", FLOAT))
+                        .build(),
+                17);
         assertRefused(m, "reads [nowhere]");
     }
 
     @Test
     void anUndefinedOutputIsNotWritten() {
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g").addInput(Models.value("x", FLOAT, 1))
-                .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"y"}))
-                .addOutput(Models.value("z", FLOAT)).build(), 17);
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addInput(Models.value("x", FLOAT, 1))
+                        .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"y"}))
+                        .addOutput(Models.value("z", FLOAT))
+                        .build(),
+                17);
         assertRefused(m, "output 'z' is not defined");
     }
 
     @Test
     void anUndefinedNameInsideASubgraphIsNotWritten() {
-        GraphProto branch = GraphProto.newBuilder().setName("then")
+        GraphProto branch = GraphProto.newBuilder()
+                .setName("then")
                 .addNode(Models.node("Identity", new String[] {"ghost"}, new String[] {"t"}))
-                .addOutput(Models.value("t", FLOAT)).build();
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g")
-                .addInput(Models.value("c", TensorProto.DataType.BOOL_VALUE))
-                .addNode(Models.node("If", new String[] {"c"}, new String[] {"y"},
-                        graphAttr("then_branch", branch), graphAttr("else_branch", branch)))
-                .addOutput(Models.value("y", FLOAT)).build(), 17);
+                .addOutput(Models.value("t", FLOAT))
+                .build();
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addInput(Models.value("c", TensorProto.DataType.BOOL_VALUE))
+                        .addNode(Models.node(
+                                "If",
+                                new String[] {"c"},
+                                new String[] {"y"},
+                                graphAttr("then_branch", branch),
+                                graphAttr("else_branch", branch)))
+                        .addOutput(Models.value("y", FLOAT))
+                        .build(),
+                17);
         assertRefused(m, "ghost");
     }
 
     @Test
     void nodesOutOfOrderAndOuterNamesInSubgraphsAreFine() throws Exception {
-        GraphProto branch = GraphProto.newBuilder().setName("then")
+        GraphProto branch = GraphProto.newBuilder()
+                .setName("then")
                 .addNode(Models.node("Identity", new String[] {"a"}, new String[] {"t"}))
-                .addOutput(Models.value("t", FLOAT)).build();
-        ModelProto m = Models.model(GraphProto.newBuilder().setName("g").addInput(Models.value("x", FLOAT, 1))
-                .addInput(Models.value("c", TensorProto.DataType.BOOL_VALUE))
-                .addNode(Models.node("If", new String[] {"c"}, new String[] {"y"},
-                        graphAttr("then_branch", branch), graphAttr("else_branch", branch)))
-                .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"a"}))
-                .addOutput(Models.value("y", FLOAT)).build(), 17);
+                .addOutput(Models.value("t", FLOAT))
+                .build();
+        ModelProto m = Models.model(
+                GraphProto.newBuilder()
+                        .setName("g")
+                        .addInput(Models.value("x", FLOAT, 1))
+                        .addInput(Models.value("c", TensorProto.DataType.BOOL_VALUE))
+                        .addNode(Models.node(
+                                "If",
+                                new String[] {"c"},
+                                new String[] {"y"},
+                                graphAttr("then_branch", branch),
+                                graphAttr("else_branch", branch)))
+                        .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"a"}))
+                        .addOutput(Models.value("y", FLOAT))
+                        .build(),
+                17);
         Path out = tmp.resolve("ok.onnx");
         OnnxFileWriter.write(m, out, null, WriteOptions.defaults());
         assertTrue(Files.size(out) > 0);
@@ -79,7 +113,8 @@ class UnorderableGraphTest {
 
     private void assertRefused(ModelProto m, String... parts) {
         Path out = tmp.resolve("out.onnx");
-        OnnxFormatException e = assertThrows(OnnxFormatException.class,
+        OnnxFormatException e = assertThrows(
+                OnnxFormatException.class,
                 () -> OnnxFileWriter.write(m, out, null, new WriteOptions(false, false, List.of())));
         assertTrue(e.getMessage().startsWith("refusing to write " + out), e.getMessage());
         for (String p : parts) {
@@ -89,6 +124,10 @@ class UnorderableGraphTest {
     }
 
     private static AttributeProto graphAttr(String name, GraphProto g) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(g).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.GRAPH)
+                .setG(g)
+                .build();
     }
 }

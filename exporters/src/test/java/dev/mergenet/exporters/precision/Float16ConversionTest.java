@@ -35,16 +35,26 @@ class Float16ConversionTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             m.getEngine().setRandomSeed(5);
             SequentialBlock cnn = new SequentialBlock()
-                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).optPadding(new Shape(1, 1)).build())
-                    .add(BatchNorm.builder().build()).add(Activation.reluBlock())
+                    .add(Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .setFilters(8)
+                            .optPadding(new Shape(1, 1))
+                            .build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock())
                     .add(ExportableBlocks.maxPool2d(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0)))
-                    .add(Pool.globalAvgPool2dBlock()).add(Linear.builder().setUnits(5).build());
+                    .add(Pool.globalAvgPool2dBlock())
+                    .add(Linear.builder().setUnits(5).build());
             cnn.initialize(m, DataType.FLOAT32, new Shape(2, 3, 16, 16));
             ModelProto fp32 = new DjlModelExporter().export(cnn, "cnn", new Shape(2, 3, 16, 16));
             ModelProto fp16 = Float16Conversion.convert(fp32, null);
-            assertTrue(fp16.getGraph().getInitializerList().stream()
-                    .allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE), "all weights are float16");
-            assertEquals(OnnxFileWriter.tensorBytes(fp32.getGraph()), 2 * OnnxFileWriter.tensorBytes(fp16.getGraph()),
+            assertTrue(
+                    fp16.getGraph().getInitializerList().stream()
+                            .allMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE),
+                    "all weights are float16");
+            assertEquals(
+                    OnnxFileWriter.tensorBytes(fp32.getGraph()),
+                    2 * OnnxFileWriter.tensorBytes(fp16.getGraph()),
                     "weights take half the bytes");
             compare(fp32, fp16, m.randomUniform(0, 1, new Shape(4, 3, 16, 16)), "CNN");
         }
@@ -95,7 +105,8 @@ class Float16ConversionTest {
         // inputs are uniform in [0, 1): relative error is measured against |fp32| floored at 0.1
         assertEquals(fp32.getGraph().getInputList(), fp16.getGraph().getInputList(), "inputs keep their types");
         assertEquals(fp32.getGraph().getOutputList(), fp16.getGraph().getOutputList(), "outputs keep their types");
-        try (OrtReference a = new OrtReference(fp32.toByteArray()); OrtReference b = new OrtReference(fp16.toByteArray())) {
+        try (OrtReference a = new OrtReference(fp32.toByteArray());
+                OrtReference b = new OrtReference(fp16.toByteArray())) {
             List<OrtReference.Output> full = a.run(new NDList(x));
             List<OrtReference.Output> half = b.run(new NDList(x));
             assertEquals(OnnxJavaType.FLOAT, half.get(0).type());
@@ -104,5 +115,4 @@ class Float16ConversionTest {
             assertTrue(rel <= bound, what + ": fp16 differs from fp32 by " + rel + " relative");
         }
     }
-
 }

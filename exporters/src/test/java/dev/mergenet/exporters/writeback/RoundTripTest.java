@@ -42,6 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RoundTripTest {
     private static NDManager manager;
+
     @TempDir
     Path tmp;
 
@@ -56,7 +57,8 @@ class RoundTripTest {
     }
 
     static Stream<Arguments> pytorchCases() {
-        return TestModels.pytorchConverted().stream().map(p -> Arguments.of(p.getFileName().toString(), p));
+        return TestModels.pytorchConverted().stream()
+                .map(p -> Arguments.of(p.getFileName().toString(), p));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -97,12 +99,11 @@ class RoundTripTest {
         try (OrtReference a = new OrtReference(original)) {
             x = a.run(inputs);
         } catch (OrtException e) {
-            OrtException e2 = Assertions.assertThrows(
-                    OrtException.class, () -> {
-                        try (OrtReference b = new OrtReference(exported)) {
-                            b.run(inputs);
-                        }
-                    });
+            OrtException e2 = Assertions.assertThrows(OrtException.class, () -> {
+                try (OrtReference b = new OrtReference(exported)) {
+                    b.run(inputs);
+                }
+            });
             assertEquals(e.getMessage(), e2.getMessage());
             return "ORT cannot run the original either (" + e.getMessage().replaceAll(".*message: ", "") + ")";
         }
@@ -130,8 +131,8 @@ class RoundTripTest {
             throws Exception {
         assertTrue(wb.changed().isEmpty(), "an untouched round trip changed " + wb.changed());
         Path out = tmp.resolve("out.onnx");
-        OnnxExporter.write(Provenance.stamp(wb.model(), Lineage.export(sha)), model, out, WriteOptions.defaults(),
-                Precision.FP32);
+        OnnxExporter.write(
+                Provenance.stamp(wb.model(), Lineage.export(sha)), model, out, WriteOptions.defaults(), Precision.FP32);
 
         OnnxModel back = OnnxModelReader.read(out);
         Map<String, TensorProto> before = TestModels.storedTensors(model);
@@ -140,13 +141,17 @@ class RoundTripTest {
         for (String k : before.keySet()) {
             assertEquals(before.get(k), after.get(k), "tensor " + k + " changed");
         }
-        assertEquals(model.proto().getGraph().getNodeList(), back.proto().getGraph().getNodeList());
+        assertEquals(
+                model.proto().getGraph().getNodeList(), back.proto().getGraph().getNodeList());
         assertEquals(model.proto().getOpsetImportList(), back.proto().getOpsetImportList());
         assertEquals(model.proto().getIrVersion(), back.proto().getIrVersion());
         assertEquals(sha, Provenance.lineage(back.proto()).orElseThrow().inputModelSha256());
-        ModelProto withoutOurs = back.proto().toBuilder().clearMetadataProps()
+        ModelProto withoutOurs = back.proto().toBuilder()
+                .clearMetadataProps()
                 .addAllMetadataProps(back.proto().getMetadataPropsList().stream()
-                        .filter(e -> !e.getKey().startsWith("mergenet.")).toList()).build();
+                        .filter(e -> !e.getKey().startsWith("mergenet."))
+                        .toList())
+                .build();
         assertEquals(model.proto(), withoutOurs, "only our metadata entries may differ");
 
         String ort = ortBitIdentical(file, out, inputs);

@@ -55,11 +55,25 @@ class SplitWriteBackTest {
      * input comes from "ones" or "zeros" through Identity nodes named like the original tensors.
      */
     private static ModelProto merged() {
-        GraphProto g = GraphProto.newBuilder().setName("merged")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("merged")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 2, 3))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE, 2, C))
-                .addInitializer(Models.floats("W", new long[] {3, C}, 0.1f, -0.2f, 0.3f, 0.4f, 0.5f, -0.6f, 0.7f, 0.8f,
-                        -0.9f, 1.0f, 1.1f, 1.2f))
+                .addInitializer(Models.floats(
+                        "W",
+                        new long[] {3, C},
+                        0.1f,
+                        -0.2f,
+                        0.3f,
+                        0.4f,
+                        0.5f,
+                        -0.6f,
+                        0.7f,
+                        0.8f,
+                        -0.9f,
+                        1.0f,
+                        1.1f,
+                        1.2f))
                 .addInitializer(Models.floats("ones", new long[] {C}, 1, 1, 1, 1))
                 .addInitializer(Models.floats("zeros", new long[] {C}, 0, 0, 0, 0))
                 .addNode(identity("zeros", "bn1.running_mean"))
@@ -69,11 +83,19 @@ class SplitWriteBackTest {
                 .addNode(identity("zeros", "bn0.running_mean"))
                 .addNode(identity("ones", "bn0.running_var"))
                 .addNode(named(Models.node("Gemm", new String[] {"x", "W"}, new String[] {"h"}), "fc"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"h", "ones", "zeros",
-                        "bn0.running_mean", "bn0.running_var"}, new String[] {"n0"}), "bn0"))
+                .addNode(named(
+                        Models.node(
+                                "BatchNormalization",
+                                new String[] {"h", "ones", "zeros", "bn0.running_mean", "bn0.running_var"},
+                                new String[] {"n0"}),
+                        "bn0"))
                 .addNode(named(Models.node("Relu", new String[] {"n0"}, new String[] {"r"}), "relu"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"r", "bn1.weight", "bn1.bias",
-                        "bn1.running_mean", "bn1.running_var"}, new String[] {"y"}), "bn1"))
+                .addNode(named(
+                        Models.node(
+                                "BatchNormalization",
+                                new String[] {"r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"},
+                                new String[] {"y"}),
+                        "bn1"))
                 .build();
         return Models.model(g, 15);
     }
@@ -104,7 +126,9 @@ class SplitWriteBackTest {
     }
 
     private static float[] blockOutput(OnnxGraphBlock block, NDArray x) {
-        return block.forward(new ParameterStore(manager, false), new NDList(x), false).head().toFloatArray();
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                .head()
+                .toFloatArray();
     }
 
     private static float[] ortOutput(ModelProto p, NDArray x) throws Exception {
@@ -119,19 +143,27 @@ class SplitWriteBackTest {
             perturb(block, block.onnxParameters().keySet(), 7);
             WeightWriteBack.Result r = WeightWriteBack.apply(block);
             GraphProto g = r.model().getGraph();
-            assertEquals(List.of("Gemm", "BatchNormalization", "Relu", "BatchNormalization"),
-                    g.getNodeList().stream().map(NodeProto::getOpType).toList(), "no Identity left");
-            assertEquals(new TreeSet<>(block.onnxParameters().keySet()),
-                    g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toCollection(TreeSet::new)));
-            assertEquals(List.of("r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"),
+            assertEquals(
+                    List.of("Gemm", "BatchNormalization", "Relu", "BatchNormalization"),
+                    g.getNodeList().stream().map(NodeProto::getOpType).toList(),
+                    "no Identity left");
+            assertEquals(
+                    new TreeSet<>(block.onnxParameters().keySet()),
+                    g.getInitializerList().stream()
+                            .map(TensorProto::getName)
+                            .collect(Collectors.toCollection(TreeSet::new)));
+            assertEquals(
+                    List.of("r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"),
                     g.getNode(3).getInputList());
             NDArray x = manager.randomNormal(new Shape(2, 3));
             assertArrayEquals(blockOutput(block, x), ortOutput(r.model(), x), 1e-5f);
             // and the written file imports with the trained values
             try (OnnxGraphBlock again = OnnxImporter.load(read(r.model()), manager)) {
                 for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
-                    assertArrayEquals(e.getValue().getArray().toFloatArray(),
-                            again.parameter(e.getKey()).getArray().toFloatArray(), e.getKey());
+                    assertArrayEquals(
+                            e.getValue().getArray().toFloatArray(),
+                            again.parameter(e.getKey()).getArray().toFloatArray(),
+                            e.getKey());
                 }
             }
         }
@@ -144,7 +176,8 @@ class SplitWriteBackTest {
             WeightWriteBack.Result r = WeightWriteBack.apply(block);
             assertEquals(Set.of("bn1.weight", "bn0.running_var"), r.changed());
             GraphProto g = r.model().getGraph();
-            assertEquals(Set.of("W", "ones", "zeros", "bn1.weight", "bn0.running_var"),
+            assertEquals(
+                    Set.of("W", "ones", "zeros", "bn1.weight", "bn0.running_var"),
                     g.getInitializerList().stream().map(TensorProto::getName).collect(Collectors.toSet()));
             assertEquals(8, g.getNodeCount(), "four Identity aliases stay");
             NDArray x = manager.randomNormal(new Shape(2, 3));
@@ -168,7 +201,8 @@ class SplitWriteBackTest {
         try (OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
             perturb(block, Set.of("bn1.bias", "zeros", "bn1.running_mean"), 13);
             Map<String, NDArray> values = block.onnxParameters().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getArray()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().getArray()));
             ModelProto written = WeightWriteBack.apply(model, values).model();
             NDArray x = manager.randomNormal(new Shape(2, 3));
             assertArrayEquals(blockOutput(block, x), ortOutput(written, x), 1e-5f);

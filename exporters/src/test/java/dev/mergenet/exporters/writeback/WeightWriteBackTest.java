@@ -55,7 +55,9 @@ class WeightWriteBackTest {
 
     /** x[2,3] -> Gemm(W raw, B typed) -> BatchNormalization -> Mul(Constant scale) -> y[2,4]. */
     private static ModelProto model(float[] w, float[] b, float[] mean, float[] var, float[] scale) {
-        GraphProto g = GraphProto.newBuilder().setName("g").setDocString("the graph's doc")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("g")
+                .setDocString("the graph's doc")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 2, 3))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE, 2, 4))
                 .addInitializer(raw("W", new long[] {3, 4}, w))
@@ -65,25 +67,47 @@ class WeightWriteBackTest {
                 .addInitializer(raw("mean", new long[] {4}, mean))
                 .addInitializer(raw("var", new long[] {4}, var))
                 .addNode(Models.node("Gemm", new String[] {"x", "W", "B"}, new String[] {"h"}).toBuilder()
-                        .setName("fc").setDocString("fully connected").build())
-                .addNode(Models.node("BatchNormalization", new String[] {"h", "gamma", "beta", "mean", "var"},
-                        new String[] {"n"}).toBuilder().setName("bn").build())
-                .addNode(Models.node("Constant", new String[0], new String[] {"s"},
-                        AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-                                .setT(Models.floats("s_value", new long[] {4}, scale)).build())
-                        .toBuilder().setName("scale_const").build())
-                .addNode(Models.node("Mul", new String[] {"n", "s"}, new String[] {"y"}).toBuilder().setName("mul")
+                        .setName("fc")
+                        .setDocString("fully connected")
+                        .build())
+                .addNode(Models.node(
+                                "BatchNormalization",
+                                new String[] {"h", "gamma", "beta", "mean", "var"},
+                                new String[] {"n"})
+                        .toBuilder()
+                        .setName("bn")
+                        .build())
+                .addNode(Models.node(
+                                "Constant",
+                                new String[0],
+                                new String[] {"s"},
+                                AttributeProto.newBuilder()
+                                        .setName("value")
+                                        .setType(AttributeProto.AttributeType.TENSOR)
+                                        .setT(Models.floats("s_value", new long[] {4}, scale))
+                                        .build())
+                        .toBuilder()
+                        .setName("scale_const")
+                        .build())
+                .addNode(Models.node("Mul", new String[] {"n", "s"}, new String[] {"y"}).toBuilder()
+                        .setName("mul")
                         .build())
                 .build();
-        return Models.model(g, 13).toBuilder().setDocString("model doc")
-                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("author").setValue("someone")).build();
+        return Models.model(g, 13).toBuilder()
+                .setDocString("model doc")
+                .addMetadataProps(
+                        StringStringEntryProto.newBuilder().setKey("author").setValue("someone"))
+                .build();
     }
 
     private static TensorProto raw(String name, long[] dims, float[] v) {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b)).setDocString("raw " + name);
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(ByteString.copyFrom(b))
+                .setDocString("raw " + name);
         for (long d : dims) {
             t.addDims(d);
         }
@@ -122,17 +146,24 @@ class WeightWriteBackTest {
         assertEquals("raw W", after.getInitializer(0).getDocString());
         assertEquals(4, after.getInitializer(1).getFloatDataCount(), "B stays in float_data");
         assertFalse(after.getInitializer(1).hasRawData());
-        assertTrue(before.getInitializer(2) == after.getInitializer(2) || before.getInitializer(2).equals(after.getInitializer(2)));
+        assertTrue(before.getInitializer(2) == after.getInitializer(2)
+                || before.getInitializer(2).equals(after.getInitializer(2)));
         assertEquals(before.getInitializer(3), after.getInitializer(3), "beta was not given: untouched");
         assertEquals(4, after.getNode(2).getAttribute(0).getT().getFloatDataCount(), "Constant keeps float_data");
         assertEquals("s_value", after.getNode(2).getAttribute(0).getT().getName());
-        assertEquals(before.getNodeList().stream().map(n -> n.getName() + n.getOpType() + n.getInputList()).toList(),
-                after.getNodeList().stream().map(n -> n.getName() + n.getOpType() + n.getInputList()).toList());
+        assertEquals(
+                before.getNodeList().stream()
+                        .map(n -> n.getName() + n.getOpType() + n.getInputList())
+                        .toList(),
+                after.getNodeList().stream()
+                        .map(n -> n.getName() + n.getOpType() + n.getInputList())
+                        .toList());
         assertEquals("the graph's doc", after.getDocString());
         assertEquals("model doc", r.model().getDocString());
 
-        ModelProto stamped = Provenance.stamp(r.model(), Lineage.export("a".repeat(64)).withSetting("steps", "3")
-                .withMetric("accuracy", 0.75));
+        ModelProto stamped = Provenance.stamp(
+                r.model(),
+                Lineage.export("a".repeat(64)).withSetting("steps", "3").withMetric("accuracy", 0.75));
         assertEquals("someone", Provenance.metadata(stamped, "author").orElseThrow());
         Lineage l = Provenance.lineage(stamped).orElseThrow();
         assertEquals("3", l.settings().get("steps"));
@@ -142,8 +173,8 @@ class WeightWriteBackTest {
         ModelProto expected = model(w2, b2, mean2, var2, s2);
         NDArray x = manager.randomNormal(new Shape(2, 3));
         try (OrtReference a = new OrtReference(stamped.toByteArray());
-             OrtReference e = new OrtReference(expected.toByteArray());
-             OrtReference old = new OrtReference(original.proto().toByteArray())) {
+                OrtReference e = new OrtReference(expected.toByteArray());
+                OrtReference old = new OrtReference(original.proto().toByteArray())) {
             List<OrtReference.Output> got = a.run(new NDList(x));
             assertEquals(e.run(new NDList(x)).get(0).bytes(), got.get(0).bytes());
             assertNotEquals(old.run(new NDList(x)).get(0).bytes(), got.get(0).bytes());
@@ -152,22 +183,38 @@ class WeightWriteBackTest {
 
     @Test
     void float16AndDoubleTensorsKeepTheirType() {
-        TensorProto half = TensorProto.newBuilder().setName("h").setDataType(TensorProto.DataType.FLOAT16_VALUE)
-                .addDims(2).addInt32Data(0x3c00).addInt32Data(0x4000).build();
-        TensorProto dbl = TensorProto.newBuilder().setName("d").setDataType(TensorProto.DataType.DOUBLE_VALUE)
-                .addDims(2).addDoubleData(1.5).addDoubleData(-2.5).build();
-        GraphProto g = GraphProto.newBuilder().setName("g").addInitializer(half).addInitializer(dbl)
+        TensorProto half = TensorProto.newBuilder()
+                .setName("h")
+                .setDataType(TensorProto.DataType.FLOAT16_VALUE)
+                .addDims(2)
+                .addInt32Data(0x3c00)
+                .addInt32Data(0x4000)
+                .build();
+        TensorProto dbl = TensorProto.newBuilder()
+                .setName("d")
+                .setDataType(TensorProto.DataType.DOUBLE_VALUE)
+                .addDims(2)
+                .addDoubleData(1.5)
+                .addDoubleData(-2.5)
+                .build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName("g")
+                .addInitializer(half)
+                .addInitializer(dbl)
                 .addInput(Models.value("a", TensorProto.DataType.FLOAT16_VALUE, 2))
                 .addInput(Models.value("b", TensorProto.DataType.DOUBLE_VALUE, 2))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT16_VALUE, 2))
                 .addOutput(Models.value("z", TensorProto.DataType.DOUBLE_VALUE, 2))
                 .addNode(Models.node("Add", new String[] {"a", "h"}, new String[] {"y"}))
-                .addNode(Models.node("Add", new String[] {"b", "d"}, new String[] {"z"})).build();
+                .addNode(Models.node("Add", new String[] {"b", "d"}, new String[] {"z"}))
+                .build();
         OnnxModel m = OnnxModelReader.read(Models.model(g, 13).toByteArray());
         // trained in float32 (as DJL may hold them), written back in the tensors' own types
-        WeightWriteBack.Result r = WeightWriteBack.apply(m, Map.of(
-                "h", manager.create(new float[] {3f, -0.5f}).toType(DataType.FLOAT16, false),
-                "d", manager.create(new float[] {0.25f, 8f})));
+        WeightWriteBack.Result r = WeightWriteBack.apply(
+                m,
+                Map.of(
+                        "h", manager.create(new float[] {3f, -0.5f}).toType(DataType.FLOAT16, false),
+                        "d", manager.create(new float[] {0.25f, 8f})));
         TensorProto h2 = r.model().getGraph().getInitializer(0);
         TensorProto d2 = r.model().getGraph().getInitializer(1);
         assertEquals(TensorProto.DataType.FLOAT16_VALUE, h2.getDataType());
@@ -179,11 +226,11 @@ class WeightWriteBackTest {
     @Test
     void wrongShapesAndUnknownNamesAreRefusedByName() {
         OnnxModel m = OnnxModelReader.read(model(W, B, MEAN, VAR, S).toByteArray());
-        MergeNetException e = assertThrows(MergeNetException.class,
-                () -> WeightWriteBack.apply(m, Map.of("W", manager.zeros(new Shape(4, 3)))));
+        MergeNetException e = assertThrows(
+                MergeNetException.class, () -> WeightWriteBack.apply(m, Map.of("W", manager.zeros(new Shape(4, 3)))));
         assertTrue(e.getMessage().contains("'W'") && e.getMessage().contains("(4, 3)"), e.getMessage());
-        e = assertThrows(MergeNetException.class,
-                () -> WeightWriteBack.apply(m, Map.of("nope", manager.zeros(new Shape(1)))));
+        e = assertThrows(
+                MergeNetException.class, () -> WeightWriteBack.apply(m, Map.of("nope", manager.zeros(new Shape(1)))));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
     }
 }

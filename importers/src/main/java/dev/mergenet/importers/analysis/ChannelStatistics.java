@@ -35,14 +35,15 @@ public record ChannelStatistics(double[] mean, double[] variance, long count) {
      * Runs the imported model in inference mode on each batch (one NDList per batch, the graph's inputs in order)
      * with {@code values} exposed as extra outputs, and gathers each value's channel (axis 1) statistics.
      */
-    public static Map<String, ChannelStatistics> measure(OnnxModel model, List<String> values, NDManager manager,
-                                                         Iterable<NDList> batches) {
+    public static Map<String, ChannelStatistics> measure(
+            OnnxModel model, List<String> values, NDManager manager, Iterable<NDList> batches) {
         GraphProto.Builder g = model.proto().getGraph().toBuilder();
         int first = g.getOutputCount();
         for (String v : values) {
             g.addOutput(ValueInfoProto.newBuilder().setName(v));
         }
-        OnnxModel exposed = model.withProto(model.proto().toBuilder().setGraph(g).build());
+        OnnxModel exposed =
+                model.withProto(model.proto().toBuilder().setGraph(g).build());
         Map<String, Accumulator> acc = new LinkedHashMap<>();
         values.forEach(v -> acc.put(v, new Accumulator()));
         try (NDManager scope = manager.newSubManager()) {
@@ -77,12 +78,15 @@ public record ChannelStatistics(double[] mean, double[] variance, long count) {
 
         void add(NDArray x, String origin, String value) {
             if (x.getShape().dimension() < 2) {
-                throw new MergeNetException(origin + ": value '" + value + "' " + x.getShape() + " has no channel axis");
+                throw new MergeNetException(
+                        origin + ": value '" + value + "' " + x.getShape() + " has no channel axis");
             }
             int channels = (int) x.getShape().get(1);
             long n = x.getShape().size() / channels;
             // channels first, everything else flattened: one reduction axis
-            NDArray f = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).swapAxes(0, 1).reshape(channels, -1);
+            NDArray f = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .swapAxes(0, 1)
+                    .reshape(channels, -1);
             NDArray batchMean = f.mean(new int[] {1}, true);
             double[] bMean = batchMean.toDoubleArray();
             NDArray centered = f.sub(batchMean);
@@ -91,7 +95,8 @@ public record ChannelStatistics(double[] mean, double[] variance, long count) {
                 mean = new double[channels];
                 m2 = new double[channels];
             } else if (mean.length != channels) {
-                throw new MergeNetException(origin + ": value '" + value + "' changed its channel count between batches");
+                throw new MergeNetException(
+                        origin + ": value '" + value + "' changed its channel count between batches");
             }
             long total = count + n;
             for (int c = 0; c < channels; c++) {

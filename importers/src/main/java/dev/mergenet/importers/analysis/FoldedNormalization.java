@@ -25,15 +25,35 @@ public final class FoldedNormalization {
     /** Producer names (ModelProto.producer_name) of exporters that fold BatchNormalization into Conv. */
     public static final Set<String> FOLDING_PRODUCERS = Set.of("pytorch", "tf2onnx");
 
-    static final Set<String> NORMALIZATIONS = Set.of("BatchNormalization", "InstanceNormalization",
-            "LayerNormalization", "GroupNormalization", "MeanVarianceNormalization", "RMSNormalization",
-            "SkipLayerNormalization", "LpNormalization");
+    static final Set<String> NORMALIZATIONS = Set.of(
+            "BatchNormalization",
+            "InstanceNormalization",
+            "LayerNormalization",
+            "GroupNormalization",
+            "MeanVarianceNormalization",
+            "RMSNormalization",
+            "SkipLayerNormalization",
+            "LpNormalization");
 
-    static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip", "HardSwish", "HardSigmoid", "LeakyRelu",
-            "PRelu", "Elu", "Selu", "Celu", "Sigmoid", "Tanh", "Softplus", "Mish", "Gelu", "ThresholdedRelu");
+    static final Set<String> ACTIVATIONS = Set.of(
+            "Relu",
+            "Clip",
+            "HardSwish",
+            "HardSigmoid",
+            "LeakyRelu",
+            "PRelu",
+            "Elu",
+            "Selu",
+            "Celu",
+            "Sigmoid",
+            "Tanh",
+            "Softplus",
+            "Mish",
+            "Gelu",
+            "ThresholdedRelu");
 
-    private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool", "ReduceMean",
-            "ReduceMax");
+    private static final Set<String> GLOBAL_POOLS =
+            Set.of("GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax");
 
     private FoldedNormalization() {}
 
@@ -48,13 +68,18 @@ public final class FoldedNormalization {
 
         /** The one warning every command prints, with the remedy. */
         public String warning() {
-            return String.format(Locale.ROOT, "%s: normalization was folded away by the export: %d Convs carry "
-                    + "biases and %d of them feed activations directly, with no normalization in the network "
-                    + "(%s folds each BatchNorm into the Conv before it in an eval-mode export). Trained as it is, "
-                    + "such a network usually stays at chance. Pass --restore-norm to put a BatchNormalization back "
-                    + "after each of these Convs (the identity on the training data at step 0; --fold-norm folds "
-                    + "them into the Convs again at export), or re-export with the BatchNorms kept.",
-                    model, convOutputs.size(), feedingActivations, producer);
+            return String.format(
+                    Locale.ROOT,
+                    "%s: normalization was folded away by the export: %d Convs carry "
+                            + "biases and %d of them feed activations directly, with no normalization in the network "
+                            + "(%s folds each BatchNorm into the Conv before it in an eval-mode export). Trained as it is, "
+                            + "such a network usually stays at chance. Pass --restore-norm to put a BatchNormalization back "
+                            + "after each of these Convs (the identity on the training data at step 0; --fold-norm folds "
+                            + "them into the Convs again at export), or re-export with the BatchNorms kept.",
+                    model,
+                    convOutputs.size(),
+                    feedingActivations,
+                    producer);
         }
     }
 
@@ -74,8 +99,7 @@ public final class FoldedNormalization {
         for (String out : convs) {
             feeding += feedsActivation(idx, out) ? 1 : 0;
         }
-        return feeding == 0 ? Optional.empty()
-                : Optional.of(new Finding(model.origin(), producer, convs, feeding));
+        return feeding == 0 ? Optional.empty() : Optional.of(new Finding(model.origin(), producer, convs, feeding));
     }
 
     /** The Convs (by output value) that carry a constant float bias and look folded, in graph order. */
@@ -83,17 +107,22 @@ public final class FoldedNormalization {
         List<String> out = new ArrayList<>();
         GraphProto g = idx.graph();
         for (NodeProto n : g.getNodeList()) {
-            if (!n.getOpType().equals("Conv") || n.getInputCount() < 3 || n.getInput(2).isEmpty()
+            if (!n.getOpType().equals("Conv")
+                    || n.getInputCount() < 3
+                    || n.getInput(2).isEmpty()
                     || !OnnxModel.normalizeDomain(n.getDomain()).isEmpty()) {
                 continue;
             }
             TensorProto w = constant(idx, n.getInput(1));
             TensorProto b = constant(idx, n.getInput(2));
-            if (w == null || b == null || w.getDataType() != TensorProto.DataType.FLOAT_VALUE
+            if (w == null
+                    || b == null
+                    || w.getDataType() != TensorProto.DataType.FLOAT_VALUE
                     || b.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 continue;
             }
-            if (anonymousOnly && !(n.getInput(1).startsWith("onnx::") && n.getInput(2).startsWith("onnx::"))) {
+            if (anonymousOnly
+                    && !(n.getInput(1).startsWith("onnx::") && n.getInput(2).startsWith("onnx::"))) {
                 continue;
             }
             NodeProto source = idx.producerNode(n.getInput(0));

@@ -42,19 +42,25 @@ public final class PreciseBatchNorm implements AutoCloseable {
         GraphProto run = block.runGraph();
         for (int i = 0; i < run.getNodeCount(); i++) {
             NodeProto n = run.getNode(i);
-            if (n.getOpType().equals("BatchNormalization") && n.getInputCount() >= 5
+            if (n.getOpType().equals("BatchNormalization")
+                    && n.getInputCount() >= 5
                     && block.onnxParameters().containsKey(n.getInput(3))
                     && block.onnxParameters().containsKey(n.getInput(4))) {
-                norms.add(new Norm(n.getName().isEmpty() ? "BatchNormalization#" + i : n.getName(), n.getInput(0),
-                        n.getInput(3), n.getInput(4)));
+                norms.add(new Norm(
+                        n.getName().isEmpty() ? "BatchNormalization#" + i : n.getName(),
+                        n.getInput(0),
+                        n.getInput(3),
+                        n.getInput(4)));
             }
         }
         OnnxModel model = block.model();
         GraphProto.Builder g = model.proto().getGraph().toBuilder();
         first = g.getOutputCount();
         norms.forEach(n -> g.addOutput(ValueInfoProto.newBuilder().setName(n.input())));
-        this.twin = norms.isEmpty() ? null
-                : OnnxImporter.load(model.withProto(model.proto().toBuilder().setGraph(g).build()), manager);
+        this.twin = norms.isEmpty()
+                ? null
+                : OnnxImporter.load(
+                        model.withProto(model.proto().toBuilder().setGraph(g).build()), manager);
     }
 
     /** The BatchNormalizations whose statistics a recomputation sets, in graph order. */

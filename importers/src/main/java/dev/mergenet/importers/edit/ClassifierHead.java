@@ -39,8 +39,8 @@ public final class ClassifierHead {
      * @param weight the name of the new weight tensor
      * @param bias the name of the new bias tensor, or null when the old head had none
      */
-    public record Replaced(OnnxModel model, String node, int oldClasses, int newClasses, long features,
-                           String weight, String bias) {}
+    public record Replaced(
+            OnnxModel model, String node, int oldClasses, int newClasses, long features, String weight, String bias) {}
 
     /**
      * Replaces the last fully connected layer with a fresh one.
@@ -101,7 +101,8 @@ public final class ClassifierHead {
         }
         String base = head.getName().isEmpty() ? "mergenet_head" : head.getName() + ".mergenet_head";
         String weightName = idx.fresh(base + ".weight");
-        long[] dims = conv ? new long[] {numClasses, features, 1, 1}
+        long[] dims = conv
+                ? new long[] {numClasses, features, 1, 1}
                 : transB ? new long[] {numClasses, features} : new long[] {features, numClasses};
         GraphProto.Builder gb = g.toBuilder();
         List<String> dropped = new ArrayList<>();
@@ -135,14 +136,34 @@ public final class ClassifierHead {
                 gb.setOutput(i, withLastDim(out, oldOut, numClasses));
             }
         }
-        OnnxModel edited = model.withProto(model.proto().toBuilder().setGraph(gb).build());
+        OnnxModel edited =
+                model.withProto(model.proto().toBuilder().setGraph(gb).build());
         return new Replaced(edited, head.getName(), (int) oldOut, numClasses, features, weightName, biasName);
     }
 
     /** Ops between a conv classifier and the outputs that keep the class axis as it is. */
-    private static final Set<String> CLASS_PRESERVING = Set.of("Relu", "LeakyRelu", "Sigmoid", "Clip", "Dropout",
-            "Identity", "GlobalAveragePool", "GlobalMaxPool", "AveragePool", "MaxPool", "ReduceMean", "ReduceMax",
-            "Flatten", "Squeeze", "Reshape", "Softmax", "LogSoftmax", "Shape", "Gather", "Unsqueeze", "Concat",
+    private static final Set<String> CLASS_PRESERVING = Set.of(
+            "Relu",
+            "LeakyRelu",
+            "Sigmoid",
+            "Clip",
+            "Dropout",
+            "Identity",
+            "GlobalAveragePool",
+            "GlobalMaxPool",
+            "AveragePool",
+            "MaxPool",
+            "ReduceMean",
+            "ReduceMax",
+            "Flatten",
+            "Squeeze",
+            "Reshape",
+            "Softmax",
+            "LogSoftmax",
+            "Shape",
+            "Gather",
+            "Unsqueeze",
+            "Concat",
             "Cast");
 
     /**
@@ -154,7 +175,10 @@ public final class ClassifierHead {
             return false;
         }
         TensorProto w = idx.constant(n.getInput(1));
-        if (w == null || w.getDimsCount() != 4 || w.getDims(2) != 1 || w.getDims(3) != 1
+        if (w == null
+                || w.getDimsCount() != 4
+                || w.getDims(2) != 1
+                || w.getDims(3) != 1
                 || w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
             return false;
         }
@@ -176,9 +200,10 @@ public final class ClassifierHead {
         for (String v : idx.downstream(head.getOutput(0))) {
             for (int c : idx.consumers(v)) {
                 NodeProto n = idx.node(c);
-                TensorProto shape = n.getOpType().equals("Reshape") && n.getInputCount() > 1
-                        ? idx.constant(n.getInput(1)) : null;
-                if (shape != null && shape.getDataType() == TensorProto.DataType.INT64_VALUE
+                TensorProto shape =
+                        n.getOpType().equals("Reshape") && n.getInputCount() > 1 ? idx.constant(n.getInput(1)) : null;
+                if (shape != null
+                        && shape.getDataType() == TensorProto.DataType.INT64_VALUE
                         && longs(shape).contains(oldOut)) {
                     throw new MergeNetException(model.origin() + ": Reshape '" + n.getName() + "' after the"
                             + " classifier '" + head.getName() + "' has the constant shape " + longs(shape)
@@ -189,8 +214,10 @@ public final class ClassifierHead {
     }
 
     private static List<Long> longs(TensorProto t) {
-        LongBuffer b = TensorDecoder.decode(t, "shape", null).bytes()
-                .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        LongBuffer b = TensorDecoder.decode(t, "shape", null)
+                .bytes()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asLongBuffer();
         List<Long> out = new ArrayList<>();
         while (b.hasRemaining()) {
             out.add(b.get());
@@ -228,7 +255,8 @@ public final class ClassifierHead {
                 }
             }
             int p = idx.producer(v);
-            if (p >= 0 && gb.getNode(p).getOpType().equals("Constant")
+            if (p >= 0
+                    && gb.getNode(p).getOpType().equals("Constant")
                     && gb.getNode(p).getOutput(0).equals(v)) {
                 // mark for removal by replacing with a placeholder, removed below to keep indices stable
                 gb.setNode(p, NodeProto.newBuilder().setOpType("__removed__").build());
@@ -257,7 +285,11 @@ public final class ClassifierHead {
             return v;
         }
         ValueInfoProto.Builder b = v.toBuilder();
-        b.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(last).setDimValue(newValue);
+        b.getTypeBuilder()
+                .getTensorTypeBuilder()
+                .getShapeBuilder()
+                .getDimBuilder(last)
+                .setDimValue(newValue);
         return b.build();
     }
 
@@ -273,7 +305,9 @@ public final class ClassifierHead {
     private static TensorProto floats(String name, long[] dims, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .setRawData(ByteString.copyFrom(b));
         for (long d : dims) {
             t.addDims(d);

@@ -56,8 +56,11 @@ public final class FoldNormalization {
             }
             int c = idx.producer(bn.getInput(0));
             NodeProto conv = c < 0 ? null : g.getNode(c);
-            if (conv == null || !conv.getOpType().equals("Conv") || conv.getOutputCount() != 1
-                    || idx.consumerCount(conv.getOutput(0)) != 1 || isGraphOutput(g, conv.getOutput(0))) {
+            if (conv == null
+                    || !conv.getOpType().equals("Conv")
+                    || conv.getOutputCount() != 1
+                    || idx.consumerCount(conv.getOutput(0)) != 1
+                    || isGraphOutput(g, conv.getOutput(0))) {
                 continue;
             }
             TensorProto w = FoldedNormalization.constant(idx, conv.getInput(1));
@@ -128,8 +131,8 @@ public final class FoldNormalization {
 
     /** Version 14+ training_mode=0 (or absent) with one output: the form ONNX Runtime runs with running statistics. */
     private static boolean inferenceForm(NodeProto bn) {
-        boolean training = bn.getAttributeList().stream()
-                .anyMatch(a -> a.getName().equals("training_mode") && a.getI() != 0);
+        boolean training =
+                bn.getAttributeList().stream().anyMatch(a -> a.getName().equals("training_mode") && a.getI() != 0);
         long outputs = bn.getOutputList().stream().filter(s -> !s.isEmpty()).count();
         return !training && outputs == 1 && bn.getInputCount() == 5;
     }
@@ -143,8 +146,11 @@ public final class FoldNormalization {
     }
 
     private static float[] floats(TensorProto t, OnnxModel model) {
-        FloatBuffer fb = TensorDecoder.decode(t, model.origin(), model.baseDir()).bytes().duplicate()
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        FloatBuffer fb = TensorDecoder.decode(t, model.origin(), model.baseDir())
+                .bytes()
+                .duplicate()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer();
         float[] v = new float[fb.remaining()];
         fb.get(v);
         return v;
@@ -153,7 +159,9 @@ public final class FoldNormalization {
     private static TensorProto tensor(String name, long[] dims, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .setRawData(ByteString.copyFrom(b));
         for (long d : dims) {
             t.addDims(d);
@@ -172,8 +180,10 @@ public final class FoldNormalization {
             gb.getOutputList().forEach(o -> read.add(o.getName()));
             for (int i = gb.getNodeCount() - 1; i >= 0; i--) {
                 NodeProto n = gb.getNode(i);
-                if ((n.getOpType().equals("Identity") || n.getOpType().equals("Constant")) && n.getOutputCount() == 1
-                        && candidates.contains(n.getOutput(0)) && !read.contains(n.getOutput(0))) {
+                if ((n.getOpType().equals("Identity") || n.getOpType().equals("Constant"))
+                        && n.getOutputCount() == 1
+                        && candidates.contains(n.getOutput(0))
+                        && !read.contains(n.getOutput(0))) {
                     candidates.addAll(n.getInputList());
                     gb.removeNode(i);
                     changed = true;

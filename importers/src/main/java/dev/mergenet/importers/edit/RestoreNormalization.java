@@ -27,6 +27,7 @@ import java.util.Map;
 public final class RestoreNormalization {
     /** PyTorch's BatchNorm2d defaults: epsilon 1e-5, momentum 0.1 (ONNX counts it the other way: 0.9). */
     public static final float EPSILON = 1e-5f;
+
     public static final float MOMENTUM = 0.9f;
 
     /** Part of every name this edit makes: "{conv}.restored_norm", ".restored_norm.weight", ... */
@@ -43,7 +44,8 @@ public final class RestoreNormalization {
 
     /** The Conv outputs to normalize again: those of the folded-normalization finding; an error when none. */
     public static List<String> targets(OnnxModel model) {
-        return FoldedNormalization.find(model).map(FoldedNormalization.Finding::convOutputs)
+        return FoldedNormalization.find(model)
+                .map(FoldedNormalization.Finding::convOutputs)
                 .orElseThrow(() -> new MergeNetException(model.origin() + ": --restore-norm: no Conv whose "
                         + "normalization an export folded away (a network from " + FoldedNormalization.FOLDING_PRODUCERS
                         + " without normalization, whose biased Convs feed activations)"));
@@ -54,7 +56,10 @@ public final class RestoreNormalization {
      * a trained network) or STANDARD (scale 1, bias 0, as a fresh BatchNorm: for an untrained network, whose folded
      * scales carry nothing worth keeping and would keep it from training).
      */
-    public enum Start { IDENTITY, STANDARD }
+    public enum Start {
+        IDENTITY,
+        STANDARD
+    }
 
     /** Inserts one BatchNormalization per entry of {@code statistics} (Conv output value to its statistics). */
     public static Restored apply(OnnxModel model, Map<String, ChannelStatistics> statistics) {
@@ -64,8 +69,8 @@ public final class RestoreNormalization {
     /** The same, starting as {@code start} says; the running statistics are the measured ones either way. */
     public static Restored apply(OnnxModel model, Map<String, ChannelStatistics> statistics, Start start) {
         if (model.opset("") < 9) {
-            throw new MergeNetException(model.origin() + ": --restore-norm needs opset 9 or later (the model has "
-                    + model.opset("") + ")");
+            throw new MergeNetException(
+                    model.origin() + ": --restore-norm needs opset 9 or later (the model has " + model.opset("") + ")");
         }
         GraphProto g = model.proto().getGraph();
         GraphIndex idx = new GraphIndex(g);
@@ -73,8 +78,8 @@ public final class RestoreNormalization {
         List<String> inserted = new ArrayList<>();
         int done = 0;
         for (NodeProto n : g.getNodeList()) {
-            ChannelStatistics s = n.getOpType().equals("Conv") && n.getOutputCount() == 1
-                    ? statistics.get(n.getOutput(0)) : null;
+            ChannelStatistics s =
+                    n.getOpType().equals("Conv") && n.getOutputCount() == 1 ? statistics.get(n.getOutput(0)) : null;
             if (s == null) {
                 gb.addNode(n);
                 continue;
@@ -98,19 +103,31 @@ public final class RestoreNormalization {
                 scale[c] = start == Start.STANDARD ? 1f : (float) Math.sqrt(var[c] + (double) EPSILON);
                 shift[c] = start == Start.STANDARD ? 0f : mean[c];
             }
-            String[] inputs = {raw, idx.fresh(base + ".weight"), idx.fresh(base + ".bias"),
-                    idx.fresh(base + ".running_mean"), idx.fresh(base + ".running_var")};
+            String[] inputs = {
+                raw,
+                idx.fresh(base + ".weight"),
+                idx.fresh(base + ".bias"),
+                idx.fresh(base + ".running_mean"),
+                idx.fresh(base + ".running_var")
+            };
             float[][] tensors = {scale, shift, mean, var};
             for (int i = 0; i < 4; i++) {
                 gb.addInitializer(floats(inputs[i + 1], tensors[i]));
             }
             String name = idx.fresh(base);
             gb.addNode(n.toBuilder().setOutput(0, raw).build());
-            gb.addNode(NodeProto.newBuilder().setOpType("BatchNormalization").setName(name)
-                    .addAllInput(List.of(inputs)).addOutput(value)
-                    .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+            gb.addNode(NodeProto.newBuilder()
+                    .setOpType("BatchNormalization")
+                    .setName(name)
+                    .addAllInput(List.of(inputs))
+                    .addOutput(value)
+                    .addAttribute(AttributeProto.newBuilder()
+                            .setName("epsilon")
+                            .setType(AttributeProto.AttributeType.FLOAT)
                             .setF(EPSILON))
-                    .addAttribute(AttributeProto.newBuilder().setName("momentum").setType(AttributeProto.AttributeType.FLOAT)
+                    .addAttribute(AttributeProto.newBuilder()
+                            .setName("momentum")
+                            .setType(AttributeProto.AttributeType.FLOAT)
                             .setF(MOMENTUM)));
             inserted.add(name);
             done++;
@@ -120,7 +137,8 @@ public final class RestoreNormalization {
             g.getNodeList().forEach(n -> n.getOutputList().forEach(missing::remove));
             throw new MergeNetException(model.origin() + ": --restore-norm: no Conv writes " + missing);
         }
-        OnnxModel edited = model.withProto(model.proto().toBuilder().setGraph(gb).build());
+        OnnxModel edited =
+                model.withProto(model.proto().toBuilder().setGraph(gb).build());
         return new Restored(edited, inserted);
     }
 
@@ -133,7 +151,8 @@ public final class RestoreNormalization {
         Map<String, ChannelStatistics> placeholder = new java.util.LinkedHashMap<>();
         for (String conv : targets(model)) {
             NodeProto n = idx.producerNode(conv);
-            int channels = (int) FoldedNormalization.constant(idx, n.getInput(2)).getDims(0);
+            int channels =
+                    (int) FoldedNormalization.constant(idx, n.getInput(2)).getDims(0);
             double[] ones = new double[channels];
             java.util.Arrays.fill(ones, 1);
             placeholder.put(conv, new ChannelStatistics(new double[channels], ones, 1));
@@ -144,7 +163,11 @@ public final class RestoreNormalization {
     private static TensorProto floats(String name, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(values.length).setRawData(ByteString.copyFrom(b)).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(values.length)
+                .setRawData(ByteString.copyFrom(b))
+                .build();
     }
 }

@@ -57,14 +57,20 @@ public final class SoftmaxTail {
             NodeProto softmax = g.getNode(p);
             removed.add(new Removed(softmax, i, out));
             drop.add(p);
-            gb.setOutput(i, out.toBuilder().setName(softmax.getInput(0)).clearType()
-                    .setType(logitsType(out)).build());
+            gb.setOutput(
+                    i,
+                    out.toBuilder()
+                            .setName(softmax.getInput(0))
+                            .clearType()
+                            .setType(logitsType(out))
+                            .build());
         }
         drop.sort(null);
         for (int k = drop.size() - 1; k >= 0; k--) {
             gb.removeNode(drop.get(k));
         }
-        return new TrainingView(model.withProto(model.proto().toBuilder().setGraph(gb).build()), removed);
+        return new TrainingView(
+                model.withProto(model.proto().toBuilder().setGraph(gb).build()), removed);
     }
 
     /** Softmax keeps its input's shape and type, so the logits' declaration is the probabilities' one. */
@@ -84,7 +90,8 @@ public final class SoftmaxTail {
         GraphProto.Builder gb = trained.getGraph().toBuilder();
         for (Removed r : removed) {
             String logits = r.node().getInput(0);
-            if (r.outputIndex() >= gb.getOutputCount() || !gb.getOutput(r.outputIndex()).getName().equals(logits)) {
+            if (r.outputIndex() >= gb.getOutputCount()
+                    || !gb.getOutput(r.outputIndex()).getName().equals(logits)) {
                 throw new MergeNetException("cannot put Softmax '" + r.node().getName() + "' back: graph output "
                         + r.outputIndex() + " is no longer '" + logits + "'");
             }

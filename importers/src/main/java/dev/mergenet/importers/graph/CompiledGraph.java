@@ -13,12 +13,21 @@ import java.util.List;
  * graph inputs a caller binds by position (initializer-backed inputs excluded); {@code initializers} are
  * the graph's own tensors (only subgraphs use these; the top-level block turns them into parameters).
  */
-public record CompiledGraph(GraphProto proto, List<String> inputs, List<String> outputs, List<Step> steps,
-                            List<TensorProto> initializers, DecodedInitializers decodedInitializers)
+public record CompiledGraph(
+        GraphProto proto,
+        List<String> inputs,
+        List<String> outputs,
+        List<Step> steps,
+        List<TensorProto> initializers,
+        DecodedInitializers decodedInitializers)
         implements Subgraph {
 
-    public CompiledGraph(GraphProto proto, List<String> inputs, List<String> outputs, List<Step> steps,
-                         List<TensorProto> initializers) {
+    public CompiledGraph(
+            GraphProto proto,
+            List<String> inputs,
+            List<String> outputs,
+            List<Step> steps,
+            List<TensorProto> initializers) {
         this(proto, inputs, outputs, steps, initializers, new DecodedInitializers(initializers));
     }
 

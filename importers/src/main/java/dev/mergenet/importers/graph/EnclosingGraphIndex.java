@@ -38,7 +38,9 @@ final class EnclosingGraphIndex implements EnclosingGraph {
 
     @Override
     public String soleReaderProducer(String value) {
-        if (hasGradient || index.consumerCount(value) != 1 || readers.getOrDefault(value, 0) != 1
+        if (hasGradient
+                || index.consumerCount(value) != 1
+                || readers.getOrDefault(value, 0) != 1
                 || index.producers(value).size() != 1) {
             return null;
         }

@@ -2,9 +2,9 @@ package dev.mergenet.importers.graph;
 
 import dev.mergenet.importers.onnx.GraphOrder;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.importers.ops.OpRegistry;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.OpRegistry;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -92,8 +92,15 @@ public final class GraphCompiler {
             String domain = OnnxModel.normalizeDomain(n.getDomain());
             long opset = model.opset(domain);
             OpRegistry.Resolution r = registry.resolve(domain, n.getOpType(), opset);
-            OnnxNode node = new OnnxNode(n, name, domain, r.sinceVersion(), opset, model.origin(),
-                    sub -> compile(sub, scope, x -> false), lookup);
+            OnnxNode node = new OnnxNode(
+                    n,
+                    name,
+                    domain,
+                    r.sinceVersion(),
+                    opset,
+                    model.origin(),
+                    sub -> compile(sub, scope, x -> false),
+                    lookup);
             if (!r.supported()) {
                 problem(r.problem(), name);
                 continue;

@@ -7,8 +7,8 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.NodeExecutionException;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.limits.BroadcastCheck;
+import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpContext;
 import dev.mergenet.importers.ops.spi.OpInputs;
@@ -35,9 +35,11 @@ public final class GraphRun implements OpContext {
     private final Map<NDArray, Integer> bindings = new IdentityHashMap<>();
     /** Arrays this run did not make (parameters, inputs): never closed here. */
     private final Set<NDArray> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+
     private final GraphRun parent;
     /** For {@link #gradients}: values read from enclosing runs enter as constants (detached), once each. */
     private Map<String, NDArray> constantOuterReads;
+
     private OnnxNode current;
 
     public GraphRun(NDManager scope, boolean training, String origin) {
@@ -102,7 +104,8 @@ public final class GraphRun implements OpContext {
         for (GraphRun r = this; r != null; r = r.parent) {
             NDArray a = r.values.get(name);
             if (a != null) {
-                return r == this || constantOuterReads == null ? a
+                return r == this || constantOuterReads == null
+                        ? a
                         : constantOuterReads.computeIfAbsent(name, n -> {
                             NDArray constant = a.stopGradient();
                             constant.attach(scope);
@@ -144,11 +147,13 @@ public final class GraphRun implements OpContext {
                 int sequence = firstSequence(in);
                 if (e instanceof UnsupportedOperationException && sequence >= 0) {
                     // an op that takes tensors was fed a sequence: the file's wiring, not the converter's fault
-                    throw new OnnxFormatException(current.describe() + ": input '" + names.get(sequence)
-                            + "' is a sequence where a tensor is expected", e);
+                    throw new OnnxFormatException(
+                            current.describe() + ": input '" + names.get(sequence)
+                                    + "' is a sequence where a tensor is expected",
+                            e);
                 }
-                throw new NodeExecutionException(current.describe() + " failed on inputs " + shapes(in) + ": "
-                        + e.getMessage(), e);
+                throw new NodeExecutionException(
+                        current.describe() + " failed on inputs " + shapes(in) + ": " + e.getMessage(), e);
             }
             List<String> outNames = current.outputs();
             pinContainerTraffic(in, out);

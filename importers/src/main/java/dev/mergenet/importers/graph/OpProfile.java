@@ -28,8 +28,10 @@ final class OpProfile {
 
     private static void print() {
         System.err.println("forward time by op (mergenet.profile):");
-        TIMES.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum()))
-                .forEach(e -> System.err.printf("  %-24s %10.1f ms  %8d calls%n", e.getKey(),
-                        e.getValue()[0].sum() / 1e6, e.getValue()[1].sum()));
+        TIMES.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0].sum(), a.getValue()[0].sum()))
+                .forEach(e -> System.err.printf(
+                        "  %-24s %10.1f ms  %8d calls%n",
+                        e.getKey(), e.getValue()[0].sum() / 1e6, e.getValue()[1].sum()));
     }
 }

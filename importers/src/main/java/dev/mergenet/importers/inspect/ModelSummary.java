@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.mergenet.core.engine.TorchEngine;
-import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.core.errors.UnsupportedOpsException;
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
-import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.split.InitializerSplit;
@@ -49,8 +49,10 @@ public final class ModelSummary {
         var p = model.proto();
         out.println("model:        " + model.origin());
         out.println("ir_version:   " + p.getIrVersion());
-        out.println("opsets:       " + model.opsets().entrySet().stream()
-                .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue()).toList());
+        out.println("opsets:       "
+                + model.opsets().entrySet().stream()
+                        .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
+                        .toList());
         out.println("producer:     " + (p.getProducerName() + " " + p.getProducerVersion()).trim());
         if (p.getMetadataPropsCount() > 0) {
             out.println("metadata:");
@@ -73,7 +75,8 @@ public final class ModelSummary {
         }
         Map<String, Integer> histogram = new TreeMap<>();
         countOps(g, histogram);
-        out.println("ops (" + histogram.values().stream().mapToInt(Integer::intValue).sum() + " nodes):");
+        out.println("ops ("
+                + histogram.values().stream().mapToInt(Integer::intValue).sum() + " nodes):");
         histogram.forEach((op, n) -> out.println(String.format("  %-28s %d", op, n)));
         Set<String> external = new TreeSet<>();
         collectExternal(g, external);
@@ -94,7 +97,7 @@ public final class ModelSummary {
         }
         out.println("unsupported: none");
         try (NDManager manager = TorchEngine.newManager(Device.cpu());
-             OnnxGraphBlock block = OnnxImporter.load(model, manager, options)) {
+                OnnxGraphBlock block = OnnxImporter.load(model, manager, options)) {
             long trainable = 0;
             long trainableBytes = 0;
             long stats = 0;
@@ -117,20 +120,34 @@ public final class ModelSummary {
                 frozen += a.getShape().size();
                 frozenBytes += a.getShape().size() * a.getDataType().getNumOfBytes();
             }
-            out.println(String.format("parameters:   %,d trainable (%s) in %d tensors", trainable, bytes(trainableBytes),
-                    block.onnxParameters().values().stream().filter(Parameter::requiresGradient).count()));
-            out.println(String.format("              %,d running statistics (%s), %,d frozen (%s) in %d tensors",
-                    stats, bytes(statBytes), frozen, bytes(frozenBytes), block.frozenTensors().size()));
+            out.println(String.format(
+                    "parameters:   %,d trainable (%s) in %d tensors",
+                    trainable,
+                    bytes(trainableBytes),
+                    block.onnxParameters().values().stream()
+                            .filter(Parameter::requiresGradient)
+                            .count()));
+            out.println(String.format(
+                    "              %,d running statistics (%s), %,d frozen (%s) in %d tensors",
+                    stats,
+                    bytes(statBytes),
+                    frozen,
+                    bytes(frozenBytes),
+                    block.frozenTensors().size()));
             out.println("hoisted constants: " + block.hoistedConstants().size() + " float Constant node(s) became"
                     + " trainable parameters");
             printSplit(block.split(), out);
             if (listParameters) {
                 out.println("parameter list (name, type and shape, role, <- nodes reading it):");
                 Map<String, List<String>> readers = block.parameterConsumers();
-                block.onnxParameters().forEach((name, param) -> out.println("  " + name + " " + param.getArray()
-                        .getDataType() + param.getArray().getShape() + (param.requiresGradient() ? " trainable"
-                        : " running-statistic") + (block.hoistedConstants().containsKey(name) ? " (hoisted Constant)" : "")
-                        + " <- " + (readers.get(name).isEmpty() ? "(no node)" : String.join(", ", readers.get(name)))));
+                block.onnxParameters()
+                        .forEach((name, param) -> out.println("  " + name + " "
+                                + param.getArray().getDataType()
+                                + param.getArray().getShape()
+                                + (param.requiresGradient() ? " trainable" : " running-statistic")
+                                + (block.hoistedConstants().containsKey(name) ? " (hoisted Constant)" : "")
+                                + " <- "
+                                + (readers.get(name).isEmpty() ? "(no node)" : String.join(", ", readers.get(name)))));
             }
         } catch (UnsupportedOpsException e) {
             out.println("unsupported: " + e.getMessage());
@@ -147,13 +164,15 @@ public final class ModelSummary {
         }
         out.println("value-merged initializers: " + split.valueMerged().size() + " (the exporter shared equal tensors"
                 + " through Identity nodes):");
-        split.valueMerged().forEach((root, aliases) -> out.println("  " + root + " also as " + aliases.size() + ": "
-                + String.join(", ", aliases.subList(0, Math.min(6, aliases.size())))
-                + (aliases.size() > 6 ? ", ..." : "")));
+        split.valueMerged()
+                .forEach((root, aliases) -> out.println("  " + root + " also as " + aliases.size() + ": "
+                        + String.join(", ", aliases.subList(0, Math.min(6, aliases.size())))
+                        + (aliases.size() > 6 ? ", ..." : "")));
         out.println("split on import: " + split.splits().size() + " tensor(s) made independent:");
         for (SplitTensor s : split.splits()) {
-            out.println("  " + s.name() + " (" + (s.role() == SplitTensor.Role.PARAMETER ? "parameter" : "running "
-                    + "statistic") + ", read by " + String.join(", ", s.consumers()) + "): " + s.reason());
+            out.println("  " + s.name() + " ("
+                    + (s.role() == SplitTensor.Role.PARAMETER ? "parameter" : "running " + "statistic") + ", read by "
+                    + String.join(", ", s.consumers()) + "): " + s.reason());
         }
         if (!split.keptTied().isEmpty()) {
             out.println("kept tied on request: " + String.join(", ", split.keptTied()));
@@ -162,7 +181,8 @@ public final class ModelSummary {
 
     private static void countOps(GraphProto g, Map<String, Integer> histogram) {
         for (NodeProto n : g.getNodeList()) {
-            String key = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx") ? n.getOpType()
+            String key = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx")
+                    ? n.getOpType()
                     : n.getDomain() + "::" + n.getOpType();
             histogram.merge(key, 1, Integer::sum);
             for (AttributeProto a : n.getAttributeList()) {
@@ -177,7 +197,8 @@ public final class ModelSummary {
     private static void collectExternal(GraphProto g, Set<String> files) {
         for (TensorProto t : g.getInitializerList()) {
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                t.getExternalDataList().stream().filter(e -> e.getKey().equals("location"))
+                t.getExternalDataList().stream()
+                        .filter(e -> e.getKey().equals("location"))
                         .forEach(e -> files.add(e.getValue()));
             }
         }
@@ -186,14 +207,19 @@ public final class ModelSummary {
     /** "FLOAT [batch, 3, 224, 224]" with symbolic dims by name. */
     public static String describe(TypeProto t) {
         if (t.hasTensorType()) {
-            StringBuilder sb = new StringBuilder(OnnxDataTypes.name(t.getTensorType().getElemType()));
+            StringBuilder sb =
+                    new StringBuilder(OnnxDataTypes.name(t.getTensorType().getElemType()));
             if (t.getTensorType().hasShape()) {
                 sb.append(" [");
-                List<TensorShapeProto.Dimension> dims = t.getTensorType().getShape().getDimList();
+                List<TensorShapeProto.Dimension> dims =
+                        t.getTensorType().getShape().getDimList();
                 for (int i = 0; i < dims.size(); i++) {
                     TensorShapeProto.Dimension d = dims.get(i);
-                    sb.append(i > 0 ? ", " : "").append(d.hasDimValue() ? String.valueOf(d.getDimValue())
-                            : d.hasDimParam() ? d.getDimParam() : "?");
+                    sb.append(i > 0 ? ", " : "")
+                            .append(
+                                    d.hasDimValue()
+                                            ? String.valueOf(d.getDimValue())
+                                            : d.hasDimParam() ? d.getDimParam() : "?");
                 }
                 sb.append(']');
             }

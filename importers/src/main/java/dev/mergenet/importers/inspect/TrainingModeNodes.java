@@ -25,7 +25,9 @@ public final class TrainingModeNodes {
         g.getInitializerList().forEach(t -> constants.put(t.getName(), t));
         for (NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getOutputCount() == 1) {
-                n.getAttributeList().stream().filter(a -> a.getName().equals("value") && a.hasT()).findFirst()
+                n.getAttributeList().stream()
+                        .filter(a -> a.getName().equals("value") && a.hasT())
+                        .findFirst()
                         .ifPresent(a -> constants.put(n.getOutput(0), a.getT()));
             }
         }
@@ -36,7 +38,9 @@ public final class TrainingModeNodes {
                 continue;
             }
             String name = n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName();
-            if (n.getOpType().equals("Dropout") && n.getInputCount() > 2 && !n.getInput(2).isEmpty()) {
+            if (n.getOpType().equals("Dropout")
+                    && n.getInputCount() > 2
+                    && !n.getInput(2).isEmpty()) {
                 TensorProto mode = constants.get(n.getInput(2));
                 if (mode == null) {
                     found.add("Dropout '" + name + "': training_mode comes from '" + n.getInput(2)
@@ -46,8 +50,9 @@ public final class TrainingModeNodes {
                             + "' is true, so ONNX Runtime drops activations at inference");
                 }
             }
-            if (n.getOpType().equals("BatchNormalization") && n.getAttributeList().stream()
-                    .anyMatch(a -> a.getName().equals("training_mode") && a.getI() != 0)) {
+            if (n.getOpType().equals("BatchNormalization")
+                    && n.getAttributeList().stream()
+                            .anyMatch(a -> a.getName().equals("training_mode") && a.getI() != 0)) {
                 found.add("BatchNormalization '" + name + "': training_mode=1, so ONNX Runtime normalises with "
                         + "batch statistics at inference");
             }

@@ -14,9 +14,31 @@ import java.util.function.Supplier;
  * small inputs. Checked against the memory budget before the op runs, for every op that broadcasts.
  */
 public final class BroadcastCheck {
-    private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Mod", "And", "Or",
-            "Xor", "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual", "Where", "Max", "Min", "Sum", "Mean",
-            "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "PRelu");
+    private static final Set<String> ELEMENTWISE = Set.of(
+            "Add",
+            "Sub",
+            "Mul",
+            "Div",
+            "Pow",
+            "Mod",
+            "And",
+            "Or",
+            "Xor",
+            "Equal",
+            "Greater",
+            "Less",
+            "GreaterOrEqual",
+            "LessOrEqual",
+            "Where",
+            "Max",
+            "Min",
+            "Sum",
+            "Mean",
+            "BitShift",
+            "BitwiseAnd",
+            "BitwiseOr",
+            "BitwiseXor",
+            "PRelu");
 
     private BroadcastCheck() {}
 
@@ -53,15 +75,23 @@ public final class BroadcastCheck {
             }
             type = type == null ? a.getDataType() : type;
         }
-        if (matMul && inputs.size() == 2 && inputs.get(0) != null && inputs.get(1) != null
-                && inputs.get(0).getShape().dimension() >= 2 && inputs.get(1).getShape().dimension() >= 2) {
+        if (matMul
+                && inputs.size() == 2
+                && inputs.get(0) != null
+                && inputs.get(1) != null
+                && inputs.get(0).getShape().dimension() >= 2
+                && inputs.get(1).getShape().dimension() >= 2) {
             // batch dims broadcast; the last two are (rows of A, columns of B)
-            out[rank - 2] = inputs.get(0).getShape().get(inputs.get(0).getShape().dimension() - 2);
-            out[rank - 1] = inputs.get(1).getShape().get(inputs.get(1).getShape().dimension() - 1);
+            out[rank - 2] =
+                    inputs.get(0).getShape().get(inputs.get(0).getShape().dimension() - 2);
+            out[rank - 1] =
+                    inputs.get(1).getShape().get(inputs.get(1).getShape().dimension() - 1);
         } else if (matMul) {
             return;
         }
-        MemoryBudget.check(() -> what.get() + ": broadcast output", out,
+        MemoryBudget.check(
+                () -> what.get() + ": broadcast output",
+                out,
                 type == null || type.getNumOfBytes() <= 0 ? 1 : type.getNumOfBytes());
     }
 
@@ -80,7 +110,8 @@ public final class BroadcastCheck {
                 long d = a.getShape().get(a.getShape().dimension() - i);
                 if (d != 1 && extent != 1 && d != extent) {
                     List<String> shapes = new ArrayList<>();
-                    inputs.forEach(x -> shapes.add(x == null ? "-" : x.getDataType() + x.getShape().toString()));
+                    inputs.forEach(x -> shapes.add(
+                            x == null ? "-" : x.getDataType() + x.getShape().toString()));
                     throw new OnnxFormatException(what.get() + ": inputs " + shapes + " do not broadcast (" + extent
                             + " and " + d + " on axis -" + i + ")");
                 }

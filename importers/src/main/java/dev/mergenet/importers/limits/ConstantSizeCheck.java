@@ -49,11 +49,11 @@ public final class ConstantSizeCheck {
                     int shapeInput = n.getOpType().equals("Expand") ? 1 : 0;
                     long[] shape = longs(n, shapeInput, constants, origin);
                     if (shape != null) {
-                        MemoryBudget.check(what + ": output for shape input '" + n.getInput(shapeInput) + "'",
-                                shape, 1);
+                        MemoryBudget.check(
+                                what + ": output for shape input '" + n.getInput(shapeInput) + "'", shape, 1);
                     }
                 }
-                default -> { }
+                default -> {}
             }
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
@@ -70,8 +70,13 @@ public final class ConstantSizeCheck {
         double[] start = doubles(n, 0, constants, origin);
         double[] limit = doubles(n, 1, constants, origin);
         double[] delta = doubles(n, 2, constants, origin);
-        if (start == null || limit == null || delta == null || start.length != 1 || limit.length != 1
-                || delta.length != 1 || delta[0] == 0) {
+        if (start == null
+                || limit == null
+                || delta == null
+                || start.length != 1
+                || limit.length != 1
+                || delta.length != 1
+                || delta[0] == 0) {
             return;
         }
         TensorProto type = constants.get(n.getInput(0));
@@ -91,7 +96,9 @@ public final class ConstantSizeCheck {
         } else if (!Double.isFinite(count)) {
             throw new ResourceLimitException(what + ": " + call + " has no finite length");
         }
-        MemoryBudget.checkElements(what + ": output of " + call, (long) Math.max(0, Math.min(count, Long.MAX_VALUE)),
+        MemoryBudget.checkElements(
+                what + ": output of " + call,
+                (long) Math.max(0, Math.min(count, Long.MAX_VALUE)),
                 Math.max(1, typeBytes(type.getDataType())));
     }
 
@@ -148,8 +155,10 @@ public final class ConstantSizeCheck {
     }
 
     private static boolean isFloating(int onnxType) {
-        return onnxType == TensorProto.DataType.FLOAT_VALUE || onnxType == TensorProto.DataType.DOUBLE_VALUE
-                || onnxType == TensorProto.DataType.FLOAT16_VALUE || onnxType == TensorProto.DataType.BFLOAT16_VALUE;
+        return onnxType == TensorProto.DataType.FLOAT_VALUE
+                || onnxType == TensorProto.DataType.DOUBLE_VALUE
+                || onnxType == TensorProto.DataType.FLOAT16_VALUE
+                || onnxType == TensorProto.DataType.BFLOAT16_VALUE;
     }
 
     private static int typeBytes(int onnxType) {

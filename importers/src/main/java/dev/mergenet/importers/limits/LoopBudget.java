@@ -42,8 +42,8 @@ public final class LoopBudget {
                     + " iterations, the cap (-D" + MAX_ITERATIONS + " raises it)");
         }
         if (System.nanoTime() - deadlineNanos > 0) {
-            throw new ResourceLimitException(owner + ": still running after " + seconds + " s at iteration "
-                    + index + ", over the time budget (-D" + TIME_BUDGET + " raises it)");
+            throw new ResourceLimitException(owner + ": still running after " + seconds + " s at iteration " + index
+                    + ", over the time budget (-D" + TIME_BUDGET + " raises it)");
         }
     }
 

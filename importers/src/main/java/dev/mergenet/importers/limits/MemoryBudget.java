@@ -3,8 +3,8 @@ package dev.mergenet.importers.limits;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.ResourceLimitException;
 import java.util.Arrays;
-import java.util.function.Supplier;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The most bytes one tensor may take when its size comes from the file (an attribute, a shape input, a range
@@ -64,7 +64,8 @@ public final class MemoryBudget {
             bytes /= 1024;
             u++;
         }
-        return u == 0 ? String.format(Locale.ROOT, "%.0f %s", bytes, units[u])
+        return u == 0
+                ? String.format(Locale.ROOT, "%.0f %s", bytes, units[u])
                 : String.format(Locale.ROOT, "%.1f %s", bytes, units[u]);
     }
 
@@ -84,8 +85,8 @@ public final class MemoryBudget {
             }
             return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("-D" + PROPERTY + "=" + value
-                    + " is not a positive size in bytes (or with k, m, g, t)");
+            throw new IllegalArgumentException(
+                    "-D" + PROPERTY + "=" + value + " is not a positive size in bytes (or with k, m, g, t)");
         }
     }
 }

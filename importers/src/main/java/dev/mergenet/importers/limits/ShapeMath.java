@@ -18,8 +18,8 @@ public final class ShapeMath {
         long count = 1;
         for (long d : dims) {
             if (d < 0) {
-                throw new ResourceLimitException(what.get() + ": shape " + Arrays.toString(dims)
-                        + " has a negative dimension");
+                throw new ResourceLimitException(
+                        what.get() + ": shape " + Arrays.toString(dims) + " has a negative dimension");
             }
             try {
                 count = Math.multiplyExact(count, d);
@@ -36,8 +36,8 @@ public final class ShapeMath {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
-            throw new ResourceLimitException(what + ": shape " + Arrays.toString(shape)
-                    + " has more elements than a 64-bit count holds");
+            throw new ResourceLimitException(
+                    what + ": shape " + Arrays.toString(shape) + " has more elements than a 64-bit count holds");
         }
     }
 

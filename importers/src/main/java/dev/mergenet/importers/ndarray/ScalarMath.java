@@ -52,13 +52,13 @@ public final class ScalarMath {
         return apply(a, v, NDArray::minimum, NDArray::minimum);
     }
 
-    private static NDArray apply(NDArray a, double v, BinaryOperator<NDArray> op,
-                                 BiFunction<NDArray, Number, NDArray> integerOp) {
+    private static NDArray apply(
+            NDArray a, double v, BinaryOperator<NDArray> op, BiFunction<NDArray, Number, NDArray> integerOp) {
         if (!a.getDataType().isFloating()) {
             return integerOp.apply(a, v); // integer arrays never carry gradients
         }
-        try (NDArray s = TorchEngine.full(a.getManager(), new Shape(), v, a.getDataType(),
-                a.getDevice(), SparseFormat.DENSE)) {
+        try (NDArray s =
+                TorchEngine.full(a.getManager(), new Shape(), v, a.getDataType(), a.getDevice(), SparseFormat.DENSE)) {
             return op.apply(a, s);
         }
     }

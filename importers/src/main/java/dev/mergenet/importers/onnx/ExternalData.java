@@ -27,10 +27,17 @@ public final class ExternalData {
         long length = -1;
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
-                case "location": location = e.getValue(); break;
-                case "offset": offset = parse(e.getValue(), t, origin, "offset"); break;
-                case "length": length = parse(e.getValue(), t, origin, "length"); break;
-                default: break; // checksum and others are informative
+                case "location":
+                    location = e.getValue();
+                    break;
+                case "offset":
+                    offset = parse(e.getValue(), t, origin, "offset");
+                    break;
+                case "length":
+                    length = parse(e.getValue(), t, origin, "length");
+                    break;
+                default:
+                    break; // checksum and others are informative
             }
         }
         String what = TensorDecoder.where(t, origin);
@@ -38,19 +45,19 @@ public final class ExternalData {
             throw new OnnxFormatException(what + "is external but names no location");
         }
         if (baseDir == null) {
-            throw new OnnxFormatException(what + "needs external data '" + location
-                    + "' but the model was read from bytes without a folder");
+            throw new OnnxFormatException(
+                    what + "needs external data '" + location + "' but the model was read from bytes without a folder");
         }
         if (location.indexOf('\0') >= 0) {
-            throw new OnnxFormatException(what + "external data location '" + location.replace("\0", "\\0")
-                    + "' contains a NUL byte");
+            throw new OnnxFormatException(
+                    what + "external data location '" + location.replace("\0", "\\0") + "' contains a NUL byte");
         }
         Path rel;
         try {
             rel = Path.of(location);
         } catch (InvalidPathException e) {
-            throw new OnnxFormatException(what + "external data location '" + location + "' is not a valid path ("
-                    + e.getReason() + ")");
+            throw new OnnxFormatException(
+                    what + "external data location '" + location + "' is not a valid path (" + e.getReason() + ")");
         }
         if (rel.isAbsolute()) {
             throw new OnnxFormatException(what + "external data location '" + location
@@ -59,8 +66,8 @@ public final class ExternalData {
         Path base = baseDir.toAbsolutePath().normalize();
         Path target = base.resolve(rel).normalize();
         if (!target.startsWith(base)) {
-            throw new OnnxFormatException(what + "external data location '" + location
-                    + "' leaves the model's folder " + base);
+            throw new OnnxFormatException(
+                    what + "external data location '" + location + "' leaves the model's folder " + base);
         }
         if (!Files.exists(target)) {
             throw new OnnxFormatException(what + "external data file '" + location + "' not found in " + base);
@@ -73,8 +80,8 @@ public final class ExternalData {
             }
             long fileSize = Files.size(real);
             if (offset < 0 || offset > fileSize) {
-                throw new OnnxFormatException(what + "external data offset " + offset + " is outside '"
-                        + location + "' (" + fileSize + " bytes)");
+                throw new OnnxFormatException(what + "external data offset " + offset + " is outside '" + location
+                        + "' (" + fileSize + " bytes)");
             }
             if (length < 0) {
                 length = fileSize - offset;
@@ -112,8 +119,8 @@ public final class ExternalData {
             }
             return buffer.flip();
         } catch (IOException e) {
-            throw new OnnxFormatException(origin + ": tensor '" + tensor + "': cannot read " + ref.file() + ": "
-                    + e.getMessage(), e);
+            throw new OnnxFormatException(
+                    origin + ": tensor '" + tensor + "': cannot read " + ref.file() + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,8 +128,8 @@ public final class ExternalData {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new OnnxFormatException(TensorDecoder.where(t, origin) + "external data " + key + " '" + value
-                    + "' is not a number");
+            throw new OnnxFormatException(
+                    TensorDecoder.where(t, origin) + "external data " + key + " '" + value + "' is not a number");
         }
     }
 }

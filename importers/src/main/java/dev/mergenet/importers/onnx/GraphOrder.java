@@ -26,8 +26,7 @@ public final class GraphOrder {
      * Kahn's order, taking the earliest ready node first, so an already-sorted graph keeps its order. Subgraph
      * free names count as node inputs; {@code available} holds inputs, initializers and outer names.
      */
-    public static List<NodeProto> order(List<NodeProto> nodes, Set<String> available, String origin,
-                                        String graphName) {
+    public static List<NodeProto> order(List<NodeProto> nodes, Set<String> available, String origin, String graphName) {
         Map<String, List<Integer>> waiting = new HashMap<>();
         int[] missing = new int[nodes.size()];
         PriorityQueue<Integer> ready = new PriorityQueue<>();

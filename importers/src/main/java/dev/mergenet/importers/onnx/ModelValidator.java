@@ -15,7 +15,8 @@ final class ModelValidator {
         ModelProto p = model.proto();
         String origin = model.origin();
         if (!p.hasGraph()) {
-            throw new OnnxFormatException(origin + ": not an ONNX model (no graph; is the file truncated or not ONNX?)");
+            throw new OnnxFormatException(
+                    origin + ": not an ONNX model (no graph; is the file truncated or not ONNX?)");
         }
         if (p.getIrVersion() <= 0 || p.getIrVersion() > 64) {
             throw new OnnxFormatException(origin + ": not an ONNX model (ir_version " + p.getIrVersion() + ")");

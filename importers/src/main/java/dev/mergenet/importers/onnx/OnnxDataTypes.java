@@ -15,14 +15,16 @@ public final class OnnxDataTypes {
      */
     public static DataType toDjl(int onnxType) {
         switch (onnxType) {
-            case TensorProto.DataType.BFLOAT16_VALUE: return DataType.FLOAT32;
+            case TensorProto.DataType.BFLOAT16_VALUE:
+                return DataType.FLOAT32;
             case TensorProto.DataType.INT16_VALUE:
             case TensorProto.DataType.UINT16_VALUE:
                 return DataType.INT32;
             case TensorProto.DataType.UINT32_VALUE:
             case TensorProto.DataType.UINT64_VALUE:
                 return DataType.INT64;
-            default: return exactDjl(onnxType);
+            default:
+                return exactDjl(onnxType);
         }
     }
 
@@ -33,34 +35,57 @@ public final class OnnxDataTypes {
 
     private static DataType exactDjl(int onnxType) {
         switch (onnxType) {
-            case TensorProto.DataType.FLOAT_VALUE: return DataType.FLOAT32;
-            case TensorProto.DataType.DOUBLE_VALUE: return DataType.FLOAT64;
-            case TensorProto.DataType.FLOAT16_VALUE: return DataType.FLOAT16;
-            case TensorProto.DataType.INT8_VALUE: return DataType.INT8;
-            case TensorProto.DataType.UINT8_VALUE: return DataType.UINT8;
-            case TensorProto.DataType.INT32_VALUE: return DataType.INT32;
-            case TensorProto.DataType.INT64_VALUE: return DataType.INT64;
-            case TensorProto.DataType.BOOL_VALUE: return DataType.BOOLEAN;
-            default: return null;
+            case TensorProto.DataType.FLOAT_VALUE:
+                return DataType.FLOAT32;
+            case TensorProto.DataType.DOUBLE_VALUE:
+                return DataType.FLOAT64;
+            case TensorProto.DataType.FLOAT16_VALUE:
+                return DataType.FLOAT16;
+            case TensorProto.DataType.INT8_VALUE:
+                return DataType.INT8;
+            case TensorProto.DataType.UINT8_VALUE:
+                return DataType.UINT8;
+            case TensorProto.DataType.INT32_VALUE:
+                return DataType.INT32;
+            case TensorProto.DataType.INT64_VALUE:
+                return DataType.INT64;
+            case TensorProto.DataType.BOOL_VALUE:
+                return DataType.BOOLEAN;
+            default:
+                return null;
         }
     }
 
     public static int toOnnx(DataType type) {
         switch (type) {
-            case FLOAT32: return TensorProto.DataType.FLOAT_VALUE;
-            case FLOAT64: return TensorProto.DataType.DOUBLE_VALUE;
-            case FLOAT16: return TensorProto.DataType.FLOAT16_VALUE;
-            case BFLOAT16: return TensorProto.DataType.BFLOAT16_VALUE;
-            case INT8: return TensorProto.DataType.INT8_VALUE;
-            case UINT8: return TensorProto.DataType.UINT8_VALUE;
-            case INT16: return TensorProto.DataType.INT16_VALUE;
-            case INT32: return TensorProto.DataType.INT32_VALUE;
-            case INT64: return TensorProto.DataType.INT64_VALUE;
-            case UINT16: return TensorProto.DataType.UINT16_VALUE;
-            case UINT32: return TensorProto.DataType.UINT32_VALUE;
-            case UINT64: return TensorProto.DataType.UINT64_VALUE;
-            case BOOLEAN: return TensorProto.DataType.BOOL_VALUE;
-            default: throw new IllegalArgumentException("no ONNX type for " + type);
+            case FLOAT32:
+                return TensorProto.DataType.FLOAT_VALUE;
+            case FLOAT64:
+                return TensorProto.DataType.DOUBLE_VALUE;
+            case FLOAT16:
+                return TensorProto.DataType.FLOAT16_VALUE;
+            case BFLOAT16:
+                return TensorProto.DataType.BFLOAT16_VALUE;
+            case INT8:
+                return TensorProto.DataType.INT8_VALUE;
+            case UINT8:
+                return TensorProto.DataType.UINT8_VALUE;
+            case INT16:
+                return TensorProto.DataType.INT16_VALUE;
+            case INT32:
+                return TensorProto.DataType.INT32_VALUE;
+            case INT64:
+                return TensorProto.DataType.INT64_VALUE;
+            case UINT16:
+                return TensorProto.DataType.UINT16_VALUE;
+            case UINT32:
+                return TensorProto.DataType.UINT32_VALUE;
+            case UINT64:
+                return TensorProto.DataType.UINT64_VALUE;
+            case BOOLEAN:
+                return TensorProto.DataType.BOOL_VALUE;
+            default:
+                throw new IllegalArgumentException("no ONNX type for " + type);
         }
     }
 

@@ -17,8 +17,8 @@ public record TensorData(String name, int onnxType, DataType dataType, Shape sha
     public static TensorData fromOnnxBytes(String name, int onnxType, Shape shape, ByteBuffer onnxBytes) {
         DataType dt = OnnxDataTypes.toDjl(onnxType);
         if (dt == null) {
-            throw new IllegalArgumentException("tensor '" + name + "': type " + OnnxDataTypes.name(onnxType)
-                    + " cannot be represented");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': type " + OnnxDataTypes.name(onnxType) + " cannot be represented");
         }
         ByteBuffer src = onnxBytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int n = Math.toIntExact(shape.size());
@@ -30,11 +30,20 @@ public record TensorData(String name, int onnxType, DataType dataType, Shape sha
         ByteBuffer out = ByteBuffer.allocateDirect(n * dt.getNumOfBytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             switch (onnxType) {
-                case 16: out.putFloat(Float.intBitsToFloat((src.getShort() & 0xffff) << 16)); break; // bfloat16
-                case 5: out.putInt(src.getShort()); break; // int16
-                case 4: out.putInt(src.getShort() & 0xffff); break; // uint16
-                case 12: out.putLong(src.getInt() & 0xffffffffL); break; // uint32
-                default: out.putLong(src.getLong()); // uint64: same bits
+                case 16:
+                    out.putFloat(Float.intBitsToFloat((src.getShort() & 0xffff) << 16));
+                    break; // bfloat16
+                case 5:
+                    out.putInt(src.getShort());
+                    break; // int16
+                case 4:
+                    out.putInt(src.getShort() & 0xffff);
+                    break; // uint16
+                case 12:
+                    out.putLong(src.getInt() & 0xffffffffL);
+                    break; // uint32
+                default:
+                    out.putLong(src.getLong()); // uint64: same bits
             }
         }
         out.flip();
@@ -49,13 +58,22 @@ public record TensorData(String name, int onnxType, DataType dataType, Shape sha
             return src;
         }
         int n = Math.toIntExact(shape.size());
-        ByteBuffer out = ByteBuffer.allocateDirect(n * OnnxDataTypes.elementSize(onnxType)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocateDirect(n * OnnxDataTypes.elementSize(onnxType))
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             switch (onnxType) {
-                case 16: out.putShort((short) (Float.floatToRawIntBits(src.getFloat()) >>> 16)); break; // bfloat16
-                case 5: case 4: out.putShort((short) src.getInt()); break; // int16, uint16
-                case 12: out.putInt((int) src.getLong()); break; // uint32
-                default: out.putLong(src.getLong()); // uint64
+                case 16:
+                    out.putShort((short) (Float.floatToRawIntBits(src.getFloat()) >>> 16));
+                    break; // bfloat16
+                case 5:
+                case 4:
+                    out.putShort((short) src.getInt());
+                    break; // int16, uint16
+                case 12:
+                    out.putInt((int) src.getLong());
+                    break; // uint32
+                default:
+                    out.putLong(src.getLong()); // uint64
             }
         }
         out.flip();

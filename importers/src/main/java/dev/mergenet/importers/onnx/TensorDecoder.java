@@ -69,8 +69,11 @@ public final class TensorDecoder {
         }
         if (t.hasRawData()) {
             if (t.getRawData().size() != count * size) {
-                throw mismatch(t, origin, count, t.getRawData().size() + " bytes of raw_data (" + size
-                        + " per element needed)");
+                throw mismatch(
+                        t,
+                        origin,
+                        count,
+                        t.getRawData().size() + " bytes of raw_data (" + size + " per element needed)");
             }
             return;
         }
@@ -86,14 +89,14 @@ public final class TensorDecoder {
         int type = t.getDataType();
         DataType dt = OnnxDataTypes.toDjl(type);
         if (dt == null) {
-            throw new OnnxFormatException(where(t, origin) + "has type " + OnnxDataTypes.name(type)
-                    + ", which the engine cannot represent");
+            throw new OnnxFormatException(
+                    where(t, origin) + "has type " + OnnxDataTypes.name(type) + ", which the engine cannot represent");
         }
         long elements = elementCount(t, origin);
         int size = OnnxDataTypes.elementSize(type);
         if (elements * Math.max(size, dt.getNumOfBytes()) > Integer.MAX_VALUE) {
-            throw new OnnxFormatException(where(t, origin) + "has " + elements + " elements; one decoded tensor is"
-                    + " limited to 2 GiB");
+            throw new OnnxFormatException(
+                    where(t, origin) + "has " + elements + " elements; one decoded tensor is" + " limited to 2 GiB");
         }
         int count = (int) elements;
         ByteBuffer onnxBytes;
@@ -118,7 +121,8 @@ public final class TensorDecoder {
             case TensorProto.DataType.FLOAT_VALUE:
             case TensorProto.DataType.COMPLEX64_VALUE:
                 return t.getDataType() == TensorProto.DataType.COMPLEX64_VALUE
-                        ? t.getFloatDataCount() / 2 : t.getFloatDataCount();
+                        ? t.getFloatDataCount() / 2
+                        : t.getFloatDataCount();
             case TensorProto.DataType.DOUBLE_VALUE:
                 return t.getDoubleDataCount();
             case TensorProto.DataType.INT64_VALUE:
@@ -134,12 +138,24 @@ public final class TensorDecoder {
     private static void writeTyped(TensorProto t, int type, int count, ByteBuffer out) {
         for (int i = 0; i < count; i++) {
             switch (type) {
-                case TensorProto.DataType.FLOAT_VALUE: out.putFloat(t.getFloatData(i)); break;
-                case TensorProto.DataType.DOUBLE_VALUE: out.putDouble(t.getDoubleData(i)); break;
-                case TensorProto.DataType.INT64_VALUE: out.putLong(t.getInt64Data(i)); break;
-                case TensorProto.DataType.UINT32_VALUE: out.putInt((int) t.getUint64Data(i)); break;
-                case TensorProto.DataType.UINT64_VALUE: out.putLong(t.getUint64Data(i)); break;
-                case TensorProto.DataType.INT32_VALUE: out.putInt(t.getInt32Data(i)); break;
+                case TensorProto.DataType.FLOAT_VALUE:
+                    out.putFloat(t.getFloatData(i));
+                    break;
+                case TensorProto.DataType.DOUBLE_VALUE:
+                    out.putDouble(t.getDoubleData(i));
+                    break;
+                case TensorProto.DataType.INT64_VALUE:
+                    out.putLong(t.getInt64Data(i));
+                    break;
+                case TensorProto.DataType.UINT32_VALUE:
+                    out.putInt((int) t.getUint64Data(i));
+                    break;
+                case TensorProto.DataType.UINT64_VALUE:
+                    out.putLong(t.getUint64Data(i));
+                    break;
+                case TensorProto.DataType.INT32_VALUE:
+                    out.putInt(t.getInt32Data(i));
+                    break;
                 case TensorProto.DataType.INT16_VALUE:
                 case TensorProto.DataType.UINT16_VALUE:
                 case TensorProto.DataType.FLOAT16_VALUE:
@@ -157,8 +173,8 @@ public final class TensorDecoder {
     }
 
     private static OnnxFormatException mismatch(TensorProto t, String origin, long count, String stored) {
-        return new OnnxFormatException(where(t, origin) + "has dims " + t.getDimsList() + " (" + count
-                + " elements of " + OnnxDataTypes.name(t.getDataType()) + ") but holds " + stored);
+        return new OnnxFormatException(where(t, origin) + "has dims " + t.getDimsList() + " (" + count + " elements of "
+                + OnnxDataTypes.name(t.getDataType()) + ") but holds " + stored);
     }
 
     /** Raw little-endian bytes as stored (for byte-exact comparisons); typed fields are re-encoded. */

@@ -71,7 +71,8 @@ public final class OpRegistry {
                 return type.getConstructor().newInstance();
             }
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException(type.getName() + " rejects op " + opType + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    type.getName() + " rejects op " + opType + ": " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(type.getName() + " has no public (String) or () constructor: " + e, e);
         }
@@ -137,8 +138,8 @@ public final class OpRegistry {
         }
         Map.Entry<Integer, OpConverter> e = versions.floorEntry((int) Math.min(opset, Integer.MAX_VALUE));
         if (e == null) {
-            return new Resolution(-1, null, op + " does not exist at opset " + opset + " (first at "
-                    + versions.firstKey() + ")");
+            return new Resolution(
+                    -1, null, op + " does not exist at opset " + opset + " (first at " + versions.firstKey() + ")");
         }
         if (e.getValue() == null) {
             return new Resolution(e.getKey(), null, op + "-" + e.getKey() + " (opset " + opset + ") has no converter");
@@ -150,8 +151,12 @@ public final class OpRegistry {
      * One row of the support table: an op, the since_versions that have converters, those declared unsupported,
      * and the class implementing the op (null when no version has a converter).
      */
-    public record Support(String domain, String opType, List<Integer> supported, List<Integer> unsupported,
-                          Class<?> implementation) {}
+    public record Support(
+            String domain,
+            String opType,
+            List<Integer> supported,
+            List<Integer> unsupported,
+            Class<?> implementation) {}
 
     public List<Support> supportTable() {
         List<Support> rows = new ArrayList<>();
@@ -172,6 +177,9 @@ public final class OpRegistry {
 
     @Override
     public String toString() {
-        return "OpRegistry" + Arrays.toString(table.keySet().stream().map(k -> k.replace('\u0000', ':')).toArray());
+        return "OpRegistry"
+                + Arrays.toString(table.keySet().stream()
+                        .map(k -> k.replace('\u0000', ':'))
+                        .toArray());
     }
 }

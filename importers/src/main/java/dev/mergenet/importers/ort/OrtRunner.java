@@ -172,18 +172,29 @@ public final class OrtRunner implements AutoCloseable {
         long[] shape = t.shape().getShape();
         // typed buffers: ORT counts a plain ByteBuffer in bytes, whatever the declared element type
         switch (t.onnxType()) {
-            case 1: return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
-            case 11: return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
-            case 7: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
-            case 6: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
-            case 5: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape);
-            case 10: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
-            case 16: return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
-            case 3: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
-            case 2: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
-            case 9: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
-            default: throw new MergeNetException(origin + ": input '" + t.name() + "' has type "
-                    + OnnxDataTypes.name(t.onnxType()) + ", which ONNX Runtime's Java API cannot take");
+            case 1:
+                return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+            case 11:
+                return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+            case 7:
+                return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+            case 6:
+                return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+            case 5:
+                return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape);
+            case 10:
+                return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.FLOAT16);
+            case 16:
+                return OnnxTensor.createTensor(env, bytes.asShortBuffer(), shape, OnnxJavaType.BFLOAT16);
+            case 3:
+                return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+            case 2:
+                return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+            case 9:
+                return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+            default:
+                throw new MergeNetException(origin + ": input '" + t.name() + "' has type "
+                        + OnnxDataTypes.name(t.onnxType()) + ", which ONNX Runtime's Java API cannot take");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.mergenet.importers.split;
 
 import dev.mergenet.importers.onnx.GraphOrder;
-import dev.mergenet.importers.graph.GraphCompiler;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.AttributeProto;
@@ -40,8 +39,11 @@ public final class InitializerSplit {
     private final Map<String, List<String>> sharedBy;
     private final Set<String> keptTied;
 
-    private InitializerSplit(List<SplitTensor> splits, Map<String, String> aliasRoot,
-                             Map<String, List<String>> sharedBy, Set<String> keptTied) {
+    private InitializerSplit(
+            List<SplitTensor> splits,
+            Map<String, String> aliasRoot,
+            Map<String, List<String>> sharedBy,
+            Set<String> keptTied) {
         this.splits = List.copyOf(splits);
         splits.forEach(s -> byName.put(s.name(), s));
         this.aliasRoot = aliasRoot;
@@ -72,7 +74,9 @@ public final class InitializerSplit {
             grew = false;
             for (int i = 0; i < g.getNodeCount(); i++) {
                 NodeProto n = g.getNode(i);
-                if (!isIdentity(n) || aliasRoot.containsKey(n.getOutput(0)) || graphOutputs.contains(n.getOutput(0))
+                if (!isIdentity(n)
+                        || aliasRoot.containsKey(n.getOutput(0))
+                        || graphOutputs.contains(n.getOutput(0))
                         || floats.contains(n.getOutput(0))) {
                     continue;
                 }
@@ -144,8 +148,14 @@ public final class InitializerSplit {
                 String base = (n.getName().isEmpty() ? "BatchNormalization_" + u.node() : n.getName())
                         + (u.slot() == 3 ? "/running_mean" : "/running_var");
                 String name = unique(base, taken);
-                splits.add(new SplitTensor(name, x, SplitTensor.Role.RUNNING_STATISTIC, SplitTensor.Kind.SHARED_INPUT,
-                        List.of(nodeName(g, u.node())), u.node(), u.slot()));
+                splits.add(new SplitTensor(
+                        name,
+                        x,
+                        SplitTensor.Role.RUNNING_STATISTIC,
+                        SplitTensor.Kind.SHARED_INPUT,
+                        List.of(nodeName(g, u.node())),
+                        u.node(),
+                        u.slot()));
             }
             if (x.equals(root)) {
                 continue;
@@ -156,11 +166,13 @@ public final class InitializerSplit {
                 keptTied.add(x);
                 continue;
             }
-            List<String> consumers = kept.stream().map(u -> nodeName(g, u.node())).distinct().toList();
+            List<String> consumers =
+                    kept.stream().map(u -> nodeName(g, u.node())).distinct().toList();
             splits.add(new SplitTensor(x, root, role, SplitTensor.Kind.IDENTITY_ALIAS, consumers, aliasNode.get(x), 0));
         }
         Map<String, List<String>> sharedBy = new LinkedHashMap<>();
-        aliasRoot.forEach((alias, root) -> sharedBy.computeIfAbsent(root, k -> new ArrayList<>()).add(alias));
+        aliasRoot.forEach((alias, root) ->
+                sharedBy.computeIfAbsent(root, k -> new ArrayList<>()).add(alias));
         return new InitializerSplit(splits, aliasRoot, sharedBy, keptTied);
     }
 
@@ -169,8 +181,10 @@ public final class InitializerSplit {
     }
 
     private static boolean isIdentity(NodeProto n) {
-        return n.getOpType().equals("Identity") && OnnxModel.normalizeDomain(n.getDomain()).isEmpty()
-                && n.getInputCount() == 1 && n.getOutputCount() == 1;
+        return n.getOpType().equals("Identity")
+                && OnnxModel.normalizeDomain(n.getDomain()).isEmpty()
+                && n.getInputCount() == 1
+                && n.getOutputCount() == 1;
     }
 
     private static String nodeName(GraphProto g, int i) {
@@ -225,7 +239,8 @@ public final class InitializerSplit {
     /** Names in {@code keepTied} that are neither a float initializer of {@code g} nor an Identity alias of one. */
     public static Set<String> unknownNames(GraphProto g, Set<String> keepTied) {
         Set<String> known = new HashSet<>();
-        g.getInitializerList().stream().filter(t -> OnnxDataTypes.isFloat(t.getDataType()))
+        g.getInitializerList().stream()
+                .filter(t -> OnnxDataTypes.isFloat(t.getDataType()))
                 .forEach(t -> known.add(t.getName()));
         known.addAll(plan(g, Set.of()).aliasRoot.keySet());
         Set<String> unknown = new TreeSet<>(keepTied);

@@ -7,10 +7,13 @@ import java.util.List;
  * {@link Kind#IDENTITY_ALIAS}, the index of the Identity node that produces {@code name}; for a
  * {@link Kind#SHARED_INPUT}, the index of the node whose input {@code slot} is rewired to {@code name}.
  */
-public record SplitTensor(String name, String source, Role role, Kind kind, List<String> consumers, int node,
-                          int slot) {
+public record SplitTensor(
+        String name, String source, Role role, Kind kind, List<String> consumers, int node, int slot) {
     /** What the tensor is to its consumers. */
-    public enum Role { PARAMETER, RUNNING_STATISTIC }
+    public enum Role {
+        PARAMETER,
+        RUNNING_STATISTIC
+    }
 
     /** How it shared the value. */
     public enum Kind {
@@ -22,8 +25,9 @@ public record SplitTensor(String name, String source, Role role, Kind kind, List
 
     public String reason() {
         return switch (kind) {
-            case IDENTITY_ALIAS -> "Identity alias of '" + source + "' (the exporter merged equal tensors)"
-                    + (role == Role.RUNNING_STATISTIC ? "; a running statistic is never a parameter" : "");
+            case IDENTITY_ALIAS ->
+                "Identity alias of '" + source + "' (the exporter merged equal tensors)"
+                        + (role == Role.RUNNING_STATISTIC ? "; a running statistic is never a parameter" : "");
             case SHARED_INPUT -> "running statistic read from '" + source + "', which other inputs also read";
         };
     }

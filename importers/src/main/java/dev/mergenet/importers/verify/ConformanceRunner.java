@@ -31,7 +31,11 @@ import java.util.stream.Stream;
  */
 public final class ConformanceRunner {
     /** Status of one case. */
-    public enum Status { PASSED, FAILED, SKIPPED }
+    public enum Status {
+        PASSED,
+        FAILED,
+        SKIPPED
+    }
 
     /** One case's outcome. */
     public record CaseResult(String name, Path dir, Status status, String reason) {}
@@ -52,7 +56,9 @@ public final class ConformanceRunner {
             return List.of(root);
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+            return s.filter(p -> Files.isRegularFile(p.resolve("model.onnx")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(root + ": cannot list: " + e.getMessage(), e);
         }
@@ -82,10 +88,12 @@ public final class ConformanceRunner {
             }
             List<Path> sets;
             try (Stream<Path> s = Files.list(dir)) {
-                sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+                sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_"))
+                        .sorted()
+                        .toList();
             }
             try (NDManager manager = TorchEngine.newManager(device);
-                 OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
+                    OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
                 for (Path set : sets) {
                     String problem = runDataSet(block, model, set, manager);
                     if (problem != null) {
@@ -165,8 +173,9 @@ public final class ConformanceRunner {
                 return "'" + v.getName() + "' is a string tensor";
             }
             if (t.hasTensorType() && !OnnxDataTypes.isExact(t.getTensorType().getElemType())) {
-                return "'" + v.getName() + "' has type " + OnnxDataTypes.name(
-                        t.getTensorType().getElemType()) + ", which DJL's PyTorch engine cannot represent";
+                return "'" + v.getName() + "' has type "
+                        + OnnxDataTypes.name(t.getTensorType().getElemType())
+                        + ", which DJL's PyTorch engine cannot represent";
             }
         }
         return null;
@@ -181,7 +190,8 @@ public final class ConformanceRunner {
     public static String summary(List<CaseResult> results) {
         long passed = results.stream().filter(r -> r.status() == Status.PASSED).count();
         long failed = results.stream().filter(r -> r.status() == Status.FAILED).count();
-        long skipped = results.stream().filter(r -> r.status() == Status.SKIPPED).count();
+        long skipped =
+                results.stream().filter(r -> r.status() == Status.SKIPPED).count();
         return passed + " passed, " + failed + " failed, " + skipped + " skipped";
     }
 }

@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  */
 public final class InputShapes {
     /** Metadata keys that record an image or input size (Ultralytics writes imgsz, others image_size or input_size). */
-    static final List<String> SIZE_KEYS = List.of("imgsz", "image_size", "img_size", "input_size", "input_shape",
-            "image_shape");
+    static final List<String> SIZE_KEYS =
+            List.of("imgsz", "image_size", "img_size", "input_size", "input_shape", "image_shape");
+
     private static final Pattern INTEGER = Pattern.compile("\\d+");
 
     private InputShapes() {}
@@ -46,7 +47,9 @@ public final class InputShapes {
     public static List<ValueInfoProto> feeds(GraphProto g) {
         Set<String> initialized = new HashSet<>();
         g.getInitializerList().forEach(t -> initialized.add(t.getName()));
-        return g.getInputList().stream().filter(v -> !initialized.contains(v.getName())).toList();
+        return g.getInputList().stream()
+                .filter(v -> !initialized.contains(v.getName()))
+                .toList();
     }
 
     /** Symbolic dim names of the fed inputs, in order of first appearance. */
@@ -98,7 +101,8 @@ public final class InputShapes {
                     shape[i] = dims.get(param);
                 } else if (!param.isEmpty() && recorded.containsKey(param)) {
                     shape[i] = recorded.get(param).value();
-                    notes.add(param + "=" + shape[i] + " from " + recorded.get(param).where());
+                    notes.add(param + "=" + shape[i] + " from "
+                            + recorded.get(param).where());
                 } else if (i == 0 && (param.isEmpty() || batchDims.contains(param))) {
                     shape[i] = 1;
                     notes.add((param.isEmpty() ? "dim 0" : param) + "=1, the batch default");
@@ -111,8 +115,10 @@ public final class InputShapes {
             if (!open.isEmpty()) {
                 missing.add(describeMissing(v, ds, open));
                 for (int i : open) {
-                    flags.add(ds.get(i).hasDimParam() && !ds.get(i).getDimParam().isEmpty()
-                            ? "--dim " + ds.get(i).getDimParam() + "=VALUE" : "--shape " + v.getName() + "=D1xD2x...");
+                    flags.add(
+                            ds.get(i).hasDimParam() && !ds.get(i).getDimParam().isEmpty()
+                                    ? "--dim " + ds.get(i).getDimParam() + "=VALUE"
+                                    : "--shape " + v.getName() + "=D1xD2x...");
                 }
             }
             out.add(new Input(v.getName(), type, shape, List.copyOf(notes)));
@@ -131,11 +137,15 @@ public final class InputShapes {
         for (String name : dims.keySet()) {
             if (!symbolic.contains(name)) {
                 throw new MergeNetException(model.origin() + ": --dim " + name + ": the model has no symbolic dim '"
-                        + name + "'; " + (symbolic.isEmpty() ? "its inputs have none"
-                        : "its symbolic dims are " + String.join(", ", symbolic)));
+                        + name + "'; "
+                        + (symbolic.isEmpty()
+                                ? "its inputs have none"
+                                : "its symbolic dims are " + String.join(", ", symbolic)));
             }
         }
-        List<String> inputNames = feeds(model.proto().getGraph()).stream().map(ValueInfoProto::getName).toList();
+        List<String> inputNames = feeds(model.proto().getGraph()).stream()
+                .map(ValueInfoProto::getName)
+                .toList();
         for (String name : shapes.keySet()) {
             if (!inputNames.contains(name)) {
                 throw new MergeNetException(model.origin() + ": --shape " + name + ": the model has no input '" + name
@@ -181,8 +191,13 @@ public final class InputShapes {
      * An image-size metadata entry fills the open dims: as many integers as the input's rank give the whole shape,
      * as many as the open dims fill them in order, and one integer fills two open dims (a square image).
      */
-    private static void fillFromSizeMetadata(OnnxModel model, String input, List<TensorShapeProto.Dimension> ds,
-                                             long[] shape, List<Integer> open, List<String> notes) {
+    private static void fillFromSizeMetadata(
+            OnnxModel model,
+            String input,
+            List<TensorShapeProto.Dimension> ds,
+            long[] shape,
+            List<Integer> open,
+            List<String> notes) {
         if (open.isEmpty()) {
             return;
         }
@@ -215,8 +230,8 @@ public final class InputShapes {
     }
 
     /** A value_info entry for the input itself with concrete dims where the declared input has symbolic ones. */
-    private static void fillFromValueInfo(GraphProto g, String input, long[] shape, List<Integer> open,
-                                          List<String> notes) {
+    private static void fillFromValueInfo(
+            GraphProto g, String input, long[] shape, List<Integer> open, List<String> notes) {
         if (open.isEmpty()) {
             return;
         }
@@ -255,7 +270,9 @@ public final class InputShapes {
                 throw new MergeNetException(model.origin() + ": --shape " + v.getName() + ": dimension " + i
                         + " must be positive, got " + given[i]);
             }
-            if (ds.get(i).hasDimValue() && ds.get(i).getDimValue() > 0 && ds.get(i).getDimValue() != given[i]) {
+            if (ds.get(i).hasDimValue()
+                    && ds.get(i).getDimValue() > 0
+                    && ds.get(i).getDimValue() != given[i]) {
                 throw new MergeNetException(model.origin() + ": input '" + v.getName() + "' dimension " + i
                         + " is fixed at " + ds.get(i).getDimValue() + ", not " + given[i]);
             }
@@ -265,7 +282,9 @@ public final class InputShapes {
 
     private static boolean agreesWithFixed(List<TensorShapeProto.Dimension> ds, List<Long> values) {
         for (int i = 0; i < ds.size(); i++) {
-            if (ds.get(i).hasDimValue() && ds.get(i).getDimValue() > 0 && ds.get(i).getDimValue() != values.get(i)) {
+            if (ds.get(i).hasDimValue()
+                    && ds.get(i).getDimValue() > 0
+                    && ds.get(i).getDimValue() != values.get(i)) {
                 return false;
             }
         }
@@ -292,13 +311,17 @@ public final class InputShapes {
     private static String declared(List<TensorShapeProto.Dimension> ds) {
         List<String> parts = new ArrayList<>();
         for (TensorShapeProto.Dimension d : ds) {
-            parts.add(d.hasDimValue() && d.getDimValue() > 0 ? Long.toString(d.getDimValue())
-                    : d.hasDimParam() && !d.getDimParam().isEmpty() ? d.getDimParam() : "?");
+            parts.add(
+                    d.hasDimValue() && d.getDimValue() > 0
+                            ? Long.toString(d.getDimValue())
+                            : d.hasDimParam() && !d.getDimParam().isEmpty() ? d.getDimParam() : "?");
         }
         return parts.toString();
     }
 
     private static List<TensorShapeProto.Dimension> dims(ValueInfoProto v) {
-        return v.getType().hasTensorType() ? v.getType().getTensorType().getShape().getDimList() : List.of();
+        return v.getType().hasTensorType()
+                ? v.getType().getTensorType().getShape().getDimList()
+                : List.of();
     }
 }

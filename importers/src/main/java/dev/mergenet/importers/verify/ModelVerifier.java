@@ -43,7 +43,8 @@ public final class ModelVerifier {
     public record Check(String output, String reference, TensorComparison.Result result) {}
 
     /** What a verification used and found: the inputs fed, the tolerance, and one check per output and reference. */
-    public record Report(List<InputShapes.Input> inputs, boolean randomInputs, Tolerance tolerance, List<Check> checks) {
+    public record Report(
+            List<InputShapes.Input> inputs, boolean randomInputs, Tolerance tolerance, List<Check> checks) {
         public boolean ok() {
             return !checks.isEmpty() && checks.stream().allMatch(c -> c.result().ok());
         }
@@ -53,8 +54,14 @@ public final class ModelVerifier {
      * Settings of a verification. A null {@code atol} or {@code rtol} takes the precision-aware default of
      * {@link Tolerance}.
      */
-    public record Options(Path dataDir, Map<String, Long> dims, Map<String, long[]> shapes, Double atol, Double rtol,
-                          long seed, Device device) {
+    public record Options(
+            Path dataDir,
+            Map<String, Long> dims,
+            Map<String, long[]> shapes,
+            Double atol,
+            Double rtol,
+            long seed,
+            Device device) {
         public Options(Path dataDir, Map<String, Long> dims, double atol, double rtol, long seed, Device device) {
             this(dataDir, dims, Map.of(), atol, rtol, seed, device);
         }
@@ -74,7 +81,7 @@ public final class ModelVerifier {
         Fed fed;
         // the import first: our errors before the reference's
         try (NDManager manager = TorchEngine.newManager(o.device());
-             OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
+                OnnxGraphBlock block = OnnxImporter.load(model, manager)) {
             fed = inputs(model, o);
             try (OrtRunner ort = new OrtRunner(modelFile)) {
                 NDList in = new NDList();
@@ -86,12 +93,18 @@ public final class ModelVerifier {
                 List<String> names = block.outputNames();
                 for (int k = 0; k < names.size(); k++) {
                     NDArray actual = out.get(k);
-                    checks.add(new Check(names.get(k), "onnxruntime", TensorComparison.compare(actual,
-                            output(expected, names.get(k), modelFile), tol).requireFinite()));
+                    checks.add(new Check(
+                            names.get(k),
+                            "onnxruntime",
+                            TensorComparison.compare(actual, output(expected, names.get(k), modelFile), tol)
+                                    .requireFinite()));
                     Path ref = o.dataDir() == null ? null : o.dataDir().resolve("output_" + k + ".pb");
                     if (ref != null && Files.exists(ref)) {
-                        checks.add(new Check(names.get(k), ref.getFileName().toString(), TensorComparison.compare(
-                                actual, ConformanceRunner.readTensor(ref), tol).requireFinite()));
+                        checks.add(new Check(
+                                names.get(k),
+                                ref.getFileName().toString(),
+                                TensorComparison.compare(actual, ConformanceRunner.readTensor(ref), tol)
+                                        .requireFinite()));
                     }
                 }
             }
@@ -108,8 +121,12 @@ public final class ModelVerifier {
     public static Report against(Path exported, Path original, Options o) {
         OnnxModel export = OnnxModelReader.read(exported);
         OnnxModel origin = OnnxModelReader.read(original);
-        List<String> exportInputs = InputShapes.feeds(export.proto().getGraph()).stream().map(v -> v.getName()).toList();
-        List<String> originInputs = InputShapes.feeds(origin.proto().getGraph()).stream().map(v -> v.getName()).toList();
+        List<String> exportInputs = InputShapes.feeds(export.proto().getGraph()).stream()
+                .map(v -> v.getName())
+                .toList();
+        List<String> originInputs = InputShapes.feeds(origin.proto().getGraph()).stream()
+                .map(v -> v.getName())
+                .toList();
         if (!new HashSet<>(exportInputs).equals(new HashSet<>(originInputs))) {
             throw new MergeNetException(exported + ": inputs " + exportInputs + " differ from the original's "
                     + originInputs + " (" + original + "); the two models cannot take the same inputs");
@@ -117,7 +134,8 @@ public final class ModelVerifier {
         Tolerance tol = Tolerance.forPair(export.proto(), origin.proto()).override(o.atol(), o.rtol());
         Fed fed = inputs(export, o);
         List<Check> checks = new ArrayList<>();
-        try (OrtRunner a = new OrtRunner(exported); OrtRunner b = new OrtRunner(original)) {
+        try (OrtRunner a = new OrtRunner(exported);
+                OrtRunner b = new OrtRunner(original)) {
             Map<String, TensorData> got = a.run(fed.tensors());
             Map<String, TensorData> want = b.run(fed.tensors());
             if (!got.keySet().equals(want.keySet())) {
@@ -125,8 +143,11 @@ public final class ModelVerifier {
                         + want.keySet() + " (" + original + ")");
             }
             for (Map.Entry<String, TensorData> e : got.entrySet()) {
-                checks.add(new Check(e.getKey(), original.getFileName().toString(), TensorComparison.compare(
-                        e.getValue(), want.get(e.getKey()), tol).requireFinite()));
+                checks.add(new Check(
+                        e.getKey(),
+                        original.getFileName().toString(),
+                        TensorComparison.compare(e.getValue(), want.get(e.getKey()), tol)
+                                .requireFinite()));
             }
         }
         return new Report(fed.used(), o.dataDir() == null, tol, checks);
@@ -149,7 +170,10 @@ public final class ModelVerifier {
             if (o.dataDir() != null) {
                 Map<String, TensorData> read = readInputs(model, o.dataDir());
                 List<InputShapes.Input> used = new ArrayList<>();
-                read.forEach((name, t) -> used.add(new InputShapes.Input(name, t.onnxType(), t.shape().getShape(),
+                read.forEach((name, t) -> used.add(new InputShapes.Input(
+                        name,
+                        t.onnxType(),
+                        t.shape().getShape(),
                         List.of("from " + o.dataDir().getFileName()))));
                 return new Fed(read, used);
             }
@@ -169,7 +193,8 @@ public final class ModelVerifier {
         for (var v : InputShapes.feeds(model.proto().getGraph())) {
             Path file = dir.resolve("input_" + declared.indexOf(v) + ".pb");
             if (!Files.exists(file)) {
-                throw new MergeNetException(dir + ": missing " + file.getFileName() + " for input '" + v.getName() + "'");
+                throw new MergeNetException(
+                        dir + ": missing " + file.getFileName() + " for input '" + v.getName() + "'");
             }
             inputs.put(v.getName(), ConformanceRunner.readTensor(file));
         }
@@ -196,14 +221,29 @@ public final class ModelVerifier {
             ByteBuffer b = ByteBuffer.allocateDirect(n * type.getNumOfBytes()).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 switch (type) {
-                    case FLOAT32: b.putFloat(rnd.nextFloat() * 2 - 1); break;
-                    case FLOAT64: b.putDouble(rnd.nextDouble() * 2 - 1); break;
-                    case INT64: b.putLong(rnd.nextInt(3)); break;
-                    case INT32: b.putInt(rnd.nextInt(3)); break;
-                    case BOOLEAN: case UINT8: case INT8: b.put((byte) rnd.nextInt(2)); break;
-                    case FLOAT16: b.putShort(Float16.fromFloat(rnd.nextFloat() * 2 - 1)); break;
-                    default: throw new MergeNetException(model.origin() + ": input '" + name + "' has type "
-                            + type + "; give inputs with --data");
+                    case FLOAT32:
+                        b.putFloat(rnd.nextFloat() * 2 - 1);
+                        break;
+                    case FLOAT64:
+                        b.putDouble(rnd.nextDouble() * 2 - 1);
+                        break;
+                    case INT64:
+                        b.putLong(rnd.nextInt(3));
+                        break;
+                    case INT32:
+                        b.putInt(rnd.nextInt(3));
+                        break;
+                    case BOOLEAN:
+                    case UINT8:
+                    case INT8:
+                        b.put((byte) rnd.nextInt(2));
+                        break;
+                    case FLOAT16:
+                        b.putShort(Float16.fromFloat(rnd.nextFloat() * 2 - 1));
+                        break;
+                    default:
+                        throw new MergeNetException(model.origin() + ": input '" + name + "' has type " + type
+                                + "; give inputs with --data");
                 }
             }
             b.flip();

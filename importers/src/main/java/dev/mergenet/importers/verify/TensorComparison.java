@@ -25,8 +25,15 @@ public final class TensorComparison {
      * {@code reason} is the conformance report's text (its max rel over every non-zero reference, as before) and
      * {@code detail} says where the first difference is.
      */
-    public record Result(boolean ok, double maxAbs, double maxRel, double worstRatio, String reason, String detail,
-                         long nonFiniteActual, long nonFiniteExpected) {
+    public record Result(
+            boolean ok,
+            double maxAbs,
+            double maxRel,
+            double worstRatio,
+            String reason,
+            String detail,
+            long nonFiniteActual,
+            long nonFiniteExpected) {
         /** This result, failed when either side holds a NaN or an infinity. */
         public Result requireFinite() {
             if (nonFiniteActual == 0 && nonFiniteExpected == 0) {
@@ -34,8 +41,15 @@ public final class TensorComparison {
             }
             String why = "non-finite values: " + nonFiniteActual + " in the output, " + nonFiniteExpected
                     + " in the reference";
-            return new Result(false, maxAbs, maxRel, worstRatio, ok ? why : why + "; " + reason,
-                    ok ? why : why + "; " + detail, nonFiniteActual, nonFiniteExpected);
+            return new Result(
+                    false,
+                    maxAbs,
+                    maxRel,
+                    worstRatio,
+                    ok ? why : why + "; " + reason,
+                    ok ? why : why + "; " + detail,
+                    nonFiniteActual,
+                    nonFiniteExpected);
         }
     }
 
@@ -131,8 +145,9 @@ public final class TensorComparison {
                 firstBad = firstBad < 0 ? i : firstBad;
             }
         }
-        String where = ok ? "" : String.format("first at flat index %d: %s vs %s", firstBad, a.values[firstBad],
-                e.values[firstBad]);
+        String where = ok
+                ? ""
+                : String.format("first at flat index %d: %s vs %s", firstBad, a.values[firstBad], e.values[firstBad]);
         String reason = ok ? "" : String.format("max abs diff %.3g, max rel diff %.3g (%s)", maxAbs, anyRel, where);
         return new Result(ok, maxAbs, maxRel, worst, reason, ok ? "" : where, badA, badE);
     }
@@ -166,13 +181,27 @@ public final class TensorComparison {
             long[] v = new long[n];
             for (int i = 0; i < n; i++) {
                 switch (t) {
-                    case INT64: case UINT64: v[i] = b.getLong(); break;
-                    case INT32: v[i] = b.getInt(); break;
-                    case UINT32: v[i] = b.getInt() & 0xffffffffL; break;
-                    case INT16: v[i] = b.getShort(); break;
-                    case UINT16: v[i] = b.getShort() & 0xffff; break;
-                    case INT8: v[i] = b.get(); break;
-                    default: v[i] = b.get() & 0xff;
+                    case INT64:
+                    case UINT64:
+                        v[i] = b.getLong();
+                        break;
+                    case INT32:
+                        v[i] = b.getInt();
+                        break;
+                    case UINT32:
+                        v[i] = b.getInt() & 0xffffffffL;
+                        break;
+                    case INT16:
+                        v[i] = b.getShort();
+                        break;
+                    case UINT16:
+                        v[i] = b.getShort() & 0xffff;
+                        break;
+                    case INT8:
+                        v[i] = b.get();
+                        break;
+                    default:
+                        v[i] = b.get() & 0xff;
                 }
             }
             return v;
@@ -193,19 +222,45 @@ public final class TensorComparison {
             double[] v = new double[n];
             for (int i = 0; i < n; i++) {
                 switch (t) {
-                    case FLOAT32: v[i] = b.getFloat(); break;
-                    case FLOAT64: v[i] = b.getDouble(); break;
-                    case FLOAT16: v[i] = Float16.toFloat(b.getShort()); break;
-                    case BFLOAT16: v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16); break;
-                    case INT8: v[i] = b.get(); break;
-                    case UINT8: case BOOLEAN: v[i] = b.get() & 0xff; break;
-                    case INT16: v[i] = b.getShort(); break;
-                    case UINT16: v[i] = b.getShort() & 0xffff; break;
-                    case INT32: v[i] = b.getInt(); break;
-                    case UINT32: v[i] = b.getInt() & 0xffffffffL; break;
-                    case INT64: v[i] = b.getLong(); break;
-                    case UINT64: v[i] = unsigned(b.getLong()); break;
-                    default: throw new IllegalArgumentException("cannot compare type " + t);
+                    case FLOAT32:
+                        v[i] = b.getFloat();
+                        break;
+                    case FLOAT64:
+                        v[i] = b.getDouble();
+                        break;
+                    case FLOAT16:
+                        v[i] = Float16.toFloat(b.getShort());
+                        break;
+                    case BFLOAT16:
+                        v[i] = Float.intBitsToFloat((b.getShort() & 0xffff) << 16);
+                        break;
+                    case INT8:
+                        v[i] = b.get();
+                        break;
+                    case UINT8:
+                    case BOOLEAN:
+                        v[i] = b.get() & 0xff;
+                        break;
+                    case INT16:
+                        v[i] = b.getShort();
+                        break;
+                    case UINT16:
+                        v[i] = b.getShort() & 0xffff;
+                        break;
+                    case INT32:
+                        v[i] = b.getInt();
+                        break;
+                    case UINT32:
+                        v[i] = b.getInt() & 0xffffffffL;
+                        break;
+                    case INT64:
+                        v[i] = b.getLong();
+                        break;
+                    case UINT64:
+                        v[i] = unsigned(b.getLong());
+                        break;
+                    default:
+                        throw new IllegalArgumentException("cannot compare type " + t);
                 }
             }
             return v;

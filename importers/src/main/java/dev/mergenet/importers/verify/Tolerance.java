@@ -17,8 +17,8 @@ import dev.mergenet.onnx.Onnx.TensorProto;
 public record Tolerance(double atol, double rtol, boolean scaled, String basis) {
     public static final Tolerance FLOAT32 = new Tolerance(1e-4, 1e-3, false, "float32 default");
     /** Measured on fp16 exports of the PaddleOCR and torchvision test models: they use at most 0.27 of it (docs/verify notes in README). */
-    public static final Tolerance FLOAT16 = new Tolerance(2e-2, 2e-2, true,
-            "float16 default: a model holds half-precision tensors");
+    public static final Tolerance FLOAT16 =
+            new Tolerance(2e-2, 2e-2, true, "float16 default: a model holds half-precision tensors");
 
     /** The default for one model. */
     public static Tolerance forModel(ModelProto model) {
@@ -27,7 +27,8 @@ public record Tolerance(double atol, double rtol, boolean scaled, String basis) 
 
     /** The default for an export against its original: the looser precision of the two, atol scaled by the outputs. */
     public static Tolerance forPair(ModelProto a, ModelProto b) {
-        return holdsHalfPrecision(a.getGraph()) || holdsHalfPrecision(b.getGraph()) ? FLOAT16
+        return holdsHalfPrecision(a.getGraph()) || holdsHalfPrecision(b.getGraph())
+                ? FLOAT16
                 : new Tolerance(FLOAT32.atol, FLOAT32.rtol, true, "float32 default");
     }
 
@@ -36,7 +37,10 @@ public record Tolerance(double atol, double rtol, boolean scaled, String basis) 
         if (givenAtol == null && givenRtol == null) {
             return this;
         }
-        return new Tolerance(givenAtol != null ? givenAtol : atol, givenRtol != null ? givenRtol : rtol, scaled,
+        return new Tolerance(
+                givenAtol != null ? givenAtol : atol,
+                givenRtol != null ? givenRtol : rtol,
+                scaled,
                 givenAtol != null && givenRtol != null ? "given" : "given, the rest " + basis);
     }
 
@@ -67,8 +71,9 @@ public record Tolerance(double atol, double rtol, boolean scaled, String basis) 
                 }
             }
         }
-        return g.getInputList().stream().anyMatch(v -> v.getType().hasTensorType()
-                && half(v.getType().getTensorType().getElemType()));
+        return g.getInputList().stream()
+                .anyMatch(v -> v.getType().hasTensorType()
+                        && half(v.getType().getTensorType().getElemType()));
     }
 
     private static boolean half(int onnxType) {

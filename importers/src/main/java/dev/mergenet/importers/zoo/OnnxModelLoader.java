@@ -60,8 +60,8 @@ final class OnnxModelLoader implements ModelLoader {
                     + " need a translator (Criteria.Builder.optTranslator); NDList in and out need none");
         }
         if (factory != null && in != null && out != null && !factory.isSupported(in, out)) {
-            throw new ModelNotFoundException(file + ": the criteria's translator does not turn " + in.getName()
-                    + " into " + out.getName());
+            throw new ModelNotFoundException(
+                    file + ": the criteria's translator does not turn " + in.getName() + " into " + out.getName());
         }
         Device device = criteria.getDevice() != null ? criteria.getDevice() : TorchEngine.defaultDevice();
         String name = criteria.getModelName() != null ? criteria.getModelName() : getArtifactId();
@@ -77,8 +77,9 @@ final class OnnxModelLoader implements ModelLoader {
     }
 
     @SuppressWarnings("unchecked")
-    private <I, O> Translator<I, O> translator(TranslatorFactory factory, Class<I> in, Class<O> out, Model model,
-                                               Criteria<I, O> criteria) throws ModelNotFoundException {
+    private <I, O> Translator<I, O> translator(
+            TranslatorFactory factory, Class<I> in, Class<O> out, Model model, Criteria<I, O> criteria)
+            throws ModelNotFoundException {
         if (factory == null) {
             return (Translator<I, O>) new NoopTranslator();
         }

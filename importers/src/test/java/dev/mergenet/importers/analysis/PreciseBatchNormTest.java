@@ -41,7 +41,10 @@ class PreciseBatchNormTest {
                     for (float[] actual : new float[][] {mean, var}) {
                         for (int c = 0; c < actual.length; c++, at++) {
                             float e = expected[at];
-                            assertEquals(e, actual[c], 1e-4 + 1e-3 * Math.abs(e),
+                            assertEquals(
+                                    e,
+                                    actual[c],
+                                    1e-4 + 1e-3 * Math.abs(e),
                                     net + " " + n.node() + " channel " + c + (actual == mean ? " mean" : " var"));
                         }
                     }

@@ -54,22 +54,31 @@ class ClassifierHeadTest {
         TensorShapeProto out = g.getOutput(0).getType().getTensorType().getShape();
         assertEquals("p2o.DynamicDimension.3", out.getDim(0).getDimParam(), "batch dim stays symbolic");
         assertEquals(10, out.getDim(1).getDimValue());
-        assertEquals(g.getNodeCount(), model.proto().getGraph().getNodeCount() - 2,
+        assertEquals(
+                g.getNodeCount(),
+                model.proto().getGraph().getNodeCount() - 2,
                 "the two Constant nodes of the old weights are gone");
         assertFalse(g.getNodeList().stream().anyMatch(n -> n.getOutputList().contains("fc_0.w_0")));
 
         // reference: the original graph's head input (features) times the new weight plus bias, then Softmax
-        String features = g.getNodeList().stream().filter(n -> n.getName().equals(r.node())).findFirst()
-                .orElseThrow().getInput(0);
-        ModelProto withFeatures = model.proto().toBuilder().setGraph(model.proto().getGraph().toBuilder()
-                .addOutput(ValueInfoProto.newBuilder().setName(features).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)))))
+        String features = g.getNodeList().stream()
+                .filter(n -> n.getName().equals(r.node()))
+                .findFirst()
+                .orElseThrow()
+                .getInput(0);
+        ModelProto withFeatures = model.proto().toBuilder()
+                .setGraph(model.proto().getGraph().toBuilder()
+                        .addOutput(ValueInfoProto.newBuilder()
+                                .setName(features)
+                                .setType(TypeProto.newBuilder()
+                                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                                .setElemType(TensorProto.DataType.FLOAT_VALUE)))))
                 .build();
         NDArray x = manager.randomUniform(0, 1, new Shape(3, 3, 48, 192));
         NDArray w = initializer(g, r.weight());
         NDArray b = initializer(g, r.bias());
         try (OrtReference edited = new OrtReference(r.model().proto().toByteArray());
-             OrtReference reference = new OrtReference(withFeatures.toByteArray())) {
+                OrtReference reference = new OrtReference(withFeatures.toByteArray())) {
             List<OrtReference.Output> got = edited.run(new NDList(x));
             assertArrayEquals(new long[] {3, 10}, got.get(0).shape());
             OrtReference.Output f = reference.run(new NDList(x)).get(1);
@@ -85,7 +94,8 @@ class ClassifierHeadTest {
         OnnxModel model = OnnxModelReader.read(TestData.ocrClassifier());
         ClassifierHead.Replaced r = ClassifierHead.replace(model, 10, 1);
         NDArray x = manager.randomUniform(0, 1, new Shape(2, 3, 48, 192));
-        try (NDManager m = manager.newSubManager(); OrtReference ort = new OrtReference(r.model().proto().toByteArray())) {
+        try (NDManager m = manager.newSubManager();
+                OrtReference ort = new OrtReference(r.model().proto().toByteArray())) {
             try (OnnxGraphBlock block = OnnxImporter.load(r.model(), m)) {
                 NDList djl = block.forward(new ParameterStore(m, false), new NDList(x), false);
                 assertEquals(new Shape(2, 10), djl.singletonOrThrow().getShape());
@@ -98,27 +108,35 @@ class ClassifierHeadTest {
 
     @Test
     void squeezeNetConvClassifierGetsFourClassesMatchingPooledReluOfNewConv() throws Exception {
-        OnnxModel model = OnnxModelReader.read(TestData.require(TestData.cache().resolve(
-                "torch-models/squeezenet1_1_op13.onnx")));
+        OnnxModel model = OnnxModelReader.read(
+                TestData.require(TestData.cache().resolve("torch-models/squeezenet1_1_op13.onnx")));
         ClassifierHead.Replaced r = ClassifierHead.replace(model, 4, 5);
         assertEquals(10, r.oldClasses(), "the cached export has a 10-class classifier conv");
         assertEquals(512, r.features());
         GraphProto g = r.model().proto().getGraph();
-        NodeProto head = g.getNodeList().stream().filter(n -> n.getName().equals(r.node())).findFirst().orElseThrow();
+        NodeProto head = g.getNodeList().stream()
+                .filter(n -> n.getName().equals(r.node()))
+                .findFirst()
+                .orElseThrow();
         assertEquals("Conv", head.getOpType());
         assertEquals(List.of(4L, 512L, 1L, 1L), initializerProto(g, r.weight()).getDimsList());
-        assertEquals(4, g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+        assertEquals(
+                4, g.getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
 
         // reference: the original graph's classifier input, then mean over H, W of ReLU(new 1x1 conv)
-        ModelProto withFeatures = model.proto().toBuilder().setGraph(model.proto().getGraph().toBuilder()
-                .addOutput(ValueInfoProto.newBuilder().setName(head.getInput(0)).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)))))
+        ModelProto withFeatures = model.proto().toBuilder()
+                .setGraph(model.proto().getGraph().toBuilder()
+                        .addOutput(ValueInfoProto.newBuilder()
+                                .setName(head.getInput(0))
+                                .setType(TypeProto.newBuilder()
+                                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                                .setElemType(TensorProto.DataType.FLOAT_VALUE)))))
                 .build();
         NDArray x = manager.randomUniform(0, 1, new Shape(2, 3, 64, 64));
         NDArray w = initializer(g, r.weight()).reshape(4, 512);
         NDArray b = initializer(g, r.bias());
         try (OrtReference edited = new OrtReference(r.model().proto().toByteArray());
-             OrtReference reference = new OrtReference(withFeatures.toByteArray())) {
+                OrtReference reference = new OrtReference(withFeatures.toByteArray())) {
             List<OrtReference.Output> got = edited.run(new NDList(x));
             assertArrayEquals(new long[] {2, 4}, got.get(0).shape());
             OrtReference.Output f = reference.run(new NDList(x)).get(1);
@@ -137,7 +155,10 @@ class ClassifierHeadTest {
     }
 
     private static TensorProto initializerProto(GraphProto g, String name) {
-        return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst().orElseThrow();
+        return g.getInitializerList().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static NDArray initializer(GraphProto g, String name) {

@@ -39,25 +39,31 @@ class FoldNormalizationTest {
             NDArray train = FoldedModels.images(m, "train").get("0:256");
             NDArray eval = FoldedModels.images(m, "eval").get("0:200");
             List<String> convs = RestoreNormalization.targets(folded);
-            Map<String, ChannelStatistics> stats = ChannelStatistics.measure(folded, convs, m,
-                    FoldedModels.batches(train, 128));
+            Map<String, ChannelStatistics> stats =
+                    ChannelStatistics.measure(folded, convs, m, FoldedModels.batches(train, 128));
             RestoreNormalization.Restored restored = RestoreNormalization.apply(folded, stats);
             OnnxModel trained = perturb(restored.model(), Set.copyOf(restored.nodes()), new Random(7));
 
-            FoldNormalization.Folded back = FoldNormalization.apply(trained,
-                    n -> restored.nodes().contains(n.getName()));
+            FoldNormalization.Folded back =
+                    FoldNormalization.apply(trained, n -> restored.nodes().contains(n.getName()));
             assertEquals(restored.nodes(), back.nodes());
             GraphProto g = back.model().proto().getGraph();
-            assertEquals(0, g.getNodeList().stream().filter(n -> n.getOpType().equals("BatchNormalization")).count());
+            assertEquals(
+                    0,
+                    g.getNodeList().stream()
+                            .filter(n -> n.getOpType().equals("BatchNormalization"))
+                            .count());
             assertEquals(folded.proto().getGraph().getNodeCount(), g.getNodeCount());
-            assertEquals(folded.proto().getGraph().getOutput(0).getName(), g.getOutput(0).getName());
+            assertEquals(
+                    folded.proto().getGraph().getOutput(0).getName(),
+                    g.getOutput(0).getName());
             try (OrtRunner unfoldedOrt = new OrtRunner(trained.proto().toByteArray(), "unfolded");
-                 OrtRunner foldedOrt = new OrtRunner(back.model().proto().toByteArray(), "folded");
-                 OrtRunner originalOrt = new OrtRunner(FoldedModels.model(net + "_pretrained_folded"))) {
+                    OrtRunner foldedOrt = new OrtRunner(back.model().proto().toByteArray(), "folded");
+                    OrtRunner originalOrt = new OrtRunner(FoldedModels.model(net + "_pretrained_folded"))) {
                 NDArray expected = FoldedModels.ortLogits(unfoldedOrt, m, eval);
                 NDArray actual = FoldedModels.ortLogits(foldedOrt, m, eval);
-                TensorComparison.Result r = TensorComparison.compare(actual, OrtCheck.host("logits", expected),
-                        1e-4, 1e-3);
+                TensorComparison.Result r =
+                        TensorComparison.compare(actual, OrtCheck.host("logits", expected), 1e-4, 1e-3);
                 assertTrue(r.ok(), net + ": folded against unfolded in ONNX Runtime: " + r.reason());
                 // the perturbation changed the outputs, so the comparison above could fail
                 NDArray original = FoldedModels.ortLogits(originalOrt, m, eval);
@@ -82,8 +88,10 @@ class FoldNormalizationTest {
                 ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                 ByteBuffer out = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
                 while (b.hasRemaining()) {
-                    out.putFloat(b.getFloat() * (0.5f + random.nextFloat()) + 0.05f * (float) random.nextGaussian()
-                            * (t.getName().endsWith("running_var") ? 0 : 1));
+                    out.putFloat(b.getFloat() * (0.5f + random.nextFloat())
+                            + 0.05f
+                                    * (float) random.nextGaussian()
+                                    * (t.getName().endsWith("running_var") ? 0 : 1));
                 }
                 gb.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(out.flip())));
             }

@@ -21,9 +21,9 @@ import dev.mergenet.importers.testing.OrtCheck;
 import dev.mergenet.importers.verify.TensorComparison;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * A pretrained network whose BatchNorms PyTorch folded keeps its outputs and accuracy when --restore-norm puts
@@ -37,51 +37,70 @@ class RestoreNormalizationTest {
         OnnxModel folded = OnnxModelReader.read(FoldedModels.model(net + "_pretrained_folded"));
         int[] labels = FoldedModels.labels("eval");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             OrtRunner ort = new OrtRunner(FoldedModels.model(net + "_pretrained_folded"))) {
+                OrtRunner ort = new OrtRunner(FoldedModels.model(net + "_pretrained_folded"))) {
             NDArray train = FoldedModels.images(m, "train");
             NDArray eval = FoldedModels.images(m, "eval");
             List<String> convs = RestoreNormalization.targets(folded);
-            Map<String, ChannelStatistics> stats = ChannelStatistics.measure(folded, convs, m,
-                    FoldedModels.batches(train, 256));
+            Map<String, ChannelStatistics> stats =
+                    ChannelStatistics.measure(folded, convs, m, FoldedModels.batches(train, 256));
             RestoreNormalization.Restored restored = RestoreNormalization.apply(folded, stats);
             assertEquals(convs.size(), restored.nodes().size());
-            assertEquals(convs.size(), restored.model().proto().getGraph().getNodeList().stream()
-                    .filter(n -> n.getOpType().equals("BatchNormalization")).count());
+            assertEquals(
+                    convs.size(),
+                    restored.model().proto().getGraph().getNodeList().stream()
+                            .filter(n -> n.getOpType().equals("BatchNormalization"))
+                            .count());
 
             NDArray reference = FoldedModels.ortLogits(ort, m, eval);
             double referenceAccuracy = FoldedModels.accuracy(reference, labels);
-            assertEquals(FoldedModels.reference(net + "_pretrained_accuracy"), referenceAccuracy, 0.0021,
+            assertEquals(
+                    FoldedModels.reference(net + "_pretrained_accuracy"),
+                    referenceAccuracy,
+                    0.0021,
                     "ONNX Runtime against PyTorch's own accuracy of the export");
             OnnxGraphBlock block = OnnxImporter.load(restored.model(), m);
-            assertEquals(4 * convs.size(), block.onnxParameters().size()
-                    - OnnxImporter.load(folded, m).onnxParameters().size());
+            assertEquals(
+                    4 * convs.size(),
+                    block.onnxParameters().size()
+                            - OnnxImporter.load(folded, m).onnxParameters().size());
             assertEquals(2 * convs.size(), block.runningStatNames().size());
-            NDArray inference = block.forward(new ParameterStore(m, false), new NDList(eval), false).head();
-            TensorComparison.Result r = TensorComparison.compare(inference, OrtCheck.host("logits", reference),
-                    1e-4, 1e-3);
+            NDArray inference = block.forward(new ParameterStore(m, false), new NDList(eval), false)
+                    .head();
+            TensorComparison.Result r =
+                    TensorComparison.compare(inference, OrtCheck.host("logits", reference), 1e-4, 1e-3);
             assertTrue(r.ok(), net + " eval mode against ONNX Runtime on the folded file: " + r.reason());
             assertEquals(referenceAccuracy, FoldedModels.accuracy(inference, labels), 1e-9);
 
             // the restored file itself, in ONNX Runtime
             try (OrtRunner restoredOrt = new OrtRunner(restored.model().proto().toByteArray(), "restored")) {
-                TensorComparison.Result o = TensorComparison.compare(FoldedModels.ortLogits(restoredOrt, m, eval),
-                        OrtCheck.host("logits", reference), 1e-4, 1e-3);
+                TensorComparison.Result o = TensorComparison.compare(
+                        FoldedModels.ortLogits(restoredOrt, m, eval), OrtCheck.host("logits", reference), 1e-4, 1e-3);
                 assertTrue(o.ok(), net + " restored file in ONNX Runtime: " + o.reason());
             }
 
             // step 0 of training: batch statistics of a 256-image training batch instead of the whole subset's
             NDArray batch = train.get("0:256");
             int[] batchLabels = java.util.Arrays.copyOf(FoldedModels.labels("train"), 256);
-            NDArray trainMode = block.forward(new ParameterStore(m, false), new NDList(batch), true).head();
+            NDArray trainMode = block.forward(new ParameterStore(m, false), new NDList(batch), true)
+                    .head();
             NDArray evalMode = FoldedModels.ortLogits(ort, m, batch);
             double batchAccuracy = FoldedModels.accuracy(evalMode, batchLabels);
             double trainModeAccuracy = FoldedModels.accuracy(trainMode, batchLabels);
-            int[] evalPredicted = java.util.Arrays.stream(evalMode.argMax(1).toType(ai.djl.ndarray.types.DataType.INT64,
-                    false).toLongArray()).mapToInt(Math::toIntExact).toArray();
+            int[] evalPredicted = java.util.Arrays.stream(evalMode.argMax(1)
+                            .toType(ai.djl.ndarray.types.DataType.INT64, false)
+                            .toLongArray())
+                    .mapToInt(Math::toIntExact)
+                    .toArray();
             double agreement = FoldedModels.accuracy(trainMode, evalPredicted);
-            System.out.printf("%s: accuracy %.4f (PyTorch %.4f); 256 training images %.4f, train mode %.4f, same "
-                    + "prediction %.4f%n", net, referenceAccuracy, FoldedModels.reference(net + "_pretrained_accuracy"),
-                    batchAccuracy, trainModeAccuracy, agreement);
+            System.out.printf(
+                    "%s: accuracy %.4f (PyTorch %.4f); 256 training images %.4f, train mode %.4f, same "
+                            + "prediction %.4f%n",
+                    net,
+                    referenceAccuracy,
+                    FoldedModels.reference(net + "_pretrained_accuracy"),
+                    batchAccuracy,
+                    trainModeAccuracy,
+                    agreement);
             assertTrue(agreement >= 0.85, net + " train mode at step 0 agrees on " + agreement);
             assertEquals(batchAccuracy, trainModeAccuracy, 0.05, net + " train mode at step 0");
         }

@@ -27,14 +27,16 @@ class GraphRunReleaseTest {
 
     /** a = Relu(x); b = SameArray(a) (the very same array object); c = Neg(a); y = Mul(b, c) = -relu(x)^2. */
     private static CompiledGraph compile() {
-        GraphProto g = GraphProto.newBuilder().setName("chain")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("chain")
                 .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"a"}))
                 .addNode(Models.node("SameArray", new String[] {"a"}, new String[] {"b"}))
                 .addNode(Models.node("Neg", new String[] {"a"}, new String[] {"c"}))
                 .addNode(Models.node("Mul", new String[] {"b", "c"}, new String[] {"y"}))
-                .addInput(value("x", FLOAT, 2, 3)).addOutput(value("y", FLOAT)).build();
-        OpRegistry registry = OpRegistry.standard()
-                .add("SameArray", node -> (ctx, in) -> new NDList(in.get(0)), 1);
+                .addInput(value("x", FLOAT, 2, 3))
+                .addOutput(value("y", FLOAT))
+                .build();
+        OpRegistry registry = OpRegistry.standard().add("SameArray", node -> (ctx, in) -> new NDList(in.get(0)), 1);
         var model = OnnxModelReader.read(Models.model(g, 13).toByteArray());
         return new GraphCompiler(model, registry).compile(model.proto().getGraph(), Set.of(), n -> false);
     }
@@ -55,7 +57,7 @@ class GraphRunReleaseTest {
         assertEquals(List.of("a"), graph.steps().get(2).releasedAfter()); // Neg reads a last, but b still holds it
         assertEquals(List.of("b", "c"), graph.steps().get(3).releasedAfter());
         try (NDManager base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             NDManager scope = base.newSubManager()) {
+                NDManager scope = base.newSubManager()) {
             NDArray x = scope.create(X, new Shape(2, 3));
             GraphRun run = new GraphRun(scope, false, "test");
             run.bind("x", x);
@@ -72,7 +74,7 @@ class GraphRunReleaseTest {
     void trainingReleasesIntermediatesAndBackwardStillSeesWhatItSaved() {
         CompiledGraph graph = compile();
         try (NDManager base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             NDManager scope = base.newSubManager()) {
+                NDManager scope = base.newSubManager()) {
             NDArray x = scope.create(X, new Shape(2, 3));
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -93,19 +95,22 @@ class GraphRunReleaseTest {
     @Test
     void anArrayHeldInsideASequenceOutlivesItsLastNamedReader() {
         // a's last named reader is SequenceConstruct, but the sequence holds the array itself
-        GraphProto g = GraphProto.newBuilder().setName("sequence")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("sequence")
                 .addNode(Models.node("Relu", new String[] {"x"}, new String[] {"a"}))
                 .addNode(Models.node("SequenceConstruct", new String[] {"a"}, new String[] {"s"}))
                 .addNode(Models.node("SequenceAt", new String[] {"s", "i"}, new String[] {"b"}))
                 .addNode(Models.node("Neg", new String[] {"b"}, new String[] {"y"}))
-                .addInput(value("x", FLOAT, 2, 3)).addInput(value("i", DataType.INT64_VALUE))
-                .addOutput(value("y", FLOAT)).build();
+                .addInput(value("x", FLOAT, 2, 3))
+                .addInput(value("i", DataType.INT64_VALUE))
+                .addOutput(value("y", FLOAT))
+                .build();
         var model = OnnxModelReader.read(Models.model(g, 13).toByteArray());
         CompiledGraph graph = new GraphCompiler(model, OpRegistry.standard())
                 .compile(model.proto().getGraph(), Set.of(), n -> false);
         assertEquals(List.of("a"), graph.steps().get(1).releasedAfter());
         try (NDManager base = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             NDManager scope = base.newSubManager()) {
+                NDManager scope = base.newSubManager()) {
             GraphRun run = new GraphRun(scope, false, "test");
             run.bind("x", scope.create(X, new Shape(2, 3)));
             run.bind("i", scope.create(0L));

@@ -45,12 +45,14 @@ class PaddleOcrFineTuneTest {
     @Test
     void sgdStepsLowerTheLossMoveTheWeightsAndUpdateBatchNormStatistics() {
         try (Model model = Model.newInstance("ppocr-cls", Device.cpu(), "PyTorch");
-             NDManager data = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                NDManager data = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             try (OnnxGraphBlock block = OnnxImporter.load(TestData.ocrClassifier(), model.getNDManager())) {
                 model.setBlock(block);
                 Loss crossEntropy = new SoftmaxCrossEntropyLoss("ce", 1f, -1, true, false);
                 DefaultTrainingConfig config = new DefaultTrainingConfig(crossEntropy)
-                        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build());
+                        .optOptimizer(Optimizer.sgd()
+                                .setLearningRateTracker(Tracker.fixed(0.001f))
+                                .build());
                 Map<String, float[]> before = snapshot(block);
                 String conv = firstTrainable(block);
                 String stat = block.runningStatNames().iterator().next();
@@ -67,8 +69,10 @@ class PaddleOcrFineTuneTest {
                     float last = Float.NaN;
                     for (int step = 0; step < STEPS; step++) {
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDArray probabilities = trainer.forward(new NDList(x)).singletonOrThrow();
-                            NDArray logProbabilities = probabilities.clip(1e-7f, 1f).log();
+                            NDArray probabilities =
+                                    trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray logProbabilities =
+                                    probabilities.clip(1e-7f, 1f).log();
                             NDArray loss = crossEntropy.evaluate(new NDList(labels), new NDList(logProbabilities));
                             gc.backward(loss);
                             last = loss.getFloat();
@@ -85,8 +89,10 @@ class PaddleOcrFineTuneTest {
                 assertChanged(before, after, conv, "trainable weight");
                 assertChanged(before, after, stat, "BatchNorm running statistic");
                 long movedStats = block.runningStatNames().stream()
-                        .filter(n -> !Arrays.equals(before.get(n), after.get(n))).count();
-                assertTrue(movedStats == block.runningStatNames().size(),
+                        .filter(n -> !Arrays.equals(before.get(n), after.get(n)))
+                        .count();
+                assertTrue(
+                        movedStats == block.runningStatNames().size(),
                         movedStats + " of " + block.runningStatNames().size() + " running statistics moved");
             }
         }
@@ -94,21 +100,24 @@ class PaddleOcrFineTuneTest {
 
     private static Map<String, float[]> snapshot(OnnxGraphBlock block) {
         Map<String, float[]> copy = new HashMap<>();
-        block.onnxParameters().forEach((name, p) -> copy.put(name, p.getArray().toType(DataType.FLOAT32, false)
-                .toFloatArray()));
+        block.onnxParameters()
+                .forEach((name, p) -> copy.put(
+                        name, p.getArray().toType(DataType.FLOAT32, false).toFloatArray()));
         return copy;
     }
 
     private static String firstTrainable(OnnxGraphBlock block) {
         for (Map.Entry<String, Parameter> e : block.onnxParameters().entrySet()) {
-            if (e.getValue().requiresGradient() && e.getValue().getArray().getShape().dimension() == 4) {
+            if (e.getValue().requiresGradient()
+                    && e.getValue().getArray().getShape().dimension() == 4) {
                 return e.getKey();
             }
         }
         throw new AssertionError("no trainable convolution weight");
     }
 
-    private static void assertChanged(Map<String, float[]> before, Map<String, float[]> after, String name, String what) {
+    private static void assertChanged(
+            Map<String, float[]> before, Map<String, float[]> after, String name, String what) {
         assertFalse(Arrays.equals(before.get(name), after.get(name)), what + " '" + name + "' did not change");
     }
 }

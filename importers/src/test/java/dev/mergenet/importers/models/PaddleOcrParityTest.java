@@ -50,14 +50,16 @@ class PaddleOcrParityTest {
     private static final Map<String, Set<Integer>> SETTINGS = Map.of("Resize", Set.of(1, 2), "Upsample", Set.of(1));
 
     static Stream<Arguments> models() {
-        return Stream.of(Arguments.of(TestData.ocrClassifier(), new long[] {1, 3, 48, 192}),
+        return Stream.of(
+                Arguments.of(TestData.ocrClassifier(), new long[] {1, 3, 48, 192}),
                 Arguments.of(TestData.ocrDetector(), new long[] {1, 3, 320, 320}),
                 Arguments.of(TestData.ocrRecognizer(), new long[] {1, 3, 48, 320}));
     }
 
     /** Other batch sizes and widths than the deployment shapes (the exported inputs are dynamic). */
     static Stream<Arguments> otherShapes() {
-        return Stream.of(Arguments.of(TestData.ocrClassifier(), new long[] {3, 3, 48, 192}),
+        return Stream.of(
+                Arguments.of(TestData.ocrClassifier(), new long[] {3, 3, 48, 192}),
                 Arguments.of(TestData.ocrDetector(), new long[] {2, 3, 160, 224}),
                 Arguments.of(TestData.ocrRecognizer(), new long[] {2, 3, 48, 160}));
     }
@@ -72,7 +74,7 @@ class PaddleOcrParityTest {
     @MethodSource("models")
     void matchesOnnxRuntimeOnEveryOutput(Path file, long[] shape) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             OrtRunner ort = new OrtRunner(file)) {
+                OrtRunner ort = new OrtRunner(file)) {
             try (OnnxGraphBlock block = OnnxImporter.load(file, manager)) {
                 assertEquals(1, block.inputNames().size(), file + ": one image input");
                 Random rnd = new Random(2024);
@@ -82,13 +84,16 @@ class PaddleOcrParityTest {
                 }
                 NDArray x = manager.create(pixels, new Shape(shape));
                 Map<String, TensorData> feeds = new LinkedHashMap<>();
-                feeds.put(block.inputNames().get(0), OrtCheck.host(block.inputNames().get(0), x));
+                feeds.put(
+                        block.inputNames().get(0),
+                        OrtCheck.host(block.inputNames().get(0), x));
                 Map<String, TensorData> expected = ort.run(feeds);
                 NDList out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
                 List<String> names = block.outputNames();
                 assertEquals(expected.size(), names.size());
                 for (int k = 0; k < names.size(); k++) {
-                    TensorComparison.Result r = TensorComparison.compare(out.get(k), expected.get(names.get(k)), ATOL, RTOL);
+                    TensorComparison.Result r =
+                            TensorComparison.compare(out.get(k), expected.get(names.get(k)), ATOL, RTOL);
                     assertTrue(r.ok(), file.getFileName() + " output '" + names.get(k) + "': " + r.reason());
                 }
             }
@@ -111,28 +116,36 @@ class PaddleOcrParityTest {
                 int weights = 0;
                 long elements = 0;
                 for (NodeProto n : model.proto().getGraph().getNodeList()) {
-                    if (!n.getOpType().equals("Constant") || n.getAttributeCount() == 0 || !n.getAttribute(0).hasT()) {
+                    if (!n.getOpType().equals("Constant")
+                            || n.getAttributeCount() == 0
+                            || !n.getAttribute(0).hasT()) {
                         continue;
                     }
                     TensorProto t = n.getAttribute(0).getT();
                     String value = n.getOutput(0);
                     long count = TensorDecoder.elementCount(t, file.toString());
-                    if (!OnnxDataTypes.isFloat(t.getDataType()) || count <= 1 || settingOnly.getOrDefault(value, false)) {
+                    if (!OnnxDataTypes.isFloat(t.getDataType())
+                            || count <= 1
+                            || settingOnly.getOrDefault(value, false)) {
                         continue;
                     }
                     Parameter p = block.onnxParameters().get(value);
                     assertNotNull(p, file.getFileName() + ": float constant '" + value + "' is not a parameter");
                     boolean stat = block.runningStatNames().contains(value);
-                    assertEquals(!stat, p.requiresGradient(), value + (stat ? " is a running statistic" : " must train"));
+                    assertEquals(
+                            !stat, p.requiresGradient(), value + (stat ? " is a running statistic" : " must train"));
                     assertEquals(count, p.getArray().size(), value);
                     weights++;
                     elements += count;
                 }
                 assertTrue(weights > 50, file.getFileName() + ": only " + weights + " float weights found");
                 assertFalse(block.onnxParameters().isEmpty());
-                long trainable = block.onnxParameters().values().stream().filter(Parameter::requiresGradient)
-                        .mapToLong(p -> p.getArray().size()).sum();
-                assertTrue(trainable > 0 && trainable <= elements, "trainable elements " + trainable + " of " + elements);
+                long trainable = block.onnxParameters().values().stream()
+                        .filter(Parameter::requiresGradient)
+                        .mapToLong(p -> p.getArray().size())
+                        .sum();
+                assertTrue(
+                        trainable > 0 && trainable <= elements, "trainable elements " + trainable + " of " + elements);
             }
         }
     }

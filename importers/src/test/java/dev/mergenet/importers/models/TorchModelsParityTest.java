@@ -38,8 +38,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TorchModelsParityTest {
     static Stream<String> models() {
-        return Stream.of("resnet18", "mobilenet_v2", "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x0_5",
-                "transformer_encoder", "lstm").flatMap(m -> Stream.of(m + "_op13", m + "_op17"));
+        return Stream.of(
+                        "resnet18",
+                        "mobilenet_v2",
+                        "efficientnet_b0",
+                        "squeezenet1_1",
+                        "shufflenet_v2_x0_5",
+                        "transformer_encoder",
+                        "lstm")
+                .flatMap(m -> Stream.of(m + "_op13", m + "_op17"));
     }
 
     static Path file(String name) {
@@ -49,11 +56,13 @@ class TorchModelsParityTest {
     @ParameterizedTest
     @MethodSource("models")
     void matchesOnnxRuntimeAtAnotherBatchSize(String name) {
-        List<ModelVerifier.Check> checks = ModelVerifier.verify(file(name),
-                new ModelVerifier.Options(null, Map.of("batch", 2L), 1e-4, 1e-3, 42, Device.cpu()));
+        List<ModelVerifier.Check> checks = ModelVerifier.verify(
+                file(name), new ModelVerifier.Options(null, Map.of("batch", 2L), 1e-4, 1e-3, 42, Device.cpu()));
         assertFalse(checks.isEmpty());
         for (ModelVerifier.Check c : checks) {
-            assertTrue(c.result().ok(), name + " output " + c.output() + ": " + c.result().reason());
+            assertTrue(
+                    c.result().ok(),
+                    name + " output " + c.output() + ": " + c.result().reason());
         }
     }
 
@@ -92,16 +101,24 @@ class TorchModelsParityTest {
             }
             assertTrue(embedding != null, "no Gather reads an embedding parameter");
             assertTrue(matmulWeights.size() >= 5, "MatMul/Gemm weights that are parameters: " + matmulWeights);
-            NDArray tokens = manager.randomInteger(0, 100, new Shape(3, 12),
-                    DataType.INT64);
+            NDArray tokens = manager.randomInteger(0, 100, new Shape(3, 12), DataType.INT64);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDList out = block.forward(new ParameterStore(manager, false), new NDList(tokens), true);
                 gc.backward(out.singletonOrThrow().square().sum());
             }
-            assertTrue(block.parameter(embedding).getArray().getGradient().abs().sum().getFloat() > 0,
+            assertTrue(
+                    block.parameter(embedding)
+                                    .getArray()
+                                    .getGradient()
+                                    .abs()
+                                    .sum()
+                                    .getFloat()
+                            > 0,
                     "embedding received no gradient");
             for (String w : matmulWeights) {
-                assertTrue(block.parameter(w).getArray().getGradient().abs().sum().getFloat() > 0, w + " received no gradient");
+                assertTrue(
+                        block.parameter(w).getArray().getGradient().abs().sum().getFloat() > 0,
+                        w + " received no gradient");
             }
         }
     }

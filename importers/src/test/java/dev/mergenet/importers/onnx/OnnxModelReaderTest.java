@@ -9,8 +9,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.core.errors.UnsupportedOpsException;
+import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -32,22 +32,29 @@ class OnnxModelReaderTest {
     Path dir;
 
     private static ModelProto identityWith(TensorProto weight) {
-        GraphProto g = GraphProto.newBuilder().setName("g")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("g")
                 .addNode(Models.node("Identity", new String[] {weight.getName()}, new String[] {"y"}))
                 .addInitializer(weight)
-                .addOutput(Models.value("y", 1)).build();
+                .addOutput(Models.value("y", 1))
+                .build();
         return Models.model(g, 13);
     }
 
     private static TensorProto external(String location, long offset, long length, long... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName("w").setDataType(1)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(1)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location));
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue(location));
         if (offset >= 0) {
-            t.addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(String.valueOf(offset)));
+            t.addExternalData(
+                    StringStringEntryProto.newBuilder().setKey("offset").setValue(String.valueOf(offset)));
         }
         if (length >= 0) {
-            t.addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue(String.valueOf(length)));
+            t.addExternalData(
+                    StringStringEntryProto.newBuilder().setKey("length").setValue(String.valueOf(length)));
         }
         for (long d : dims) {
             t.addDims(d);
@@ -88,8 +95,13 @@ class OnnxModelReaderTest {
 
     @Test
     void dimsThatDisagreeWithDataAreRefusedAtRead() throws IOException {
-        TensorProto bad = TensorProto.newBuilder().setName("conv.weight").setDataType(1).addDims(64).addDims(64)
-                .setRawData(ByteString.copyFrom(new byte[16])).build();
+        TensorProto bad = TensorProto.newBuilder()
+                .setName("conv.weight")
+                .setDataType(1)
+                .addDims(64)
+                .addDims(64)
+                .setRawData(ByteString.copyFrom(new byte[16]))
+                .build();
         Path p = write("bad.onnx", identityWith(bad));
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(p));
         assertTrue(e.getMessage().contains("bad.onnx") && e.getMessage().contains("'conv.weight'"), e.getMessage());
@@ -105,8 +117,10 @@ class OnnxModelReaderTest {
         OnnxModel model = OnnxModelReader.read(p);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TensorProto t = model.proto().getGraph().getInitializer(0);
-            assertArrayEquals(new float[] {1f, -2f, 3f},
-                    TensorDecoder.toNDArray(t, m, model.origin(), model.baseDir()).toFloatArray());
+            assertArrayEquals(
+                    new float[] {1f, -2f, 3f},
+                    TensorDecoder.toNDArray(t, m, model.origin(), model.baseDir())
+                            .toFloatArray());
         }
     }
 
@@ -116,14 +130,17 @@ class OnnxModelReaderTest {
         Files.write(outside, new byte[12]);
         try {
             Path abs = write("abs.onnx", identityWith(external(outside.toString(), 0, 12, 3)));
-            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(abs)).getMessage()
+            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(abs))
+                    .getMessage()
                     .contains("absolute"));
             Path up = write("up.onnx", identityWith(external("../" + outside.getFileName(), 0, 12, 3)));
-            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(up)).getMessage()
+            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(up))
+                    .getMessage()
                     .contains("leaves the model's folder"));
             Files.createSymbolicLink(dir.resolve("link.bin"), outside);
             Path link = write("link.onnx", identityWith(external("link.bin", 0, 12, 3)));
-            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(link)).getMessage()
+            assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(link))
+                    .getMessage()
                     .contains("link"));
         } finally {
             Files.deleteIfExists(outside);
@@ -139,22 +156,34 @@ class OnnxModelReaderTest {
         Path shortFile = write("short.onnx", identityWith(external("short.bin", 0, 12, 3)));
         assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(shortFile));
         Path wrongLength = write("len.onnx", identityWith(external("short.bin", 0, 8, 3)));
-        assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(wrongLength)).getMessage()
+        assertTrue(assertThrows(OnnxFormatException.class, () -> OnnxModelReader.read(wrongLength))
+                .getMessage()
                 .contains("'w'"));
     }
 
     @Test
     void unsupportedOpsAreReportedTogetherBeforeAnyRun() throws IOException {
-        GraphProto g = GraphProto.newBuilder().setName("g")
-                .addNode(Models.node("FrobnicateA", new String[] {"x"}, new String[] {"a"}).toBuilder().setName("first").build())
-                .addNode(Models.node("FrobnicateB", new String[] {"a"}, new String[] {"y"}).toBuilder().setName("second").build())
-                .addInput(Models.value("x", 1, 2)).addOutput(Models.value("y", 1)).build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName("g")
+                .addNode(Models.node("FrobnicateA", new String[] {"x"}, new String[] {"a"}).toBuilder()
+                        .setName("first")
+                        .build())
+                .addNode(Models.node("FrobnicateB", new String[] {"a"}, new String[] {"y"}).toBuilder()
+                        .setName("second")
+                        .build())
+                .addInput(Models.value("x", 1, 2))
+                .addOutput(Models.value("y", 1))
+                .build();
         Path p = write("unsupported.onnx", Models.model(g, 13));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             UnsupportedOpsException e = assertThrows(UnsupportedOpsException.class, () -> OnnxImporter.load(p, m));
             assertEquals(2, e.problems().size());
-            assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains("'second'")
-                    && e.getMessage().contains("FrobnicateA") && e.getMessage().contains("unsupported.onnx"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'first'")
+                            && e.getMessage().contains("'second'")
+                            && e.getMessage().contains("FrobnicateA")
+                            && e.getMessage().contains("unsupported.onnx"),
+                    e.getMessage());
         }
     }
 }

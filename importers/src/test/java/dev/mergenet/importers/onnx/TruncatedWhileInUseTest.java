@@ -30,34 +30,56 @@ class TruncatedWhileInUseTest {
         }
         ByteBuffer raw = ByteBuffer.allocate(4 * N).order(ByteOrder.LITTLE_ENDIAN);
         raw.asFloatBuffer().put(values);
-        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(N)
-                .setRawData(ByteString.copyFrom(raw.array())).build();
+        TensorProto w = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(N)
+                .setRawData(ByteString.copyFrom(raw.array()))
+                .build();
         Path file = dir.resolve("model.onnx");
-        Files.write(file, Models.model(GraphProto.newBuilder().setName("g").addInitializer(w)
-                .addNode(Models.node("Identity", new String[] {"w"}, new String[] {"y"}))
-                .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE)).build(), 17).toByteArray());
+        Files.write(
+                file,
+                Models.model(
+                                GraphProto.newBuilder()
+                                        .setName("g")
+                                        .addInitializer(w)
+                                        .addNode(Models.node("Identity", new String[] {"w"}, new String[] {"y"}))
+                                        .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
+                                        .build(),
+                                17)
+                        .toByteArray());
         OnnxModel model = OnnxModelReader.read(file);
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(16); // a mapped model would fault (InternalError) on the next tensor read
         }
-        TensorData decoded = TensorDecoder.decode(model.proto().getGraph().getInitializer(0), model.origin(),
-                model.baseDir());
+        TensorData decoded =
+                TensorDecoder.decode(model.proto().getGraph().getInitializer(0), model.origin(), model.baseDir());
         float[] back = new float[N];
-        decoded.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(back);
+        decoded.bytes()
+                .duplicate()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(back);
         assertArrayEquals(values, back);
     }
 
     @Test
     void externalDataTruncatedAfterItsCheckFailsWithTheFileName(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("w.bin"), new byte[4 * N]);
-        TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.FLOAT_VALUE).addDims(N)
+        TensorProto w = TensorProto.newBuilder()
+                .setName("w")
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(N)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin")).build();
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue("w.bin"))
+                .build();
         ExternalData.Ref ref = ExternalData.resolve(w, "m.onnx", dir);
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("w.bin").toFile(), "rw")) {
             f.setLength(100);
         }
         OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> ExternalData.read(ref, "m.onnx", "w"));
-        assertTrue(e.getMessage().contains("m.onnx: tensor 'w'") && e.getMessage().contains("truncated"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("m.onnx: tensor 'w'") && e.getMessage().contains("truncated"), e.getMessage());
     }
 }

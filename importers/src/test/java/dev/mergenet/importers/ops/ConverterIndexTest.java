@@ -30,17 +30,20 @@ class ConverterIndexTest {
     private static final Pattern CONVERTER = Pattern.compile(
             "^(?:public )?(?:final )?class (\\w+)[^{]*\\b(?:implements[^{]*\\bOpConverter\\b|extends OptimizerStep\\b)",
             Pattern.MULTILINE);
-    private static final Pattern ANY_CLASS = Pattern.compile("^(public )?(final |abstract )?class (\\w+)",
-            Pattern.MULTILINE);
+
+    private static final Pattern ANY_CLASS =
+            Pattern.compile("^(public )?(final |abstract )?class (\\w+)", Pattern.MULTILINE);
 
     @Test
     void everyConverterClassInTheSourceTreeIsIndexedAndEveryIndexedClassDeclaresOps() throws IOException {
         Set<String> inSources = new TreeSet<>();
         List<String> problems = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(OPS)) {
-            for (Path f : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f :
+                    walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 String text = Files.readString(f);
-                String pkg = "dev.mergenet.importers.ops." + OPS.relativize(f.getParent()).toString().replace('/', '.');
+                String pkg = "dev.mergenet.importers.ops."
+                        + OPS.relativize(f.getParent()).toString().replace('/', '.');
                 Matcher converter = CONVERTER.matcher(text);
                 Matcher any = ANY_CLASS.matcher(text);
                 if (converter.find()) {
@@ -81,7 +84,9 @@ class ConverterIndexTest {
                 String what = type.getSimpleName() + " " + op.type();
                 assertTrue(op.since().length > 0, what + ": no since_version");
                 assertTrue(increasing(op.since()) && increasing(op.unsupported()), what + ": versions not increasing");
-                assertTrue(Arrays.stream(op.unsupported()).noneMatch(v -> Arrays.stream(op.since()).anyMatch(s -> s == v)),
+                assertTrue(
+                        Arrays.stream(op.unsupported())
+                                .noneMatch(v -> Arrays.stream(op.since()).anyMatch(s -> s == v)),
                         what + ": a version is both implemented and unsupported");
                 assertSame(type, OpRegistry.instantiate(type, op.type()).getClass(), what);
                 for (int v : op.since()) {
@@ -97,7 +102,9 @@ class ConverterIndexTest {
                 }
             }
         }
-        long ops = registry.supportTable().stream().filter(s -> !s.supported().isEmpty()).count();
+        long ops = registry.supportTable().stream()
+                .filter(s -> !s.supported().isEmpty())
+                .count();
         assertEquals(declarations, ops, "one declaration per op");
     }
 

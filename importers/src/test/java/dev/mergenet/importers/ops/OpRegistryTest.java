@@ -30,15 +30,27 @@ class OpRegistryTest {
         OpRegistry.Resolution dft = REGISTRY.resolve("", "DFT", 21);
         assertFalse(dft.supported());
         assertEquals("DFT-20 (opset 21) has no converter", dft.problem());
-        assertSame(FourierTransform.class, REGISTRY.resolve("", "DFT", 19).converter().getClass());
-        assertEquals("Tile-1 (opset 5) has no converter", REGISTRY.resolve("", "Tile", 5).problem());
-        assertEquals("Celu does not exist at opset 11 (first at 12)", REGISTRY.resolve("", "Celu", 11).problem());
-        assertEquals("NoSuchOp has no converter", REGISTRY.resolve("", "NoSuchOp", 13).problem());
+        assertSame(
+                FourierTransform.class,
+                REGISTRY.resolve("", "DFT", 19).converter().getClass());
+        assertEquals(
+                "Tile-1 (opset 5) has no converter",
+                REGISTRY.resolve("", "Tile", 5).problem());
+        assertEquals(
+                "Celu does not exist at opset 11 (first at 12)",
+                REGISTRY.resolve("", "Celu", 11).problem());
+        assertEquals(
+                "NoSuchOp has no converter",
+                REGISTRY.resolve("", "NoSuchOp", 13).problem());
     }
 
     @Test
     void trainingOpsLiveInTheirOwnDomain() {
-        assertSame(Gradient.class, REGISTRY.resolve("ai.onnx.preview.training", "Gradient", 1).converter().getClass());
+        assertSame(
+                Gradient.class,
+                REGISTRY.resolve("ai.onnx.preview.training", "Gradient", 1)
+                        .converter()
+                        .getClass());
         assertFalse(REGISTRY.resolve("", "Gradient", 13).supported());
     }
 
@@ -55,7 +67,9 @@ class OpRegistryTest {
     }
 
     private static OpRegistry.Support row(String domain, String op) {
-        return REGISTRY.supportTable().stream().filter(s -> s.domain().equals(domain) && s.opType().equals(op))
-                .findFirst().orElseThrow();
+        return REGISTRY.supportTable().stream()
+                .filter(s -> s.domain().equals(domain) && s.opType().equals(op))
+                .findFirst()
+                .orElseThrow();
     }
 }

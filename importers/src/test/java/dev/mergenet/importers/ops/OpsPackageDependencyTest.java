@@ -25,14 +25,16 @@ class OpsPackageDependencyTest {
     @Test
     void noOpsSourceReferencesTheGraphPackage() throws IOException {
         List<Path> files = javaFiles(SOURCES.resolve("ops"));
-        assertTrue(files.size() > 100, "expected the ops sources under " + SOURCES.toAbsolutePath() + ", found "
-                + files.size());
+        assertTrue(
+                files.size() > 100,
+                "expected the ops sources under " + SOURCES.toAbsolutePath() + ", found " + files.size());
         List<String> offenders = new ArrayList<>();
         for (Path f : files) {
             List<String> lines = Files.readAllLines(f);
             for (int i = 0; i < lines.size(); i++) {
                 if (GRAPH.matcher(lines.get(i)).find()) {
-                    offenders.add(SOURCES.relativize(f) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    offenders.add(SOURCES.relativize(f) + ":" + (i + 1) + ": "
+                            + lines.get(i).strip());
                 }
             }
         }

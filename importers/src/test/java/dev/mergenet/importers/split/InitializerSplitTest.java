@@ -15,8 +15,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -46,7 +46,8 @@ class InitializerSplitTest {
 
     /** x[N,4] -> bn0 -> Relu -> bn1 -> y, all eight BatchNorm inputs from "w" (ones) and "b" (zeros). */
     static ModelProto mergedBatchNorms() {
-        GraphProto g = GraphProto.newBuilder().setName("merged")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("merged")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, N, C))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE, N, C))
                 .addInitializer(Models.floats("w", new long[] {C}, 1, 1, 1, 1))
@@ -57,11 +58,19 @@ class InitializerSplitTest {
                 .addNode(identity("w", "bn1.weight"))
                 .addNode(identity("b", "bn0.running_mean"))
                 .addNode(identity("w", "bn0.running_var"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"x", "w", "b", "bn0.running_mean",
-                        "bn0.running_var"}, new String[] {"h0"}), "bn0"))
+                .addNode(named(
+                        Models.node(
+                                "BatchNormalization",
+                                new String[] {"x", "w", "b", "bn0.running_mean", "bn0.running_var"},
+                                new String[] {"h0"}),
+                        "bn0"))
                 .addNode(named(Models.node("Relu", new String[] {"h0"}, new String[] {"r"}), "relu"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"r", "bn1.weight", "bn1.bias",
-                        "bn1.running_mean", "bn1.running_var"}, new String[] {"y"}), "bn1"))
+                .addNode(named(
+                        Models.node(
+                                "BatchNormalization",
+                                new String[] {"r", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"},
+                                new String[] {"y"}),
+                        "bn1"))
                 .build();
         return Models.model(g, 15);
     }
@@ -77,18 +86,29 @@ class InitializerSplitTest {
     @Test
     void identityAliasesBecomeTheirOwnTensorsWithTheirRoles() {
         InitializerSplit plan = InitializerSplit.plan(mergedBatchNorms().getGraph(), Set.of());
-        Map<String, SplitTensor.Role> roles = plan.splits().stream()
-                .collect(Collectors.toMap(SplitTensor::name, SplitTensor::role));
-        assertEquals(Map.of("bn1.running_mean", SplitTensor.Role.RUNNING_STATISTIC,
-                "bn1.running_var", SplitTensor.Role.RUNNING_STATISTIC,
-                "bn1.bias", SplitTensor.Role.PARAMETER, "bn1.weight", SplitTensor.Role.PARAMETER,
-                "bn0.running_mean", SplitTensor.Role.RUNNING_STATISTIC,
-                "bn0.running_var", SplitTensor.Role.RUNNING_STATISTIC), roles);
+        Map<String, SplitTensor.Role> roles =
+                plan.splits().stream().collect(Collectors.toMap(SplitTensor::name, SplitTensor::role));
+        assertEquals(
+                Map.of(
+                        "bn1.running_mean",
+                        SplitTensor.Role.RUNNING_STATISTIC,
+                        "bn1.running_var",
+                        SplitTensor.Role.RUNNING_STATISTIC,
+                        "bn1.bias",
+                        SplitTensor.Role.PARAMETER,
+                        "bn1.weight",
+                        SplitTensor.Role.PARAMETER,
+                        "bn0.running_mean",
+                        SplitTensor.Role.RUNNING_STATISTIC,
+                        "bn0.running_var",
+                        SplitTensor.Role.RUNNING_STATISTIC),
+                roles);
         assertEquals(List.of("bn1"), plan.split("bn1.weight").consumers());
         assertEquals("w", plan.split("bn0.running_var").source());
         assertEquals(Set.of("w", "b"), plan.valueMerged().keySet());
         GraphProto run = plan.materialiseAll(mergedBatchNorms().getGraph());
-        assertEquals(List.of("BatchNormalization", "Relu", "BatchNormalization"),
+        assertEquals(
+                List.of("BatchNormalization", "Relu", "BatchNormalization"),
                 run.getNodeList().stream().map(NodeProto::getOpType).toList());
         assertEquals(8, run.getInitializerCount());
     }
@@ -96,11 +116,22 @@ class InitializerSplitTest {
     @Test
     void trainingUpdatesEachRunningStatisticAndNoWeight() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            try (OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(mergedBatchNorms().toByteArray(), "merged", null), m)) {
+            try (OnnxGraphBlock block =
+                    OnnxImporter.load(OnnxModelReader.read(mergedBatchNorms().toByteArray(), "merged", null), m)) {
                 Map<String, Parameter> p = block.onnxParameters();
-                assertEquals(Set.of("w", "b", "bn1.weight", "bn1.bias", "bn0.running_mean", "bn0.running_var",
-                        "bn1.running_mean", "bn1.running_var"), p.keySet());
-                for (String stat : List.of("bn0.running_mean", "bn0.running_var", "bn1.running_mean", "bn1.running_var")) {
+                assertEquals(
+                        Set.of(
+                                "w",
+                                "b",
+                                "bn1.weight",
+                                "bn1.bias",
+                                "bn0.running_mean",
+                                "bn0.running_var",
+                                "bn1.running_mean",
+                                "bn1.running_var"),
+                        p.keySet());
+                for (String stat :
+                        List.of("bn0.running_mean", "bn0.running_var", "bn1.running_mean", "bn1.running_var")) {
                     assertFalse(p.get(stat).requiresGradient(), stat);
                 }
                 for (String weight : List.of("w", "b", "bn1.weight", "bn1.bias")) {
@@ -130,10 +161,14 @@ class InitializerSplitTest {
                 }
                 assertArrayEquals(mean, p.get("bn0.running_mean").getArray().toFloatArray(), 1e-5f);
                 assertArrayEquals(var, p.get("bn0.running_var").getArray().toFloatArray(), 1e-5f);
-                assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("w").getArray().toFloatArray());
-                assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("b").getArray().toFloatArray());
-                assertArrayEquals(new float[] {1, 1, 1, 1}, p.get("bn1.weight").getArray().toFloatArray());
-                assertArrayEquals(new float[] {0, 0, 0, 0}, p.get("bn1.bias").getArray().toFloatArray());
+                assertArrayEquals(
+                        new float[] {1, 1, 1, 1}, p.get("w").getArray().toFloatArray());
+                assertArrayEquals(
+                        new float[] {0, 0, 0, 0}, p.get("b").getArray().toFloatArray());
+                assertArrayEquals(
+                        new float[] {1, 1, 1, 1}, p.get("bn1.weight").getArray().toFloatArray());
+                assertArrayEquals(
+                        new float[] {0, 0, 0, 0}, p.get("bn1.bias").getArray().toFloatArray());
             }
         }
     }
@@ -149,10 +184,13 @@ class InitializerSplitTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             float[] expected;
             try (OrtRunner ort = new OrtRunner(model.toByteArray(), "merged")) {
-                expected = ort.run(Map.of("x", OrtCheck.host("x", m.create(x, new Shape(N, C))))).get("y")
-                        .toNDArray(m).toFloatArray();
+                expected = ort.run(Map.of("x", OrtCheck.host("x", m.create(x, new Shape(N, C)))))
+                        .get("y")
+                        .toNDArray(m)
+                        .toFloatArray();
             }
-            try (OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(model.toByteArray(), "merged", null), m)) {
+            try (OnnxGraphBlock block =
+                    OnnxImporter.load(OnnxModelReader.read(model.toByteArray(), "merged", null), m)) {
                 NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(x, new Shape(N, C))), false)
                         .head();
                 assertArrayEquals(expected, y.toFloatArray(), 1e-5f);
@@ -170,7 +208,8 @@ class InitializerSplitTest {
                 assertTrue(block.onnxParameters().containsKey("bn1.bias"));
                 assertTrue(block.onnxParameters().containsKey("bn1.running_var"));
             }
-            MergeNetException e = assertThrows(MergeNetException.class,
+            MergeNetException e = assertThrows(
+                    MergeNetException.class,
                     () -> OnnxImporter.load(model, m, new ImportOptions(Set.of("bn1.wieght"))));
             assertTrue(e.getMessage().contains("merged") && e.getMessage().contains("bn1.wieght"), e.getMessage());
         }
@@ -179,7 +218,8 @@ class InitializerSplitTest {
     /** One initializer read directly as BatchNorm scale and as running variance, and by two Gemms (tied). */
     @Test
     void directlySharedStatisticGetsACopyAndDirectTyingStays() {
-        GraphProto g = GraphProto.newBuilder().setName("direct")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("direct")
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 2, C))
                 .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE, 2, C))
                 .addInitializer(Models.floats("s", new long[] {C}, 1, 1, 1, 1))
@@ -187,15 +227,19 @@ class InitializerSplitTest {
                 .addInitializer(Models.floats("W", new long[] {C, C}, new float[C * C]))
                 .addNode(named(Models.node("Gemm", new String[] {"x", "W"}, new String[] {"a"}), "fc1"))
                 .addNode(named(Models.node("Gemm", new String[] {"a", "W"}, new String[] {"h"}), "fc2"))
-                .addNode(named(Models.node("BatchNormalization", new String[] {"h", "s", "z", "z", "s"},
-                        new String[] {"y"}), "bn"))
+                .addNode(named(
+                        Models.node("BatchNormalization", new String[] {"h", "s", "z", "z", "s"}, new String[] {"y"}),
+                        "bn"))
                 .build();
         InitializerSplit plan = InitializerSplit.plan(g, Set.of());
-        assertEquals(Set.of("bn/running_mean", "bn/running_var"),
+        assertEquals(
+                Set.of("bn/running_mean", "bn/running_var"),
                 plan.splits().stream().map(SplitTensor::name).collect(Collectors.toSet()));
         assertEquals(SplitTensor.Kind.SHARED_INPUT, plan.split("bn/running_var").kind());
         GraphProto run = plan.materialiseAll(g);
-        assertEquals(List.of("h", "s", "z", "bn/running_mean", "bn/running_var"), run.getNode(2).getInputList());
+        assertEquals(
+                List.of("h", "s", "z", "bn/running_mean", "bn/running_var"),
+                run.getNode(2).getInputList());
         assertEquals("W", run.getNode(1).getInput(1));
         assertSame(g, plan.apply(g, Map.of()));
         assertNotSame(g, run);

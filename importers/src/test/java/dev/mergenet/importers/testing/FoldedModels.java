@@ -41,17 +41,26 @@ public final class FoldedModels {
         if (Files.exists(cached.resolve("reference.json"))) {
             return dir = cached;
         }
-        Path local = TestData.cache().toAbsolutePath().getParent().resolve("target").resolve("folded-models");
+        Path local =
+                TestData.cache().toAbsolutePath().getParent().resolve("target").resolve("folded-models");
         if (!Files.exists(local.resolve("reference.json"))) {
             Path script = TestData.cache().getParent().resolve("scripts").resolve("export_folded_models.py");
             TestData.require(TestData.FASHION_MNIST);
             try {
-                Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), local.toString(),
-                        TestData.FASHION_MNIST.toString()).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(
+                                PYTHON.toString(),
+                                script.toString(),
+                                local.toString(),
+                                TestData.FASHION_MNIST.toString())
+                        .redirectErrorStream(true)
+                        .start();
                 String log = new String(p.getInputStream().readAllBytes());
                 assertTrue(p.waitFor(10, TimeUnit.MINUTES), "export_folded_models.py timed out");
-                assertEquals(0, p.exitValue(), "export_folded_models.py failed (python3-torch and "
-                        + "python3-torchvision from scripts/test-data.sh):\n" + log);
+                assertEquals(
+                        0,
+                        p.exitValue(),
+                        "export_folded_models.py failed (python3-torch and "
+                                + "python3-torchvision from scripts/test-data.sh):\n" + log);
             } catch (IOException | InterruptedException e) {
                 throw new AssertionError(e);
             }
@@ -115,7 +124,10 @@ public final class FoldedModels {
 
     /** ONNX Runtime's logits for the images. */
     public static NDArray ortLogits(OrtRunner ort, NDManager m, NDArray images) {
-        TensorData x = TensorData.fromOnnxBytes("input", TensorProto.DataType.FLOAT_VALUE, images.getShape(),
+        TensorData x = TensorData.fromOnnxBytes(
+                "input",
+                TensorProto.DataType.FLOAT_VALUE,
+                images.getShape(),
                 images.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
         Map<String, TensorData> out = ort.run(Map.of("input", x));
         return out.get("logits").toNDArray(m);

@@ -55,7 +55,10 @@ public final class GradientCheck {
                 gc.backward(loss);
             }
             for (int c = 0; c < checked.length; c++) {
-                analytic[c] = inputs.get(checked[c]).getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
+                analytic[c] = inputs.get(checked[c])
+                        .getGradient()
+                        .toType(DataType.FLOAT64, false)
+                        .toDoubleArray();
             }
             double eps = 1e-6;
             for (int c = 0; c < checked.length; c++) {
@@ -71,8 +74,10 @@ public final class GradientCheck {
                     double lm = lossWith(block, manager, inputs, weights, checked[c], minus, shape);
                     double numeric = (lp - lm) / (2 * eps);
                     double err = Math.abs(numeric - analytic[c][i]) / Math.max(1.0, Math.abs(numeric));
-                    assertTrue(err <= tol, "input " + checked[c] + " element " + i + ": autograd "
-                            + analytic[c][i] + " vs finite difference " + numeric);
+                    assertTrue(
+                            err <= tol,
+                            "input " + checked[c] + " element " + i + ": autograd " + analytic[c][i]
+                                    + " vs finite difference " + numeric);
                 }
             }
         }
@@ -91,14 +96,23 @@ public final class GradientCheck {
             if (!out.get(k).getDataType().isFloating()) {
                 continue;
             }
-            NDArray term = out.get(k).toType(DataType.FLOAT64, false).mul(weights.get(k).toType(DataType.FLOAT64, false)).sum();
+            NDArray term = out.get(k)
+                    .toType(DataType.FLOAT64, false)
+                    .mul(weights.get(k).toType(DataType.FLOAT64, false))
+                    .sum();
             total = total == null ? term : total.add(term);
         }
         return total;
     }
 
-    private static double lossWith(OnnxGraphBlock block, NDManager m, NDList inputs, List<NDArray> weights,
-                                   int index, double[] values, Shape shape) {
+    private static double lossWith(
+            OnnxGraphBlock block,
+            NDManager m,
+            NDList inputs,
+            List<NDArray> weights,
+            int index,
+            double[] values,
+            Shape shape) {
         try (NDManager tmp = m.newSubManager()) {
             NDList copy = new NDList();
             for (int i = 0; i < inputs.size(); i++) {

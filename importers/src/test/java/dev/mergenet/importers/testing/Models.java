@@ -21,20 +21,32 @@ public final class Models {
         for (long d : dims) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 
     /** A value with no declared shape (outputs whose shape the test does not want to spell out). */
     public static ValueInfoProto value(String name, int elemType) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType)))
+                .build();
     }
 
     public static NodeProto node(String opType, String[] inputs, String[] outputs, AttributeProto... attrs) {
-        return NodeProto.newBuilder().setOpType(opType).setName(opType.toLowerCase() + "_0")
-                .addAllInput(Arrays.asList(inputs)).addAllOutput(Arrays.asList(outputs))
-                .addAllAttribute(Arrays.asList(attrs)).build();
+        return NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName(opType.toLowerCase() + "_0")
+                .addAllInput(Arrays.asList(inputs))
+                .addAllOutput(Arrays.asList(outputs))
+                .addAllAttribute(Arrays.asList(attrs))
+                .build();
     }
 
     public static AttributeProto ints(String name, long... v) {
@@ -46,16 +58,27 @@ public final class Models {
     }
 
     public static AttributeProto intAttr(String name, long v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(v)
+                .build();
     }
 
     public static AttributeProto floatAttr(String name, float v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(v)
+                .build();
     }
 
     public static AttributeProto stringAttr(String name, String v) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(v)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v))
+                .build();
     }
 
     public static TensorProto floats(String name, long[] dims, float... values) {
@@ -82,15 +105,22 @@ public final class Models {
 
     /** A model around {@code graph} at the given default-domain opset. */
     public static ModelProto model(GraphProto graph, int opset) {
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("mergenet-tests")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("mergenet-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(graph).build();
+                .setGraph(graph)
+                .build();
     }
 
     /** One node whose inputs and outputs are all graph inputs and outputs. */
     public static ModelProto singleNode(NodeProto node, int opset, ValueInfoProto[] inputs, ValueInfoProto[] outputs) {
-        GraphProto g = GraphProto.newBuilder().setName(node.getOpType() + "_test").addNode(node)
-                .addAllInput(Arrays.asList(inputs)).addAllOutput(Arrays.asList(outputs)).build();
+        GraphProto g = GraphProto.newBuilder()
+                .setName(node.getOpType() + "_test")
+                .addNode(node)
+                .addAllInput(Arrays.asList(inputs))
+                .addAllOutput(Arrays.asList(outputs))
+                .build();
         return model(g, opset);
     }
 }

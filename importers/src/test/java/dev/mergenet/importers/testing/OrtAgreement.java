@@ -29,8 +29,9 @@ public final class OrtAgreement {
                 double d = Math.abs((double) x[i] - r[i]);
                 worst = Math.max(worst, d);
                 int at = i;
-                assertTrue(d <= atol + rtol * Math.abs(r[i]), () -> what + ": output '" + o.name() + "'[" + at
-                        + "]: DJL " + x[at] + " vs ORT " + r[at]);
+                assertTrue(
+                        d <= atol + rtol * Math.abs(r[i]),
+                        () -> what + ": output '" + o.name() + "'[" + at + "]: DJL " + x[at] + " vs ORT " + r[at]);
             }
         }
         return worst;

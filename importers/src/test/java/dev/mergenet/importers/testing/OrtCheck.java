@@ -28,7 +28,7 @@ public final class OrtCheck {
 
     public static void assertMatchesOrt(ModelProto proto, GradientCheck.InputMaker make, double atol, double rtol) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             OrtRunner ort = new OrtRunner(proto.toByteArray(), "test model")) {
+                OrtRunner ort = new OrtRunner(proto.toByteArray(), "test model")) {
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(proto.toByteArray()), manager);
             NDList inputs = make.make(manager);
             Map<String, TensorData> feeds = new LinkedHashMap<>();
@@ -41,7 +41,8 @@ public final class OrtCheck {
             List<String> outNames = block.outputNames();
             assertEquals(outNames.size(), out.size());
             for (int k = 0; k < out.size(); k++) {
-                TensorComparison.Result r = TensorComparison.compare(out.get(k), expected.get(outNames.get(k)), atol, rtol);
+                TensorComparison.Result r =
+                        TensorComparison.compare(out.get(k), expected.get(outNames.get(k)), atol, rtol);
                 assertTrue(r.ok(), "output '" + outNames.get(k) + "': " + r.reason());
             }
         }
@@ -52,7 +53,6 @@ public final class OrtCheck {
         ByteBuffer copy = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         copy.put(src);
         copy.flip();
-        return new TensorData(name, OnnxDataTypes.toOnnx(a.getDataType()),
-                a.getDataType(), a.getShape(), copy);
+        return new TensorData(name, OnnxDataTypes.toOnnx(a.getDataType()), a.getDataType(), a.getShape(), copy);
     }
 }

@@ -68,7 +68,9 @@ public final class OrtReference implements AutoCloseable {
                 ByteBuffer src = a.toByteBuffer();
                 ByteBuffer direct = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
                 direct.put(src.order(ByteOrder.nativeOrder())).flip();
-                feeds.put(names.get(i), OnnxTensor.createTensor(env, direct, a.getShape().getShape(), javaType(a.getDataType())));
+                feeds.put(
+                        names.get(i),
+                        OnnxTensor.createTensor(env, direct, a.getShape().getShape(), javaType(a.getDataType())));
             }
             List<Output> out = new ArrayList<>();
             try (OrtSession.Result r = session.run(feeds)) {
@@ -88,15 +90,24 @@ public final class OrtReference implements AutoCloseable {
 
     private static OnnxJavaType javaType(DataType t) {
         switch (t) {
-            case FLOAT32: return OnnxJavaType.FLOAT;
-            case FLOAT16: return OnnxJavaType.FLOAT16;
-            case FLOAT64: return OnnxJavaType.DOUBLE;
-            case INT64: return OnnxJavaType.INT64;
-            case INT32: return OnnxJavaType.INT32;
-            case INT8: return OnnxJavaType.INT8;
-            case UINT8: return OnnxJavaType.UINT8;
-            case BOOLEAN: return OnnxJavaType.BOOL;
-            default: throw new IllegalArgumentException("no ONNX Runtime type for " + t);
+            case FLOAT32:
+                return OnnxJavaType.FLOAT;
+            case FLOAT16:
+                return OnnxJavaType.FLOAT16;
+            case FLOAT64:
+                return OnnxJavaType.DOUBLE;
+            case INT64:
+                return OnnxJavaType.INT64;
+            case INT32:
+                return OnnxJavaType.INT32;
+            case INT8:
+                return OnnxJavaType.INT8;
+            case UINT8:
+                return OnnxJavaType.UINT8;
+            case BOOLEAN:
+                return OnnxJavaType.BOOL;
+            default:
+                throw new IllegalArgumentException("no ONNX Runtime type for " + t);
         }
     }
 

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class ConformanceManifestDiffTest {
     @Test
     void regressionsUnexpectedPassesAndUnknownCasesAreAllReported() {
-        Map<String, String> expected = Map.of("a", "passed", "b", "failed", "c", "skipped", "gone", "passed",
-                "same", "passed");
+        Map<String, String> expected =
+                Map.of("a", "passed", "b", "failed", "c", "skipped", "gone", "passed", "same", "passed");
         List<CaseResult> results = List.of(
                 new CaseResult("a", null, Status.FAILED, "max abs diff 1"),
                 new CaseResult("b", null, Status.PASSED, ""),
@@ -21,16 +21,21 @@ class ConformanceManifestDiffTest {
                 new CaseResult("new", null, Status.PASSED, ""),
                 new CaseResult("same", null, Status.PASSED, ""));
         List<String> d = ConformanceManifestTest.differences(expected, results);
-        assertEquals(List.of("a: regression, expected passed, now failed (max abs diff 1)",
-                "b: unexpected pass, expected failed, now passed",
-                "c: changed, expected skipped, now failed (boom)",
-                "new: new case, passed (not in the manifest)",
-                "gone: in the manifest but not in the suite"), d);
+        assertEquals(
+                List.of(
+                        "a: regression, expected passed, now failed (max abs diff 1)",
+                        "b: unexpected pass, expected failed, now passed",
+                        "c: changed, expected skipped, now failed (boom)",
+                        "new: new case, passed (not in the manifest)",
+                        "gone: in the manifest but not in the suite"),
+                d);
     }
 
     @Test
     void identicalStatusesGiveNoDifferences() {
-        assertEquals(List.of(), ConformanceManifestTest.differences(Map.of("a", "passed"),
-                List.of(new CaseResult("a", null, Status.PASSED, ""))));
+        assertEquals(
+                List.of(),
+                ConformanceManifestTest.differences(
+                        Map.of("a", "passed"), List.of(new CaseResult("a", null, Status.PASSED, ""))));
     }
 }

@@ -34,7 +34,8 @@ class ConformanceManifestTest {
         Map<String, String> expected = manifest(suite);
         Engine.getInstance().setRandomSeed(SEED); // unseeded random ops (Bernoulli) then fail the same way every run
         ConformanceRunner runner = new ConformanceRunner(1e-5, 1e-3, Device.cpu());
-        List<CaseResult> results = runner.runAll(List.of(TestData.require(TestData.ONNX_TESTDATA.resolve(suite))), null);
+        List<CaseResult> results =
+                runner.runAll(List.of(TestData.require(TestData.ONNX_TESTDATA.resolve(suite))), null);
         List<String> problems = differences(expected, results);
         if (!problems.isEmpty()) {
             fail(suite + ": " + problems.size() + " case(s) differ from src/test/resources/conformance/" + suite
@@ -54,13 +55,14 @@ class ConformanceManifestTest {
             if (want == null) {
                 problems.add(r.name() + ": new case, " + status + " (not in the manifest)");
             } else if (!want.equals(status)) {
-                String kind = want.equals("passed") ? "regression" : status.equals("passed") ? "unexpected pass"
-                        : "changed";
+                String kind =
+                        want.equals("passed") ? "regression" : status.equals("passed") ? "unexpected pass" : "changed";
                 problems.add(r.name() + ": " + kind + ", expected " + want + ", now " + status
                         + (r.reason().isEmpty() ? "" : " (" + r.reason() + ")"));
             }
         }
-        expected.keySet().stream().filter(k -> !seen.containsKey(k))
+        expected.keySet().stream()
+                .filter(k -> !seen.containsKey(k))
                 .forEach(k -> problems.add(k + ": in the manifest but not in the suite"));
         return problems;
     }

@@ -20,7 +20,8 @@ class TensorComparisonTest {
     @Test
     void nearZeroReferencesDoNotInflateTheRelativeDifference() {
         // 1.27e-7 off a 8.7e-8 reference is rel 1.46 but far inside atol; the 0.5 element is 2e-5 relative
-        TensorComparison.Result r = TensorComparison.compare(floats(2.14e-7f, 0.50001f), floats(8.7e-8f, 0.5f), 1e-4, 1e-3);
+        TensorComparison.Result r =
+                TensorComparison.compare(floats(2.14e-7f, 0.50001f), floats(8.7e-8f, 0.5f), 1e-4, 1e-3);
         assertTrue(r.ok());
         assertEquals(2e-5, r.maxRel(), 1e-6);
         assertEquals(1e-5 / (1e-4 + 1e-3 * 0.5), r.worstRatio(), 1e-3);
@@ -43,16 +44,21 @@ class TensorComparisonTest {
         assertEquals(2, r.nonFiniteExpected());
         assertFalse(r.requireFinite().ok());
         assertTrue(r.requireFinite().reason().startsWith("non-finite values: 2 in the output, 2 in the reference"));
-        assertTrue(TensorComparison.compare(floats(1f), floats(1f), 1e-4, 1e-3).requireFinite().ok());
+        assertTrue(TensorComparison.compare(floats(1f), floats(1f), 1e-4, 1e-3)
+                .requireFinite()
+                .ok());
     }
 
     @Test
     void scaledAtolFollowsTheOutputsMagnitude() {
         Tolerance half = Tolerance.FLOAT16;
         // outputs of 1e-3 that came back as zeros: an absolute 2e-2 would pass them, a scaled one does not
-        assertFalse(TensorComparison.compare(floats(0f, 0f), floats(1e-3f, 5e-4f), half).ok());
-        assertTrue(TensorComparison.compare(floats(1.005e-3f, 5e-4f), floats(1e-3f, 5e-4f), half).ok());
-        assertTrue(TensorComparison.compare(floats(0f, 0f), floats(1e-3f, 5e-4f), 2e-2, 2e-2).ok());
+        assertFalse(TensorComparison.compare(floats(0f, 0f), floats(1e-3f, 5e-4f), half)
+                .ok());
+        assertTrue(TensorComparison.compare(floats(1.005e-3f, 5e-4f), floats(1e-3f, 5e-4f), half)
+                .ok());
+        assertTrue(TensorComparison.compare(floats(0f, 0f), floats(1e-3f, 5e-4f), 2e-2, 2e-2)
+                .ok());
     }
 
     private static TensorData floats(float... v) {

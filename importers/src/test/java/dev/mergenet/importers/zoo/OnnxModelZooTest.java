@@ -49,8 +49,8 @@ class OnnxModelZooTest {
                 .optDevice(Device.cpu())
                 .build();
         try (ZooModel<NDList, NDList> model = criteria.loadModel();
-             Predictor<NDList, NDList> predictor = model.newPredictor();
-             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                Predictor<NDList, NDList> predictor = model.newPredictor();
+                NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             assertInstanceOf(OnnxGraphBlock.class, model.getBlock());
             manager.getEngine().setRandomSeed(3);
             NDArray x = manager.randomUniform(0, 1, IMAGE);
@@ -73,15 +73,21 @@ class OnnxModelZooTest {
         try (ZooModel<NDList, NDList> model = criteria.loadModel()) {
             OnnxGraphBlock block = (OnnxGraphBlock) model.getBlock();
             String weight = block.onnxParameters().entrySet().stream()
-                    .filter(e -> e.getValue().requiresGradient()).findFirst().orElseThrow().getKey();
+                    .filter(e -> e.getValue().requiresGradient())
+                    .findFirst()
+                    .orElseThrow()
+                    .getKey();
             float[] before = block.parameter(weight).getArray().toFloatArray();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build());
-            try (Trainer trainer = model.newTrainer(config); NDManager step = trainer.getManager().newSubManager()) {
+                    .optOptimizer(Optimizer.sgd()
+                            .setLearningRateTracker(Tracker.fixed(0.1f))
+                            .build());
+            try (Trainer trainer = model.newTrainer(config);
+                    NDManager step = trainer.getManager().newSubManager()) {
                 trainer.initialize(IMAGE);
                 float[] kept = block.parameter(weight).getArray().toFloatArray();
-                assertEquals(Arrays.toString(before), Arrays.toString(kept),
-                        "initialize must keep the imported weights");
+                assertEquals(
+                        Arrays.toString(before), Arrays.toString(kept), "initialize must keep the imported weights");
                 NDArray x = step.randomUniform(0, 1, IMAGE);
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDArray y = trainer.forward(new NDList(x)).singletonOrThrow();
@@ -108,8 +114,8 @@ class OnnxModelZooTest {
                 .optDevice(Device.cpu())
                 .build();
         try (ZooModel<float[], Integer> model = criteria.loadModel();
-             Predictor<float[], Integer> predictor = model.newPredictor();
-             NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                Predictor<float[], Integer> predictor = model.newPredictor();
+                NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             manager.getEngine().setRandomSeed(5);
             NDArray x = manager.randomUniform(0, 1, new Shape(1, 3, 48, 192));
             float[] ort = ort(file, x);
@@ -143,8 +149,10 @@ class OnnxModelZooTest {
     private static float[] ort(Path file, NDArray x) {
         try (OrtRunner ort = new OrtRunner(file)) {
             String input = ort.inputNames().get(0);
-            TensorData out = ort.run(Map.of(input, OrtCheck.host(input, x))).get(ort.outputNames().get(0));
-            FloatBuffer b = out.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            TensorData out = ort.run(Map.of(input, OrtCheck.host(input, x)))
+                    .get(ort.outputNames().get(0));
+            FloatBuffer b =
+                    out.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             float[] v = new float[b.remaining()];
             b.get(v);
             return v;

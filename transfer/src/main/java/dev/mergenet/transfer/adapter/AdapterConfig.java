@@ -7,8 +7,8 @@ package dev.mergenet.transfer.adapter;
  * @param maxTotalWidth cap on each attention's total width h·d (0: the released max((a+b)//2, 128)); a run sets it
  *                      when the released widths would make the adapter larger than its budget
  */
-public record AdapterConfig(int heads, int layers, float attentionDropout, float ffnDropout, float layerNormEps,
-                            int maxTotalWidth) {
+public record AdapterConfig(
+        int heads, int layers, float attentionDropout, float ffnDropout, float layerNormEps, int maxTotalWidth) {
     public static final AdapterConfig DEFAULT = new AdapterConfig(8, 2, 0.1f, 0.2f, 1e-12f);
 
     public AdapterConfig {
@@ -44,8 +44,15 @@ public record AdapterConfig(int heads, int layers, float attentionDropout, float
      * spectral-norm FFN n → 2n → n with its LayerNorm.
      */
     public long parameterCount(int m, int n, int p, int q) {
-        long perLayer = attention(n, q) + attention(n, p) + attention(m, q) + attention(m, p)
-                + (long) n * 2 * n + 2L * n + 2L * n * n + n + 2L * n;
+        long perLayer = attention(n, q)
+                + attention(n, p)
+                + attention(m, q)
+                + attention(m, p)
+                + (long) n * 2 * n
+                + 2L * n
+                + 2L * n * n
+                + n
+                + 2L * n;
         return perLayer * layers;
     }
 

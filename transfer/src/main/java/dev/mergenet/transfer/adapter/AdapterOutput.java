@@ -7,7 +7,8 @@ package dev.mergenet.transfer.adapter;
  * the target's update only.
  */
 public enum AdapterOutput {
-    RELEASED, GATED;
+    RELEASED,
+    GATED;
 
     public static AdapterOutput parse(String s) {
         return switch (s.toLowerCase()) {

@@ -9,8 +9,8 @@ public final class HeadWidths {
 
     public static int perHead(int queryDim, int keyDim, int heads) {
         if (queryDim <= 0 || keyDim <= 0 || heads <= 0) {
-            throw new IllegalArgumentException("head width needs positive sizes, got " + queryDim + ", " + keyDim
-                    + ", h=" + heads);
+            throw new IllegalArgumentException(
+                    "head width needs positive sizes, got " + queryDim + ", " + keyDim + ", h=" + heads);
         }
         int width = Math.max((queryDim + keyDim) / 2, MIN_TOTAL_WIDTH) / heads;
         if (width == 0) {

@@ -20,8 +20,8 @@ final class KnowledgeTransferLayer {
     private final LayerNorm norm;
     private final float ffnDropout;
 
-    KnowledgeTransferLayer(NamedArrays arrays, TorchInit init, String name, int m, int n, int p, int q,
-                           AdapterConfig cfg) {
+    KnowledgeTransferLayer(
+            NamedArrays arrays, TorchInit init, String name, int m, int n, int p, int q, AdapterConfig cfg) {
         this.rowsToRows = new CrossAttention(arrays, init, name + ".attention_xx", n, q, cfg);
         this.rowsToColumns = new CrossAttention(arrays, init, name + ".attention_xy", n, p, cfg);
         this.columnsToRows = new CrossAttention(arrays, init, name + ".attention_yx", m, q, cfg);

@@ -22,8 +22,8 @@ public final class ParameterAdapter implements AutoCloseable {
     private final AdapterConfig config;
     private boolean closed;
 
-    public ParameterAdapter(NDManager manager, DataType type, int m, int n, int p, int q, AdapterConfig config,
-                            long seed) {
+    public ParameterAdapter(
+            NDManager manager, DataType type, int m, int n, int p, int q, AdapterConfig config, long seed) {
         this.arrays = new NamedArrays(manager);
         this.m = m;
         this.n = n;
@@ -119,15 +119,17 @@ public final class ParameterAdapter implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("parameter adapter " + m + "x" + n + " <- " + p + "x" + q
-                    + " used after close()");
+            throw new IllegalStateException(
+                    "parameter adapter " + m + "x" + n + " <- " + p + "x" + q + " used after close()");
         }
     }
 
     private static void checkShape(NDArray a, int rows, int cols, String what) {
-        if (a.getShape().dimension() != 2 || a.getShape().get(0) != rows || a.getShape().get(1) != cols) {
-            throw new IllegalArgumentException("adapter built for a " + what + " matrix " + rows + "x" + cols
-                    + " got " + a.getShape());
+        if (a.getShape().dimension() != 2
+                || a.getShape().get(0) != rows
+                || a.getShape().get(1) != cols) {
+            throw new IllegalArgumentException(
+                    "adapter built for a " + what + " matrix " + rows + "x" + cols + " got " + a.getShape());
         }
     }
 }

@@ -23,7 +23,9 @@ public final class InitialWeights {
 
     /** Where the target's initial weights come from. */
     public enum Init {
-        TARGET(null), SELECTION(WeightSelection.Variant.SELECTION), SELECTION_PERMUTED(WeightSelection.Variant.PERMUTED),
+        TARGET(null),
+        SELECTION(WeightSelection.Variant.SELECTION),
+        SELECTION_PERMUTED(WeightSelection.Variant.PERMUTED),
         SELECTION_REINIT(WeightSelection.Variant.REINITIALIZED);
 
         private final WeightSelection.Variant variant;
@@ -42,8 +44,8 @@ public final class InitialWeights {
                     return i;
                 }
             }
-            throw new IllegalArgumentException("--init must be target, selection, selection-permuted or"
-                    + " selection-reinit (not '" + s + "')");
+            throw new IllegalArgumentException(
+                    "--init must be target, selection, selection-permuted or" + " selection-reinit (not '" + s + "')");
         }
     }
 
@@ -51,8 +53,14 @@ public final class InitialWeights {
      * Selects from {@code source} for {@code targetModel} (the model {@code target} was imported from) and writes the
      * selected tensors into {@code target}'s arrays; returns the number of tensors written.
      */
-    public static int apply(Init init, OnnxModel source, OnnxModel targetModel, TrainableModel target, long seed,
-                            NDManager manager, PrintStream log) {
+    public static int apply(
+            Init init,
+            OnnxModel source,
+            OnnxModel targetModel,
+            TrainableModel target,
+            long seed,
+            NDManager manager,
+            PrintStream log) {
         if (init == Init.TARGET) {
             return 0;
         }
@@ -68,16 +76,25 @@ public final class InitialWeights {
                     dst = target.state().get(e.getKey());
                 }
                 if (dst == null) {
-                    throw new MergeNetException(target.origin() + ": the imported target has no tensor '"
-                            + e.getKey() + "' for the selected initial value");
+                    throw new MergeNetException(target.origin() + ": the imported target has no tensor '" + e.getKey()
+                            + "' for the selected initial value");
                 }
-                Scopes.assign(dst, scope.create(e.getValue().values(), new Shape(e.getValue().shape())), scope);
+                Scopes.assign(
+                        dst,
+                        scope.create(
+                                e.getValue().values(), new Shape(e.getValue().shape())),
+                        scope);
                 written++;
             }
         }
         if (log != null) {
-            log.printf("init: %s from %s, %d tensors (`mergenet layers` shows the map); not mapped: %s%n",
-                    init.cliName(), source.origin(), written, sel.report().notMapped().isEmpty() ? "none"
+            log.printf(
+                    "init: %s from %s, %d tensors (`mergenet layers` shows the map); not mapped: %s%n",
+                    init.cliName(),
+                    source.origin(),
+                    written,
+                    sel.report().notMapped().isEmpty()
+                            ? "none"
                             : String.join(", ", sel.report().notMapped().keySet()));
         }
         return written;

@@ -11,19 +11,24 @@ final class InterruptNotice implements AutoCloseable {
     private final Thread hook;
 
     InterruptNotice(TransferRun run, TransferJob.Request req, PrintStream log) {
-        this.hook = new Thread(() -> {
-            PrintStream out = log != null ? log : System.err;
-            if (run.lastGoodCheckpoint() == null) {
-                out.println("\ninterrupted during epoch " + (run.epochsDone() + 1) + "; nothing was saved"
-                        + (req.config().control().checkpoint() == null ? " (no --out or --checkpoint)" : " yet (no epoch completed)"));
-            } else {
-                String cmd = req.commandLine() == null ? "the same command" : req.commandLine();
-                out.println("\ninterrupted during epoch " + (run.epochsDone() + 1) + "; the checkpoint after epoch "
-                        + run.epochsDone() + " is " + run.lastGoodCheckpoint() + "\nresume with: " + cmd
-                        + (cmd.contains("--resume") ? "" : " --resume"));
-            }
-            out.flush();
-        }, "mergenet-interrupt-notice");
+        this.hook = new Thread(
+                () -> {
+                    PrintStream out = log != null ? log : System.err;
+                    if (run.lastGoodCheckpoint() == null) {
+                        out.println("\ninterrupted during epoch " + (run.epochsDone() + 1) + "; nothing was saved"
+                                + (req.config().control().checkpoint() == null
+                                        ? " (no --out or --checkpoint)"
+                                        : " yet (no epoch completed)"));
+                    } else {
+                        String cmd = req.commandLine() == null ? "the same command" : req.commandLine();
+                        out.println(
+                                "\ninterrupted during epoch " + (run.epochsDone() + 1) + "; the checkpoint after epoch "
+                                        + run.epochsDone() + " is " + run.lastGoodCheckpoint() + "\nresume with: " + cmd
+                                        + (cmd.contains("--resume") ? "" : " --resume"));
+                    }
+                    out.flush();
+                },
+                "mergenet-interrupt-notice");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

@@ -36,9 +36,16 @@ public final class StepComposition {
      * @param log         where progress goes (null: nowhere)
      * @return the loop, which owns (and closes) the participants
      */
-    public static TransferRun run(RunConfig cfg, TrainableModel target, TrainableModel source, List<PairSpec> pairs,
-                                  DataSplits data, DataSplits sourceData, LabeledData teacherView, NDManager manager,
-                                  PrintStream log) {
+    public static TransferRun run(
+            RunConfig cfg,
+            TrainableModel target,
+            TrainableModel source,
+            List<PairSpec> pairs,
+            DataSplits data,
+            DataSplits sourceData,
+            LabeledData teacherView,
+            NDManager manager,
+            PrintStream log) {
         Mode mode = cfg.mode();
         TrainableModel src = mode.needsSource() ? source : null;
         if (mode.needsSource() && src == null) {
@@ -48,23 +55,35 @@ public final class StepComposition {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
         if (mode.distils() && sourceData != null) {
-            throw new MergeNetException("--mode " + mode.cliName() + " distils on the target's batches; drop "
-                    + "--source-data");
+            throw new MergeNetException(
+                    "--mode " + mode.cliName() + " distils on the target's batches; drop " + "--source-data");
         }
-        TargetTraining subject = new TargetTraining(target, Optimizers.create(cfg, manager), cfg.distillation().alpha(),
+        TargetTraining subject = new TargetTraining(
+                target,
+                Optimizers.create(cfg, manager),
+                cfg.distillation().alpha(),
                 cfg.distillation().loss());
         List<StepParticipant> participants = new ArrayList<>();
         boolean frozen = cfg.frozenSource();
         if (mode.coTrainsSource(frozen)) {
-            participants.add(new SourceCoTraining(src, Optimizers.create(cfg, manager),
-                    sourceData == null ? null : sourceData.train(), cfg.training().batchSize(), cfg.training().seed(), mode.distils(),
-                    sourceData != null ? sourceData.validation() : data.validation(), cfg.training().evalBatchSize(), manager));
+            participants.add(new SourceCoTraining(
+                    src,
+                    Optimizers.create(cfg, manager),
+                    sourceData == null ? null : sourceData.train(),
+                    cfg.training().batchSize(),
+                    cfg.training().seed(),
+                    mode.distils(),
+                    sourceData != null ? sourceData.validation() : data.validation(),
+                    cfg.training().evalBatchSize(),
+                    manager));
         }
         if (mode.frozenTeacher(frozen)) {
-            participants.add(new FrozenTeacher(src, teacherView(teacherView, data), cfg.training().evalBatchSize(), manager));
+            participants.add(new FrozenTeacher(
+                    src, teacherView(teacherView, data), cfg.training().evalBatchSize(), manager));
         }
         if (mode.usesAdapter()) {
-            long totalSteps = (long) cfg.training().epochs() * BatchOrder.batches(data.train().size(), cfg.training().batchSize());
+            long totalSteps = (long) cfg.training().epochs()
+                    * BatchOrder.batches(data.train().size(), cfg.training().batchSize());
             participants.add(new MergeNetTransfer(cfg, target, src, pairs, totalSteps, manager));
         }
         return new TransferRun(cfg, subject, participants, data, manager, log);

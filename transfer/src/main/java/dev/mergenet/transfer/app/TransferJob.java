@@ -17,6 +17,7 @@ import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.exporters.provenance.Lineage;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.analysis.PreciseBatchNorm;
 import dev.mergenet.importers.edit.ClassifierHead;
 import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -39,11 +40,10 @@ import dev.mergenet.transfer.model.TeacherEnsembleModel;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.report.CurvePlot;
 import dev.mergenet.transfer.report.RunReport;
-import dev.mergenet.importers.analysis.PreciseBatchNorm;
 import dev.mergenet.transfer.training.EpochCsv;
-import dev.mergenet.transfer.training.NormalizationRepair;
 import dev.mergenet.transfer.training.EpochRecord;
 import dev.mergenet.transfer.training.Evaluation;
+import dev.mergenet.transfer.training.NormalizationRepair;
 import dev.mergenet.transfer.training.TrainingDivergedException;
 import dev.mergenet.transfer.training.TransferRun;
 import java.io.PrintStream;
@@ -66,12 +66,30 @@ public final class TransferJob {
      * Inputs of one job; build one with {@link #builder(Path, String, RunConfig)}. {@code source} may be null (train
      * / alone).
      */
-    public record Request(Path target, Path source, List<String> pairs, String data, String sourceData,
-                          InputAdaptation adaptation, InputAdaptation sourceAdaptation, int validationSize,
-                          int trainLimit, int evalLimit, RunConfig config, Integer numClasses, Path out, Path report,
-                          Path plot, boolean force, String commandLine, ExportSettings export, boolean compareAlone,
-                          Set<String> keepTied, InitialWeights.Init init, List<Path> moreTeachers,
-                          Normalization norm) {
+    public record Request(
+            Path target,
+            Path source,
+            List<String> pairs,
+            String data,
+            String sourceData,
+            InputAdaptation adaptation,
+            InputAdaptation sourceAdaptation,
+            int validationSize,
+            int trainLimit,
+            int evalLimit,
+            RunConfig config,
+            Integer numClasses,
+            Path out,
+            Path report,
+            Path plot,
+            boolean force,
+            String commandLine,
+            ExportSettings export,
+            boolean compareAlone,
+            Set<String> keepTied,
+            InitialWeights.Init init,
+            List<Path> moreTeachers,
+            Normalization norm) {
         public Request {
             if (target == null || data == null || config == null) {
                 throw new IllegalArgumentException("a job needs a target model, data and a run configuration");
@@ -271,9 +289,29 @@ public final class TransferJob {
             }
 
             public Request build() {
-                return new Request(target, source, pairs, data, sourceData, adaptation, sourceAdaptation,
-                        validationSize, trainLimit, evalLimit, config, numClasses, out, report, plot, force,
-                        commandLine, export, compareAlone, keepTied, init, moreTeachers,
+                return new Request(
+                        target,
+                        source,
+                        pairs,
+                        data,
+                        sourceData,
+                        adaptation,
+                        sourceAdaptation,
+                        validationSize,
+                        trainLimit,
+                        evalLimit,
+                        config,
+                        numClasses,
+                        out,
+                        report,
+                        plot,
+                        force,
+                        commandLine,
+                        export,
+                        compareAlone,
+                        keepTied,
+                        init,
+                        moreTeachers,
                         norm);
             }
         }
@@ -289,7 +327,11 @@ public final class TransferJob {
         public static final Normalization NONE = new Normalization(false, false, PreciseBn.AUTO);
 
         /** When to recompute the running statistics. */
-        public enum PreciseBn { AUTO, ON, OFF }
+        public enum PreciseBn {
+            AUTO,
+            ON,
+            OFF
+        }
 
         public Normalization {
             preciseBn = preciseBn == null ? PreciseBn.AUTO : preciseBn;
@@ -306,8 +348,15 @@ public final class TransferJob {
     }
 
     /** What a job produced. */
-    public record Result(List<EpochRecord> history, Path model, RunReport report, long adapterParameters,
-                         int keptEpoch, Double aloneTestAccuracy, int testSamples, int classes) {
+    public record Result(
+            List<EpochRecord> history,
+            Path model,
+            RunReport report,
+            long adapterParameters,
+            int keptEpoch,
+            Double aloneTestAccuracy,
+            int testSamples,
+            int classes) {
         /** Test accuracy of the kept epoch's weights (the exported model). */
         public double keptTestAccuracy() {
             return history.isEmpty() || keptEpoch < 1 ? Double.NaN : history.get(keptEpoch - 1).targetTestAccuracy;
@@ -357,76 +406,140 @@ public final class TransferJob {
         }
         List<TrainableModel> teachers = new ArrayList<>(List.of(source));
         for (Path p : req.moreTeachers()) {
-            teachers.add(new OnnxClassifier(OnnxImporter.load(SoftmaxTail.trainingView(OnnxModelReader.read(p))
-                    .model(), manager), false));
+            teachers.add(new OnnxClassifier(
+                    OnnxImporter.load(
+                            SoftmaxTail.trainingView(OnnxModelReader.read(p)).model(), manager),
+                    false));
         }
         return new TeacherEnsembleModel(teachers);
     }
 
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
         // the target is read, hashed and re-headed once here; the export writes this same model back
-        OriginalModel original = OriginalModel.read(req.target(), req.numClasses() == null ? null
-                : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed()));
+        OriginalModel original = OriginalModel.read(
+                req.target(),
+                req.numClasses() == null
+                        ? null
+                        : new TrainingCheckpoint.HeadEdit(
+                                req.numClasses(), req.config().training().seed()));
         InputHashes hashes = InputHashes.of(req, original.sha256());
         OnnxModel targetModel = original.model();
         if (original.replaced() != null && log != null) {
             ClassifierHead.Replaced head = original.replaced();
-            log.printf("re-headed %s: %s %d -> %d classes (%d features)%n", req.target().getFileName(),
-                    head.node(), head.oldClasses(), head.newClasses(), head.features());
+            log.printf(
+                    "re-headed %s: %s %d -> %d classes (%d features)%n",
+                    req.target().getFileName(), head.node(), head.oldClasses(), head.newClasses(), head.features());
         }
         SoftmaxTail.TrainingView targetView = SoftmaxTail.trainingView(targetModel);
         targetModel = targetView.model();
-        OnnxModel sourceModel = req.source() == null ? null
+        OnnxModel sourceModel = req.source() == null
+                ? null
                 : SoftmaxTail.trainingView(OnnxModelReader.read(req.source())).model();
         Mode mode = req.config().mode();
         if (mode.needsSource() && sourceModel == null) {
             throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
         }
-        DataSplits data = DataSpec.parse(req.data()).load(req.adaptation(), req.validationSize(), 0)
-                .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
-        DataSplits sourceData = req.sourceData() == null ? null
-                : DataSpec.parse(req.sourceData()).load(req.sourceAdaptation(), req.validationSize(), 0)
-                        .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit());
+        DataSplits data = DataSpec.parse(req.data())
+                .load(req.adaptation(), req.validationSize(), 0)
+                .limitTrain(req.trainLimit(), 1)
+                .limitEval(req.evalLimit());
+        DataSplits sourceData = req.sourceData() == null
+                ? null
+                : DataSpec.parse(req.sourceData())
+                        .load(req.sourceAdaptation(), req.validationSize(), 0)
+                        .limitTrain(req.trainLimit(), 1)
+                        .limitEval(req.evalLimit());
         try (NDManager manager = TorchEngine.newManager(device)) {
-            targetModel = NormalizationRepair.prepare(targetModel, req.norm().restore(), original.replaced() != null,
+            targetModel = NormalizationRepair.prepare(
+                    targetModel,
+                    req.norm().restore(),
+                    original.replaced() != null,
                     data.train(),
-                    req.config().training().batchSize(), req.config().training().seed(), manager, log);
+                    req.config().training().batchSize(),
+                    req.config().training().seed(),
+                    manager,
+                    log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
-            OnnxGraphBlock targetBlock = OnnxImporter.load(targetModel, manager,
-                    dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
+            OnnxGraphBlock targetBlock = OnnxImporter.load(
+                    targetModel, manager, dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
-            InitialWeights.apply(req.init(), sourceModel, targetModel, target, req.config().training().seed(), manager, log);
+            InitialWeights.apply(
+                    req.init(),
+                    sourceModel,
+                    targetModel,
+                    target,
+                    req.config().training().seed(),
+                    manager,
+                    log);
             boolean sourceRuns = mode.sourceRuns(req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
-            TrainableModel source = withMoreTeachers(req, sourceModel == null || !mode.needsSource() ? null
-                    : sourceRuns ? new OnnxClassifier(OnnxImporter.load(sourceModel, manager),
-                            !req.config().frozenSource())
-                    : new OnnxWeightsOnly(sourceModel, manager), manager);
-            try (target; source) {
+            TrainableModel source = withMoreTeachers(
+                    req,
+                    sourceModel == null || !mode.needsSource()
+                            ? null
+                            : sourceRuns
+                                    ? new OnnxClassifier(
+                                            OnnxImporter.load(sourceModel, manager),
+                                            !req.config().frozenSource())
+                                    : new OnnxWeightsOnly(sourceModel, manager),
+                    manager);
+            try (target;
+                    source) {
                 checkClasses(target, data.train(), manager, "target", true);
                 // a frozen teacher sees the training set through its own input adaptation (--source-resize, ...)
-                DataSplits teacherData = mode.frozenTeacher(req.config().frozenSource()) && sourceData == null
-                        && req.sourceAdaptation() != null && !req.sourceAdaptation().isIdentity()
-                        ? DataSpec.parse(req.data()).load(req.sourceAdaptation(), req.validationSize(), 0)
-                                .limitTrain(req.trainLimit(), 1).limitEval(req.evalLimit())
+                DataSplits teacherData = mode.frozenTeacher(req.config().frozenSource())
+                                && sourceData == null
+                                && req.sourceAdaptation() != null
+                                && !req.sourceAdaptation().isIdentity()
+                        ? DataSpec.parse(req.data())
+                                .load(req.sourceAdaptation(), req.validationSize(), 0)
+                                .limitTrain(req.trainLimit(), 1)
+                                .limitEval(req.evalLimit())
                         : null;
                 if (source != null && sourceRuns) {
-                    checkClasses(source, sourceData != null ? sourceData.train()
-                            : teacherData != null ? teacherData.train() : data.train(), manager, "source", false);
+                    checkClasses(
+                            source,
+                            sourceData != null
+                                    ? sourceData.train()
+                                    : teacherData != null ? teacherData.train() : data.train(),
+                            manager,
+                            "source",
+                            false);
                 }
-                List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log)
-                        : List.of();
+                List<PairSpec> pairs =
+                        mode.usesAdapter() ? PairSpec.resolve(req.pairs(), target, source, log) : List.of();
                 if (log != null) {
-                    log.printf("data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
-                            data.train().size(), data.validation() == null ? 0 : data.validation().size(),
-                            data.test() == null ? "no" : Integer.toString(data.test().size()),
-                            data.train().sampleShape(), data.train().classes());
+                    log.printf(
+                            "data: %d train / %d validation / %s test samples of shape %s, %d classes%n",
+                            data.train().size(),
+                            data.validation() == null ? 0 : data.validation().size(),
+                            data.test() == null
+                                    ? "no"
+                                    : Integer.toString(data.test().size()),
+                            data.train().sampleShape(),
+                            data.train().classes());
                     // what each model is fed: the source inherits --mean/--std, not --resize/--channels
-                    log.printf("input: target %s%s%n", req.adaptation().describe(), source == null ? ""
-                            : "; source " + (req.sourceAdaptation() == null ? "none" : req.sourceAdaptation().describe()));
+                    log.printf(
+                            "input: target %s%s%n",
+                            req.adaptation().describe(),
+                            source == null
+                                    ? ""
+                                    : "; source "
+                                            + (req.sourceAdaptation() == null
+                                                    ? "none"
+                                                    : req.sourceAdaptation().describe()));
                 }
-                TransferRun run = StepComposition.run(req.config(), target, source, pairs, data, sourceData,
-                        teacherData == null ? null : teacherData.train(), manager, log).identity(identity(req, hashes));
+                TransferRun run = StepComposition.run(
+                                req.config(),
+                                target,
+                                source,
+                                pairs,
+                                data,
+                                sourceData,
+                                teacherData == null ? null : teacherData.train(),
+                                manager,
+                                log)
+                        .identity(identity(req, hashes));
                 boolean recompute = switch (req.norm().preciseBn()) {
                     case ON -> true;
                     case OFF -> false;
@@ -434,29 +547,43 @@ public final class TransferJob {
                 };
                 PreciseBatchNorm precise = recompute ? NormalizationRepair.precise(targetBlock, manager) : null;
                 if (precise != null) {
-                    run.beforeEvaluation(() -> NormalizationRepair.recompute(precise, data.train(),
-                            req.config().training().batchSize(), req.config().training().seed(), manager));
+                    run.beforeEvaluation(() -> NormalizationRepair.recompute(
+                            precise,
+                            data.train(),
+                            req.config().training().batchSize(),
+                            req.config().training().seed(),
+                            manager));
                 }
-                try (run; precise) {
-                    MergeNetTransfer transfer = run.participant(MergeNetTransfer.class).orElse(null);
-                    InputPreprocessing preprocessing = req.adaptation().describing(data.train().rawSampleShape());
+                try (run;
+                        precise) {
+                    MergeNetTransfer transfer =
+                            run.participant(MergeNetTransfer.class).orElse(null);
+                    InputPreprocessing preprocessing =
+                            req.adaptation().describing(data.train().rawSampleShape());
                     List<String> classNames = data.train().classNames();
-                    TrainingCheckpoint.HeadEdit head = req.numClasses() == null ? null
-                            : new TrainingCheckpoint.HeadEdit(req.numClasses(), req.config().training().seed());
-                    run.exportHeader(h -> TrainingCheckpoint.Header.of(hashes.target(), head, preprocessing, classNames,
-                            lineage(req, hashes, h)));
+                    TrainingCheckpoint.HeadEdit head = req.numClasses() == null
+                            ? null
+                            : new TrainingCheckpoint.HeadEdit(
+                                    req.numClasses(), req.config().training().seed());
+                    run.exportHeader(h -> TrainingCheckpoint.Header.of(
+                            hashes.target(), head, preprocessing, classNames, lineage(req, hashes, h)));
                     long adapterParameters = transfer == null ? 0 : transfer.parameterCount();
                     if (log != null && transfer != null && transfer.pairCount() > 0) {
                         transfer.notes().forEach(log::println);
-                        long targetParams = target.weights().values().stream().mapToLong(a -> a.getShape().size())
+                        long targetParams = target.weights().values().stream()
+                                .mapToLong(a -> a.getShape().size())
                                 .sum();
-                        log.printf("adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
-                                adapterParameters, (double) adapterParameters / targetParams, targetParams,
+                        log.printf(
+                                "adapter: %,d parameters (%.1fx the target's %,d), head widths %s%n",
+                                adapterParameters,
+                                (double) adapterParameters / targetParams,
+                                targetParams,
                                 Arrays.toString(transfer.adapter(0).headWidths()));
                     }
-                    Map<String, Double> teacherAccuracy = mode.frozenTeacher(req.config().frozenSource())
-                            ? teacherAccuracy(source, teacherData != null ? teacherData : data, req.config(), manager,
-                                    log)
+                    Map<String, Double> teacherAccuracy = mode.frozenTeacher(
+                                    req.config().frozenSource())
+                            ? teacherAccuracy(
+                                    source, teacherData != null ? teacherData : data, req.config(), manager, log)
                             : Map.of();
                     List<EpochRecord> history;
                     InterruptNotice notice = new InterruptNotice(run, req, log);
@@ -477,28 +604,45 @@ public final class TransferJob {
                     if (aloneTest != null) {
                         report.put("aloneTestAccuracy", aloneTest);
                     }
-                    if (log != null && req.config().control().keep() == Keep.BEST
+                    if (log != null
+                            && req.config().control().keep() == Keep.BEST
                             && run.keptEpoch() != run.epochsDone()) {
-                        log.printf("keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the "
-                                + "earliest epoch)%n", run.keptEpoch());
+                        log.printf(
+                                "keeping epoch %d, the best validation accuracy (--keep best; a tie keeps the "
+                                        + "earliest epoch)%n",
+                                run.keptEpoch());
                     }
                     checkOutputsFinite(target, data, req, manager);
                     checkValidationLoss(history, run.keptEpoch(), data, req);
                     Path written = null;
                     if (req.out() != null) {
-                        written = export(req, target, original, new Deployment(preprocessing,
-                                req.export().embedPreprocessing(), classNames), lineage(req, hashes, history), report);
+                        written = export(
+                                req,
+                                target,
+                                original,
+                                new Deployment(preprocessing, req.export().embedPreprocessing(), classNames),
+                                lineage(req, hashes, history),
+                                report);
                     }
                     if (req.report() != null) {
                         report.write(req.report());
                         EpochCsv.write(EpochCsv.besideReport(req.report()), history);
                     }
                     if (req.plot() != null) {
-                        CurvePlot.write(req.plot(), CurvePlot.title(mode.cliName(), req.target(),
-                                mode.needsSource() ? req.source() : null), history);
+                        CurvePlot.write(
+                                req.plot(),
+                                CurvePlot.title(mode.cliName(), req.target(), mode.needsSource() ? req.source() : null),
+                                history);
                     }
-                    return new Result(history, written, report, adapterParameters, run.keptEpoch(), aloneTest,
-                            data.test() == null ? 0 : data.test().size(), data.train().classes());
+                    return new Result(
+                            history,
+                            written,
+                            report,
+                            adapterParameters,
+                            run.keptEpoch(),
+                            aloneTest,
+                            data.test() == null ? 0 : data.test().size(),
+                            data.train().classes());
                 }
             }
         }
@@ -525,18 +669,21 @@ public final class TransferJob {
     }
 
     /** The model's score width must cover the data's labels (and, for the trained target, equal it). */
-    private static void checkClasses(TrainableModel model, LabeledData data, NDManager manager, String role,
-                                     boolean exact) {
+    private static void checkClasses(
+            TrainableModel model, LabeledData data, NDManager manager, String role, boolean exact) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = data.features(scope, new int[] {0}, 0, 1);
             NDArray y;
             try {
                 y = model.forward(x, false);
             } catch (RuntimeException e) {
-                String flags = role.equals("source") ? "--source-resize HxW, --source-channels N"
+                String flags = role.equals("source")
+                        ? "--source-resize HxW, --source-channels N"
                         : "--resize HxW, --channels N, --mean/--std";
-                throw new MergeNetException(model.origin() + ": the " + role + " model cannot run on samples of shape "
-                        + data.sampleShape() + " (" + e.getMessage() + "); adapt its input with " + flags, e);
+                throw new MergeNetException(
+                        model.origin() + ": the " + role + " model cannot run on samples of shape " + data.sampleShape()
+                                + " (" + e.getMessage() + "); adapt its input with " + flags,
+                        e);
             }
             Shape s = y.getShape();
             if (s.dimension() != 2 || s.get(1) < data.classes()) {
@@ -553,12 +700,21 @@ public final class TransferJob {
     }
 
     /** Through the one export service: the original target as read and re-headed for training, with the trained values. */
-    private static Path export(Request req, TrainableModel target, OriginalModel original,
-                               Deployment deployment, Lineage lineage, RunReport report) {
+    private static Path export(
+            Request req,
+            TrainableModel target,
+            OriginalModel original,
+            Deployment deployment,
+            Lineage lineage,
+            RunReport report) {
         Map<String, NDArray> trained = new LinkedHashMap<>(target.weights());
         trained.putAll(target.state());
-        ExportService.Result r = ExportService.export(exportRequest(req).original(original)
-                .trained(trained, "the trained target").lineage(lineage).deployment(deployment).build());
+        ExportService.Result r = ExportService.export(exportRequest(req)
+                .original(original)
+                .trained(trained, "the trained target")
+                .lineage(lineage)
+                .deployment(deployment)
+                .build());
         report.put("exportedModel", r.file().model().toString());
         return r.file().model();
     }
@@ -569,25 +725,26 @@ public final class TransferJob {
         if (req.source() != null) {
             inputs.add(req.source());
         }
-        return ExportService.builder(req.target(), req.out()).precision(req.export().precision())
+        return ExportService.builder(req.target(), req.out())
+                .precision(req.export().precision())
                 .write(new WriteOptions(req.force(), req.export().externalData(), inputs))
-                .norm(new ExportService.NormEdit(req.norm().restore(), req.norm().fold()));
+                .norm(new ExportService.NormEdit(
+                        req.norm().restore(), req.norm().fold()));
     }
 
     /** Where the model came from and how it was trained, with the last epoch's metrics. */
     /** SHA-256 of the input models, read once per job (lineage is stamped into every epoch's checkpoint). */
     private record InputHashes(String target, String source) {
         static InputHashes of(Request req, String targetSha256) {
-            return new InputHashes(targetSha256,
-                    req.source() == null ? null : ModelHash.sha256(req.source()));
+            return new InputHashes(targetSha256, req.source() == null ? null : ModelHash.sha256(req.source()));
         }
     }
 
     private static Lineage lineage(Request req, InputHashes hashes, List<EpochRecord> history) {
         Mode mode = req.config().mode();
         String op = req.source() == null || !mode.needsSource() ? "train" : "transfer";
-        Lineage lineage = new Lineage(op, hashes.target(), op.equals("transfer") ? hashes.source() : null,
-                settings(req), Map.of());
+        Lineage lineage = new Lineage(
+                op, hashes.target(), op.equals("transfer") ? hashes.source() : null, settings(req), Map.of());
         if (history.isEmpty()) {
             return lineage;
         }
@@ -641,20 +798,26 @@ public final class TransferJob {
     }
 
     /** The frozen teacher's accuracy on validation and test, in eval mode, through its own view of the data. */
-    private static Map<String, Double> teacherAccuracy(TrainableModel teacher, DataSplits view, RunConfig cfg,
-                                                       NDManager manager, PrintStream log) {
+    private static Map<String, Double> teacherAccuracy(
+            TrainableModel teacher, DataSplits view, RunConfig cfg, NDManager manager, PrintStream log) {
         Map<String, Double> acc = new LinkedHashMap<>();
         if (view.validation() != null) {
-            acc.put("validation", Evaluation.evaluate(teacher, view.validation(),
-                    cfg.training().evalBatchSize(), manager)[1]);
+            acc.put(
+                    "validation",
+                    Evaluation.evaluate(
+                            teacher, view.validation(), cfg.training().evalBatchSize(), manager)[1]);
         }
         if (view.test() != null) {
-            acc.put("test", Evaluation.evaluate(teacher, view.test(), cfg.training().evalBatchSize(),
-                    manager)[1]);
+            acc.put(
+                    "test",
+                    Evaluation.evaluate(teacher, view.test(), cfg.training().evalBatchSize(), manager)[1]);
         }
         if (log != null) {
-            log.printf("teacher (frozen, eval mode): %s%n", acc.entrySet().stream()
-                    .map(e -> String.format("%s %.2f%%", e.getKey(), 100 * e.getValue())).toList());
+            log.printf(
+                    "teacher (frozen, eval mode): %s%n",
+                    acc.entrySet().stream()
+                            .map(e -> String.format("%s %.2f%%", e.getKey(), 100 * e.getValue()))
+                            .toList());
         }
         return acc;
     }
@@ -686,22 +849,28 @@ public final class TransferJob {
         double loss = history.get(kept - 1).targetValLoss;
         double uniform = Math.log(Math.max(2, data.train().classes()));
         if (!Double.isFinite(loss) || loss > ratio * uniform) {
-            throw new TrainingDivergedException(String.format(java.util.Locale.ROOT, "%s: the kept epoch %d has "
-                    + "validation loss %,.2f, more than --max-loss-ratio %s times a uniform guess's (%.2f): its "
-                    + "validation outputs exploded; nothing exported. Lower --lr", req.target(), kept, loss, ratio,
+            throw new TrainingDivergedException(String.format(
+                    java.util.Locale.ROOT,
+                    "%s: the kept epoch %d has "
+                            + "validation loss %,.2f, more than --max-loss-ratio %s times a uniform guess's (%.2f): its "
+                            + "validation outputs exploded; nothing exported. Lower --lr",
+                    req.target(),
+                    kept,
+                    loss,
+                    ratio,
                     uniform));
         }
     }
 
     private static void checkOutputsFinite(TrainableModel target, DataSplits data, Request req, NDManager manager) {
         LabeledData set = data.validation() != null ? data.validation() : data.train();
-        double max = Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(),
-                manager);
+        double max = Evaluation.maxAbsScore(target, set, req.config().training().evalBatchSize(), manager);
         if (!Double.isFinite(max) || max > EXPLODED_SCORE) {
-            throw new TrainingDivergedException(String.format("%s: the trained model's "
-                    + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
-                    + "chances with a validation set", req.target(), set.origin(),
-                    Double.isFinite(max) ? "exploding" : "non-finite", max));
+            throw new TrainingDivergedException(String.format(
+                    "%s: the trained model's "
+                            + "outputs on %s are %s (max |score| %s); nothing exported. Lower --lr or raise --keep best's "
+                            + "chances with a validation set",
+                    req.target(), set.origin(), Double.isFinite(max) ? "exploding" : "non-finite", max));
         }
     }
 
@@ -711,10 +880,17 @@ public final class TransferJob {
         TrainingSettings t = c.training();
         AdapterSettings a = c.adapter();
         s.put("mode", c.mode().cliName());
-        s.put("keep", c.control().keep().cliName()
-                + (c.control().patience() > 0 ? " patience=" + c.control().patience() : ""));
+        s.put(
+                "keep",
+                c.control().keep().cliName()
+                        + (c.control().patience() > 0
+                                ? " patience=" + c.control().patience()
+                                : ""));
         if (c.mode().distils()) {
-            s.put("kd", "alpha=" + c.distillation().alpha() + " temperature=" + c.distillation().temperature());
+            s.put(
+                    "kd",
+                    "alpha=" + c.distillation().alpha() + " temperature="
+                            + c.distillation().temperature());
         }
         s.put("data", req.data());
         s.put("epochs", Integer.toString(t.epochs()));
@@ -722,23 +898,32 @@ public final class TransferJob {
         if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
             s.put("normalization", normFlags(req.norm()));
         }
-        s.put("optimizer", t.optimizer().cliName() + " lr=" + t.lr() + " momentum=" + t.momentum() + " wd="
-                + t.weightDecay() + " schedule=" + t.schedule().cliName() + " batch=" + t.batchSize());
+        s.put(
+                "optimizer",
+                t.optimizer().cliName() + " lr=" + t.lr() + " momentum=" + t.momentum() + " wd=" + t.weightDecay()
+                        + " schedule=" + t.schedule().cliName() + " batch=" + t.batchSize());
         if (c.mode().usesAdapter()) {
             s.put("cycle", Integer.toString(a.cycle()));
             s.put("adapter_lr", Double.toString(a.lr()));
             s.put("rank", Integer.toString(a.rank()));
             s.put("frozen_source", Boolean.toString(c.frozenSource()));
-            s.put("adapter_output", a.output().cliName()
-                    + (a.output() == AdapterOutput.GATED ? " gate_lr=" + a.gateLr() : ""));
+            s.put(
+                    "adapter_output",
+                    a.output().cliName() + (a.output() == AdapterOutput.GATED ? " gate_lr=" + a.gateLr() : ""));
             s.put("pairs", String.join(",", req.pairs()));
         }
         return s;
     }
 
-    private static RunReport report(Request req, InputHashes hashes, List<PairSpec> pairs, TrainableModel target,
-                                    TrainableModel source, DataSplits data, MergeNetTransfer transfer,
-                                    List<EpochRecord> history) {
+    private static RunReport report(
+            Request req,
+            InputHashes hashes,
+            List<PairSpec> pairs,
+            TrainableModel target,
+            TrainableModel source,
+            DataSplits data,
+            MergeNetTransfer transfer,
+            List<EpochRecord> history) {
         RunReport r = new RunReport(req.commandLine());
         r.put("target", req.target().toString());
         r.put("targetSha256", hashes.target());
@@ -757,9 +942,13 @@ public final class TransferJob {
         for (int i = 0; i < pairs.size(); i++) {
             com.google.gson.JsonObject o = new com.google.gson.JsonObject();
             o.addProperty("target", pairs.get(i).target());
-            o.addProperty("targetShape", target.weights().get(pairs.get(i).target()).getShape().toString());
+            o.addProperty(
+                    "targetShape",
+                    target.weights().get(pairs.get(i).target()).getShape().toString());
             o.addProperty("source", pairs.get(i).source());
-            o.addProperty("sourceShape", source.weights().get(pairs.get(i).source()).getShape().toString());
+            o.addProperty(
+                    "sourceShape",
+                    source.weights().get(pairs.get(i).source()).getShape().toString());
             o.addProperty("adapterParameters", transfer.adapter(i).arrays().parameterCount());
             o.addProperty("headWidths", Arrays.toString(transfer.adapter(i).headWidths()));
             pa.add(o);

@@ -15,9 +15,19 @@ import dev.mergenet.transfer.adapter.AdapterOutput;
  * @param gateLr          AdamW learning rate of the gates (gated output only)
  * @param maxAdapterRatio adapter parameters allowed per target parameter before head widths are capped (0: no cap)
  */
-public record AdapterSettings(AdapterConfig config, int cycle, double lr, double weightDecay, double clip,
-                              double warm, int rank, double transferUntil, Generation generation,
-                              AdapterOutput output, double gateLr, double maxAdapterRatio) {
+public record AdapterSettings(
+        AdapterConfig config,
+        int cycle,
+        double lr,
+        double weightDecay,
+        double clip,
+        double warm,
+        int rank,
+        double transferUntil,
+        Generation generation,
+        AdapterOutput output,
+        double gateLr,
+        double maxAdapterRatio) {
     public AdapterSettings {
         if (cycle < 0 || rank < 0) {
             throw new IllegalArgumentException("--cycle and --rank must not be negative");
@@ -38,8 +48,18 @@ public record AdapterSettings(AdapterConfig config, int cycle, double lr, double
     }
 
     public Builder toBuilder() {
-        return new Builder().config(config).cycle(cycle).lr(lr).weightDecay(weightDecay).clip(clip).warm(warm)
-                .rank(rank).transferUntil(transferUntil).generation(generation).output(output).gateLr(gateLr)
+        return new Builder()
+                .config(config)
+                .cycle(cycle)
+                .lr(lr)
+                .weightDecay(weightDecay)
+                .clip(clip)
+                .warm(warm)
+                .rank(rank)
+                .transferUntil(transferUntil)
+                .generation(generation)
+                .output(output)
+                .gateLr(gateLr)
                 .maxAdapterRatio(maxAdapterRatio);
     }
 
@@ -122,8 +142,19 @@ public record AdapterSettings(AdapterConfig config, int cycle, double lr, double
         }
 
         public AdapterSettings build() {
-            return new AdapterSettings(config, cycle, lr, weightDecay, clip, warm, rank, transferUntil, generation,
-                    output, gateLr, maxAdapterRatio);
+            return new AdapterSettings(
+                    config,
+                    cycle,
+                    lr,
+                    weightDecay,
+                    clip,
+                    warm,
+                    rank,
+                    transferUntil,
+                    generation,
+                    output,
+                    gateLr,
+                    maxAdapterRatio);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class Defaults {
 
     /** Batch size of evaluation and of a frozen teacher's scores. */
     public static final String EVAL_BATCH_SIZE_TEXT = "500";
+
     public static final int EVAL_BATCH_SIZE = Integer.parseInt(EVAL_BATCH_SIZE_TEXT);
 
     public static final String KD_ALPHA_TEXT = "0.9";
@@ -52,10 +53,12 @@ public final class Defaults {
 
     /** Global gradient-norm clip of the adapter's update. */
     public static final String ADAPTER_CLIP_TEXT = "50";
+
     public static final double ADAPTER_CLIP = Double.parseDouble(ADAPTER_CLIP_TEXT);
 
     /** Fraction of adapter updates at constant learning rate before the cosine decay. */
     public static final String ADAPTER_WARM_TEXT = "0.02";
+
     public static final double ADAPTER_WARM = Double.parseDouble(ADAPTER_WARM_TEXT);
 
     public static final String RANK_TEXT = "0";
@@ -75,6 +78,7 @@ public final class Defaults {
 
     /** Adapter parameters allowed per target parameter before its head widths are capped (0: no cap). */
     public static final String MAX_ADAPTER_RATIO_TEXT = "1";
+
     public static final double MAX_ADAPTER_RATIO = Double.parseDouble(MAX_ADAPTER_RATIO_TEXT);
 
     public static final String KEEP_TEXT = "best";
@@ -88,6 +92,7 @@ public final class Defaults {
 
     /** The adapter's attention heads and stacked layers: those of {@code AdapterConfig.DEFAULT} (tested equal). */
     public static final String HEADS_TEXT = "8";
+
     public static final int HEADS = Integer.parseInt(HEADS_TEXT);
 
     public static final String LAYERS_TEXT = "2";
@@ -98,5 +103,6 @@ public final class Defaults {
      * ({@code --frozen-source}, negatable).
      */
     public static final boolean FROZEN_SOURCE = false;
+
     public static final String CLI_FROZEN_SOURCE_TEXT = "true";
 }

@@ -10,8 +10,8 @@ import dev.mergenet.transfer.distill.KdLoss;
  * @param loss  the distillation loss and its hyperparameters (temperature included)
  */
 public record DistillationSettings(double alpha, KdLoss loss) {
-    public static final DistillationSettings DEFAULT = new DistillationSettings(Defaults.KD_ALPHA,
-            Defaults.KD_TEMPERATURE);
+    public static final DistillationSettings DEFAULT =
+            new DistillationSettings(Defaults.KD_ALPHA, Defaults.KD_TEMPERATURE);
 
     public DistillationSettings {
         if (!(alpha >= 0 && alpha <= 1)) {

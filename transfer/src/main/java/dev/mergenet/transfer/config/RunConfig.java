@@ -11,12 +11,17 @@ import java.util.function.UnaryOperator;
  * the optimisation of the models, distillation, MergeNet's adapter, and run control (keep, stopping, checkpoints).
  * Build one with {@link #builder(Mode)}; each part validates when built.
  */
-public record RunConfig(Mode mode, boolean frozenSource, TrainingSettings training,
-                        DistillationSettings distillation, AdapterSettings adapter, RunControl control) {
+public record RunConfig(
+        Mode mode,
+        boolean frozenSource,
+        TrainingSettings training,
+        DistillationSettings distillation,
+        AdapterSettings adapter,
+        RunControl control) {
     public RunConfig {
         if (mode == null || training == null || distillation == null || adapter == null || control == null) {
-            throw new IllegalArgumentException("a run needs a mode, training, distillation, adapter and control "
-                    + "settings");
+            throw new IllegalArgumentException(
+                    "a run needs a mode, training, distillation, adapter and control " + "settings");
         }
     }
 

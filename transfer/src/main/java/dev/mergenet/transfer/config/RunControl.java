@@ -12,8 +12,8 @@ import java.nio.file.Path;
  * @param resume       continue from that checkpoint
  */
 public record RunControl(Keep keep, int patience, double maxLossRatio, Path checkpoint, boolean resume) {
-    public static final RunControl DEFAULT = new RunControl(Defaults.KEEP, Defaults.PATIENCE, Defaults.MAX_LOSS_RATIO,
-            null, false);
+    public static final RunControl DEFAULT =
+            new RunControl(Defaults.KEEP, Defaults.PATIENCE, Defaults.MAX_LOSS_RATIO, null, false);
 
     public RunControl {
         if (keep == null) {

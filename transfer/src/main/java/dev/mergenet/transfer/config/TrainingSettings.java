@@ -6,8 +6,16 @@ package dev.mergenet.transfer.config;
  *
  * @param evalBatchSize batch size of evaluation and of a frozen teacher's scores
  */
-public record TrainingSettings(int epochs, int batchSize, OptimizerKind optimizer, double lr, double momentum,
-                               double weightDecay, Schedule schedule, long seed, int evalBatchSize) {
+public record TrainingSettings(
+        int epochs,
+        int batchSize,
+        OptimizerKind optimizer,
+        double lr,
+        double momentum,
+        double weightDecay,
+        Schedule schedule,
+        long seed,
+        int evalBatchSize) {
     public TrainingSettings {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1");
@@ -28,8 +36,16 @@ public record TrainingSettings(int epochs, int batchSize, OptimizerKind optimize
     }
 
     public Builder toBuilder() {
-        return new Builder().epochs(epochs).batchSize(batchSize).optimizer(optimizer).lr(lr).momentum(momentum)
-                .weightDecay(weightDecay).schedule(schedule).seed(seed).evalBatchSize(evalBatchSize);
+        return new Builder()
+                .epochs(epochs)
+                .batchSize(batchSize)
+                .optimizer(optimizer)
+                .lr(lr)
+                .momentum(momentum)
+                .weightDecay(weightDecay)
+                .schedule(schedule)
+                .seed(seed)
+                .evalBatchSize(evalBatchSize);
     }
 
     /** Starts from {@link Defaults}; {@link #build()} validates. */
@@ -93,8 +109,8 @@ public record TrainingSettings(int epochs, int batchSize, OptimizerKind optimize
         }
 
         public TrainingSettings build() {
-            return new TrainingSettings(epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed,
-                    evalBatchSize);
+            return new TrainingSettings(
+                    epochs, batchSize, optimizer, lr, momentum, weightDecay, schedule, seed, evalBatchSize);
         }
     }
 }

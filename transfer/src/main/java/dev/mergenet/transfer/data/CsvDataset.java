@@ -79,8 +79,8 @@ public final class CsvDataset {
                 try {
                     x[r * (cols - 1) + k++] = Float.parseFloat(v);
                 } catch (NumberFormatException e) {
-                    throw new MergeNetException(file + ": line " + (r + 1 + (header ? 1 : 0)) + ", column "
-                            + (c + 1) + ": '" + v + "' is not a number");
+                    throw new MergeNetException(file + ": line " + (r + 1 + (header ? 1 : 0)) + ", column " + (c + 1)
+                            + ": '" + v + "' is not a number");
                 }
             }
         }

@@ -9,14 +9,14 @@ import java.nio.file.Path;
  */
 public record DataSpec(String kind, Path path, String labelColumn) {
     /** Fashion-MNIST's labels 0..9, as its authors name them. */
-    public static final java.util.List<String> FASHION_CLASSES = java.util.List.of("T-shirt/top", "Trouser",
-            "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final java.util.List<String> FASHION_CLASSES = java.util.List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     public static DataSpec parse(String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0) {
-            throw new MergeNetException("--data " + spec + ": expected fashion-mnist:DIR, mnist:DIR, folder:DIR or "
-                    + "csv:FILE");
+            throw new MergeNetException(
+                    "--data " + spec + ": expected fashion-mnist:DIR, mnist:DIR, folder:DIR or " + "csv:FILE");
         }
         String kind = spec.substring(0, colon).toLowerCase();
         String rest = spec.substring(colon + 1);
@@ -26,8 +26,8 @@ public record DataSpec(String kind, Path path, String labelColumn) {
             rest = rest.substring(0, rest.indexOf("#label="));
         }
         if (!kind.equals("fashion-mnist") && !kind.equals("mnist") && !kind.equals("folder") && !kind.equals("csv")) {
-            throw new MergeNetException("--data " + spec + ": unknown kind '" + kind
-                    + "' (fashion-mnist, mnist, folder, csv)");
+            throw new MergeNetException(
+                    "--data " + spec + ": unknown kind '" + kind + "' (fashion-mnist, mnist, folder, csv)");
         }
         if (rest.isEmpty()) {
             throw new MergeNetException("--data " + spec + ": missing path after '" + kind + ":'");
@@ -53,8 +53,10 @@ public record DataSpec(String kind, Path path, String labelColumn) {
             default -> throw new IllegalStateException(kind);
         }
         DataSplits raw = DataSplits.split(pool, test, validationSize, splitSeed);
-        return new DataSplits(adaptation.apply(raw.train()), raw.validation() == null ? null
-                : adaptation.apply(raw.validation()), test == null ? null : adaptation.apply(raw.test()));
+        return new DataSplits(
+                adaptation.apply(raw.train()),
+                raw.validation() == null ? null : adaptation.apply(raw.validation()),
+                test == null ? null : adaptation.apply(raw.test()));
     }
 
     @Override

@@ -11,8 +11,8 @@ public record DataSplits(LabeledData train, LabeledData validation, LabeledData 
         int n = pool.size();
         int v = validationSize < 0 ? Math.max(1, n / 12) : validationSize;
         if (v >= n) {
-            throw new MergeNetException(pool.origin() + ": validation size " + v + " leaves no training data ("
-                    + n + " samples)");
+            throw new MergeNetException(
+                    pool.origin() + ": validation size " + v + " leaves no training data (" + n + " samples)");
         }
         int[] perm = BatchOrder.permutation(n, splitSeed);
         int[] valIdx = new int[v];

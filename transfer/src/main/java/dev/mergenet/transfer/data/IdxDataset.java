@@ -35,8 +35,8 @@ public final class IdxDataset {
     }
 
     private static Path find(Path dir, String stem) {
-        for (String name : new String[] {stem + ".gz", stem, stem.replace("-idx", ".idx") + ".gz",
-            stem.replace("-idx", ".idx")}) {
+        for (String name :
+                new String[] {stem + ".gz", stem, stem.replace("-idx", ".idx") + ".gz", stem.replace("-idx", ".idx")}) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;

@@ -29,8 +29,8 @@ public final class IdxFile {
             DataInputStream d = new DataInputStream(new BufferedInputStream(in, 1 << 16));
             int magic = d.readInt();
             if ((magic >>> 16) != 0 || ((magic >> 8) & 0xff) != 0x08) {
-                throw new MergeNetException(file + ": not an unsigned-byte IDX file (magic 0x"
-                        + Integer.toHexString(magic) + ")");
+                throw new MergeNetException(
+                        file + ": not an unsigned-byte IDX file (magic 0x" + Integer.toHexString(magic) + ")");
             }
             int rank = magic & 0xff;
             if (rank < 1 || rank > 4) {

@@ -74,7 +74,8 @@ public final class ImageFolderDataset {
             y[i] = labels.get(i);
         }
         return new LabeledData(dir.toString(), x, y, new Shape(3, h, w), classDirs.size())
-                .withClassNames(classDirs.stream().map(d -> d.getFileName().toString()).toList());
+                .withClassNames(
+                        classDirs.stream().map(d -> d.getFileName().toString()).toList());
     }
 
     private static BufferedImage readImage(Path f) {

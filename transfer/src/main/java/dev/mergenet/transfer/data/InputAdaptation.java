@@ -1,8 +1,8 @@
 package dev.mergenet.transfer.data;
 
 import ai.djl.ndarray.types.Shape;
-import dev.mergenet.exporters.deploy.InputPreprocessing;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.exporters.deploy.InputPreprocessing;
 
 /**
  * Makes data fit a model's input, on the host, once: resize (bilinear, half-pixel centres), channel replication
@@ -53,8 +53,8 @@ public record InputAdaptation(int[] resize, int channels, float[] mean, float[] 
         Shape s = data.sampleShape();
         if (s.dimension() != 3) {
             if (resize != null || channels != 0) {
-                throw new MergeNetException(data.origin() + ": resize/channel options need image data [C,H,W], got "
-                        + s);
+                throw new MergeNetException(
+                        data.origin() + ": resize/channel options need image data [C,H,W], got " + s);
             }
         }
         int c = s.dimension() == 3 ? (int) s.get(0) : 1;
@@ -98,8 +98,8 @@ public record InputAdaptation(int[] resize, int channels, float[] mean, float[] 
 
     private static void checkStats(float[] v, int channels, String what, LabeledData data) {
         if (v != null && v.length != 1 && v.length != channels) {
-            throw new MergeNetException(data.origin() + ": --" + what + " has " + v.length + " values for "
-                    + channels + " channels");
+            throw new MergeNetException(
+                    data.origin() + ": --" + what + " has " + v.length + " values for " + channels + " channels");
         }
         if (v != null && what.equals("std")) {
             for (float f : v) {

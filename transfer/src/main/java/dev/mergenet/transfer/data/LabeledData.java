@@ -29,11 +29,18 @@ public final class LabeledData {
         this(origin, features, labels, sampleShape, classes, sampleShape, null, null);
     }
 
-    private LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes, Shape rawShape,
-                        java.util.function.UnaryOperator<float[]> transform, List<String> classNames) {
+    private LabeledData(
+            String origin,
+            float[] features,
+            int[] labels,
+            Shape sampleShape,
+            int classes,
+            Shape rawShape,
+            java.util.function.UnaryOperator<float[]> transform,
+            List<String> classNames) {
         if (classNames != null && classNames.size() != classes) {
-            throw new IllegalArgumentException(origin + ": " + classNames.size() + " class names for " + classes
-                    + " classes");
+            throw new IllegalArgumentException(
+                    origin + ": " + classNames.size() + " class names for " + classes + " classes");
         }
         this.classNames = classNames == null ? null : List.copyOf(classNames);
         this.rawShape = rawShape;
@@ -51,8 +58,8 @@ public final class LabeledData {
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException(origin + ": label " + labels[i] + " of sample " + i
-                        + " is outside [0, " + classes + ")");
+                throw new IllegalArgumentException(
+                        origin + ": label " + labels[i] + " of sample " + i + " is outside [0, " + classes + ")");
             }
         }
     }

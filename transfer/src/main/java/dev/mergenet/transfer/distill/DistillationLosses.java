@@ -28,18 +28,22 @@ public final class DistillationLosses {
      * others); NCKD the KL over the non-target classes alone (the target logit pushed down by 1000 before the softmax,
      * as the authors' code). {@code labels}: int64 [batch].
      */
-    public static NDArray dkd(NDArray student, NDArray teacher, NDArray labels, double alpha, double beta,
-                              double temperature) {
+    public static NDArray dkd(
+            NDArray student, NDArray teacher, NDArray labels, double alpha, double beta, double temperature) {
         NDArray t = teacher.stopGradient();
         int classes = (int) student.getShape().get(1);
         NDArray gt = labels.oneHot(classes, student.getDataType());
         NDArray other = gt.neg().add(1);
         NDArray ps = ScalarMath.div(student, temperature).softmax(1);
         NDArray pt = ScalarMath.div(t, temperature).softmax(1);
-        NDArray bs = NDArrays.stack(new ai.djl.ndarray.NDList(ps.mul(gt).sum(new int[] {1}),
-                ps.mul(other).sum(new int[] {1})), 1);
-        NDArray bt = NDArrays.stack(new ai.djl.ndarray.NDList(pt.mul(gt).sum(new int[] {1}),
-                pt.mul(other).sum(new int[] {1})), 1);
+        NDArray bs = NDArrays.stack(
+                new ai.djl.ndarray.NDList(
+                        ps.mul(gt).sum(new int[] {1}), ps.mul(other).sum(new int[] {1})),
+                1);
+        NDArray bt = NDArrays.stack(
+                new ai.djl.ndarray.NDList(
+                        pt.mul(gt).sum(new int[] {1}), pt.mul(other).sum(new int[] {1})),
+                1);
         NDArray tckd = kl(bt.log(), bs.log()).mean();
         NDArray mask = ScalarMath.mul(gt, 1000.0);
         NDArray logPs2 = ScalarMath.div(student, temperature).sub(mask).logSoftmax(1);
@@ -60,7 +64,8 @@ public final class DistillationLosses {
     public static NDArray standardized(NDArray logits) {
         long classes = logits.getShape().get(1);
         NDArray centered = logits.sub(logits.mean(new int[] {1}, true));
-        NDArray std = ScalarMath.div(centered.square().sum(new int[] {1}, true), classes - 1.0).sqrt();
+        NDArray std = ScalarMath.div(centered.square().sum(new int[] {1}, true), classes - 1.0)
+                .sqrt();
         return centered.div(std.add(1e-7));
     }
 
@@ -82,7 +87,10 @@ public final class DistillationLosses {
         NDArray ac = a.sub(a.mean(new int[] {1}, true));
         NDArray bc = b.sub(b.mean(new int[] {1}, true));
         NDArray dot = ac.mul(bc).sum(new int[] {1});
-        NDArray norms = ac.square().sum(new int[] {1}).sqrt().mul(bc.square().sum(new int[] {1}).sqrt());
+        NDArray norms = ac.square()
+                .sum(new int[] {1})
+                .sqrt()
+                .mul(bc.square().sum(new int[] {1}).sqrt());
         return dot.div(norms.add(1e-8)).mean().neg().add(1);
     }
 

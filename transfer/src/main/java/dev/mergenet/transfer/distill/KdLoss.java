@@ -11,7 +11,10 @@ public record KdLoss(Kind kind, double temperature, double alpha, double beta, d
 
     /** The loss families. */
     public enum Kind {
-        HINTON, DKD, ZSCORE, DIST;
+        HINTON,
+        DKD,
+        ZSCORE,
+        DIST;
 
         public static Kind parse(String s) {
             for (Kind k : values()) {

@@ -15,12 +15,12 @@ public final class TeacherEnsemble {
      */
     public static NDArray combine(List<NDArray> logits, List<String> names, double[] weights) {
         if (logits.isEmpty() || logits.size() != names.size()) {
-            throw new IllegalArgumentException("one name per teacher is needed (" + logits.size() + " teachers, "
-                    + names.size() + " names)");
+            throw new IllegalArgumentException(
+                    "one name per teacher is needed (" + logits.size() + " teachers, " + names.size() + " names)");
         }
         if (weights != null && weights.length != logits.size()) {
-            throw new IllegalArgumentException(weights.length + " teacher weights given for " + logits.size()
-                    + " teachers");
+            throw new IllegalArgumentException(
+                    weights.length + " teacher weights given for " + logits.size() + " teachers");
         }
         long classes = logits.get(0).getShape().get(logits.get(0).getShape().dimension() - 1);
         double total = 0;
@@ -33,7 +33,8 @@ public final class TeacherEnsemble {
             }
             if (!logits.get(i).getShape().equals(logits.get(0).getShape())) {
                 throw new MergeNetException("the teachers' scores differ in shape: " + names.get(0) + " "
-                        + logits.get(0).getShape() + ", " + names.get(i) + " " + logits.get(i).getShape());
+                        + logits.get(0).getShape() + ", " + names.get(i) + " "
+                        + logits.get(i).getShape());
             }
             double w = weights == null ? 1 : weights[i];
             if (!(w >= 0)) {

@@ -3,7 +3,6 @@ package dev.mergenet.transfer.mergenet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
-import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.optim.AdamW;
 
 /**
@@ -19,6 +18,7 @@ final class AdaptedPair {
     final NDArray fixedSource;
     /** [m, 1] gates (gated output only), and their optimizer. */
     final NDArray gates;
+
     final AdamW gateOptimizer;
     /** W' of the last injection, with φ's autograd graph. */
     NDArray generated;
@@ -26,13 +26,21 @@ final class AdaptedPair {
     NDArray direction;
     /** g ⊙ (s·φ − T) of the last injection (gated output only): taken back before the next one. */
     NDArray offset;
+
     NDArray lastDelta;
     long updates;
     long totalUpdates;
     final EpochTotals epoch = new EpochTotals();
 
-    AdaptedPair(PairSpec spec, Shape targetShape, int rows, ParameterAdapter adapter, AdamW optimizer,
-                NDArray fixedSource, NDArray gates, AdamW gateOptimizer) {
+    AdaptedPair(
+            PairSpec spec,
+            Shape targetShape,
+            int rows,
+            ParameterAdapter adapter,
+            AdamW optimizer,
+            NDArray fixedSource,
+            NDArray gates,
+            AdamW gateOptimizer) {
         this.spec = spec;
         this.targetShape = targetShape;
         this.rows = rows;

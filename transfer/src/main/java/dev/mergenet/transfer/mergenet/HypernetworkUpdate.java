@@ -7,7 +7,6 @@ import ai.djl.training.GradientCollector;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
-import dev.mergenet.transfer.mergenet.MatrixView;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.GradientClipping;
 import java.util.Map;
@@ -24,10 +23,18 @@ final class HypernetworkUpdate {
     /** The pair's δ and φ's gradient norm before clipping (non-finite when the update diverged). */
     record Result(NDArray delta, double gradNorm) {}
 
-    static Result update(AdaptedPair p, TrainableModel target, double clip, double adapterLr, double gateLr,
-                         double targetLr, NDManager scope, Runnable beforeBackward) {
+    static Result update(
+            AdaptedPair p,
+            TrainableModel target,
+            double clip,
+            double adapterLr,
+            double gateLr,
+            double targetLr,
+            NDManager scope,
+            Runnable beforeBackward) {
         NDArray weight = target.weights().get(p.spec.target());
-        NDArray after = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient());
+        NDArray after = MatrixView.toMatrix(
+                target, p.spec.target(), Scopes.alias(weight, scope).stopGradient());
         NDArray delta = p.generated.stopGradient().sub(after).duplicate();
         Map<String, NDArray> phi = p.adapter.arrays().parameters();
         phi.values().forEach(Scopes::zeroGradient);
@@ -47,10 +54,12 @@ final class HypernetworkUpdate {
         return new Result(delta, norm);
     }
 
-    private static void updateGates(AdaptedPair p, TrainableModel target, NDArray weight, double targetLr,
-                                    double gateLr, NDManager scope) {
+    private static void updateGates(
+            AdaptedPair p, TrainableModel target, NDArray weight, double targetLr, double gateLr, NDManager scope) {
         NDArray weightGrad = Scopes.gradient(weight, scope);
-        NDArray lossGrad = MatrixView.toMatrix(target, p.spec.target(),
+        NDArray lossGrad = MatrixView.toMatrix(
+                target,
+                p.spec.target(),
                 (weightGrad != null ? weightGrad : Scopes.alias(weight, scope).zerosLike()).stopGradient());
         NDArray deltaLoss = ScalarMath.mul(lossGrad, targetLr);
         Scopes.zeroGradient(p.gates);
@@ -59,7 +68,9 @@ final class HypernetworkUpdate {
             gc.backward(g.mul(p.direction).mul(deltaLoss).sum());
         }
         NDArray gateGrad = Scopes.gradient(p.gates, scope);
-        double gateNorm = gateGrad == null ? 0 : gateGrad.norm().toType(DataType.FLOAT64, false).getDouble();
+        double gateNorm = gateGrad == null
+                ? 0
+                : gateGrad.norm().toType(DataType.FLOAT64, false).getDouble();
         if (Double.isFinite(gateNorm)) {
             p.gateOptimizer.step(Map.of("gates", p.gates), gateLr, scope);
         }

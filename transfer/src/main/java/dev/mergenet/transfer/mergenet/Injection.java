@@ -8,7 +8,6 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.adapter.AdapterOutput;
-import dev.mergenet.transfer.mergenet.MatrixView;
 import dev.mergenet.transfer.model.TrainableModel;
 
 /**
@@ -20,15 +19,22 @@ final class Injection {
     private Injection() {}
 
     /** Generates W' for the pair and writes it into the target; returns ‖W' − W‖ / ‖W‖. */
-    static double inject(AdaptedPair p, TrainableModel target, NDArray sourceMatrix, AdapterOutput output,
-                         boolean trainingMode, NDManager scope) {
+    static double inject(
+            AdaptedPair p,
+            TrainableModel target,
+            NDArray sourceMatrix,
+            AdapterOutput output,
+            boolean trainingMode,
+            NDManager scope) {
         NDArray weight = target.weights().get(p.spec.target());
-        NDArray current = MatrixView.toMatrix(target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
+        NDArray current = MatrixView.toMatrix(
+                        target, p.spec.target(), Scopes.alias(weight, scope).stopGradient())
                 .duplicate();
         // gated: the target's own iterate is the current weight without the previous injection's offset, so
         // offsets never accumulate across injections (W = T_own + g ⊙ D(T_own), a residual re-parameterisation)
         NDArray t = output == AdapterOutput.GATED && p.offset != null
-                ? current.sub(Scopes.alias(p.offset, scope)) : current;
+                ? current.sub(Scopes.alias(p.offset, scope))
+                : current;
         try (GradientCollector gc = TorchEngine.newGradientCollector()) {
             NDArray phi = p.adapter.forward(t, sourceMatrix, trainingMode, scope);
             if (output == AdapterOutput.RELEASED) {

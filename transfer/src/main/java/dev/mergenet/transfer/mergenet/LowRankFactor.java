@@ -20,8 +20,8 @@ public final class LowRankFactor {
         long p = s.getShape().get(0);
         long q = s.getShape().get(1);
         if (rank < 1 || rank > Math.min(p, q)) {
-            throw new IllegalArgumentException("--rank " + rank + " must be in [1, " + Math.min(p, q)
-                    + "] for a " + p + "x" + q + " source matrix");
+            throw new IllegalArgumentException("--rank " + rank + " must be in [1, " + Math.min(p, q) + "] for a " + p
+                    + "x" + q + " source matrix");
         }
         NDArray sd = s.stopGradient().toType(DataType.FLOAT64, true);
         boolean rowsSide = p <= q; // eigenvectors of S·Sᵀ (p×p) give U; of Sᵀ·S (q×q) give V

@@ -26,8 +26,8 @@ public final class MatrixView {
     }
 
     /** A matrix in the [out, in…] view back to the weight's stored shape. */
-    public static ai.djl.ndarray.NDArray fromMatrix(TrainableModel model, String name, ai.djl.ndarray.NDArray m,
-                                                   Shape stored) {
+    public static ai.djl.ndarray.NDArray fromMatrix(
+            TrainableModel model, String name, ai.djl.ndarray.NDArray m, Shape stored) {
         ai.djl.ndarray.NDArray t = model.inputMajor(name) ? m.transpose() : m;
         return t.reshape(stored);
     }

@@ -12,9 +12,6 @@ import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.adapter.ParameterAdapter;
 import dev.mergenet.transfer.config.Generation;
 import dev.mergenet.transfer.config.RunConfig;
-import dev.mergenet.transfer.mergenet.LowRankFactor;
-import dev.mergenet.transfer.mergenet.MatrixView;
-import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
@@ -52,14 +49,21 @@ public final class MergeNetTransfer implements StepParticipant {
     /**
      * @param source the source model (its weights are read live when it is co-trained; once, when it is frozen)
      */
-    public MergeNetTransfer(RunConfig cfg, TrainableModel target, TrainableModel source, List<PairSpec> specs,
-                            long totalSteps, NDManager manager) {
+    public MergeNetTransfer(
+            RunConfig cfg,
+            TrainableModel target,
+            TrainableModel source,
+            List<PairSpec> specs,
+            long totalSteps,
+            NDManager manager) {
         this.cfg = cfg;
         this.target = target;
         this.source = source;
         this.manager = manager;
         this.transferEndStep = Math.round(cfg.adapter().transferUntil() * totalSteps);
-        long targetParameters = target.weights().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long targetParameters = target.weights().values().stream()
+                .mapToLong(a -> a.getShape().size())
+                .sum();
         for (int i = 0; i < specs.size(); i++) {
             pairs.add(build(specs.get(i), i, targetParameters));
         }
@@ -82,7 +86,14 @@ public final class MergeNetTransfer implements StepParticipant {
                 fixed.attach(manager);
             }
         }
-        ParameterAdapter adapter = new ParameterAdapter(manager, tw.getDataType(), tm[0], tm[1], rows, sm[1], ac,
+        ParameterAdapter adapter = new ParameterAdapter(
+                manager,
+                tw.getDataType(),
+                tm[0],
+                tm[1],
+                rows,
+                sm[1],
+                ac,
                 cfg.training().seed() * 31 + index);
         NDArray gates = null;
         AdamW gateOpt = null;
@@ -91,9 +102,18 @@ public final class MergeNetTransfer implements StepParticipant {
             gates.setRequiresGradient(true);
             gateOpt = new AdamW(manager, 0.9, 0.999, 1e-8, 0, n -> true);
         }
-        AdaptedPair p = new AdaptedPair(spec, tw.getShape(), tm[0], adapter, AdamW.forAdapter(manager,
-                cfg.adapter().weightDecay()), fixed, gates, gateOpt);
-        p.totalUpdates = cfg.adapter().cycle() > 0 ? (transferEndStep + cfg.adapter().cycle() - 1) / cfg.adapter().cycle() : 0;
+        AdaptedPair p = new AdaptedPair(
+                spec,
+                tw.getShape(),
+                tm[0],
+                adapter,
+                AdamW.forAdapter(manager, cfg.adapter().weightDecay()),
+                fixed,
+                gates,
+                gateOpt);
+        p.totalUpdates = cfg.adapter().cycle() > 0
+                ? (transferEndStep + cfg.adapter().cycle() - 1) / cfg.adapter().cycle()
+                : 0;
         return p;
     }
 
@@ -114,24 +134,36 @@ public final class MergeNetTransfer implements StepParticipant {
         for (int width = Math.max(m + p, n + q) / 2; width >= ac.heads(); width = width * 3 / 4) {
             AdapterConfig c = ac.withMaxTotalWidth(width);
             if (c.parameterCount(m, n, p, q) <= budget) {
-                notes.add(String.format("adapter for %s: released widths give %,d parameters (%.1fx the target's "
-                        + "%,d); attention width capped at %d to fit %,d (--max-adapter-ratio 0 keeps the released "
-                        + "widths)", spec.target(), released, (double) released / targetParameters,
-                        targetParameters, width, c.parameterCount(m, n, p, q)));
+                notes.add(String.format(
+                        "adapter for %s: released widths give %,d parameters (%.1fx the target's "
+                                + "%,d); attention width capped at %d to fit %,d (--max-adapter-ratio 0 keeps the released "
+                                + "widths)",
+                        spec.target(),
+                        released,
+                        (double) released / targetParameters,
+                        targetParameters,
+                        width,
+                        c.parameterCount(m, n, p, q)));
                 return c;
             }
         }
-        throw new MergeNetException(String.format("the adapter for %s=%s needs at least %,d parameters (its FFN grows "
-                + "with the square of the target matrix's %d columns), over the budget of %,d (%.1fx the target's %,d); "
-                + "pick a smaller target matrix with --pair, or pass --max-adapter-ratio 0 to allow it", spec.target(),
-                spec.source(), ac.withMaxTotalWidth(ac.heads()).parameterCount(m, n, p, q), n, budget,
-                cfg.adapter().maxAdapterRatio(), targetParameters));
+        throw new MergeNetException(String.format(
+                "the adapter for %s=%s needs at least %,d parameters (its FFN grows "
+                        + "with the square of the target matrix's %d columns), over the budget of %,d (%.1fx the target's %,d); "
+                        + "pick a smaller target matrix with --pair, or pass --max-adapter-ratio 0 to allow it",
+                spec.target(),
+                spec.source(),
+                ac.withMaxTotalWidth(ac.heads()).parameterCount(m, n, p, q),
+                n,
+                budget,
+                cfg.adapter().maxAdapterRatio(),
+                targetParameters));
     }
 
     /** The source weight as the adapter sees it: [p, q], or its rank-r factor √Σ·Vᵀ. */
     private NDArray sourceMatrix(String name, NDManager scope) {
-        NDArray s = MatrixView.toMatrix(source, name,
-                Scopes.alias(source.weights().get(name), scope).stopGradient());
+        NDArray s = MatrixView.toMatrix(
+                source, name, Scopes.alias(source.weights().get(name), scope).stopGradient());
         return cfg.adapter().rank() > 0 ? LowRankFactor.factorA(s, cfg.adapter().rank(), scope) : s.duplicate();
     }
 
@@ -181,14 +213,19 @@ public final class MergeNetTransfer implements StepParticipant {
 
     /** Whether this step transfers (design note 4.4: cnt % f == 0, until the transfer-free final phase). */
     public boolean transfersAt(long step) {
-        return !pairs.isEmpty() && cfg.adapter().cycle() > 0 && step % cfg.adapter().cycle() == 0 && step < transferEndStep;
+        return !pairs.isEmpty()
+                && cfg.adapter().cycle() > 0
+                && step % cfg.adapter().cycle() == 0
+                && step < transferEndStep;
     }
 
     /** Before the source's and target's steps of a transfer step: inject W' into every pair. */
     public void inject(NDManager scope) {
         for (AdaptedPair p : pairs) {
-            NDArray s = p.fixedSource != null ? Scopes.alias(p.fixedSource, scope) : sourceMatrix(p.spec.source(), scope);
-            p.epoch.jump += Injection.inject(p, target, s, cfg.adapter().output(), cfg.adapter().generation() == Generation.TRAIN, scope);
+            NDArray s =
+                    p.fixedSource != null ? Scopes.alias(p.fixedSource, scope) : sourceMatrix(p.spec.source(), scope);
+            p.epoch.jump += Injection.inject(
+                    p, target, s, cfg.adapter().output(), cfg.adapter().generation() == Generation.TRAIN, scope);
             p.epoch.injections++;
         }
         injected = true;
@@ -201,14 +238,19 @@ public final class MergeNetTransfer implements StepParticipant {
         }
         for (AdaptedPair p : pairs) {
             long warm = Math.round(cfg.adapter().warm() * p.totalUpdates);
-            double lr = LearningRateSchedule.constantThenCosine(cfg.adapter().lr(), warm).rate(p.updates, p.totalUpdates);
-            HypernetworkUpdate.Result r = HypernetworkUpdate.update(p, target, cfg.adapter().clip(), lr, cfg.adapter().gateLr(),
-                    targetLr, scope, beforeBackward);
+            double lr = LearningRateSchedule.constantThenCosine(cfg.adapter().lr(), warm)
+                    .rate(p.updates, p.totalUpdates);
+            HypernetworkUpdate.Result r = HypernetworkUpdate.update(
+                    p, target, cfg.adapter().clip(), lr, cfg.adapter().gateLr(), targetLr, scope, beforeBackward);
             if (!Double.isFinite(r.gradNorm())) {
                 List<String> bad = new ArrayList<>();
                 p.adapter.arrays().parameters().forEach((k, v) -> {
                     NDArray g = Scopes.gradient(v, scope);
-                    if (g != null && !Double.isFinite(g.toType(DataType.FLOAT64, false).abs().sum().getDouble())) {
+                    if (g != null
+                            && !Double.isFinite(g.toType(DataType.FLOAT64, false)
+                                    .abs()
+                                    .sum()
+                                    .getDouble())) {
                         bad.add(k);
                     }
                 });
@@ -321,7 +363,8 @@ public final class MergeNetTransfer implements StepParticipant {
             for (Map.Entry<String, NDArray> e : p.adapter.arrays().parameters().entrySet()) {
                 Scopes.assign(e.getValue(), required(t, pre + ".p/" + e.getKey()), scope);
             }
-            TrainingCheckpoint.section(t, pre + ".b/").forEach((k, v) -> p.adapter.arrays().restoreBuffer(k, v));
+            TrainingCheckpoint.section(t, pre + ".b/")
+                    .forEach((k, v) -> p.adapter.arrays().restoreBuffer(k, v));
             p.optimizer.restore(TrainingCheckpoint.section(t, pre + ".opt/"), counters.getOrDefault(pre + ".opt", 0L));
             p.updates = counters.getOrDefault(pre + ".updates", 0L);
             if (p.gates != null) {
@@ -331,7 +374,8 @@ public final class MergeNetTransfer implements StepParticipant {
                     p.offset = offset.duplicate();
                     p.offset.attach(p.gates.getManager());
                 }
-                p.gateOptimizer.restore(TrainingCheckpoint.section(t, pre + ".gopt/"), counters.getOrDefault(pre + ".gopt", 0L));
+                p.gateOptimizer.restore(
+                        TrainingCheckpoint.section(t, pre + ".gopt/"), counters.getOrDefault(pre + ".gopt", 0L));
             }
         }
     }
@@ -343,7 +387,6 @@ public final class MergeNetTransfer implements StepParticipant {
         }
         return v;
     }
-
 
     /** What the run should tell its user before training (width caps). */
     public List<String> notes() {
@@ -360,7 +403,9 @@ public final class MergeNetTransfer implements StepParticipant {
     }
 
     public long parameterCount() {
-        return pairs.stream().mapToLong(p -> p.adapter.arrays().parameterCount()).sum();
+        return pairs.stream()
+                .mapToLong(p -> p.adapter.arrays().parameterCount())
+                .sum();
     }
 
     /** δ of the last adapter update of pair i, on the host. */

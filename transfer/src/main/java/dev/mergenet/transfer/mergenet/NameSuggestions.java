@@ -16,7 +16,8 @@ public final class NameSuggestions {
         return known.stream()
                 .sorted(Comparator.comparingInt((String k) -> distance(w, k.toLowerCase(java.util.Locale.ROOT)))
                         .thenComparing(k -> k))
-                .limit(count).toList();
+                .limit(count)
+                .toList();
     }
 
     /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */

@@ -29,12 +29,18 @@ public final class TransferCandidates {
 
     /** Why a weight ranks where it does. */
     public enum Kind {
-        POINTWISE_BEFORE_NORM("1x1/linear -> BN", "a pointwise (1x1 conv or linear) weight whose output feeds a"
-                + " BatchNormalization, the kind of layer the MergeNet paper adapts; the last such layer first"),
-        LINEAR("linear", "a Gemm/MatMul weight; the last one is the classifier, which holds what the model"
-                + " learned about its classes"),
-        CONV("conv", "a conv kernel whose output feeds no BatchNormalization (none, or folded in by the exporter),"
-                + " seen as [out, in*kh*kw]; the last one first"),
+        POINTWISE_BEFORE_NORM(
+                "1x1/linear -> BN",
+                "a pointwise (1x1 conv or linear) weight whose output feeds a"
+                        + " BatchNormalization, the kind of layer the MergeNet paper adapts; the last such layer first"),
+        LINEAR(
+                "linear",
+                "a Gemm/MatMul weight; the last one is the classifier, which holds what the model"
+                        + " learned about its classes"),
+        CONV(
+                "conv",
+                "a conv kernel whose output feeds no BatchNormalization (none, or folded in by the exporter),"
+                        + " seen as [out, in*kh*kw]; the last one first"),
         OTHER("other", "a matrix that no Conv/Gemm/MatMul consumes as its weight");
 
         private final String label;
@@ -55,8 +61,8 @@ public final class TransferCandidates {
     }
 
     /** One candidate weight: where it is used, how the adapter sees it, and why it ranks where it does. */
-    public record Candidate(String tensor, String node, String opType, String layerPath, Shape stored, int rows,
-                            int cols, Kind kind) {
+    public record Candidate(
+            String tensor, String node, String opType, String layerPath, Shape stored, int rows, int cols, Kind kind) {
         /** The kind, with a conv's kernel size: "conv 1x1", "conv 3x3". */
         public String label() {
             if (kind != Kind.CONV || stored.dimension() < 3) {
@@ -86,7 +92,8 @@ public final class TransferCandidates {
             }
             return out;
         }
-        return new ArrayList<>(of(model, asTarget).stream().map(Candidate::tensor).toList());
+        return new ArrayList<>(
+                of(model, asTarget).stream().map(Candidate::tensor).toList());
     }
 
     /** The model's candidates with the node using each and why it ranks where it does (empty without a graph). */
@@ -110,8 +117,11 @@ public final class TransferCandidates {
             addIfMatrix(shapes, t.getName(), t);
         }
         for (NodeProto n : g.getNodeList()) {
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getAttributeCount() == 1
-                    && n.getAttribute(0).getName().equals("value") && n.getAttribute(0).hasT()) {
+            if (n.getOpType().equals("Constant")
+                    && n.getOutputCount() == 1
+                    && n.getAttributeCount() == 1
+                    && n.getAttribute(0).getName().equals("value")
+                    && n.getAttribute(0).hasT()) {
                 addIfMatrix(shapes, n.getOutput(0), n.getAttribute(0).getT());
             }
         }
@@ -120,7 +130,10 @@ public final class TransferCandidates {
 
     private static void addIfMatrix(Map<String, Shape> shapes, String name, TensorProto t) {
         if (OnnxDataTypes.isFloat(t.getDataType()) && t.getDimsCount() >= 2) {
-            shapes.put(name, new Shape(t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
+            shapes.put(
+                    name,
+                    new Shape(
+                            t.getDimsList().stream().mapToLong(Long::longValue).toArray()));
         }
     }
 
@@ -128,8 +141,8 @@ public final class TransferCandidates {
      * Ranks the matrix weights among {@code weights} (name to stored shape, in the model's order) as `--pairs auto`
      * prefers them.
      */
-    public static List<Candidate> rank(GraphProto g, Map<String, Shape> weights, Set<String> inputMajor,
-                                       boolean asTarget) {
+    public static List<Candidate> rank(
+            GraphProto g, Map<String, Shape> weights, Set<String> inputMajor, boolean asTarget) {
         GraphIndex index = new GraphIndex(g);
         List<Candidate> beforeNorm = new ArrayList<>();
         List<Candidate> linear = new ArrayList<>();
@@ -146,9 +159,11 @@ public final class TransferCandidates {
                 continue;
             }
             boolean pointwise = !op.equals("Conv") || s.size() / s.get(0) == s.get(1);
-            boolean feedsNorm = n.getOutputCount() > 0 && index.consumers(n.getOutput(0)).stream()
-                    .anyMatch(c -> index.node(c).getOpType().equals("BatchNormalization"));
-            Kind kind = feedsNorm && pointwise ? Kind.POINTWISE_BEFORE_NORM : !op.equals("Conv") ? Kind.LINEAR : Kind.CONV;
+            boolean feedsNorm = n.getOutputCount() > 0
+                    && index.consumers(n.getOutput(0)).stream()
+                            .anyMatch(c -> index.node(c).getOpType().equals("BatchNormalization"));
+            Kind kind =
+                    feedsNorm && pointwise ? Kind.POINTWISE_BEFORE_NORM : !op.equals("Conv") ? Kind.LINEAR : Kind.CONV;
             Candidate c = candidate(w, n, s, inputMajor, kind);
             seen.put(w, c);
             (kind == Kind.POINTWISE_BEFORE_NORM ? beforeNorm : kind == Kind.LINEAR ? linear : conv).add(0, c);
@@ -163,7 +178,8 @@ public final class TransferCandidates {
         }
         out.addAll(conv);
         for (Map.Entry<String, Shape> e : weights.entrySet()) {
-            if (e.getValue().dimension() >= 2 && out.stream().noneMatch(c -> c.tensor().equals(e.getKey()))) {
+            if (e.getValue().dimension() >= 2
+                    && out.stream().noneMatch(c -> c.tensor().equals(e.getKey()))) {
                 out.add(candidate(e.getKey(), index.firstConsumer(e.getKey()), e.getValue(), inputMajor, Kind.OTHER));
             }
         }
@@ -176,8 +192,15 @@ public final class TransferCandidates {
             m = new int[] {m[1], m[0]};
         }
         String nodeName = node == null ? "-" : node.getName().isEmpty() ? node.getOpType() : node.getName();
-        return new Candidate(tensor, nodeName, node == null ? "-" : node.getOpType(), layerPath(tensor, nodeName),
-                stored, m[0], m[1], kind);
+        return new Candidate(
+                tensor,
+                nodeName,
+                node == null ? "-" : node.getOpType(),
+                layerPath(tensor, nodeName),
+                stored,
+                m[0],
+                m[1],
+                kind);
     }
 
     /**

@@ -52,7 +52,8 @@ public final class DjlBlockModel implements TrainableModel {
     @Override
     public NDArray forward(NDArray x, boolean training) {
         checkOpen();
-        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training).head();
+        return block.forward(new ParameterStore(x.getManager(), false), new NDList(x), training)
+                .head();
     }
 
     @Override

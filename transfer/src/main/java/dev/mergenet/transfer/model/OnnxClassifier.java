@@ -104,7 +104,8 @@ public final class OnnxClassifier implements TrainableModel {
             if (n.getInputCount() < 2) {
                 continue;
             }
-            boolean transB = n.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() != 0);
+            boolean transB =
+                    n.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() != 0);
             if (n.getOpType().equals("MatMul") || (n.getOpType().equals("Gemm") && !transB)) {
                 out.add(n.getInput(1));
             }

@@ -34,8 +34,11 @@ public final class OnnxWeightsOnly implements TrainableModel {
         }
         for (NodeProto n : g.getNodeList()) {
             // weights exported as Constant nodes (e.g. Paddle's linear_*.w_0) count like initializers
-            if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getAttributeCount() == 1
-                    && n.getAttribute(0).getName().equals("value") && n.getAttribute(0).hasT()) {
+            if (n.getOpType().equals("Constant")
+                    && n.getOutputCount() == 1
+                    && n.getAttributeCount() == 1
+                    && n.getAttribute(0).getName().equals("value")
+                    && n.getAttribute(0).hasT()) {
                 add(n.getOutput(0), n.getAttribute(0).getT(), manager);
             }
         }

@@ -24,8 +24,8 @@ public final class AdamW implements ParameterOptimizer {
     private long steps;
     private boolean closed;
 
-    public AdamW(NDManager owner, double beta1, double beta2, double eps, double weightDecay,
-                 Predicate<String> noDecay) {
+    public AdamW(
+            NDManager owner, double beta1, double beta2, double eps, double weightDecay, Predicate<String> noDecay) {
         this.owner = owner;
         this.beta1 = beta1;
         this.beta2 = beta2;

@@ -18,7 +18,10 @@ public final class GradientClipping {
             NDArray g = Scopes.gradient(p, scope);
             if (g != null) { // weights no backward pass reached count for nothing, as in clip_grad_norm_
                 grads.add(g);
-                sq += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                sq += g.square()
+                        .sum()
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                        .getDouble();
             }
         }
         double norm = Math.sqrt(sq);

@@ -65,8 +65,9 @@ public interface LearningRateSchedule {
             case "cosine" -> cosine(base);
             case "warmup-cosine" -> warmupCosine(base, 0.05);
             case "constant" -> constant(base);
-            default -> throw new IllegalArgumentException("--schedule " + name
-                    + ": expected step, cosine, warmup-cosine or constant");
+            default ->
+                throw new IllegalArgumentException(
+                        "--schedule " + name + ": expected step, cosine, warmup-cosine or constant");
         };
     }
 }

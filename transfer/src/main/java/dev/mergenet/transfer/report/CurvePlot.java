@@ -40,10 +40,10 @@ public final class CurvePlot {
     private static final Color GREEN = new Color(44, 160, 44);
     private static final Color PURPLE = new Color(148, 103, 189);
     private static final Stroke TRAIN = new BasicStroke(2f);
-    private static final Stroke VALIDATION = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-            new float[] {7, 4}, 0);
-    private static final Stroke TEST = new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10,
-            new float[] {1, 4}, 0);
+    private static final Stroke VALIDATION =
+            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {7, 4}, 0);
+    private static final Stroke TEST =
+            new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, new float[] {1, 4}, 0);
 
     record Curve(String label, Color color, Stroke stroke, ToDoubleFunction<EpochRecord> value) {}
 
@@ -112,8 +112,8 @@ public final class CurvePlot {
     }
 
     /** One panel; curves with no finite value are left out. Legend entries go to {@code legend} when given. */
-    private static XYPlot panel(ValueAxis axis, List<Curve> curves, List<EpochRecord> history,
-                                List<LegendItem> legend) {
+    private static XYPlot panel(
+            ValueAxis axis, List<Curve> curves, List<EpochRecord> history, List<LegendItem> legend) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (Curve c : curves) {
@@ -133,8 +133,14 @@ public final class CurvePlot {
             renderer.setSeriesStroke(i, c.stroke());
             renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
             if (legend != null) {
-                LegendItem item = new LegendItem(c.label(), null, null, null, new java.awt.geom.Line2D.Double(-12, 0,
-                        12, 0), c.stroke(), c.color());
+                LegendItem item = new LegendItem(
+                        c.label(),
+                        null,
+                        null,
+                        null,
+                        new java.awt.geom.Line2D.Double(-12, 0, 12, 0),
+                        c.stroke(),
+                        c.color());
                 legend.add(item);
             }
         }
@@ -176,8 +182,8 @@ public final class CurvePlot {
 
     /** The accuracy axis range for the target's training accuracy alone (tests). */
     static double[] accuracyRangeOfTargetTrain(List<EpochRecord> history) {
-        return accuracyRange(List.of(new Curve("target train", TARGET, TRAIN, r -> 100 * r.targetTrainAccuracy)),
-                history);
+        return accuracyRange(
+                List.of(new Curve("target train", TARGET, TRAIN, r -> 100 * r.targetTrainAccuracy)), history);
     }
 
     private static NumberAxis epochAxis() {
@@ -199,6 +205,8 @@ public final class CurvePlot {
     }
 
     private static int deepest(Path a, Path b) {
-        return Math.max(a.toAbsolutePath().normalize().getNameCount(), b.toAbsolutePath().normalize().getNameCount());
+        return Math.max(
+                a.toAbsolutePath().normalize().getNameCount(),
+                b.toAbsolutePath().normalize().getNameCount());
     }
 }

@@ -35,8 +35,8 @@ public final class RunReport {
 
     public RunReport put(String key, Map<String, ?> map) {
         JsonObject o = new JsonObject();
-        map.forEach((k, v) -> o.add(k, v instanceof Number n ? number(n.doubleValue())
-                : new JsonPrimitive(String.valueOf(v))));
+        map.forEach((k, v) ->
+                o.add(k, v instanceof Number n ? number(n.doubleValue()) : new JsonPrimitive(String.valueOf(v))));
         root.add(key, o);
         return this;
     }
@@ -47,14 +47,16 @@ public final class RunReport {
     }
 
     public RunReport history(List<EpochRecord> history) {
-        JsonArray epochs = new GsonBuilder().serializeSpecialFloatingPointValues().create().toJsonTree(history)
+        JsonArray epochs = new GsonBuilder()
+                .serializeSpecialFloatingPointValues()
+                .create()
+                .toJsonTree(history)
                 .getAsJsonArray();
         for (JsonElement e : epochs) {
             JsonObject o = e.getAsJsonObject();
             for (String k : o.keySet().toArray(new String[0])) {
                 JsonElement v = o.get(k);
-                if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()
-                        && !Double.isFinite(v.getAsDouble())) {
+                if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && !Double.isFinite(v.getAsDouble())) {
                     o.add(k, com.google.gson.JsonNull.INSTANCE);
                 }
             }
@@ -111,7 +113,13 @@ public final class RunReport {
     }
 
     public void write(Path file) {
-        AtomicFiles.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-                .serializeNulls().create().toJson(root) + "\n");
+        AtomicFiles.writeString(
+                file,
+                new GsonBuilder()
+                                .setPrettyPrinting()
+                                .disableHtmlEscaping()
+                                .serializeNulls()
+                                .create()
+                                .toJson(root) + "\n");
     }
 }

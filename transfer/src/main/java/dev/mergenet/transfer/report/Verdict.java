@@ -25,15 +25,26 @@ public final class Verdict {
         }
         // at chance on one side only decides without a confidence interval
         if (baselineAtChance) {
-            Arm up = arms.stream().filter(a -> !a.atChance()).max(java.util.Comparator.comparingDouble(Arm::meanPp))
+            Arm up = arms.stream()
+                    .filter(a -> !a.atChance())
+                    .max(java.util.Comparator.comparingDouble(Arm::meanPp))
                     .orElse(null);
             if (up != null) {
-                return String.format(Locale.ROOT, "verdict: use %s: %+.2f pp test accuracy over %s, which is at chance "
-                        + "(%s)", up.name(), up.meanPp(), baseline, s);
+                return String.format(
+                        Locale.ROOT,
+                        "verdict: use %s: %+.2f pp test accuracy over %s, which is at chance " + "(%s)",
+                        up.name(),
+                        up.meanPp(),
+                        baseline,
+                        s);
             }
         } else if (!arms.isEmpty() && arms.stream().allMatch(Arm::atChance)) {
-            return String.format(Locale.ROOT, "verdict: use %s: %s at chance (%s)", baseline, arms.size() == 1
-                    ? arms.get(0).name() + " is" : "every other arm is", s);
+            return String.format(
+                    Locale.ROOT,
+                    "verdict: use %s: %s at chance (%s)",
+                    baseline,
+                    arms.size() == 1 ? arms.get(0).name() + " is" : "every other arm is",
+                    s);
         }
         Arm best = null;
         Arm worst = null;
@@ -49,17 +60,30 @@ public final class Verdict {
             }
         }
         if (best != null) {
-            return String.format(Locale.ROOT, "verdict: use %s: %+.2f pp test accuracy over %s (95%% CI [%+.2f, %+.2f],"
-                    + " %s)", best.name(), best.meanPp(), baseline, best.meanPp() - best.halfWidthPp(),
-                    best.meanPp() + best.halfWidthPp(), s);
+            return String.format(
+                    Locale.ROOT,
+                    "verdict: use %s: %+.2f pp test accuracy over %s (95%% CI [%+.2f, %+.2f]," + " %s)",
+                    best.name(),
+                    best.meanPp(),
+                    baseline,
+                    best.meanPp() - best.halfWidthPp(),
+                    best.meanPp() + best.halfWidthPp(),
+                    s);
         }
-        if (worst != null && arms.stream().noneMatch(a -> a.meanPp() - a.halfWidthPp() > 0)
+        if (worst != null
+                && arms.stream().noneMatch(a -> a.meanPp() - a.halfWidthPp() > 0)
                 && arms.stream().allMatch(a -> Double.isFinite(a.halfWidthPp()) && a.meanPp() + a.halfWidthPp() < 0)) {
-            return String.format(Locale.ROOT, "verdict: use %s: every other arm loses to it (%s %+.2f pp, 95%% CI "
-                    + "[%+.2f, %+.2f], %s)", baseline, worst.name(), worst.meanPp(), worst.meanPp() - worst.halfWidthPp(),
-                    worst.meanPp() + worst.halfWidthPp(), s);
+            return String.format(
+                    Locale.ROOT,
+                    "verdict: use %s: every other arm loses to it (%s %+.2f pp, 95%% CI " + "[%+.2f, %+.2f], %s)",
+                    baseline,
+                    worst.name(),
+                    worst.meanPp(),
+                    worst.meanPp() - worst.halfWidthPp(),
+                    worst.meanPp() + worst.halfWidthPp(),
+                    s);
         }
-        return "verdict: no difference detectable with " + s + "; run more" + (seeds == 1
-                ? " (mergenet experiment --seeds 5 gives a confidence interval)" : " (--seeds)");
+        return "verdict: no difference detectable with " + s + "; run more"
+                + (seeds == 1 ? " (mergenet experiment --seeds 5 gives a confidence interval)" : " (--seeds)");
     }
 }

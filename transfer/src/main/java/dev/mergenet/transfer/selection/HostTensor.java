@@ -6,8 +6,8 @@ import java.util.Arrays;
 public record HostTensor(long[] shape, float[] values) {
     public HostTensor {
         if (elements(shape) != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + elements(shape)
-                    + " values, not " + values.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + elements(shape) + " values, not " + values.length);
         }
     }
 

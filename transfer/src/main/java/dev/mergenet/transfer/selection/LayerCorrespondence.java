@@ -16,8 +16,8 @@ public record LayerCorrespondence(List<Match> matches, List<String> unusedSource
 
     /** The correspondence, or a MergeNetException naming the first layers that do not match. */
     public static LayerCorrespondence of(LayerGraph target, LayerGraph source) {
-        String where = "no layer correspondence between target " + target.model().origin() + " and source "
-                + source.model().origin() + ": ";
+        String where = "no layer correspondence between target "
+                + target.model().origin() + " and source " + source.model().origin() + ": ";
         List<Integer> ts = target.stages();
         List<Integer> ss = source.stages();
         List<Match> matches = new ArrayList<>();

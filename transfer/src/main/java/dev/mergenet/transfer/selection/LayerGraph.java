@@ -51,7 +51,9 @@ public final class LayerGraph {
         GraphIndex index = new GraphIndex(g);
         Map<String, long[]> shapes = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
-            shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            shapes.put(
+                    t.getName(),
+                    t.getDimsList().stream().mapToLong(Long::longValue).toArray());
         }
         Set<String> graphInputs = new HashSet<>();
         g.getInputList().forEach(v -> {
@@ -73,7 +75,8 @@ public final class LayerGraph {
             String op = n.getOpType();
             String output = n.getOutputCount() > 0 ? n.getOutput(0) : "";
             boolean readsInput = n.getInputCount() > 0 && graphInputs.contains(n.getInput(0));
-            if ((op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul")) && n.getInputCount() >= 2
+            if ((op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul"))
+                    && n.getInputCount() >= 2
                     && shapes.containsKey(n.getInput(1))) {
                 long[] w = shapes.get(n.getInput(1));
                 if (op.equals("Conv") ? w.length < 3 : w.length != 2) {
@@ -86,28 +89,78 @@ public final class LayerGraph {
                 boolean conv = op.equals("Conv");
                 int outAxis = conv || (op.equals("Gemm") && intAttr(n, "transB", 0) == 1) ? 0 : 1;
                 long group = intAttr(n, "group", 1);
-                String groups = !conv || group == 1 ? "dense"
-                        : group == w[0] && w[1] == 1 ? "depthwise" : "groups=" + group;
+                String groups =
+                        !conv || group == 1 ? "dense" : group == w[0] && w[1] == 1 ? "depthwise" : "groups=" + group;
                 long[] strides = conv ? ints(n, "strides", w.length - 2) : new long[0];
                 layerOfOutput.put(output, layers.size());
-                layers.add(new WeightLayer(conv ? WeightLayer.Kind.CONV : WeightLayer.Kind.LINEAR, op, name(n),
-                        n.getInput(1), bias, null, out, w, outAxis, 1 - outAxis, strides, groups, readsInput, false));
+                layers.add(new WeightLayer(
+                        conv ? WeightLayer.Kind.CONV : WeightLayer.Kind.LINEAR,
+                        op,
+                        name(n),
+                        n.getInput(1),
+                        bias,
+                        null,
+                        out,
+                        w,
+                        outAxis,
+                        1 - outAxis,
+                        strides,
+                        groups,
+                        readsInput,
+                        false));
             } else if ((op.equals("BatchNormalization") && n.getInputCount() >= 5
-                    || op.equals("LayerNormalization") && n.getInputCount() >= 2) && shapes.containsKey(n.getInput(1))) {
+                            || op.equals("LayerNormalization") && n.getInputCount() >= 2)
+                    && shapes.containsKey(n.getInput(1))) {
                 boolean bn = op.equals("BatchNormalization");
                 String bias = n.getInputCount() > 2 && shapes.containsKey(n.getInput(2)) ? n.getInput(2) : null;
-                WeightLayer.Norm norm = new WeightLayer.Norm(op, name(n), n.getInput(1), bias, bn ? n.getInput(3) : null,
-                        bn ? n.getInput(4) : null, floatAttr(n, "epsilon", 1e-5f));
+                WeightLayer.Norm norm = new WeightLayer.Norm(
+                        op,
+                        name(n),
+                        n.getInput(1),
+                        bias,
+                        bn ? n.getInput(3) : null,
+                        bn ? n.getInput(4) : null,
+                        floatAttr(n, "epsilon", 1e-5f));
                 // a norm directly after a layer (its only reader, possibly through the bias Add) belongs to it
                 String from = n.getInput(0);
                 Integer owner = layerOfOutput.get(from);
-                if (owner != null && index.consumerCount(from) == 1 && layers.get(owner).norm() == null) {
+                if (owner != null
+                        && index.consumerCount(from) == 1
+                        && layers.get(owner).norm() == null) {
                     WeightLayer l = layers.get(owner);
-                    layers.set(owner, new WeightLayer(l.kind(), l.op(), l.node(), l.weight(), l.bias(), norm, l.stage(),
-                            l.weightShape(), l.outAxis(), l.inAxis(), l.strides(), l.groups(), l.readsGraphInput(), false));
+                    layers.set(
+                            owner,
+                            new WeightLayer(
+                                    l.kind(),
+                                    l.op(),
+                                    l.node(),
+                                    l.weight(),
+                                    l.bias(),
+                                    norm,
+                                    l.stage(),
+                                    l.weightShape(),
+                                    l.outAxis(),
+                                    l.inAxis(),
+                                    l.strides(),
+                                    l.groups(),
+                                    l.readsGraphInput(),
+                                    false));
                 } else {
-                    layers.add(new WeightLayer(WeightLayer.Kind.NORM, op, name(n), null, null, norm, out,
-                            shapes.get(n.getInput(1)), 0, 0, new long[0], "dense", readsInput, false));
+                    layers.add(new WeightLayer(
+                            WeightLayer.Kind.NORM,
+                            op,
+                            name(n),
+                            null,
+                            null,
+                            norm,
+                            out,
+                            shapes.get(n.getInput(1)),
+                            0,
+                            0,
+                            new long[0],
+                            "dense",
+                            readsInput,
+                            false));
                 }
             } else if (biasAdds.contains(output)) {
                 String from = layerOfOutput.containsKey(n.getInput(0)) ? n.getInput(0) : n.getInput(1);
@@ -118,8 +171,23 @@ public final class LayerGraph {
         for (int i = layers.size() - 1; i >= 0; i--) {
             WeightLayer l = layers.get(i);
             if (l.kind() != WeightLayer.Kind.NORM) {
-                layers.set(i, new WeightLayer(l.kind(), l.op(), l.node(), l.weight(), l.bias(), l.norm(), l.stage(),
-                        l.weightShape(), l.outAxis(), l.inAxis(), l.strides(), l.groups(), l.readsGraphInput(), true));
+                layers.set(
+                        i,
+                        new WeightLayer(
+                                l.kind(),
+                                l.op(),
+                                l.node(),
+                                l.weight(),
+                                l.bias(),
+                                l.norm(),
+                                l.stage(),
+                                l.weightShape(),
+                                l.outAxis(),
+                                l.inAxis(),
+                                l.strides(),
+                                l.groups(),
+                                l.readsGraphInput(),
+                                true));
                 break;
             }
         }
@@ -148,7 +216,8 @@ public final class LayerGraph {
                 return true;
             case "Conv", "MaxPool", "AveragePool", "LpPool":
                 for (AttributeProto a : n.getAttributeList()) {
-                    if (a.getName().equals("strides") && a.getIntsList().stream().anyMatch(v -> v > 1)) {
+                    if (a.getName().equals("strides")
+                            && a.getIntsList().stream().anyMatch(v -> v > 1)) {
                         return true;
                     }
                 }
@@ -166,7 +235,8 @@ public final class LayerGraph {
     }
 
     private static String name(NodeProto n) {
-        return n.getName().isEmpty() ? n.getOpType() + "(" + (n.getOutputCount() > 0 ? n.getOutput(0) : "") + ")"
+        return n.getName().isEmpty()
+                ? n.getOpType() + "(" + (n.getOutputCount() > 0 ? n.getOutput(0) : "") + ")"
                 : n.getName();
     }
 

@@ -7,8 +7,12 @@ import java.util.Map;
  * What a selection did: each target layer with the source layer it came from, the index rule for every size pair
  * used, the source layers left out, the rules applied to messy exports, and every target tensor not mapped with why.
  */
-public record SelectionReport(List<String> layerMap, List<String> indexRules, List<String> unusedSource,
-                              List<String> rulesApplied, Map<String, String> notMapped) {
+public record SelectionReport(
+        List<String> layerMap,
+        List<String> indexRules,
+        List<String> unusedSource,
+        List<String> rulesApplied,
+        Map<String, String> notMapped) {
 
     /** The report as `mergenet layers` prints it. */
     public String text() {
@@ -30,7 +34,8 @@ public record SelectionReport(List<String> layerMap, List<String> indexRules, Li
             s.append(" none\n");
         } else {
             s.append('\n');
-            notMapped.forEach((k, v) -> s.append("  ").append(k).append(": ").append(v).append('\n'));
+            notMapped.forEach(
+                    (k, v) -> s.append("  ").append(k).append(": ").append(v).append('\n'));
         }
         return s.toString();
     }

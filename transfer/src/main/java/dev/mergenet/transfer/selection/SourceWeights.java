@@ -20,10 +20,20 @@ public final class SourceWeights {
         for (TensorProto t : model.proto().getGraph().getInitializerList()) {
             if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                 TensorData d = TensorDecoder.decode(t, model.origin(), model.baseDir());
-                FloatBuffer fb = d.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).rewind().asFloatBuffer();
+                FloatBuffer fb = d.bytes()
+                        .duplicate()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .rewind()
+                        .asFloatBuffer();
                 float[] v = new float[fb.remaining()];
                 fb.get(v);
-                out.put(t.getName(), new HostTensor(t.getDimsList().stream().mapToLong(Long::longValue).toArray(), v));
+                out.put(
+                        t.getName(),
+                        new HostTensor(
+                                t.getDimsList().stream()
+                                        .mapToLong(Long::longValue)
+                                        .toArray(),
+                                v));
             }
         }
         return Collections.unmodifiableMap(out);

@@ -39,15 +39,22 @@ public final class TargetInitializers {
         java.util.List<String> notes = new java.util.ArrayList<>();
         for (int i = g.getNodeCount() - 1; i >= 0; i--) {
             dev.mergenet.onnx.Onnx.NodeProto n = g.getNode(i);
-            if (n.getOpType().equals("Identity") && n.getInputCount() == 1 && n.getOutputCount() == 1
-                    && floats.containsKey(n.getInput(0)) && !graphOutputs.contains(n.getOutput(0))
+            if (n.getOpType().equals("Identity")
+                    && n.getInputCount() == 1
+                    && n.getOutputCount() == 1
+                    && floats.containsKey(n.getInput(0))
+                    && !graphOutputs.contains(n.getOutput(0))
                     && !floats.containsKey(n.getOutput(0))) {
-                TensorProto copy = floats.get(n.getInput(0)).toBuilder().setName(n.getOutput(0)).build();
+                TensorProto copy = floats.get(n.getInput(0)).toBuilder()
+                        .setName(n.getOutput(0))
+                        .build();
                 g.addInitializer(copy);
                 floats.put(copy.getName(), copy);
                 g.removeNode(i);
-                notes.add(0, copy.getName() + ": an Identity of " + n.getInput(0) + " (the exporter merged equal"
-                        + " initializers); made a tensor of its own, as the importer does");
+                notes.add(
+                        0,
+                        copy.getName() + ": an Identity of " + n.getInput(0) + " (the exporter merged equal"
+                                + " initializers); made a tensor of its own, as the importer does");
             }
         }
         return new Untied(model.withProto(model.proto().toBuilder().setGraph(g).build()), notes);
@@ -70,8 +77,14 @@ public final class TargetInitializers {
             }
             ByteBuffer b = ByteBuffer.allocate(4 * h.values().length).order(ByteOrder.LITTLE_ENDIAN);
             b.asFloatBuffer().put(h.values());
-            g.setInitializer(i, TensorProto.newBuilder().setName(t.getName()).addAllDims(t.getDimsList())
-                    .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(b.array())).build());
+            g.setInitializer(
+                    i,
+                    TensorProto.newBuilder()
+                            .setName(t.getName())
+                            .addAllDims(t.getDimsList())
+                            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                            .setRawData(ByteString.copyFrom(b.array()))
+                            .build());
             done.add(t.getName());
         }
         for (String name : tensors.keySet()) {

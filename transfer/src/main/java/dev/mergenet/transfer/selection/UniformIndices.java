@@ -26,19 +26,22 @@ public final class UniformIndices {
     /** e.g. "64 -> 16: every 4th index (0, 4, 8, ...)". */
     public static String describe(int t, int s) {
         int[] idx = of(t, s);
-        String list = Arrays.toString(idx.length > 8 ? Arrays.copyOf(idx, 8) : idx).replace("[", "(")
+        String list = Arrays.toString(idx.length > 8 ? Arrays.copyOf(idx, 8) : idx)
+                .replace("[", "(")
                 .replace("]", idx.length > 8 ? ", ...)" : ")");
         if (t == s) {
             return t + " -> " + s + ": all, in order";
         }
-        String rule = t % s == 0 ? "every " + ordinal(t / s) + " index" : "evenly spaced, round(i*" + (t - 1) + "/"
-                + (s - 1) + ")";
+        String rule = t % s == 0
+                ? "every " + ordinal(t / s) + " index"
+                : "evenly spaced, round(i*" + (t - 1) + "/" + (s - 1) + ")";
         return t + " -> " + s + ": " + rule + " " + list;
     }
 
     private static String ordinal(int n) {
-        String suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd"
-                : n % 10 == 3 ? "rd" : "th";
+        String suffix = n % 100 >= 11 && n % 100 <= 13
+                ? "th"
+                : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
         return n + suffix;
     }
 }

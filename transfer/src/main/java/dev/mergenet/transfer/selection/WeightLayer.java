@@ -8,12 +8,28 @@ import java.util.Arrays;
  * before the layer's output; {@code outAxis}/{@code inAxis} say which weight dimension holds the output and input
  * units (a MatMul or a Gemm without transB stores [in, out]).
  */
-public record WeightLayer(Kind kind, String op, String node, String weight, String bias, Norm norm, int stage,
-                          long[] weightShape, int outAxis, int inAxis, long[] strides, String groups,
-                          boolean readsGraphInput, boolean classifier) {
+public record WeightLayer(
+        Kind kind,
+        String op,
+        String node,
+        String weight,
+        String bias,
+        Norm norm,
+        int stage,
+        long[] weightShape,
+        int outAxis,
+        int inAxis,
+        long[] strides,
+        String groups,
+        boolean readsGraphInput,
+        boolean classifier) {
 
     /** What a layer is, for matching: a target layer pairs only with a source layer of the same kind. */
-    public enum Kind { CONV, LINEAR, NORM }
+    public enum Kind {
+        CONV,
+        LINEAR,
+        NORM
+    }
 
     /** A BatchNormalization (scale, bias, running mean and variance) or LayerNormalization (scale, bias). */
     public record Norm(String op, String node, String scale, String bias, String mean, String var, float epsilon) {
@@ -41,8 +57,11 @@ public record WeightLayer(Kind kind, String op, String node, String weight, Stri
             s.append(i > 2 ? "x" : "").append(weightShape[i]);
         }
         if (Arrays.stream(strides).anyMatch(v -> v != 1)) {
-            s.append(" /").append(strides.length > 0 && Arrays.stream(strides).allMatch(v -> v == strides[0])
-                    ? String.valueOf(strides[0]) : Arrays.toString(strides));
+            s.append(" /")
+                    .append(
+                            strides.length > 0 && Arrays.stream(strides).allMatch(v -> v == strides[0])
+                                    ? String.valueOf(strides[0])
+                                    : Arrays.toString(strides));
         }
         if (!groups.equals("dense")) {
             s.append(' ').append(groups);

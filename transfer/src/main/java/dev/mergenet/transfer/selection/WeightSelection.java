@@ -89,8 +89,12 @@ public final class WeightSelection {
     }
 
     /** Selection from {@code sourceWeights}; {@code targetWeights} give the shapes to fill. */
-    public static Selection select(LayerGraph target, LayerGraph source, Map<String, HostTensor> sourceWeights,
-                                   Map<String, HostTensor> targetWeights, List<String> notes) {
+    public static Selection select(
+            LayerGraph target,
+            LayerGraph source,
+            Map<String, HostTensor> sourceWeights,
+            Map<String, HostTensor> targetWeights,
+            List<String> notes) {
         return new Selector(target, source, sourceWeights, targetWeights, notes).run();
     }
 
@@ -108,8 +112,12 @@ public final class WeightSelection {
         private WeightLayer at;
         private WeightLayer from;
 
-        Selector(LayerGraph target, LayerGraph source, Map<String, HostTensor> src, Map<String, HostTensor> tgt,
-                 List<String> notes) {
+        Selector(
+                LayerGraph target,
+                LayerGraph source,
+                Map<String, HostTensor> src,
+                Map<String, HostTensor> tgt,
+                List<String> notes) {
             rules.addAll(notes);
             this.target = target;
             this.source = source;
@@ -130,18 +138,24 @@ public final class WeightSelection {
                     notMapped.put(e.getKey(), "not a tensor of a Conv, Gemm/MatMul or norm layer");
                 }
             }
-            SelectionReport report = new SelectionReport(List.copyOf(layerMap), List.copyOf(indexRules),
-                    c.unusedSource(), List.copyOf(rules), Collections.unmodifiableMap(notMapped));
+            SelectionReport report = new SelectionReport(
+                    List.copyOf(layerMap),
+                    List.copyOf(indexRules),
+                    c.unusedSource(),
+                    List.copyOf(rules),
+                    Collections.unmodifiableMap(notMapped));
             return new Selection(Collections.unmodifiableMap(out), report, target.model());
         }
 
         private void layer() {
             if (at.classifier() && at.weight() != null) {
                 long classes = tgt(at.weight()).shape()[at.outAxis()];
-                long sourceClasses = from.weight() == null ? -1 : src(from.weight()).shape()[from.outAxis()];
+                long sourceClasses =
+                        from.weight() == null ? -1 : src(from.weight()).shape()[from.outAxis()];
                 if (!from.classifier() || classes != sourceClasses) {
-                    String why = from.classifier() ? "the classifier: " + classes + " classes against the source's "
-                            + sourceClasses : "the classifier, paired with a source layer that is not the source's";
+                    String why = from.classifier()
+                            ? "the classifier: " + classes + " classes against the source's " + sourceClasses
+                            : "the classifier, paired with a source layer that is not the source's";
                     for (String n : names(at)) {
                         notMapped.put(n, why);
                     }
@@ -187,7 +201,8 @@ public final class WeightSelection {
             } else {
                 w = select(w, shape, at.weight());
             }
-            boolean foldTarget = at.norm() == null && from.norm() != null && from.norm().batchNorm();
+            boolean foldTarget =
+                    at.norm() == null && from.norm() != null && from.norm().batchNorm();
             HostTensor bias = from.bias() == null || at.bias() == null ? null : selected(from.bias(), at.bias());
             if (foldTarget) {
                 foldIntoTarget(w, bias);
@@ -209,15 +224,20 @@ public final class WeightSelection {
         private void foldedSourceNorm(WeightLayer.Norm tn) {
             long[] c = tgt(tn.scale()).shape();
             put(tn.scale(), HostTensor.filled(c, 1f));
-            put(tn.bias(), from.bias() == null ? HostTensor.filled(tgt(tn.bias()).shape(), 0f)
-                    : selected(from.bias(), tn.bias()));
+            put(
+                    tn.bias(),
+                    from.bias() == null
+                            ? HostTensor.filled(tgt(tn.bias()).shape(), 0f)
+                            : selected(from.bias(), tn.bias()));
             if (tn.mean() != null) {
                 put(tn.mean(), HostTensor.filled(tgt(tn.mean()).shape(), 0f));
                 put(tn.var(), HostTensor.filled(tgt(tn.var()).shape(), (float) (1.0 - tn.epsilon())));
             }
             rules.add(at.name() + ": the source's norm is folded into its " + from.op() + " (no " + tn.op() + "): "
-                    + tn.op() + " set to gamma 1, beta = the selected folded bias" + (tn.mean() != null
-                    ? ", mean 0, var 1 - eps, so in eval mode the target computes the selected folded layer" : ""));
+                    + tn.op() + " set to gamma 1, beta = the selected folded bias"
+                    + (tn.mean() != null
+                            ? ", mean 0, var 1 - eps, so in eval mode the target computes the selected folded layer"
+                            : ""));
         }
 
         /** A folded target (conv with bias, no norm) against a source conv + BN: the BN folded in, in double. */
@@ -347,10 +367,12 @@ public final class WeightSelection {
 
         private static String describe(WeightLayer l, Map<String, HostTensor> weights) {
             String shape = l.weight() != null && weights.containsKey(l.weight())
-                    ? weights.get(l.weight()).shapeText() : l.norm() != null && weights.containsKey(l.norm().scale())
-                    ? weights.get(l.norm().scale()).shapeText() : "?";
-            String extras = (l.bias() != null ? " +bias" : "") + (l.norm() != null && l.weight() != null
-                    ? " +" + (l.norm().batchNorm() ? "BN" : "LN") : "");
+                    ? weights.get(l.weight()).shapeText()
+                    : l.norm() != null && weights.containsKey(l.norm().scale())
+                            ? weights.get(l.norm().scale()).shapeText()
+                            : "?";
+            String extras = (l.bias() != null ? " +bias" : "")
+                    + (l.norm() != null && l.weight() != null ? " +" + (l.norm().batchNorm() ? "BN" : "LN") : "");
             return l + " " + shape + extras;
         }
     }

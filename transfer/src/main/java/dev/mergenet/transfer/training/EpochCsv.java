@@ -23,11 +23,32 @@ public final class EpochCsv {
     public static void write(Path file, List<EpochRecord> history) {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (EpochRecord r : history) {
-            Object[] cells = {r.epoch + 1, r.targetLr, r.targetTrainLoss, r.targetTrainAccuracy, r.targetValLoss,
-                r.targetValAccuracy, r.targetTestLoss, r.targetTestAccuracy, r.bestSoFar, r.sourceTrainLoss,
-                r.sourceTrainAccuracy, r.sourceValLoss, r.sourceValAccuracy, r.adapterUpdates, r.adapterGradNorm,
-                r.adapterDeltaNorm, r.injectionRelativeJump, r.adapterLr, r.gateMean, r.secondsTarget, r.secondsSource,
-                r.secondsAdapter, r.secondsEval, r.secondsTotal};
+            Object[] cells = {
+                r.epoch + 1,
+                r.targetLr,
+                r.targetTrainLoss,
+                r.targetTrainAccuracy,
+                r.targetValLoss,
+                r.targetValAccuracy,
+                r.targetTestLoss,
+                r.targetTestAccuracy,
+                r.bestSoFar,
+                r.sourceTrainLoss,
+                r.sourceTrainAccuracy,
+                r.sourceValLoss,
+                r.sourceValAccuracy,
+                r.adapterUpdates,
+                r.adapterGradNorm,
+                r.adapterDeltaNorm,
+                r.injectionRelativeJump,
+                r.adapterLr,
+                r.gateMean,
+                r.secondsTarget,
+                r.secondsSource,
+                r.secondsAdapter,
+                r.secondsEval,
+                r.secondsTotal
+            };
             for (int i = 0; i < cells.length; i++) {
                 if (i > 0) {
                     sb.append(',');

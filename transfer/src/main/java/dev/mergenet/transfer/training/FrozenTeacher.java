@@ -74,7 +74,8 @@ public final class FrozenTeacher implements StepParticipant {
             List<NDArray> parts = new ArrayList<>();
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(from + batchSize, n);
-                parts.add(model.forward(view.features(scope, all, from, to), false).stopGradient());
+                parts.add(model.forward(view.features(scope, all, from, to), false)
+                        .stopGradient());
             }
             out = NDArrays.concat(new NDList(parts), 0);
             out.attach(owner);

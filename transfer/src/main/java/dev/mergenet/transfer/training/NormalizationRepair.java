@@ -25,8 +25,15 @@ public final class NormalizationRepair {
      * The target as training should import it: with --restore-norm a BatchNormalization after each folded Conv,
      * the identity on {@code train}'s first batches; without it the model as it is, and the warning when folded.
      */
-    public static OnnxModel prepare(OnnxModel model, boolean restore, boolean reheaded, LabeledData train,
-                                    int batchSize, long seed, NDManager manager, PrintStream log) {
+    public static OnnxModel prepare(
+            OnnxModel model,
+            boolean restore,
+            boolean reheaded,
+            LabeledData train,
+            int batchSize,
+            long seed,
+            NDManager manager,
+            PrintStream log) {
         if (!restore) {
             FoldedNormalization.find(model).ifPresent(f -> {
                 if (log != null) {
@@ -40,14 +47,23 @@ public final class NormalizationRepair {
         // a network at chance on this data (and not re-headed) is untrained: nothing to keep, start as fresh norms
         double accuracy = reheaded ? Double.NaN : accuracy(model, train, batchSize, seed, manager);
         boolean untrained = !reheaded && TrainingHealth.atChance(accuracy, 4 * batchSize, train.classes());
-        RestoreNormalization.Restored r = RestoreNormalization.apply(model,
+        RestoreNormalization.Restored r = RestoreNormalization.apply(
+                model,
                 ChannelStatistics.measure(model, convs, manager, batches),
                 untrained ? RestoreNormalization.Start.STANDARD : RestoreNormalization.Start.IDENTITY);
         if (log != null) {
-            log.printf(Locale.ROOT, "--restore-norm: %d BatchNormalizations put back after folded Convs, %s (statistics "
-                    + "over %,d training samples)%n", r.nodes().size(), untrained ? String.format(Locale.ROOT,
-                    "starting as fresh ones (scale 1, bias 0): the model is at chance on the training data (%.2f%%)",
-                    100 * accuracy) : "the identity at step 0 (the model's own outputs kept)", batches.samples());
+            log.printf(
+                    Locale.ROOT,
+                    "--restore-norm: %d BatchNormalizations put back after folded Convs, %s (statistics "
+                            + "over %,d training samples)%n",
+                    r.nodes().size(),
+                    untrained
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "starting as fresh ones (scale 1, bias 0): the model is at chance on the training data (%.2f%%)",
+                                    100 * accuracy)
+                            : "the identity at step 0 (the model's own outputs kept)",
+                    batches.samples());
         }
         return r.model();
     }
@@ -79,12 +95,15 @@ public final class NormalizationRepair {
         int n = Math.min(train.size(), 4 * batchSize);
         long correct = 0;
         try (NDManager scope = manager.newSubManager();
-             var block = dev.mergenet.importers.OnnxImporter.load(model, scope)) {
+                var block = dev.mergenet.importers.OnnxImporter.load(model, scope)) {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 try (NDManager step = scope.newSubManager()) {
-                    var out = block.forward(new ai.djl.training.ParameterStore(step, false),
-                            new ai.djl.ndarray.NDList(train.features(step, order, from, to)), false).head();
+                    var out = block.forward(
+                                    new ai.djl.training.ParameterStore(step, false),
+                                    new ai.djl.ndarray.NDList(train.features(step, order, from, to)),
+                                    false)
+                            .head();
                     long[] predicted = out.reshape(to - from, -1).argMax(1).toLongArray();
                     for (int i = 0; i < predicted.length; i++) {
                         correct += predicted[i] == train.label(order[from + i]) ? 1 : 0;
@@ -106,11 +125,16 @@ public final class NormalizationRepair {
     }
 
     /** Recomputes and returns the log line. */
-    public static String recompute(PreciseBatchNorm precise, LabeledData train, int batchSize, long seed,
-                                   NDManager manager) {
+    public static String recompute(
+            PreciseBatchNorm precise, LabeledData train, int batchSize, long seed, NDManager manager) {
         SampleBatches batches = new SampleBatches(train, batchSize, STATISTIC_BATCHES, seed, manager);
         PreciseBatchNorm.Result r = precise.recompute(batches);
-        return String.format(Locale.ROOT, "precise BN: running statistics of %d BatchNorms recomputed over %,d "
-                + "training samples (running means moved by up to %.3g)", r.norms(), batches.samples(), r.meanShift());
+        return String.format(
+                Locale.ROOT,
+                "precise BN: running statistics of %d BatchNorms recomputed over %,d "
+                        + "training samples (running means moved by up to %.3g)",
+                r.norms(),
+                batches.samples(),
+                r.meanShift());
     }
 }

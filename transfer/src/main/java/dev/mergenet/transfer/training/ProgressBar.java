@@ -41,8 +41,9 @@ final class ProgressBar {
                 return;
             }
             lastQuarter = quarter;
-            out.printf("%s %d/%d loss %.4f acc %.2f%% %.0f samples/s %s%n", label, done, total, loss, 100 * accuracy,
-                    rate, times(now, globalStep));
+            out.printf(
+                    "%s %d/%d loss %.4f acc %.2f%% %.0f samples/s %s%n",
+                    label, done, total, loss, 100 * accuracy, rate, times(now, globalStep));
             return;
         }
         if (done < total && now - lastPrint < 500_000_000L) {
@@ -50,8 +51,17 @@ final class ProgressBar {
         }
         lastPrint = now;
         int filled = (int) ((long) WIDTH * done / Math.max(total, 1));
-        out.printf("\r%s [%s%s] %d/%d loss %.4f acc %.2f%% %.0f samples/s %s", label, "#".repeat(filled),
-                ".".repeat(WIDTH - filled), done, total, loss, 100 * accuracy, rate, times(now, globalStep));
+        out.printf(
+                "\r%s [%s%s] %d/%d loss %.4f acc %.2f%% %.0f samples/s %s",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                done,
+                total,
+                loss,
+                100 * accuracy,
+                rate,
+                times(now, globalStep));
         out.flush();
     }
 
@@ -65,7 +75,8 @@ final class ProgressBar {
 
     static String clock(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+                ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format("%d:%02d", s / 60, s % 60);
     }
 

@@ -36,9 +36,16 @@ public final class SourceCoTraining implements StepParticipant {
      * @param evalBatchSize batch size of that evaluation
      * @param manager       the run's manager, for evaluation
      */
-    public SourceCoTraining(TrainableModel source, ParameterOptimizer optimizer, LabeledData ownData, int batchSize,
-                            long seed, boolean teaches, LabeledData validation, int evalBatchSize,
-                            NDManager manager) {
+    public SourceCoTraining(
+            TrainableModel source,
+            ParameterOptimizer optimizer,
+            LabeledData ownData,
+            int batchSize,
+            long seed,
+            boolean teaches,
+            LabeledData validation,
+            int evalBatchSize,
+            NDManager manager) {
         this.source = source;
         this.optimizer = optimizer;
         this.ownData = ownData;
@@ -99,7 +106,8 @@ public final class SourceCoTraining implements StepParticipant {
         if (Double.isFinite(value)) {
             optimizer.step(source.weights(), step.lr(), scope);
         }
-        StepResult r = new StepResult(value, Losses.correct(scores, ys), (int) ys.getShape().get(0));
+        StepResult r = new StepResult(
+                value, Losses.correct(scores, ys), (int) ys.getShape().get(0));
         step.checkFinite("the source loss", r.loss());
         totals.add(r);
         return ownData == null ? scores.stopGradient() : null;

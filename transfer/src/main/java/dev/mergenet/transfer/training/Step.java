@@ -20,8 +20,16 @@ public final class Step {
     private NDArray teacherScores;
     private boolean teacherProbabilities;
 
-    Step(TransferRun run, long index, NDManager scope, int[] order, int from, int to, NDArray features,
-         NDArray labels, double lr) {
+    Step(
+            TransferRun run,
+            long index,
+            NDManager scope,
+            int[] order,
+            int from,
+            int to,
+            NDArray features,
+            NDArray labels,
+            double lr) {
         this.run = run;
         this.index = index;
         this.scope = scope;

@@ -42,8 +42,14 @@ public final class TargetTraining implements AutoCloseable {
      * @return the step's loss and correct predictions
      */
     public StepResult step(Step step) {
-        return step(step.features(), step.labels(), step.teacherScores(), step.teacherProbabilities(), step.lr(),
-                step.scope(), step::beforeBackward);
+        return step(
+                step.features(),
+                step.labels(),
+                step.teacherScores(),
+                step.teacherProbabilities(),
+                step.lr(),
+                step.scope(),
+                step::beforeBackward);
     }
 
     /**
@@ -54,8 +60,14 @@ public final class TargetTraining implements AutoCloseable {
      * @param beforeBackward       runs inside the gradient collector right before backward
      * @return the step's loss and correct predictions
      */
-    public StepResult step(NDArray x, NDArray y, NDArray teacherScores, boolean teacherProbabilities, double lr,
-                           NDManager scope, Runnable beforeBackward) {
+    public StepResult step(
+            NDArray x,
+            NDArray y,
+            NDArray teacherScores,
+            boolean teacherProbabilities,
+            double lr,
+            NDManager scope,
+            Runnable beforeBackward) {
         target.weights().values().forEach(Scopes::zeroGradient);
         NDArray loss;
         NDArray scores;
@@ -65,10 +77,16 @@ public final class TargetTraining implements AutoCloseable {
             if (teacherScores != null) {
                 // Hinton keeps its original expression (pinned results); the others take logits
                 NDArray kd = kdLoss.kind() == KdLoss.Kind.HINTON
-                        ? Losses.distillation(scores, target.outputsProbabilities(), teacherScores,
-                                teacherProbabilities, kdLoss.temperature())
-                        : kdLoss.apply(DistillationLosses.logits(scores, target.outputsProbabilities()),
-                                DistillationLosses.logits(teacherScores, teacherProbabilities), y);
+                        ? Losses.distillation(
+                                scores,
+                                target.outputsProbabilities(),
+                                teacherScores,
+                                teacherProbabilities,
+                                kdLoss.temperature())
+                        : kdLoss.apply(
+                                DistillationLosses.logits(scores, target.outputsProbabilities()),
+                                DistillationLosses.logits(teacherScores, teacherProbabilities),
+                                y);
                 loss = ScalarMath.mul(loss, 1 - kdAlpha).add(ScalarMath.mul(kd, kdAlpha));
             }
             beforeBackward.run();
@@ -78,7 +96,8 @@ public final class TargetTraining implements AutoCloseable {
         if (Double.isFinite(value)) {
             optimizer.step(target.weights(), lr, scope);
         }
-        return new StepResult(value, Losses.correct(scores, y), (int) y.getShape().get(0));
+        return new StepResult(
+                value, Losses.correct(scores, y), (int) y.getShape().get(0));
     }
 
     public ParameterOptimizer optimizer() {

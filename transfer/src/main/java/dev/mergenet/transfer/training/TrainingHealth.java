@@ -36,30 +36,46 @@ public final class TrainingHealth {
     }
 
     /** The warning after an epoch (1-based), if any. {@code trainAccuracy} is the epoch's, in training mode. */
-    public static Optional<String> afterEpoch(int epoch, double trainAccuracy, double valAccuracy, int valSamples,
-                                              int classes) {
+    public static Optional<String> afterEpoch(
+            int epoch, double trainAccuracy, double valAccuracy, int valSamples, int classes) {
         return afterEpoch(epoch, trainAccuracy, valAccuracy, valSamples, classes, "validation");
     }
 
     /** The same, for accuracy measured on {@code set} ("validation", or "test" when there is no validation set). */
-    public static Optional<String> afterEpoch(int epoch, double trainAccuracy, double valAccuracy, int valSamples,
-                                              int classes, String set) {
+    public static Optional<String> afterEpoch(
+            int epoch, double trainAccuracy, double valAccuracy, int valSamples, int classes, String set) {
         if (!Double.isFinite(valAccuracy) || valSamples <= 0) {
             return Optional.empty();
         }
         double p = chance(classes);
         boolean chance = atChance(valAccuracy, valSamples, classes);
-        boolean diverged = Double.isFinite(trainAccuracy) && trainAccuracy - valAccuracy > GAP
+        boolean diverged = Double.isFinite(trainAccuracy)
+                && trainAccuracy - valAccuracy > GAP
                 && valAccuracy - p < KEPT_SHARE * (trainAccuracy - p);
         if (diverged) {
-            return Optional.of(String.format(Locale.ROOT, "warning: epoch %d: training accuracy %.2f%% but "
-                    + "%s %.2f%%%s: more apart than overfitting explains; %s", epoch, 100 * trainAccuracy, set,
-                    100 * valAccuracy, chance ? " (chance level)" : "", CAUSES));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "warning: epoch %d: training accuracy %.2f%% but "
+                            + "%s %.2f%%%s: more apart than overfitting explains; %s",
+                    epoch,
+                    100 * trainAccuracy,
+                    set,
+                    100 * valAccuracy,
+                    chance ? " (chance level)" : "",
+                    CAUSES));
         }
         if (chance) {
-            return Optional.of(String.format(Locale.ROOT, "warning: epoch %d: %s accuracy %.2f%% is within "
-                    + "noise of chance (%.2f%% for %d classes, %d samples); %s", epoch, set, 100 * valAccuracy, 100 * p,
-                    classes, valSamples, CAUSES));
+            return Optional.of(String.format(
+                    Locale.ROOT,
+                    "warning: epoch %d: %s accuracy %.2f%% is within "
+                            + "noise of chance (%.2f%% for %d classes, %d samples); %s",
+                    epoch,
+                    set,
+                    100 * valAccuracy,
+                    100 * p,
+                    classes,
+                    valSamples,
+                    CAUSES));
         }
         return Optional.empty();
     }

@@ -38,7 +38,9 @@ import java.util.function.Function;
 public final class TransferRun implements AutoCloseable {
     /** Steps whose mean loss is the "initial loss" that --max-loss-ratio compares against. */
     private static final int INITIAL_STEPS = 10;
-    private static final Gson TRAINER_JSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+    private static final Gson TRAINER_JSON =
+            new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     private final RunConfig cfg;
     private final TargetTraining targetTraining;
@@ -68,8 +70,13 @@ public final class TransferRun implements AutoCloseable {
      * @param target       the subject: the target's own training
      * @param participants what else takes part in each step, in the order they are called; the run closes them
      */
-    public TransferRun(RunConfig cfg, TargetTraining target, List<StepParticipant> participants, DataSplits data,
-                       NDManager manager, PrintStream log) {
+    public TransferRun(
+            RunConfig cfg,
+            TargetTraining target,
+            List<StepParticipant> participants,
+            DataSplits data,
+            NDManager manager,
+            PrintStream log) {
         this.cfg = cfg;
         this.targetTraining = target;
         this.target = target.model();
@@ -81,8 +88,10 @@ public final class TransferRun implements AutoCloseable {
             throw new MergeNetException(data.train().origin() + ": no training samples");
         }
         checkClassCount(this.target, data.train(), manager);
-        this.targetSchedule = LearningRateSchedule.parse(cfg.training().schedule().cliName(), cfg.training().lr());
-        this.perStepRate = LearningRateSchedule.perStep(cfg.training().schedule().cliName());
+        this.targetSchedule = LearningRateSchedule.parse(
+                cfg.training().schedule().cliName(), cfg.training().lr());
+        this.perStepRate =
+                LearningRateSchedule.perStep(cfg.training().schedule().cliName());
     }
 
     /** Runs before each epoch's validation (precise BN); what it returns is logged after the epoch's line. */
@@ -95,20 +104,24 @@ public final class TransferRun implements AutoCloseable {
      * The target's score width must cover the data's labels, or the loss fails deep in the engine ("index 5 is out of
      * bounds for dimension 1 with size 2"): say so with both class counts and the remedy.
      */
-    static void checkClassCount(TrainableModel target, dev.mergenet.transfer.data.LabeledData train,
-                                NDManager manager) {
+    static void checkClassCount(
+            TrainableModel target, dev.mergenet.transfer.data.LabeledData train, NDManager manager) {
         long width;
         try (NDManager scope = manager.newSubManager()) {
             NDArray y = target.forward(train.features(scope, new int[] {0}, 0, 1), false);
             width = y.getShape().dimension() == 2 ? y.getShape().get(1) : -1;
         } catch (RuntimeException e) {
-            throw new MergeNetException(target.origin() + ": the model cannot run on samples of shape "
-                    + train.sampleShape() + " from " + train.origin() + " (" + e.getMessage() + "); adapt the input "
-                    + "(InputAdaptation: resize, channels, mean, std)", e);
+            throw new MergeNetException(
+                    target.origin() + ": the model cannot run on samples of shape "
+                            + train.sampleShape() + " from " + train.origin() + " (" + e.getMessage()
+                            + "); adapt the input "
+                            + "(InputAdaptation: resize, channels, mean, std)",
+                    e);
         }
         if (width < train.classes()) {
-            throw new MergeNetException(target.origin() + ": the model has " + (width < 0 ? "no [batch, classes]"
-                    : width + " classes") + " but " + train.origin() + " has " + train.classes() + "; give it a new head"
+            throw new MergeNetException(target.origin() + ": the model has "
+                    + (width < 0 ? "no [batch, classes]" : width + " classes") + " but " + train.origin() + " has "
+                    + train.classes() + "; give it a new head"
                     + " for this data (ClassifierHead.replace(model, " + train.classes() + ", seed), or --num-classes "
                     + train.classes() + ")");
         }
@@ -139,16 +152,24 @@ public final class TransferRun implements AutoCloseable {
         for (int epoch = epochsDone; epoch < cfg.training().epochs() && stopReason == null; epoch++) {
             EpochRecord rec = new EpochRecord();
             rec.epoch = epoch;
-            rec.targetLr = perStepRate ? targetSchedule.rate(step, totalSteps) : targetSchedule.rate(epoch, cfg.training().epochs());
+            rec.targetLr = perStepRate
+                    ? targetSchedule.rate(step, totalSteps)
+                    : targetSchedule.rate(epoch, cfg.training().epochs());
             long epochStart = System.nanoTime();
-            int[] order = BatchOrder.forEpoch(data.train().size(), cfg.training().seed(), epoch);
+            int[] order =
+                    BatchOrder.forEpoch(data.train().size(), cfg.training().seed(), epoch);
             Totals t = new Totals();
             long[] nanos = new long[StepRole.values().length];
             for (StepParticipant p : participants) {
                 p.startEpoch(epoch);
             }
-            ProgressBar bar = new ProgressBar(log, String.format("epoch %d/%d", epoch + 1, cfg.training().epochs()), batches,
-                    runStart, stepsAtStart, totalSteps);
+            ProgressBar bar = new ProgressBar(
+                    log,
+                    String.format("epoch %d/%d", epoch + 1, cfg.training().epochs()),
+                    batches,
+                    runStart,
+                    stepsAtStart,
+                    totalSteps);
             for (int b = 0; b < batches; b++) {
                 int from = b * cfg.training().batchSize();
                 int to = Math.min(from + cfg.training().batchSize(), order.length);
@@ -180,11 +201,14 @@ public final class TransferRun implements AutoCloseable {
             if (best.offer(target, epochsDone, rec.targetValAccuracy, manager) || best.isEmpty()) {
                 rec.bestSoFar = true;
             }
-            if (cfg.control().patience() > 0 && best.epoch() > 0 && epochsDone - best.epoch() >= cfg.control().patience()
+            if (cfg.control().patience() > 0
+                    && best.epoch() > 0
+                    && epochsDone - best.epoch() >= cfg.control().patience()
                     && epochsDone < cfg.training().epochs()) {
-                stopReason = String.format("early stop after epoch %d: no better validation accuracy for %d epochs "
-                        + "(best %.2f%% at epoch %d)", epochsDone, cfg.control().patience(), 100 * best.valAccuracy(),
-                        best.epoch());
+                stopReason = String.format(
+                        "early stop after epoch %d: no better validation accuracy for %d epochs "
+                                + "(best %.2f%% at epoch %d)",
+                        epochsDone, cfg.control().patience(), 100 * best.valAccuracy(), best.epoch());
             }
             if (cfg.control().checkpoint() != null) {
                 saveCheckpoint();
@@ -261,9 +285,14 @@ public final class TransferRun implements AutoCloseable {
         }
         recent /= INITIAL_STEPS;
         if (recent > cfg.control().maxLossRatio() * initialLoss) {
-            throw diverged(String.format("the target loss exploded: mean %.4g over the last %d steps, %.1fx the "
-                    + "initial %.4g (--max-loss-ratio %s; lower --lr)", recent, INITIAL_STEPS, recent / initialLoss,
-                    initialLoss, cfg.control().maxLossRatio()));
+            throw diverged(String.format(
+                    "the target loss exploded: mean %.4g over the last %d steps, %.1fx the "
+                            + "initial %.4g (--max-loss-ratio %s; lower --lr)",
+                    recent,
+                    INITIAL_STEPS,
+                    recent / initialLoss,
+                    initialLoss,
+                    cfg.control().maxLossRatio()));
         }
     }
 
@@ -275,7 +304,8 @@ public final class TransferRun implements AutoCloseable {
 
     private void evaluate(EpochRecord rec) {
         if (data.validation() != null) {
-            double[] r = Evaluation.evaluate(target, data.validation(), cfg.training().evalBatchSize(), manager);
+            double[] r = Evaluation.evaluate(
+                    target, data.validation(), cfg.training().evalBatchSize(), manager);
             rec.targetValLoss = r[0];
             rec.targetValAccuracy = r[1];
         }
@@ -293,14 +323,20 @@ public final class TransferRun implements AutoCloseable {
     private Optional<String> healthWarning(EpochRecord r) {
         boolean val = data.validation() != null;
         dev.mergenet.transfer.data.LabeledData set = val ? data.validation() : data.test();
-        return set == null ? Optional.empty() : dev.mergenet.transfer.training.TrainingHealth.afterEpoch(
-                r.epoch + 1, r.targetTrainAccuracy, val ? r.targetValAccuracy : r.targetTestAccuracy, set.size(),
-                data.train().classes(), val ? "validation" : "test");
+        return set == null
+                ? Optional.empty()
+                : dev.mergenet.transfer.training.TrainingHealth.afterEpoch(
+                        r.epoch + 1,
+                        r.targetTrainAccuracy,
+                        val ? r.targetValAccuracy : r.targetTestAccuracy,
+                        set.size(),
+                        data.train().classes(),
+                        val ? "validation" : "test");
     }
 
     private String summary(EpochRecord r) {
-        StringBuilder sb = new StringBuilder(String.format("epoch %d: target train %.4f/%.2f%%", r.epoch + 1,
-                r.targetTrainLoss, 100 * r.targetTrainAccuracy));
+        StringBuilder sb = new StringBuilder(String.format(
+                "epoch %d: target train %.4f/%.2f%%", r.epoch + 1, r.targetTrainLoss, 100 * r.targetTrainAccuracy));
         if (!Double.isNaN(r.targetValAccuracy)) {
             sb.append(String.format(", val %.4f/%.2f%%", r.targetValLoss, 100 * r.targetValAccuracy));
             if (r.bestSoFar) {
@@ -313,14 +349,16 @@ public final class TransferRun implements AutoCloseable {
         if (!Double.isNaN(r.gateMean)) {
             sb.append(String.format("; gate %.4f", r.gateMean));
         }
-        sb.append(String.format("; %.1fs (target %.1f, source %.1f, adapter %.1f, eval %.1f)", r.secondsTotal,
-                r.secondsTarget, r.secondsSource, r.secondsAdapter, r.secondsEval));
+        sb.append(String.format(
+                "; %.1fs (target %.1f, source %.1f, adapter %.1f, eval %.1f)",
+                r.secondsTotal, r.secondsTarget, r.secondsSource, r.secondsAdapter, r.secondsEval));
         return sb.toString();
     }
 
     /** Engine RNG seeded from (seed, step, role): dropout masks do not depend on what ran before. */
     void reseed(long stepIndex, StepRole role) {
-        long h = cfg.training().seed() * 0x9E3779B97F4A7C15L + stepIndex * 0xBF58476D1CE4E5B9L
+        long h = cfg.training().seed() * 0x9E3779B97F4A7C15L
+                + stepIndex * 0xBF58476D1CE4E5B9L
                 + role.salt() * 0x94D049BB133111EBL;
         h ^= h >>> 31;
         TorchEngine.setRandomSeed((int) (h & 0x7fffffff));
@@ -329,8 +367,11 @@ public final class TransferRun implements AutoCloseable {
     TrainingDivergedException diverged(String what) {
         long batches = BatchOrder.batches(data.train().size(), cfg.training().batchSize());
         return new TrainingDivergedException(String.format(
-                "%s at step %d (epoch %d, batch %d); stopped, nothing exported. Last good checkpoint: %s", what,
-                step, step / batches + 1, step % batches + 1,
+                "%s at step %d (epoch %d, batch %d); stopped, nothing exported. Last good checkpoint: %s",
+                what,
+                step,
+                step / batches + 1,
+                step % batches + 1,
                 lastGoodCheckpoint == null ? "none (no epoch completed)" : lastGoodCheckpoint.toString()));
     }
 
@@ -358,6 +399,7 @@ public final class TransferRun implements AutoCloseable {
         long step;
         /** The best-validation epoch (1-based) whose weights are under "model/" with --keep best; 0: none yet. */
         int bestEpoch;
+
         double bestValAccuracy = Double.NaN;
         double initialLoss = Double.NaN;
         Map<String, Long> counters = new LinkedHashMap<>();
@@ -375,16 +417,19 @@ public final class TransferRun implements AutoCloseable {
         h.initialLoss = initialLoss;
         Map<String, NDArray> t = new LinkedHashMap<>();
         // "model/" is what an export ships: the best epoch's weights with --keep best, else the current ones
-        Map<String, NDArray> ship = cfg.control().keep() == Keep.BEST && !best.isEmpty() ? best.values()
-                : BestWeights.all(target);
+        Map<String, NDArray> ship =
+                cfg.control().keep() == Keep.BEST && !best.isEmpty() ? best.values() : BestWeights.all(target);
         ship.forEach((k, v) -> t.put(TrainingCheckpoint.MODEL + k, v));
         targetTraining.saveState(t, h.counters);
         for (StepParticipant p : participants) {
             p.saveState(t, h.counters);
         }
-        TrainingCheckpoint.Header header = exportHeader != null ? exportHeader.apply(List.copyOf(history))
+        TrainingCheckpoint.Header header = exportHeader != null
+                ? exportHeader.apply(List.copyOf(history))
                 : TrainingCheckpoint.Header.of(null, null, null, null, null);
-        TrainingCheckpoint.write(cfg.control().checkpoint(), header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
+        TrainingCheckpoint.write(
+                cfg.control().checkpoint(),
+                header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
                 t);
         lastGoodCheckpoint = cfg.control().checkpoint();
     }
@@ -394,13 +439,15 @@ public final class TransferRun implements AutoCloseable {
             throw new MergeNetException("--resume needs a checkpoint path");
         }
         try (NDManager scope = manager.newSubManager()) {
-            TrainingCheckpoint.Contents c = TrainingCheckpoint.read(cfg.control().checkpoint(), scope);
+            TrainingCheckpoint.Contents c =
+                    TrainingCheckpoint.read(cfg.control().checkpoint(), scope);
             Map<String, NDArray> t = c.tensors();
-            TrainerState h = c.header().trainer() == null ? null
+            TrainerState h = c.header().trainer() == null
+                    ? null
                     : TRAINER_JSON.fromJson(c.header().trainer(), TrainerState.class);
             if (h == null) {
-                throw new MergeNetException(cfg.control().checkpoint() + ": holds no training state to resume (an export-only "
-                        + "checkpoint)");
+                throw new MergeNetException(cfg.control().checkpoint()
+                        + ": holds no training state to resume (an export-only " + "checkpoint)");
             }
             List<String> diff = differences(h.fingerprint, fingerprint());
             if (!diff.isEmpty()) {
@@ -413,7 +460,11 @@ public final class TransferRun implements AutoCloseable {
                 p.restoreState(saved, scope);
             }
             if (h.bestEpoch > 0 && cfg.control().keep() == Keep.BEST) {
-                best.restore(TrainingCheckpoint.section(t, TrainingCheckpoint.MODEL), h.bestEpoch, h.bestValAccuracy, manager);
+                best.restore(
+                        TrainingCheckpoint.section(t, TrainingCheckpoint.MODEL),
+                        h.bestEpoch,
+                        h.bestValAccuracy,
+                        manager);
             }
             initialLoss = h.initialLoss;
             history.clear();
@@ -422,9 +473,12 @@ public final class TransferRun implements AutoCloseable {
             step = h.step;
             lastGoodCheckpoint = cfg.control().checkpoint();
             if (log != null) {
-                log.println("resumed from " + cfg.control().checkpoint() + " after epoch " + epochsDone + " (step " + step
-                        + ")" + (epochsDone >= cfg.training().epochs() ? "; nothing left to train (raise --epochs to extend)"
-                        : ""));
+                log.println(
+                        "resumed from " + cfg.control().checkpoint() + " after epoch " + epochsDone + " (step " + step
+                                + ")"
+                                + (epochsDone >= cfg.training().epochs()
+                                        ? "; nothing left to train (raise --epochs to extend)"
+                                        : ""));
             }
         }
     }
@@ -443,7 +497,6 @@ public final class TransferRun implements AutoCloseable {
         }
         return out;
     }
-
 
     // ---- accessors for reports and tests ----
 

@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.transfer.optim.AdamW;
 import dev.mergenet.transfer.optim.GradientClipping;
-import dev.mergenet.core.ndarray.Scopes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +25,8 @@ class AdapterStepBenchmark {
         int[][] pairs = {{64, 32, 10, 128}, {64, 32, 128, 256}, {160, 960, 100, 2048}};
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             for (int[] p : pairs) {
-                ParameterAdapter a = new ParameterAdapter(m, DataType.FLOAT32, p[0], p[1], p[2], p[3],
-                        AdapterConfig.DEFAULT, 1);
+                ParameterAdapter a =
+                        new ParameterAdapter(m, DataType.FLOAT32, p[0], p[1], p[2], p[3], AdapterConfig.DEFAULT, 1);
                 AdamW opt = AdamW.forAdapter(m, 5e-4);
                 NDArray t = m.randomNormal(new Shape(p[0], p[1]));
                 NDArray s = m.randomNormal(new Shape(p[2], p[3]));
@@ -51,8 +51,9 @@ class AdapterStepBenchmark {
                         best = Math.min(best, System.nanoTime() - t0);
                     }
                 }
-                System.out.printf("adapter step %dx%d <- %dx%d: %d parameters, best of %d: %.1f ms%n", p[0], p[1],
-                        p[2], p[3], a.arrays().parameterCount(), reps, best / 1e6);
+                System.out.printf(
+                        "adapter step %dx%d <- %dx%d: %d parameters, best of %d: %.1f ms%n",
+                        p[0], p[1], p[2], p[3], a.arrays().parameterCount(), reps, best / 1e6);
             }
         }
     }

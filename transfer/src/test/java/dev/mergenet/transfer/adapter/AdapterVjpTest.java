@@ -22,14 +22,14 @@ class AdapterVjpTest {
     @Test
     void vjpMatchesCentralFiniteDifferencesInFloat64() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter adapter = new ParameterAdapter(manager, DataType.FLOAT64, 3, 4, 5, 2,
-                    new AdapterConfig(2, 2, 0.1f, 0.2f, 1e-12f), 11);
+            ParameterAdapter adapter = new ParameterAdapter(
+                    manager, DataType.FLOAT64, 3, 4, 5, 2, new AdapterConfig(2, 2, 0.1f, 0.2f, 1e-12f), 11);
             NDArray t = manager.randomNormal(new Shape(3, 4)).toType(DataType.FLOAT64, false);
             NDArray s = manager.randomNormal(new Shape(5, 2)).toType(DataType.FLOAT64, false);
             NDArray delta = manager.randomNormal(new Shape(3, 4)).toType(DataType.FLOAT64, false);
             // Eval mode: no dropout and no power iteration, so the map φ -> W' is deterministic.
             try (NDManager scope = manager.newSubManager();
-                 GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray w = adapter.forward(t, s, false, scope);
                 NativeMemoryChurn.run(); // backward must not read memory freed since the forward
                 gc.backward(w.mul(delta.stopGradient()).sum());
@@ -40,7 +40,9 @@ class AdapterVjpTest {
             List<String> names = new ArrayList<>(adapter.arrays().parameters().keySet());
             for (String name : names) {
                 // every 3rd tensor and every spectral-norm weight, LayerNorm gain and value projection
-                boolean pick = names.indexOf(name) % 3 == 0 || name.contains("original") || name.contains("value")
+                boolean pick = names.indexOf(name) % 3 == 0
+                        || name.contains("original")
+                        || name.contains("value")
                         || name.endsWith("layernorm.weight");
                 if (!pick) {
                     continue;
@@ -61,8 +63,15 @@ class AdapterVjpTest {
         }
     }
 
-    private static double objective(ParameterAdapter adapter, NDArray t, NDArray s, NDArray delta, NDArray param,
-                                     int idx, double step, NDManager manager) {
+    private static double objective(
+            ParameterAdapter adapter,
+            NDArray t,
+            NDArray s,
+            NDArray delta,
+            NDArray param,
+            int idx,
+            double step,
+            NDManager manager) {
         double[] hot = new double[(int) param.getShape().size()];
         hot[idx] = step;
         NDArray bump = manager.create(hot, param.getShape());
@@ -77,12 +86,12 @@ class AdapterVjpTest {
     @Test
     void everyParameterGetsAGradientInTrainingMode() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter adapter = new ParameterAdapter(manager, DataType.FLOAT32, 6, 5, 4, 7,
-                    AdapterConfig.DEFAULT, 2);
+            ParameterAdapter adapter =
+                    new ParameterAdapter(manager, DataType.FLOAT32, 6, 5, 4, 7, AdapterConfig.DEFAULT, 2);
             NDArray t = manager.randomNormal(new Shape(6, 5));
             NDArray s = manager.randomNormal(new Shape(4, 7));
             try (NDManager scope = manager.newSubManager();
-                 GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray w = adapter.forward(t, s, true, scope);
                 gc.backward(w.mul(manager.randomNormal(new Shape(6, 5))).sum());
             }

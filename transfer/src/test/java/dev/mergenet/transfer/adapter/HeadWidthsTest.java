@@ -36,11 +36,11 @@ class HeadWidthsTest {
     @Test
     void adapterUsesTheFormulaForEachOfItsFourAttentions() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter a = new ParameterAdapter(manager, DataType.FLOAT32, 64, 32, 10, 128,
-                    AdapterConfig.DEFAULT, 1);
+            ParameterAdapter a =
+                    new ParameterAdapter(manager, DataType.FLOAT32, 64, 32, 10, 128, AdapterConfig.DEFAULT, 1);
             assertArrayEquals(new int[] {16, 16, 16, 16}, a.headWidths());
-            ParameterAdapter b = new ParameterAdapter(manager, DataType.FLOAT32, 300, 260, 2, 400,
-                    new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f), 1);
+            ParameterAdapter b = new ParameterAdapter(
+                    manager, DataType.FLOAT32, 300, 260, 2, 400, new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f), 1);
             // xx: (260+400)//2=330//4=82; xy: (260+2)//2=131//4=32; yx: (300+400)//2=350//4=87; yy: 151->151//4=37
             assertArrayEquals(new int[] {82, 32, 87, 37}, b.headWidths());
         }
@@ -49,8 +49,8 @@ class HeadWidthsTest {
     @Test
     void theWidthCapNarrowsEveryAttention() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter capped = new ParameterAdapter(manager, DataType.FLOAT32, 300, 260, 2, 400,
-                    new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f, 40), 1);
+            ParameterAdapter capped = new ParameterAdapter(
+                    manager, DataType.FLOAT32, 300, 260, 2, 400, new AdapterConfig(4, 1, 0.1f, 0.2f, 1e-12f, 40), 1);
             assertArrayEquals(new int[] {10, 10, 10, 10}, capped.headWidths());
         }
     }

@@ -12,14 +12,17 @@ class SpectralNormTest {
     @Test
     void sigmaConvergesToTheLargestSingularValue() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter adapter = new ParameterAdapter(manager, DataType.FLOAT64, 5, 6, 3, 4,
-                    AdapterConfig.DEFAULT, 9);
+            ParameterAdapter adapter =
+                    new ParameterAdapter(manager, DataType.FLOAT64, 5, 6, 3, 4, AdapterConfig.DEFAULT, 9);
             try (NDManager scope = manager.newSubManager()) {
                 adapter.powerIterations(300, scope);
                 for (int layer = 0; layer < 2; layer++) {
                     for (int which = 0; which < 2; which++) {
-                        double[][] w = matrix(adapter.arrays().parameters()
-                                .get(adapter.spectralWeightName(layer, which)).toDoubleArray(),
+                        double[][] w = matrix(
+                                adapter.arrays()
+                                        .parameters()
+                                        .get(adapter.spectralWeightName(layer, which))
+                                        .toDoubleArray(),
                                 which == 0 ? 12 : 6);
                         double reference = HostSvd.largestSingularValue(w);
                         double sigma = adapter.spectralSigma(layer, which, scope);
@@ -33,18 +36,25 @@ class SpectralNormTest {
     @Test
     void onePowerIterationPerTrainingForward() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            ParameterAdapter adapter = new ParameterAdapter(manager, DataType.FLOAT64, 5, 6, 3, 4,
-                    AdapterConfig.DEFAULT, 9);
+            ParameterAdapter adapter =
+                    new ParameterAdapter(manager, DataType.FLOAT64, 5, 6, 3, 4, AdapterConfig.DEFAULT, 9);
             String u = "layers.0.output.up.parametrizations.weight.0._u";
             double[] before = adapter.arrays().buffers().get(u).toDoubleArray();
             try (NDManager scope = manager.newSubManager()) {
-                adapter.forward(manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
-                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64), false, scope);
+                adapter.forward(
+                        manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
+                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64),
+                        false,
+                        scope);
             }
             assertEquals(0, diff(before, adapter.arrays().buffers().get(u).toDoubleArray()), 0, "eval keeps u");
-            try (NDManager scope = manager.newSubManager(); NDManager ref = manager.newSubManager()) {
-                adapter.forward(manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
-                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64), true, scope);
+            try (NDManager scope = manager.newSubManager();
+                    NDManager ref = manager.newSubManager()) {
+                adapter.forward(
+                        manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
+                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64),
+                        true,
+                        scope);
             }
             assertTrue(diff(before, adapter.arrays().buffers().get(u).toDoubleArray()) > 0, "train advances u");
         }

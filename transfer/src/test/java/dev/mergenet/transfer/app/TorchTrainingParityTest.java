@@ -58,33 +58,49 @@ class TorchTrainingParityTest {
         RunConfig config = RunConfig.defaults(Mode.ALONE, EPOCHS, SEED);
         // the data TransferJob loads for this request: validation none, first 4k of the pool, first 2k of test
         String spec = "fashion-mnist:" + FASHION;
-        DataSplits data = DataSpec.parse(spec).load(InputAdaptation.NONE, 0, 0).limitTrain(TRAIN, 1).limitEval(TEST);
+        DataSplits data = DataSpec.parse(spec)
+                .load(InputAdaptation.NONE, 0, 0)
+                .limitTrain(TRAIN, 1)
+                .limitEval(TEST);
         writeInputs(dir, data, config);
         runPyTorch("export", dir);
         Path onnx = dir.resolve("net.onnx");
         assertFresh(onnx);
 
         Path out = dir.resolve("trained.onnx");
-        TransferJob.Request req = TransferJob.Request.builder(onnx, spec, config).sourceAdaptation(InputAdaptation.NONE)
-                .limits(0, TRAIN, TEST).outputs(out, null, null).commandLine("parity test").build();
+        TransferJob.Request req = TransferJob.Request.builder(onnx, spec, config)
+                .sourceAdaptation(InputAdaptation.NONE)
+                .limits(0, TRAIN, TEST)
+                .outputs(out, null, null)
+                .commandLine("parity test")
+                .build();
         List<EpochRecord> ours = TransferJob.run(req, Device.cpu(), System.out).history();
-        System.out.printf("CPU time of this JVM so far: %.1f s%n",
+        System.out.printf(
+                "CPU time of this JVM so far: %.1f s%n",
                 ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis() / 1000.0);
         runPyTorch("train", dir);
-        JsonArray torch = new Gson().fromJson(Files.readString(dir.resolve("torch_result.json")), JsonObject.class)
+        JsonArray torch = new Gson()
+                .fromJson(Files.readString(dir.resolve("torch_result.json")), JsonObject.class)
                 .getAsJsonArray("history");
 
         for (int e = 0; e < EPOCHS; e++) {
-            System.out.printf("epoch %d: ours train loss %.4f test %.2f%% | PyTorch train loss %.4f test %.2f%%%n",
-                    e + 1, ours.get(e).targetTrainLoss, 100 * ours.get(e).targetTestAccuracy,
+            System.out.printf(
+                    "epoch %d: ours train loss %.4f test %.2f%% | PyTorch train loss %.4f test %.2f%%%n",
+                    e + 1,
+                    ours.get(e).targetTrainLoss,
+                    100 * ours.get(e).targetTestAccuracy,
                     torch.get(e).getAsJsonObject().get("train_loss").getAsDouble(),
                     100 * torch.get(e).getAsJsonObject().get("test_accuracy").getAsDouble());
         }
         double oursFinal = ours.get(EPOCHS - 1).targetTestAccuracy;
-        double torchFinal = torch.get(EPOCHS - 1).getAsJsonObject().get("test_accuracy").getAsDouble();
+        double torchFinal =
+                torch.get(EPOCHS - 1).getAsJsonObject().get("test_accuracy").getAsDouble();
         assertTrue(torchFinal > 0.6, "PyTorch itself should learn (" + torchFinal + ")");
-        assertTrue(Math.abs(oursFinal - torchFinal) <= 0.015, String.format(
-                "test accuracy after %d epochs: ours %.2f%%, PyTorch %.2f%%", EPOCHS, 100 * oursFinal, 100 * torchFinal));
+        assertTrue(
+                Math.abs(oursFinal - torchFinal) <= 0.015,
+                String.format(
+                        "test accuracy after %d epochs: ours %.2f%%, PyTorch %.2f%%",
+                        EPOCHS, 100 * oursFinal, 100 * torchFinal));
         assertEquals(oursFinal, ortAccuracy(out, data.test()), 0.0025, "the exported model in ONNX Runtime");
     }
 
@@ -95,7 +111,8 @@ class TorchTrainingParityTest {
         int n = data.train().size();
         ByteBuffer order = ByteBuffer.allocate(4 * n * EPOCHS).order(ByteOrder.LITTLE_ENDIAN);
         JsonArray lrs = new JsonArray();
-        LearningRateSchedule schedule = LearningRateSchedule.parse(config.training().schedule().cliName(), config.training().lr());
+        LearningRateSchedule schedule = LearningRateSchedule.parse(
+                config.training().schedule().cliName(), config.training().lr());
         for (int e = 0; e < EPOCHS; e++) {
             for (int i : BatchOrder.forEpoch(n, config.training().seed(), e)) {
                 order.putInt(i);
@@ -133,27 +150,38 @@ class TorchTrainingParityTest {
         }
     }
 
-    private static void runPyTorch(String step, Path dir) throws IOException, InterruptedException,
-            URISyntaxException {
-        Path script = Path.of(TorchTrainingParityTest.class.getResource("/parity/torch_parity.py").toURI());
+    private static void runPyTorch(String step, Path dir) throws IOException, InterruptedException, URISyntaxException {
+        Path script = Path.of(TorchTrainingParityTest.class
+                .getResource("/parity/torch_parity.py")
+                .toURI());
         Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), step, dir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "PyTorch " + step + " timed out");
         System.out.print(log);
-        assertEquals(0, p.exitValue(), "PyTorch " + step + " failed (python3-torch and python3-torchvision from "
-                + "scripts/test-data.sh):\n" + log);
+        assertEquals(
+                0,
+                p.exitValue(),
+                "PyTorch " + step + " failed (python3-torch and python3-torchvision from " + "scripts/test-data.sh):\n"
+                        + log);
     }
 
     /** The export is the case the issue names: value-merged BatchNorm initializers behind Identity nodes. */
     private static void assertFresh(Path onnx) {
         var g = OnnxModelReader.read(onnx).proto().getGraph();
-        long norms = g.getNodeList().stream().filter(n -> n.getOpType().equals("BatchNormalization")).count();
-        long widths = g.getNodeList().stream().filter(n -> n.getOpType().equals("BatchNormalization"))
-                .map(n -> n.getInput(1)).distinct().count();
+        long norms = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("BatchNormalization"))
+                .count();
+        long widths = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("BatchNormalization"))
+                .map(n -> n.getInput(1))
+                .distinct()
+                .count();
         assertEquals(9, norms);
         assertTrue(g.getNodeList().stream().anyMatch(n -> n.getOpType().equals("Identity")));
-        assertTrue(g.getInitializerList().stream().map(TensorProto::getName).noneMatch(s -> s.contains("running")),
+        assertTrue(
+                g.getInitializerList().stream().map(TensorProto::getName).noneMatch(s -> s.contains("running")),
                 "PyTorch merged the running statistics into the weights");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(onnx), m);
@@ -166,15 +194,19 @@ class TorchTrainingParityTest {
     /** Test accuracy of the exported file in ONNX Runtime. */
     private static double ortAccuracy(Path model, LabeledData test) {
         long correct = 0;
-        try (OrtRunner ort = new OrtRunner(model); NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (OrtRunner ort = new OrtRunner(model);
+                NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             int[] all = new int[test.size()];
             for (int i = 0; i < all.length; i++) {
                 all[i] = i;
             }
             for (int from = 0; from < all.length; from += 500) {
                 int to = Math.min(from + 500, all.length);
-                TensorData x = TensorData.fromOnnxBytes("input", TensorProto.DataType.FLOAT_VALUE,
-                        new Shape(to - from, 1, 28, 28), toBytes(test.features(m, all, from, to).toFloatArray()));
+                TensorData x = TensorData.fromOnnxBytes(
+                        "input",
+                        TensorProto.DataType.FLOAT_VALUE,
+                        new Shape(to - from, 1, 28, 28),
+                        toBytes(test.features(m, all, from, to).toFloatArray()));
                 Map<String, TensorData> out = ort.run(Map.of("input", x));
                 float[] logits = out.get("logits").toNDArray(m).toFloatArray();
                 for (int i = 0; i < to - from; i++) {

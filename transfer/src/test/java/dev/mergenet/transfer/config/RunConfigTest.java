@@ -47,10 +47,13 @@ class RunConfigTest {
 
     @Test
     void theBuilderCopiesAConfigExactlyAndChangesOnlyWhatItIsTold() {
-        RunConfig c = RunConfig.builder(Mode.KD).frozenSource(true)
+        RunConfig c = RunConfig.builder(Mode.KD)
+                .frozenSource(true)
                 .training(t -> t.epochs(4).optimizer(OptimizerKind.ADAMW).schedule(Schedule.WARMUP_COSINE))
-                .distillation(0.5, 2).adapter(a -> a.rank(3).generation(Generation.EVAL))
-                .control(r -> r.withCheckpoint(Path.of("x.ckpt"), true)).build();
+                .distillation(0.5, 2)
+                .adapter(a -> a.rank(3).generation(Generation.EVAL))
+                .control(r -> r.withCheckpoint(Path.of("x.ckpt"), true))
+                .build();
         assertEquals(c, c.toBuilder().build());
         RunConfig d = c.withSeed(9);
         assertEquals(9, d.training().seed());
@@ -63,12 +66,22 @@ class RunConfigTest {
     @Test
     void buildingRejectsSettingsOutOfRangeNamingTheOption() {
         assertMessage("--epochs", () -> RunConfig.defaults(Mode.ALONE, 0, 0));
-        assertMessage("--transfer-until", () -> RunConfig.builder(Mode.MERGENET).adapter(a -> a.transferUntil(0))
-                .build());
-        assertMessage("--cycle", () -> RunConfig.builder(Mode.MERGENET).adapter(a -> a.cycle(-1)).build());
-        assertMessage("--kd-alpha", () -> RunConfig.builder(Mode.KD).distillation(1.5, 4).build());
-        assertMessage("--patience", () -> RunConfig.builder(Mode.ALONE)
-                .control(r -> r.withKeep(Keep.LAST, -1)).build());
+        assertMessage(
+                "--transfer-until",
+                () -> RunConfig.builder(Mode.MERGENET)
+                        .adapter(a -> a.transferUntil(0))
+                        .build());
+        assertMessage(
+                "--cycle",
+                () -> RunConfig.builder(Mode.MERGENET).adapter(a -> a.cycle(-1)).build());
+        assertMessage(
+                "--kd-alpha",
+                () -> RunConfig.builder(Mode.KD).distillation(1.5, 4).build());
+        assertMessage(
+                "--patience",
+                () -> RunConfig.builder(Mode.ALONE)
+                        .control(r -> r.withKeep(Keep.LAST, -1))
+                        .build());
         assertMessage("--optimizer", () -> OptimizerKind.parse("adam"));
         assertMessage("--schedule", () -> Schedule.parse("linear"));
     }

@@ -56,8 +56,8 @@ class DataLoadersTest {
 
     private static void writeFile(Path p, boolean gzip, Body body) throws IOException {
         try (OutputStream raw = Files.newOutputStream(p);
-             OutputStream s = gzip ? new GZIPOutputStream(raw) : raw;
-             DataOutputStream out = new DataOutputStream(s)) {
+                OutputStream s = gzip ? new GZIPOutputStream(raw) : raw;
+                DataOutputStream out = new DataOutputStream(s)) {
             body.write(out);
         }
     }
@@ -91,19 +91,23 @@ class DataLoadersTest {
         // every training pixel pattern differs from every validation one (samples are distinct by construction)
         java.util.Set<String> val = new java.util.HashSet<>();
         for (int i = 0; i < 50; i++) {
-            val.add(java.util.Arrays.toString(a.validation().sample(i)) + a.validation().label(i));
+            val.add(java.util.Arrays.toString(a.validation().sample(i))
+                    + a.validation().label(i));
         }
         for (int i = 0; i < 150; i++) {
-            assertTrue(!val.contains(java.util.Arrays.toString(a.train().sample(i)) + a.train().label(i)));
+            assertTrue(!val.contains(
+                    java.util.Arrays.toString(a.train().sample(i)) + a.train().label(i)));
         }
     }
 
     @Test
     void batchOrderDependsOnlyOnSeedAndEpoch() {
         assertArrayEquals(BatchOrder.forEpoch(1000, 3, 2), BatchOrder.forEpoch(1000, 3, 2));
-        assertNotEquals(java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
+        assertNotEquals(
+                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
                 java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 3)));
-        assertNotEquals(java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
+        assertNotEquals(
+                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
                 java.util.Arrays.toString(BatchOrder.forEpoch(1000, 4, 2)));
         int[] p = BatchOrder.forEpoch(1000, 3, 2).clone();
         java.util.Arrays.sort(p);
@@ -114,13 +118,14 @@ class DataLoadersTest {
 
     @Test
     void corruptAndMissingFilesGiveClearErrors() throws IOException {
-        MergeNetException missing = assertThrows(MergeNetException.class,
+        MergeNetException missing = assertThrows(
+                MergeNetException.class,
                 () -> DataSpec.parse("fashion-mnist:" + dir.resolve("nope")).load(InputAdaptation.NONE, 10, 0));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
         Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0, 0, 9});
         Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 9});
-        MergeNetException truncated = assertThrows(MergeNetException.class,
-                () -> DataSpec.parse("mnist:" + dir).load(InputAdaptation.NONE, 10, 0));
+        MergeNetException truncated = assertThrows(
+                MergeNetException.class, () -> DataSpec.parse("mnist:" + dir).load(InputAdaptation.NONE, 10, 0));
         assertTrue(truncated.getMessage().contains("train-images-idx3-ubyte"), truncated.getMessage());
         assertThrows(MergeNetException.class, () -> DataSpec.parse("parquet:/x"));
     }
@@ -166,7 +171,9 @@ class DataLoadersTest {
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("'x'"), e.getMessage());
         Path labelFirst = dir.resolve("first.csv");
         Files.writeString(labelFirst, "label,f1,f2\n2,0.5,0.25\n0,1,1\n");
-        LabeledData f = DataSpec.parse("csv:" + labelFirst).load(InputAdaptation.NONE, 0, 0).train();
+        LabeledData f = DataSpec.parse("csv:" + labelFirst)
+                .load(InputAdaptation.NONE, 0, 0)
+                .train();
         assertEquals(3, f.classes());
         assertEquals(java.util.List.of("0", "1", "2"), f.classNames(), "numeric labels are their own names");
     }
@@ -189,7 +196,6 @@ class DataLoadersTest {
             NDArray batch = a.features(m, new int[] {0}, 0, 1);
             assertEquals(new Shape(1, 3, 4, 4), batch.getShape());
         }
-        assertThrows(MergeNetException.class,
-                () -> new InputAdaptation(null, 0, new float[] {1, 2}, null).apply(d));
+        assertThrows(MergeNetException.class, () -> new InputAdaptation(null, 0, new float[] {1, 2}, null).apply(d));
     }
 }

@@ -37,10 +37,15 @@ class DistillationLossesTest {
     static long[] labels = new long[BATCH];
     static JsonObject reference;
 
-    static final List<KdLoss> CASES = List.of(KdLoss.defaults(KdLoss.Kind.HINTON), new KdLoss(KdLoss.Kind.HINTON, 1, 0, 0, 0),
-            KdLoss.defaults(KdLoss.Kind.DKD), new KdLoss(KdLoss.Kind.DKD, 2, 0.5, 2, 0),
-            KdLoss.defaults(KdLoss.Kind.ZSCORE), new KdLoss(KdLoss.Kind.ZSCORE, 1, 0, 0, 0),
-            KdLoss.defaults(KdLoss.Kind.DIST), new KdLoss(KdLoss.Kind.DIST, 4, 0, 2, 0.5));
+    static final List<KdLoss> CASES = List.of(
+            KdLoss.defaults(KdLoss.Kind.HINTON),
+            new KdLoss(KdLoss.Kind.HINTON, 1, 0, 0, 0),
+            KdLoss.defaults(KdLoss.Kind.DKD),
+            new KdLoss(KdLoss.Kind.DKD, 2, 0.5, 2, 0),
+            KdLoss.defaults(KdLoss.Kind.ZSCORE),
+            new KdLoss(KdLoss.Kind.ZSCORE, 1, 0, 0, 0),
+            KdLoss.defaults(KdLoss.Kind.DIST),
+            new KdLoss(KdLoss.Kind.DIST, 4, 0, 2, 0.5));
 
     @BeforeAll
     static void runPyTorch(@TempDir Path dir) throws Exception {
@@ -77,8 +82,12 @@ class DistillationLossesTest {
         }
         cfg.add("cases", cases);
         Files.writeString(dir.resolve("config.json"), cfg.toString());
-        Process p = new ProcessBuilder("/usr/bin/python3", Path.of("..", "scripts", "distill_reference.py").toString(),
-                dir.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        Path.of("..", "scripts", "distill_reference.py").toString(),
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "reference script timed out");
         assertEquals(0, p.exitValue(), "reference script failed:\n" + log);
@@ -122,8 +131,11 @@ class DistillationLossesTest {
             NDArray t = m.create(teacher, new Shape(BATCH, CLASSES));
             NDArray probs = DistillationLosses.logits(t.softmax(1), true);
             for (KdLoss k : CASES) {
-                assertEquals(k.apply(s, t, m.create(labels)).getDouble(), k.apply(s, probs, m.create(labels))
-                        .getDouble(), 1e-9, k.describe());
+                assertEquals(
+                        k.apply(s, t, m.create(labels)).getDouble(),
+                        k.apply(s, probs, m.create(labels)).getDouble(),
+                        1e-9,
+                        k.describe());
             }
         }
     }
@@ -131,8 +143,14 @@ class DistillationLossesTest {
     @Test
     void theLossesDiffer() {
         // guards against a loss silently falling back to another: the default forms give distinct values
-        double a = reference.getAsJsonObject(KdLoss.defaults(KdLoss.Kind.HINTON).describe()).get("value").getAsDouble();
-        double b = reference.getAsJsonObject(KdLoss.defaults(KdLoss.Kind.DKD).describe()).get("value").getAsDouble();
+        double a = reference
+                .getAsJsonObject(KdLoss.defaults(KdLoss.Kind.HINTON).describe())
+                .get("value")
+                .getAsDouble();
+        double b = reference
+                .getAsJsonObject(KdLoss.defaults(KdLoss.Kind.DKD).describe())
+                .get("value")
+                .getAsDouble();
         assertTrue(Math.abs(a - b) > 1e-3, a + " " + b);
     }
 
@@ -141,16 +159,20 @@ class DistillationLossesTest {
         try (NDManager m = TorchEngine.newManager(Device.cpu())) {
             NDArray a = m.create(new double[] {1, 2, 3, 4}, new Shape(2, 2));
             NDArray b = m.create(new double[] {3, 6, -1, 0}, new Shape(2, 2));
-            double[] mean = TeacherEnsemble.combine(List.of(a, b), List.of("a.onnx", "b.onnx"), null).toDoubleArray();
+            double[] mean = TeacherEnsemble.combine(List.of(a, b), List.of("a.onnx", "b.onnx"), null)
+                    .toDoubleArray();
             assertEquals(List.of(2.0, 4.0, 1.0, 2.0), List.of(mean[0], mean[1], mean[2], mean[3]));
             double[] w = TeacherEnsemble.combine(List.of(a, b), List.of("a.onnx", "b.onnx"), new double[] {3, 1})
                     .toDoubleArray();
             assertEquals(List.of(1.5, 3.0, 2.0, 3.0), List.of(w[0], w[1], w[2], w[3]));
             NDArray c = m.create(new double[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3));
-            MergeNetException e = assertThrows(MergeNetException.class,
+            MergeNetException e = assertThrows(
+                    MergeNetException.class,
                     () -> TeacherEnsemble.combine(List.of(a, c), List.of("a.onnx", "c.onnx"), null));
-            assertEquals("the teachers' class counts differ: a.onnx scores 2 classes, c.onnx 3; every teacher must"
-                    + " score the same classes in the same order", e.getMessage());
+            assertEquals(
+                    "the teachers' class counts differ: a.onnx scores 2 classes, c.onnx 3; every teacher must"
+                            + " score the same classes in the same order",
+                    e.getMessage());
         }
     }
 }

@@ -34,7 +34,9 @@ class LowRankFactorTest {
                 }
                 NDArray a1 = LowRankFactor.factorA(s.toType(DataType.FLOAT32, false), 1, m);
                 assertEquals(DataType.FLOAT32, a1.getDataType());
-                double sigma = a1.matMul(a1.transpose()).toType(DataType.FLOAT64, false).getDouble();
+                double sigma = a1.matMul(a1.transpose())
+                        .toType(DataType.FLOAT64, false)
+                        .getDouble();
                 assertEquals(largestSingularValue(v, sh[0], sh[1]), sigma, 1e-4);
             }
         }

@@ -87,7 +87,8 @@ class SgdMomentumTest {
                     }
                     sgd.step(params, 0.1, scope);
                 }
-                counts[step] = ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+                counts[step] =
+                        ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
             }
             assertEquals(counts[1], counts[3], "arrays left on the weights' manager after steps 2 and 4");
         }
@@ -114,7 +115,9 @@ class SgdMomentumTest {
                     try (GradientCollector gc = TorchEngine.newGradientCollector()) {
                         NDArray loss = null;
                         for (int k = 0; k < init.length; k++) {
-                            NDArray term = params.get("w" + k).mul(m.create(coef[k]).mul(step + 1)).sum();
+                            NDArray term = params.get("w" + k)
+                                    .mul(m.create(coef[k]).mul(step + 1))
+                                    .sum();
                             loss = loss == null ? term : loss.add(term);
                         }
                         gc.backward(loss);
@@ -140,7 +143,11 @@ class SgdMomentumTest {
                 for (int k = 0; k < init.length; k++) {
                     float[] got = params.get("w" + k).toFloatArray();
                     for (int i = 0; i < got.length; i++) {
-                        assertEquals(w[k][i], got[i], 1e-5 * (1 + Math.abs(w[k][i])), "step " + step + " w" + k + "[" + i + "]");
+                        assertEquals(
+                                w[k][i],
+                                got[i],
+                                1e-5 * (1 + Math.abs(w[k][i])),
+                                "step " + step + " w" + k + "[" + i + "]");
                     }
                     if (momentum == 0) {
                         assertNull(sgd.buffer("w" + k));

@@ -48,15 +48,20 @@ class CurvePlotTest {
         assertEquals(CurvePlot.WIDTH, img.getWidth());
         assertEquals(CurvePlot.HEIGHT, img.getHeight());
         Path alone = dir.resolve("alone.png");
-        CurvePlot.write(alone, CurvePlot.title("alone", dir.resolve("cnn/model.onnx"), null), mergenetRun().subList(0, 1));
+        CurvePlot.write(
+                alone,
+                CurvePlot.title("alone", dir.resolve("cnn/model.onnx"), null),
+                mergenetRun().subList(0, 1));
         assertEquals(CurvePlot.WIDTH, ImageIO.read(alone.toFile()).getWidth(), "a single epoch plots too");
     }
 
     @Test
     void titleNamesModelsByFolderAndFileAndGoesDeeperWhenTheyClash() {
-        assertEquals("mergenet: cnn/model.onnx <- mlp/model.onnx",
+        assertEquals(
+                "mergenet: cnn/model.onnx <- mlp/model.onnx",
                 CurvePlot.title("mergenet", Path.of("/runs/cnn/model.onnx"), Path.of("/runs/mlp/model.onnx")));
-        assertEquals("kd: /a/x/model.onnx <- /b/x/model.onnx",
+        assertEquals(
+                "kd: /a/x/model.onnx <- /b/x/model.onnx",
                 CurvePlot.title("kd", Path.of("/a/x/model.onnx"), Path.of("/b/x/model.onnx")));
         assertEquals("alone: models/cnn.onnx", CurvePlot.title("alone", Path.of("/w/models/cnn.onnx"), null));
     }
@@ -68,10 +73,12 @@ class CurvePlotTest {
         double[] r = CurvePlot.accuracyRange(List.of(), h);
         assertEquals(null, r, "no curves, no range");
         double[] nearTop = rangeOf(99.0, 99.5);
-        assertTrue(nearTop[1] <= 100 && nearTop[1] - nearTop[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
+        assertTrue(
+                nearTop[1] <= 100 && nearTop[1] - nearTop[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
                 java.util.Arrays.toString(nearTop));
         double[] middle = rangeOf(81.0, 83.5);
-        assertTrue(middle[0] <= 81.0 && middle[1] >= 83.5 && middle[1] - middle[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
+        assertTrue(
+                middle[0] <= 81.0 && middle[1] >= 83.5 && middle[1] - middle[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
                 java.util.Arrays.toString(middle));
         double[] wide = rangeOf(10, 90);
         assertTrue(wide[0] < 10 && wide[1] > 90 && wide[1] - wide[0] < 100, java.util.Arrays.toString(wide));

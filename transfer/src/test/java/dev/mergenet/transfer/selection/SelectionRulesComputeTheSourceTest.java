@@ -50,12 +50,15 @@ class SelectionRulesComputeTheSourceTest {
         // PyTorch selected the same target on its modules and scored a fixed input; the MatMul weights' ONNX names
         // are the exporter's, so the comparison is by what the initialized target computes
         OnnxModel target = WeightSelectionReferenceTest.model("mlp", "target");
-        WeightSelection.Selection sel = WeightSelection.select(WeightSelectionReferenceTest.model("mlp", "source"), target);
+        WeightSelection.Selection sel =
+                WeightSelection.select(WeightSelectionReferenceTest.model("mlp", "source"), target);
         assertEquals(java.util.Map.of(), sel.report().notMapped());
         assertEquals(10, sel.tensors().size(), sel.tensors().keySet().toString());
         // the fresh target's second LayerNorm reads the first's merged scale and bias through Identity nodes
-        assertTrue(sel.report().rulesApplied().stream().anyMatch(r -> r.startsWith("ln2.weight: an Identity of"
-                + " ln1.weight")), sel.report().rulesApplied().toString());
+        assertTrue(
+                sel.report().rulesApplied().stream()
+                        .anyMatch(r -> r.startsWith("ln2.weight: an Identity of" + " ln1.weight")),
+                sel.report().rulesApplied().toString());
         assertTrue(sel.tensors().containsKey("ln2.bias"), sel.tensors().keySet().toString());
         float[] x = floats("mlp", "input.f32");
         float[] want = floats("mlp", "scores.f32");
@@ -69,7 +72,8 @@ class SelectionRulesComputeTheSourceTest {
 
     private static float[] floats(String c, String file) throws java.io.IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
-                WeightSelectionReferenceTest.DIR.resolve(c).resolve(file))).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        WeightSelectionReferenceTest.DIR.resolve(c).resolve(file)))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
         float[] v = new float[b.remaining() / 4];
         b.asFloatBuffer().get(v);
         return v;
@@ -122,8 +126,11 @@ class SelectionRulesComputeTheSourceTest {
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             if (n.getOpType().equals("BatchNormalization")) {
-                NodeProto.Builder b = n.toBuilder().clearAttribute().clearOutput().addOutput(n.getOutput(0));
-                n.getAttributeList().stream().filter(a -> !a.getName().equals("training_mode")).forEach(b::addAttribute);
+                NodeProto.Builder b =
+                        n.toBuilder().clearAttribute().clearOutput().addOutput(n.getOutput(0));
+                n.getAttributeList().stream()
+                        .filter(a -> !a.getName().equals("training_mode"))
+                        .forEach(b::addAttribute);
                 g.setNode(i, b.build());
             }
         }

@@ -24,10 +24,12 @@ class ClassCountTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             var target = TinySetup.target(m);
             // what TransferRun's constructor checks before any step
-            MergeNetException e = assertThrows(MergeNetException.class,
-                    () -> TransferRun.checkClassCount(target, five, m));
-            assertTrue(e.getMessage().contains("has 3 classes but five-class data has 5")
-                    && e.getMessage().contains("ClassifierHead.replace(model, 5, seed)"), e.getMessage());
+            MergeNetException e =
+                    assertThrows(MergeNetException.class, () -> TransferRun.checkClassCount(target, five, m));
+            assertTrue(
+                    e.getMessage().contains("has 3 classes but five-class data has 5")
+                            && e.getMessage().contains("ClassifierHead.replace(model, 5, seed)"),
+                    e.getMessage());
         }
     }
 }

@@ -35,8 +35,8 @@ class FixedSeedResultsTest {
     private static String run(Mode mode, UnaryOperator<RunConfig> edit) {
         RunConfig cfg = edit.apply(TinySetup.config(mode, 2, 2));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             TrainableModel t = TinySetup.target(m);
-             TrainableModel s = mode == Mode.ALONE ? null : TinySetup.source(m)) {
+                TrainableModel t = TinySetup.target(m);
+                TrainableModel s = mode == Mode.ALONE ? null : TinySetup.source(m)) {
             List<PairSpec> pairs = mode.usesAdapter() ? PairSpec.resolve(List.of("auto"), t, s, null) : List.of();
             try (TransferRun run = TinySetup.run(cfg, t, s, pairs, DATA, null, m, null)) {
                 return digest(t, run.run());
@@ -52,16 +52,37 @@ class FixedSeedResultsTest {
             all.forEach((k, v) -> {
                 md.update(k.getBytes(StandardCharsets.UTF_8));
                 for (float f : v.toFloatArray()) {
-                    md.update(ByteBuffer.allocate(4).putInt(Float.floatToIntBits(f)).array());
+                    md.update(ByteBuffer.allocate(4)
+                            .putInt(Float.floatToIntBits(f))
+                            .array());
                 }
             });
             for (EpochRecord r : history) {
-                double[] fields = {r.epoch, r.targetLr, r.targetTrainLoss, r.targetTrainAccuracy, r.targetValLoss,
-                    r.targetValAccuracy, r.targetTestLoss, r.targetTestAccuracy, r.sourceTrainLoss,
-                    r.sourceTrainAccuracy, r.sourceValLoss, r.sourceValAccuracy, r.adapterUpdates, r.adapterGradNorm,
-                    r.adapterDeltaNorm, r.injectionRelativeJump, r.adapterLr, r.gateMean, r.bestSoFar ? 1 : 0};
+                double[] fields = {
+                    r.epoch,
+                    r.targetLr,
+                    r.targetTrainLoss,
+                    r.targetTrainAccuracy,
+                    r.targetValLoss,
+                    r.targetValAccuracy,
+                    r.targetTestLoss,
+                    r.targetTestAccuracy,
+                    r.sourceTrainLoss,
+                    r.sourceTrainAccuracy,
+                    r.sourceValLoss,
+                    r.sourceValAccuracy,
+                    r.adapterUpdates,
+                    r.adapterGradNorm,
+                    r.adapterDeltaNorm,
+                    r.injectionRelativeJump,
+                    r.adapterLr,
+                    r.gateMean,
+                    r.bestSoFar ? 1 : 0
+                };
                 for (double d : fields) {
-                    md.update(ByteBuffer.allocate(8).putLong(Double.doubleToLongBits(d)).array());
+                    md.update(ByteBuffer.allocate(8)
+                            .putLong(Double.doubleToLongBits(d))
+                            .array());
                 }
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, 32);
@@ -77,7 +98,9 @@ class FixedSeedResultsTest {
 
     @Test
     void distillationFromAFrozenTeacher() {
-        assertEquals("79a9b0736ee1bda2e424214c44c263d4", run(Mode.KD, c -> c.toBuilder().frozenSource(true).build()));
+        assertEquals(
+                "79a9b0736ee1bda2e424214c44c263d4",
+                run(Mode.KD, c -> c.toBuilder().frozenSource(true).build()));
     }
 
     @Test
@@ -92,7 +115,14 @@ class FixedSeedResultsTest {
 
     @Test
     void mergenetWithAFrozenSourceAndGatedOutput() {
-        assertEquals("a0a04942187faec1c27d6e5d2c12838d", run(Mode.MERGENET, c -> c.toBuilder().frozenSource(true).adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build()));
+        assertEquals(
+                "a0a04942187faec1c27d6e5d2c12838d",
+                run(
+                        Mode.MERGENET,
+                        c -> c.toBuilder()
+                                .frozenSource(true)
+                                .adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05))
+                                .build()));
     }
 
     @Test
@@ -102,11 +132,28 @@ class FixedSeedResultsTest {
 
     @Test
     void randomSourceWithDistillationAndALowRankFactor() {
-        assertEquals("0acca1edd88cffe81f5823d38efcb6e6", run(Mode.RANDOM_SOURCE_KD, c -> c.toBuilder().adapter(a -> a.rank(2)).frozenSource(false).build()));
+        assertEquals(
+                "0acca1edd88cffe81f5823d38efcb6e6",
+                run(
+                        Mode.RANDOM_SOURCE_KD,
+                        c -> c.toBuilder()
+                                .adapter(a -> a.rank(2))
+                                .frozenSource(false)
+                                .build()));
     }
 
     @Test
     void adamWWithCosineScheduleAndKeepBest() {
-        assertEquals("48a1fa69775249b82999dc5047242fb0", run(Mode.MERGENET, c -> c.toBuilder().training(tr -> tr.optimizer(OptimizerKind.ADAMW).lr(0.01).schedule(Schedule.COSINE).weightDecay(1e-4)).control(rc -> rc.withKeep(Keep.BEST, 0)).build()));
+        assertEquals(
+                "48a1fa69775249b82999dc5047242fb0",
+                run(
+                        Mode.MERGENET,
+                        c -> c.toBuilder()
+                                .training(tr -> tr.optimizer(OptimizerKind.ADAMW)
+                                        .lr(0.01)
+                                        .schedule(Schedule.COSINE)
+                                        .weightDecay(1e-4))
+                                .control(rc -> rc.withKeep(Keep.BEST, 0))
+                                .build()));
     }
 }

@@ -40,7 +40,8 @@ class OwnershipTest {
         TrainableModel target;
         NDArray targetWeight;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            try (TrainableModel t = TinySetup.target(m); TrainableModel s = TinySetup.source(m)) {
+            try (TrainableModel t = TinySetup.target(m);
+                    TrainableModel s = TinySetup.source(m)) {
                 List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
                 try (TransferRun r = TinySetup.run(cfg, t, s, pairs, data, null, m, null)) {
                     r.run();
@@ -48,7 +49,8 @@ class OwnershipTest {
                     transfer = r.participant(MergeNetTransfer.class).orElseThrow();
                     assertTrue(r.participant(SourceCoTraining.class).isPresent(), "mergenet+kd co-trains the source");
                     adapter = transfer.adapter(0);
-                    adapterWeight = adapter.arrays().parameters().values().iterator().next();
+                    adapterWeight =
+                            adapter.arrays().parameters().values().iterator().next();
                     targetOptimizer = r.targetOptimizer();
                     assertFalse(adapterWeight.isReleased());
                 }

@@ -92,14 +92,27 @@ class StepOrderTest {
         RunConfig cfg = TinySetup.config(Mode.ALONE, 1, 0).withCheckpoint(ckpt, false);
         Recorder first = new Recorder();
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-             TrainableModel t = TinySetup.target(m)) {
+                TrainableModel t = TinySetup.target(m)) {
             TargetTraining subject = new TargetTraining(t, Optimizers.create(cfg, m), 0, 1);
             List<EpochRecord> h;
             try (TransferRun run = new TransferRun(cfg, subject, List.of(first), data, m, null)) {
                 h = run.run();
             }
-            assertEquals(List.of("epoch0", "models0", "target0", "after0", "models1", "target1", "after1", "models2",
-                    "target2", "after2", "summarize", "evaluate"), first.calls);
+            assertEquals(
+                    List.of(
+                            "epoch0",
+                            "models0",
+                            "target0",
+                            "after0",
+                            "models1",
+                            "target1",
+                            "after1",
+                            "models2",
+                            "target2",
+                            "after2",
+                            "summarize",
+                            "evaluate"),
+                    first.calls);
             assertEquals(3, h.get(0).gateMean, 0, "the participant's epoch measurement is in the record");
             assertTrue(first.closed, "the run closes its participants");
 

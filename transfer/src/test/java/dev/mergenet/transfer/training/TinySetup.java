@@ -71,15 +71,29 @@ final class TinySetup {
     }
 
     /** The loop of a run composed as the job composes it (participants from the mode). */
-    static TransferRun run(RunConfig cfg, TrainableModel target, TrainableModel source, List<PairSpec> pairs,
-                           DataSplits data, DataSplits sourceData, NDManager manager, PrintStream log) {
+    static TransferRun run(
+            RunConfig cfg,
+            TrainableModel target,
+            TrainableModel source,
+            List<PairSpec> pairs,
+            DataSplits data,
+            DataSplits sourceData,
+            NDManager manager,
+            PrintStream log) {
         return StepComposition.run(cfg, target, source, pairs, data, sourceData, null, manager, log);
     }
 
     static RunConfig config(Mode mode, int epochs, int cycle) {
         return RunConfig.builder(mode)
-                .training(tr -> tr.epochs(epochs).seed(7).batchSize(32).optimizer(OptimizerKind.SGD).lr(0.05)
-                        .schedule(Schedule.STEP).weightDecay(5e-4))
-                .adapter(a -> a.cycle(cycle)).control(rc -> rc.withKeep(Keep.LAST, 0)).build();
+                .training(tr -> tr.epochs(epochs)
+                        .seed(7)
+                        .batchSize(32)
+                        .optimizer(OptimizerKind.SGD)
+                        .lr(0.05)
+                        .schedule(Schedule.STEP)
+                        .weightDecay(5e-4))
+                .adapter(a -> a.cycle(cycle))
+                .control(rc -> rc.withKeep(Keep.LAST, 0))
+                .build();
     }
 }

@@ -53,7 +53,8 @@ class TransferModesTest {
     private static Map<String, float[]> alone(RunConfig cfg, DataSplits data) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TinySetup.run(cfg.withMode(Mode.ALONE), t, null, List.of(), data, null, m, null).run();
+            TinySetup.run(cfg.withMode(Mode.ALONE), t, null, List.of(), data, null, m, null)
+                    .run();
             return weights(t);
         }
     }
@@ -67,7 +68,9 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            RunConfig cfg = base.toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0)).build(); // gates never move from 0
+            RunConfig cfg = base.toBuilder()
+                    .adapter(a -> a.output(AdapterOutput.GATED).gateLr(0))
+                    .build(); // gates never move from 0
             TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
             List<EpochRecord> h = run.run();
             assertTrue(h.get(0).adapterUpdates > 0, "the adapter ran");
@@ -78,7 +81,9 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            RunConfig cfg = base.toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build();
+            RunConfig cfg = base.toBuilder()
+                    .adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05))
+                    .build();
             TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
             run.listen(TestHooks.churn());
             List<EpochRecord> h = run.run();
@@ -91,12 +96,14 @@ class TransferModesTest {
     @Test
     void distillationWithZeroWeightIsAloneAndWithWeightPullsTheTargetTowardsTheFrozenTeacher() {
         DataSplits data = TinySetup.data(300, 60);
-        RunConfig base = TinySetup.config(Mode.KD, 3, 0).toBuilder().frozenSource(true).build();
+        RunConfig base =
+                TinySetup.config(Mode.KD, 3, 0).toBuilder().frozenSource(true).build();
         Map<String, float[]> alone = alone(base, data);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            TinySetup.run(base.toBuilder().distillation(0, 4).build(), t, s, List.of(), data, null, m, null).run();
+            TinySetup.run(base.toBuilder().distillation(0, 4).build(), t, s, List.of(), data, null, m, null)
+                    .run();
             assertSame(alone, weights(t));
         }
         double klAlone;
@@ -107,7 +114,8 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             klAlone = klToTeacher(alone, t, teacher, data, m);
             t = TinySetup.target(m);
-            TinySetup.run(base.toBuilder().distillation(1.0, 1).build(), t, teacher, List.of(), data, null, m, null).run();
+            TinySetup.run(base.toBuilder().distillation(1.0, 1).build(), t, teacher, List.of(), data, null, m, null)
+                    .run();
             klKd = klToTeacher(weights(t), t, teacher, data, m);
             assertSame(teacherBefore, weights(teacher)); // frozen: never trained
         }
@@ -115,8 +123,8 @@ class TransferModesTest {
     }
 
     /** Mean KL(softmax(teacher) ‖ softmax(target)) on the validation set, the target set to {@code values}. */
-    private static double klToTeacher(Map<String, float[]> values, TrainableModel target, TrainableModel teacher,
-                                      DataSplits data, NDManager m) {
+    private static double klToTeacher(
+            Map<String, float[]> values, TrainableModel target, TrainableModel teacher, DataSplits data, NDManager m) {
         try (NDManager scope = m.newSubManager()) {
             Map<String, NDArray> all = new LinkedHashMap<>(target.weights());
             all.putAll(target.state());
@@ -134,12 +142,15 @@ class TransferModesTest {
     @Test
     void frozenTeachersCachedScoresEqualItsForwardPass() {
         DataSplits data = TinySetup.data(300, 60);
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDManager scope = m.newSubManager()) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager scope = m.newSubManager()) {
             TrainableModel teacher = TinySetup.source(m);
             FrozenTeacher cached = new FrozenTeacher(teacher, data.train(), 64, m);
-            int[] order = dev.mergenet.transfer.data.BatchOrder.forEpoch(data.train().size(), 3, 1);
+            int[] order =
+                    dev.mergenet.transfer.data.BatchOrder.forEpoch(data.train().size(), 3, 1);
             float[] fromCache = cached.scores(order, 32, 64, scope).toFloatArray();
-            float[] direct = teacher.forward(data.train().features(scope, order, 32, 64), false).toFloatArray();
+            float[] direct = teacher.forward(data.train().features(scope, order, 32, 64), false)
+                    .toFloatArray();
             assertArrayEquals(direct, fromCache, 1e-6f);
         }
     }
@@ -147,23 +158,27 @@ class TransferModesTest {
     @Test
     void randomSourceSeesOnlyTheSourcesShapeAndScale() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig frozen = TinySetup.config(Mode.RANDOM_SOURCE, 1, 1).toBuilder().frozenSource(true)
+        RunConfig frozen = TinySetup.config(Mode.RANDOM_SOURCE, 1, 1).toBuilder()
+                .frozenSource(true)
                 .build();
         Map<String, float[]> control = runWithSource(frozen, data, false);
         // the source's classifier with its entries permuted has the same shape and RMS: the control must not change
         assertSame(control, runWithSource(frozen, data, true));
         // while MergeNet from the frozen source does read the values
         RunConfig real = frozen.withMode(Mode.MERGENET);
-        assertFalse(java.util.Arrays.equals(flat(runWithSource(real, data, false)), flat(runWithSource(real, data,
-                true))), "mergenet reads the source's values");
+        assertFalse(
+                java.util.Arrays.equals(flat(runWithSource(real, data, false)), flat(runWithSource(real, data, true))),
+                "mergenet reads the source's values");
     }
 
     private static float[] flat(Map<String, float[]> m) {
-        return m.values().stream().reduce((a, b) -> {
-            float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-            System.arraycopy(b, 0, c, a.length, b.length);
-            return c;
-        }).orElseThrow();
+        return m.values().stream()
+                .reduce((a, b) -> {
+                    float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+                    System.arraycopy(b, 0, c, a.length, b.length);
+                    return c;
+                })
+                .orElseThrow();
     }
 
     private static Map<String, float[]> runWithSource(RunConfig cfg, DataSplits data, boolean permuteSource) {
@@ -197,15 +212,24 @@ class TransferModesTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            List<EpochRecord> h = TinySetup.run(cfg, t, s, pairs, data, own, m, null).run();
+            List<EpochRecord> h =
+                    TinySetup.run(cfg, t, s, pairs, data, own, m, null).run();
             assertTrue(Double.isFinite(h.get(1).sourceValAccuracy));
             coTrained = weights(s);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // the same source trained alone on its set, with the seed the co-training derives for its order
             TrainableModel s = TinySetup.source(m);
-            TinySetup.run(cfg.withMode(Mode.ALONE).withSeed(cfg.training().seed() + 7_777), s, null, List.of(), own, null, m,
-                    null).run();
+            TinySetup.run(
+                            cfg.withMode(Mode.ALONE).withSeed(cfg.training().seed() + 7_777),
+                            s,
+                            null,
+                            List.of(),
+                            own,
+                            null,
+                            m,
+                            null)
+                    .run();
             assertSame(weights(s), coTrained);
         }
     }
@@ -213,10 +237,16 @@ class TransferModesTest {
     @Test
     void keepBestEndsWithTheBestValidationEpochsWeightsAndPatienceStopsEarly() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig constant = TinySetup.config(Mode.ALONE, 6, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.2).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
+        RunConfig constant = TinySetup.config(Mode.ALONE, 6, 0).toBuilder()
+                .training(tr -> tr.optimizer(OptimizerKind.SGD)
+                        .lr(0.2)
+                        .schedule(Schedule.CONSTANT)
+                        .weightDecay(5e-4))
+                .build();
         List<EpochRecord> h;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            h = TinySetup.run(constant, TinySetup.target(m), null, List.of(), data, null, m, null).run();
+            h = TinySetup.run(constant, TinySetup.target(m), null, List.of(), data, null, m, null)
+                    .run();
         }
         int bestEpoch = 1;
         for (EpochRecord r : h) {
@@ -227,20 +257,39 @@ class TransferModesTest {
         Map<String, float[]> atBest;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TinySetup.run(constant.withEpochs(bestEpoch), t, null, List.of(), data, null, m, null).run();
+            TinySetup.run(constant.withEpochs(bestEpoch), t, null, List.of(), data, null, m, null)
+                    .run();
             atBest = weights(t);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = TinySetup.run(constant.toBuilder().control(rc -> rc.withKeep(Keep.BEST, 0)).build(), t, null, List.of(), data,
-                    null, m, null);
+            TransferRun run = TinySetup.run(
+                    constant.toBuilder()
+                            .control(rc -> rc.withKeep(Keep.BEST, 0))
+                            .build(),
+                    t,
+                    null,
+                    List.of(),
+                    data,
+                    null,
+                    m,
+                    null);
             run.run();
             assertEquals(bestEpoch, run.keptEpoch());
             assertSame(atBest, weights(t));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            TransferRun run = TinySetup.run(constant.withEpochs(40).toBuilder().control(rc -> rc.withKeep(Keep.BEST, 1)).build(),
-                    TinySetup.target(m), null, List.of(), data, null, m, null);
+            TransferRun run = TinySetup.run(
+                    constant.withEpochs(40).toBuilder()
+                            .control(rc -> rc.withKeep(Keep.BEST, 1))
+                            .build(),
+                    TinySetup.target(m),
+                    null,
+                    List.of(),
+                    data,
+                    null,
+                    m,
+                    null);
             List<EpochRecord> stopped = run.run();
             assertTrue(stopped.size() < 40, "patience 1 stops before 40 epochs");
             assertEquals(stopped.size(), run.keptEpoch() + 1);
@@ -253,7 +302,21 @@ class TransferModesTest {
         DataSplits data = TinySetup.data(600, 40);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // ratio 0.5: the run must stop as soon as the loss is over half its initial value after the first steps
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 1, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.0).schedule(Schedule.CONSTANT).weightDecay(0)).control(rc -> rc.withMaxLossRatio(0.5)).build(), TinySetup.target(m), null, List.of(), data, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.ALONE, 1, 0).toBuilder()
+                            .training(tr -> tr.optimizer(OptimizerKind.SGD)
+                                    .lr(0.0)
+                                    .schedule(Schedule.CONSTANT)
+                                    .weightDecay(0))
+                            .control(rc -> rc.withMaxLossRatio(0.5))
+                            .build(),
+                    TinySetup.target(m),
+                    null,
+                    List.of(),
+                    data,
+                    null,
+                    m,
+                    null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("exploded"), e.getMessage());
             assertTrue(e.getMessage().contains("nothing exported"), e.getMessage());
@@ -263,7 +326,12 @@ class TransferModesTest {
     @Test
     void aFinishedRunIsExtendedByResumingWithMoreEpochsAndOtherSettingsAreNamed() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig constant = TinySetup.config(Mode.ALONE, 3, 0).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.05).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
+        RunConfig constant = TinySetup.config(Mode.ALONE, 3, 0).toBuilder()
+                .training(tr -> tr.optimizer(OptimizerKind.SGD)
+                        .lr(0.05)
+                        .schedule(Schedule.CONSTANT)
+                        .weightDecay(5e-4))
+                .build();
         Map<String, float[]> straight;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
@@ -272,20 +340,44 @@ class TransferModesTest {
         }
         Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            TinySetup.run(constant.withEpochs(2).withCheckpoint(ckpt, false), TinySetup.target(m), null, List.of(),
-                    data, null, m, null).run();
+            TinySetup.run(
+                            constant.withEpochs(2).withCheckpoint(ckpt, false),
+                            TinySetup.target(m),
+                            null,
+                            List.of(),
+                            data,
+                            null,
+                            m,
+                            null)
+                    .run();
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            List<EpochRecord> h = TinySetup.run(constant.withCheckpoint(ckpt, true), t, null, List.of(), data, null,
-                    m, null).run();
+            List<EpochRecord> h = TinySetup.run(
+                            constant.withCheckpoint(ckpt, true), t, null, List.of(), data, null, m, null)
+                    .run();
             assertEquals(3, h.size());
             assertSame(straight, weights(t));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            MergeNetException e = assertThrows(MergeNetException.class, () -> TinySetup.run(constant
-                    .toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(0.1).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build().withCheckpoint(ckpt, true), TinySetup.target(m), null,
-                    List.of(), data, null, m, null).run());
+            MergeNetException e = assertThrows(
+                    MergeNetException.class,
+                    () -> TinySetup.run(
+                                    constant.toBuilder()
+                                            .training(tr -> tr.optimizer(OptimizerKind.SGD)
+                                                    .lr(0.1)
+                                                    .schedule(Schedule.CONSTANT)
+                                                    .weightDecay(5e-4))
+                                            .build()
+                                            .withCheckpoint(ckpt, true),
+                                    TinySetup.target(m),
+                                    null,
+                                    List.of(),
+                                    data,
+                                    null,
+                                    m,
+                                    null)
+                            .run());
             assertTrue(e.getMessage().contains("lr 0.05 -> 0.1"), e.getMessage());
             assertFalse(e.getMessage().contains("seed"), "only what differs is named: " + e.getMessage());
         }
@@ -294,28 +386,47 @@ class TransferModesTest {
     @Test
     void aResumedGatedRunEndsExactlyLikeAnUninterruptedOne() {
         DataSplits data = TinySetup.data(200, 40);
-        RunConfig cfg = TinySetup.config(Mode.MERGENET, 3, 1).toBuilder().adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05)).build();
+        RunConfig cfg = TinySetup.config(Mode.MERGENET, 3, 1).toBuilder()
+                .adapter(a -> a.output(AdapterOutput.GATED).gateLr(0.05))
+                .build();
         Map<String, float[]> expected;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            TinySetup.run(cfg, t, s, PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null).run();
+            TinySetup.run(cfg, t, s, PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null)
+                    .run();
             expected = weights(t);
         }
         Path ckpt = dir.resolve("gated.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            TransferRun run = TinySetup.run(cfg.withCheckpoint(ckpt, false), t, s,
-                    PairSpec.resolve(List.of("auto"), t, s, null), data, null, m, null);
-            run.listen(TestHooks.abortAt(12)); // in epoch 3: the offsets of epoch 2's last injection are in the checkpoint
+            TransferRun run = TinySetup.run(
+                    cfg.withCheckpoint(ckpt, false),
+                    t,
+                    s,
+                    PairSpec.resolve(List.of("auto"), t, s, null),
+                    data,
+                    null,
+                    m,
+                    null);
+            run.listen(
+                    TestHooks.abortAt(12)); // in epoch 3: the offsets of epoch 2's last injection are in the checkpoint
             assertThrows(IllegalStateException.class, run::run);
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
-            TinySetup.run(cfg.withCheckpoint(ckpt, true), t, s, PairSpec.resolve(List.of("auto"), t, s, null), data,
-                    null, m, null).run();
+            TinySetup.run(
+                            cfg.withCheckpoint(ckpt, true),
+                            t,
+                            s,
+                            PairSpec.resolve(List.of("auto"), t, s, null),
+                            data,
+                            null,
+                            m,
+                            null)
+                    .run();
             assertSame(expected, weights(t));
         }
     }

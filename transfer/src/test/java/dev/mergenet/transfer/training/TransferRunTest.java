@@ -52,8 +52,8 @@ class TransferRunTest {
         List<EpochRecord> aloneHistory;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0), t, null, List.of(), data, null, m,
-                    null);
+            TransferRun run =
+                    TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0), t, null, List.of(), data, null, m, null);
             aloneHistory = run.run();
             alone = weights(t);
         }
@@ -61,8 +61,7 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 0), t, s, pairs, data, null, m,
-                    null);
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 0), t, s, pairs, data, null, m, null);
             List<EpochRecord> h = run.run();
             assertSameWeights(alone, weights(t));
             for (int e = 0; e < 2; e++) {
@@ -75,8 +74,7 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 2), t, s, pairs, data, null, m,
-                    null);
+            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 2, 2), t, s, pairs, data, null, m, null);
             run.listen(TestHooks.churn()); // the adapter NaN of the past: backward read freed memory
             List<EpochRecord> h = run.run();
             h.forEach(r -> assertTrue(Double.isFinite(r.adapterGradNorm), "adapter gradient " + r.adapterGradNorm));
@@ -96,13 +94,19 @@ class TransferRunTest {
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
             // 2 epochs x 5 steps, cycle 2, until 0.5: transfers at steps 0, 2 and 4 only
-            RunConfig cfg = TinySetup.config(Mode.MERGENET, 2, 2).toBuilder().adapter(a -> a.transferUntil(0.5).generation(Generation.EVAL)).build();
-            List<EpochRecord> h = TinySetup.run(cfg, t, s, pairs, data, null, m, null).run();
+            RunConfig cfg = TinySetup.config(Mode.MERGENET, 2, 2).toBuilder()
+                    .adapter(a -> a.transferUntil(0.5).generation(Generation.EVAL))
+                    .build();
+            List<EpochRecord> h =
+                    TinySetup.run(cfg, t, s, pairs, data, null, m, null).run();
             assertEquals(3, h.get(0).adapterUpdates);
             assertEquals(0, h.get(1).adapterUpdates);
         }
-        assertThrows(IllegalArgumentException.class,
-                () -> TinySetup.config(Mode.MERGENET, 2, 2).toBuilder().adapter(a -> a.transferUntil(0).generation(Generation.TRAIN)).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TinySetup.config(Mode.MERGENET, 2, 2).toBuilder()
+                        .adapter(a -> a.transferUntil(0).generation(Generation.TRAIN))
+                        .build());
     }
 
     @Test
@@ -114,12 +118,19 @@ class TransferRunTest {
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
             double lr = 0.05;
             // cycle 2 over 3 steps: transfers at steps 0 and 2; at step 2 the buffer carries step 1's momentum
-            RunConfig cfg = TinySetup.config(Mode.MERGENET, 1, 2).toBuilder().training(tr -> tr.optimizer(OptimizerKind.SGD).lr(lr).schedule(Schedule.CONSTANT).weightDecay(5e-4)).build();
+            RunConfig cfg = TinySetup.config(Mode.MERGENET, 1, 2).toBuilder()
+                    .training(tr -> tr.optimizer(OptimizerKind.SGD)
+                            .lr(lr)
+                            .schedule(Schedule.CONSTANT)
+                            .weightDecay(5e-4))
+                    .build();
             TransferRun run = TinySetup.run(cfg, t, s, pairs, data, null, m, null);
             run.run();
             assertEquals(3, run.steps());
-            float[] delta = run.participant(MergeNetTransfer.class).orElseThrow().lastDelta(0);
-            NDArray buf = ((SgdMomentum) run.targetOptimizer()).buffer(pairs.get(0).target());
+            float[] delta =
+                    run.participant(MergeNetTransfer.class).orElseThrow().lastDelta(0);
+            NDArray buf =
+                    ((SgdMomentum) run.targetOptimizer()).buffer(pairs.get(0).target());
             float[] b = buf.toFloatArray();
             assertEquals(b.length, delta.length);
             double maxAbs = 0;
@@ -144,8 +155,15 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(full, false), t,
-                    s, pairs, data, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(full, false),
+                    t,
+                    s,
+                    pairs,
+                    data,
+                    null,
+                    m,
+                    null);
             run.listen(TestHooks.churn());
             expectedHistory = run.run();
             expected = weights(t);
@@ -154,8 +172,15 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, false), t,
-                    s, pairs, data, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, false),
+                    t,
+                    s,
+                    pairs,
+                    data,
+                    null,
+                    m,
+                    null);
             run.listen(TestHooks.churn());
             run.listen(TestHooks.abortAt(12)); // 5 batches per epoch: killed in the middle of epoch 3
             assertThrows(IllegalStateException.class, run::run);
@@ -165,8 +190,15 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             List<PairSpec> pairs = PairSpec.resolve(List.of("auto"), t, s, null);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, true), t,
-                    s, pairs, data, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.MERGENET, 3, 2).withCheckpoint(killed, true),
+                    t,
+                    s,
+                    pairs,
+                    data,
+                    null,
+                    m,
+                    null);
             run.listen(TestHooks.churn());
             List<EpochRecord> h = run.run();
             assertSameWeights(expected, weights(t));
@@ -184,8 +216,16 @@ class TransferRunTest {
         Path ckpt = dir.resolve("run.ckpt");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
-            TinySetup.run(TinySetup.config(Mode.ALONE, 1, 0).withCheckpoint(ckpt, false), t, null, List.of(), good,
-                    null, m, null).run();
+            TinySetup.run(
+                            TinySetup.config(Mode.ALONE, 1, 0).withCheckpoint(ckpt, false),
+                            t,
+                            null,
+                            List.of(),
+                            good,
+                            null,
+                            m,
+                            null)
+                    .run();
         }
         byte[] before = Files.readAllBytes(ckpt);
         // Same run continued for a second epoch with a non-finite sample in the training data.
@@ -196,13 +236,23 @@ class TransferRunTest {
             y[i] = good.train().label(i);
         }
         x[77] = Float.NaN;
-        DataSplits bad = new DataSplits(new dev.mergenet.transfer.data.LabeledData("bad", x, y,
-                good.train().sampleShape(), TinySetup.CLASSES), good.validation(), null);
+        DataSplits bad = new DataSplits(
+                new dev.mergenet.transfer.data.LabeledData(
+                        "bad", x, y, good.train().sampleShape(), TinySetup.CLASSES),
+                good.validation(),
+                null);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             // the finished 1-epoch run is extended to 2 epochs; its second epoch meets the NaN sample
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt, true), t, null,
-                    List.of(), bad, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt, true),
+                    t,
+                    null,
+                    List.of(),
+                    bad,
+                    null,
+                    m,
+                    null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("epoch 2"), e.getMessage());
             assertTrue(e.getMessage().contains("Last good checkpoint: " + ckpt), e.getMessage());
@@ -210,8 +260,15 @@ class TransferRunTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Path ckpt2 = dir.resolve("run2.ckpt");
             TrainableModel t = TinySetup.target(m);
-            TransferRun run = TinySetup.run(TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt2, false), t, null,
-                    List.of(), bad, null, m, null);
+            TransferRun run = TinySetup.run(
+                    TinySetup.config(Mode.ALONE, 2, 0).withCheckpoint(ckpt2, false),
+                    t,
+                    null,
+                    List.of(),
+                    bad,
+                    null,
+                    m,
+                    null);
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class, run::run);
             assertTrue(e.getMessage().contains("step "), e.getMessage());
             assertTrue(e.getMessage().contains("no epoch completed"), e.getMessage());
@@ -225,8 +282,14 @@ class TransferRunTest {
             TrainableModel t = TinySetup.target(m);
             TrainableModel s = TinySetup.source(m);
             String real = t.weights().keySet().iterator().next();
-            MergeNetException e = assertThrows(MergeNetException.class, () -> PairSpec.resolve(
-                    List.of(real + "x=" + s.weights().keySet().iterator().next()), t, s, null));
+            MergeNetException e = assertThrows(
+                    MergeNetException.class,
+                    () -> PairSpec.resolve(
+                            List.of(real + "x="
+                                    + s.weights().keySet().iterator().next()),
+                            t,
+                            s,
+                            null));
             assertTrue(e.getMessage().contains("closest: " + real), e.getMessage());
             assertNotNull(PairSpec.resolve(List.of("auto"), t, s, null).get(0));
         }

@@ -3,18 +3,20 @@ package dev.mergenet.importers.ops.activation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ops.math.Numeric;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.math.Numeric;
 import java.util.Arrays;
 
 /**
  * PRelu: max(0, x) + slope * min(0, x), slope broadcasting to x. Before opset 7 a 1-D slope of C values is
  * per channel (axis 1), so it is reshaped to (C, 1, ..., 1).
  */
-@OnnxOp(type = "PRelu", since = {1, 6, 7, 9, 16})
+@OnnxOp(
+        type = "PRelu",
+        since = {1, 6, 7, 9, 16})
 public final class PRelu implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -6,13 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.engine.TorchScriptKernels;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ndarray.ScalarMath;
+import dev.mergenet.importers.ops.math.InPlace;
+import dev.mergenet.importers.ops.math.Numeric;
 import dev.mergenet.importers.ops.spi.Attributes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.math.InPlace;
-import dev.mergenet.importers.ops.math.Numeric;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -22,26 +22,63 @@ import java.util.function.UnaryOperator;
  * kernels serve where their definition is ONNX's; the rest are built from differentiable array ops, piecewise
  * ones from relu-like pieces so gradients are exact on each side.
  */
-@OnnxOp(type = "Relu", since = {1, 6, 13, 14})
-@OnnxOp(type = "LeakyRelu", since = {1, 6, 16})
-@OnnxOp(type = "Elu", since = {1, 6, 22})
-@OnnxOp(type = "Selu", since = {1, 6, 22})
+@OnnxOp(
+        type = "Relu",
+        since = {1, 6, 13, 14})
+@OnnxOp(
+        type = "LeakyRelu",
+        since = {1, 6, 16})
+@OnnxOp(
+        type = "Elu",
+        since = {1, 6, 22})
+@OnnxOp(
+        type = "Selu",
+        since = {1, 6, 22})
 @OnnxOp(type = "Celu", since = 12)
-@OnnxOp(type = "ThresholdedRelu", since = {10, 22})
-@OnnxOp(type = "Sigmoid", since = {1, 6, 13})
-@OnnxOp(type = "HardSigmoid", since = {1, 6, 22})
-@OnnxOp(type = "HardSwish", since = {14, 22})
-@OnnxOp(type = "Tanh", since = {1, 6, 13})
-@OnnxOp(type = "Softplus", since = {1, 22})
-@OnnxOp(type = "Softsign", since = {1, 22})
+@OnnxOp(
+        type = "ThresholdedRelu",
+        since = {10, 22})
+@OnnxOp(
+        type = "Sigmoid",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "HardSigmoid",
+        since = {1, 6, 22})
+@OnnxOp(
+        type = "HardSwish",
+        since = {14, 22})
+@OnnxOp(
+        type = "Tanh",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Softplus",
+        since = {1, 22})
+@OnnxOp(
+        type = "Softsign",
+        since = {1, 22})
 @OnnxOp(type = "Shrink", since = 9)
-@OnnxOp(type = "Mish", since = {18, 22})
+@OnnxOp(
+        type = "Mish",
+        since = {18, 22})
 @OnnxOp(type = "Gelu", since = 20)
 public final class Pointwise implements OpConverter {
     /** Which activation. */
     public enum Kind {
-        RELU, LEAKY_RELU, ELU, SELU, CELU, THRESHOLDED_RELU, SIGMOID, HARD_SIGMOID, HARD_SWISH, TANH, SOFTPLUS,
-        SOFTSIGN, SHRINK, MISH, GELU
+        RELU,
+        LEAKY_RELU,
+        ELU,
+        SELU,
+        CELU,
+        THRESHOLDED_RELU,
+        SIGMOID,
+        HARD_SIGMOID,
+        HARD_SWISH,
+        TANH,
+        SOFTPLUS,
+        SOFTSIGN,
+        SHRINK,
+        MISH,
+        GELU
     }
 
     private static final float DEFAULT_SELU_ALPHA = 1.67326319217681884765625f;
@@ -98,7 +135,8 @@ public final class Pointwise implements OpConverter {
         Attributes a = node.attrs();
         switch (kind) {
             case RELU:
-                return x -> x.getDataType().isFloating() ? x.getNDArrayInternal().relu() : relu(x); // native: one fused op
+                return x ->
+                        x.getDataType().isFloating() ? x.getNDArrayInternal().relu() : relu(x); // native: one fused op
             case LEAKY_RELU: {
                 float alpha = a.getFloat("alpha", 0.01f);
                 return x -> x.getNDArrayInternal().leakyRelu(alpha);
@@ -156,7 +194,8 @@ public final class Pointwise implements OpConverter {
                 }
                 if (approx.equals("tanh")) {
                     return x -> {
-                        NDArray inner = x.add(ScalarMath.pow(x, 3).mul(c(x, 0.044715))).mul(c(x, Math.sqrt(2 / Math.PI)));
+                        NDArray inner =
+                                x.add(ScalarMath.pow(x, 3).mul(c(x, 0.044715))).mul(c(x, Math.sqrt(2 / Math.PI)));
                         return x.mul(c(x, 0.5)).mul(inner.tanh().add(c(x, 1)));
                     };
                 }

@@ -3,23 +3,33 @@ package dev.mergenet.importers.ops.activation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ops.math.Numeric;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.math.Numeric;
 import java.util.Arrays;
 
 /**
  * Softmax, LogSoftmax and Hardmax. From opset 13 they work along one axis (default -1); before, the input
  * is flattened to 2-D at the axis (default 1) and the op runs over the whole second dimension.
  */
-@OnnxOp(type = "Softmax", since = {1, 11, 13})
-@OnnxOp(type = "LogSoftmax", since = {1, 11, 13})
-@OnnxOp(type = "Hardmax", since = {1, 11, 13})
+@OnnxOp(
+        type = "Softmax",
+        since = {1, 11, 13})
+@OnnxOp(
+        type = "LogSoftmax",
+        since = {1, 11, 13})
+@OnnxOp(
+        type = "Hardmax",
+        since = {1, 11, 13})
 public final class SoftmaxFamily implements OpConverter {
     /** Which op. */
-    public enum Kind { SOFTMAX, LOG_SOFTMAX, HARDMAX }
+    public enum Kind {
+        SOFTMAX,
+        LOG_SOFTMAX,
+        HARDMAX
+    }
 
     private final Kind kind;
 
@@ -56,15 +66,19 @@ public final class SoftmaxFamily implements OpConverter {
 
     private NDArray apply(NDArray x, int axis) {
         switch (kind) {
-            case SOFTMAX: return x.softmax(axis);
-            case LOG_SOFTMAX: return x.logSoftmax(axis);
+            case SOFTMAX:
+                return x.softmax(axis);
+            case LOG_SOFTMAX:
+                return x.logSoftmax(axis);
             default: {
                 long n = x.getShape().get(axis);
                 NDArray index = x.argMax(axis).expandDims(axis);
                 long[] s = new long[x.getShape().dimension()];
                 Arrays.fill(s, 1);
                 s[axis] = n;
-                NDArray iota = x.getManager().arange(0f, (float) n, 1f, index.getDataType()).reshape(new Shape(s));
+                NDArray iota = x.getManager()
+                        .arange(0f, (float) n, 1f, index.getDataType())
+                        .reshape(new Shape(s));
                 return iota.eq(index).toType(x.getDataType(), false);
             }
         }

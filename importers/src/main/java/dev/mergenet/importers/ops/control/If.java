@@ -13,7 +13,9 @@ import dev.mergenet.importers.ops.spi.Subgraph;
 import java.util.List;
 
 /** If: runs then_branch or else_branch (compiled at import; they read the enclosing graph's values). */
-@OnnxOp(type = "If", since = {1, 11, 13, 16, 19, 21})
+@OnnxOp(
+        type = "If",
+        since = {1, 11, 13, 16, 19, 21})
 public final class If implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -35,8 +37,8 @@ public final class If implements OpConverter {
     /** The truth value of a one-element condition tensor. */
     static boolean truth(NDArray cond, String owner) {
         if (cond.size() != 1) {
-            throw new OnnxFormatException(owner + ": the condition must have one element, got shape "
-                    + cond.getShape());
+            throw new OnnxFormatException(
+                    owner + ": the condition must have one element, got shape " + cond.getShape());
         }
         return cond.toType(DataType.FLOAT64, false).toDoubleArray()[0] != 0;
     }

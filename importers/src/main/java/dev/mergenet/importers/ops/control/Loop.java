@@ -24,7 +24,9 @@ import java.util.List;
  * (iteration, condition, carried values...) and returns (condition, carried values..., scan values...); the
  * node outputs the final carried values, then each scan value stacked over the iterations.
  */
-@OnnxOp(type = "Loop", since = {1, 11, 13, 16, 19, 21})
+@OnnxOp(
+        type = "Loop",
+        since = {1, 11, 13, 16, 19, 21})
 public final class Loop implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -52,8 +54,8 @@ public final class Loop implements OpConverter {
                 feed.addAll(values);
                 NDList out = ctx.runSubgraph(body, feed);
                 if (out.size() != 1 + carried + scans) {
-                    throw new MergeNetException(owner + ": the body returned " + out.size() + " values, expected "
-                            + (1 + carried + scans));
+                    throw new MergeNetException(
+                            owner + ": the body returned " + out.size() + " values, expected " + (1 + carried + scans));
                 }
                 cond = If.truth(out.get(0), owner);
                 for (int i = 0; i < carried; i++) {
@@ -67,8 +69,10 @@ public final class Loop implements OpConverter {
             values.forEach(result::add);
             for (int k = 0; k < scans; k++) {
                 List<NDArray> s = scanned.get(k);
-                result.add(s.isEmpty() ? emptyScan(ctx.manager(), body.declaredOutput(1 + carried + k))
-                        : NDArrays.stack(new NDList(s), 0));
+                result.add(
+                        s.isEmpty()
+                                ? emptyScan(ctx.manager(), body.declaredOutput(1 + carried + k))
+                                : NDArrays.stack(new NDList(s), 0));
             }
             return result;
         };
@@ -81,7 +85,9 @@ public final class Loop implements OpConverter {
         long[] dims = new long[t.getShape().getDimCount() + 1];
         for (int i = 0; i < t.getShape().getDimCount(); i++) {
             // An unknown extent stays 0: the array has no rows, so its row shape matters only for rank.
-            dims[i + 1] = t.getShape().getDim(i).hasDimValue() ? t.getShape().getDim(i).getDimValue() : 0;
+            dims[i + 1] = t.getShape().getDim(i).hasDimValue()
+                    ? t.getShape().getDim(i).getDimValue()
+                    : 0;
         }
         return m.zeros(new Shape(dims), type == null ? DataType.FLOAT32 : type);
     }

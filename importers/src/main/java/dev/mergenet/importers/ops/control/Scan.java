@@ -20,7 +20,9 @@ import java.util.List;
  * every input and an optional sequence_lens first input; each batch entry is scanned separately over its own
  * length, and its scan outputs are zero past that length.
  */
-@OnnxOp(type = "Scan", since = {8, 9, 11, 16, 19, 21})
+@OnnxOp(
+        type = "Scan",
+        since = {8, 9, 11, 16, 19, 21})
 public final class Scan implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -36,8 +38,9 @@ public final class Scan implements OpConverter {
         int n = node.inputs().size() - first - m;
         int k = body.outputs().size() - n;
         if (m < 1 || n < 0 || k < 0) {
-            throw new OnnxFormatException(owner + ": num_scan_inputs " + m + " does not fit " + node.inputs().size()
-                    + " inputs and a body with " + body.outputs().size() + " outputs");
+            throw new OnnxFormatException(owner + ": num_scan_inputs " + m + " does not fit "
+                    + node.inputs().size() + " inputs and a body with "
+                    + body.outputs().size() + " outputs");
         }
         checkLength(owner, "scan_input_axes", inAxes, m);
         checkLength(owner, batched ? "directions" : "scan_input_directions", inDirs, m);
@@ -47,23 +50,30 @@ public final class Scan implements OpConverter {
             List<NDArray> states = new ArrayList<>(in.all().subList(first, first + n));
             List<NDArray> scans = new ArrayList<>(in.all().subList(first + n, in.size()));
             if (!batched) {
-                return ScanLoop.run(ctx, body, states, scans, ScanLoop.axes(inAxes, m, scans, owner),
-                        ScanLoop.reversed(inDirs, m), outputAxes(outAxes, k, body, n, owner),
-                        ScanLoop.reversed(outDirs, k), owner);
+                return ScanLoop.run(
+                        ctx,
+                        body,
+                        states,
+                        scans,
+                        ScanLoop.axes(inAxes, m, scans, owner),
+                        ScanLoop.reversed(inDirs, m),
+                        outputAxes(outAxes, k, body, n, owner),
+                        ScanLoop.reversed(outDirs, k),
+                        owner);
             }
             long batch = checkBatched(owner, node, in.all(), first);
             long steps = scans.get(0).getShape().get(1);
             long[] lengths = in.has(0) ? in.longs(0) : null;
             if (lengths != null && lengths.length != batch) {
-                throw new OnnxFormatException(owner + ": sequence_lens '" + node.inputs().get(0) + "' has "
-                        + lengths.length + " values for a batch of " + batch);
+                throw new OnnxFormatException(owner + ": sequence_lens '"
+                        + node.inputs().get(0) + "' has " + lengths.length + " values for a batch of " + batch);
             }
             List<NDList> perBatch = new ArrayList<>();
             for (long b = 0; b < batch; b++) {
                 long length = lengths == null ? steps : lengths[(int) b];
                 if (length < 1 || length > steps) {
-                    throw new OnnxFormatException(owner + ": sequence_lens[" + b + "] = " + length + " is outside [1, "
-                            + steps + "]");
+                    throw new OnnxFormatException(
+                            owner + ": sequence_lens[" + b + "] = " + length + " is outside [1, " + steps + "]");
                 }
                 List<NDArray> bs = new ArrayList<>();
                 for (NDArray s : states) {
@@ -73,8 +83,8 @@ public final class Scan implements OpConverter {
                 for (NDArray s : scans) {
                     bx.add(s.get(b).get(new NDIndex("0:{}", length)));
                 }
-                NDList r = ScanLoop.run(ctx, body, bs, bx, new int[m], ScanLoop.reversed(inDirs, m), new int[k],
-                        new boolean[k], owner);
+                NDList r = ScanLoop.run(
+                        ctx, body, bs, bx, new int[m], ScanLoop.reversed(inDirs, m), new int[k], new boolean[k], owner);
                 // Scan outputs past a sequence's length are zero, so every batch entry has the full length.
                 for (int j = n; j < n + k && length < steps; j++) {
                     NDArray part = r.get(j);
@@ -99,8 +109,8 @@ public final class Scan implements OpConverter {
     /** An optional per-input attribute must have one value per input it describes. */
     private static void checkLength(String owner, String name, long[] values, int expected) {
         if (values != null && values.length != expected) {
-            throw new OnnxFormatException(owner + ": " + name + " has " + values.length + " values, expected "
-                    + expected);
+            throw new OnnxFormatException(
+                    owner + ": " + name + " has " + values.length + " values, expected " + expected);
         }
     }
 
@@ -112,9 +122,10 @@ public final class Scan implements OpConverter {
             boolean scan = i >= inputs.size() - (int) node.attrs().requireInt("num_scan_inputs");
             int rank = a.getShape().dimension();
             if (rank < (scan ? 2 : 1) || (batch >= 0 && a.getShape().get(0) != batch)) {
-                throw new OnnxFormatException(owner + ": input '" + node.inputs().get(i) + "' " + a.getShape()
-                        + " must have the batch axis" + (batch >= 0 ? " (" + batch + ")" : "")
-                        + (scan ? " then the sequence axis" : ""));
+                throw new OnnxFormatException(
+                        owner + ": input '" + node.inputs().get(i) + "' " + a.getShape()
+                                + " must have the batch axis" + (batch >= 0 ? " (" + batch + ")" : "")
+                                + (scan ? " then the sequence axis" : ""));
             }
             batch = a.getShape().get(0);
         }
@@ -126,7 +137,12 @@ public final class Scan implements OpConverter {
         for (int i = 0; i < k; i++) {
             long a = given == null ? 0 : given[i];
             if (a < 0) {
-                int rank = body.declaredOutput(n + i).getType().getTensorType().getShape().getDimCount() + 1;
+                int rank = body.declaredOutput(n + i)
+                                .getType()
+                                .getTensorType()
+                                .getShape()
+                                .getDimCount()
+                        + 1;
                 if (rank <= 1) {
                     throw new OnnxFormatException(owner + ": scan_output_axes[" + i + "] = " + a
                             + " is negative, which needs the body output's declared rank");

@@ -21,8 +21,16 @@ final class ScanLoop {
      * Runs {@code body} over the scan inputs' {@code inAxes} (reversed where {@code inReverse}); returns the final
      * states followed by the scan outputs stacked along {@code outAxes} (in reverse order where {@code outReverse}).
      */
-    static NDList run(OpContext ctx, Subgraph body, List<NDArray> states, List<NDArray> scanInputs,
-                      int[] inAxes, boolean[] inReverse, int[] outAxes, boolean[] outReverse, String owner) {
+    static NDList run(
+            OpContext ctx,
+            Subgraph body,
+            List<NDArray> states,
+            List<NDArray> scanInputs,
+            int[] inAxes,
+            boolean[] inReverse,
+            int[] outAxes,
+            boolean[] outReverse,
+            String owner) {
         if (scanInputs.isEmpty()) {
             throw new MergeNetException(owner + ": Scan needs at least one scan input");
         }

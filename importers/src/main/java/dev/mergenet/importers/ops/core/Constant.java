@@ -18,7 +18,9 @@ import java.util.function.Function;
  * bytes; each run copies them to the step's device. Weight-like constants of the top graph never get here:
  * the block hoists them into parameters.
  */
-@OnnxOp(type = "Constant", since = {1, 9, 11, 12, 13, 19, 21})
+@OnnxOp(
+        type = "Constant",
+        since = {1, 9, 11, 12, 13, 19, 21})
 public final class Constant implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -49,8 +51,8 @@ public final class Constant implements OpConverter {
             return m -> m.create(v, new Shape(v.length));
         }
         throw new UnsupportedOperationException("only tensor, float(s) and int(s) values are supported"
-                + (a.has("sparse_value") ? " (sparse_value given)" : a.has("value_string") || a.has("value_strings")
-                        ? " (string value given)" : ""));
+                + (a.has("sparse_value")
+                        ? " (sparse_value given)"
+                        : a.has("value_string") || a.has("value_strings") ? " (string value given)" : ""));
     }
-
 }

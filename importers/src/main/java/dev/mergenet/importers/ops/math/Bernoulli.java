@@ -15,7 +15,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * (default: the input's). Draws come from the engine's generator, so the seed attribute cannot reproduce
  * another runtime's numbers.
  */
-@OnnxOp(type = "Bernoulli", since = {15, 22})
+@OnnxOp(
+        type = "Bernoulli",
+        since = {15, 22})
 public final class Bernoulli implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -12,13 +12,26 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * Add, Sub, Mul and Div: both inputs share one type, which the output keeps. Integer Div truncates toward
  * zero (C semantics, as ONNX Runtime does) instead of libtorch's true division.
  */
-@OnnxOp(type = "Add", since = {1, 6, 7, 13, 14})
-@OnnxOp(type = "Sub", since = {1, 6, 7, 13, 14})
-@OnnxOp(type = "Mul", since = {1, 6, 7, 13, 14})
-@OnnxOp(type = "Div", since = {1, 6, 7, 13, 14})
+@OnnxOp(
+        type = "Add",
+        since = {1, 6, 7, 13, 14})
+@OnnxOp(
+        type = "Sub",
+        since = {1, 6, 7, 13, 14})
+@OnnxOp(
+        type = "Mul",
+        since = {1, 6, 7, 13, 14})
+@OnnxOp(
+        type = "Div",
+        since = {1, 6, 7, 13, 14})
 public final class BinaryArithmetic implements OpConverter {
     /** Which of the four ops. */
-    public enum Kind { ADD, SUB, MUL, DIV }
+    public enum Kind {
+        ADD,
+        SUB,
+        MUL,
+        DIV
+    }
 
     private final Kind kind;
 
@@ -41,24 +54,31 @@ public final class BinaryArithmetic implements OpConverter {
             NDArray a = in.get(0);
             NDArray b = Numeric.legacyAlign(node, a, in.get(1));
             DataType type = a.getDataType();
-            if (addInPlace && type.isFloating() && b.getDataType() == type && b.getShape().equals(a.getShape())) {
+            if (addInPlace
+                    && type.isFloating()
+                    && b.getDataType() == type
+                    && b.getShape().equals(a.getShape())) {
                 return new NDList(a.addi(b));
             }
-            return new NDList(Numeric.as(apply(kind, a, Numeric.as(b,
-                    a.getDataType())), type));
+            return new NDList(Numeric.as(apply(kind, a, Numeric.as(b, a.getDataType())), type));
         };
     }
 
     static NDArray apply(Kind kind, NDArray a, NDArray b) {
         switch (kind) {
-            case ADD: return a.add(b);
-            case SUB: return a.sub(b);
-            case MUL: return a.mul(b);
+            case ADD:
+                return a.add(b);
+            case SUB:
+                return a.sub(b);
+            case MUL:
+                return a.mul(b);
             default:
                 if (a.getDataType().isFloating()) {
                     return a.div(b);
                 }
-                return a.toType(DataType.FLOAT64, false).div(b.toType(DataType.FLOAT64, false)).trunc()
+                return a.toType(DataType.FLOAT64, false)
+                        .div(b.toType(DataType.FLOAT64, false))
+                        .trunc()
                         .toType(a.getDataType(), false);
         }
     }

@@ -20,7 +20,13 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 @OnnxOp(type = "BitwiseNot", since = 18)
 public final class Bitwise implements OpConverter {
     /** Which op. */
-    public enum Kind { AND, OR, XOR, NOT, SHIFT }
+    public enum Kind {
+        AND,
+        OR,
+        XOR,
+        NOT,
+        SHIFT
+    }
 
     private final Kind kind;
 
@@ -63,10 +69,18 @@ public final class Bitwise implements OpConverter {
             for (int i = 0; i < x.length; i++) {
                 long v;
                 switch (kind) {
-                    case AND: v = x[i] & y[i]; break;
-                    case OR: v = x[i] | y[i]; break;
-                    case XOR: v = x[i] ^ y[i]; break;
-                    case NOT: v = ~x[i]; break;
+                    case AND:
+                        v = x[i] & y[i];
+                        break;
+                    case OR:
+                        v = x[i] | y[i];
+                        break;
+                    case XOR:
+                        v = x[i] ^ y[i];
+                        break;
+                    case NOT:
+                        v = ~x[i];
+                        break;
                     default:
                         if (y[i] >= bits || y[i] < 0) {
                             v = left || unsigned || x[i] >= 0 ? 0 : -1;
@@ -84,15 +98,24 @@ public final class Bitwise implements OpConverter {
     }
 
     private static long[] hostLongs(NDArray a) {
-        return a.getDataType() == DataType.INT64 ? a.toLongArray() : a.toType(DataType.INT64, false).toLongArray();
+        return a.getDataType() == DataType.INT64
+                ? a.toLongArray()
+                : a.toType(DataType.INT64, false).toLongArray();
     }
 
     private static int bits(DataType t) {
         switch (t) {
-            case UINT8: case INT8: return 8;
-            case UINT16: case INT16: return 16;
-            case UINT32: case INT32: return 32;
-            default: return 64;
+            case UINT8:
+            case INT8:
+                return 8;
+            case UINT16:
+            case INT16:
+                return 16;
+            case UINT32:
+            case INT32:
+                return 32;
+            default:
+                return 64;
         }
     }
 

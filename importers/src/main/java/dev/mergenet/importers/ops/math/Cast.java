@@ -13,8 +13,12 @@ import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 
 /** Cast (to the type in attribute 'to') and CastLike (to the type of input 1). */
-@OnnxOp(type = "Cast", since = {1, 6, 9, 13, 19, 21})
-@OnnxOp(type = "CastLike", since = {15, 19, 21})
+@OnnxOp(
+        type = "Cast",
+        since = {1, 6, 9, 13, 19, 21})
+@OnnxOp(
+        type = "CastLike",
+        since = {15, 19, 21})
 public final class Cast implements OpConverter {
     private final boolean like;
 
@@ -47,11 +51,16 @@ public final class Cast implements OpConverter {
      */
     static NDArray narrow(NDArray x, int onnxType) {
         switch (onnxType) {
-            case TensorProto.DataType.BFLOAT16_VALUE: return roundToBfloat16(x);
-            case TensorProto.DataType.INT16_VALUE: return wrap(x, 1L << 16, true);
-            case TensorProto.DataType.UINT16_VALUE: return wrap(x, 1L << 16, false);
-            case TensorProto.DataType.UINT32_VALUE: return wrap(x, 1L << 32, false);
-            default: return x;
+            case TensorProto.DataType.BFLOAT16_VALUE:
+                return roundToBfloat16(x);
+            case TensorProto.DataType.INT16_VALUE:
+                return wrap(x, 1L << 16, true);
+            case TensorProto.DataType.UINT16_VALUE:
+                return wrap(x, 1L << 16, false);
+            case TensorProto.DataType.UINT32_VALUE:
+                return wrap(x, 1L << 32, false);
+            default:
+                return x;
         }
     }
 
@@ -76,7 +85,8 @@ public final class Cast implements OpConverter {
         // log2 may land one off at exact powers of two: correct the exponent so 2^e <= |x| < 2^(e+1)
         e = e.sub(two.pow(e).gt(a).toType(DataType.FLOAT64, false));
         e = e.add(two.pow(e.add(1)).lte(a).toType(DataType.FLOAT64, false));
-        NDArray spacing = two.pow(e.sub(7)).maximum(Numeric.scalar(x.getManager(), Math.pow(2, -133), DataType.FLOAT64));
+        NDArray spacing =
+                two.pow(e.sub(7)).maximum(Numeric.scalar(x.getManager(), Math.pow(2, -133), DataType.FLOAT64));
         NDArray rounded = v.div(spacing).round().mul(spacing);
         NDArray keep = a.eq(0).logicalOr(v.isInfinite()).logicalOr(v.isNaN());
         NDArray result = v.getNDArrayInternal().where(keep, rounded).toType(x.getDataType(), false);

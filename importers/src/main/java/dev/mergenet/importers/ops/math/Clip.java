@@ -4,19 +4,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.engine.TorchScriptKernels;
-import dev.mergenet.importers.ops.spi.OnnxOp;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import dev.mergenet.importers.ops.spi.OnnxNode;
+import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Clip: bounds from the min/max attributes (versions 1 and 6) or from optional scalar inputs (11+). Constant
  * bounds on floating input run as one fused kernel (hardtanh, as PyTorch's ReLU6, whose gradient is 0 at the
  * bounds themselves); other bounds are built from maximum and minimum so autograd flows to X and to the bounds.
  */
-@OnnxOp(type = "Clip", since = {1, 6, 11, 12, 13})
+@OnnxOp(
+        type = "Clip",
+        since = {1, 6, 11, 12, 13})
 public final class Clip implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -48,10 +50,8 @@ public final class Clip implements OpConverter {
             if (type.isFloating() && constantBounds) {
                 // the usual case (ReLU6, hard activations): constant bounds, one fused clamp
                 if (!read.get()) {
-                    bounds[0] = in.has(1) ? in.scalarDouble(1)
-                            : Double.NEGATIVE_INFINITY;
-                    bounds[1] = in.has(2) ? in.scalarDouble(2)
-                            : Double.POSITIVE_INFINITY;
+                    bounds[0] = in.has(1) ? in.scalarDouble(1) : Double.NEGATIVE_INFINITY;
+                    bounds[1] = in.has(2) ? in.scalarDouble(2) : Double.POSITIVE_INFINITY;
                     read.set(true); // a racing first call writes the same values
                 }
                 return new NDList(clamp(x, bounds[0], bounds[1], inPlace));

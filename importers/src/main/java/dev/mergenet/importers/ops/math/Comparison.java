@@ -9,14 +9,30 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Equal, Greater, Less, GreaterOrEqual, LessOrEqual: boolean results with numpy broadcasting. */
-@OnnxOp(type = "Equal", since = {1, 7, 11, 13, 19})
-@OnnxOp(type = "Greater", since = {1, 7, 9, 13})
-@OnnxOp(type = "Less", since = {1, 7, 9, 13})
-@OnnxOp(type = "GreaterOrEqual", since = {12, 16})
-@OnnxOp(type = "LessOrEqual", since = {12, 16})
+@OnnxOp(
+        type = "Equal",
+        since = {1, 7, 11, 13, 19})
+@OnnxOp(
+        type = "Greater",
+        since = {1, 7, 9, 13})
+@OnnxOp(
+        type = "Less",
+        since = {1, 7, 9, 13})
+@OnnxOp(
+        type = "GreaterOrEqual",
+        since = {12, 16})
+@OnnxOp(
+        type = "LessOrEqual",
+        since = {12, 16})
 public final class Comparison implements OpConverter {
     /** Which comparison. */
-    public enum Kind { EQ, GT, LT, GE, LE }
+    public enum Kind {
+        EQ,
+        GT,
+        LT,
+        GE,
+        LE
+    }
 
     private final Kind kind;
 
@@ -43,11 +59,16 @@ public final class Comparison implements OpConverter {
                 b = Numeric.as(b, common);
             }
             switch (kind) {
-                case EQ: return new NDList(a.eq(b));
-                case GT: return new NDList(a.gt(b));
-                case LT: return new NDList(a.lt(b));
-                case GE: return new NDList(a.gte(b));
-                default: return new NDList(a.lte(b));
+                case EQ:
+                    return new NDList(a.eq(b));
+                case GT:
+                    return new NDList(a.gt(b));
+                case LT:
+                    return new NDList(a.lt(b));
+                case GE:
+                    return new NDList(a.gte(b));
+                default:
+                    return new NDList(a.lte(b));
             }
         };
     }

@@ -9,7 +9,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** CumSum along the axis given as input 1, optionally exclusive (shifted by one) and/or reversed. */
-@OnnxOp(type = "CumSum", since = {11, 14})
+@OnnxOp(
+        type = "CumSum",
+        since = {11, 14})
 public final class CumSum implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -16,7 +16,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * pivot row is found with argmax and swapped in with a permutation matrix, so no value goes to the host and
  * autograd sees only products, differences and quotients.
  */
-@OnnxOp(type = "Det", since = {11, 22})
+@OnnxOp(
+        type = "Det",
+        since = {11, 22})
 public final class Det implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -39,7 +41,10 @@ public final class Det implements OpConverter {
                 e0.set(new NDIndex(0), 1);
                 NDArray e0b = e0.expandDims(0).broadcast(new Shape(batch.size(), size));
                 NDArray eye = ctx.manager().eye(size, size, 0, a.getDataType()).expandDims(0);
-                NDArray perm = eye.sub(outer(e0b, e0b)).sub(outer(ep, ep)).add(outer(e0b, ep)).add(outer(ep, e0b));
+                NDArray perm = eye.sub(outer(e0b, e0b))
+                        .sub(outer(ep, ep))
+                        .add(outer(e0b, ep))
+                        .add(outer(ep, e0b));
                 NDArray swapped = perm.matMul(m);
                 NDArray moved = pivotIndex.neq(0).toType(a.getDataType(), false);
                 det = det.mul(ScalarMath.mul(moved, -2).add(1));

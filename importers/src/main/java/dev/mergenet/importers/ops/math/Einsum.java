@@ -185,8 +185,8 @@ public final class Einsum implements OpConverter {
                 ls.add((int) term.charAt(i));
                 i++;
             } else {
-                throw new MergeNetException(node.describe() + ": bad character '" + term.charAt(i)
-                        + "' in einsum term '" + term + "'");
+                throw new MergeNetException(
+                        node.describe() + ": bad character '" + term.charAt(i) + "' in einsum term '" + term + "'");
             }
         }
         if (rank >= 0 && ls.size() != rank) {

@@ -8,8 +8,12 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** IsNaN and IsInf (with detect_positive / detect_negative): boolean masks of special float values. */
-@OnnxOp(type = "IsNaN", since = {9, 13, 20})
-@OnnxOp(type = "IsInf", since = {10, 20})
+@OnnxOp(
+        type = "IsNaN",
+        since = {9, 13, 20})
+@OnnxOp(
+        type = "IsInf",
+        since = {10, 20})
 public final class FloatClass implements OpConverter {
     private final boolean nan;
 

@@ -37,8 +37,8 @@ public final class FourierTransform implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         if (shortTime) {
             boolean onesided = node.attrs().getInt("onesided", 1) != 0;
-            return (ctx, in) -> new NDList(stft(node, in.get(0), in.scalarLong(1), in.optional(2),
-                    in.has(3) ? in.scalarLong(3) : -1, onesided));
+            return (ctx, in) -> new NDList(stft(
+                    node, in.get(0), in.scalarLong(1), in.optional(2), in.has(3) ? in.scalarLong(3) : -1, onesided));
         }
         long axisAttr = node.attrs().getInt("axis", 1);
         boolean inverse = node.attrs().getInt("inverse", 0) != 0;
@@ -55,8 +55,8 @@ public final class FourierTransform implements OpConverter {
         };
     }
 
-    private static NDArray stft(OnnxNode node, NDArray signal, long step, NDArray window, long frameLength,
-                                boolean onesided) {
+    private static NDArray stft(
+            OnnxNode node, NDArray signal, long step, NDArray window, long frameLength, boolean onesided) {
         long length = window != null ? window.getShape().get(0) : frameLength;
         if (length <= 0 || step <= 0) {
             throw new MergeNetException(node.describe() + ": needs a window or frame_length and a positive frame_step");
@@ -65,7 +65,8 @@ public final class FourierTransform implements OpConverter {
         long frames = 1 + (signalLength - length) / step;
         NDList pieces = new NDList();
         for (long f = 0; f < frames; f++) {
-            pieces.add(signal.get(new NDIndex(":, {}:{}", f * step, f * step + length)).expandDims(1));
+            pieces.add(signal.get(new NDIndex(":, {}:{}", f * step, f * step + length))
+                    .expandDims(1));
         }
         NDArray framed = NDArrays.concat(pieces, 1);
         if (window != null) {
@@ -79,8 +80,8 @@ public final class FourierTransform implements OpConverter {
         int rank = x.getShape().dimension();
         long parts = x.getShape().get(rank - 1);
         if (parts != 1 && parts != 2) {
-            throw new MergeNetException(node.describe() + ": the last dimension must be 1 (real) or 2 (complex), got "
-                    + x.getShape());
+            throw new MergeNetException(
+                    node.describe() + ": the last dimension must be 1 (real) or 2 (complex), got " + x.getShape());
         }
         if (length < 1) {
             throw new MergeNetException(node.describe() + ": dft_length " + length + " must be positive");
@@ -88,8 +89,10 @@ public final class FourierTransform implements OpConverter {
         long[] padded = x.getShape().getShape().clone();
         padded[axis] = length;
         MemoryBudget.check(node.describe() + ": signal at dft_length " + length, padded, x.getDataType());
-        MemoryBudget.check(node.describe() + ": DFT basis at dft_length " + length,
-                new long[] {2, length, onesided ? length / 2 + 1 : length}, x.getDataType());
+        MemoryBudget.check(
+                node.describe() + ": DFT basis at dft_length " + length,
+                new long[] {2, length, onesided ? length / 2 + 1 : length},
+                x.getDataType());
         int signalAxis = axis;
         int last = rank - 2;
         NDArray re = x.get(new NDIndex("..., 0")).swapAxes(signalAxis, last);
@@ -113,7 +116,9 @@ public final class FourierTransform implements OpConverter {
             outRe = outRe.div(n);
             outIm = outIm.div(n);
         }
-        return outRe.swapAxes(signalAxis, last).expandDims(-1).concat(outIm.swapAxes(signalAxis, last).expandDims(-1), -1);
+        return outRe.swapAxes(signalAxis, last)
+                .expandDims(-1)
+                .concat(outIm.swapAxes(signalAxis, last).expandDims(-1), -1);
     }
 
     /** Truncates or zero-pads the last dimension to {@code length}. */

@@ -11,7 +11,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Gemm: alpha * op(A) @ op(B) + beta * C, op being an optional transpose; C broadcasts to (M, N). */
-@OnnxOp(type = "Gemm", since = {1, 6, 7, 9, 11, 13})
+@OnnxOp(
+        type = "Gemm",
+        since = {1, 6, 7, 9, 11, 13})
 public final class Gemm implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -24,8 +26,8 @@ public final class Gemm implements OpConverter {
             NDArray b = in.get(1);
             DataType type = in.get(0).getDataType();
             if (a.getShape().dimension() != 2 || b.getShape().dimension() != 2) {
-                throw new MergeNetException(node.describe() + ": A and B must be 2-D, got " + a.getShape()
-                        + " and " + b.getShape());
+                throw new MergeNetException(
+                        node.describe() + ": A and B must be 2-D, got " + a.getShape() + " and " + b.getShape());
             }
             long inner = a.getShape().get(transA ? 0 : 1);
             if (inner != b.getShape().get(transB ? 1 : 0) || a.getDataType() != b.getDataType()) {
@@ -34,8 +36,10 @@ public final class Gemm implements OpConverter {
                         + " have no matrix product (inner dimensions or types differ)");
             }
             NDArray c0 = in.optional(2);
-            if (alpha == 1f && (beta == 1f || c0 == null) && type.isFloating() && (c0 == null
-                    || c0.getDataType() == type && c0.getShape().dimension() == 1)) {
+            if (alpha == 1f
+                    && (beta == 1f || c0 == null)
+                    && type.isFloating()
+                    && (c0 == null || c0.getDataType() == type && c0.getShape().dimension() == 1)) {
                 // the fully connected layer of exported models: one fused x @ W^T + b
                 NDArray x = transA ? a.transpose() : a;
                 NDArray w = transB ? b : b.transpose();

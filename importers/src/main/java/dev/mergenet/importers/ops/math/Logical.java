@@ -9,13 +9,24 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** And, Or, Xor (boolean, broadcasting) and Not. */
-@OnnxOp(type = "And", since = {1, 7})
-@OnnxOp(type = "Or", since = {1, 7})
-@OnnxOp(type = "Xor", since = {1, 7})
+@OnnxOp(
+        type = "And",
+        since = {1, 7})
+@OnnxOp(
+        type = "Or",
+        since = {1, 7})
+@OnnxOp(
+        type = "Xor",
+        since = {1, 7})
 @OnnxOp(type = "Not", since = 1)
 public final class Logical implements OpConverter {
     /** Which op. */
-    public enum Kind { AND, OR, XOR, NOT }
+    public enum Kind {
+        AND,
+        OR,
+        XOR,
+        NOT
+    }
 
     private final Kind kind;
 
@@ -39,9 +50,12 @@ public final class Logical implements OpConverter {
             }
             NDArray b = Numeric.as(Numeric.legacyAlign(node, a, in.get(1)), DataType.BOOLEAN);
             switch (kind) {
-                case AND: return new NDList(a.logicalAnd(b));
-                case OR: return new NDList(a.logicalOr(b));
-                default: return new NDList(a.logicalXor(b));
+                case AND:
+                    return new NDList(a.logicalAnd(b));
+                case OR:
+                    return new NDList(a.logicalOr(b));
+                default:
+                    return new NDList(a.logicalXor(b));
             }
         };
     }

@@ -12,7 +12,9 @@ import dev.mergenet.importers.ops.spi.OpInputs;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** MatMul with numpy semantics (1-D operands promoted, batch dimensions broadcast). */
-@OnnxOp(type = "MatMul", since = {1, 9, 13})
+@OnnxOp(
+        type = "MatMul",
+        since = {1, 9, 13})
 public final class MatMul implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -24,8 +26,10 @@ public final class MatMul implements OpConverter {
             try {
                 return new NDList(Numeric.as(a.matMul(b), type));
             } catch (EngineException e) {
-                throw new OnnxFormatException(node.describe() + ": the engine refused " + in.describe(0) + " times "
-                        + in.describe(1) + " (" + e.getMessage() + ")", e);
+                throw new OnnxFormatException(
+                        node.describe() + ": the engine refused " + in.describe(0) + " times " + in.describe(1) + " ("
+                                + e.getMessage() + ")",
+                        e);
             }
         };
     }

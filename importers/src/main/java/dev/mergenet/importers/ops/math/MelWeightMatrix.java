@@ -31,8 +31,10 @@ public final class MelWeightMatrix implements OpConverter {
                 throw new MergeNetException(node.describe() + ": num_mel_bins " + melCount + " and dft_length "
                         + dftLength + " must be non-negative and positive");
             }
-            MemoryBudget.check(node.describe() + ": output for num_mel_bins and dft_length",
-                    new long[] {dftLength / 2 + 1, melCount}, Double.BYTES);
+            MemoryBudget.check(
+                    node.describe() + ": output for num_mel_bins and dft_length",
+                    new long[] {dftLength / 2 + 1, melCount},
+                    Double.BYTES);
             int melBins = (int) melCount;
             long sampleRate = in.scalarLong(2);
             double lowHz = in.scalarDouble(3);
@@ -63,14 +65,15 @@ public final class MelWeightMatrix implements OpConverter {
                     set(node, w, j, i, melBins, spectrumBins, (double) (hi - j) / (hi - center));
                 }
             }
-            return new NDList(ctx.manager().create(w, new Shape(spectrumBins, melBins)).toType(out, false));
+            return new NDList(
+                    ctx.manager().create(w, new Shape(spectrumBins, melBins)).toType(out, false));
         };
     }
 
     private static void set(OnnxNode node, double[] w, int row, int col, int cols, int rows, double v) {
         if (row < 0 || row >= rows) {
-            throw new MergeNetException(node.describe() + ": the mel band edges fall outside the "
-                    + rows + " spectrum bins (check the hertz range against sample_rate and dft_length)");
+            throw new MergeNetException(node.describe() + ": the mel band edges fall outside the " + rows
+                    + " spectrum bins (check the hertz range against sample_rate and dft_length)");
         }
         w[row * cols + col] = v;
     }

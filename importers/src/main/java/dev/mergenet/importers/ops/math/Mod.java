@@ -13,7 +13,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * Mod: fmod=0 takes the divisor's sign (Python %), fmod=1 the dividend's (C fmod). libtorch's remainder is
  * the first; the second is derived from it by moving nonzero results whose sign differs from the dividend's.
  */
-@OnnxOp(type = "Mod", since = {10, 13})
+@OnnxOp(
+        type = "Mod",
+        since = {10, 13})
 public final class Mod implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

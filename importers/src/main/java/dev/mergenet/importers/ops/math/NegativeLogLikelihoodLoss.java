@@ -16,7 +16,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * NegativeLogLikelihoodLoss: picks -input[n, target[n, ...], ...], weighted per class, with ignore_index and
  * reduction none/sum/mean (mean divides by the total weight of the targets that are not ignored).
  */
-@OnnxOp(type = "NegativeLogLikelihoodLoss", since = {12, 13, 22})
+@OnnxOp(
+        type = "NegativeLogLikelihoodLoss",
+        since = {12, 13, 22})
 public final class NegativeLogLikelihoodLoss implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -42,7 +44,9 @@ public final class NegativeLogLikelihoodLoss implements OpConverter {
             why = in.describe(1) + " must hold integer class indices";
         } else if (!fitsScores(scores, labels)) {
             why = in.describe(1) + " must be shaped as " + in.describe(0) + " without its class axis 1";
-        } else if (in.has(2) && (in.get(2).getShape().dimension() != 1 || in.get(2).getShape().get(0) != scores[1])) {
+        } else if (in.has(2)
+                && (in.get(2).getShape().dimension() != 1
+                        || in.get(2).getShape().get(0) != scores[1])) {
             why = in.describe(2) + " must hold one weight per class (" + scores[1] + ")";
         }
         if (why != null) {
@@ -64,21 +68,28 @@ public final class NegativeLogLikelihoodLoss implements OpConverter {
 
     /** How the per-element losses are combined. */
     enum Reduction {
-        NONE, SUM, MEAN;
+        NONE,
+        SUM,
+        MEAN;
 
         static Reduction of(OnnxNode node) {
             String r = node.attrs().getString("reduction", "mean");
             switch (r) {
-                case "none": return NONE;
-                case "sum": return SUM;
-                case "mean": return MEAN;
-                default: throw new MergeNetException(node.describe() + ": unknown reduction '" + r + "'");
+                case "none":
+                    return NONE;
+                case "sum":
+                    return SUM;
+                case "mean":
+                    return MEAN;
+                default:
+                    throw new MergeNetException(node.describe() + ": unknown reduction '" + r + "'");
             }
         }
     }
 
     /** The loss of log-probabilities {@code input} (N, C, d...) against class indices {@code target} (N, d...). */
-    static NDArray loss(OnnxNode node, NDArray input, NDArray target, NDArray weight, Long ignore, Reduction reduction) {
+    static NDArray loss(
+            OnnxNode node, NDArray input, NDArray target, NDArray weight, Long ignore, Reduction reduction) {
         if (input.getShape().dimension() != target.getShape().dimension() + 1) {
             throw new OnnxFormatException(node.describe() + ": input " + input.getShape() + " and target "
                     + target.getShape() + " do not fit (N, C, d...) and (N, d...)");
@@ -94,10 +105,13 @@ public final class NegativeLogLikelihoodLoss implements OpConverter {
             w = weight == null ? null : weight.gather(safe.flatten(), 0).reshape(t.getShape());
         } catch (EngineException e) {
             // the labels' range [0, C) is checked by the engine, so valid labels cost no pass over them here
-            throw new OnnxFormatException(node.describe() + ": labels '" + node.inputs().get(1) + "' "
-                    + target.getShape() + " hold a class outside [0, " + input.getShape().get(1)
-                    + ") that is not ignore_index" + (ignore == null ? "" : " " + ignore) + ", for scores "
-                    + input.getShape() + " (" + e.getMessage() + ")", e);
+            throw new OnnxFormatException(
+                    node.describe() + ": labels '" + node.inputs().get(1) + "' "
+                            + target.getShape() + " hold a class outside [0, "
+                            + input.getShape().get(1)
+                            + ") that is not ignore_index" + (ignore == null ? "" : " " + ignore) + ", for scores "
+                            + input.getShape() + " (" + e.getMessage() + ")",
+                    e);
         }
         if (w != null && keep != null) {
             w = w.mul(keep.toType(type, false));
@@ -106,8 +120,10 @@ public final class NegativeLogLikelihoodLoss implements OpConverter {
         }
         NDArray loss = w == null ? picked.neg() : picked.neg().mul(w);
         switch (reduction) {
-            case NONE: return loss;
-            case SUM: return loss.sum();
+            case NONE:
+                return loss;
+            case SUM:
+                return loss.sum();
             default:
                 if (w == null) {
                     return loss.mean();

@@ -68,7 +68,9 @@ public final class Numeric {
      * when axis is absent); later versions use numpy broadcasting, which needs nothing here.
      */
     public static NDArray legacyAlign(OnnxNode node, NDArray a, NDArray b) {
-        if (node.sinceVersion() >= 7 || node.attrs().getInt("broadcast", 0) == 0 || !node.attrs().has("axis")) {
+        if (node.sinceVersion() >= 7
+                || node.attrs().getInt("broadcast", 0) == 0
+                || !node.attrs().has("axis")) {
             return b;
         }
         int rankA = a.getShape().dimension();

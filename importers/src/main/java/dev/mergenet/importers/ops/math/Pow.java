@@ -13,7 +13,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * float base computes in its own type; an integer base with a float exponent computes in float64 and is
  * truncated back, as the ONNX reference does.
  */
-@OnnxOp(type = "Pow", since = {1, 7, 12, 13, 15})
+@OnnxOp(
+        type = "Pow",
+        since = {1, 7, 12, 13, 15})
 public final class Pow implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -28,8 +30,7 @@ public final class Pow implements OpConverter {
                 NDArray r = x.toType(DataType.FLOAT64, false).pow(y.toType(DataType.FLOAT64, false));
                 return new NDList(r.trunc().toType(type, false));
             }
-            NDArray r = x.toType(DataType.INT64, false).pow(y
-                    .toType(DataType.INT64, false));
+            NDArray r = x.toType(DataType.INT64, false).pow(y.toType(DataType.INT64, false));
             return new NDList(Numeric.as(r, type));
         };
     }

@@ -19,13 +19,25 @@ import java.util.Arrays;
  */
 @OnnxOp(type = "MatMulInteger", since = 10)
 // 19 and 21 add float8/int4 types and blocked scales: the int8/uint8 per-tensor and per-axis forms remain
-@OnnxOp(type = "QuantizeLinear", since = {10, 13, 19, 21})
-@OnnxOp(type = "DequantizeLinear", since = {10, 13, 19, 21})
+@OnnxOp(
+        type = "QuantizeLinear",
+        since = {10, 13, 19, 21})
+@OnnxOp(
+        type = "DequantizeLinear",
+        since = {10, 13, 19, 21})
 @OnnxOp(type = "DynamicQuantizeLinear", since = 11)
-@OnnxOp(type = "QLinearMatMul", since = {10, 21})
+@OnnxOp(
+        type = "QLinearMatMul",
+        since = {10, 21})
 public final class Quantization implements OpConverter {
     /** Which op. */
-    public enum Kind { QUANTIZE, DEQUANTIZE, DYNAMIC_QUANTIZE, MATMUL_INTEGER, QLINEAR_MATMUL }
+    public enum Kind {
+        QUANTIZE,
+        DEQUANTIZE,
+        DYNAMIC_QUANTIZE,
+        MATMUL_INTEGER,
+        QLINEAR_MATMUL
+    }
 
     private final Kind kind;
 
@@ -91,7 +103,8 @@ public final class Quantization implements OpConverter {
                     NDArray aScale = in.get(1).toType(DataType.FLOAT64, false);
                     NDArray aRows = aScale.size() > 1 ? aScale.reshape(-1, 1) : aScale;
                     NDArray product = a.matMul(b);
-                    NDArray scaled = product.mul(aRows).mul(in.get(4).toType(DataType.FLOAT64, false))
+                    NDArray scaled = product.mul(aRows)
+                            .mul(in.get(4).toType(DataType.FLOAT64, false))
                             .div(in.get(6).toType(DataType.FLOAT64, false));
                     DataType out = in.get(7).getDataType();
                     NDArray y = scaled.round().add(in.get(7).toType(DataType.FLOAT64, false));
@@ -108,8 +121,8 @@ public final class Quantization implements OpConverter {
         }
         DataType t = OnnxDataTypes.toDjl(dt);
         if (t != DataType.UINT8 && t != DataType.INT8 && t != DataType.INT32) {
-            throw new MergeNetException(node.describe() + ": output_dtype "
-                    + OnnxDataTypes.name(dt) + " is not supported");
+            throw new MergeNetException(
+                    node.describe() + ": output_dtype " + OnnxDataTypes.name(dt) + " is not supported");
         }
         return t;
     }
@@ -145,7 +158,9 @@ public final class Quantization implements OpConverter {
     }
 
     private static NDArray quantize(NDArray x, NDArray scale, NDArray zp, DataType out) {
-        NDArray v = x.toType(DataType.FLOAT32, false).div(Numeric.as(scale, DataType.FLOAT32)).round();
+        NDArray v = x.toType(DataType.FLOAT32, false)
+                .div(Numeric.as(scale, DataType.FLOAT32))
+                .round();
         if (zp != null) {
             v = v.add(zp.toType(DataType.FLOAT32, false));
         }
@@ -156,10 +171,20 @@ public final class Quantization implements OpConverter {
         double lo;
         double hi;
         switch (out) {
-            case UINT8: lo = 0; hi = 255; break;
-            case INT8: lo = -128; hi = 127; break;
-            case INT32: lo = Integer.MIN_VALUE; hi = Integer.MAX_VALUE; break;
-            default: throw new MergeNetException("quantization to " + out + " is not supported");
+            case UINT8:
+                lo = 0;
+                hi = 255;
+                break;
+            case INT8:
+                lo = -128;
+                hi = 127;
+                break;
+            case INT32:
+                lo = Integer.MIN_VALUE;
+                hi = Integer.MAX_VALUE;
+                break;
+            default:
+                throw new MergeNetException("quantization to " + out + " is not supported");
         }
         NDArray c = v.toType(DataType.FLOAT64, false).clip(lo, hi);
         return c.toType(out, false);

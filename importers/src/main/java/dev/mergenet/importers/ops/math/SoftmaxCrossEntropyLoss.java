@@ -8,7 +8,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** SoftmaxCrossEntropyLoss: log-softmax over the class axis (1), then the negative log-likelihood loss. */
-@OnnxOp(type = "SoftmaxCrossEntropyLoss", since = {12, 13})
+@OnnxOp(
+        type = "SoftmaxCrossEntropyLoss",
+        since = {12, 13})
 public final class SoftmaxCrossEntropyLoss implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -50,12 +50,13 @@ public final class TfIdfVectorizer implements OpConverter {
             long end = level + 1 < starts.length ? starts[level + 1] : pool.length;
             if (starts[level] < 0 || starts[level] > end || end > pool.length) {
                 throw new OnnxFormatException(node.describe() + ": ngram_counts " + Arrays.toString(starts)
-                        + " must be non-negative, non-decreasing offsets into pool_int64s (" + pool.length + " values)");
+                        + " must be non-negative, non-decreasing offsets into pool_int64s (" + pool.length
+                        + " values)");
             }
         }
         if (Arrays.stream(indexes).anyMatch(i -> i < 0)) {
-            throw new OnnxFormatException(node.describe() + ": ngram_indexes " + Arrays.toString(indexes)
-                    + " has a negative entry");
+            throw new OnnxFormatException(
+                    node.describe() + ": ngram_indexes " + Arrays.toString(indexes) + " has a negative entry");
         }
         // n-grams longer than the pool's levels never match, so the loops below stop there
         int minN = (int) Math.min(minGram, starts.length + 1L);
@@ -81,8 +82,8 @@ public final class TfIdfVectorizer implements OpConverter {
         MemoryBudget.checkElements(node.describe() + ": output width from ngram_indexes", widest, Float.BYTES);
         int width = Math.toIntExact(widest);
         if (weights != null && weights.length < width) {
-            throw new MergeNetException(node.describe() + ": weights has " + weights.length + " values for "
-                    + width + " output coordinates");
+            throw new MergeNetException(node.describe() + ": weights has " + weights.length + " values for " + width
+                    + " output coordinates");
         }
         return (ctx, in) -> {
             NDArray x = in.get(0);
@@ -112,8 +113,9 @@ public final class TfIdfVectorizer implements OpConverter {
                 }
                 for (int c = 0; c < width; c++) {
                     float w = weights == null ? 1f : weights[c];
-                    out[r * width + c] = mode.equals("TF") ? counts[c] : mode.equals("IDF") ? Math.min(counts[c], 1) * w
-                            : counts[c] * w;
+                    out[r * width + c] = mode.equals("TF")
+                            ? counts[c]
+                            : mode.equals("IDF") ? Math.min(counts[c], 1) * w : counts[c] * w;
                 }
             }
             Shape outShape = shape.dimension() == 2 ? new Shape(rows, width) : new Shape(width);

@@ -13,28 +13,72 @@ import java.util.function.UnaryOperator;
  * Elementwise ops of one input whose output type is the input's (Abs, Exp, Sin, ...); a function that
  * changes the type (sign of uint8, say) is cast back.
  */
-@OnnxOp(type = "Abs", since = {1, 6, 13})
-@OnnxOp(type = "Neg", since = {1, 6, 13})
-@OnnxOp(type = "Exp", since = {1, 6, 13})
-@OnnxOp(type = "Log", since = {1, 6, 13})
-@OnnxOp(type = "Sqrt", since = {1, 6, 13})
-@OnnxOp(type = "Reciprocal", since = {1, 6, 13})
-@OnnxOp(type = "Floor", since = {1, 6, 13})
-@OnnxOp(type = "Ceil", since = {1, 6, 13})
-@OnnxOp(type = "Round", since = {11, 22})
-@OnnxOp(type = "Sign", since = {9, 13})
-@OnnxOp(type = "Sin", since = {7, 22})
-@OnnxOp(type = "Cos", since = {7, 22})
-@OnnxOp(type = "Tan", since = {7, 22})
-@OnnxOp(type = "Asin", since = {7, 22})
-@OnnxOp(type = "Acos", since = {7, 22})
-@OnnxOp(type = "Atan", since = {7, 22})
-@OnnxOp(type = "Sinh", since = {9, 22})
-@OnnxOp(type = "Cosh", since = {9, 22})
-@OnnxOp(type = "Asinh", since = {9, 22})
-@OnnxOp(type = "Acosh", since = {9, 22})
-@OnnxOp(type = "Atanh", since = {9, 22})
-@OnnxOp(type = "Erf", since = {9, 13})
+@OnnxOp(
+        type = "Abs",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Neg",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Exp",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Log",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Sqrt",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Reciprocal",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Floor",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Ceil",
+        since = {1, 6, 13})
+@OnnxOp(
+        type = "Round",
+        since = {11, 22})
+@OnnxOp(
+        type = "Sign",
+        since = {9, 13})
+@OnnxOp(
+        type = "Sin",
+        since = {7, 22})
+@OnnxOp(
+        type = "Cos",
+        since = {7, 22})
+@OnnxOp(
+        type = "Tan",
+        since = {7, 22})
+@OnnxOp(
+        type = "Asin",
+        since = {7, 22})
+@OnnxOp(
+        type = "Acos",
+        since = {7, 22})
+@OnnxOp(
+        type = "Atan",
+        since = {7, 22})
+@OnnxOp(
+        type = "Sinh",
+        since = {9, 22})
+@OnnxOp(
+        type = "Cosh",
+        since = {9, 22})
+@OnnxOp(
+        type = "Asinh",
+        since = {9, 22})
+@OnnxOp(
+        type = "Acosh",
+        since = {9, 22})
+@OnnxOp(
+        type = "Atanh",
+        since = {9, 22})
+@OnnxOp(
+        type = "Erf",
+        since = {9, 13})
 public final class UnaryMath implements OpConverter {
     private final UnaryOperator<NDArray> fn;
 

@@ -10,13 +10,26 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Max, Min, Sum and Mean over any number of same-typed inputs, with numpy broadcasting. */
-@OnnxOp(type = "Max", since = {1, 6, 8, 12, 13})
-@OnnxOp(type = "Min", since = {1, 6, 8, 12, 13})
-@OnnxOp(type = "Sum", since = {1, 6, 8, 13})
-@OnnxOp(type = "Mean", since = {1, 6, 8, 13})
+@OnnxOp(
+        type = "Max",
+        since = {1, 6, 8, 12, 13})
+@OnnxOp(
+        type = "Min",
+        since = {1, 6, 8, 12, 13})
+@OnnxOp(
+        type = "Sum",
+        since = {1, 6, 8, 13})
+@OnnxOp(
+        type = "Mean",
+        since = {1, 6, 8, 13})
 public final class Variadic implements OpConverter {
     /** Which fold. */
-    public enum Kind { MAX, MIN, SUM, MEAN }
+    public enum Kind {
+        MAX,
+        MIN,
+        SUM,
+        MEAN
+    }
 
     private final Kind kind;
 
@@ -43,9 +56,14 @@ public final class Variadic implements OpConverter {
             for (int i = 1; i < in.size(); i++) {
                 NDArray x = Numeric.as(in.get(i), acc.getDataType());
                 switch (kind) {
-                    case MAX: acc = acc.maximum(x); break;
-                    case MIN: acc = acc.minimum(x); break;
-                    default: acc = acc.add(x);
+                    case MAX:
+                        acc = acc.maximum(x);
+                        break;
+                    case MIN:
+                        acc = acc.minimum(x);
+                        break;
+                    default:
+                        acc = acc.add(x);
                 }
             }
             if (kind == Kind.MEAN && in.size() > 1) {

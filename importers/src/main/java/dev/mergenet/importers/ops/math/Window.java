@@ -47,8 +47,10 @@ public final class Window implements OpConverter {
         }
         return (ctx, in) -> {
             long size = in.scalarLong(0);
-            MemoryBudget.checkElements(node.describe() + ": window of size input '" + node.inputs().get(0) + "'",
-                    Math.max(size, 0), Double.BYTES);
+            MemoryBudget.checkElements(
+                    node.describe() + ": window of size input '" + node.inputs().get(0) + "'",
+                    Math.max(size, 0),
+                    Double.BYTES);
             double denominator = periodic ? size : size - 1;
             NDArray n = ctx.manager().arange(0f, (float) size, 1f, DataType.FLOAT64);
             NDArray phase = ScalarMath.mul(n, 2 * Math.PI / denominator);

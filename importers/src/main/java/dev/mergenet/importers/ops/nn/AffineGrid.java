@@ -26,10 +26,13 @@ public final class AffineGrid implements OpConverter {
             NDArray theta = in.get(0);
             long[] size = in.longs(1);
             int r = size.length - 2;
-            if ((r != 2 && r != 3) || theta.getShape().dimension() != 3 || theta.getShape().get(1) != r
-                    || theta.getShape().get(2) != r + 1 || theta.getShape().get(0) != size[0]) {
-                throw new OnnxFormatException(owner + ": theta " + theta.getShape() + " does not fit size "
-                        + Arrays.toString(size));
+            if ((r != 2 && r != 3)
+                    || theta.getShape().dimension() != 3
+                    || theta.getShape().get(1) != r
+                    || theta.getShape().get(2) != r + 1
+                    || theta.getShape().get(0) != size[0]) {
+                throw new OnnxFormatException(
+                        owner + ": theta " + theta.getShape() + " does not fit size " + Arrays.toString(size));
             }
             long[] spatial = Arrays.copyOfRange(size, 2, size.length);
             long[] out = new long[r + 2];
@@ -37,9 +40,12 @@ public final class AffineGrid implements OpConverter {
             System.arraycopy(spatial, 0, out, 1, r);
             out[r + 1] = r;
             // the host table of (x, y[, z], 1) rows and the grid both grow with the size input's values
-            OpCost.of(() -> owner + ": theta " + theta.getShape() + ", size input '" + node.inputs().get(1) + "' "
-                    + Arrays.toString(size)).tensor("output", out, theta.getDataType())
-                    .tensor("base grid", new long[] {ShapeMath.elements(spatial, owner + ": size"), r + 1},
+            OpCost.of(() -> owner + ": theta " + theta.getShape() + ", size input '"
+                            + node.inputs().get(1) + "' " + Arrays.toString(size))
+                    .tensor("output", out, theta.getDataType())
+                    .tensor(
+                            "base grid",
+                            new long[] {ShapeMath.elements(spatial, owner + ": size"), r + 1},
                             Double.BYTES)
                     .work(out, r + 1);
             int points = Math.toIntExact(ShapeMath.elements(spatial, owner + ": size"));
@@ -55,7 +61,8 @@ public final class AffineGrid implements OpConverter {
                 }
                 base[p * (r + 1) + r] = 1;
             }
-            NDArray rows = ctx.manager().create(base, new Shape(1, points, r + 1)).toType(theta.getDataType(), false);
+            NDArray rows =
+                    ctx.manager().create(base, new Shape(1, points, r + 1)).toType(theta.getDataType(), false);
             NDArray grid = rows.matMul(theta.transpose(0, 2, 1));
             return new NDList(grid.reshape(new Shape(out)));
         };

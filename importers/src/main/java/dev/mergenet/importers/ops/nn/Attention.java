@@ -47,8 +47,8 @@ public final class Attention implements OpConverter {
             long qHeads = q4.getShape().get(1);
             long kvHeads = k4.getShape().get(1);
             if (qHeads % kvHeads != 0) {
-                throw new OnnxFormatException(owner + ": " + qHeads + " query heads do not group over " + kvHeads
-                        + " key/value heads");
+                throw new OnnxFormatException(
+                        owner + ": " + qHeads + " query heads do not group over " + kvHeads + " key/value heads");
             }
             if (qHeads != kvHeads) {
                 // Each key/value head serves qHeads / kvHeads consecutive query heads.
@@ -66,7 +66,9 @@ public final class Attention implements OpConverter {
                 NDArray mask = in.get(3);
                 // where() does not broadcast, so the fill values take the mask's own shape.
                 bias = mask.getDataType() == DataType.BOOLEAN
-                        ? NDArrays.where(mask, ctx.manager().zeros(mask.getShape(), scores.getDataType()),
+                        ? NDArrays.where(
+                                mask,
+                                ctx.manager().zeros(mask.getShape(), scores.getDataType()),
                                 ctx.manager().full(mask.getShape(), Float.NEGATIVE_INFINITY, scores.getDataType()))
                         : mask.toType(scores.getDataType(), false);
             }
@@ -78,9 +80,10 @@ public final class Attention implements OpConverter {
                     }
                 }
                 NDArray keep = ctx.manager().create(allowed, new Shape(qLen, total));
-                NDArray causalBias = NDArrays.where(keep, ctx.manager().zeros(new Shape(qLen, total),
-                        scores.getDataType()), ctx.manager().full(new Shape(qLen, total), Float.NEGATIVE_INFINITY,
-                        scores.getDataType()));
+                NDArray causalBias = NDArrays.where(
+                        keep,
+                        ctx.manager().zeros(new Shape(qLen, total), scores.getDataType()),
+                        ctx.manager().full(new Shape(qLen, total), Float.NEGATIVE_INFINITY, scores.getDataType()));
                 bias = bias == null ? causalBias : bias.add(causalBias);
             }
             if (bias != null) {
@@ -105,13 +108,16 @@ public final class Attention implements OpConverter {
                 out.add(presentValue);
             }
             if (outputs > 3) {
-                out.add(switch (mode) {
-                    case 0 -> qk;
-                    case 1 -> masked;
-                    case 2 -> capped;
-                    case 3 -> weights;
-                    default -> throw new OnnxFormatException(owner + ": qk_matmul_output_mode " + mode + " is not 0-3");
-                });
+                out.add(
+                        switch (mode) {
+                            case 0 -> qk;
+                            case 1 -> masked;
+                            case 2 -> capped;
+                            case 3 -> weights;
+                            default ->
+                                throw new OnnxFormatException(
+                                        owner + ": qk_matmul_output_mode " + mode + " is not 0-3");
+                        });
             }
             return out;
         };
@@ -127,6 +133,7 @@ public final class Attention implements OpConverter {
             throw new OnnxFormatException(owner + ": " + what + " " + s + " must be 4-D, or 3-D with its head count"
                     + " attribute dividing the hidden size");
         }
-        return x.reshape(new Shape(s.get(0), s.get(1), headsAttr, s.get(2) / headsAttr)).transpose(0, 2, 1, 3);
+        return x.reshape(new Shape(s.get(0), s.get(1), headsAttr, s.get(2) / headsAttr))
+                .transpose(0, 2, 1, 3);
     }
 }

@@ -14,7 +14,9 @@ import java.util.Arrays;
  * AveragePool with pads, auto_pad, ceil_mode, dilations and count_include_pad: the window sum divided by the
  * number of counted elements (input only, or input plus explicit pads; ceil-mode overhang never counts).
  */
-@OnnxOp(type = "AveragePool", since = {1, 7, 10, 11, 19, 22})
+@OnnxOp(
+        type = "AveragePool",
+        since = {1, 7, 10, 11, 19, 22})
 public final class AveragePool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -34,8 +36,8 @@ public final class AveragePool implements OpConverter {
             }
             attrs.checkPoolCost(x.getShape(), x.getDataType(), win, plan == null);
             if (plan != null) {
-                return new NDList(x.getNDArrayInternal().avgPool(plan.kernel(), plan.strides(), plan.pads(),
-                        plan.ceilMode(), includePads));
+                return new NDList(x.getNDArrayInternal()
+                        .avgPool(plan.kernel(), plan.strides(), plan.pads(), plan.ceilMode(), includePads));
             }
             SlidingWindows windows = new SlidingWindows(win);
             NDArray padded = windows.pad(x, 0);
@@ -44,7 +46,8 @@ public final class AveragePool implements OpConverter {
                 NDArray s = windows.slice(padded, j);
                 sum = sum == null ? s : sum.add(s);
             }
-            NDArray counts = ctx.manager().create(windows.counts(includePads), new Shape(win.out()))
+            NDArray counts = ctx.manager()
+                    .create(windows.counts(includePads), new Shape(win.out()))
                     .toType(x.getDataType(), false);
             return new NDList(sum.div(counts));
         };

@@ -23,7 +23,9 @@ import java.util.Arrays;
  * extra outputs, as in PyTorch's train-mode export (training_mode=1). When only the node asks for training, nothing is overwritten: the updated statistics are returned
  * as the extra outputs, computed as the ONNX reference does (biased batch variance).
  */
-@OnnxOp(type = "BatchNormalization", since = {1, 6, 7, 9, 14, 15})
+@OnnxOp(
+        type = "BatchNormalization",
+        since = {1, 6, 7, 9, 14, 15})
 public final class BatchNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -46,7 +48,8 @@ public final class BatchNormalization implements OpConverter {
             }
             Shape view = paramView(x.getShape(), scale.getShape(), spatial);
             for (int i = 1; i <= 4; i++) {
-                if (in.get(i).getShape().dimension() < 1 || in.get(i).size() != view.size()
+                if (in.get(i).getShape().dimension() < 1
+                        || in.get(i).size() != view.size()
                         || view.get(1) != x.getShape().get(1)) {
                     throw new OnnxFormatException(owner + ": " + in.describe(i) + " must hold one value per channel"
                             + (spatial ? "" : " and position") + " of " + in.describe(0));
@@ -57,12 +60,14 @@ public final class BatchNormalization implements OpConverter {
                 // PyTorch style. The batch statistics drive the output, so the running ones get no gradient here
                 // either. Axis -1 tells DJL the channels are already on axis 1 (it hands the engine 1 - momentum);
                 // the statistics go in as they are, or detached (sharing storage), so the update reaches them.
-                NDArray y = x.getNDArrayInternal().batchNorm(x, detached(mean), detached(var), scale, bias, -1,
-                        momentum, epsilon, true).singletonOrThrow();
+                NDArray y = x.getNDArrayInternal()
+                        .batchNorm(x, detached(mean), detached(var), scale, bias, -1, momentum, epsilon, true)
+                        .singletonOrThrow();
                 // PyTorch's train-mode export (training_mode=1) also names the updated statistics as outputs: new
                 // handles on them (views, not copies; nothing downstream writes into a value)
-                return outputs == 1 ? new NDList(y) : new NDList(y, mean.reshape(mean.getShape()),
-                        var.reshape(var.getShape()));
+                return outputs == 1
+                        ? new NDList(y)
+                        : new NDList(y, mean.reshape(mean.getShape()), var.reshape(var.getShape()));
             }
             if (!ctx.training() && !nodeTraining) {
                 // y = x * a + b with per-channel a = scale / sqrt(var + eps), b = B - mean * a: two full-size ops.
@@ -74,7 +79,9 @@ public final class BatchNormalization implements OpConverter {
             NDArray batchMean = AxisReductions.mean(x, axes);
             NDArray centered = x.sub(batchMean);
             NDArray batchVar = AxisReductions.mean(centered.mul(centered), axes);
-            NDArray y = centered.div(batchVar.add(epsilon).sqrt()).mul(scale.reshape(view)).add(bias.reshape(view));
+            NDArray y = centered.div(batchVar.add(epsilon).sqrt())
+                    .mul(scale.reshape(view))
+                    .add(bias.reshape(view));
             NDArray flatMean = batchMean.stopGradient().reshape(mean.getShape());
             NDArray flatVar = batchVar.stopGradient().reshape(var.getShape());
             NDArray newMean;
@@ -109,12 +116,14 @@ public final class BatchNormalization implements OpConverter {
     }
 
     /** The engine's batch norm takes per-channel float statistics of the input's own type. */
-    private static boolean nativeApplies(NDArray x, NDArray scale, NDArray bias, NDArray mean, NDArray var,
-                                         boolean spatial) {
+    private static boolean nativeApplies(
+            NDArray x, NDArray scale, NDArray bias, NDArray mean, NDArray var, boolean spatial) {
         DataType t = x.getDataType();
         long channels = x.getShape().get(1);
         for (NDArray p : new NDArray[] {scale, bias, mean, var}) {
-            if (p.getDataType() != t || p.getShape().dimension() != 1 || p.getShape().get(0) != channels) {
+            if (p.getDataType() != t
+                    || p.getShape().dimension() != 1
+                    || p.getShape().get(0) != channels) {
                 return false;
             }
         }
@@ -123,8 +132,8 @@ public final class BatchNormalization implements OpConverter {
 
     private static boolean nodeAsksForTraining(OnnxNode node) {
         int version = node.sinceVersion();
-        boolean extraOutputs = node.outputs().size() > 1 && node.outputs().subList(1, node.outputs().size())
-                .stream().anyMatch(s -> !s.isEmpty());
+        boolean extraOutputs = node.outputs().size() > 1
+                && node.outputs().subList(1, node.outputs().size()).stream().anyMatch(s -> !s.isEmpty());
         if (version >= 14) {
             return node.attrs().getInt("training_mode", 0) != 0;
         }

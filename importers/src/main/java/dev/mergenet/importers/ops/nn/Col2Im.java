@@ -54,8 +54,9 @@ public final class Col2Im implements OpConverter {
             imageShape[1] = channels;
             System.arraycopy(image, 0, imageShape, 2, n);
             // the transposed convolution it runs: each output element sums k rows of k one-hot kernel products
-            OpCost.of(() -> owner + ": input " + x.getShape() + ", image_shape input '" + node.inputs().get(1) + "' "
-                    + Arrays.toString(image) + ", block_shape " + Arrays.toString(block))
+            OpCost.of(() -> owner + ": input " + x.getShape() + ", image_shape input '"
+                            + node.inputs().get(1) + "' " + Arrays.toString(image) + ", block_shape "
+                            + Arrays.toString(block))
                     .tensor("output", imageShape, x.getDataType())
                     .tensor("block kernel", new long[] {channels, k, k}, Float.BYTES)
                     .work(imageShape, ShapeMath.multiply(k, k, owner + ": block kernel", block));
@@ -71,14 +72,14 @@ public final class Col2Im implements OpConverter {
                 begin[i] = padsAttr == null ? 0 : padsAttr[i];
                 end[i] = padsAttr == null ? 0 : padsAttr[i + n];
                 long padded = ShapeMath.add(ShapeMath.add(image[i], begin[i], owner), end[i], owner);
-                blocks[i] = (padded - ShapeMath.multiply(d[i], block[i] - 1, owner + ": block span", block) - 1) / s[i]
-                        + 1;
+                blocks[i] =
+                        (padded - ShapeMath.multiply(d[i], block[i] - 1, owner + ": block span", block) - 1) / s[i] + 1;
                 outputPadding[i] = image[i] - (s[i] * (blocks[i] - 1) + d[i] * (block[i] - 1) + 1 - begin[i] - end[i]);
                 count *= blocks[i];
             }
             if (count != x.getShape().get(2)) {
-                throw new OnnxFormatException(owner + ": " + x.getShape().get(2) + " blocks given, the image holds "
-                        + count);
+                throw new OnnxFormatException(
+                        owner + ": " + x.getShape().get(2) + " blocks given, the image holds " + count);
             }
             long[] cols = new long[n + 2];
             cols[0] = x.getShape().get(0);
@@ -92,9 +93,10 @@ public final class Col2Im implements OpConverter {
             for (int row = 0; row < channels * k; row++) {
                 oneHot[(int) (row * k + row % k)] = 1;
             }
-            NDArray kernel = ctx.manager().create(oneHot, new Shape(kernelShape)).toType(x.getDataType(), false);
-            return new NDList(ConvTranspose.transposedConvolution(x.reshape(new Shape(cols)), kernel, null, s, d, begin,
-                    end, outputPadding, (int) channels));
+            NDArray kernel =
+                    ctx.manager().create(oneHot, new Shape(kernelShape)).toType(x.getDataType(), false);
+            return new NDList(ConvTranspose.transposedConvolution(
+                    x.reshape(new Shape(cols)), kernel, null, s, d, begin, end, outputPadding, (int) channels));
         };
     }
 

@@ -14,7 +14,8 @@ public final class ConvInteger implements OpConverter {
     public OpKernel prepare(OnnxNode node) {
         WindowAttributes attrs = new WindowAttributes(node);
         int group = (int) node.attrs().getInt("group", 1);
-        return (ctx, in) -> new NDList(IntegerConvolution.accumulate(attrs, in.get(0), in.optional(2), in.get(1),
-                in.optional(3), group).toType(DataType.INT32, false));
+        return (ctx, in) -> new NDList(
+                IntegerConvolution.accumulate(attrs, in.get(0), in.optional(2), in.get(1), in.optional(3), group)
+                        .toType(DataType.INT32, false));
     }
 }

@@ -18,7 +18,9 @@ import java.util.Arrays;
  * inserted between input elements (stride), the kernel is flipped with in/out channels swapped per group, and
  * the border is padded by dilation*(k-1) minus the op's pads (plus output_padding at the end).
  */
-@OnnxOp(type = "ConvTranspose", since = {1, 11, 22})
+@OnnxOp(
+        type = "ConvTranspose",
+        since = {1, 11, 22})
 public final class ConvTranspose implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -34,13 +36,15 @@ public final class ConvTranspose implements OpConverter {
             NDArray x = in.get(0);
             NDArray w = in.get(1);
             int n = x.getShape().dimension() - 2;
-            if (n < 1 || w.getShape().dimension() != n + 2 || w.getShape().get(0) != x.getShape().get(1)) {
+            if (n < 1
+                    || w.getShape().dimension() != n + 2
+                    || w.getShape().get(0) != x.getShape().get(1)) {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + " and weight " + w.getShape()
                         + " must be (N, C, spatial...) and (C, M/group, kernel...)");
             }
             if (group < 1 || x.getShape().get(1) % group != 0) {
-                throw new OnnxFormatException(owner + ": group " + group + " does not divide the " + x.getShape().get(1)
-                        + " input channels of " + x.getShape());
+                throw new OnnxFormatException(owner + ": group " + group + " does not divide the "
+                        + x.getShape().get(1) + " input channels of " + x.getShape());
             }
             long[] inSize = SpatialPadding.spatial(x.getShape(), n);
             long[] k = SpatialPadding.spatial(w.getShape(), n);
@@ -55,9 +59,11 @@ public final class ConvTranspose implements OpConverter {
                         + " has fewer than " + n + " spatial sizes");
             }
             for (int i = 0; i < n; i++) {
-                long full = ShapeMath.add(ShapeMath.add(ShapeMath.multiply(s[i], Math.max(inSize[i] - 1, 0), owner,
-                        inSize), op[i], owner), ShapeMath.add(ShapeMath.multiply(Math.max(k[i] - 1, 0), d[i], owner, k),
-                        1, owner), owner);
+                long full = ShapeMath.add(
+                        ShapeMath.add(
+                                ShapeMath.multiply(s[i], Math.max(inSize[i] - 1, 0), owner, inSize), op[i], owner),
+                        ShapeMath.add(ShapeMath.multiply(Math.max(k[i] - 1, 0), d[i], owner, k), 1, owner),
+                        owner);
                 long target;
                 if (outputShape != null) {
                     target = outputShape[outputShape.length - n + i];
@@ -67,8 +73,8 @@ public final class ConvTranspose implements OpConverter {
                 } else {
                     if (attrs.autoPad() == WindowAttributes.AutoPad.NOTSET && pads != null) {
                         if (pads.length != 2 * n) {
-                            throw new OnnxFormatException(owner + ": pads has " + pads.length + " values, expected "
-                                    + 2 * n);
+                            throw new OnnxFormatException(
+                                    owner + ": pads has " + pads.length + " values, expected " + 2 * n);
                         }
                         begin[i] = pads[i];
                         end[i] = pads[i + n];
@@ -95,13 +101,23 @@ public final class ConvTranspose implements OpConverter {
      * Refuses an output size below 1 (from output_shape, output_padding or pads) and strides, dilations and pads
      * whose zero-spread input or output would exceed the memory budget or the work budget.
      */
-    static void checkSize(String owner, NDArray x, NDArray w, long[] s, long[] d, long[] begin, long[] end, long[] op,
-                          int group, boolean fromOutputShape) {
+    static void checkSize(
+            String owner,
+            NDArray x,
+            NDArray w,
+            long[] s,
+            long[] d,
+            long[] begin,
+            long[] end,
+            long[] op,
+            int group,
+            boolean fromOutputShape) {
         int n = s.length;
         checkStridesAndDilations(owner, s, d);
         long[] spread = x.getShape().getShape().clone();
         long[] out = x.getShape().getShape().clone();
-        out[1] = ShapeMath.multiply(w.getShape().get(1), Math.max(group, 1), owner, w.getShape().getShape());
+        out[1] = ShapeMath.multiply(
+                w.getShape().get(1), Math.max(group, 1), owner, w.getShape().getShape());
         for (int i = 0; i < n; i++) {
             long in = spread[2 + i];
             long k = w.getShape().get(2 + i);
@@ -118,12 +134,18 @@ public final class ConvTranspose implements OpConverter {
             out[2 + i] = Math.max(0, out[2 + i]);
         }
         // the work of the direct convolution it runs: every output sums (C/group) x kernel products
-        long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
-        long perOutput = ShapeMath.multiply(w.getShape().get(0) / Math.max(group, 1),
-                ShapeMath.elements(kernel, owner + ": weight"), owner, w.getShape().getShape());
+        long[] kernel =
+                Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
+        long perOutput = ShapeMath.multiply(
+                w.getShape().get(0) / Math.max(group, 1),
+                ShapeMath.elements(kernel, owner + ": weight"),
+                owner,
+                w.getShape().getShape());
         OpCost.of(() -> owner + ": input " + x.getShape() + ", weight " + w.getShape() + ", output "
-                + Arrays.toString(out)).tensor("input spread by strides", spread, x.getDataType())
-                .tensor("output", out, x.getDataType()).work(out, perOutput);
+                        + Arrays.toString(out))
+                .tensor("input spread by strides", spread, x.getDataType())
+                .tensor("output", out, x.getDataType())
+                .work(out, perOutput);
     }
 
     private static void checkStridesAndDilations(String owner, long[] s, long[] d) {
@@ -135,8 +157,16 @@ public final class ConvTranspose implements OpConverter {
         }
     }
 
-    static NDArray transposedConvolution(NDArray x, NDArray w, NDArray bias, long[] s, long[] d, long[] begin,
-                                         long[] end, long[] outputPadding, int group) {
+    static NDArray transposedConvolution(
+            NDArray x,
+            NDArray w,
+            NDArray bias,
+            long[] s,
+            long[] d,
+            long[] begin,
+            long[] end,
+            long[] outputPadding,
+            int group) {
         int n = s.length;
         for (int i = 0; i < n; i++) {
             x = spreadAxis(x, 2 + i, s[i]);
@@ -164,7 +194,10 @@ public final class ConvTranspose implements OpConverter {
         for (int i = 0; i < n; i++) {
             spatialAxes[i] = 2 + i;
         }
-        NDArray wd = w.reshape(new Shape(grouped)).transpose(swap).reshape(new Shape(direct)).flip(spatialAxes);
+        NDArray wd = w.reshape(new Shape(grouped))
+                .transpose(swap)
+                .reshape(new Shape(direct))
+                .flip(spatialAxes);
         long[] pb = new long[n];
         long[] pe = new long[n];
         for (int i = 0; i < n; i++) {
@@ -174,8 +207,9 @@ public final class ConvTranspose implements OpConverter {
         NDArray padded = SpatialPadding.apply(x, pb, pe, 0);
         long[] ones = new long[n];
         Arrays.fill(ones, 1);
-        return padded.getNDArrayInternal().convolution(padded, wd, bias, new Shape(ones), new Shape(new long[n]),
-                new Shape(d), group).singletonOrThrow();
+        return padded.getNDArrayInternal()
+                .convolution(padded, wd, bias, new Shape(ones), new Shape(new long[n]), new Shape(d), group)
+                .singletonOrThrow();
     }
 
     /** Inserts {@code stride - 1} zeros between neighbours along {@code axis}. */

@@ -23,7 +23,9 @@ import java.util.Arrays;
  * then contracted with the weights per group. Offsets list, per offset group and kernel element, one shift per
  * spatial axis. Differentiable in the input, weights, offsets, mask and bias.
  */
-@OnnxOp(type = "DeformConv", since = {19, 22})
+@OnnxOp(
+        type = "DeformConv",
+        since = {19, 22})
 public final class DeformConv implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -39,8 +41,11 @@ public final class DeformConv implements OpConverter {
             long batch = x.getShape().get(0);
             long channels = x.getShape().get(1);
             long outChannels = w.getShape().get(0);
-            if (n < 1 || w.getShape().dimension() != n + 2 || channels != w.getShape().get(1) * group
-                    || channels % offsetGroups != 0 || outChannels % group != 0) {
+            if (n < 1
+                    || w.getShape().dimension() != n + 2
+                    || channels != w.getShape().get(1) * group
+                    || channels % offsetGroups != 0
+                    || outChannels % group != 0) {
                 throw new OnnxFormatException(owner + ": input " + x.getShape() + ", weight " + w.getShape()
                         + ", group " + group + " and offset_group " + offsetGroups + " do not agree");
             }
@@ -129,17 +134,20 @@ public final class DeformConv implements OpConverter {
         long k = ShapeMath.elements(win.kernel(), owner + ": kernel");
         long points = ShapeMath.elements(win.out(), owner + ": output");
         long[] columns = {x.getShape().get(0), x.getShape().get(1), k, points};
-        long[] perOutput = java.util.Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
-        java.util.function.Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight "
-                + w.getShape() + ", output " + java.util.Arrays.toString(out);
-        OpCost.of(what).tensor("sampling grid", new long[] {k, points}, Double.BYTES)
-                .tensor("sampled columns", columns, x.getDataType()).tensor("output", out, x.getDataType())
-                .work(columns, corners).work(out, ShapeMath.elements(perOutput, what));
+        long[] perOutput = java.util.Arrays.copyOfRange(
+                w.getShape().getShape(), 1, w.getShape().dimension());
+        java.util.function.Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight " + w.getShape()
+                + ", output " + java.util.Arrays.toString(out);
+        OpCost.of(what)
+                .tensor("sampling grid", new long[] {k, points}, Double.BYTES)
+                .tensor("sampled columns", columns, x.getDataType())
+                .tensor("output", out, x.getDataType())
+                .work(columns, corners)
+                .work(out, ShapeMath.elements(perOutput, what));
     }
 
     /** Axis i's regular sampling position, o * stride - pad + j * dilation, as a (1, 1, K, P) array. */
-    private static NDArray regular(NDManager m, WindowAttributes.Window win, long[] kernel, int axis,
-                                   DataType type) {
+    private static NDArray regular(NDManager m, WindowAttributes.Window win, long[] kernel, int axis, DataType type) {
         int n = kernel.length;
         long k = 1;
         for (long v : kernel) {
@@ -170,8 +178,8 @@ public final class DeformConv implements OpConverter {
                         o = v;
                     }
                 }
-                pos[(int) (e * points + p)] = o * win.strides()[axis] - win.padBegin()[axis]
-                        + offsetAlong * win.dilations()[axis];
+                pos[(int) (e * points + p)] =
+                        o * win.strides()[axis] - win.padBegin()[axis] + offsetAlong * win.dilations()[axis];
             }
         }
         return m.create(pos, new Shape(1, 1, k, points)).toType(type, false);

@@ -20,7 +20,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * import, as the ONNX reference draws them (the first mask of a loaded model matches it); without one, from
  * the engine's generator.
  */
-@OnnxOp(type = "Dropout", since = {1, 6, 7, 10, 12, 13, 22})
+@OnnxOp(
+        type = "Dropout",
+        since = {1, 6, 7, 10, 12, 13, 22})
 public final class Dropout implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -9,12 +9,22 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** GlobalAveragePool, GlobalMaxPool and GlobalLpPool: one reduction over every spatial axis, kept as size 1. */
-@OnnxOp(type = "GlobalAveragePool", since = {1, 22})
-@OnnxOp(type = "GlobalMaxPool", since = {1, 22})
-@OnnxOp(type = "GlobalLpPool", since = {1, 2, 22})
+@OnnxOp(
+        type = "GlobalAveragePool",
+        since = {1, 22})
+@OnnxOp(
+        type = "GlobalMaxPool",
+        since = {1, 22})
+@OnnxOp(
+        type = "GlobalLpPool",
+        since = {1, 2, 22})
 public final class GlobalPool implements OpConverter {
     /** The reduction a global pool applies. */
-    public enum Kind { AVERAGE, MAX, LP }
+    public enum Kind {
+        AVERAGE,
+        MAX,
+        LP
+    }
 
     private final Kind kind;
 
@@ -40,8 +50,11 @@ public final class GlobalPool implements OpConverter {
             }
             NDArray y = switch (kind) {
                 case AVERAGE -> AxisReductions.mean(x, axes);
-                case MAX -> x.getDataType().isFloating() ? AxisReductions.max(x, axes)
-                        : AxisReductions.max(x.toType(DataType.FLOAT64, false), axes).toType(x.getDataType(), false);
+                case MAX ->
+                    x.getDataType().isFloating()
+                            ? AxisReductions.max(x, axes)
+                            : AxisReductions.max(x.toType(DataType.FLOAT64, false), axes)
+                                    .toType(x.getDataType(), false);
                 case LP -> LpPool.root(AxisReductions.sum(LpPool.power(x, p), axes), p);
             };
             return new NDList(y);

@@ -23,13 +23,23 @@ import java.util.List;
  * one for nearest, two for (bi)linear, four for bicubic; their products are gathered from the flattened input.
  * Gradients reach both X and the grid (through the weights).
  */
-@OnnxOp(type = "GridSample", since = {16, 20, 22})
+@OnnxOp(
+        type = "GridSample",
+        since = {16, 20, 22})
 public final class GridSample implements OpConverter {
     private static final double CUBIC_A = -0.75;
 
-    private enum Mode { NEAREST, LINEAR, CUBIC }
+    private enum Mode {
+        NEAREST,
+        LINEAR,
+        CUBIC
+    }
 
-    private enum Padding { ZEROS, BORDER, REFLECTION }
+    private enum Padding {
+        ZEROS,
+        BORDER,
+        REFLECTION
+    }
 
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -38,15 +48,17 @@ public final class GridSample implements OpConverter {
             case "nearest" -> Mode.NEAREST;
             case "bilinear", "linear" -> Mode.LINEAR;
             case "bicubic", "cubic" -> Mode.CUBIC;
-            default -> throw new OnnxFormatException(owner + ": unknown mode '"
-                    + node.attrs().getString("mode", "") + "'");
+            default ->
+                throw new OnnxFormatException(
+                        owner + ": unknown mode '" + node.attrs().getString("mode", "") + "'");
         };
         Padding padding = switch (node.attrs().getString("padding_mode", "zeros")) {
             case "zeros" -> Padding.ZEROS;
             case "border" -> Padding.BORDER;
             case "reflection" -> Padding.REFLECTION;
-            default -> throw new OnnxFormatException(owner + ": unknown padding_mode '"
-                    + node.attrs().getString("padding_mode", "") + "'");
+            default ->
+                throw new OnnxFormatException(
+                        owner + ": unknown padding_mode '" + node.attrs().getString("padding_mode", "") + "'");
         };
         boolean alignCorners = node.attrs().getInt("align_corners", 0) != 0;
         return (ctx, in) -> {
@@ -54,8 +66,8 @@ public final class GridSample implements OpConverter {
             NDArray grid = in.get(1).toType(x.getDataType(), false);
             int r = x.getShape().dimension() - 2;
             if (r < 1 || grid.getShape().dimension() != r + 2 || grid.getShape().get(r + 1) != r) {
-                throw new OnnxFormatException(owner + ": grid " + grid.getShape() + " does not fit input "
-                        + x.getShape());
+                throw new OnnxFormatException(
+                        owner + ": grid " + grid.getShape() + " does not fit input " + x.getShape());
             }
             if (mode == Mode.CUBIC && r != 2) {
                 throw new OnnxFormatException(owner + ": cubic mode needs a 4-D input, got " + x.getShape());
@@ -63,8 +75,8 @@ public final class GridSample implements OpConverter {
             long n = x.getShape().get(0);
             long c = x.getShape().get(1);
             if (grid.getShape().get(0) != n) {
-                throw new OnnxFormatException(owner + ": grid " + grid.getShape() + " has a batch other than input "
-                        + x.getShape() + "'s");
+                throw new OnnxFormatException(
+                        owner + ": grid " + grid.getShape() + " has a batch other than input " + x.getShape() + "'s");
             }
             long[] size = SpatialPadding.spatial(x.getShape(), r);
             long points = ShapeMath.elements(grid.getShape().slice(1, r + 1).getShape(), owner + ": grid");
@@ -72,7 +84,8 @@ public final class GridSample implements OpConverter {
             long tapCombos = Math.round(Math.pow(mode == Mode.NEAREST ? 1 : mode == Mode.LINEAR ? 2 : 4, r));
             long[] out = {n, c, points};
             OpCost.of(() -> owner + ": input " + x.getShape() + ", grid " + grid.getShape() + ", output "
-                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                            + java.util.Arrays.toString(out))
+                    .tensor("output", out, x.getDataType())
                     .tensor("gathered terms (one per tap combination)", OpCost.times(tapCombos, out), x.getDataType())
                     .work(out, tapCombos, 4 * tapCombos);
             List<List<Tap>> perAxis = new ArrayList<>();
@@ -121,7 +134,8 @@ public final class GridSample implements OpConverter {
     private record Tap(NDArray index, NDArray weight) {}
 
     private static NDArray unnormalize(NDArray g, long size, boolean alignCorners) {
-        return alignCorners ? ScalarMath.mul(ScalarMath.div(g.add(1), 2), size - 1)
+        return alignCorners
+                ? ScalarMath.mul(ScalarMath.div(g.add(1), 2), size - 1)
                 : ScalarMath.div(ScalarMath.mul(g.add(1), size).sub(1), 2);
     }
 
@@ -185,7 +199,8 @@ public final class GridSample implements OpConverter {
         NDArray d = p.sub(min).abs();
         NDArray flips = ScalarMath.div(d, span).floor();
         NDArray extra = d.sub(ScalarMath.mul(flips, span));
-        NDArray even = flips.sub(ScalarMath.mul(ScalarMath.div(flips, 2).floor(), 2)).eq(0);
+        NDArray even =
+                flips.sub(ScalarMath.mul(ScalarMath.div(flips, 2).floor(), 2)).eq(0);
         return NDArrays.where(even, extra.add(min), extra.neg().add(span + min));
     }
 
@@ -203,6 +218,11 @@ public final class GridSample implements OpConverter {
     }
 
     private static NDArray farWeight(NDArray x) {
-        return ScalarMath.mul(x, CUBIC_A).sub(5 * CUBIC_A).mul(x).add(8 * CUBIC_A).mul(x).sub(4 * CUBIC_A);
+        return ScalarMath.mul(x, CUBIC_A)
+                .sub(5 * CUBIC_A)
+                .mul(x)
+                .add(8 * CUBIC_A)
+                .mul(x)
+                .sub(4 * CUBIC_A);
     }
 }

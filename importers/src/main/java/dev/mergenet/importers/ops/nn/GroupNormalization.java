@@ -15,7 +15,9 @@ import java.util.Arrays;
  * GroupNormalization: the channels are split into num_groups groups, each normalized over its channels and
  * spatial positions. Version 18 scales and shifts per group; version 21 per channel (and adds stash_type).
  */
-@OnnxOp(type = "GroupNormalization", since = {18, 21})
+@OnnxOp(
+        type = "GroupNormalization",
+        since = {18, 21})
 public final class GroupNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -29,8 +31,8 @@ public final class GroupNormalization implements OpConverter {
             Shape shape = x.getShape();
             long channels = shape.get(1);
             if (groups <= 0 || channels % groups != 0) {
-                throw new OnnxFormatException(owner + ": " + channels + " channels do not split into " + groups
-                        + " groups");
+                throw new OnnxFormatException(
+                        owner + ": " + channels + " channels do not split into " + groups + " groups");
             }
             DataType type = x.getDataType();
             boolean widen = stashFloat && (type == DataType.FLOAT16 || type == DataType.BFLOAT16);

@@ -10,7 +10,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** InstanceNormalization: each (sample, channel) is normalized over its spatial axes, then scaled per channel. */
-@OnnxOp(type = "InstanceNormalization", since = {1, 6, 22})
+@OnnxOp(
+        type = "InstanceNormalization",
+        since = {1, 6, 22})
 public final class InstanceNormalization implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -27,7 +29,8 @@ public final class InstanceNormalization implements OpConverter {
             view[1] = x.getShape().get(1);
             NDArray centered = x.sub(AxisReductions.mean(x, axes));
             NDArray var = AxisReductions.mean(centered.mul(centered), axes);
-            NDArray y = centered.div(var.add(epsilon).sqrt()).mul(in.get(1).reshape(new Shape(view)))
+            NDArray y = centered.div(var.add(epsilon).sqrt())
+                    .mul(in.get(1).reshape(new Shape(view)))
                     .add(in.get(2).reshape(new Shape(view)));
             return new NDList(y);
         };

@@ -29,7 +29,11 @@ public final class LayerNormalization implements OpConverter {
             NDArray xs = widen ? x.toType(DataType.FLOAT32, false) : x;
             NDArray mean = AxisReductions.mean(xs, axes);
             NDArray centered = xs.sub(mean);
-            NDArray invStd = ScalarMath.pow(AxisReductions.mean(centered.mul(centered), axes).add(epsilon).sqrt(), -1);
+            NDArray invStd = ScalarMath.pow(
+                    AxisReductions.mean(centered.mul(centered), axes)
+                            .add(epsilon)
+                            .sqrt(),
+                    -1);
             NDArray normalized = centered.mul(invStd);
             if (widen) {
                 normalized = normalized.toType(type, false);

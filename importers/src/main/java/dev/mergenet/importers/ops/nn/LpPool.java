@@ -10,7 +10,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LpPool: (sum over the window of |x|^p)^(1/p), zero padding; p is a float in version 1, an int since 2. */
-@OnnxOp(type = "LpPool", since = {1, 2, 11, 18, 22})
+@OnnxOp(
+        type = "LpPool",
+        since = {1, 2, 11, 18, 22})
 public final class LpPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

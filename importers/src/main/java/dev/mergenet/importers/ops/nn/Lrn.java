@@ -14,7 +14,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** LRN: x / (bias + alpha / size * sum of x^2 over a window of neighbouring channels)^beta. */
-@OnnxOp(type = "LRN", since = {1, 13})
+@OnnxOp(
+        type = "LRN",
+        since = {1, 13})
 public final class Lrn implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -32,14 +34,16 @@ public final class Lrn implements OpConverter {
             NDArray x = in.get(0);
             int rank = x.getShape().dimension();
             if (rank < 2) {
-                throw new OnnxFormatException(node.describe() + ": input '" + node.inputs().get(0) + "' "
-                        + x.getShape() + " has no channel axis (expected N, C, ...)");
+                throw new OnnxFormatException(node.describe() + ": input '"
+                        + node.inputs().get(0) + "' " + x.getShape() + " has no channel axis (expected N, C, ...)");
             }
             long channels = x.getShape().get(1);
             long[] padded = x.getShape().getShape().clone();
             padded[1] = ShapeMath.add(channels, size - 1, node.describe() + ": size");
-            MemoryBudget.check(node.describe() + ": input '" + node.inputs().get(0) + "' padded by size " + size,
-                    padded, x.getDataType());
+            MemoryBudget.check(
+                    node.describe() + ": input '" + node.inputs().get(0) + "' padded by size " + size,
+                    padded,
+                    x.getDataType());
             long[] widths = new long[2 * (rank - 1)];
             // Pad widths run from the last axis backwards; the channel axis is the last pair here.
             widths[2 * (rank - 2)] = before;
@@ -50,7 +54,8 @@ public final class Lrn implements OpConverter {
                 NDArray s = squares.get(new NDIndex(":, {}:{}", j, j + channels));
                 sum = sum == null ? s : sum.add(s);
             }
-            return new NDList(x.div(ScalarMath.pow(ScalarMath.mul(sum, alpha / size).add(bias), beta)));
+            return new NDList(
+                    x.div(ScalarMath.pow(ScalarMath.mul(sum, alpha / size).add(bias), beta)));
         };
     }
 }

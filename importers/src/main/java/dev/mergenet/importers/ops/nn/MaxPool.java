@@ -18,7 +18,9 @@ import java.util.Arrays;
  * MaxPool with pads, auto_pad, ceil_mode, dilations and the optional Indices output (flat indices into the
  * input, row-major or, with storage_order 1, column-major over the spatial axes).
  */
-@OnnxOp(type = "MaxPool", since = {1, 8, 10, 11, 12, 22})
+@OnnxOp(
+        type = "MaxPool",
+        since = {1, 8, 10, 11, 12, 22})
 public final class MaxPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -28,7 +30,8 @@ public final class MaxPool implements OpConverter {
             throw new OnnxFormatException(node.describe() + ": required attribute 'kernel_shape' is missing");
         }
         boolean columnMajor = node.attrs().getInt("storage_order", 0) == 1;
-        boolean wantIndices = node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
+        boolean wantIndices =
+                node.outputs().size() > 1 && !node.outputs().get(1).isEmpty();
         return (ctx, in) -> {
             NDArray x = in.get(0);
             DataType type = x.getDataType();
@@ -39,8 +42,8 @@ public final class MaxPool implements OpConverter {
             NativePooling.Plan plan = wantIndices || !type.isFloating() ? null : NativePooling.plan(win);
             attrs.checkPoolCost(x.getShape(), xf.getDataType(), win, plan == null);
             if (plan != null) {
-                return new NDList(x.getNDArrayInternal().maxPool(plan.kernel(), plan.strides(), plan.pads(),
-                        plan.ceilMode()));
+                return new NDList(
+                        x.getNDArrayInternal().maxPool(plan.kernel(), plan.strides(), plan.pads(), plan.ceilMode()));
             }
             SlidingWindows windows = new SlidingWindows(win);
             NDArray padded = windows.pad(xf, Double.NEGATIVE_INFINITY);
@@ -63,8 +66,13 @@ public final class MaxPool implements OpConverter {
     }
 
     /** Flat input indices of the chosen window elements. */
-    private static NDArray indices(NDManager m, NDArray which, WindowAttributes.Window win, SlidingWindows windows,
-                                   Shape inShape, boolean columnMajor) {
+    private static NDArray indices(
+            NDManager m,
+            NDArray which,
+            WindowAttributes.Window win,
+            SlidingWindows windows,
+            Shape inShape,
+            boolean columnMajor) {
         int n = win.rank();
         long[] in = win.in();
         long spatialSize = 1;
@@ -90,7 +98,8 @@ public final class MaxPool implements OpConverter {
             Arrays.fill(view, 1);
             view[2 + i] = win.out()[i];
             NDArray start = ScalarMath.mul(m.arange(0, win.out()[i], 1, DataType.INT64), win.strides()[i])
-                    .sub(win.padBegin()[i]).reshape(new Shape(view));
+                    .sub(win.padBegin()[i])
+                    .reshape(new Shape(view));
             index = index.add(ScalarMath.mul(start.add(offset), stride[i]));
         }
         return index;

@@ -19,7 +19,9 @@ import java.util.Arrays;
  * pooled_shape bins whose maximum is taken; an empty bin gives 0. The bins depend only on the rois, so their
  * pixel lists are laid out on the host; the maxima are taken on the feature map's device.
  */
-@OnnxOp(type = "MaxRoiPool", since = {1, 22})
+@OnnxOp(
+        type = "MaxRoiPool",
+        since = {1, 22})
 public final class MaxRoiPool implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -28,8 +30,8 @@ public final class MaxRoiPool implements OpConverter {
             throw new OnnxFormatException(node.describe() + ": pooled_shape must list 2 values");
         }
         if (pooled[0] < 1 || pooled[1] < 1 || pooled[0] > Integer.MAX_VALUE || pooled[1] > Integer.MAX_VALUE) {
-            throw new OnnxFormatException(node.describe() + ": pooled_shape " + Arrays.toString(pooled)
-                    + " must hold positive 32-bit sizes");
+            throw new OnnxFormatException(
+                    node.describe() + ": pooled_shape " + Arrays.toString(pooled) + " must hold positive 32-bit sizes");
         }
         float scale = node.attrs().getFloat("spatial_scale", 1f);
         String owner = node.describe();
@@ -46,7 +48,8 @@ public final class MaxRoiPool implements OpConverter {
             int pw = (int) pooled[1];
             long[] out = {regions, x.getShape().get(1), ph, pw};
             OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
-                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                            + java.util.Arrays.toString(out))
+                    .tensor("output", out, x.getDataType())
                     .tensor("input copied per roi", new long[] {regions, out[1], (long) h * w}, x.getDataType());
             int[][] pixels = new int[regions * ph * pw][];
             long[] batch = new long[regions];

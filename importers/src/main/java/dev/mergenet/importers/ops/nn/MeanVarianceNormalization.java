@@ -8,7 +8,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** MeanVarianceNormalization: (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9) over {@code axes} (default 0, 2, 3). */
-@OnnxOp(type = "MeanVarianceNormalization", since = {1, 9, 13})
+@OnnxOp(
+        type = "MeanVarianceNormalization",
+        since = {1, 9, 13})
 public final class MeanVarianceNormalization implements OpConverter {
     private static final double EPSILON = 1e-9;
 

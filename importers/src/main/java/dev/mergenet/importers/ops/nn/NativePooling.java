@@ -27,7 +27,8 @@ final class NativePooling {
         for (boolean ceil : new boolean[] {false, true}) {
             boolean matches = true;
             for (int i = 0; i < n && matches; i++) {
-                matches = torchOut(win.in()[i], win.kernel()[i], win.strides()[i], win.padBegin()[i], ceil) == win.out()[i];
+                matches = torchOut(win.in()[i], win.kernel()[i], win.strides()[i], win.padBegin()[i], ceil)
+                        == win.out()[i];
             }
             if (matches) {
                 return new Plan(new Shape(win.kernel()), new Shape(win.strides()), new Shape(win.padBegin()), ceil);

@@ -36,8 +36,11 @@ public final class QLinearConv implements OpConverter {
                 wScale = wScale.reshape(new Shape(view));
             }
             // The multiplier is formed in float32, as ONNX Runtime does, before scaling the exact accumulator.
-            NDArray multiplier = in.get(1).toType(DataType.FLOAT32, false).mul(wScale)
-                    .div(in.get(6).toType(DataType.FLOAT32, false)).toType(DataType.FLOAT64, false);
+            NDArray multiplier = in.get(1)
+                    .toType(DataType.FLOAT32, false)
+                    .mul(wScale)
+                    .div(in.get(6).toType(DataType.FLOAT32, false))
+                    .toType(DataType.FLOAT64, false);
             NDArray yZero = in.get(7);
             DataType outType = yZero.getDataType();
             double lo;
@@ -51,7 +54,10 @@ public final class QLinearConv implements OpConverter {
             } else {
                 throw new OnnxFormatException(owner + ": y_zero_point must be uint8 or int8, got " + outType);
             }
-            NDArray y = acc.mul(multiplier).round().add(yZero.toType(DataType.FLOAT64, false)).clip(lo, hi);
+            NDArray y = acc.mul(multiplier)
+                    .round()
+                    .add(yZero.toType(DataType.FLOAT64, false))
+                    .clip(lo, hi);
             return new NDList(y.toType(outType, false));
         };
     }

@@ -23,7 +23,8 @@ public final class RmsNormalization implements OpConverter {
             DataType type = x.getDataType();
             boolean widen = TrailingAxes.widens(stashFloat, type);
             NDArray xs = widen ? x.toType(DataType.FLOAT32, false) : x;
-            NDArray normalized = xs.div(AxisReductions.mean(xs.mul(xs), axes).add(epsilon).sqrt());
+            NDArray normalized =
+                    xs.div(AxisReductions.mean(xs.mul(xs), axes).add(epsilon).sqrt());
             if (widen) {
                 normalized = normalized.toType(type, false);
             }

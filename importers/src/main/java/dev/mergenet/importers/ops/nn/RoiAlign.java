@@ -21,7 +21,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * depend only on the (small) rois tensor, so they are laid out on the host; the feature map is gathered on its
  * device, and gradients reach X.
  */
-@OnnxOp(type = "RoiAlign", since = {10, 16, 22})
+@OnnxOp(
+        type = "RoiAlign",
+        since = {10, 16, 22})
 public final class RoiAlign implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -37,7 +39,8 @@ public final class RoiAlign implements OpConverter {
         float scale = node.attrs().getFloat("spatial_scale", 1f);
         // Version 10 behaves as output_half_pixel; 16 added the attribute with half_pixel as default.
         String transform = node.sinceVersion() >= 16
-                ? node.attrs().getString("coordinate_transformation_mode", "half_pixel") : "output_half_pixel";
+                ? node.attrs().getString("coordinate_transformation_mode", "half_pixel")
+                : "output_half_pixel";
         boolean halfPixel = transform.equals("half_pixel");
         if (!halfPixel && !transform.equals("output_half_pixel")) {
             throw new OnnxFormatException(owner + ": coordinate_transformation_mode '" + transform + "' is unknown");
@@ -59,7 +62,8 @@ public final class RoiAlign implements OpConverter {
             int w = (int) x.getShape().get(3);
             long[] out = {regions, c, outH, outW};
             OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
-                    + java.util.Arrays.toString(out)).tensor("output", out, x.getDataType())
+                            + java.util.Arrays.toString(out))
+                    .tensor("output", out, x.getDataType())
                     .tensor("input copied per roi", new long[] {regions, c, (long) h * w}, x.getDataType());
             Layout layout = new Layout(regions, outH * outW, h, w, owner);
             for (int r = 0; r < regions; r++) {
@@ -106,8 +110,8 @@ public final class RoiAlign implements OpConverter {
             this.valid = new boolean[regions][bins][];
         }
 
-        void addRegion(int r, float[] rois, float scale, boolean halfPixel, int outH, int outW, int ratio,
-                       boolean max) {
+        void addRegion(
+                int r, float[] rois, float scale, boolean halfPixel, int outH, int outW, int ratio, boolean max) {
             double offset = halfPixel ? 0.5 : 0;
             double startW = rois[4 * r] * scale - offset;
             double startH = rois[4 * r + 1] * scale - offset;
@@ -124,8 +128,10 @@ public final class RoiAlign implements OpConverter {
             // the sampling grid grows with the region's size, which comes from the rois input
             long[] grid = {bins, Math.abs((long) gridH), Math.abs((long) gridW), 4};
             points = ShapeMath.add(points, ShapeMath.elements(grid, owner + ": sampling grid"), owner);
-            MemoryBudget.checkElements(owner + ": sampling grid of " + points + " points for input '"
-                    + "rois'", points, Integer.BYTES + Float.BYTES + 1);
+            MemoryBudget.checkElements(
+                    owner + ": sampling grid of " + points + " points for input '" + "rois'",
+                    points,
+                    Integer.BYTES + Float.BYTES + 1);
             int count = Math.max(gridH * gridW, 1);
             for (int ph = 0; ph < outH; ph++) {
                 for (int pw = 0; pw < outW; pw++) {
@@ -216,7 +222,8 @@ public final class RoiAlign implements OpConverter {
             NDArray pick = m.create(batch).reshape(new Shape(regions, 1, 1)).broadcast(new Shape(regions, c, hw));
             NDArray perRegion = maps.gather(pick, 0);
             NDArray spatial = m.create(flatIndex, new Shape(regions, 1, k)).broadcast(new Shape(regions, c, k));
-            NDArray values = perRegion.gather(spatial, 2)
+            NDArray values = perRegion
+                    .gather(spatial, 2)
                     .mul(m.create(flatWeight, new Shape(regions, 1, k)).toType(x.getDataType(), false))
                     .reshape(new Shape(regions, c, bins, width));
             NDArray pooled;

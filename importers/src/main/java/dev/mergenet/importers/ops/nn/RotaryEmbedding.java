@@ -69,7 +69,9 @@ public final class RotaryEmbedding implements OpConverter {
             return cache.get(new NDIndex("..., 0:{}", half));
         }
         NDArray rows = cache.get(new NDIndex(":, 0:{}", half));
-        NDArray index = positions.toType(DataType.INT64, false).reshape(new Shape(batch * seq, 1))
+        NDArray index = positions
+                .toType(DataType.INT64, false)
+                .reshape(new Shape(batch * seq, 1))
                 .broadcast(new Shape(batch * seq, half));
         return rows.gather(index, 0).reshape(new Shape(batch, seq, half));
     }

@@ -1,8 +1,8 @@
 package dev.mergenet.importers.ops.nn;
 
-import dev.mergenet.core.errors.OnnxFormatException;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.OpCost;
 import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.Attributes;
@@ -14,7 +14,12 @@ import java.util.Arrays;
  * auto_pad, ceil_mode), parsed once at import and resolved against the input's spatial size at run time.
  */
 final class WindowAttributes {
-    enum AutoPad { NOTSET, SAME_UPPER, SAME_LOWER, VALID }
+    enum AutoPad {
+        NOTSET,
+        SAME_UPPER,
+        SAME_LOWER,
+        VALID
+    }
 
     private final long[] kernel;
     private final long[] strides;
@@ -36,8 +41,8 @@ final class WindowAttributes {
         try {
             this.autoPad = AutoPad.valueOf(mode);
         } catch (IllegalArgumentException e) {
-            throw new OnnxFormatException(owner + ": auto_pad '" + mode + "' is not one of "
-                    + Arrays.toString(AutoPad.values()));
+            throw new OnnxFormatException(
+                    owner + ": auto_pad '" + mode + "' is not one of " + Arrays.toString(AutoPad.values()));
         }
     }
 
@@ -93,8 +98,8 @@ final class WindowAttributes {
                 default -> {
                     if (pads != null) {
                         if (pads.length != 2 * n) {
-                            throw new OnnxFormatException(owner + ": pads has " + pads.length + " values, expected "
-                                    + 2 * n);
+                            throw new OnnxFormatException(
+                                    owner + ": pads has " + pads.length + " values, expected " + 2 * n);
                         }
                         begin[i] = pads[i];
                         end[i] = pads[i + n];
@@ -134,7 +139,8 @@ final class WindowAttributes {
                 + ", pads " + Arrays.toString(win.padBegin()) + " and " + Arrays.toString(win.padEnd()) + ", output "
                 + Arrays.toString(out));
         // the spatial output alone too: AveragePool's per-position counts are built on the host even for a batch of 0
-        cost.tensor("output", out, type).tensor("output (spatial)", win.out(), Float.BYTES)
+        cost.tensor("output", out, type)
+                .tensor("output (spatial)", win.out(), Float.BYTES)
                 .work(out, offsets, sliding ? offsets : 1);
         if (sliding) {
             cost.tensor("padded input", padded, type)
@@ -154,8 +160,8 @@ final class WindowAttributes {
             padded[2 + i] = win.in()[i] + win.padBegin()[i] + win.padEnd()[i];
         }
         long[] perOutput = Arrays.copyOfRange(w.getShape(), 1, w.dimension());
-        java.util.function.Supplier<String> what = () -> owner + ": input " + x + ", weight " + w + ", output "
-                + Arrays.toString(out);
+        java.util.function.Supplier<String> what =
+                () -> owner + ": input " + x + ", weight " + w + ", output " + Arrays.toString(out);
         OpCost cost = OpCost.of(what).tensor("output", out, type).work(out, ShapeMath.elements(perOutput, what));
         if (!win.symmetric()) {
             cost.tensor("padded input", padded, type);
@@ -164,8 +170,8 @@ final class WindowAttributes {
 
     private void atLeastOne(long value, String name, int axis) {
         if (value < 1) {
-            throw new OnnxFormatException(owner + ": " + name + " " + value + " along spatial axis " + axis
-                    + " must be at least 1");
+            throw new OnnxFormatException(
+                    owner + ": " + name + " " + value + " along spatial axis " + axis + " must be at least 1");
         }
     }
 
@@ -182,8 +188,8 @@ final class WindowAttributes {
     }
 
     /** A resolved geometry: input, kernel, strides, dilations, begin/end pads and output size per spatial axis. */
-    record Window(long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd,
-                  long[] out) {
+    record Window(
+            long[] in, long[] kernel, long[] strides, long[] dilations, long[] padBegin, long[] padEnd, long[] out) {
         int rank() {
             return in.length;
         }

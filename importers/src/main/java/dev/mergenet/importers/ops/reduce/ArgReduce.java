@@ -2,15 +2,19 @@ package dev.mergenet.importers.ops.reduce;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.mergenet.importers.ops.math.Numeric;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.math.Numeric;
 
 /** ArgMax and ArgMin along one axis (int64 indices), keepdims, and select_last_index for ties (opset 12+). */
-@OnnxOp(type = "ArgMax", since = {1, 11, 12, 13})
-@OnnxOp(type = "ArgMin", since = {1, 11, 12, 13})
+@OnnxOp(
+        type = "ArgMax",
+        since = {1, 11, 12, 13})
+@OnnxOp(
+        type = "ArgMin",
+        since = {1, 11, 12, 13})
 public final class ArgReduce implements OpConverter {
     private final boolean max;
 

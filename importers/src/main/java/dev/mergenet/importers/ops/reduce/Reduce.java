@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mergenet.importers.ops.math.Numeric;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
-import dev.mergenet.importers.ops.math.Numeric;
 import java.util.TreeSet;
 
 /**
@@ -16,19 +16,50 @@ import java.util.TreeSet;
  * them there (ReduceSum 13, the others 18), where noop_with_empty_axes decides whether no axes means "all"
  * or "none". The reduction keeps its dimensions until the end, then drops them unless keepdims.
  */
-@OnnxOp(type = "ReduceSum", since = {1, 11, 13})
-@OnnxOp(type = "ReduceMean", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceProd", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceMax", since = {1, 11, 12, 13, 18, 20})
-@OnnxOp(type = "ReduceMin", since = {1, 11, 12, 13, 18, 20})
-@OnnxOp(type = "ReduceL1", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceL2", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceLogSum", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceLogSumExp", since = {1, 11, 13, 18})
-@OnnxOp(type = "ReduceSumSquare", since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceSum",
+        since = {1, 11, 13})
+@OnnxOp(
+        type = "ReduceMean",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceProd",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceMax",
+        since = {1, 11, 12, 13, 18, 20})
+@OnnxOp(
+        type = "ReduceMin",
+        since = {1, 11, 12, 13, 18, 20})
+@OnnxOp(
+        type = "ReduceL1",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceL2",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceLogSum",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceLogSumExp",
+        since = {1, 11, 13, 18})
+@OnnxOp(
+        type = "ReduceSumSquare",
+        since = {1, 11, 13, 18})
 public final class Reduce implements OpConverter {
     /** Which reduction. */
-    public enum Kind { SUM, MEAN, PROD, MAX, MIN, L1, L2, LOG_SUM, LOG_SUM_EXP, SUM_SQUARE }
+    public enum Kind {
+        SUM,
+        MEAN,
+        PROD,
+        MAX,
+        MIN,
+        L1,
+        L2,
+        LOG_SUM,
+        LOG_SUM_EXP,
+        SUM_SQUARE
+    }
 
     private final Kind kind;
     private final int axesInputSince;
@@ -93,7 +124,8 @@ public final class Reduce implements OpConverter {
     /** Reduces over {@code axes} keeping them as size-1 dimensions. */
     private static NDArray reduce(Kind kind, NDArray x, int[] axes) {
         switch (kind) {
-            case SUM: return x.sum(axes, true);
+            case SUM:
+                return x.sum(axes, true);
             case MEAN: {
                 long count = 1;
                 for (int a : axes) {
@@ -108,16 +140,20 @@ public final class Reduce implements OpConverter {
                 }
                 return y;
             }
-            case MAX: case MIN: {
+            case MAX:
+            case MIN: {
                 NDArray y = x;
                 for (int a : axes) {
                     y = kind == Kind.MAX ? y.max(new int[] {a}, true) : y.min(new int[] {a}, true);
                 }
                 return y;
             }
-            case L1: return x.abs().sum(axes, true);
-            case L2: return x.mul(x).sum(axes, true).sqrt();
-            case LOG_SUM: return x.sum(axes, true).log();
+            case L1:
+                return x.abs().sum(axes, true);
+            case L2:
+                return x.mul(x).sum(axes, true).sqrt();
+            case LOG_SUM:
+                return x.sum(axes, true).log();
             case LOG_SUM_EXP: {
                 NDArray m = reduce(Kind.MAX, x, axes).stopGradient();
                 // an all -inf slice would make x - max NaN: shift such slices by 0 instead
@@ -125,7 +161,8 @@ public final class Reduce implements OpConverter {
                 NDArray shift = m.getNDArrayInternal().where(finite, m.zerosLike());
                 return x.sub(shift).exp().sum(axes, true).log().add(shift);
             }
-            default: return x.mul(x).sum(axes, true);
+            default:
+                return x.mul(x).sum(axes, true);
         }
     }
 

@@ -57,7 +57,8 @@ final class GateActivation {
                 return x -> ScalarMath.mul(Activation.tanh(ScalarMath.mul(x, b)), a);
             }
             default:
-                throw new OnnxFormatException(owner + ": activation '" + name + "' is not an ONNX recurrent activation");
+                throw new OnnxFormatException(
+                        owner + ": activation '" + name + "' is not an ONNX recurrent activation");
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.List;
  * GRU with ONNX's gate order z, r, h. With linear_before_reset the reset gate multiplies (H*Rh + Rbh);
  * otherwise it multiplies H before the recurrence. Outputs Y and Y_h.
  */
-@OnnxOp(type = "GRU", since = {1, 3, 7, 14, 22})
+@OnnxOp(
+        type = "GRU",
+        since = {1, 3, 7, 14, 22})
 public final class Gru implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -30,10 +32,12 @@ public final class Gru implements OpConverter {
                 zr = zr.add(w.recurrenceBias().get(new NDIndex("0:{}", 2 * h)));
                 rbh = w.recurrenceBias().get(new NDIndex("{}:", 2 * h));
             }
-            NDArray z = w.activations().get(0).apply(attrs.clip(RecurrentLoop.gate(projected, 0, h)
-                    .add(RecurrentLoop.gate(zr, 0, h))));
-            NDArray r = w.activations().get(0).apply(attrs.clip(RecurrentLoop.gate(projected, 1, h)
-                    .add(RecurrentLoop.gate(zr, 1, h))));
+            NDArray z = w.activations()
+                    .get(0)
+                    .apply(attrs.clip(RecurrentLoop.gate(projected, 0, h).add(RecurrentLoop.gate(zr, 0, h))));
+            NDArray r = w.activations()
+                    .get(0)
+                    .apply(attrs.clip(RecurrentLoop.gate(projected, 1, h).add(RecurrentLoop.gate(zr, 1, h))));
             NDArray recurrent;
             if (linearBeforeReset) {
                 NDArray lin = hPrev.matMul(hT);
@@ -42,8 +46,9 @@ public final class Gru implements OpConverter {
                 NDArray lin = r.mul(hPrev).matMul(hT);
                 recurrent = rbh == null ? lin : lin.add(rbh);
             }
-            NDArray candidate = w.activations().get(1).apply(attrs.clip(RecurrentLoop.gate(projected, 2, h)
-                    .add(recurrent)));
+            NDArray candidate = w.activations()
+                    .get(1)
+                    .apply(attrs.clip(RecurrentLoop.gate(projected, 2, h).add(recurrent)));
             NDArray next = z.neg().add(1).mul(candidate).add(z.mul(hPrev));
             return new NDArray[] {next};
         };

@@ -13,7 +13,9 @@ import java.util.function.UnaryOperator;
  * LSTM with ONNX's gate order i, o, f, c, optional peepholes (P = [Pi, Po, Pf]) and input_forget (f = 1 - i).
  * Outputs Y, Y_h, Y_c.
  */
-@OnnxOp(type = "LSTM", since = {1, 7, 14, 22})
+@OnnxOp(
+        type = "LSTM",
+        since = {1, 7, 14, 22})
 public final class Lstm implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

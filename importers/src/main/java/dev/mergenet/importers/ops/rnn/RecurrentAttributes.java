@@ -18,6 +18,7 @@ final class RecurrentAttributes {
     final Float clip;
     /** Per direction, the activations (f, g, h for LSTM; f, g for GRU; f for RNN). */
     final List<List<UnaryOperator<NDArray>>> activations;
+
     final String owner;
 
     RecurrentAttributes(OnnxNode node, List<String> defaults) {
@@ -26,11 +27,21 @@ final class RecurrentAttributes {
         this.hiddenSize = (int) a.requireInt("hidden_size");
         String direction = a.getString("direction", "forward");
         switch (direction) {
-            case "forward" -> { forward = true; reverse = false; }
-            case "reverse" -> { forward = false; reverse = true; }
-            case "bidirectional" -> { forward = true; reverse = true; }
-            default -> throw new OnnxFormatException(owner + ": direction '" + direction
-                    + "' is not forward, reverse or bidirectional");
+            case "forward" -> {
+                forward = true;
+                reverse = false;
+            }
+            case "reverse" -> {
+                forward = false;
+                reverse = true;
+            }
+            case "bidirectional" -> {
+                forward = true;
+                reverse = true;
+            }
+            default ->
+                throw new OnnxFormatException(
+                        owner + ": direction '" + direction + "' is not forward, reverse or bidirectional");
         }
         this.batchFirst = a.getInt("layout", 0) == 1;
         this.clip = a.has("clip") ? a.getFloat("clip", 0f) : null;
@@ -50,8 +61,10 @@ final class RecurrentAttributes {
             throw new OnnxFormatException(owner + ": activations lists " + names.size() + " functions, expected "
                     + per * directions + " (" + per + " per direction)");
         }
-        Iterator<Float> alphas = boxed(a.getFloats("activation_alpha", new float[0])).iterator();
-        Iterator<Float> betas = boxed(a.getFloats("activation_beta", new float[0])).iterator();
+        Iterator<Float> alphas =
+                boxed(a.getFloats("activation_alpha", new float[0])).iterator();
+        Iterator<Float> betas =
+                boxed(a.getFloats("activation_beta", new float[0])).iterator();
         this.activations = new ArrayList<>();
         for (int d = 0; d < directions; d++) {
             List<UnaryOperator<NDArray>> fs = new ArrayList<>();

@@ -24,8 +24,12 @@ final class RecurrentLoop {
     }
 
     /** One direction's recurrence weights. */
-    record Weights(NDArray recurrenceT, NDArray recurrenceBias, NDArray peepholes,
-                   List<UnaryOperator<NDArray>> activations, int hidden) {}
+    record Weights(
+            NDArray recurrenceT,
+            NDArray recurrenceBias,
+            NDArray peepholes,
+            List<UnaryOperator<NDArray>> activations,
+            int hidden) {}
 
     private RecurrentLoop() {}
 
@@ -48,7 +52,9 @@ final class RecurrentLoop {
         NDArray w = in.get(1);
         NDArray r = in.get(2);
         long gh = (long) gates * hidden;
-        if (w.getShape().get(0) != directions || w.getShape().get(1) != gh || r.getShape().get(1) != gh) {
+        if (w.getShape().get(0) != directions
+                || w.getShape().get(1) != gh
+                || r.getShape().get(1) != gh) {
             throw new OnnxFormatException(attrs.owner + ": W " + w.getShape() + " / R " + r.getShape()
                     + " do not match " + directions + " direction(s) of " + gates + " x " + hidden + " gates");
         }
@@ -83,12 +89,15 @@ final class RecurrentLoop {
             if (wb != null) {
                 projected = projected.add(wb);
             }
-            Weights weights = new Weights(r.get(d).transpose(), rb, peepholes == null ? null : peepholes.get(d),
-                    attrs.activations.get(d), hidden);
+            Weights weights = new Weights(
+                    r.get(d).transpose(),
+                    rb,
+                    peepholes == null ? null : peepholes.get(d),
+                    attrs.activations.get(d),
+                    hidden);
             NDArray[] state = new NDArray[stateCount];
             for (int s = 0; s < stateCount; s++) {
-                state[s] = initial[s] != null ? initial[s].get(d)
-                        : m.zeros(new Shape(batch, hidden), x.getDataType());
+                state[s] = initial[s] != null ? initial[s].get(d) : m.zeros(new Shape(batch, hidden), x.getDataType());
             }
             NDArray[] outputs = new NDArray[(int) steps];
             for (int i = 0; i < steps; i++) {

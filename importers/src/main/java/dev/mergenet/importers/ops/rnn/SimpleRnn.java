@@ -8,7 +8,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.List;
 
 /** RNN: H = f(X*Wi^T + H*Ri^T + Wbi + Rbi), f defaulting to Tanh. Outputs Y and Y_h. */
-@OnnxOp(type = "RNN", since = {1, 7, 14, 22})
+@OnnxOp(
+        type = "RNN",
+        since = {1, 7, 14, 22})
 public final class SimpleRnn implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

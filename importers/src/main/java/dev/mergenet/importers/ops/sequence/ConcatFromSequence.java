@@ -27,7 +27,8 @@ public final class ConcatFromSequence implements OpConverter {
             int rank = s.items().get(0).getShape().dimension() + (newAxis ? 1 : 0);
             if (axis < -rank || axis >= rank) {
                 throw new OnnxFormatException(ctx.node().describe() + ": axis " + axis + " is out of range for "
-                        + (newAxis ? "stacking" : "concatenating") + " items of shape " + s.items().get(0).getShape());
+                        + (newAxis ? "stacking" : "concatenating") + " items of shape "
+                        + s.items().get(0).getShape());
             }
             int a = (int) (axis < 0 ? axis + rank : axis);
             NDList parts = new NDList(s.items());
@@ -37,7 +38,8 @@ public final class ConcatFromSequence implements OpConverter {
             }
             long[] joined = {total};
             OpCost.of(() -> ctx.node().describe() + ": " + parts.size() + " items of shape "
-                    + parts.get(0).getShape() + " and others").tensor("output", joined, parts.get(0).getDataType())
+                            + parts.get(0).getShape() + " and others")
+                    .tensor("output", joined, parts.get(0).getDataType())
                     .work(joined, 1, parts.size());
             NDArray out = newAxis ? NDArrays(parts, a, true) : NDArrays(parts, a, false);
             return new NDList(out);

@@ -20,7 +20,8 @@ public final class SequenceConstruct implements OpConverter {
                             + " SequenceConstruct is required");
                 }
             }
-            return new NDList(new TensorSequence(ctx.manager(), in.all(), in.get(0).getDataType()));
+            return new NDList(
+                    new TensorSequence(ctx.manager(), in.all(), in.get(0).getDataType()));
         };
     }
 }

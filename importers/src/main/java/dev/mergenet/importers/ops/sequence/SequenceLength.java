@@ -11,6 +11,7 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 public final class SequenceLength implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        return (ctx, in) -> new NDList(ctx.manager().create((long) Sequences.of(in.get(0), ctx).length()));
+        return (ctx, in) -> new NDList(
+                ctx.manager().create((long) Sequences.of(in.get(0), ctx).length()));
     }
 }

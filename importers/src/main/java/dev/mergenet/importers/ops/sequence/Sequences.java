@@ -20,8 +20,8 @@ final class Sequences {
         long q = p < 0 ? p + size : p;
         long max = inclusiveEnd ? size : size - 1;
         if (q < 0 || q > max) {
-            throw new MergeNetException(ctx.node().describe() + ": position " + p + " is out of range for a sequence of "
-                    + size);
+            throw new MergeNetException(
+                    ctx.node().describe() + ": position " + p + " is out of range for a sequence of " + size);
         }
         return (int) q;
     }

@@ -33,10 +33,14 @@ public final class SplitToSequence implements OpConverter {
             List<Long> sizes = new ArrayList<>();
             boolean squeeze = false;
             // one engine call and one tensor per piece: a length of millions split by 1 is millions of calls
-            long pieceCount = !in.has(1) ? length : in.get(1).getShape().dimension() == 0 ? length
-                    : in.get(1).getShape().size();
+            long pieceCount = !in.has(1)
+                    ? length
+                    : in.get(1).getShape().dimension() == 0
+                            ? length
+                            : in.get(1).getShape().size();
             OpCost.of(() -> node.describe() + ": input '" + node.inputs().get(0) + "' " + x.getShape() + " split into "
-                    + pieceCount + " pieces along axis " + axis).work(x.getShape().getShape(), 1, pieceCount);
+                            + pieceCount + " pieces along axis " + axis)
+                    .work(x.getShape().getShape(), 1, pieceCount);
             if (!in.has(1)) {
                 for (long i = 0; i < length; i++) {
                     sizes.add(1L);
@@ -45,8 +49,8 @@ public final class SplitToSequence implements OpConverter {
             } else if (in.get(1).getShape().dimension() == 0) {
                 long chunk = in.scalarLong(1);
                 if (chunk < 1) {
-                    throw new OnnxFormatException(node.describe() + ": split '" + node.inputs().get(1) + "' = " + chunk
-                            + " must be at least 1");
+                    throw new OnnxFormatException(node.describe() + ": split '"
+                            + node.inputs().get(1) + "' = " + chunk + " must be at least 1");
                 }
                 for (long start = 0; start < length; start += chunk) {
                     sizes.add(Math.min(chunk, length - start));
@@ -54,15 +58,16 @@ public final class SplitToSequence implements OpConverter {
             } else {
                 for (long s : in.longs(1)) {
                     if (s < 0 || s > length) {
-                        throw new OnnxFormatException(node.describe() + ": split '" + node.inputs().get(1)
-                                + "' holds the size " + s + ", outside [0, " + length + "] along axis " + axis);
+                        throw new OnnxFormatException(
+                                node.describe() + ": split '" + node.inputs().get(1) + "' holds the size " + s
+                                        + ", outside [0, " + length + "] along axis " + axis);
                     }
                     sizes.add(s);
                 }
             }
             if (sizes.stream().mapToLong(Long::longValue).sum() != length) {
-                throw new OnnxFormatException(ctx.node().describe() + ": split sizes " + sizes + " do not add up to "
-                        + length);
+                throw new OnnxFormatException(
+                        ctx.node().describe() + ": split sizes " + sizes + " do not add up to " + length);
             }
             long[] cuts = new long[Math.max(0, sizes.size() - 1)];
             long at = 0;

@@ -17,7 +17,12 @@ public final class TensorSequence extends NDArrayAdapter {
     private final List<NDArray> items;
 
     public TensorSequence(NDManager manager, List<NDArray> items, DataType elementType) {
-        super(manager, manager, new Shape(items.size()), elementType, UUID.randomUUID().toString());
+        super(
+                manager,
+                manager,
+                new Shape(items.size()),
+                elementType,
+                UUID.randomUUID().toString());
         this.items = List.copyOf(items);
         manager.attachInternal(uid, this);
     }

@@ -21,8 +21,15 @@ public final class OnnxNode {
      * {@code subgraphCompiler} compiles graph attributes in this node's scope; {@code enclosing} answers
      * queries about the node's own graph, indexed once and shared by all its nodes (may be null when unknown).
      */
-    public OnnxNode(NodeProto proto, String name, String domain, int sinceVersion, long opset, String origin,
-                    Function<GraphProto, Subgraph> subgraphCompiler, EnclosingGraph enclosing) {
+    public OnnxNode(
+            NodeProto proto,
+            String name,
+            String domain,
+            int sinceVersion,
+            long opset,
+            String origin,
+            Function<GraphProto, Subgraph> subgraphCompiler,
+            EnclosingGraph enclosing) {
         this.enclosing = enclosing;
         this.proto = proto;
         this.name = name;
@@ -31,7 +38,8 @@ public final class OnnxNode {
         this.opset = opset;
         this.origin = origin;
         this.subgraphCompiler = subgraphCompiler;
-        this.attributes = new Attributes(proto.getAttributeList(), describeWith(name, proto.getOpType(), opset, origin));
+        this.attributes =
+                new Attributes(proto.getAttributeList(), describeWith(name, proto.getOpType(), opset, origin));
     }
 
     public NodeProto proto() {
@@ -99,7 +107,9 @@ public final class OnnxNode {
         if (n == null) {
             return false;
         }
-        var value = n.getAttributeList().stream().filter(a -> a.getName().equals("value")).findFirst();
+        var value = n.getAttributeList().stream()
+                .filter(a -> a.getName().equals("value"))
+                .findFirst();
         return value.isEmpty() || value.get().getT().getDimsList().stream().reduce(1L, (x, y) -> x * y) <= 1;
     }
 

@@ -40,7 +40,8 @@ public final class OpInputs {
     /** An integer input (shape, axes, sizes...) read to the host. */
     public long[] longs(int i) {
         NDArray a = get(i);
-        return a.getDataType() == DataType.INT64 ? a.toLongArray()
+        return a.getDataType() == DataType.INT64
+                ? a.toLongArray()
                 : a.toType(DataType.INT64, false).toLongArray();
     }
 

@@ -12,7 +12,8 @@ final class Axes {
     /** {@code axis} in [-rank, rank-1] mapped to [0, rank-1]. */
     static int normalize(long axis, int rank, OnnxNode node, String what) {
         if (axis < -rank || axis >= rank) {
-            throw new MergeNetException(node.describe() + ": " + what + " " + axis + " is out of range for rank " + rank);
+            throw new MergeNetException(
+                    node.describe() + ": " + what + " " + axis + " is out of range for rank " + rank);
         }
         return (int) (axis < 0 ? axis + rank : axis);
     }
@@ -23,8 +24,8 @@ final class Axes {
         for (int i = 0; i < axes.length; i++) {
             out[i] = normalize(axes[i], rank, node, what);
             if (seen[out[i]]) {
-                throw new MergeNetException(node.describe() + ": " + what + "s " + Arrays.toString(axes)
-                        + " repeat axis " + out[i]);
+                throw new MergeNetException(
+                        node.describe() + ": " + what + "s " + Arrays.toString(axes) + " repeat axis " + out[i]);
             }
             seen[out[i]] = true;
         }

@@ -11,8 +11,14 @@ import dev.mergenet.importers.ndarray.ScalarMath;
  */
 final class AxisSampling {
     /** Resize's interpolation settings that do not depend on the input. */
-    record Settings(String mode, String transform, String nearestMode, double cubicA, boolean excludeOutside,
-                    boolean antialias, double extrapolation) {}
+    record Settings(
+            String mode,
+            String transform,
+            String nearestMode,
+            double cubicA,
+            boolean excludeOutside,
+            boolean antialias,
+            double extrapolation) {}
 
     private final long[][] index;
     private final double[][] weight;
@@ -79,8 +85,8 @@ final class AxisSampling {
     }
 
     /** The input coordinate that output position {@code x} maps to. */
-    private static double original(Settings s, double x, long in, long out, double resized, double scale,
-                                   double roiStart, double roiEnd) {
+    private static double original(
+            Settings s, double x, long in, long out, double resized, double scale, double roiStart, double roiEnd) {
         switch (s.transform()) {
             case "align_corners":
                 return resized == 1 ? 0 : x * (in - 1) / (resized - 1);
@@ -96,7 +102,8 @@ final class AxisSampling {
                 return offset + (x + 0.5) / scale - 0.5;
             }
             case "tf_crop_and_resize": {
-                double v = resized == 1 ? (roiEnd - roiStart) * (in - 1) / 2
+                double v = resized == 1
+                        ? (roiEnd - roiStart) * (in - 1) / 2
                         : x * (roiEnd - roiStart) * (in - 1) / (resized - 1);
                 return v + roiStart * (in - 1);
             }
@@ -176,7 +183,8 @@ final class AxisSampling {
             }
             NDArray picked = AlongAxis.take(x, index[t], axis, manager);
             if (!allOne) {
-                NDArray w = manager.create(weight[t]).toType(x.getDataType(), false)
+                NDArray w = manager.create(weight[t])
+                        .toType(x.getDataType(), false)
                         .reshape(Axes.along(rank, axis, outSize));
                 picked = picked.mul(w);
             }
@@ -189,7 +197,8 @@ final class AxisSampling {
             inside[o] = outside[o] ? 0 : 1;
         }
         if (anyOutside) {
-            NDArray keep = manager.create(inside).toType(x.getDataType(), false).reshape(Axes.along(rank, axis, outSize));
+            NDArray keep =
+                    manager.create(inside).toType(x.getDataType(), false).reshape(Axes.along(rank, axis, outSize));
             sum = sum.mul(keep).add(ScalarMath.mul(keep.neg().add(1), extrapolation));
         }
         return sum;

@@ -27,10 +27,13 @@ public final class CenterCropPad implements OpConverter {
             int[] axes = axesAttr == null ? null : Axes.normalizeAll(axesAttr, rank, node, "axis");
             int n = axes == null ? rank : axes.length;
             if (shape.length != n) {
-                throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(shape) + " needs " + n
-                        + " entries");
+                throw new MergeNetException(
+                        node.describe() + ": shape " + Arrays.toString(shape) + " needs " + n + " entries");
             }
-            MemoryBudget.check(node.describe() + ": output for shape input '" + node.inputs().get(1) + "'", shape,
+            MemoryBudget.check(
+                    node.describe() + ": output for shape input '"
+                            + node.inputs().get(1) + "'",
+                    shape,
                     x.getDataType());
             long[] pads = new long[2 * rank];
             for (int i = 0; i < n; i++) {

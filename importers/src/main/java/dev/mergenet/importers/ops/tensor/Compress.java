@@ -11,7 +11,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Compress: the slices along 'axis' (or elements of the flattened input) whose condition entry is true. */
-@OnnxOp(type = "Compress", since = {9, 11})
+@OnnxOp(
+        type = "Compress",
+        since = {9, 11})
 public final class Compress implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -27,8 +29,8 @@ public final class Compress implements OpConverter {
             for (int i = 0; i < condition.length; i++) {
                 if (condition[i]) {
                     if (i >= dim) {
-                        throw new MergeNetException(node.describe() + ": condition selects index " + i
-                                + " beyond size " + dim);
+                        throw new MergeNetException(
+                                node.describe() + ": condition selects index " + i + " beyond size " + dim);
                     }
                     picked[n++] = i;
                 }

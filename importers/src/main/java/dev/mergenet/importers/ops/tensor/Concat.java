@@ -11,7 +11,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Concat: joins the inputs along 'axis' (default 1 in opset 1, required later; negative from opset 11). */
-@OnnxOp(type = "Concat", since = {1, 4, 11, 13})
+@OnnxOp(
+        type = "Concat",
+        since = {1, 4, 11, 13})
 public final class Concat implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -38,8 +40,9 @@ public final class Concat implements OpConverter {
                     fits = d == a || other[d] == first[d];
                 }
                 if (!fits) {
-                    throw new OnnxFormatException(node.describe() + ": inputs " + parts.head().getShape() + " and "
-                            + parts.get(i).getShape() + " differ in rank or outside axis " + a);
+                    throw new OnnxFormatException(
+                            node.describe() + ": inputs " + parts.head().getShape() + " and "
+                                    + parts.get(i).getShape() + " differ in rank or outside axis " + a);
                 }
             }
             if (parts.size() == 1) {

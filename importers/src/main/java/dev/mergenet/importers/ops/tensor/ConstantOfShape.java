@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.errors.OnnxFormatException;
-import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.limits.OpCost;
+import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.onnx.TensorData;
 import dev.mergenet.importers.onnx.TensorDecoder;
 import dev.mergenet.importers.ops.spi.OnnxNode;
@@ -18,7 +18,9 @@ import dev.mergenet.onnx.Onnx.TensorProto;
 import java.util.Arrays;
 
 /** ConstantOfShape: a tensor of the given shape filled with the one-element 'value' (default float32 0). */
-@OnnxOp(type = "ConstantOfShape", since = {9, 20, 21})
+@OnnxOp(
+        type = "ConstantOfShape",
+        since = {9, 20, 21})
 public final class ConstantOfShape implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -34,9 +36,12 @@ public final class ConstantOfShape implements OpConverter {
             long[] dims = in.longs(0);
             long[] nonZero = Arrays.stream(dims).map(d -> d == 0 ? 1 : d).toArray();
             // strides ignore a zero dim: [0, 2^62, 4] holds nothing but its strides overflow
-            ShapeMath.elements(nonZero, node.describe() + ": output for input '" + node.inputs().get(0) + "'");
+            ShapeMath.elements(
+                    nonZero,
+                    node.describe() + ": output for input '" + node.inputs().get(0) + "'");
             OpCost.of(node.describe() + ": input '" + node.inputs().get(0) + "' " + java.util.Arrays.toString(dims))
-                    .tensor("output", dims, value == null ? DataType.FLOAT32 : value.dataType()).work(dims, 1);
+                    .tensor("output", dims, value == null ? DataType.FLOAT32 : value.dataType())
+                    .work(dims, 1);
             Shape shape = new Shape(dims);
             if (value == null) {
                 return new NDList(ctx.manager().zeros(shape, DataType.FLOAT32));

@@ -12,8 +12,12 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * DepthToSpace (and SpaceToDepth, its inverse): moves blocksize x blocksize groups of channels into spatial
  * blocks, in DCR (depth-column-row, the default) or CRD order (opset 11).
  */
-@OnnxOp(type = "DepthToSpace", since = {1, 11, 13})
-@OnnxOp(type = "SpaceToDepth", since = {1, 13})
+@OnnxOp(
+        type = "DepthToSpace",
+        since = {1, 11, 13})
+@OnnxOp(
+        type = "SpaceToDepth",
+        since = {1, 13})
 public final class DepthToSpace implements OpConverter {
     private final boolean toSpace;
 
@@ -44,16 +48,18 @@ public final class DepthToSpace implements OpConverter {
             long w = x.getShape().get(3);
             if (toSpace) {
                 if (b > c || c % (b * b) != 0) { // b > c first: b * b may overflow to a divisor
-                    throw new MergeNetException(node.describe() + ": channels " + c + " not divisible by blocksize " + b
-                            + " squared");
+                    throw new MergeNetException(
+                            node.describe() + ": channels " + c + " not divisible by blocksize " + b + " squared");
                 }
                 long oc = c / (b * b);
-                NDArray y = crd ? x.reshape(n, oc, b, b, h, w).transpose(0, 1, 4, 2, 5, 3)
+                NDArray y = crd
+                        ? x.reshape(n, oc, b, b, h, w).transpose(0, 1, 4, 2, 5, 3)
                         : x.reshape(n, b, b, oc, h, w).transpose(0, 3, 4, 1, 5, 2);
                 return new NDList(y.reshape(n, oc, h * b, w * b));
             }
             if (h % b != 0 || w % b != 0) {
-                throw new MergeNetException(node.describe() + ": spatial dims " + h + "x" + w + " not divisible by " + b);
+                throw new MergeNetException(
+                        node.describe() + ": spatial dims " + h + "x" + w + " not divisible by " + b);
             }
             NDArray y = x.reshape(n, c, h / b, b, w / b, b).transpose(0, 3, 5, 1, 2, 4);
             return new NDList(y.reshape(n, c * b * b, h / b, w / b));

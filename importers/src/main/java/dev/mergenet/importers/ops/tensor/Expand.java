@@ -10,15 +10,19 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Expand: broadcasts the input against the given shape (both ways, so a 1 in the shape keeps the input's dim). */
-@OnnxOp(type = "Expand", since = {8, 13})
+@OnnxOp(
+        type = "Expand",
+        since = {8, 13})
 public final class Expand implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         return (ctx, in) -> {
             NDArray x = in.get(0);
             long[] target = Axes.broadcast(x.getShape().getShape(), in.longs(1), node);
-            OpCost.of(() -> node.describe() + ": output for shape input '" + node.inputs().get(1) + "', input "
-                    + x.getShape()).tensor("output", target, x.getDataType()).work(target, 1);
+            OpCost.of(() -> node.describe() + ": output for shape input '"
+                            + node.inputs().get(1) + "', input " + x.getShape())
+                    .tensor("output", target, x.getDataType())
+                    .work(target, 1);
             Shape shape = new Shape(target);
             if (shape.equals(x.getShape())) {
                 return new NDList(x.reshape(shape));

@@ -16,7 +16,11 @@ import java.util.Map;
 final class FlatScatter {
     /** The 'reduction' attribute of ScatterElements and ScatterND. */
     enum Reduction {
-        NONE, ADD, MUL, MAX, MIN;
+        NONE,
+        ADD,
+        MUL,
+        MAX,
+        MIN;
 
         static Reduction parse(String s, int sinceVersion, OnnxNode node) {
             Reduction r = switch (s) {
@@ -36,8 +40,8 @@ final class FlatScatter {
 
     private FlatScatter() {}
 
-    static NDArray apply(NDArray data, NDArray updates, long[] targets, long[] sources, Reduction reduction,
-                         NDManager manager) {
+    static NDArray apply(
+            NDArray data, NDArray updates, long[] targets, long[] sources, Reduction reduction, NDManager manager) {
         NDArray out = data.reshape(-1);
         NDArray src = updates.reshape(-1);
         int n = targets.length;
@@ -70,7 +74,7 @@ final class FlatScatter {
                 case MUL -> values = out.gather(at, 0).mul(values);
                 case MAX -> values = out.gather(at, 0).maximum(values);
                 case MIN -> values = out.gather(at, 0).minimum(values);
-                default -> { }
+                default -> {}
             }
             out = out.scatter(at, values, 0);
         }

@@ -9,7 +9,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Flatten: a 2-D view [prod(dims before axis), prod(dims from axis)]; axis in [-rank, rank]. */
-@OnnxOp(type = "Flatten", since = {1, 9, 11, 13, 21})
+@OnnxOp(
+        type = "Flatten",
+        since = {1, 9, 11, 13, 21})
 public final class Flatten implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

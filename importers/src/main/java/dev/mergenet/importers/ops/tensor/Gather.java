@@ -14,7 +14,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * Gather: entries of the data along 'axis' picked by an index tensor of any rank (negative counts from the
  * end); the output shape is data.shape[:axis] + indices.shape + data.shape[axis+1:].
  */
-@OnnxOp(type = "Gather", since = {1, 11, 13})
+@OnnxOp(
+        type = "Gather",
+        since = {1, 11, 13})
 public final class Gather implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -33,9 +35,11 @@ public final class Gather implements OpConverter {
                 picked = AlongAxis.take(x, flat, a);
             } catch (EngineException e) {
                 // the range [-d, d-1] is checked by the engine, so valid indices cost no pass over them here
-                throw new OnnxFormatException(node.describe() + ": " + in.describe(1) + " holds an index outside [-"
-                        + dims[a] + ", " + (dims[a] - 1) + "] for axis " + a + " of " + in.describe(0) + " ("
-                        + e.getMessage() + ")", e);
+                throw new OnnxFormatException(
+                        node.describe() + ": " + in.describe(1) + " holds an index outside [-"
+                                + dims[a] + ", " + (dims[a] - 1) + "] for axis " + a + " of " + in.describe(0) + " ("
+                                + e.getMessage() + ")",
+                        e);
             }
             long[] idxDims = indices.getShape().getShape();
             long[] out = new long[dims.length - 1 + idxDims.length];

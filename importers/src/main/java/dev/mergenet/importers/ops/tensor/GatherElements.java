@@ -9,7 +9,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** GatherElements: out[i][j][k] = data[index][j][k] (for axis 0), i.e. torch.gather with negative indices wrapped. */
-@OnnxOp(type = "GatherElements", since = {11, 13})
+@OnnxOp(
+        type = "GatherElements",
+        since = {11, 13})
 public final class GatherElements implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -23,7 +25,8 @@ public final class GatherElements implements OpConverter {
                         + " must have the rank of data " + x.getShape());
             }
             int a = Axes.normalize(axis, rank, node, "axis");
-            return new NDList(x.gather(AlongAxis.wrapNegative(indices, x.getShape().get(a)), a));
+            return new NDList(
+                    x.gather(AlongAxis.wrapNegative(indices, x.getShape().get(a)), a));
         };
     }
 }

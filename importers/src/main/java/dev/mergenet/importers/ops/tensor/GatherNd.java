@@ -17,7 +17,9 @@ import java.util.Arrays;
  * GatherND: each index tuple (the last indices axis, length k) picks a slice data[b..., i1..ik, :] per batch
  * (batch_dims, opset 12). The tuple becomes a linear offset on the device, then one torch gather does the rest.
  */
-@OnnxOp(type = "GatherND", since = {11, 12, 13})
+@OnnxOp(
+        type = "GatherND",
+        since = {11, 12, 13})
 public final class GatherNd implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -33,8 +35,8 @@ public final class GatherNd implements OpConverter {
             long[] idxDims = indices.getShape().getShape();
             int q = idxDims.length;
             if (!indices.getDataType().isInteger()) {
-                throw new OnnxFormatException(node.describe() + ": indices '" + node.inputs().get(1) + "' are "
-                        + indices.getDataType() + ", not integers");
+                throw new OnnxFormatException(node.describe() + ": indices '"
+                        + node.inputs().get(1) + "' are " + indices.getDataType() + ", not integers");
             }
             if (q < 1 || batchDims >= Math.min(dims.length, q)) {
                 throw new MergeNetException(node.describe() + ": batch_dims " + batchDims + " too large for data "
@@ -53,7 +55,8 @@ public final class GatherNd implements OpConverter {
             NDArray strides = ctx.manager().create(Axes.strides(picked));
             NDArray idx = indices.getDataType() == DataType.INT64 ? indices : indices.toType(DataType.INT64, false);
             idx = idx.add(idx.lt(0).toType(DataType.INT64, false).mul(sizes));
-            NDArray linear = k == 0 ? ctx.manager().zeros(new Shape(Arrays.copyOf(idxDims, q - 1)), DataType.INT64)
+            NDArray linear = k == 0
+                    ? ctx.manager().zeros(new Shape(Arrays.copyOf(idxDims, q - 1)), DataType.INT64)
                     : idx.mul(strides).sum(new int[] {q - 1});
             long perBatch = Axes.product(idxDims, batchDims, q - 1);
             NDArray index = linear.reshape(batch, perBatch, 1).broadcast(new Shape(batch, perBatch, rest));
@@ -61,9 +64,12 @@ public final class GatherNd implements OpConverter {
             try {
                 out = x.reshape(batch, rows, rest).gather(index, 1);
             } catch (EngineException e) {
-                throw new OnnxFormatException(node.describe() + ": indices '" + node.inputs().get(1) + "' "
-                        + indices.getShape() + " point outside data '" + node.inputs().get(0) + "' " + x.getShape()
-                        + " (" + e.getMessage() + ")", e);
+                throw new OnnxFormatException(
+                        node.describe() + ": indices '" + node.inputs().get(1) + "' "
+                                + indices.getShape() + " point outside data '"
+                                + node.inputs().get(0) + "' " + x.getShape()
+                                + " (" + e.getMessage() + ")",
+                        e);
             }
             long[] outDims = new long[q - 1 + dims.length - batchDims - k];
             System.arraycopy(idxDims, 0, outDims, 0, q - 1);

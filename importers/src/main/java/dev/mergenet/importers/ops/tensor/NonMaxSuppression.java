@@ -19,7 +19,9 @@ import java.util.List;
  * score_threshold) whose IoU with every kept box is at most iou_threshold, up to max_output_boxes_per_class.
  * Output: int64 [selected, 3] rows of (batch, class, box). Runs on the host: its output is indices only.
  */
-@OnnxOp(type = "NonMaxSuppression", since = {10, 11})
+@OnnxOp(
+        type = "NonMaxSuppression",
+        since = {10, 11})
 public final class NonMaxSuppression implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -52,7 +54,8 @@ public final class NonMaxSuppression implements OpConverter {
                             order.add(i);
                         }
                     }
-                    order.sort(Comparator.comparingDouble((Integer i) -> -score[offset + i]).thenComparingInt(i -> i));
+                    order.sort(Comparator.comparingDouble((Integer i) -> -score[offset + i])
+                            .thenComparingInt(i -> i));
                     List<Integer> kept = new ArrayList<>();
                     for (int i : order) {
                         if (kept.size() >= maxPerClass) {
@@ -109,7 +112,11 @@ public final class NonMaxSuppression implements OpConverter {
             double h = v[p + 3];
             return new double[] {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
         }
-        return new double[] {Math.min(v[p], v[p + 2]), Math.min(v[p + 1], v[p + 3]),
-            Math.max(v[p], v[p + 2]), Math.max(v[p + 1], v[p + 3])};
+        return new double[] {
+            Math.min(v[p], v[p + 2]),
+            Math.min(v[p + 1], v[p + 3]),
+            Math.max(v[p], v[p + 2]),
+            Math.max(v[p + 1], v[p + 3])
+        };
     }
 }

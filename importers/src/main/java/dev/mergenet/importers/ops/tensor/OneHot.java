@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
-import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
@@ -16,7 +15,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * OneHot: a new axis of length depth holding values[1] where it equals the index (negative indices count
  * from depth) and values[0] elsewhere; indices out of range give an all-off row.
  */
-@OnnxOp(type = "OneHot", since = {9, 11})
+@OnnxOp(
+        type = "OneHot",
+        since = {9, 11})
 public final class OneHot implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -28,8 +29,11 @@ public final class OneHot implements OpConverter {
             long[] out = new long[indices.getShape().dimension() + 1];
             System.arraycopy(indices.getShape().getShape(), 0, out, 1, out.length - 1);
             out[0] = Math.max(depth, 1);
-            MemoryBudget.check(node.describe() + ": output for depth input '" + node.inputs().get(1) + "' = " + depth,
-                    out, values.getDataType());
+            MemoryBudget.check(
+                    node.describe() + ": output for depth input '"
+                            + node.inputs().get(1) + "' = " + depth,
+                    out,
+                    values.getDataType());
             if (depth < 1 || values.getShape().size() != 2) {
                 throw new MergeNetException(node.describe() + ": depth " + depth + " and values " + values.getShape()
                         + " must be positive and hold [off, on]");

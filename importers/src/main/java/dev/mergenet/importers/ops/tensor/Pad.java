@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.limits.OpCost;
@@ -21,9 +20,16 @@ import java.util.Arrays;
  * inputs from 11, optional axes from 18); negative pads crop. Constant mode is torch's constant pad; edge,
  * reflect and wrap select source positions per axis with a gather, so all modes pass gradients to the data.
  */
-@OnnxOp(type = "Pad", since = {1, 2, 11, 13, 18, 19, 21})
+@OnnxOp(
+        type = "Pad",
+        since = {1, 2, 11, 13, 18, 19, 21})
 public final class Pad implements OpConverter {
-    private enum Mode { CONSTANT, REFLECT, EDGE, WRAP }
+    private enum Mode {
+        CONSTANT,
+        REFLECT,
+        EDGE,
+        WRAP
+    }
 
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -51,14 +57,18 @@ public final class Pad implements OpConverter {
             double value = attrPads != null ? attrValue : constant(in);
             long[] full = fullPads(pads, version >= 18 && in.has(3) ? in.longs(3) : null, rank, node);
             long[] out = x.getShape().getShape().clone();
-            String what = node.describe() + ": output for pads " + (attrPads != null ? "attribute"
-                    : "input '" + node.inputs().get(1) + "'");
+            String what = node.describe() + ": output for pads "
+                    + (attrPads != null
+                            ? "attribute"
+                            : "input '" + node.inputs().get(1) + "'");
             for (int i = 0; i < rank; i++) {
                 out[i] = Math.max(0, ShapeMath.add(ShapeMath.add(out[i], full[i], what), full[rank + i], what));
             }
             OpCost.of(() -> what + ": input " + x.getShape() + ", pads " + java.util.Arrays.toString(full))
-                    .tensor("output", out, x.getDataType()).work(out, 1);
-            return new NDList(mode == Mode.CONSTANT ? constantPad(x, full, value) : indexPad(x, full, mode, ctx.manager(), node));
+                    .tensor("output", out, x.getDataType())
+                    .work(out, 1);
+            return new NDList(
+                    mode == Mode.CONSTANT ? constantPad(x, full, value) : indexPad(x, full, mode, ctx.manager(), node));
         };
     }
 
@@ -135,8 +145,9 @@ public final class Pad implements OpConverter {
             long d = dims[a];
             long size = d + begin + end;
             if (d == 0) {
-                throw new MergeNetException(node.describe() + ": cannot " + mode.name().toLowerCase() + "-pad axis " + a
-                        + " of size " + d + " by (" + full[a] + ", " + full[rank + a] + ")");
+                throw new MergeNetException(
+                        node.describe() + ": cannot " + mode.name().toLowerCase() + "-pad axis " + a + " of size " + d
+                                + " by (" + full[a] + ", " + full[rank + a] + ")");
             }
             long[] src = new long[(int) size];
             for (int i = 0; i < size; i++) {
@@ -157,7 +168,7 @@ public final class Pad implements OpConverter {
             default:
                 long period = 2 * (d - 1);
                 if (period == 0) {
-                    return 0;  // numpy repeats a single element
+                    return 0; // numpy repeats a single element
                 }
                 long m = Math.floorMod(p, period);
                 return m < d ? m : period - m;

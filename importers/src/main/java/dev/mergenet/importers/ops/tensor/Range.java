@@ -30,11 +30,13 @@ public final class Range implements OpConverter {
                 check(delta == 0, node);
                 double count = Math.max(Math.ceil((limit - start) / delta), 0);
                 if (!(count <= Long.MAX_VALUE)) {
-                    throw new ResourceLimitException(node.describe() + ": Range(" + start + ", " + limit + ", "
-                            + delta + ") has no finite length");
+                    throw new ResourceLimitException(node.describe() + ": Range(" + start + ", " + limit + ", " + delta
+                            + ") has no finite length");
                 }
-                MemoryBudget.checkElements(node.describe() + ": output of Range(" + start + ", " + limit + ", "
-                        + delta + ")", (long) count, Double.BYTES);
+                MemoryBudget.checkElements(
+                        node.describe() + ": output of Range(" + start + ", " + limit + ", " + delta + ")",
+                        (long) count,
+                        Double.BYTES);
                 int n = (int) count;
                 double[] v = new double[n];
                 for (int i = 0; i < n; i++) {
@@ -47,8 +49,8 @@ public final class Range implements OpConverter {
             long delta = in.scalarLong(2);
             check(delta == 0, node);
             long n = length(start, limit, delta);
-            MemoryBudget.checkElements(node.describe() + ": output of Range(" + start + ", " + limit + ", " + delta + ")",
-                    n, Long.BYTES);
+            MemoryBudget.checkElements(
+                    node.describe() + ": output of Range(" + start + ", " + limit + ", " + delta + ")", n, Long.BYTES);
             long[] v = new long[Math.toIntExact(n)];
             for (int i = 0; i < n; i++) {
                 v[i] = start + i * delta;

@@ -15,7 +15,9 @@ import java.util.Arrays;
  * Reshape: target shape from the second input (the 'shape' attribute before opset 5). A 0 copies the input's
  * dim unless allowzero=1 (opset 14), and one -1 is inferred.
  */
-@OnnxOp(type = "Reshape", since = {1, 5, 13, 14, 19, 21})
+@OnnxOp(
+        type = "Reshape",
+        since = {1, 5, 13, 14, 19, 21})
 public final class Reshape implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -38,18 +40,21 @@ public final class Reshape implements OpConverter {
         for (int i = 0; i < out.length; i++) {
             if (out[i] == 0 && !allowZero) {
                 if (i >= dims.length) {
-                    throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(requested)
-                            + " copies dim " + i + " but the input " + Arrays.toString(dims) + " has rank " + dims.length);
+                    throw new MergeNetException(
+                            node.describe() + ": shape " + Arrays.toString(requested) + " copies dim " + i
+                                    + " but the input " + Arrays.toString(dims) + " has rank " + dims.length);
                 }
                 out[i] = dims[i];
             }
             if (out[i] == -1) {
                 if (infer >= 0) {
-                    throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(requested) + " has two -1");
+                    throw new MergeNetException(
+                            node.describe() + ": shape " + Arrays.toString(requested) + " has two -1");
                 }
                 infer = i;
             } else if (out[i] < 0) {
-                throw new MergeNetException(node.describe() + ": shape " + Arrays.toString(requested) + " has dim " + out[i]);
+                throw new MergeNetException(
+                        node.describe() + ": shape " + Arrays.toString(requested) + " has dim " + out[i]);
             } else {
                 known = ShapeMath.multiply(known, out[i], node.describe() + ": shape input", requested);
             }
@@ -62,8 +67,8 @@ public final class Reshape implements OpConverter {
             }
             out[infer] = total / known;
         } else if (known != total) {
-            throw new MergeNetException(node.describe() + ": cannot reshape " + Arrays.toString(dims) + " ("
-                    + total + " elements) to " + Arrays.toString(out));
+            throw new MergeNetException(node.describe() + ": cannot reshape " + Arrays.toString(dims) + " (" + total
+                    + " elements) to " + Arrays.toString(out));
         }
         return out;
     }

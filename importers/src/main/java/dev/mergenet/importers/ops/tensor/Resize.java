@@ -18,8 +18,12 @@ import java.util.Arrays;
  * exclude_outside, antialias, axes and keep_aspect_ratio_policy (opset 18). Opset-10 Resize and Upsample use
  * asymmetric coordinates with ONNX Runtime's truncating nearest rounding.
  */
-@OnnxOp(type = "Resize", since = {10, 11, 13, 18, 19})
-@OnnxOp(type = "Upsample", since = {1, 7, 9, 10})
+@OnnxOp(
+        type = "Resize",
+        since = {10, 11, 13, 18, 19})
+@OnnxOp(
+        type = "Upsample",
+        since = {1, 7, 9, 10})
 public final class Resize implements OpConverter {
     private final boolean upsample;
 
@@ -42,27 +46,49 @@ public final class Resize implements OpConverter {
         if (!(mode.equals("nearest") || mode.equals("linear") || (mode.equals("cubic") && !legacy))) {
             throw new MergeNetException(node.describe() + ": unsupported mode '" + mode + "'");
         }
-        String transform = legacy ? "asymmetric" : node.attrs().getString("coordinate_transformation_mode", "half_pixel");
-        if (!Arrays.asList("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric",
-                "tf_half_pixel_for_nn", "tf_crop_and_resize").contains(transform)
+        String transform =
+                legacy ? "asymmetric" : node.attrs().getString("coordinate_transformation_mode", "half_pixel");
+        if (!Arrays.asList(
+                                "half_pixel",
+                                "half_pixel_symmetric",
+                                "pytorch_half_pixel",
+                                "align_corners",
+                                "asymmetric",
+                                "tf_half_pixel_for_nn",
+                                "tf_crop_and_resize")
+                        .contains(transform)
                 || (transform.equals("half_pixel_symmetric") && version < 19)) {
-            throw new MergeNetException(node.describe() + ": unsupported coordinate_transformation_mode '" + transform + "'");
+            throw new MergeNetException(
+                    node.describe() + ": unsupported coordinate_transformation_mode '" + transform + "'");
         }
         String nearest = legacy ? "simple" : node.attrs().getString("nearest_mode", "round_prefer_floor");
-        if (!Arrays.asList("simple", "round_prefer_floor", "round_prefer_ceil", "floor", "ceil").contains(nearest)) {
+        if (!Arrays.asList("simple", "round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+                .contains(nearest)) {
             throw new MergeNetException(node.describe() + ": unsupported nearest_mode '" + nearest + "'");
         }
-        AxisSampling.Settings settings = new AxisSampling.Settings(mode, transform, nearest,
-                node.attrs().getFloat("cubic_coeff_a", -0.75f), node.attrs().getInt("exclude_outside", 0) != 0,
-                node.attrs().getInt("antialias", 0) != 0, node.attrs().getFloat("extrapolation_value", 0f));
+        AxisSampling.Settings settings = new AxisSampling.Settings(
+                mode,
+                transform,
+                nearest,
+                node.attrs().getFloat("cubic_coeff_a", -0.75f),
+                node.attrs().getInt("exclude_outside", 0) != 0,
+                node.attrs().getInt("antialias", 0) != 0,
+                node.attrs().getFloat("extrapolation_value", 0f));
         long[] axesAttr = node.attrs().getInts("axes", null);
         String policy = node.attrs().getString("keep_aspect_ratio_policy", "stretch");
         if (!Arrays.asList("stretch", "not_larger", "not_smaller").contains(policy)) {
             throw new MergeNetException(node.describe() + ": unsupported keep_aspect_ratio_policy '" + policy + "'");
         }
-        float[] attrScales = upsample && version >= 7 && version < 9 ? node.attrs().getFloats("scales", null) : null;
-        float[] oldScales = upsample && version < 7 ? new float[] {1, 1, node.attrs().getFloat("height_scale", 1f),
-            node.attrs().getFloat("width_scale", 1f)} : null;
+        float[] attrScales =
+                upsample && version >= 7 && version < 9 ? node.attrs().getFloats("scales", null) : null;
+        float[] oldScales = upsample && version < 7
+                ? new float[] {
+                    1,
+                    1,
+                    node.attrs().getFloat("height_scale", 1f),
+                    node.attrs().getFloat("width_scale", 1f)
+                }
+                : null;
         return (ctx, in) -> {
             NDArray x = in.get(0);
             long[] dims = x.getShape().getShape();
@@ -72,8 +98,9 @@ public final class Resize implements OpConverter {
             long[] out = dims.clone();
             Arrays.fill(scale, 1);
             double[] roi = null;
-            float[] scales = attrScales != null ? attrScales : oldScales != null ? oldScales
-                    : legacy ? floats(in, 1) : floats(in, 2);
+            float[] scales = attrScales != null
+                    ? attrScales
+                    : oldScales != null ? oldScales : legacy ? floats(in, 1) : floats(in, 2);
             long[] sizes = !legacy && present(in, 3) ? in.longs(3) : null;
             if (!legacy && present(in, 1) && transform.equals("tf_crop_and_resize")) {
                 roi = in.get(1).toType(DataType.FLOAT64, false).toDoubleArray();
@@ -96,14 +123,16 @@ public final class Resize implements OpConverter {
             } else {
                 throw new MergeNetException(node.describe() + ": neither scales nor sizes given");
             }
-            OpCost cost = OpCost.of(() -> node.describe() + ": input '" + node.inputs().get(0) + "' "
-                    + x.getShape() + ", output " + Arrays.toString(out)).tensor("output", out, x.getDataType());
+            OpCost cost = OpCost.of(() -> node.describe() + ": input '"
+                            + node.inputs().get(0) + "' " + x.getShape() + ", output " + Arrays.toString(out))
+                    .tensor("output", out, x.getDataType());
             long[] step = dims.clone();
             for (int a : axes) {
                 // each resampled axis builds an (input x output) weight matrix and contracts the tensor with it
                 cost.tensor("resampling matrix of axis " + a, new long[] {dims[a], out[a]}, Double.BYTES);
                 step[a] = out[a];
-                cost.tensor("tensor resampled along axis " + a, step, x.getDataType()).work(step, dims[a]);
+                cost.tensor("tensor resampled along axis " + a, step, x.getDataType())
+                        .work(step, dims[a]);
             }
             DataType type = x.getDataType();
             boolean exact = !type.isFloating() && !settings.mode().equals("nearest");

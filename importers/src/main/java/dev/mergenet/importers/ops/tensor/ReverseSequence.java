@@ -18,8 +18,8 @@ public final class ReverseSequence implements OpConverter {
         long batchAxis = node.attrs().getInt("batch_axis", 1);
         long timeAxis = node.attrs().getInt("time_axis", 0);
         if (!((batchAxis == 0 && timeAxis == 1) || (batchAxis == 1 && timeAxis == 0))) {
-            throw new MergeNetException(node.describe() + ": batch_axis/time_axis must be 0/1 or 1/0, not "
-                    + batchAxis + "/" + timeAxis);
+            throw new MergeNetException(
+                    node.describe() + ": batch_axis/time_axis must be 0/1 or 1/0, not " + batchAxis + "/" + timeAxis);
         }
         return (ctx, in) -> {
             NDArray x = in.get(0);
@@ -30,7 +30,8 @@ public final class ReverseSequence implements OpConverter {
             long steps = dims[t];
             long batch = dims[b];
             if (lens.length != batch) {
-                throw new MergeNetException(node.describe() + ": " + lens.length + " sequence lengths for batch " + batch);
+                throw new MergeNetException(
+                        node.describe() + ": " + lens.length + " sequence lengths for batch " + batch);
             }
             long[] source = new long[(int) (steps * batch)];
             for (int s = 0; s < steps; s++) {
@@ -44,7 +45,8 @@ public final class ReverseSequence implements OpConverter {
             Arrays.fill(indexDims, 1);
             indexDims[t] = steps;
             indexDims[b] = batch;
-            NDArray index = ctx.manager().create(source).reshape(new Shape(indexDims)).broadcast(x.getShape());
+            NDArray index =
+                    ctx.manager().create(source).reshape(new Shape(indexDims)).broadcast(x.getShape());
             return new NDList(x.gather(index, t));
         };
     }

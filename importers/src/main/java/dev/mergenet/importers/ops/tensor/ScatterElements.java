@@ -14,19 +14,25 @@ import dev.mergenet.importers.ops.spi.OpKernel;
  * ScatterElements (and the older Scatter): a copy of data with updates[p] written at p's position with its
  * 'axis' coordinate replaced by indices[p]; 'reduction' (opset 16/18) combines instead of overwriting.
  */
-@OnnxOp(type = "Scatter", since = {9, 11})
-@OnnxOp(type = "ScatterElements", since = {11, 13, 16, 18})
+@OnnxOp(
+        type = "Scatter",
+        since = {9, 11})
+@OnnxOp(
+        type = "ScatterElements",
+        since = {11, 13, 16, 18})
 public final class ScatterElements implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
         long axis = node.attrs().getInt("axis", 0);
-        FlatScatter.Reduction reduction = FlatScatter.Reduction.parse(node.attrs().getString("reduction", "none"),
-                node.opType().equals("Scatter") ? 0 : node.sinceVersion(), node);
+        FlatScatter.Reduction reduction = FlatScatter.Reduction.parse(
+                node.attrs().getString("reduction", "none"),
+                node.opType().equals("Scatter") ? 0 : node.sinceVersion(),
+                node);
         return (ctx, in) -> new NDList(run(in, axis, reduction, node, ctx.manager()));
     }
 
-    private static NDArray run(OpInputs in, long axis, FlatScatter.Reduction reduction, OnnxNode node,
-                               NDManager manager) {
+    private static NDArray run(
+            OpInputs in, long axis, FlatScatter.Reduction reduction, OnnxNode node, NDManager manager) {
         NDArray data = in.get(0);
         NDArray indices = in.get(1);
         NDArray updates = in.get(2);
@@ -52,8 +58,8 @@ public final class ScatterElements implements OpConverter {
             long t = 0;
             for (int d = 0; d < rank; d++) {
                 if (d != a && coord[d] >= dims[d]) {
-                    throw new MergeNetException(node.describe() + ": indices " + indices.getShape()
-                            + " exceed data " + data.getShape() + " on axis " + d);
+                    throw new MergeNetException(node.describe() + ": indices " + indices.getShape() + " exceed data "
+                            + data.getShape() + " on axis " + d);
                 }
                 t += (d == a ? v : coord[d]) * dataStrides[d];
             }

@@ -13,12 +13,14 @@ import java.util.Arrays;
  * ScatterND: each index tuple (last indices axis, length k) addresses a slice data[i1..ik, ...] that receives
  * the matching slice of updates; 'reduction' (opset 16/18) combines instead of overwriting.
  */
-@OnnxOp(type = "ScatterND", since = {11, 13, 16, 18})
+@OnnxOp(
+        type = "ScatterND",
+        since = {11, 13, 16, 18})
 public final class ScatterNd implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
-        FlatScatter.Reduction reduction = FlatScatter.Reduction.parse(node.attrs().getString("reduction", "none"),
-                node.sinceVersion(), node);
+        FlatScatter.Reduction reduction =
+                FlatScatter.Reduction.parse(node.attrs().getString("reduction", "none"), node.sinceVersion(), node);
         return (ctx, in) -> {
             NDArray data = in.get(0);
             NDArray indices = in.get(1);
@@ -32,7 +34,9 @@ public final class ScatterNd implements OpConverter {
                 System.arraycopy(idxDims, 0, expected, 0, q - 1);
                 System.arraycopy(dims, k, expected, q - 1, dims.length - k);
             }
-            if (k < 0 || k > dims.length || !Arrays.equals(expected, updates.getShape().getShape())) {
+            if (k < 0
+                    || k > dims.length
+                    || !Arrays.equals(expected, updates.getShape().getShape())) {
                 throw new MergeNetException(node.describe() + ": data " + data.getShape() + ", indices "
                         + indices.getShape() + " and updates " + updates.getShape() + " do not fit");
             }

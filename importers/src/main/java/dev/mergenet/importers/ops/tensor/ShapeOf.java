@@ -8,7 +8,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Shape: the input's dims as int64, optionally the [start, end) part (opset 15), clamped like Python slicing. */
-@OnnxOp(type = "Shape", since = {1, 13, 15, 19, 21})
+@OnnxOp(
+        type = "Shape",
+        since = {1, 13, 15, 19, 21})
 public final class ShapeOf implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

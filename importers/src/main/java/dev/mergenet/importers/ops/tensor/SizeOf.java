@@ -7,7 +7,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Size: the input's element count as an int64 scalar. */
-@OnnxOp(type = "Size", since = {1, 13, 19, 21})
+@OnnxOp(
+        type = "Size",
+        since = {1, 13, 19, 21})
 public final class SizeOf implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -17,7 +17,9 @@ import java.util.List;
  * as the spec says; a negative step is taken as the mirrored positive slice, then flipped (torch has no
  * negative strides), which keeps the result a differentiable view of the input.
  */
-@OnnxOp(type = "Slice", since = {1, 10, 11, 13})
+@OnnxOp(
+        type = "Slice",
+        since = {1, 10, 11, 13})
 public final class Slice implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -41,7 +43,8 @@ public final class Slice implements OpConverter {
     static NDArray slice(NDArray x, long[] starts, long[] ends, long[] axes, long[] steps, OnnxNode node) {
         long[] dims = x.getShape().getShape();
         int rank = dims.length;
-        if (starts.length != ends.length || (axes != null && axes.length != starts.length)
+        if (starts.length != ends.length
+                || (axes != null && axes.length != starts.length)
                 || (steps != null && steps.length != starts.length)) {
             throw new MergeNetException(node.describe() + ": starts " + Arrays.toString(starts) + ", ends "
                     + Arrays.toString(ends) + ", axes " + Arrays.toString(axes) + " and steps " + Arrays.toString(steps)
@@ -93,7 +96,9 @@ public final class Slice implements OpConverter {
                 flipped.add(a);
             }
         }
-        return flipped.isEmpty() ? y : y.flip(flipped.stream().mapToInt(Integer::intValue).toArray());
+        return flipped.isEmpty()
+                ? y
+                : y.flip(flipped.stream().mapToInt(Integer::intValue).toArray());
     }
 
     private static long clamp(long v, long lo, long hi) {

@@ -14,7 +14,9 @@ import java.util.Arrays;
  * Split: parts along 'axis' with sizes from the 'split' attribute (opset 1-12; opset 1 also took it as input 1),
  * the 'split' input (opset 13), or equal parts: one per output, or 'num_outputs' (opset 18, last part smaller).
  */
-@OnnxOp(type = "Split", since = {1, 2, 11, 13, 18})
+@OnnxOp(
+        type = "Split",
+        since = {1, 2, 11, 13, 18})
 public final class Split implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -23,8 +25,8 @@ public final class Split implements OpConverter {
         long[] attrSplit = version < 13 ? node.attrs().getInts("split", null) : null;
         int outputs = node.outputs().size();
         if (version >= 18 && node.attrs().has("num_outputs") && node.attrs().getInt("num_outputs", 0) != outputs) {
-            throw new MergeNetException(node.describe() + ": num_outputs " + node.attrs().getInt("num_outputs", 0)
-                    + " differs from the node's " + outputs + " outputs");
+            throw new MergeNetException(node.describe() + ": num_outputs "
+                    + node.attrs().getInt("num_outputs", 0) + " differs from the node's " + outputs + " outputs");
         }
         return (ctx, in) -> {
             NDArray x = in.get(0);
@@ -33,15 +35,20 @@ public final class Split implements OpConverter {
             long dim = x.getShape().get(a);
             long[] sizes = attrSplit;
             // an empty 'split' tensor means "not given" (some exporters write one instead of omitting it)
-            if (sizes == null && (version >= 13 || version == 1) && in.has(1) && in.get(1).getShape().size() > 0) {
+            if (sizes == null
+                    && (version >= 13 || version == 1)
+                    && in.has(1)
+                    && in.get(1).getShape().size() > 0) {
                 sizes = in.longs(1);
             }
             if (sizes == null) {
                 sizes = equalParts(dim, outputs, version >= 18, node);
             }
-            if (sizes.length != outputs || Arrays.stream(sizes).sum() != dim || Arrays.stream(sizes).anyMatch(s -> s < 0)) {
-                throw new MergeNetException(node.describe() + ": split " + Arrays.toString(sizes) + " does not divide dim "
-                        + dim + " of axis " + a + " into " + outputs + " outputs");
+            if (sizes.length != outputs
+                    || Arrays.stream(sizes).sum() != dim
+                    || Arrays.stream(sizes).anyMatch(s -> s < 0)) {
+                throw new MergeNetException(node.describe() + ": split " + Arrays.toString(sizes)
+                        + " does not divide dim " + dim + " of axis " + a + " into " + outputs + " outputs");
             }
             NDList out = new NDList(outputs);
             long start = 0;
@@ -61,7 +68,8 @@ public final class Split implements OpConverter {
     private static long[] equalParts(long dim, int n, boolean unevenAllowed, OnnxNode node) {
         long part = unevenAllowed ? (dim + n - 1) / n : dim / n;
         if (!unevenAllowed && dim % n != 0) {
-            throw new MergeNetException(node.describe() + ": dim " + dim + " does not split evenly into " + n + " outputs");
+            throw new MergeNetException(
+                    node.describe() + ": dim " + dim + " does not split evenly into " + n + " outputs");
         }
         long[] sizes = new long[n];
         long left = dim;

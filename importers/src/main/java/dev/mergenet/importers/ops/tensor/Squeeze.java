@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Squeeze: removes the listed size-1 axes (attribute before opset 13, input after), or every size-1 axis. */
-@OnnxOp(type = "Squeeze", since = {1, 11, 13, 21})
+@OnnxOp(
+        type = "Squeeze",
+        since = {1, 11, 13, 21})
 public final class Squeeze implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -42,7 +44,8 @@ public final class Squeeze implements OpConverter {
                     kept.add(dims[i]);
                 }
             }
-            return new NDList(x.reshape(new Shape(kept.stream().mapToLong(Long::longValue).toArray())));
+            return new NDList(
+                    x.reshape(new Shape(kept.stream().mapToLong(Long::longValue).toArray())));
         };
     }
 }

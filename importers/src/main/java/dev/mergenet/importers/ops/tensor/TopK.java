@@ -18,7 +18,9 @@ import java.util.Comparator;
  * torch.topk does not promise, so the order is a stable sort on the host; the values are then gathered on the
  * device through those indices, which keeps them differentiable.
  */
-@OnnxOp(type = "TopK", since = {1, 10, 11})
+@OnnxOp(
+        type = "TopK",
+        since = {1, 10, 11})
 public final class TopK implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -33,8 +35,8 @@ public final class TopK implements OpConverter {
             long k = kInput ? in.scalarLong(1) : attrK;
             long dim = dims[a];
             if (k < 0 || k > dim) {
-                throw new MergeNetException(node.describe() + ": k " + k + " is out of range for axis " + a
-                        + " of size " + dim);
+                throw new MergeNetException(
+                        node.describe() + ": k " + k + " is out of range for axis " + a + " of size " + dim);
             }
             int last = dims.length - 1;
             NDArray moved = a == last ? x : x.swapAxes(a, last);

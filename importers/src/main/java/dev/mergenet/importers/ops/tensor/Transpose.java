@@ -10,7 +10,9 @@ import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.Arrays;
 
 /** Transpose: permutes axes by 'perm' (default: reversed). */
-@OnnxOp(type = "Transpose", since = {1, 13, 21})
+@OnnxOp(
+        type = "Transpose",
+        since = {1, 13, 21})
 public final class Transpose implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {
@@ -25,8 +27,8 @@ public final class Transpose implements OpConverter {
                 }
             } else {
                 if (perm.length != rank) {
-                    throw new MergeNetException(node.describe() + ": perm " + Arrays.toString(perm)
-                            + " does not match input rank " + rank);
+                    throw new MergeNetException(
+                            node.describe() + ": perm " + Arrays.toString(perm) + " does not match input rank " + rank);
                 }
                 p = Axes.normalizeAll(perm, rank, node, "perm entry");
             }

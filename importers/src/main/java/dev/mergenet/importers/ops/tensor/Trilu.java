@@ -27,7 +27,8 @@ public final class Trilu implements OpConverter {
             long rows = x.getShape().get(rank - 2);
             long cols = x.getShape().get(rank - 1);
             NDManager m = ctx.manager();
-            NDArray offset = m.arange(0, cols, 1, DataType.INT64).reshape(1, cols)
+            NDArray offset = m.arange(0, cols, 1, DataType.INT64)
+                    .reshape(1, cols)
                     .sub(m.arange(0, rows, 1, DataType.INT64).reshape(rows, 1));
             NDArray keep = upper ? offset.gte(k) : offset.lte(k);
             NDArray mask = keep.broadcast(x.getShape());

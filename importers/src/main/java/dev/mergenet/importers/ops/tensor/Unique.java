@@ -55,7 +55,8 @@ public final class Unique implements OpConverter {
                 counts[u]++;
             }
             NDManager m = ctx.manager();
-            return new NDList(AlongAxis.take(source, first, a, m), m.create(first), m.create(inverse), m.create(counts));
+            return new NDList(
+                    AlongAxis.take(source, first, a, m), m.create(first), m.create(inverse), m.create(counts));
         };
     }
 
@@ -77,8 +78,10 @@ public final class Unique implements OpConverter {
         long[] l = floating ? null : moved.toType(DataType.INT64, false).toLongArray();
         List<Key> keys = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            keys.add(floating ? new Key(Arrays.copyOfRange(f, i * width, (i + 1) * width), null)
-                    : new Key(null, Arrays.copyOfRange(l, i * width, (i + 1) * width)));
+            keys.add(
+                    floating
+                            ? new Key(Arrays.copyOfRange(f, i * width, (i + 1) * width), null)
+                            : new Key(null, Arrays.copyOfRange(l, i * width, (i + 1) * width)));
         }
         return keys;
     }

@@ -10,7 +10,9 @@ import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 
 /** Unsqueeze: inserts size-1 axes at the listed output positions (attribute before opset 13, input after). */
-@OnnxOp(type = "Unsqueeze", since = {1, 11, 13, 21})
+@OnnxOp(
+        type = "Unsqueeze",
+        since = {1, 11, 13, 21})
 public final class Unsqueeze implements OpConverter {
     @Override
     public OpKernel prepare(OnnxNode node) {

@@ -1,8 +1,7 @@
 package dev.mergenet.importers.ops.training;
 
-import dev.mergenet.core.errors.OnnxFormatException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;

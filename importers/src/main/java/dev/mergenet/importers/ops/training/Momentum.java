@@ -30,7 +30,8 @@ public final class Momentum extends OptimizerStep {
         NDArray grad = ScalarMath.mul(g[0], norm).add(g[1]);
         float b = t > 0 ? beta : 1f; // the first step takes the whole gradient
         NDArray v = ScalarMath.mul(g[2], alpha).add(ScalarMath.mul(grad, b));
-        NDArray x = nesterov ? g[0].sub(ScalarMath.mul(grad.add(ScalarMath.mul(v, alpha)), r))
+        NDArray x = nesterov
+                ? g[0].sub(ScalarMath.mul(grad.add(ScalarMath.mul(v, alpha)), r))
                 : g[0].sub(ScalarMath.mul(v, r));
         return new NDArray[] {x, v};
     }

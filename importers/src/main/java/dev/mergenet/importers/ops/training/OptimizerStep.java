@@ -2,7 +2,6 @@ package dev.mergenet.importers.ops.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpContext;
@@ -35,7 +34,8 @@ abstract class OptimizerStep implements OpConverter {
     private NDList run(OpContext ctx, OpInputs in) {
         int tensors = in.size() - 2;
         if (tensors % groups != 0) {
-            throw new MergeNetException(ctx.node().describe() + ": expected 2 + " + groups + "*n inputs, got " + in.size());
+            throw new MergeNetException(
+                    ctx.node().describe() + ": expected 2 + " + groups + "*n inputs, got " + in.size());
         }
         int n = tensors / groups;
         double r = in.scalarDouble(0);

@@ -41,7 +41,8 @@ class BernoulliTest {
         TensorData expected = ConformanceRunner.readTensor(dir.resolve("test_data_set_0/output_0.pb"));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             OnnxGraphBlock block = OnnxImporter.load(model, m);
-            NDArray y = block.forward(new ParameterStore(m, false), new NDList(x.toNDArray(m)), false).singletonOrThrow();
+            NDArray y = block.forward(new ParameterStore(m, false), new NDList(x.toNDArray(m)), false)
+                    .singletonOrThrow();
             assertEquals(expected.dataType(), y.getDataType());
             assertEquals(expected.shape(), y.getShape());
             for (double v : y.toType(DataType.FLOAT64, false).toDoubleArray()) {
@@ -57,8 +58,13 @@ class BernoulliTest {
         for (int i = 0; i < n; i++) {
             p[i] = i % 4 == 0 ? 0 : i % 4 == 1 ? 1 : 0.3;
         }
-        ModelProto model = Models.singleNode(Models.node("Bernoulli", new String[] {"p"}, new String[] {"y"},
-                        intAttr("dtype", TensorProto.DataType.INT32_VALUE)), 15,
+        ModelProto model = Models.singleNode(
+                Models.node(
+                        "Bernoulli",
+                        new String[] {"p"},
+                        new String[] {"y"},
+                        intAttr("dtype", TensorProto.DataType.INT32_VALUE)),
+                15,
                 new ValueInfoProto[] {Models.value("p", TensorProto.DataType.DOUBLE_VALUE, n)},
                 new ValueInfoProto[] {Models.value("y", TensorProto.DataType.INT32_VALUE, n)});
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {

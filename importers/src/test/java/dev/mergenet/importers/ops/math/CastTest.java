@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 class CastTest {
     private static NDArray cast(NDManager m, NDArray x, int inType, int to) {
         NodeProto node = Models.node("Cast", new String[] {"x"}, new String[] {"y"}, Models.intAttr("to", to));
-        ModelProto model = Models.singleNode(node, 13, new ValueInfoProto[] {Models.value("x", inType)},
-                new ValueInfoProto[] {Models.value("y", to)});
+        ModelProto model = Models.singleNode(
+                node, 13, new ValueInfoProto[] {Models.value("x", inType)}, new ValueInfoProto[] {Models.value("y", to)
+                });
         OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(model.toByteArray()), m);
         return block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow();
     }
@@ -41,8 +42,24 @@ class CastTest {
 
     @Test
     void toBfloat16RoundsToEightSignificantBits() {
-        float[] x = {0f, -0f, 1f, 1.00390625f, 1.01171875f, 3.14159265f, -2.7182817f, 1e-30f, 3e38f, 65504f,
-            0.1f, -123456.78f, Float.POSITIVE_INFINITY, 1.9999999f, 0.4785156f, 2.3509887e-38f};
+        float[] x = {
+            0f,
+            -0f,
+            1f,
+            1.00390625f,
+            1.01171875f,
+            3.14159265f,
+            -2.7182817f,
+            1e-30f,
+            3e38f,
+            65504f,
+            0.1f,
+            -123456.78f,
+            Float.POSITIVE_INFINITY,
+            1.9999999f,
+            0.4785156f,
+            2.3509887e-38f
+        };
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray y = cast(m, m.create(x), TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.BFLOAT16_VALUE);
             float[] got = y.toFloatArray();
@@ -56,25 +73,34 @@ class CastTest {
     void toNarrowIntegersWraps() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray x = m.create(new long[] {70000, -70000, 32768, -32769, 5, -1, 4294967297L});
-            assertArrayEquals(new int[] {4464, -4464, -32768, 32767, 5, -1, 1},
-                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.INT16_VALUE).toIntArray());
-            assertArrayEquals(new int[] {4464, 61072, 32768, 32767, 5, 65535, 1},
-                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.UINT16_VALUE).toIntArray());
-            assertArrayEquals(new long[] {70000, 4294897296L, 32768, 4294934527L, 5, 4294967295L, 1},
-                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.UINT32_VALUE).toLongArray());
+            assertArrayEquals(
+                    new int[] {4464, -4464, -32768, 32767, 5, -1, 1},
+                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.INT16_VALUE)
+                            .toIntArray());
+            assertArrayEquals(
+                    new int[] {4464, 61072, 32768, 32767, 5, 65535, 1},
+                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.UINT16_VALUE)
+                            .toIntArray());
+            assertArrayEquals(
+                    new long[] {70000, 4294897296L, 32768, 4294934527L, 5, 4294967295L, 1},
+                    cast(m, x, TensorProto.DataType.INT64_VALUE, TensorProto.DataType.UINT32_VALUE)
+                            .toLongArray());
         }
     }
 
     @Test
     void castOneTakesATypeName() {
         NodeProto node = Models.node("Cast", new String[] {"x"}, new String[] {"y"}, Models.stringAttr("to", "INT32"));
-        ModelProto model = Models.singleNode(node, 1,
+        ModelProto model = Models.singleNode(
+                node,
+                1,
                 new ValueInfoProto[] {Models.value("x", TensorProto.DataType.FLOAT_VALUE, 3)},
                 new ValueInfoProto[] {Models.value("y", TensorProto.DataType.INT32_VALUE, 3)});
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(model.toByteArray()), m);
-            NDArray y = block.forward(new ParameterStore(m, false), new NDList(m.create(new float[] {-2.7f, 0.4f, 3.9f})),
-                    false).singletonOrThrow();
+            NDArray y = block.forward(
+                            new ParameterStore(m, false), new NDList(m.create(new float[] {-2.7f, 0.4f, 3.9f})), false)
+                    .singletonOrThrow();
             assertEquals(DataType.INT32, y.getDataType());
             assertArrayEquals(new int[] {-2, 0, 3}, y.toIntArray());
         }

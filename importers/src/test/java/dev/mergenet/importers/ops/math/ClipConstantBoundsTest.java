@@ -34,12 +34,14 @@ import org.junit.jupiter.api.Test;
  */
 class ClipConstantBoundsTest {
     private static ModelProto relu6(int elemType, double low, double high) {
-        GraphProto g = GraphProto.newBuilder().setName("relu6")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("relu6")
                 .addNode(constant("low", elemType, low))
                 .addNode(constant("high", elemType, high))
                 .addNode(Models.node("Clip", new String[] {"x", "low", "high"}, new String[] {"y"}))
                 .addInput(Models.value("x", elemType, 2, 4))
-                .addOutput(Models.value("y", elemType)).build();
+                .addOutput(Models.value("y", elemType))
+                .build();
         return Models.model(g, 13);
     }
 
@@ -50,9 +52,18 @@ class ClipConstantBoundsTest {
         } else {
             t.addFloatData((float) v);
         }
-        return Models.node("Constant", new String[0], new String[] {name}, AttributeProto.newBuilder()
-                .setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(t).build()).toBuilder()
-                .setName("const_" + name).build();
+        return Models.node(
+                        "Constant",
+                        new String[0],
+                        new String[] {name},
+                        AttributeProto.newBuilder()
+                                .setName("value")
+                                .setType(AttributeProto.AttributeType.TENSOR)
+                                .setT(t)
+                                .build())
+                .toBuilder()
+                .setName("const_" + name)
+                .build();
     }
 
     /**
@@ -60,8 +71,8 @@ class ClipConstantBoundsTest {
      * has two readers and must not be clamped in place.
      */
     private static ModelProto convThenClip(int elemType, boolean secondReader) {
-        TensorProto.Builder w = TensorProto.newBuilder().setName("w").setDataType(elemType).addAllDims(
-                List.of(2L, 1L, 2L, 2L));
+        TensorProto.Builder w =
+                TensorProto.newBuilder().setName("w").setDataType(elemType).addAllDims(List.of(2L, 1L, 2L, 2L));
         double[] weights = {1.5, -2, 0.5, 3, -1, 2.5, 1, -0.5};
         for (double v : weights) {
             if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
@@ -70,7 +81,8 @@ class ClipConstantBoundsTest {
                 w.addFloatData((float) v);
             }
         }
-        GraphProto.Builder g = GraphProto.newBuilder().setName("conv_relu6")
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .setName("conv_relu6")
                 .addNode(Models.node("Conv", new String[] {"x", "w"}, new String[] {"c"}))
                 .addNode(constant("low", elemType, -0.5))
                 .addNode(constant("high", elemType, 0.5))
@@ -78,7 +90,8 @@ class ClipConstantBoundsTest {
                 .addInitializer(w)
                 .addInput(Models.value("x", elemType, 1, 1, 3, 3));
         if (secondReader) {
-            g.addNode(Models.node("Add", new String[] {"c", "y"}, new String[] {"z"}).toBuilder().setName("add_0"))
+            g.addNode(Models.node("Add", new String[] {"c", "y"}, new String[] {"z"}).toBuilder()
+                            .setName("add_0"))
                     .addOutput(Models.value("z", elemType));
         } else {
             g.addOutput(Models.value("y", elemType));
@@ -98,10 +111,16 @@ class ClipConstantBoundsTest {
     @Test
     void clampedInPlaceAfterAConvolutionWithTheSameGradients() {
         double[] v = convInput();
-        GradientCheck.assertGradients(convThenClip(TensorProto.DataType.DOUBLE_VALUE, false),
-                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))), new int[] {0}, 1e-6);
-        GradientCheck.assertGradients(convThenClip(TensorProto.DataType.DOUBLE_VALUE, true),
-                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))), new int[] {0}, 1e-6);
+        GradientCheck.assertGradients(
+                convThenClip(TensorProto.DataType.DOUBLE_VALUE, false),
+                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))),
+                new int[] {0},
+                1e-6);
+        GradientCheck.assertGradients(
+                convThenClip(TensorProto.DataType.DOUBLE_VALUE, true),
+                m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))),
+                new int[] {0},
+                1e-6);
     }
 
     @Test
@@ -111,25 +130,31 @@ class ClipConstantBoundsTest {
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
         }
-        OrtCheck.assertMatchesOrt(convThenClip(TensorProto.DataType.FLOAT_VALUE, true),
-                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))), 1e-6, 1e-6);
-        OrtCheck.assertMatchesOrt(convThenClip(TensorProto.DataType.FLOAT_VALUE, false),
-                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))), 1e-6, 1e-6);
+        OrtCheck.assertMatchesOrt(
+                convThenClip(TensorProto.DataType.FLOAT_VALUE, true),
+                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))),
+                1e-6,
+                1e-6);
+        OrtCheck.assertMatchesOrt(
+                convThenClip(TensorProto.DataType.FLOAT_VALUE, false),
+                m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))),
+                1e-6,
+                1e-6);
     }
 
     private static final float[] X = {-1f, 0f, 0.5f, 3f, 5.9f, 6f, 7f, -0f};
 
     @Test
     void valuesMatchOrtIncludingTheBounds() {
-        OrtCheck.assertMatchesOrt(relu6(TensorProto.DataType.FLOAT_VALUE, 0, 6),
-                m -> new NDList(m.create(X, new Shape(2, 4))), 0, 0);
+        OrtCheck.assertMatchesOrt(
+                relu6(TensorProto.DataType.FLOAT_VALUE, 0, 6), m -> new NDList(m.create(X, new Shape(2, 4))), 0, 0);
     }
 
     @Test
     void minAboveMaxGivesMaxAsOnnxSays() {
         // hardtanh would give min here; the converter keeps clamp's (and ONNX's) answer
-        OrtCheck.assertMatchesOrt(relu6(TensorProto.DataType.FLOAT_VALUE, 6, 0),
-                m -> new NDList(m.create(X, new Shape(2, 4))), 0, 0);
+        OrtCheck.assertMatchesOrt(
+                relu6(TensorProto.DataType.FLOAT_VALUE, 6, 0), m -> new NDList(m.create(X, new Shape(2, 4))), 0, 0);
     }
 
     @Test
@@ -140,11 +165,13 @@ class ClipConstantBoundsTest {
             NDArray x = m.create(X, new Shape(2, 4));
             x.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), true).singletonOrThrow();
+                NDArray y = block.forward(new ParameterStore(m, false), new NDList(x), true)
+                        .singletonOrThrow();
                 gc.backward(y.sum());
             }
             // torch.nn.ReLU6()(x).sum().backward() on the same x gives exactly these
-            assertArrayEquals(new float[] {0, 0, 1, 1, 1, 0, 0, 0}, x.getGradient().toFloatArray());
+            assertArrayEquals(
+                    new float[] {0, 0, 1, 1, 1, 0, 0, 0}, x.getGradient().toFloatArray());
         }
     }
 
@@ -158,7 +185,10 @@ class ClipConstantBoundsTest {
                 v[i] += 0.1;
             }
         }
-        GradientCheck.assertGradients(relu6(TensorProto.DataType.DOUBLE_VALUE, -0.5, 0.5),
-                m -> new NDList(m.create(v, new Shape(2, 4)).toType(DataType.FLOAT64, false)), new int[] {0}, 1e-6);
+        GradientCheck.assertGradients(
+                relu6(TensorProto.DataType.DOUBLE_VALUE, -0.5, 0.5),
+                m -> new NDList(m.create(v, new Shape(2, 4)).toType(DataType.FLOAT64, false)),
+                new int[] {0},
+                1e-6);
     }
 }

@@ -26,18 +26,23 @@ class InPlaceTest {
     private static ModelProto convAddRelu(int elemType, boolean secondReader) {
         TensorProto.Builder w = tensor("w", elemType, List.of(2L, 1L, 2L, 2L), 1.5, -2, 0.5, 3, -1, 2.5, 1, -0.5);
         TensorProto.Builder b = tensor("b", elemType, List.of(1L, 2L, 1L, 1L), 0.25, -0.75);
-        GraphProto.Builder g = GraphProto.newBuilder().setName("conv_add_relu")
+        GraphProto.Builder g = GraphProto.newBuilder()
+                .setName("conv_add_relu")
                 .addNode(Models.node("Conv", new String[] {"x", "w"}, new String[] {"c"}))
                 .addNode(Models.node("Mul", new String[] {"x", "x"}, new String[] {"xx"}))
                 .addNode(Models.node("Conv", new String[] {"xx", "w"}, new String[] {"r"}).toBuilder()
                         .setName("conv_r"))
-                .addNode(Models.node("Add", new String[] {"c", "r"}, new String[] {"cr"}).toBuilder().setName("add_r"))
-                .addNode(Models.node("Add", new String[] {"cr", "b"}, new String[] {"s"}).toBuilder().setName("add_b"))
+                .addNode(Models.node("Add", new String[] {"c", "r"}, new String[] {"cr"}).toBuilder()
+                        .setName("add_r"))
+                .addNode(Models.node("Add", new String[] {"cr", "b"}, new String[] {"s"}).toBuilder()
+                        .setName("add_b"))
                 .addNode(Models.node("Relu", new String[] {"s"}, new String[] {"y"}))
-                .addInitializer(w).addInitializer(b)
+                .addInitializer(w)
+                .addInitializer(b)
                 .addInput(Models.value("x", elemType, 1, 1, 3, 3));
         if (secondReader) {
-            g.addNode(Models.node("Add", new String[] {"s", "y"}, new String[] {"sy"}).toBuilder().setName("add_y"))
+            g.addNode(Models.node("Add", new String[] {"s", "y"}, new String[] {"sy"}).toBuilder()
+                            .setName("add_y"))
                     .addNode(Models.node("Add", new String[] {"sy", "c"}, new String[] {"z"}).toBuilder()
                             .setName("add_c"))
                     .addOutput(Models.value("z", elemType));
@@ -48,7 +53,8 @@ class InPlaceTest {
     }
 
     private static TensorProto.Builder tensor(String name, int elemType, List<Long> dims, double... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(elemType).addAllDims(dims);
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setName(name).setDataType(elemType).addAllDims(dims);
         for (double v : values) {
             if (elemType == TensorProto.DataType.DOUBLE_VALUE) {
                 t.addDoubleData(v);
@@ -76,8 +82,11 @@ class InPlaceTest {
             f[i] = (float) v[i];
         }
         for (boolean second : new boolean[] {false, true}) {
-            OrtCheck.assertMatchesOrt(convAddRelu(TensorProto.DataType.FLOAT_VALUE, second),
-                    m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))), 1e-6, 1e-6);
+            OrtCheck.assertMatchesOrt(
+                    convAddRelu(TensorProto.DataType.FLOAT_VALUE, second),
+                    m -> new NDList(m.create(f, new Shape(1, 1, 3, 3))),
+                    1e-6,
+                    1e-6);
         }
     }
 
@@ -85,8 +94,11 @@ class InPlaceTest {
     void gradientsMatchFiniteDifferences() {
         double[] v = input();
         for (boolean second : new boolean[] {false, true}) {
-            GradientCheck.assertGradients(convAddRelu(TensorProto.DataType.DOUBLE_VALUE, second),
-                    m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))), new int[] {0}, 1e-6);
+            GradientCheck.assertGradients(
+                    convAddRelu(TensorProto.DataType.DOUBLE_VALUE, second),
+                    m -> new NDList(m.create(v, new Shape(1, 1, 3, 3))),
+                    new int[] {0},
+                    1e-6);
         }
     }
 }

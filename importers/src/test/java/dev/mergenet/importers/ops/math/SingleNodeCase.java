@@ -120,7 +120,8 @@ public final class SingleNodeCase {
 
     public SingleNodeCase outputCount(int n) {
         return outputs(Collections.nCopies(n, TensorProto.DataType.DOUBLE_VALUE).stream()
-                .mapToInt(Integer::intValue).toArray());
+                .mapToInt(Integer::intValue)
+                .toArray());
     }
 
     /** The ONNX types of the node's outputs (float64 unless told). */
@@ -135,7 +136,11 @@ public final class SingleNodeCase {
     }
 
     public void check(double tol) {
-        GradientCheck.assertGradients(model(), this::make, checked.stream().mapToInt(Integer::intValue).toArray(), tol);
+        GradientCheck.assertGradients(
+                model(),
+                this::make,
+                checked.stream().mapToInt(Integer::intValue).toArray(),
+                tol);
     }
 
     private NDList make(NDManager m) {

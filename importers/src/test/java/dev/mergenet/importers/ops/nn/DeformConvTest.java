@@ -91,14 +91,22 @@ class DeformConvTest {
             offset = offset.add(m.create(new float[] {(float) dy, (float) dx}).reshape(1, 1, 1, 2, 1))
                     .reshape(new Shape(1, 2 * 6 * 2, out[2], out[3]));
             NDArray maskArray = m.full(new Shape(1, 2 * 6, out[2], out[3]), mask);
-            long[][] shapes = {dims(1, C, H, W), wShape, offset.getShape().getShape(), dims(6),
-                maskArray.getShape().getShape()};
+            long[][] shapes = {
+                dims(1, C, H, W),
+                wShape,
+                offset.getShape().getShape(),
+                dims(6),
+                maskArray.getShape().getShape()
+            };
             AttributeProto[] all = Arrays.copyOf(attrs, attrs.length + 1);
             all[attrs.length] = intAttr("offset_group", 2);
             ModelProto deform = NodeCases.model("DeformConv", 19, FLOAT, shapes, 1, all);
             OnnxGraphBlock block = OnnxImporter.load(OnnxModelReader.read(deform.toByteArray()), m);
-            NDArray y = block.forward(new ParameterStore(m, false),
-                    new NDList(x, w, offset, m.zeros(new Shape(6)), maskArray), false).head();
+            NDArray y = block.forward(
+                            new ParameterStore(m, false),
+                            new NDList(x, w, offset, m.zeros(new Shape(6)), maskArray),
+                            false)
+                    .head();
             NDArray reference = expected.toNDArray(m).mul(mask);
             TensorComparison.Result r = TensorComparison.compare(y, OrtCheck.host("ref", reference), 1e-5, 1e-4);
             assertTrue(r.ok(), "offset (" + dy + ", " + dx + "), mask " + mask + ": " + r.reason());
@@ -107,7 +115,13 @@ class DeformConvTest {
 
     @Test
     void zeroOffsetsAndUnitMaskAreAConvolution() {
-        assertDeformMatchesShiftedConv(0, 0, 1f, intAttr("group", 2), ints("strides", 1, 2), ints("pads", 1, 0, 1, 1),
+        assertDeformMatchesShiftedConv(
+                0,
+                0,
+                1f,
+                intAttr("group", 2),
+                ints("strides", 1, 2),
+                ints("pads", 1, 0, 1, 1),
                 ints("dilations", 2, 1));
     }
 
@@ -126,12 +140,19 @@ class DeformConvTest {
             NDList list = new NDList();
             for (int i = 0; i < shapes.length; i++) {
                 // Offsets away from integers, so the finite differences do not straddle a pixel boundary.
-                list.add(i == 2 ? NodeCases.uniform(m, rnd, DataType.FLOAT64, shapes[i], -1.3, 1.3)
-                        .mul(0.9).add(0.05) : NodeCases.uniform(m, rnd, DataType.FLOAT64, shapes[i], -1, 1));
+                list.add(
+                        i == 2
+                                ? NodeCases.uniform(m, rnd, DataType.FLOAT64, shapes[i], -1.3, 1.3)
+                                        .mul(0.9)
+                                        .add(0.05)
+                                : NodeCases.uniform(m, rnd, DataType.FLOAT64, shapes[i], -1, 1));
             }
             return list;
         };
-        GradientCheck.assertGradients(NodeCases.model("DeformConv", 19, DOUBLE, shapes, 1, intAttr("group", 2),
-                intAttr("offset_group", 2)), inputs, new int[] {0, 1, 2, 3, 4}, 1e-5);
+        GradientCheck.assertGradients(
+                NodeCases.model("DeformConv", 19, DOUBLE, shapes, 1, intAttr("group", 2), intAttr("offset_group", 2)),
+                inputs,
+                new int[] {0, 1, 2, 3, 4},
+                1e-5);
     }
 }

@@ -28,11 +28,15 @@ class DropoutTest {
 
     private static ModelProto dropout(boolean withTrainingMode, boolean seeded) {
         String[] in = withTrainingMode ? new String[] {"x", "r", "t"} : new String[] {"x"};
-        var node = seeded ? Models.node("Dropout", in, new String[] {"y", "mask"}, intAttr("seed", 5))
+        var node = seeded
+                ? Models.node("Dropout", in, new String[] {"y", "mask"}, intAttr("seed", 5))
                 : Models.node("Dropout", in, new String[] {"y", "mask"});
-        var g = GraphProto.newBuilder().setName("dropout").addNode(node)
+        var g = GraphProto.newBuilder()
+                .setName("dropout")
+                .addNode(node)
                 .addInput(Models.value("x", FLOAT, N))
-                .addOutput(Models.value("y", FLOAT)).addOutput(Models.value("mask", TensorProto.DataType.BOOL_VALUE));
+                .addOutput(Models.value("y", FLOAT))
+                .addOutput(Models.value("mask", TensorProto.DataType.BOOL_VALUE));
         if (withTrainingMode) {
             g.addInput(Models.value("r", FLOAT)).addInput(Models.value("t", TensorProto.DataType.BOOL_VALUE));
         }
@@ -87,8 +91,10 @@ class DropoutTest {
     void seedAttributeMakesMasksReproducibleAcrossLoads() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray x = m.ones(new Shape(N), DataType.FLOAT32);
-            boolean[] a = run(dropout(false, true), m, new NDList(x), true).get(1).toBooleanArray();
-            boolean[] b = run(dropout(false, true), m, new NDList(x), true).get(1).toBooleanArray();
+            boolean[] a =
+                    run(dropout(false, true), m, new NDList(x), true).get(1).toBooleanArray();
+            boolean[] b =
+                    run(dropout(false, true), m, new NDList(x), true).get(1).toBooleanArray();
             assertArrayEquals(a, b);
         }
     }

@@ -27,16 +27,16 @@ public final class NodeCases {
     private NodeCases() {}
 
     /** A model of one node whose inputs i0, i1, ... have the given shapes and whose outputs are o0, o1, .... */
-    public static ModelProto model(String op, int opset, int elemType, long[][] inputShapes, int outputs,
-                                   AttributeProto... attrs) {
+    public static ModelProto model(
+            String op, int opset, int elemType, long[][] inputShapes, int outputs, AttributeProto... attrs) {
         int[] types = new int[outputs];
         Arrays.fill(types, elemType);
         return model(op, opset, elemType, inputShapes, types, attrs);
     }
 
     /** As {@link #model(String, int, int, long[][], int, AttributeProto...)}, with each output's element type. */
-    public static ModelProto model(String op, int opset, int elemType, long[][] inputShapes, int[] outputTypes,
-                                   AttributeProto... attrs) {
+    public static ModelProto model(
+            String op, int opset, int elemType, long[][] inputShapes, int[] outputTypes, AttributeProto... attrs) {
         int outputs = outputTypes.length;
         String[] in = new String[inputShapes.length];
         ValueInfoProto[] inValues = new ValueInfoProto[in.length];

@@ -17,19 +17,28 @@ import org.junit.jupiter.api.Test;
 /** TfIdfVectorizer's IDF and TFIDF modes with weights and trigrams, against ONNX Runtime. */
 class TfIdfVectorizerTest {
     private static ModelProto model(String mode) {
-        AttributeProto.Builder weights = AttributeProto.newBuilder().setName("weights")
-                .setType(AttributeProto.AttributeType.FLOATS);
+        AttributeProto.Builder weights =
+                AttributeProto.newBuilder().setName("weights").setType(AttributeProto.AttributeType.FLOATS);
         for (float w : new float[] {0.5f, 2f, 1.5f, 3f, 0.25f, 4f}) {
             weights.addFloats(w);
         }
-        GraphProto g = GraphProto.newBuilder().setName("tfidf")
-                .addNode(Models.node("TfIdfVectorizer", new String[] {"x"}, new String[] {"y"},
-                        stringAttr("mode", mode), intAttr("min_gram_length", 1), intAttr("max_gram_length", 3),
-                        intAttr("max_skip_count", 2), ints("ngram_counts", 0, 3, 7),
+        GraphProto g = GraphProto.newBuilder()
+                .setName("tfidf")
+                .addNode(Models.node(
+                        "TfIdfVectorizer",
+                        new String[] {"x"},
+                        new String[] {"y"},
+                        stringAttr("mode", mode),
+                        intAttr("min_gram_length", 1),
+                        intAttr("max_gram_length", 3),
+                        intAttr("max_skip_count", 2),
+                        ints("ngram_counts", 0, 3, 7),
                         ints("ngram_indexes", 5, 4, 3, 2, 1, 0),
-                        ints("pool_int64s", 1, 2, 3, 2, 3, 1, 1, 1, 3, 2), weights.build()))
+                        ints("pool_int64s", 1, 2, 3, 2, 3, 1, 1, 1, 3, 2),
+                        weights.build()))
                 .addInput(Models.value("x", TensorProto.DataType.INT32_VALUE, 2, 7))
-                .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE)).build();
+                .addOutput(Models.value("y", TensorProto.DataType.FLOAT_VALUE))
+                .build();
         return Models.model(g, 9);
     }
 

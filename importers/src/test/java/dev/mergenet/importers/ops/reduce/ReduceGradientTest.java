@@ -13,7 +13,10 @@ class ReduceGradientTest {
     static Stream<SingleNodeCase> cases() {
         return Stream.of(
                 SingleNodeCase.of("ReduceSum", 13).signed(2, 3, 2).longs(new long[] {0, -1}, 2),
-                SingleNodeCase.of("ReduceSum", 11).attr(ints("axes", 1)).attr(intAttr("keepdims", 0)).signed(2, 3, 2),
+                SingleNodeCase.of("ReduceSum", 11)
+                        .attr(ints("axes", 1))
+                        .attr(intAttr("keepdims", 0))
+                        .signed(2, 3, 2),
                 SingleNodeCase.of("ReduceMean", 13).attr(ints("axes", 0, 2)).signed(2, 3, 2),
                 SingleNodeCase.of("ReduceMean", 18).signed(2, 3, 2).longs(new long[] {1}, 1),
                 SingleNodeCase.of("ReduceProd", 13).attr(ints("axes", 1, 2)).signed(2, 3, 2),
@@ -23,7 +26,9 @@ class ReduceGradientTest {
                 SingleNodeCase.of("ReduceL2", 13).signed(2, 3, 2),
                 SingleNodeCase.of("ReduceLogSum", 13).attr(ints("axes", 0)).uniform(0.5, 2, 2, 3, 2),
                 SingleNodeCase.of("ReduceLogSumExp", 13).attr(ints("axes", 1)).signed(2, 3, 2),
-                SingleNodeCase.of("ReduceSumSquare", 13).attr(intAttr("keepdims", 0)).signed(2, 3, 2));
+                SingleNodeCase.of("ReduceSumSquare", 13)
+                        .attr(intAttr("keepdims", 0))
+                        .signed(2, 3, 2));
     }
 
     @ParameterizedTest(name = "{0}")

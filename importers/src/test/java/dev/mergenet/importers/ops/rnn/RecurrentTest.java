@@ -35,8 +35,8 @@ class RecurrentTest {
     private static final int[] LENGTHS = {4, 2, 3};
 
     /** A recurrent node with all inputs fed as graph inputs (sequence_lens as int32). */
-    private static ModelProto model(String op, int gates, int dirs, boolean batchFirst, int type,
-                                    AttributeProto... attrs) {
+    private static ModelProto model(
+            String op, int gates, int dirs, boolean batchFirst, int type, AttributeProto... attrs) {
         boolean lstm = op.equals("LSTM");
         List<String> names = new ArrayList<>(List.of("X", "W", "R", "B", "lens", "h0"));
         if (lstm) {
@@ -89,53 +89,115 @@ class RecurrentTest {
 
     @Test
     void lstmMatchesOrt() {
-        OrtCheck.assertMatchesOrt(model("LSTM", 4, 2, false, FLOAT, stringAttr("direction", "bidirectional")),
-                inputs("LSTM", 4, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
-        OrtCheck.assertMatchesOrt(model("LSTM", 4, 1, false, FLOAT, stringAttr("direction", "reverse"),
-                floatAttr("clip", 0.7f)), inputs("LSTM", 4, 1, false, DataType.FLOAT32), 1e-5, 1e-4);
+        OrtCheck.assertMatchesOrt(
+                model("LSTM", 4, 2, false, FLOAT, stringAttr("direction", "bidirectional")),
+                inputs("LSTM", 4, 2, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
+        OrtCheck.assertMatchesOrt(
+                model("LSTM", 4, 1, false, FLOAT, stringAttr("direction", "reverse"), floatAttr("clip", 0.7f)),
+                inputs("LSTM", 4, 1, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
     }
 
     @Test
     void lstmInputForgetAndParameterizedActivationsMatchOrt() {
-        OrtCheck.assertMatchesOrt(model("LSTM", 4, 1, false, FLOAT, intAttr("input_forget", 1),
-                strings("activations", "HardSigmoid", "LeakyRelu", "ScaledTanh"),
-                floats("activation_alpha", 0.3f, 0.05f, 1.2f), floats("activation_beta", 0.4f, 0.8f)),
-                inputs("LSTM", 4, 1, false, DataType.FLOAT32), 1e-5, 1e-4);
-        OrtCheck.assertMatchesOrt(model("GRU", 3, 2, false, FLOAT, stringAttr("direction", "bidirectional"),
-                strings("activations", "Sigmoid", "Softsign", "HardSigmoid", "Elu"),
-                floats("activation_alpha", 0.25f, 0.7f), floats("activation_beta", 0.45f)),
-                inputs("GRU", 3, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
+        OrtCheck.assertMatchesOrt(
+                model(
+                        "LSTM",
+                        4,
+                        1,
+                        false,
+                        FLOAT,
+                        intAttr("input_forget", 1),
+                        strings("activations", "HardSigmoid", "LeakyRelu", "ScaledTanh"),
+                        floats("activation_alpha", 0.3f, 0.05f, 1.2f),
+                        floats("activation_beta", 0.4f, 0.8f)),
+                inputs("LSTM", 4, 1, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
+        OrtCheck.assertMatchesOrt(
+                model(
+                        "GRU",
+                        3,
+                        2,
+                        false,
+                        FLOAT,
+                        stringAttr("direction", "bidirectional"),
+                        strings("activations", "Sigmoid", "Softsign", "HardSigmoid", "Elu"),
+                        floats("activation_alpha", 0.25f, 0.7f),
+                        floats("activation_beta", 0.45f)),
+                inputs("GRU", 3, 2, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
     }
 
     @Test
     void gruMatchesOrt() {
-        OrtCheck.assertMatchesOrt(model("GRU", 3, 2, false, FLOAT, stringAttr("direction", "bidirectional"),
-                intAttr("linear_before_reset", 1)), inputs("GRU", 3, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
-        OrtCheck.assertMatchesOrt(model("GRU", 3, 1, false, FLOAT, stringAttr("direction", "reverse"),
-                floatAttr("clip", 0.6f)), inputs("GRU", 3, 1, false, DataType.FLOAT32), 1e-5, 1e-4);
+        OrtCheck.assertMatchesOrt(
+                model(
+                        "GRU",
+                        3,
+                        2,
+                        false,
+                        FLOAT,
+                        stringAttr("direction", "bidirectional"),
+                        intAttr("linear_before_reset", 1)),
+                inputs("GRU", 3, 2, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
+        OrtCheck.assertMatchesOrt(
+                model("GRU", 3, 1, false, FLOAT, stringAttr("direction", "reverse"), floatAttr("clip", 0.6f)),
+                inputs("GRU", 3, 1, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
     }
 
     @Test
     void rnnMatchesOrt() {
-        OrtCheck.assertMatchesOrt(model("RNN", 1, 2, false, FLOAT, stringAttr("direction", "bidirectional"),
-                strings("activations", "Relu", "Tanh")), inputs("RNN", 1, 2, false, DataType.FLOAT32), 1e-5, 1e-4);
+        OrtCheck.assertMatchesOrt(
+                model(
+                        "RNN",
+                        1,
+                        2,
+                        false,
+                        FLOAT,
+                        stringAttr("direction", "bidirectional"),
+                        strings("activations", "Relu", "Tanh")),
+                inputs("RNN", 1, 2, false, DataType.FLOAT32),
+                1e-5,
+                1e-4);
     }
 
     @Test
     void recurrentGradientsMatchFiniteDifferences() {
         int[] checked = {0, 1, 2, 3, 5};
-        GradientCheck.assertGradients(model("LSTM", 4, 2, false, DOUBLE, stringAttr("direction", "bidirectional")),
-                inputs("LSTM", 4, 2, false, DataType.FLOAT64), new int[] {0, 1, 2, 3, 5, 6, 7}, 1e-5);
-        GradientCheck.assertGradients(model("GRU", 3, 1, true, DOUBLE, intAttr("linear_before_reset", 1)),
-                inputs("GRU", 3, 1, true, DataType.FLOAT64), checked, 1e-5);
-        GradientCheck.assertGradients(model("GRU", 3, 1, false, DOUBLE, stringAttr("direction", "reverse")),
-                inputs("GRU", 3, 1, false, DataType.FLOAT64), checked, 1e-5);
-        GradientCheck.assertGradients(model("RNN", 1, 2, false, DOUBLE, stringAttr("direction", "bidirectional")),
-                inputs("RNN", 1, 2, false, DataType.FLOAT64), checked, 1e-5);
+        GradientCheck.assertGradients(
+                model("LSTM", 4, 2, false, DOUBLE, stringAttr("direction", "bidirectional")),
+                inputs("LSTM", 4, 2, false, DataType.FLOAT64),
+                new int[] {0, 1, 2, 3, 5, 6, 7},
+                1e-5);
+        GradientCheck.assertGradients(
+                model("GRU", 3, 1, true, DOUBLE, intAttr("linear_before_reset", 1)),
+                inputs("GRU", 3, 1, true, DataType.FLOAT64),
+                checked,
+                1e-5);
+        GradientCheck.assertGradients(
+                model("GRU", 3, 1, false, DOUBLE, stringAttr("direction", "reverse")),
+                inputs("GRU", 3, 1, false, DataType.FLOAT64),
+                checked,
+                1e-5);
+        GradientCheck.assertGradients(
+                model("RNN", 1, 2, false, DOUBLE, stringAttr("direction", "bidirectional")),
+                inputs("RNN", 1, 2, false, DataType.FLOAT64),
+                checked,
+                1e-5);
     }
 
     private static AttributeProto floats(String name, float... values) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
+        AttributeProto.Builder b =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
         for (float v : values) {
             b.addFloats(v);
         }
@@ -143,7 +205,8 @@ class RecurrentTest {
     }
 
     private static AttributeProto strings(String name, String... values) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
+        AttributeProto.Builder b =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
         for (String v : values) {
             b.addStrings(ByteString.copyFromUtf8(v));
         }

@@ -60,7 +60,8 @@ final class OneNodeModel {
         nodeInputs.add(name);
         dataNames.add(name);
         dataDims.add(dims);
-        data.add(m -> float32 ? m.create(values, new Shape(dims)).toType(DataType.FLOAT32, false)
+        data.add(m -> float32
+                ? m.create(values, new Shape(dims)).toType(DataType.FLOAT32, false)
                 : m.create(values, new Shape(dims)));
         return this;
     }
@@ -89,7 +90,9 @@ final class OneNodeModel {
     /** A bool initializer (a condition). */
     OneNodeModel bools(String name, boolean... values) {
         nodeInputs.add(name);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.BOOL_VALUE)
+        TensorProto.Builder t = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.BOOL_VALUE)
                 .addDims(values.length);
         for (boolean v : values) {
             t.addInt32Data(v ? 1 : 0);
@@ -115,7 +118,8 @@ final class OneNodeModel {
         String[] outNames = outs.stream().map(o -> o.replace(":i", "")).toArray(String[]::new);
         NodeProto node = Models.node(op, nodeInputs.toArray(String[]::new), outNames, attrs);
         int type = float32 ? TensorProto.DataType.FLOAT_VALUE : TensorProto.DataType.DOUBLE_VALUE;
-        GraphProto.Builder g = GraphProto.newBuilder().setName(op + "_test").addNode(node).addAllInitializer(initializers);
+        GraphProto.Builder g =
+                GraphProto.newBuilder().setName(op + "_test").addNode(node).addAllInitializer(initializers);
         for (int i = 0; i < dataNames.size(); i++) {
             g.addInput(Models.value(dataNames.get(i), type, dataDims.get(i)));
         }

@@ -17,10 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResizeSweepTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        String[] transforms = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"};
+        String[] transforms = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"
+        };
         for (String mode : new String[] {"nearest", "linear", "cubic"}) {
             String[] nearestModes = mode.equals("nearest")
-                    ? new String[] {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"} : new String[] {"-"};
+                    ? new String[] {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}
+                    : new String[] {"-"};
             for (String t : transforms) {
                 if (t.equals("tf_half_pixel_for_nn") && !mode.equals("nearest")) {
                     continue;
@@ -43,10 +45,14 @@ class ResizeSweepTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesOnnxRuntime(String name, String mode, String transform, String nearestMode, int variant) {
-        OneNodeModel m = OneNodeModel.of("Resize", stringAttr("mode", mode),
-                stringAttr("coordinate_transformation_mode", transform),
-                stringAttr("nearest_mode", nearestMode.equals("-") ? "round_prefer_floor" : nearestMode)).float32()
-                .data("x", 1, 2, 4, 5).skip();
+        OneNodeModel m = OneNodeModel.of(
+                        "Resize",
+                        stringAttr("mode", mode),
+                        stringAttr("coordinate_transformation_mode", transform),
+                        stringAttr("nearest_mode", nearestMode.equals("-") ? "round_prefer_floor" : nearestMode))
+                .float32()
+                .data("x", 1, 2, 4, 5)
+                .skip();
         switch (variant) {
             case 0 -> m.floats("s", 1, 1, 2.5f, 1.6f);
             case 1 -> m.skip().longs("sz", new long[] {1, 2, 3, 8}, 4);

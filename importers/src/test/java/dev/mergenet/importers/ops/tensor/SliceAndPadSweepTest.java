@@ -34,11 +34,17 @@ class SliceAndPadSweepTest {
                 st[i] = rnd.nextInt((int) (3 * d)) - d - 2;
                 sp[i] = (1 + rnd.nextInt(3)) * (rnd.nextBoolean() ? 1 : -1);
                 // the open-ended idiom: INT64_MAX forwards, INT64_MIN backwards
-                en[i] = rnd.nextInt(8) == 0 ? (sp[i] > 0 ? Long.MAX_VALUE : Long.MIN_VALUE)
+                en[i] = rnd.nextInt(8) == 0
+                        ? (sp[i] > 0 ? Long.MAX_VALUE : Long.MIN_VALUE)
                         : rnd.nextInt((int) (3 * d)) - d - 2;
             }
-            out.add(Arguments.of(Arrays.toString(st) + ":" + Arrays.toString(en) + ":"
-                    + Arrays.toString(sp) + " axes " + Arrays.toString(ax), st, en, ax, sp));
+            out.add(Arguments.of(
+                    Arrays.toString(st) + ":" + Arrays.toString(en) + ":" + Arrays.toString(sp) + " axes "
+                            + Arrays.toString(ax),
+                    st,
+                    en,
+                    ax,
+                    sp));
         }
         return out.stream();
     }
@@ -47,8 +53,13 @@ class SliceAndPadSweepTest {
     @MethodSource("slices")
     void sliceMatchesOnnxRuntime(String name, long[] starts, long[] ends, long[] axes, long[] steps) {
         int n = starts.length;
-        OneNodeModel m = OneNodeModel.of("Slice").float32().data("x", DIMS).longs("st", starts, n).longs("en", ends, n)
-                .longs("ax", axes, n).longs("sp", steps, n);
+        OneNodeModel m = OneNodeModel.of("Slice")
+                .float32()
+                .data("x", DIMS)
+                .longs("st", starts, n)
+                .longs("en", ends, n)
+                .longs("ax", axes, n)
+                .longs("sp", steps, n);
         OrtCheck.assertMatchesOrt(m.model(13), m.inputs(), 0, 0);
     }
 
@@ -74,7 +85,10 @@ class SliceAndPadSweepTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("pads")
     void padMatchesOnnxRuntime(String name, String mode, long[] pads) {
-        OneNodeModel m = OneNodeModel.of("Pad", stringAttr("mode", mode)).float32().data("x", DIMS).longs("p", pads, 6);
+        OneNodeModel m = OneNodeModel.of("Pad", stringAttr("mode", mode))
+                .float32()
+                .data("x", DIMS)
+                .longs("p", pads, 6);
         OrtCheck.assertMatchesOrt(m.model(19), m.inputs(), 0, 0);
     }
 }

@@ -33,21 +33,39 @@ class GradientInTrainingTest {
     private static final float[] W = {0.5f, 4f, -1.5f};
 
     private static ModelProto model() {
-        GraphProto g = GraphProto.newBuilder().setName("gradient_in_training")
+        GraphProto g = GraphProto.newBuilder()
+                .setName("gradient_in_training")
                 .addNode(Models.node("Mul", new String[] {"x", "w"}, new String[] {"a"}))
-                .addNode(Models.node("Gradient", new String[] {"x"}, new String[] {"da_dx"},
-                        AttributeProto.newBuilder().setName("xs").setType(AttributeProto.AttributeType.STRINGS)
-                                .addStrings(ByteString.copyFromUtf8("x")).build(),
-                        AttributeProto.newBuilder().setName("y").setType(AttributeProto.AttributeType.STRING)
-                                .setS(ByteString.copyFromUtf8("a")).build()).toBuilder()
-                        .setDomain("ai.onnx.preview.training").setName("gradient_0").build())
+                .addNode(Models.node(
+                                "Gradient",
+                                new String[] {"x"},
+                                new String[] {"da_dx"},
+                                AttributeProto.newBuilder()
+                                        .setName("xs")
+                                        .setType(AttributeProto.AttributeType.STRINGS)
+                                        .addStrings(ByteString.copyFromUtf8("x"))
+                                        .build(),
+                                AttributeProto.newBuilder()
+                                        .setName("y")
+                                        .setType(AttributeProto.AttributeType.STRING)
+                                        .setS(ByteString.copyFromUtf8("a"))
+                                        .build())
+                        .toBuilder()
+                        .setDomain("ai.onnx.preview.training")
+                        .setName("gradient_0")
+                        .build())
                 .addNode(Models.node("Add", new String[] {"a", "da_dx"}, new String[] {"out"}).toBuilder()
-                        .setName("add_0").build())
+                        .setName("add_0")
+                        .build())
                 .addInitializer(Models.floats("w", new long[] {3}, W))
                 .addInput(Models.value("x", TensorProto.DataType.FLOAT_VALUE, 3))
-                .addOutput(Models.value("out", TensorProto.DataType.FLOAT_VALUE)).build();
-        return Models.model(g, 17).toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder()
-                .setDomain("ai.onnx.preview.training").setVersion(1)).build();
+                .addOutput(Models.value("out", TensorProto.DataType.FLOAT_VALUE))
+                .build();
+        return Models.model(g, 17).toBuilder()
+                .addOpsetImport(OperatorSetIdProto.newBuilder()
+                        .setDomain("ai.onnx.preview.training")
+                        .setVersion(1))
+                .build();
     }
 
     private static float[] expectedOut() {

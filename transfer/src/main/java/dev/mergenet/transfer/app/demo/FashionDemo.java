@@ -28,12 +28,26 @@ import java.util.Map;
  */
 public final class FashionDemo {
     /** Demo size: a fixed training subset keeps it within minutes on 2 cores. */
-    public record Settings(Path dataDir, Path workDir, int epochs, int trainLimit, int evalLimit, int sourceEpochs,
-                           RunConfig transfer, long seed, Device device) {}
+    public record Settings(
+            Path dataDir,
+            Path workDir,
+            int epochs,
+            int trainLimit,
+            int evalLimit,
+            int sourceEpochs,
+            RunConfig transfer,
+            long seed,
+            Device device) {}
 
     /** One row of the demo table. */
-    public record Row(String mode, double valAccuracy, double testAccuracy, double ortTestAccuracy,
-                      double secondsPerEpoch, double adapterShare, Path model) {}
+    public record Row(
+            String mode,
+            double valAccuracy,
+            double testAccuracy,
+            double ortTestAccuracy,
+            double secondsPerEpoch,
+            double adapterShare,
+            Path model) {}
 
     private FashionDemo() {}
 
@@ -45,33 +59,49 @@ public final class FashionDemo {
             throw new MergeNetException(s.workDir() + ": cannot create: " + e.getMessage(), e);
         }
         String data = "fashion-mnist:" + s.dataDir();
-        Path source = PretrainedSource.ensure(s.workDir().resolve("source-resnet.onnx"), data, s.sourceEpochs(),
-                s.device(), log);
+        Path source = PretrainedSource.ensure(
+                s.workDir().resolve("source-resnet.onnx"), data, s.sourceEpochs(), s.device(), log);
         log.println("writing the CNN target as ONNX (DJL blocks through the exporter)");
-        Path target = FashionModels.write(FashionModels.targetCnn(12), "fashion_target_cnn", s.seed(),
-                s.workDir().resolve("target.onnx"), true);
-        DataSplits splits = DataSpec.parse(data).load(InputAdaptation.NONE, -1, 0).limitEval(s.evalLimit());
+        Path target = FashionModels.write(
+                FashionModels.targetCnn(12),
+                "fashion_target_cnn",
+                s.seed(),
+                s.workDir().resolve("target.onnx"),
+                true);
+        DataSplits splits =
+                DataSpec.parse(data).load(InputAdaptation.NONE, -1, 0).limitEval(s.evalLimit());
         List<Row> rows = new ArrayList<>();
         for (RunConfig cfg : List.of(s.transfer().withMode(Mode.ALONE), s.transfer())) {
             String name = cfg.mode() == Mode.ALONE ? "alone" : label(cfg);
             log.printf("== %s (%d epochs on %d training samples)%n", name, s.epochs(), s.trainLimit());
             Path out = s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".onnx");
-            TransferJob.Request req = TransferJob.Request.builder(target, data,
-                            cfg.withEpochs(s.epochs()).withSeed(s.seed()))
-                    .source(source, List.of("auto")).limits(-1, s.trainLimit(), s.evalLimit())
-                    .outputs(out, s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".json"),
+            TransferJob.Request req = TransferJob.Request.builder(
+                            target, data, cfg.withEpochs(s.epochs()).withSeed(s.seed()))
+                    .source(source, List.of("auto"))
+                    .limits(-1, s.trainLimit(), s.evalLimit())
+                    .outputs(
+                            out,
+                            s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".json"),
                             s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".png"))
-                    .force(true).commandLine("mergenet demo").build();
+                    .force(true)
+                    .commandLine("mergenet demo")
+                    .build();
             TransferJob.Result r = TransferJob.run(req, s.device(), log);
             var sum = RunReport.summary(r.history());
             double ortAcc = OrtAccuracy.accuracy(out, splits.test(), 500);
-            rows.add(new Row(name, r.keptValAccuracy(), r.keptTestAccuracy(), ortAcc, get(sum, "secondsPerEpoch"),
-                    get(sum, "adapterShareOfEpoch"), out));
+            rows.add(new Row(
+                    name,
+                    r.keptValAccuracy(),
+                    r.keptTestAccuracy(),
+                    ortAcc,
+                    get(sum, "secondsPerEpoch"),
+                    get(sum, "adapterShareOfEpoch"),
+                    out));
         }
         Path merged = rows.get(1).model();
         log.println("verifying " + merged.getFileName() + " in ONNX Runtime");
-        List<ModelVerifier.Check> checks = ModelVerifier.verify(merged,
-                new ModelVerifier.Options(null, Map.of("batch", 4L), 1e-4, 1e-3, 0, s.device()));
+        List<ModelVerifier.Check> checks = ModelVerifier.verify(
+                merged, new ModelVerifier.Options(null, Map.of("batch", 4L), 1e-4, 1e-3, 0, s.device()));
         for (ModelVerifier.Check c : checks) {
             if (!c.result().ok()) {
                 throw new MergeNetException(merged + ": output " + c.output() + " differs from ONNX Runtime: "
@@ -89,7 +119,8 @@ public final class FashionDemo {
 
     /** "kd", or "mergenet+kd:gated" for adapter modes. */
     static String label(RunConfig cfg) {
-        return cfg.mode().usesAdapter() ? cfg.mode().cliName() + ":" + cfg.adapter().output().cliName()
+        return cfg.mode().usesAdapter()
+                ? cfg.mode().cliName() + ":" + cfg.adapter().output().cliName()
                 : cfg.mode().cliName();
     }
 
@@ -99,17 +130,27 @@ public final class FashionDemo {
 
     public static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-18s %9s %9s %13s %9s %9s  %s%n", "mode", "val acc", "test acc", "ORT test acc",
-                "s/epoch", "adapter", "exported model"));
+        sb.append(String.format(
+                "%-18s %9s %9s %13s %9s %9s  %s%n",
+                "mode", "val acc", "test acc", "ORT test acc", "s/epoch", "adapter", "exported model"));
         for (Row r : rows) {
-            sb.append(String.format("%-18s %8.2f%% %8.2f%% %12.2f%% %9.1f %9s  %s%n", r.mode(), 100 * r.valAccuracy(),
-                    100 * r.testAccuracy(), 100 * r.ortTestAccuracy(), r.secondsPerEpoch(),
-                    Double.isNaN(r.adapterShare()) || r.mode().equals("alone") ? "-"
-                            : String.format("%.0f%%", 100 * r.adapterShare()), r.model()));
+            sb.append(String.format(
+                    "%-18s %8.2f%% %8.2f%% %12.2f%% %9.1f %9s  %s%n",
+                    r.mode(),
+                    100 * r.valAccuracy(),
+                    100 * r.testAccuracy(),
+                    100 * r.ortTestAccuracy(),
+                    r.secondsPerEpoch(),
+                    Double.isNaN(r.adapterShare()) || r.mode().equals("alone")
+                            ? "-"
+                            : String.format("%.0f%%", 100 * r.adapterShare()),
+                    r.model()));
         }
         if (rows.size() == 2) {
-            sb.append(String.format("%s - alone: %+.2f pp test accuracy (seed-paired, one seed; docs/results.md has "
-                    + "the multi-seed confidence intervals)%n", rows.get(1).mode(),
+            sb.append(String.format(
+                    "%s - alone: %+.2f pp test accuracy (seed-paired, one seed; docs/results.md has "
+                            + "the multi-seed confidence intervals)%n",
+                    rows.get(1).mode(),
                     100 * (rows.get(1).testAccuracy() - rows.get(0).testAccuracy())));
         }
         return sb.toString();

@@ -33,7 +33,10 @@ public final class FashionModels {
     /** T-CNN: conv3×3(1→w)-BN-ReLU-maxpool → conv3×3(w→2w)-BN-ReLU-maxpool → conv1×1(2w→4w)-BN-ReLU → GAP → fc. */
     public static SequentialBlock targetCnn(int width) {
         return stem(width)
-                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * width).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(1, 1))
+                        .setFilters(4 * width)
+                        .build())
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
                 .add(Pool.globalAvgPool2dBlock())
@@ -47,10 +50,16 @@ public final class FashionModels {
      */
     public static SequentialBlock targetResidualCnn(int width) {
         SequentialBlock bottleneck = new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4 * width).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(1, 1))
+                        .setFilters(4 * width)
+                        .build())
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
-                .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * width).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(1, 1))
+                        .setFilters(2 * width)
+                        .build())
                 .add(BatchNorm.builder().build());
         return stem(width)
                 .add(ExportableBlocks.residual(bottleneck))
@@ -94,7 +103,11 @@ public final class FashionModels {
     }
 
     private static Conv2d conv3(int filters) {
-        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(filters).build();
+        return Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(filters)
+                .build();
     }
 
     /** ResNet's basic block: ReLU([conv3×3-BN-ReLU-conv3×3-BN] + x). */
@@ -125,21 +138,21 @@ public final class FashionModels {
     }
 
     /** The same for another input shape [1, C, H, W]. */
-    public static Path write(SequentialBlock block, String graphName, long seed, Path file, boolean force,
-                             Shape input) {
+    public static Path write(
+            SequentialBlock block, String graphName, long seed, Path file, boolean force, Shape input) {
         try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
             TorchEngine.setRandomSeed((int) seed);
             block.initialize(manager, DataType.FLOAT32, input);
             ModelProto proto = new DjlModelExporter().export(block, graphName, input);
-            return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, List.of())).model();
+            return OnnxFileWriter.write(proto, file, null, new WriteOptions(force, false, List.of()))
+                    .model();
         }
     }
 
     /** Writes target_s{seed}.onnx and source_s{seed}.onnx into {@code dir}; returns {target, source}. */
     public static Path[] writePair(Path dir, long seed, int width) {
         Path t = write(targetCnn(width), "fashion_target_cnn", seed, dir.resolve("target_s" + seed + ".onnx"), true);
-        Path s = write(sourceMlp(), "fashion_source_mlp", seed + 1000, dir.resolve("source_s" + seed + ".onnx"),
-                true);
+        Path s = write(sourceMlp(), "fashion_source_mlp", seed + 1000, dir.resolve("source_s" + seed + ".onnx"), true);
         return new Path[] {t, s};
     }
 }

@@ -36,7 +36,8 @@ public final class OrtAccuracy {
                 System.arraycopy(data.sampleShape().getShape(), 0, dims, 1, dims.length - 1);
                 TensorData in = new TensorData(input, 1, DataType.FLOAT32, new Shape(dims), bytes);
                 TensorData out = ort.run(Map.of(input, in)).get(output);
-                FloatBuffer scores = out.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                FloatBuffer scores =
+                        out.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
                 int classes = (int) (out.shape().size() / b);
                 for (int i = 0; i < b; i++) {
                     int arg = 0;

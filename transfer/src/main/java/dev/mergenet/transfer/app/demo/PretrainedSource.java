@@ -25,21 +25,29 @@ public final class PretrainedSource {
             }
             return file;
         }
-        Path untrained = FashionModels.write(FashionModels.sourceResNet(16), "fashion_source_resnet", SEED,
-                file.resolveSibling(file.getFileName() + ".init.onnx"), true);
+        Path untrained = FashionModels.write(
+                FashionModels.sourceResNet(16),
+                "fashion_source_resnet",
+                SEED,
+                file.resolveSibling(file.getFileName() + ".init.onnx"),
+                true);
         if (log != null) {
             log.printf("source: training a small ResNet on the 55k split for %d epochs (mergenet train)%n", epochs);
         }
         RunConfig cfg = RunConfig.builder(Mode.ALONE)
-                .training(t -> t.epochs(epochs).seed(SEED).lr(0.05).schedule(Schedule.COSINE)).build();
+                .training(t -> t.epochs(epochs).seed(SEED).lr(0.05).schedule(Schedule.COSINE))
+                .build();
         TransferJob.Request req = TransferJob.Request.builder(untrained, data, cfg)
-                .outputs(file, file.resolveSibling(file.getFileName() + ".json"), null).force(true)
+                .outputs(file, file.resolveSibling(file.getFileName() + ".json"), null)
+                .force(true)
                 .commandLine("mergenet train --model " + untrained + " --data " + data + " --epochs " + epochs
-                        + " --lr 0.05 --schedule cosine --seed " + SEED + " --out " + file).build();
+                        + " --lr 0.05 --schedule cosine --seed " + SEED + " --out " + file)
+                .build();
         TransferJob.Result r = TransferJob.run(req, device, log);
         if (log != null) {
-            log.printf("source: val %.2f%%, test %.2f%% (epoch %d)%n", 100 * r.keptValAccuracy(),
-                    100 * r.keptTestAccuracy(), r.keptEpoch());
+            log.printf(
+                    "source: val %.2f%%, test %.2f%% (epoch %d)%n",
+                    100 * r.keptValAccuracy(), 100 * r.keptTestAccuracy(), r.keptEpoch());
         }
         return file;
     }
