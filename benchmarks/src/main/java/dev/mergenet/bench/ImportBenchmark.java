@@ -2,10 +2,12 @@ package dev.mergenet.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
@@ -35,7 +37,7 @@ public final class ImportBenchmark {
         long fileBytes = Files.size(file);
         System.out.printf("model: %s (%s)%n", file, Memory.mib(fileBytes));
         try (NDManager manager = TorchEngine.newManager(Device.cpu())) {
-            manager.zeros(new ai.djl.ndarray.types.Shape(1)); // load the engine outside the measurement
+            manager.zeros(new Shape(1)); // load the engine outside the measurement
             for (int r = 0; r < repeats; r++) {
                 Memory.resetPeaks();
                 long baseline = Memory.usedHeapBytes();
@@ -100,10 +102,10 @@ public final class ImportBenchmark {
                     .addInput("fc" + i + ".weight")
                     .addInput("fc" + i + ".bias")
                     .addOutput(out)
-                    .addAttribute(dev.mergenet.onnx.Onnx.AttributeProto.newBuilder()
+                    .addAttribute(Onnx.AttributeProto.newBuilder()
                             .setName("transB")
                             .setI(1)
-                            .setType(dev.mergenet.onnx.Onnx.AttributeProto.AttributeType.INT)));
+                            .setType(Onnx.AttributeProto.AttributeType.INT)));
             prev = out;
         }
         g.addOutput(value(prev, width));

@@ -24,6 +24,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -107,7 +108,7 @@ public final class LargeModelExportBenchmark {
             try (OrtSession s = env.createSession(exported.toString(), o)) {
                 double loadS = (System.nanoTime() - t0) / 1e9;
                 float[] x = new float[size];
-                java.util.Arrays.fill(x, 1f);
+                Arrays.fill(x, 1f);
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, size});
                         OrtSession.Result res = s.run(Map.of("x", in))) {
                     float[] y = ((float[][]) res.get(0).getValue())[0];

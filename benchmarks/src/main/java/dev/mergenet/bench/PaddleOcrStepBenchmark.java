@@ -5,6 +5,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -39,7 +40,7 @@ public final class PaddleOcrStepBenchmark {
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(batch, 3, 48, 192));
                 NDArray x = manager.randomUniform(0, 1, new Shape(batch, 3, 48, 192));
-                NDArray target = manager.randomInteger(0, 2, new Shape(batch), ai.djl.ndarray.types.DataType.INT64)
+                NDArray target = manager.randomInteger(0, 2, new Shape(batch), DataType.INT64)
                         .oneHot(2);
                 double[] times = new double[steps];
                 for (int i = -3; i < steps; i++) {

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Training step (forward, cross-entropy, backward, SGD) of torchvision networks imported from ONNX against
@@ -213,7 +214,7 @@ public final class TorchStepBenchmark {
             toTorch.write("quit\n");
             toTorch.flush();
         } finally {
-            if (!torch.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!torch.waitFor(60, TimeUnit.SECONDS)) {
                 torch.destroyForcibly();
             }
         }

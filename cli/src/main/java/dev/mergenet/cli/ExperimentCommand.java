@@ -8,6 +8,8 @@ import dev.mergenet.sweep.SweepPlan;
 import dev.mergenet.transfer.app.demo.DatasetInstaller;
 import dev.mergenet.transfer.app.demo.FashionModels;
 import dev.mergenet.transfer.app.demo.PretrainedSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -275,8 +277,8 @@ final class ExperimentCommand implements Callable<Integer> {
     private static Path createDirectories(Path dir) {
         try {
             return Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

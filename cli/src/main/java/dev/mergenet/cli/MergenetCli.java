@@ -1,6 +1,9 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.core.errors.MergeNetException;
+import java.nio.file.InvalidPathException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,14 +82,14 @@ public final class MergenetCli implements Runnable {
                 : ex instanceof StackOverflowError
                         ? "nesting too deep (stack overflow)"
                         : ex.getClass().getSimpleName() + ": " + ex.getMessage();
-        java.util.List<String> files = new java.util.ArrayList<>();
+        List<String> files = new ArrayList<>();
         for (String arg : parseResult.originalArgs()) {
             String value = arg.startsWith("--") && arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : arg;
             try {
                 if (!value.startsWith("-") && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(value))) {
                     files.add(value);
                 }
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 // not a file name
             }
         }

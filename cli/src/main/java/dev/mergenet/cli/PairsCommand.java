@@ -15,8 +15,10 @@ import dev.mergenet.transfer.mergenet.TransferCandidates;
 import dev.mergenet.transfer.mergenet.TransferCandidates.Candidate;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -139,7 +141,7 @@ final class PairsCommand implements Callable<Integer> {
         return rank > 0 ? rank : source.rows();
     }
 
-    private void print(String title, List<Candidate> candidates, java.util.function.ToLongFunction<Candidate> adapter) {
+    private void print(String title, List<Candidate> candidates, ToLongFunction<Candidate> adapter) {
         System.out.println(title + ":");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"#", "tensor", "node", "op", "layer", "stored", "matrix", "adapter", "rank reason"});
@@ -152,7 +154,7 @@ final class PairsCommand implements Callable<Integer> {
                 c.node(),
                 c.opType(),
                 c.layerPath(),
-                java.util.Arrays.toString(c.stored().getShape()),
+                Arrays.toString(c.stored().getShape()),
                 c.rows() + "x" + c.cols(),
                 String.format("%,d", adapter.applyAsLong(c)),
                 c.label()

@@ -12,6 +12,9 @@ import dev.mergenet.transfer.config.RunControl;
 import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.InputAdaptation;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
@@ -144,7 +147,7 @@ final class TrainingOptions {
             paramLabel = "NAME",
             description = "Keep these Identity-aliased initializers tied to the tensor they alias (true weight tying); "
                     + "every other value-merged initializer gets its own tensor at import, as `inspect` lists.")
-    java.util.Set<String> keepTied = new java.util.HashSet<>();
+    Set<String> keepTied = new HashSet<>();
 
     @Option(
             names = "--keep",
@@ -210,7 +213,7 @@ final class TrainingOptions {
     String preciseBn;
 
     TransferJob.Normalization normalization() {
-        TransferJob.Normalization.PreciseBn p = switch (preciseBn.toLowerCase(java.util.Locale.ROOT)) {
+        TransferJob.Normalization.PreciseBn p = switch (preciseBn.toLowerCase(Locale.ROOT)) {
             case "auto" -> TransferJob.Normalization.PreciseBn.AUTO;
             case "on" -> TransferJob.Normalization.PreciseBn.ON;
             case "off" -> TransferJob.Normalization.PreciseBn.OFF;

@@ -1,5 +1,6 @@
 package dev.mergenet.cli;
 
+import ai.djl.Device;
 import dev.mergenet.importers.verify.InputShapes;
 import dev.mergenet.importers.verify.ModelVerifier;
 import dev.mergenet.importers.verify.ModelVerifier.Check;
@@ -86,7 +87,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         });
         ModelVerifier.Options options = new ModelVerifier.Options(
-                data, dims, parsed, atol, rtol, seed, against == null ? Devices.parse(device) : ai.djl.Device.cpu());
+                data, dims, parsed, atol, rtol, seed, against == null ? Devices.parse(device) : Device.cpu());
         ModelVerifier.Report report =
                 against == null ? ModelVerifier.run(model, options) : ModelVerifier.against(model, against, options);
         System.out.println("inputs (" + (report.randomInputs() ? "random, seed " + seed : "from " + data) + "):");

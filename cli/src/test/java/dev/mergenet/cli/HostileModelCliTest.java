@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.importers.testing.Models;
+import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -61,7 +62,7 @@ class HostileModelCliTest {
                 .setDataType(TensorProto.DataType.FLOAT_VALUE)
                 .addDims(2)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(dev.mergenet.onnx.Onnx.StringStringEntryProto.newBuilder()
+                .addExternalData(Onnx.StringStringEntryProto.newBuilder()
                         .setKey("location")
                         .setValue("a\0b"))
                 .build();

@@ -3,13 +3,19 @@ package dev.mergenet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mergenet.importers.onnx.OnnxDataTypes;
+import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.TestData;
+import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +44,7 @@ class ImporterCliTest {
         assertOneLineError(CliRun.of("inspect", dir.resolve("absent.onnx").toString()), "absent.onnx", "no such file");
         byte[] model = Files.readAllBytes(TestData.ocrClassifier());
         Path truncated = dir.resolve("truncated.onnx");
-        Files.write(truncated, java.util.Arrays.copyOf(model, model.length / 3));
+        Files.write(truncated, Arrays.copyOf(model, model.length / 3));
         assertOneLineError(CliRun.of("verify", truncated.toString()), "truncated.onnx");
     }
 
@@ -91,9 +97,9 @@ class ImporterCliTest {
     @Test
     void inspectShowsEveryFloatWeightOfPaddleOcrAsTrainable() throws IOException {
         for (Path model : new Path[] {TestData.ocrClassifier(), TestData.ocrDetector(), TestData.ocrRecognizer()}) {
-            var proto = dev.mergenet.importers.onnx.OnnxModelReader.read(model).proto();
+            var proto = OnnxModelReader.read(model).proto();
             // Resize scales are settings, not weights: the importer keeps them frozen
-            java.util.Set<String> scales = new java.util.HashSet<>();
+            Set<String> scales = new HashSet<>();
             proto.getGraph().getNodeList().stream()
                     .filter(n -> n.getOpType().equals("Resize"))
                     .forEach(n -> n.getInputList().subList(1, n.getInputCount()).forEach(scales::add));
@@ -102,7 +108,7 @@ class ImporterCliTest {
                             && n.getAttribute(0).hasT()
                             && !scales.contains(n.getOutput(0)))
                     .map(n -> n.getAttribute(0).getT())
-                    .filter(t -> dev.mergenet.importers.onnx.OnnxDataTypes.isFloat(t.getDataType())
+                    .filter(t -> OnnxDataTypes.isFloat(t.getDataType())
                             && t.getDimsList().stream().reduce(1L, (a, b) -> a * b) > 1)
                     .count();
             CliRun r = CliRun.of("inspect", model.toString(), "--parameters");
@@ -132,9 +138,9 @@ class ImporterCliTest {
                 .addInitializer(Models.floats("W", new long[] {3, 4}, new float[12]))
                 .addInitializer(Models.floats("ones", new long[] {4}, 1, 1, 1, 1))
                 .addInitializer(Models.floats("zeros", new long[] {4}, 0, 0, 0, 0))
-                .addInitializer(dev.mergenet.onnx.Onnx.TensorProto.newBuilder()
+                .addInitializer(Onnx.TensorProto.newBuilder()
                         .setName("train_mode")
-                        .setDataType(dev.mergenet.onnx.Onnx.TensorProto.DataType.BOOL_VALUE)
+                        .setDataType(Onnx.TensorProto.DataType.BOOL_VALUE)
                         .addInt32Data(1)
                         .build())
                 .addNode(named(Models.node("Identity", new String[] {"zeros"}, new String[] {"bn.running_mean"}), "i1"))
@@ -156,7 +162,7 @@ class ImporterCliTest {
         return p;
     }
 
-    private static dev.mergenet.onnx.Onnx.NodeProto named(dev.mergenet.onnx.Onnx.NodeProto n, String name) {
+    private static Onnx.NodeProto named(Onnx.NodeProto n, String name) {
         return n.toBuilder().setName(name).build();
     }
 

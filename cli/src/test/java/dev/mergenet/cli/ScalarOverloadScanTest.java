@@ -7,6 +7,7 @@ import dev.mergenet.exporters.OnnxExporter;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.sweep.SweepDriver;
 import dev.mergenet.transfer.training.TransferRun;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,7 +85,7 @@ class ScalarOverloadScanTest {
 
     /** Names of NDArray methods referenced with the (Number) -> NDArray descriptor, from the constant pool. */
     static List<String> numberOverloads(byte[] classFile) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(classFile));
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
         in.readInt(); // magic
         in.readUnsignedShort();
         in.readUnsignedShort();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
 import dev.mergenet.exporters.deploy.Deployment;
 import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.onnx.OnnxModelReader;
@@ -24,6 +25,7 @@ import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.IdxDataset;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.data.LabeledData;
+import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -140,7 +142,7 @@ class TrainExportCliTest {
             assertEquals(List.of("batch", "3", "16", "16"), dims(m), p + " declares the trained input shape");
             assertEquals(
                     DataSpec.FASHION_CLASSES,
-                    new com.google.gson.Gson()
+                    new Gson()
                             .fromJson(
                                     Provenance.metadata(m, Deployment.KEY_CLASS_NAMES)
                                             .orElseThrow(),
@@ -285,8 +287,7 @@ class TrainExportCliTest {
         for (String c : List.of("blue", "green", "red", "yellow")) {
             Path cls = Files.createDirectories(data.resolve(c));
             for (int i = 0; i < 4; i++) {
-                java.awt.image.BufferedImage img =
-                        new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+                BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
                 img.setRGB(i * 8, i * 8, 0xff00ff * (c.length() + i));
                 javax.imageio.ImageIO.write(img, "png", cls.resolve(i + ".png").toFile());
             }

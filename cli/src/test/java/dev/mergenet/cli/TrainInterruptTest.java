@@ -8,6 +8,7 @@ import dev.mergenet.transfer.app.demo.FashionModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class TrainInterruptTest {
                 "cpu",
                 "--out",
                 out.toString());
-        List<String> cmd = new java.util.ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -73,7 +74,7 @@ class TrainInterruptTest {
         String done =
                 text.substring(text.indexOf("the checkpoint after epoch ") + 27).split(" ")[0];
         int epochs = Integer.parseInt(done) + 1;
-        List<String> resume = new java.util.ArrayList<>(args);
+        List<String> resume = new ArrayList<>(args);
         resume.set(resume.indexOf("500"), Integer.toString(epochs));
         resume.add("--resume");
         CliRun r = CliRun.of(resume.toArray(String[]::new));

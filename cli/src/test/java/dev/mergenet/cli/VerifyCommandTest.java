@@ -3,6 +3,7 @@ package dev.mergenet.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.Models;
 import dev.mergenet.importers.testing.TestData;
@@ -182,9 +183,7 @@ class VerifyCommandTest {
         for (int i = 1; i < b.length; i += 2) {
             b[i] ^= (byte) 0x80;
         }
-        return t.toBuilder()
-                .setRawData(com.google.protobuf.ByteString.copyFrom(b))
-                .build();
+        return t.toBuilder().setRawData(ByteString.copyFrom(b)).build();
     }
 
     private static ModelProto reluWithSymbolicSpatialDims() {

@@ -2,6 +2,7 @@ package dev.mergenet.sweep;
 
 import dev.mergenet.core.errors.MergeNetException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ public record Grid(Map<String, List<String>> values) {
     public static final Grid NONE = new Grid(Map.of());
 
     public Grid {
-        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /** Parses "key=v1,v2" options; a key given twice or without values is an error. */

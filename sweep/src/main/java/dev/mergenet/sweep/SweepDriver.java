@@ -1,7 +1,9 @@
 package dev.mergenet.sweep;
 
 import dev.mergenet.core.errors.MergeNetException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,8 +98,8 @@ public final class SweepDriver {
 
     private static Path ensureDir(Path p) {
         try {
-            return java.nio.file.Files.createDirectories(p);
-        } catch (java.io.IOException e) {
+            return Files.createDirectories(p);
+        } catch (IOException e) {
             throw new dev.mergenet.core.errors.MergeNetException(p + ": cannot create: " + e.getMessage(), e);
         }
     }

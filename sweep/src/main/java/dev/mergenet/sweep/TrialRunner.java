@@ -15,11 +15,13 @@ import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.report.RunReport;
+import dev.mergenet.transfer.training.EpochCsv;
 import dev.mergenet.transfer.training.EpochRecord;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +84,7 @@ public final class TrialRunner {
         d.put("mean", "");
         d.put("std", "");
         d.put("validation", "-1");
-        return java.util.Collections.unmodifiableMap(d);
+        return Collections.unmodifiableMap(d);
     }
 
     /** Checks an arm's spelling ("mode" or "mode:gated|released"); one clear error otherwise. */
@@ -227,7 +229,7 @@ public final class TrialRunner {
 
     /** The per-epoch CSV the job writes beside its report. */
     public static Path csvBeside(Path report) {
-        return dev.mergenet.transfer.training.EpochCsv.besideReport(report);
+        return EpochCsv.besideReport(report);
     }
 
     /** Whether a failure is the trial's own (bad spec, divergence, an error the job raises): not retried. */

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -109,7 +110,7 @@ public final class FuzzTarget {
         if (!Files.isDirectory(set)) {
             return null;
         }
-        Map<String, TensorData> out = new java.util.HashMap<>();
+        Map<String, TensorData> out = new HashMap<>();
         for (int k = 0; k < declared.size(); k++) {
             Path f = set.resolve("input_" + k + ".pb");
             if (Files.exists(f)) {

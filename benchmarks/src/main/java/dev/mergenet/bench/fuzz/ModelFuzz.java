@@ -8,6 +8,8 @@ import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.WorkBudget;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,8 +89,7 @@ public final class ModelFuzz {
     /** Child side: reads task numbers on stdin, answers one line "R i KIND type message" each. */
     private static void worker(long seed, Path work) throws IOException {
         List<FuzzSeeds.Seed> seeds = seeds();
-        PrintStream answer =
-                new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream answer = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(System.err); // anything a library prints must not corrupt the answers
         try (NDManager warm = TorchEngine.newManager(Device.cpu())) {
             warm.zeros(new Shape(1)); // loads the engine, so its start is not counted against the first model
@@ -305,7 +307,7 @@ public final class ModelFuzz {
     }
 
     private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--worker")) {
                 m.put("--worker", "");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.mergenet.importers.limits.LoopBudget;
 import dev.mergenet.importers.limits.MemoryBudget;
 import dev.mergenet.importers.limits.WorkBudget;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ class ModelFuzzTest {
     }
 
     /** VmRSS of this process (Linux); 0 where /proc is missing. */
-    private static long residentBytes() throws java.io.IOException {
+    private static long residentBytes() throws IOException {
         Path status = Path.of("/proc/self/status");
         if (!Files.exists(status)) {
             return 0;

@@ -3,6 +3,7 @@ package dev.mergenet.importers.analysis;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
@@ -84,9 +85,7 @@ public record ChannelStatistics(double[] mean, double[] variance, long count) {
             int channels = (int) x.getShape().get(1);
             long n = x.getShape().size() / channels;
             // channels first, everything else flattened: one reduction axis
-            NDArray f = x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                    .swapAxes(0, 1)
-                    .reshape(channels, -1);
+            NDArray f = x.toType(DataType.FLOAT64, false).swapAxes(0, 1).reshape(channels, -1);
             NDArray batchMean = f.mean(new int[] {1}, true);
             double[] bMean = batchMean.toDoubleArray();
             NDArray centered = f.sub(batchMean);

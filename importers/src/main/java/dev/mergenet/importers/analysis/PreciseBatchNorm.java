@@ -12,6 +12,7 @@ import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.nio.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class PreciseBatchNorm implements AutoCloseable {
         return new Result(norms.size(), count, shift);
     }
 
-    private static java.nio.Buffer toType(NDArray like, float[] v) {
+    private static Buffer toType(NDArray like, float[] v) {
         try (NDManager tmp = like.getManager().newSubManager()) {
             return tmp.create(v).toType(like.getDataType(), false).toByteBuffer();
         }

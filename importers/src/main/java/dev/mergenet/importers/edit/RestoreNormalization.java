@@ -13,6 +13,8 @@ import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -148,13 +150,13 @@ public final class RestoreNormalization {
      */
     public static Restored structure(OnnxModel model) {
         GraphIndex idx = new GraphIndex(model.proto().getGraph());
-        Map<String, ChannelStatistics> placeholder = new java.util.LinkedHashMap<>();
+        Map<String, ChannelStatistics> placeholder = new LinkedHashMap<>();
         for (String conv : targets(model)) {
             NodeProto n = idx.producerNode(conv);
             int channels =
                     (int) FoldedNormalization.constant(idx, n.getInput(2)).getDims(0);
             double[] ones = new double[channels];
-            java.util.Arrays.fill(ones, 1);
+            Arrays.fill(ones, 1);
             placeholder.put(conv, new ChannelStatistics(new double[channels], ones, 1));
         }
         return apply(model, placeholder);

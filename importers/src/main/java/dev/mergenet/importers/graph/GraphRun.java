@@ -9,6 +9,7 @@ import dev.mergenet.core.errors.NodeExecutionException;
 import dev.mergenet.core.errors.OnnxFormatException;
 import dev.mergenet.importers.limits.BroadcastCheck;
 import dev.mergenet.importers.onnx.TensorData;
+import dev.mergenet.importers.ops.sequence.TensorSequence;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OpContext;
 import dev.mergenet.importers.ops.spi.OpInputs;
@@ -257,7 +258,7 @@ public final class GraphRun implements OpContext {
     /** The position of the first input that is a sequence, or -1. */
     private static int firstSequence(List<NDArray> in) {
         for (int i = 0; i < in.size(); i++) {
-            if (in.get(i) instanceof dev.mergenet.importers.ops.sequence.TensorSequence) {
+            if (in.get(i) instanceof TensorSequence) {
                 return i;
             }
         }

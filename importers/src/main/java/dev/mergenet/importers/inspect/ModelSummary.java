@@ -10,6 +10,7 @@ import dev.mergenet.core.errors.UnsupportedOpsException;
 import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
+import dev.mergenet.importers.analysis.FoldedNormalization;
 import dev.mergenet.importers.onnx.OnnxDataTypes;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.split.InitializerSplit;
@@ -86,8 +87,7 @@ public final class ModelSummary {
             out.println("warning: " + trainingMode.size() + " node(s) exported in training mode:");
             trainingMode.forEach(t -> out.println("  " + t));
         }
-        dev.mergenet.importers.analysis.FoldedNormalization.find(model)
-                .ifPresent(f -> out.println("warning: " + f.warning()));
+        FoldedNormalization.find(model).ifPresent(f -> out.println("warning: " + f.warning()));
 
         List<String> unsupported = OnnxImporter.unsupportedNodes(model);
         if (!unsupported.isEmpty()) {

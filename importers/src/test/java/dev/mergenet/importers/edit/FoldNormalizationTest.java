@@ -19,6 +19,7 @@ import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -75,7 +76,7 @@ class FoldNormalizationTest {
     /** Scale, bias and running statistics of the given BatchNormalizations scaled by random factors. */
     private static OnnxModel perturb(OnnxModel model, Set<String> nodes, Random random) {
         GraphProto g = model.proto().getGraph();
-        Set<String> tensors = new java.util.HashSet<>();
+        Set<String> tensors = new HashSet<>();
         for (NodeProto n : g.getNodeList()) {
             if (nodes.contains(n.getName())) {
                 tensors.addAll(n.getInputList().subList(1, 5));

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.OnnxGraphBlock;
@@ -19,6 +20,7 @@ import dev.mergenet.importers.ort.OrtRunner;
 import dev.mergenet.importers.testing.FoldedModels;
 import dev.mergenet.importers.testing.OrtCheck;
 import dev.mergenet.importers.verify.TensorComparison;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,9 +88,8 @@ class RestoreNormalizationTest {
             NDArray evalMode = FoldedModels.ortLogits(ort, m, batch);
             double batchAccuracy = FoldedModels.accuracy(evalMode, batchLabels);
             double trainModeAccuracy = FoldedModels.accuracy(trainMode, batchLabels);
-            int[] evalPredicted = java.util.Arrays.stream(evalMode.argMax(1)
-                            .toType(ai.djl.ndarray.types.DataType.INT64, false)
-                            .toLongArray())
+            int[] evalPredicted = Arrays.stream(
+                            evalMode.argMax(1).toType(DataType.INT64, false).toLongArray())
                     .mapToInt(Math::toIntExact)
                     .toArray();
             double agreement = FoldedModels.accuracy(trainMode, evalPredicted);

@@ -28,6 +28,7 @@ import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -507,7 +508,7 @@ class MalformedNodeTest {
     void gradientWhoseSliceReachesItsOwnOutputIsRefused() throws Exception {
         // fuzz seed 102, task 6454: test_gradient_of_add_and_mul with Add's input 0 pointed at the Gradient's own
         // output 'dd_da'; preparing the slice prepared the Gradient again, until a StackOverflowError
-        ModelProto original = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(
+        ModelProto original = ModelProto.parseFrom(Files.readAllBytes(
                 TestData.require(TestData.ONNX_TESTDATA.resolve("simple/test_gradient_of_add_and_mul/model.onnx"))));
         GraphProto.Builder g = original.getGraph().toBuilder();
         assertTrue(g.getNode(0).getOpType().equals("Add"));

@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.ExportService;
@@ -15,6 +17,7 @@ import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.analysis.PreciseBatchNorm;
@@ -53,6 +56,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -460,8 +464,8 @@ public final class TransferJob {
                     manager,
                     log);
             // value-merged initializers are split at import, except names the user keeps tied (--keep-tied)
-            OnnxGraphBlock targetBlock = OnnxImporter.load(
-                    targetModel, manager, dev.mergenet.importers.ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
+            OnnxGraphBlock targetBlock =
+                    OnnxImporter.load(targetModel, manager, ImportOptions.DEFAULT.withKeepTied(req.keepTied()));
             TrainableModel target = new OnnxClassifier(targetBlock, true);
             InitialWeights.apply(
                     req.init(),
@@ -850,7 +854,7 @@ public final class TransferJob {
         double uniform = Math.log(Math.max(2, data.train().classes()));
         if (!Double.isFinite(loss) || loss > ratio * uniform) {
             throw new TrainingDivergedException(String.format(
-                    java.util.Locale.ROOT,
+                    Locale.ROOT,
                     "%s: the kept epoch %d has "
                             + "validation loss %,.2f, more than --max-loss-ratio %s times a uniform guess's (%.2f): its "
                             + "validation outputs exploded; nothing exported. Lower --lr",
@@ -938,9 +942,9 @@ public final class TransferJob {
         d.put("test", data.test() == null ? 0 : data.test().size());
         d.put("sampleShape", data.train().sampleShape().toString());
         r.put("data", d);
-        com.google.gson.JsonArray pa = new com.google.gson.JsonArray();
+        JsonArray pa = new JsonArray();
         for (int i = 0; i < pairs.size(); i++) {
-            com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+            JsonObject o = new JsonObject();
             o.addProperty("target", pairs.get(i).target());
             o.addProperty(
                     "targetShape",

@@ -1,5 +1,6 @@
 package dev.mergenet.transfer.config;
 
+import dev.mergenet.transfer.distill.KdLoss;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,7 +97,7 @@ public record RunConfig(
         }
 
         /** Distillation with any {@link dev.mergenet.transfer.distill.KdLoss} (--kd-loss). */
-        public Builder distillation(double alpha, dev.mergenet.transfer.distill.KdLoss loss) {
+        public Builder distillation(double alpha, KdLoss loss) {
             distillation = new DistillationSettings(alpha, loss);
             return this;
         }
@@ -135,7 +136,7 @@ public record RunConfig(
         if (mode.distils()) {
             f.put("kd-alpha", Double.toString(distillation.alpha()));
             f.put("kd-temperature", Double.toString(distillation.temperature()));
-            if (distillation.loss().kind() != dev.mergenet.transfer.distill.KdLoss.Kind.HINTON) {
+            if (distillation.loss().kind() != KdLoss.Kind.HINTON) {
                 f.put("kd-loss", distillation.loss().describe());
             }
         }

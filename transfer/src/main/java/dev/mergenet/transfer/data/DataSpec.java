@@ -2,6 +2,7 @@ package dev.mergenet.transfer.data;
 
 import dev.mergenet.core.errors.MergeNetException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A data source named on the command line: fashion-mnist:DIR, mnist:DIR, folder:DIR or csv:FILE[#label=COL].
@@ -9,7 +10,7 @@ import java.nio.file.Path;
  */
 public record DataSpec(String kind, Path path, String labelColumn) {
     /** Fashion-MNIST's labels 0..9, as its authors name them. */
-    public static final java.util.List<String> FASHION_CLASSES = java.util.List.of(
+    public static final List<String> FASHION_CLASSES = List.of(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     public static DataSpec parse(String spec) {

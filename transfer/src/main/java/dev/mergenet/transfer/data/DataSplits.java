@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.data;
 
 import dev.mergenet.core.errors.MergeNetException;
+import java.util.Arrays;
 
 /**
  * Train / validation (/ test) sets. The validation set is a fixed seeded draw from the training pool (55k/5k for
@@ -19,8 +20,8 @@ public record DataSplits(LabeledData train, LabeledData validation, LabeledData 
         int[] trainIdx = new int[n - v];
         System.arraycopy(perm, 0, valIdx, 0, v);
         System.arraycopy(perm, v, trainIdx, 0, n - v);
-        java.util.Arrays.sort(valIdx);
-        java.util.Arrays.sort(trainIdx);
+        Arrays.sort(valIdx);
+        Arrays.sort(trainIdx);
         LabeledData val = v == 0 ? null : pool.subset(valIdx, pool.origin() + " (validation)");
         return new DataSplits(pool.subset(trainIdx, pool.origin() + " (train)"), val, test);
     }
@@ -31,8 +32,8 @@ public record DataSplits(LabeledData train, LabeledData validation, LabeledData 
             return this;
         }
         int[] perm = BatchOrder.permutation(train.size(), seed);
-        int[] idx = java.util.Arrays.copyOf(perm, limit);
-        java.util.Arrays.sort(idx);
+        int[] idx = Arrays.copyOf(perm, limit);
+        Arrays.sort(idx);
         return new DataSplits(train.subset(idx, train.origin() + " (first " + limit + ")"), validation, test);
     }
 

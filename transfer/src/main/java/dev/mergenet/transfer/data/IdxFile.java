@@ -3,11 +3,13 @@ package dev.mergenet.transfer.data;
 import dev.mergenet.core.errors.MergeNetException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** IDX files (the MNIST format), gzipped or not: unsigned-byte tensors with big-endian dimension sizes. */
 public final class IdxFile {
@@ -51,11 +53,11 @@ public final class IdxFile {
             byte[] data = new byte[(int) total];
             try {
                 d.readFully(data);
-            } catch (java.io.EOFException e) {
+            } catch (EOFException e) {
                 throw new MergeNetException(file + ": truncated IDX file (expected " + total + " data bytes)", e);
             }
             return new IdxFile(dims, data);
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new MergeNetException(file + ": corrupt gzip data: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MergeNetException(file + ": cannot read: " + e.getMessage(), e);

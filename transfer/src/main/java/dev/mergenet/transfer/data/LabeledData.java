@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-memory classification set: features as float32 rows of one sample shape (e.g. [1, 28, 28] or [F]),
@@ -22,7 +23,7 @@ public final class LabeledData {
     private final int sampleSize;
     private final Shape rawShape;
     private final int rawSize;
-    private final java.util.function.UnaryOperator<float[]> transform;
+    private final UnaryOperator<float[]> transform;
     private final List<String> classNames;
 
     public LabeledData(String origin, float[] features, int[] labels, Shape sampleShape, int classes) {
@@ -36,7 +37,7 @@ public final class LabeledData {
             Shape sampleShape,
             int classes,
             Shape rawShape,
-            java.util.function.UnaryOperator<float[]> transform,
+            UnaryOperator<float[]> transform,
             List<String> classNames) {
         if (classNames != null && classNames.size() != classes) {
             throw new IllegalArgumentException(
@@ -153,8 +154,8 @@ public final class LabeledData {
     }
 
     /** The same samples seen through a further per-sample transform (applied lazily, on the host). */
-    public LabeledData map(Shape newShape, java.util.function.UnaryOperator<float[]> f) {
-        java.util.function.UnaryOperator<float[]> chained = transform == null ? f : x -> f.apply(transform.apply(x));
+    public LabeledData map(Shape newShape, UnaryOperator<float[]> f) {
+        UnaryOperator<float[]> chained = transform == null ? f : x -> f.apply(transform.apply(x));
         return new LabeledData(origin, features, labels, newShape, classes, rawShape, chained, classNames);
     }
 }

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import dev.mergenet.importers.ndarray.ScalarMath;
 
 /**
@@ -37,13 +38,9 @@ public final class DistillationLosses {
         NDArray ps = ScalarMath.div(student, temperature).softmax(1);
         NDArray pt = ScalarMath.div(t, temperature).softmax(1);
         NDArray bs = NDArrays.stack(
-                new ai.djl.ndarray.NDList(
-                        ps.mul(gt).sum(new int[] {1}), ps.mul(other).sum(new int[] {1})),
-                1);
+                new NDList(ps.mul(gt).sum(new int[] {1}), ps.mul(other).sum(new int[] {1})), 1);
         NDArray bt = NDArrays.stack(
-                new ai.djl.ndarray.NDList(
-                        pt.mul(gt).sum(new int[] {1}), pt.mul(other).sum(new int[] {1})),
-                1);
+                new NDList(pt.mul(gt).sum(new int[] {1}), pt.mul(other).sum(new int[] {1})), 1);
         NDArray tckd = kl(bt.log(), bs.log()).mean();
         NDArray mask = ScalarMath.mul(gt, 1000.0);
         NDArray logPs2 = ScalarMath.div(student, temperature).sub(mask).logSoftmax(1);

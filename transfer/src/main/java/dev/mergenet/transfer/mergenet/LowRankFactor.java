@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -82,7 +83,7 @@ public final class LowRankFactor {
         for (int i = 0; i < r; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(h[b][b], h[a][a]));
+        Arrays.sort(order, (a, b) -> Double.compare(h[b][b], h[a][a]));
         for (int o = 0; o < r; o++) {
             int c = order[o];
             double[] v = new double[k];

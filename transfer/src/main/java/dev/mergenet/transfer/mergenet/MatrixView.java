@@ -1,5 +1,6 @@
 package dev.mergenet.transfer.mergenet;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.transfer.model.TrainableModel;
@@ -19,16 +20,15 @@ public final class MatrixView {
     }
 
     /** The weight as an [out, in…] matrix (a view or transposed copy; the caller detaches as needed). */
-    public static ai.djl.ndarray.NDArray toMatrix(TrainableModel model, String name, ai.djl.ndarray.NDArray w) {
+    public static NDArray toMatrix(TrainableModel model, String name, NDArray w) {
         int[] s = matrixShape(name, w.getShape(), model.origin());
-        ai.djl.ndarray.NDArray m = w.reshape(s[0], s[1]);
+        NDArray m = w.reshape(s[0], s[1]);
         return model.inputMajor(name) ? m.transpose() : m;
     }
 
     /** A matrix in the [out, in…] view back to the weight's stored shape. */
-    public static ai.djl.ndarray.NDArray fromMatrix(
-            TrainableModel model, String name, ai.djl.ndarray.NDArray m, Shape stored) {
-        ai.djl.ndarray.NDArray t = model.inputMajor(name) ? m.transpose() : m;
+    public static NDArray fromMatrix(TrainableModel model, String name, NDArray m, Shape stored) {
+        NDArray t = model.inputMajor(name) ? m.transpose() : m;
         return t.reshape(stored);
     }
 

@@ -3,6 +3,7 @@ package dev.mergenet.transfer.mergenet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The known names closest to a misspelt one by Levenshtein distance (case-insensitive; ties in name order).
@@ -12,9 +13,9 @@ public final class NameSuggestions {
     private NameSuggestions() {}
 
     public static List<String> closest(String wanted, Collection<String> known, int count) {
-        String w = wanted.toLowerCase(java.util.Locale.ROOT);
+        String w = wanted.toLowerCase(Locale.ROOT);
         return known.stream()
-                .sorted(Comparator.comparingInt((String k) -> distance(w, k.toLowerCase(java.util.Locale.ROOT)))
+                .sorted(Comparator.comparingInt((String k) -> distance(w, k.toLowerCase(Locale.ROOT)))
                         .thenComparing(k -> k))
                 .limit(count)
                 .toList();

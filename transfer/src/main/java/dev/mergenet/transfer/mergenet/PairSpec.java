@@ -2,6 +2,7 @@ package dev.mergenet.transfer.mergenet;
 
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.transfer.model.TrainableModel;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public record PairSpec(String target, String source) {
 
     /** Resolves the pairs against the two models: named pairs are checked, "auto" picks the first candidates. */
     public static List<PairSpec> resolve(
-            List<String> requested, TrainableModel target, TrainableModel source, java.io.PrintStream log) {
+            List<String> requested, TrainableModel target, TrainableModel source, PrintStream log) {
         List<PairSpec> out = new ArrayList<>();
         if (requested.isEmpty() || (requested.size() == 1 && requested.get(0).equals("auto"))) {
             List<String> t = TransferCandidates.names(target, true);

@@ -2,6 +2,7 @@ package dev.mergenet.transfer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.mergenet.core.ndarray.Scopes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,10 +19,7 @@ public final class GradientClipping {
             NDArray g = Scopes.gradient(p, scope);
             if (g != null) { // weights no backward pass reached count for nothing, as in clip_grad_norm_
                 grads.add(g);
-                sq += g.square()
-                        .sum()
-                        .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                        .getDouble();
+                sq += g.square().sum().toType(DataType.FLOAT64, false).getDouble();
             }
         }
         double norm = Math.sqrt(sq);

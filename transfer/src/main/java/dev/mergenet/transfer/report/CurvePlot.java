@@ -6,6 +6,8 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Stroke;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,16 +133,10 @@ public final class CurvePlot {
             data.addSeries(s);
             renderer.setSeriesPaint(i, c.color());
             renderer.setSeriesStroke(i, c.stroke());
-            renderer.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-3, -3, 6, 6));
             if (legend != null) {
                 LegendItem item = new LegendItem(
-                        c.label(),
-                        null,
-                        null,
-                        null,
-                        new java.awt.geom.Line2D.Double(-12, 0, 12, 0),
-                        c.stroke(),
-                        c.color());
+                        c.label(), null, null, null, new Line2D.Double(-12, 0, 12, 0), c.stroke(), c.color());
                 legend.add(item);
             }
         }

@@ -3,6 +3,7 @@ package dev.mergenet.transfer.report;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.mergenet.core.io.AtomicFiles;
@@ -57,7 +58,7 @@ public final class RunReport {
             for (String k : o.keySet().toArray(new String[0])) {
                 JsonElement v = o.get(k);
                 if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber() && !Double.isFinite(v.getAsDouble())) {
-                    o.add(k, com.google.gson.JsonNull.INSTANCE);
+                    o.add(k, JsonNull.INSTANCE);
                 }
             }
         }
@@ -105,7 +106,7 @@ public final class RunReport {
     }
 
     private static JsonElement number(double v) {
-        return Double.isFinite(v) ? new JsonPrimitive(v) : com.google.gson.JsonNull.INSTANCE;
+        return Double.isFinite(v) ? new JsonPrimitive(v) : JsonNull.INSTANCE;
     }
 
     public JsonObject json() {

@@ -1,5 +1,6 @@
 package dev.mergenet.transfer.report;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,7 +28,7 @@ public final class Verdict {
         if (baselineAtChance) {
             Arm up = arms.stream()
                     .filter(a -> !a.atChance())
-                    .max(java.util.Comparator.comparingDouble(Arm::meanPp))
+                    .max(Comparator.comparingDouble(Arm::meanPp))
                     .orElse(null);
             if (up != null) {
                 return String.format(

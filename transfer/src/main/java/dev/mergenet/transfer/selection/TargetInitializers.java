@@ -3,12 +3,16 @@ package dev.mergenet.transfer.selection;
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +21,7 @@ public final class TargetInitializers {
     private TargetInitializers() {}
 
     /** A model whose shared float initializers were split, and one line per split. */
-    public record Untied(OnnxModel model, java.util.List<String> notes) {}
+    public record Untied(OnnxModel model, List<String> notes) {}
 
     /**
      * Every Identity of a float initializer made a tensor of its own, named by the Identity's output, as the importer
@@ -27,7 +31,7 @@ public final class TargetInitializers {
      */
     public static Untied untied(OnnxModel model) {
         GraphProto.Builder g = model.proto().getGraph().toBuilder();
-        java.util.Map<String, TensorProto> floats = new java.util.HashMap<>();
+        Map<String, TensorProto> floats = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
                 floats.put(t.getName(), t);
@@ -36,9 +40,9 @@ public final class TargetInitializers {
         // an exporter that merged equal initializers names the others through Identity nodes: make them tensors again
         Set<String> graphOutputs = new HashSet<>();
         g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
-        java.util.List<String> notes = new java.util.ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (int i = g.getNodeCount() - 1; i >= 0; i--) {
-            dev.mergenet.onnx.Onnx.NodeProto n = g.getNode(i);
+            Onnx.NodeProto n = g.getNode(i);
             if (n.getOpType().equals("Identity")
                     && n.getInputCount() == 1
                     && n.getOutputCount() == 1

@@ -3,6 +3,7 @@ package dev.mergenet.transfer.selection;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.onnx.OnnxModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -313,7 +314,7 @@ public final class WeightSelection {
         private void put(String name, HostTensor value) {
             if (name != null && value != null) {
                 HostTensor before = out.put(name, value);
-                if (before != null && !java.util.Arrays.equals(before.values(), value.values())) {
+                if (before != null && !Arrays.equals(before.values(), value.values())) {
                     out.put(name, before); // true weight tying: one tensor, the first reader's selection
                     rules.add(name + ": read directly by several layers (weight tying, kept by the importer): it"
                             + " keeps the selection of its first reader; " + at.name() + " reads that too");

@@ -1,11 +1,16 @@
 package dev.mergenet.transfer.training;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.mergenet.importers.OnnxGraphBlock;
+import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.analysis.ChannelStatistics;
 import dev.mergenet.importers.analysis.FoldedNormalization;
 import dev.mergenet.importers.analysis.PreciseBatchNorm;
 import dev.mergenet.importers.edit.RestoreNormalization;
 import dev.mergenet.importers.onnx.OnnxModel;
+import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.data.SampleBatches;
 import java.io.PrintStream;
@@ -72,7 +77,7 @@ public final class NormalizationRepair {
      * Whether a BatchNormalization keeps its running statistics with PyTorch momentum 0.05 or less (ONNX momentum
      * 0.95 or more, e.g. MobileNetV3's 0.01): they then lag the weights for hundreds of steps.
      */
-    public static boolean lagging(dev.mergenet.importers.OnnxGraphBlock block) {
+    public static boolean lagging(OnnxGraphBlock block) {
         for (var n : block.runGraph().getNodeList()) {
             if (n.getOpType().equals("BatchNormalization")) {
                 float m = 0.9f;
@@ -91,17 +96,17 @@ public final class NormalizationRepair {
 
     /** Accuracy of the model as it is on the first four training batches (eval mode). */
     static double accuracy(OnnxModel model, LabeledData train, int batchSize, long seed, NDManager manager) {
-        int[] order = dev.mergenet.transfer.data.BatchOrder.forEpoch(train.size(), seed, 0);
+        int[] order = BatchOrder.forEpoch(train.size(), seed, 0);
         int n = Math.min(train.size(), 4 * batchSize);
         long correct = 0;
         try (NDManager scope = manager.newSubManager();
-                var block = dev.mergenet.importers.OnnxImporter.load(model, scope)) {
+                var block = OnnxImporter.load(model, scope)) {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 try (NDManager step = scope.newSubManager()) {
                     var out = block.forward(
-                                    new ai.djl.training.ParameterStore(step, false),
-                                    new ai.djl.ndarray.NDList(train.features(step, order, from, to)),
+                                    new ParameterStore(step, false),
+                                    new NDList(train.features(step, order, from, to)),
                                     false)
                             .head();
                     long[] predicted = out.reshape(to - from, -1).argMax(1).toLongArray();
@@ -115,7 +120,7 @@ public final class NormalizationRepair {
     }
 
     /** Precise BN over the first training batches; null when the model has no BatchNormalization. */
-    public static PreciseBatchNorm precise(dev.mergenet.importers.OnnxGraphBlock target, NDManager manager) {
+    public static PreciseBatchNorm precise(OnnxGraphBlock target, NDManager manager) {
         PreciseBatchNorm p = new PreciseBatchNorm(target, manager);
         if (p.norms().isEmpty()) {
             p.close();

@@ -11,6 +11,7 @@ import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
+import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.LearningRateSchedule;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The training loop of one run: it orders each step and owns timing, progress, epochs, the best epoch, early
@@ -64,7 +66,7 @@ public final class TransferRun implements AutoCloseable {
     private final double[] recentLosses = new double[INITIAL_STEPS];
     private Function<List<EpochRecord>, TrainingCheckpoint.Header> exportHeader;
     private boolean closed;
-    private java.util.function.Supplier<String> beforeEvaluation = () -> null;
+    private Supplier<String> beforeEvaluation = () -> null;
 
     /**
      * @param target       the subject: the target's own training
@@ -95,7 +97,7 @@ public final class TransferRun implements AutoCloseable {
     }
 
     /** Runs before each epoch's validation (precise BN); what it returns is logged after the epoch's line. */
-    public TransferRun beforeEvaluation(java.util.function.Supplier<String> r) {
+    public TransferRun beforeEvaluation(Supplier<String> r) {
         this.beforeEvaluation = r == null ? () -> null : r;
         return this;
     }
@@ -104,8 +106,7 @@ public final class TransferRun implements AutoCloseable {
      * The target's score width must cover the data's labels, or the loss fails deep in the engine ("index 5 is out of
      * bounds for dimension 1 with size 2"): say so with both class counts and the remedy.
      */
-    static void checkClassCount(
-            TrainableModel target, dev.mergenet.transfer.data.LabeledData train, NDManager manager) {
+    static void checkClassCount(TrainableModel target, LabeledData train, NDManager manager) {
         long width;
         try (NDManager scope = manager.newSubManager()) {
             NDArray y = target.forward(train.features(scope, new int[] {0}, 0, 1), false);
@@ -322,10 +323,10 @@ public final class TransferRun implements AutoCloseable {
     /** Chance-level or diverging accuracies after an epoch (on validation, else test). */
     private Optional<String> healthWarning(EpochRecord r) {
         boolean val = data.validation() != null;
-        dev.mergenet.transfer.data.LabeledData set = val ? data.validation() : data.test();
+        LabeledData set = val ? data.validation() : data.test();
         return set == null
                 ? Optional.empty()
-                : dev.mergenet.transfer.training.TrainingHealth.afterEpoch(
+                : TrainingHealth.afterEpoch(
                         r.epoch + 1,
                         r.targetTrainAccuracy,
                         val ? r.targetValAccuracy : r.targetTestAccuracy,

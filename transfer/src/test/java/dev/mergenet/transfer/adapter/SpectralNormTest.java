@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
 class SpectralNormTest {
@@ -42,8 +43,8 @@ class SpectralNormTest {
             double[] before = adapter.arrays().buffers().get(u).toDoubleArray();
             try (NDManager scope = manager.newSubManager()) {
                 adapter.forward(
-                        manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
-                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64),
+                        manager.ones(new Shape(5, 6), DataType.FLOAT64),
+                        manager.ones(new Shape(3, 4), DataType.FLOAT64),
                         false,
                         scope);
             }
@@ -51,8 +52,8 @@ class SpectralNormTest {
             try (NDManager scope = manager.newSubManager();
                     NDManager ref = manager.newSubManager()) {
                 adapter.forward(
-                        manager.ones(new ai.djl.ndarray.types.Shape(5, 6), DataType.FLOAT64),
-                        manager.ones(new ai.djl.ndarray.types.Shape(3, 4), DataType.FLOAT64),
+                        manager.ones(new Shape(5, 6), DataType.FLOAT64),
+                        manager.ones(new Shape(3, 4), DataType.FLOAT64),
                         true,
                         scope);
             }

@@ -17,6 +17,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -89,14 +92,13 @@ class DataLoadersTest {
             assertArrayEquals(a.validation().sample(i), b.validation().sample(i));
         }
         // every training pixel pattern differs from every validation one (samples are distinct by construction)
-        java.util.Set<String> val = new java.util.HashSet<>();
+        Set<String> val = new HashSet<>();
         for (int i = 0; i < 50; i++) {
-            val.add(java.util.Arrays.toString(a.validation().sample(i))
-                    + a.validation().label(i));
+            val.add(Arrays.toString(a.validation().sample(i)) + a.validation().label(i));
         }
         for (int i = 0; i < 150; i++) {
             assertTrue(!val.contains(
-                    java.util.Arrays.toString(a.train().sample(i)) + a.train().label(i)));
+                    Arrays.toString(a.train().sample(i)) + a.train().label(i)));
         }
     }
 
@@ -104,13 +106,11 @@ class DataLoadersTest {
     void batchOrderDependsOnlyOnSeedAndEpoch() {
         assertArrayEquals(BatchOrder.forEpoch(1000, 3, 2), BatchOrder.forEpoch(1000, 3, 2));
         assertNotEquals(
-                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
-                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 3)));
+                Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)), Arrays.toString(BatchOrder.forEpoch(1000, 3, 3)));
         assertNotEquals(
-                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)),
-                java.util.Arrays.toString(BatchOrder.forEpoch(1000, 4, 2)));
+                Arrays.toString(BatchOrder.forEpoch(1000, 3, 2)), Arrays.toString(BatchOrder.forEpoch(1000, 4, 2)));
         int[] p = BatchOrder.forEpoch(1000, 3, 2).clone();
-        java.util.Arrays.sort(p);
+        Arrays.sort(p);
         for (int i = 0; i < p.length; i++) {
             assertEquals(i, p[i]);
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class LowRankFactorTest {
     /** Power iteration on SᵀS, in double, to convergence. */
     private static double largestSingularValue(double[] s, int p, int q) {
         double[] x = new double[q];
-        java.util.Arrays.fill(x, 1);
+        Arrays.fill(x, 1);
         double lambda = 0;
         for (int it = 0; it < 5000; it++) {
             double[] y = new double[p];

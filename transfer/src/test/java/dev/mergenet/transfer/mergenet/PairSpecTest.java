@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.importers.testing.Models;
+import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
@@ -58,7 +59,7 @@ class PairSpecTest {
     }
 
     /** x[N,4] -> MatMul (input-major weight) -> BatchNormalization -> Relu -> Gemm(transB) head. */
-    private static dev.mergenet.onnx.Onnx.ModelProto target() {
+    private static Onnx.ModelProto target() {
         Random r = new Random(1);
         GraphProto g = GraphProto.newBuilder()
                 .setName("target")
@@ -90,7 +91,7 @@ class PairSpecTest {
     }
 
     /** x[N,2,5,5] -> Conv 3x3 -> Flatten -> Gemm(transB) classifier, plus an unused matrix. */
-    private static dev.mergenet.onnx.Onnx.ModelProto source() {
+    private static Onnx.ModelProto source() {
         Random r = new Random(2);
         GraphProto g = GraphProto.newBuilder()
                 .setName("source")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.Device;
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -87,8 +88,7 @@ class SgdMomentumTest {
                     }
                     sgd.step(params, 0.1, scope);
                 }
-                counts[step] =
-                        ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
+                counts[step] = ((BaseNDManager) m).getManagedArrays().size();
             }
             assertEquals(counts[1], counts[3], "arrays left on the weights' manager after steps 2 and 4");
         }

@@ -7,6 +7,7 @@ import dev.mergenet.transfer.training.EpochRecord;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -75,13 +76,13 @@ class CurvePlotTest {
         double[] nearTop = rangeOf(99.0, 99.5);
         assertTrue(
                 nearTop[1] <= 100 && nearTop[1] - nearTop[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
-                java.util.Arrays.toString(nearTop));
+                Arrays.toString(nearTop));
         double[] middle = rangeOf(81.0, 83.5);
         assertTrue(
                 middle[0] <= 81.0 && middle[1] >= 83.5 && middle[1] - middle[0] >= CurvePlot.MIN_ACCURACY_SPAN - 1e-9,
-                java.util.Arrays.toString(middle));
+                Arrays.toString(middle));
         double[] wide = rangeOf(10, 90);
-        assertTrue(wide[0] < 10 && wide[1] > 90 && wide[1] - wide[0] < 100, java.util.Arrays.toString(wide));
+        assertTrue(wide[0] < 10 && wide[1] > 90 && wide[1] - wide[0] < 100, Arrays.toString(wide));
     }
 
     private static double[] rangeOf(double lo, double hi) {

@@ -14,6 +14,11 @@ import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +57,7 @@ class SelectionRulesComputeTheSourceTest {
         OnnxModel target = WeightSelectionReferenceTest.model("mlp", "target");
         WeightSelection.Selection sel =
                 WeightSelection.select(WeightSelectionReferenceTest.model("mlp", "source"), target);
-        assertEquals(java.util.Map.of(), sel.report().notMapped());
+        assertEquals(Map.of(), sel.report().notMapped());
         assertEquals(10, sel.tensors().size(), sel.tensors().keySet().toString());
         // the fresh target's second LayerNorm reads the first's merged scale and bias through Identity nodes
         assertTrue(
@@ -70,10 +75,10 @@ class SelectionRulesComputeTheSourceTest {
         }
     }
 
-    private static float[] floats(String c, String file) throws java.io.IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+    private static float[] floats(String c, String file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(
                         WeightSelectionReferenceTest.DIR.resolve(c).resolve(file)))
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                .order(ByteOrder.LITTLE_ENDIAN);
         float[] v = new float[b.remaining() / 4];
         b.asFloatBuffer().get(v);
         return v;

@@ -17,6 +17,7 @@ import dev.mergenet.transfer.model.TrainableModel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class FixedSeedResultsTest {
                 }
             }
             return HexFormat.of().formatHex(md.digest()).substring(0, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }

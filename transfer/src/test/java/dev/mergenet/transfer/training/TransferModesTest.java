@@ -18,10 +18,12 @@ import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.config.Schedule;
+import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +148,7 @@ class TransferModesTest {
                 NDManager scope = m.newSubManager()) {
             TrainableModel teacher = TinySetup.source(m);
             FrozenTeacher cached = new FrozenTeacher(teacher, data.train(), 64, m);
-            int[] order =
-                    dev.mergenet.transfer.data.BatchOrder.forEpoch(data.train().size(), 3, 1);
+            int[] order = BatchOrder.forEpoch(data.train().size(), 3, 1);
             float[] fromCache = cached.scores(order, 32, 64, scope).toFloatArray();
             float[] direct = teacher.forward(data.train().features(scope, order, 32, 64), false)
                     .toFloatArray();
@@ -167,14 +168,14 @@ class TransferModesTest {
         // while MergeNet from the frozen source does read the values
         RunConfig real = frozen.withMode(Mode.MERGENET);
         assertFalse(
-                java.util.Arrays.equals(flat(runWithSource(real, data, false)), flat(runWithSource(real, data, true))),
+                Arrays.equals(flat(runWithSource(real, data, false)), flat(runWithSource(real, data, true))),
                 "mergenet reads the source's values");
     }
 
     private static float[] flat(Map<String, float[]> m) {
         return m.values().stream()
                 .reduce((a, b) -> {
-                    float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+                    float[] c = Arrays.copyOf(a, a.length + b.length);
                     System.arraycopy(b, 0, c, a.length, b.length);
                     return c;
                 })

@@ -17,6 +17,7 @@ import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.DataSplits;
+import dev.mergenet.transfer.data.LabeledData;
 import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
@@ -237,10 +238,7 @@ class TransferRunTest {
         }
         x[77] = Float.NaN;
         DataSplits bad = new DataSplits(
-                new dev.mergenet.transfer.data.LabeledData(
-                        "bad", x, y, good.train().sampleShape(), TinySetup.CLASSES),
-                good.validation(),
-                null);
+                new LabeledData("bad", x, y, good.train().sampleShape(), TinySetup.CLASSES), good.validation(), null);
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             TrainableModel t = TinySetup.target(m);
             // the finished 1-epoch run is extended to 2 epochs; its second epoch meets the NaN sample

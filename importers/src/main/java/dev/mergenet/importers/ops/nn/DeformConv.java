@@ -134,8 +134,8 @@ public final class DeformConv implements OpConverter {
         long k = ShapeMath.elements(win.kernel(), owner + ": kernel");
         long points = ShapeMath.elements(win.out(), owner + ": output");
         long[] columns = {x.getShape().get(0), x.getShape().get(1), k, points};
-        long[] perOutput = java.util.Arrays.copyOfRange(
-                w.getShape().getShape(), 1, w.getShape().dimension());
+        long[] perOutput =
+                Arrays.copyOfRange(w.getShape().getShape(), 1, w.getShape().dimension());
         java.util.function.Supplier<String> what = () -> owner + ": input " + x.getShape() + ", weight " + w.getShape()
                 + ", output " + java.util.Arrays.toString(out);
         OpCost.of(what)

@@ -15,6 +15,7 @@ import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -84,7 +85,7 @@ public final class GridSample implements OpConverter {
             long tapCombos = Math.round(Math.pow(mode == Mode.NEAREST ? 1 : mode == Mode.LINEAR ? 2 : 4, r));
             long[] out = {n, c, points};
             OpCost.of(() -> owner + ": input " + x.getShape() + ", grid " + grid.getShape() + ", output "
-                            + java.util.Arrays.toString(out))
+                            + Arrays.toString(out))
                     .tensor("output", out, x.getDataType())
                     .tensor("gathered terms (one per tap combination)", OpCost.times(tapCombos, out), x.getDataType())
                     .work(out, tapCombos, 4 * tapCombos);

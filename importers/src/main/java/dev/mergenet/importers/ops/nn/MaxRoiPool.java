@@ -48,7 +48,7 @@ public final class MaxRoiPool implements OpConverter {
             int pw = (int) pooled[1];
             long[] out = {regions, x.getShape().get(1), ph, pw};
             OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
-                            + java.util.Arrays.toString(out))
+                            + Arrays.toString(out))
                     .tensor("output", out, x.getDataType())
                     .tensor("input copied per roi", new long[] {regions, out[1], (long) h * w}, x.getDataType());
             int[][] pixels = new int[regions * ph * pw][];

@@ -1,5 +1,6 @@
 package dev.mergenet.importers.ops.nn;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
@@ -66,7 +67,7 @@ public final class MaxUnpool implements OpConverter {
                         .zeros(new Shape(total), x.getDataType())
                         .scatter(index, x.flatten(), 0)
                         .reshape(new Shape(inferred));
-            } catch (ai.djl.engine.EngineException e) {
+            } catch (EngineException e) {
                 // an index outside the output is a value check, left to libtorch's one refusal, named here
                 throw new OnnxFormatException(
                         owner + ": " + in.describe(1) + " does not address the output "

@@ -14,6 +14,7 @@ import dev.mergenet.importers.ops.spi.OnnxNode;
 import dev.mergenet.importers.ops.spi.OnnxOp;
 import dev.mergenet.importers.ops.spi.OpConverter;
 import dev.mergenet.importers.ops.spi.OpKernel;
+import java.util.Arrays;
 
 /**
  * RoiAlign: for every region, output bin and sampling point, a bilinear sample of the region's feature map;
@@ -62,7 +63,7 @@ public final class RoiAlign implements OpConverter {
             int w = (int) x.getShape().get(3);
             long[] out = {regions, c, outH, outW};
             OpCost cost = OpCost.of(() -> owner + ": input " + x.getShape() + ", " + regions + " rois, output "
-                            + java.util.Arrays.toString(out))
+                            + Arrays.toString(out))
                     .tensor("output", out, x.getDataType())
                     .tensor("input copied per roi", new long[] {regions, c, (long) h * w}, x.getDataType());
             Layout layout = new Layout(regions, outH * outW, h, w, owner);

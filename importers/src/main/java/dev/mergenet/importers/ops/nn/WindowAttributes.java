@@ -8,6 +8,7 @@ import dev.mergenet.importers.limits.ShapeMath;
 import dev.mergenet.importers.ops.spi.Attributes;
 import dev.mergenet.importers.ops.spi.OnnxNode;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The sliding-window attributes shared by convolution and pooling (kernel_shape, strides, dilations, pads,
@@ -160,8 +161,7 @@ final class WindowAttributes {
             padded[2 + i] = win.in()[i] + win.padBegin()[i] + win.padEnd()[i];
         }
         long[] perOutput = Arrays.copyOfRange(w.getShape(), 1, w.dimension());
-        java.util.function.Supplier<String> what =
-                () -> owner + ": input " + x + ", weight " + w + ", output " + Arrays.toString(out);
+        Supplier<String> what = () -> owner + ": input " + x + ", weight " + w + ", output " + Arrays.toString(out);
         OpCost cost = OpCost.of(what).tensor("output", out, type).work(out, ShapeMath.elements(perOutput, what));
         if (!win.symmetric()) {
             cost.tensor("padded input", padded, type);
