@@ -2,6 +2,7 @@ package dev.mergenet.exporters.deploy;
 
 import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.importers.edit.FloatTensors;
 import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.ModelProto;
@@ -63,7 +64,7 @@ public final class PreprocessingGraph {
             String sizes = names.fresh("sizes");
             nodes.add(node("Concat", names.fresh("Concat"), List.of(batchAndChannels, hw), sizes, intAttr("axis", 0)));
             String roi = names.fresh("roi");
-            constants.add(floats(roi, new long[] {0}));
+            constants.add(FloatTensors.of(roi, new long[] {0}));
             String resized = names.fresh("resized");
             nodes.add(node(
                     "Resize",
@@ -90,9 +91,9 @@ public final class PreprocessingGraph {
             }
             int count = rank == 4 ? (int) channels : 1;
             String mean = names.fresh("mean");
-            constants.add(floats(mean, dims, perChannel(p.mean(), count, 0f)));
+            constants.add(FloatTensors.of(mean, dims, perChannel(p.mean(), count, 0f)));
             String std = names.fresh("std");
-            constants.add(floats(std, dims, perChannel(p.std(), count, 1f)));
+            constants.add(FloatTensors.of(std, dims, perChannel(p.std(), count, 1f)));
             String centred = names.fresh("centred");
             nodes.add(node("Sub", names.fresh("Sub"), List.of(current, mean), centred));
             String scaled = names.fresh("normalized");
@@ -193,22 +194,6 @@ public final class PreprocessingGraph {
                 .addDims(v.length)
                 .setRawData(ByteString.copyFrom(b))
                 .build();
-    }
-
-    private static TensorProto floats(String name, long[] dims, float... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) {
-            b.putFloat(x);
-        }
-        b.flip();
-        TensorProto.Builder t = TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
     }
 
     /** Fresh value and node names that collide with nothing in the graph. */

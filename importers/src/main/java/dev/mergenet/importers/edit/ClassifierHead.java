@@ -1,6 +1,5 @@
 package dev.mergenet.importers.edit;
 
-import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -11,7 +10,6 @@ import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
 import dev.mergenet.onnx.Onnx.TensorShapeProto;
 import dev.mergenet.onnx.Onnx.ValueInfoProto;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
@@ -108,7 +106,8 @@ public final class ClassifierHead {
         List<String> dropped = new ArrayList<>();
         gb.setNode(headAt, head.toBuilder().setInput(1, weightName).build());
         dropped.add(head.getInput(1));
-        gb.addInitializer(floats(weightName, dims, uniform(numClasses * features, features, new Random(seed))));
+        gb.addInitializer(
+                FloatTensors.of(weightName, dims, uniform(numClasses * features, features, new Random(seed))));
         String biasName = null;
         if (biasNode >= 0) {
             NodeProto bn = gb.getNode(biasNode);
@@ -118,7 +117,7 @@ public final class ClassifierHead {
             long[] bdims = ob.getDimsCount() == 2 ? new long[] {1, numClasses} : new long[] {numClasses};
             gb.setNode(biasNode, bn.toBuilder().setInput(biasSlot, biasName).build());
             dropped.add(oldBias);
-            gb.addInitializer(floats(biasName, bdims, new float[numClasses]));
+            gb.addInitializer(FloatTensors.of(biasName, bdims, new float[numClasses]));
         }
         removeUnused(gb, idx, dropped);
         Set<String> after = idx.downstream(head.getOutput(0));
@@ -300,18 +299,5 @@ public final class ClassifierHead {
             v[i] = (random.nextFloat() * 2 - 1) * bound;
         }
         return v;
-    }
-
-    private static TensorProto floats(String name, long[] dims, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
     }
 }

@@ -1,6 +1,5 @@
 package dev.mergenet.importers.edit;
 
-import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.analysis.FoldedNormalization;
@@ -10,7 +9,6 @@ import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -98,8 +96,8 @@ public final class FoldNormalization {
             String wName = idx.fresh(base + ".folded.weight");
             String bName = idx.fresh(base + ".folded.bias");
             long[] wDims = w.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            added.add(tensor(wName, wDims, weight));
-            added.add(tensor(bName, new long[] {out}, newBias));
+            added.add(FloatTensors.of(wName, wDims, weight));
+            added.add(FloatTensors.of(bName, new long[] {out}, newBias));
             NodeProto.Builder nc = conv.toBuilder().setInput(1, wName).setOutput(0, bn.getOutput(0));
             if (hasBias) {
                 nc.setInput(2, bName);
@@ -154,19 +152,6 @@ public final class FoldNormalization {
         float[] v = new float[fb.remaining()];
         fb.get(v);
         return v;
-    }
-
-    private static TensorProto tensor(String name, long[] dims, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .setRawData(ByteString.copyFrom(b));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
     }
 
     /** Removes initializers, Identity aliases and Constant nodes among {@code values} that nothing reads now. */

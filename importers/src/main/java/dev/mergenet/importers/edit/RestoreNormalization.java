@@ -1,6 +1,5 @@
 package dev.mergenet.importers.edit;
 
-import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.core.graph.GraphIndex;
 import dev.mergenet.importers.analysis.ChannelStatistics;
@@ -10,8 +9,6 @@ import dev.mergenet.onnx.Onnx.AttributeProto;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.NodeProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -114,7 +111,7 @@ public final class RestoreNormalization {
             };
             float[][] tensors = {scale, shift, mean, var};
             for (int i = 0; i < 4; i++) {
-                gb.addInitializer(floats(inputs[i + 1], tensors[i]));
+                gb.addInitializer(FloatTensors.of(inputs[i + 1], new long[] {tensors[i].length}, tensors[i]));
             }
             String name = idx.fresh(base);
             gb.addNode(n.toBuilder().setOutput(0, raw).build());
@@ -160,16 +157,5 @@ public final class RestoreNormalization {
             placeholder.put(conv, new ChannelStatistics(new double[channels], ones, 1));
         }
         return apply(model, placeholder);
-    }
-
-    private static TensorProto floats(String name, float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(values.length)
-                .setRawData(ByteString.copyFrom(b))
-                .build();
     }
 }

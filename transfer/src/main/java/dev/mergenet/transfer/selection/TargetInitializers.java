@@ -1,13 +1,11 @@
 package dev.mergenet.transfer.selection;
 
-import com.google.protobuf.ByteString;
 import dev.mergenet.core.errors.MergeNetException;
+import dev.mergenet.importers.edit.FloatTensors;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.onnx.Onnx;
 import dev.mergenet.onnx.Onnx.GraphProto;
 import dev.mergenet.onnx.Onnx.TensorProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -79,16 +77,7 @@ public final class TargetInitializers {
                         + Arrays.toString(dims) + " of type " + t.getDataType() + ", the new value a float32 "
                         + h.shapeText());
             }
-            ByteBuffer b = ByteBuffer.allocate(4 * h.values().length).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(h.values());
-            g.setInitializer(
-                    i,
-                    TensorProto.newBuilder()
-                            .setName(t.getName())
-                            .addAllDims(t.getDimsList())
-                            .setDataType(TensorProto.DataType.FLOAT_VALUE)
-                            .setRawData(ByteString.copyFrom(b.array()))
-                            .build());
+            g.setInitializer(i, FloatTensors.of(t.getName(), dims, h.values()));
             done.add(t.getName());
         }
         for (String name : tensors.keySet()) {
