@@ -53,6 +53,13 @@ class OwnClassifierExampleTest {
         assertTrue(printed.contains(String.format("%.1f%%", 100 * accuracy)), printed);
     }
 
+    @Test
+    void readmeShowsTheExampleAsItIs() throws Exception {
+        String source = Files.readString(Path.of("src/main/java/dev/mergenet/samples/OwnClassifierExample.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        assertTrue(readme.contains(source.substring(source.indexOf("public final class"))), "README is out of date");
+    }
+
     /** The first {@code perClass} images of each chosen class as grey PNGs in DIR/CLASS/. */
     private static Path writeFolder(LabeledData data, Path dir, int perClass) throws Exception {
         for (Map.Entry<Integer, String> c : CLASSES.entrySet()) {
