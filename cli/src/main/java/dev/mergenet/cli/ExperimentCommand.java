@@ -211,10 +211,10 @@ final class ExperimentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rebuild) {
             SweepDriver.Rebuilt r = SweepDriver.rebuild(out, table);
-            System.out.print(Files.readString(r.table()));
             System.out.printf(
                     "rebuilt from %d trial records (%d missing): %s, %s%n",
                     r.records().size(), r.missing(), r.table(), r.html());
+            System.out.print(Files.readString(r.table())); // ends with the verdict line
             return 0;
         }
         long[] seedList = new long[seeds];
@@ -246,10 +246,10 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         SweepDriver.Result r = SweepDriver.run(
                 plan, new SparkSettings(master, threads, device, sparkConf), retryFailed, table, System.err);
-        System.out.print(Files.readString(r.table()));
         System.out.printf(
                 "%d trials run, %d reused; table written to %s, page to %s%n",
                 r.ran(), r.reused(), r.table(), r.html());
+        System.out.print(Files.readString(r.table())); // ends with the verdict line
         return 0;
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.importers.testing.TestData;
+import dev.mergenet.sweep.TrialRecord;
+import dev.mergenet.sweep.TrialRow;
 import dev.mergenet.transfer.app.demo.FashionModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,8 @@ class ExperimentCliTest {
         CliRun r = CliRun.of(args);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("4 trials run, 0 reused"), r.out());
+        String[] printed = r.out().strip().split("\n");
+        assertTrue(printed[printed.length - 1].startsWith("verdict: "), "the output ends with the verdict: " + r.out());
         String table = Files.readString(out.resolve("results.md"));
         assertTrue(table.contains("| alone | lr=0.05 (2) | 1 |") && table.contains("| kd | lr=0.05 (2) | 1 |"), table);
         assertTrue(
@@ -68,6 +72,8 @@ class ExperimentCliTest {
                 List<String> log = Files.readAllLines(trial.resolve("trial.log"));
                 assertEquals(
                         1, log.stream().filter(l -> l.contains(": attempt ")).count(), trial + ": " + log);
+                TrialRow row = TrialRecord.read(trial.resolve("trial.json")).row();
+                assertTrue(row.failed() || (row.testSamples() > 0 && row.classes() > 0), trial + ": " + row);
             }
         }
         String html = Files.readString(out.resolve("report.html"));

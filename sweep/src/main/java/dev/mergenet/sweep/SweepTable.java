@@ -2,6 +2,7 @@ package dev.mergenet.sweep;
 
 import dev.mergenet.core.io.AtomicFiles;
 import dev.mergenet.transfer.report.PairedStats;
+import dev.mergenet.transfer.report.Verdict;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * The sweep's markdown table: per arm the selected configuration (on validation), how many were tried, mean ±
  * std test accuracy, the paired per-seed difference to alone's selected configuration with a 95% CI, and to
- * the arm's random-source control; then the failed trials with their messages and every trial's numbers.
+ * the arm's random-source control; then the failed trials with their messages and every trial's numbers; last,
+ * the one verdict line.
  */
 public final class SweepTable {
     private SweepTable() {}
@@ -68,6 +70,44 @@ public final class SweepTable {
                             : "-"));
         }
         return sb.toString();
+    }
+
+    /**
+     * The one line that ends the table: every arm's selected configuration against alone's, paired by seed on final
+     * test accuracy; the seed count is the fewest pairs any arm has.
+     */
+    public static String verdict(List<Selection.ArmResult> arms) {
+        Optional<Selection.ArmResult> alone =
+                arms.stream().filter(a -> TrialRunner.isAlone(a.arm())).findFirst();
+        if (alone.isEmpty() || alone.get().runs().isEmpty()) {
+            return "verdict: none: alone has no finished trial to compare with";
+        }
+        List<Verdict.Arm> compared = new ArrayList<>();
+        int seeds = Integer.MAX_VALUE;
+        for (Selection.ArmResult a : arms) {
+            double[] d = pairedDiff(a, alone.get(), true);
+            if (d == null) {
+                continue;
+            }
+            String name = "default".equals(a.selected()) ? a.arm() : a.arm() + " (" + a.selected() + ")";
+            compared.add(new Verdict.Arm(name, d[0], d[1], atChance(a)));
+            seeds = Math.min(seeds, paired(a, alone.get()));
+        }
+        if (compared.isEmpty()) {
+            return "verdict: none: no arm has a finished trial on a seed alone also finished";
+        }
+        return Verdict.of("alone", atChance(alone.get()), compared, seeds);
+    }
+
+    /** An arm is at chance when every selected run is (unknown counts: not at chance). */
+    private static boolean atChance(Selection.ArmResult a) {
+        return !a.runs().isEmpty() && a.runs().stream().allMatch(TrialRow::atChance);
+    }
+
+    private static int paired(Selection.ArmResult a, Selection.ArmResult other) {
+        return (int) a.runs().stream()
+                .filter(r -> other.runs().stream().anyMatch(o -> o.seed() == r.seed()))
+                .count();
     }
 
     /** {mean, half-width} of the paired difference of the arm's selected runs to the other's, in pp; null if none. */
@@ -150,7 +190,8 @@ public final class SweepTable {
                     o.adapterShare(),
                     o.failed() ? "failed" : "ok"));
         }
-        sb.append("```\n");
+        sb.append("```\n\n");
+        sb.append(verdict(arms)).append('\n');
         return sb.toString();
     }
 

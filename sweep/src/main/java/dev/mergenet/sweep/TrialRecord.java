@@ -34,6 +34,8 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
         r.add("secondsPerEpoch", num(row.secondsPerEpoch()));
         r.add("adapterShareOfEpoch", num(row.adapterShare()));
         r.addProperty("resumedFromEpoch", row.resumedFromEpoch());
+        r.addProperty("testSamples", row.testSamples());
+        r.addProperty("classes", row.classes());
         o.add("row", r);
         o.add("valCurve", curve(valCurve));
         o.add("testCurve", curve(testCurve));
@@ -69,6 +71,8 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
                     d(r, "secondsPerEpoch"),
                     d(r, "adapterShareOfEpoch"),
                     r.get("resumedFromEpoch").getAsInt(),
+                    count(r, "testSamples"),
+                    count(r, "classes"),
                     failure);
             return new TrialRecord(
                     o.get("specHash").getAsString(), spec, row, curve(o.get("valCurve")), curve(o.get("testCurve")));
@@ -131,6 +135,12 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
     private static double d(JsonObject o, String k) {
         JsonElement v = o.get(k);
         return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
+    }
+
+    /** A count, 0 (unknown) in records written before it was kept. */
+    private static int count(JsonObject o, String k) {
+        JsonElement v = o.get(k);
+        return v == null || v.isJsonNull() ? 0 : v.getAsInt();
     }
 
     private static JsonArray curve(double[] v) {

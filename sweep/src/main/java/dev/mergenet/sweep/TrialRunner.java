@@ -42,7 +42,9 @@ public final class TrialRunner {
             double adapterShare,
             double[] valCurve,
             double[] testCurve,
-            int resumedFromEpoch) {}
+            int resumedFromEpoch,
+            int testSamples,
+            int classes) {}
 
     /** Every setting a trial's params may hold, with the value `mergenet experiment` used before sweeps. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -224,7 +226,9 @@ public final class TrialRunner {
                 num(s, "adapterShareOfEpoch"),
                 h.stream().mapToDouble(e -> e.targetValAccuracy).toArray(),
                 h.stream().mapToDouble(e -> e.targetTestAccuracy).toArray(),
-                resumedFrom);
+                resumedFrom,
+                r.testSamples(),
+                r.classes());
     }
 
     /** The per-epoch CSV the job writes beside its report. */

@@ -56,6 +56,8 @@ public final class TrialTask implements Function<TrialSpec, TrialRow> {
                         o.secondsPerEpoch(),
                         o.adapterShare(),
                         o.resumedFromEpoch(),
+                        o.testSamples(),
+                        o.classes(),
                         null);
                 record = new TrialRecord(spec.hash(), spec, row, o.valCurve(), o.testCurve());
             } catch (RuntimeException e) {

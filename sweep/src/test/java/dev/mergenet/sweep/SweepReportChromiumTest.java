@@ -119,7 +119,19 @@ class SweepReportChromiumTest {
         TrialRow row = failure != null
                 ? TrialRow.failed(s, failure)
                 : new TrialRow(
-                        s.id(), arm, seed, s.configLabel(), finalTest, finalTest, bestVal, 1.0, Double.NaN, 0, null);
+                        s.id(),
+                        arm,
+                        seed,
+                        s.configLabel(),
+                        finalTest,
+                        finalTest,
+                        bestVal,
+                        1.0,
+                        Double.NaN,
+                        0,
+                        0,
+                        0,
+                        null);
         records.add(new TrialRecord(
                 s.hash(),
                 s,
