@@ -104,6 +104,18 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
             if (data != null) {
                 s.append("Data: ").append(data).append("\n");
             }
+            if (lineage.settings().containsKey("data_sizes")) {
+                s.append("Data used: ")
+                        .append(lineage.settings().get("data_sizes"))
+                        .append(" samples\n");
+            }
+            if (lineage.settings().containsKey("data_sha256")) {
+                s.append("Data fingerprint: ")
+                        .append(lineage.settings().get("data_sha256"))
+                        .append(" (")
+                        .append(lineage.settings().getOrDefault("data_sha256_of", "SHA-256"))
+                        .append(")\n");
+            }
             if (!lineage.metrics().isEmpty()) {
                 s.append("Metrics:");
                 for (Map.Entry<String, Double> m : lineage.metrics().entrySet()) {
@@ -114,7 +126,7 @@ public record Deployment(InputPreprocessing input, boolean embedPreprocessing, L
             if (!lineage.settings().isEmpty()) {
                 s.append("Settings:");
                 lineage.settings().forEach((k, v) -> {
-                    if (!k.equals("data")) {
+                    if (!k.equals("data") && !k.startsWith("data_")) { // printed on the data lines above
                         s.append(' ').append(k).append('=').append(v).append(';');
                     }
                 });

@@ -17,6 +17,7 @@ import dev.mergenet.exporters.io.ModelHash;
 import dev.mergenet.exporters.io.WriteOptions;
 import dev.mergenet.exporters.precision.Precision;
 import dev.mergenet.exporters.provenance.Lineage;
+import dev.mergenet.exporters.provenance.Provenance;
 import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxGraphBlock;
 import dev.mergenet.importers.OnnxImporter;
@@ -25,6 +26,7 @@ import dev.mergenet.importers.edit.ClassifierHead;
 import dev.mergenet.importers.edit.SoftmaxTail;
 import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.transfer.adapter.AdapterOutput;
 import dev.mergenet.transfer.config.AdapterSettings;
 import dev.mergenet.transfer.config.Keep;
@@ -49,6 +51,8 @@ import dev.mergenet.transfer.training.Evaluation;
 import dev.mergenet.transfer.training.NormalizationRepair;
 import dev.mergenet.transfer.training.TrainingDivergedException;
 import dev.mergenet.transfer.training.TransferRun;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +62,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -447,6 +452,7 @@ public final class TransferJob {
                 .load(req.adaptation(), req.validationSize(), 0)
                 .limitTrain(req.trainLimit(), 1)
                 .limitEval(req.evalLimit());
+        DataCard dataCard = DataCard.of(req, data);
         DataSplits sourceData = req.sourceData() == null
                 ? null
                 : DataSpec.parse(req.sourceData())
@@ -570,7 +576,7 @@ public final class TransferJob {
                             : new TrainingCheckpoint.HeadEdit(
                                     req.numClasses(), req.config().training().seed());
                     run.exportHeader(h -> TrainingCheckpoint.Header.of(
-                            hashes.target(), head, preprocessing, classNames, lineage(req, hashes, h)));
+                            hashes.target(), head, preprocessing, classNames, lineage(req, hashes, dataCard, h)));
                     long adapterParameters = transfer == null ? 0 : transfer.parameterCount();
                     if (log != null && transfer != null && transfer.pairCount() > 0) {
                         transfer.notes().forEach(log::println);
@@ -625,7 +631,7 @@ public final class TransferJob {
                                 target,
                                 original,
                                 new Deployment(preprocessing, req.export().embedPreprocessing(), classNames),
-                                lineage(req, hashes, history),
+                                lineage(req, hashes, dataCard, history),
                                 report);
                     }
                     if (req.report() != null) {
@@ -731,12 +737,34 @@ public final class TransferJob {
         }
         return ExportService.builder(req.target(), req.out())
                 .precision(req.export().precision())
-                .write(new WriteOptions(req.force(), req.export().externalData(), inputs))
+                .write(new WriteOptions(
+                        req.force() || ownOutput(req), req.export().externalData(), inputs))
                 .norm(new ExportService.NormEdit(
                         req.norm().restore(), req.norm().fold()));
     }
 
-    /** Where the model came from and how it was trained, with the last epoch's metrics. */
+    /**
+     * With --resume, --out may be the run's own earlier export: its checkpoint is there (whose settings the resume
+     * checks) and the file's lineage says it was trained from this target. Overwriting it needs no --force.
+     */
+    private static boolean ownOutput(Request req) {
+        Path ckpt = req.config().control().checkpoint();
+        if (!req.config().control().resume()
+                || ckpt == null
+                || !Files.isRegularFile(ckpt)
+                || !Files.isRegularFile(req.out())) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(req.out())) {
+            Optional<Lineage> l = Provenance.lineage(ModelProto.parseFrom(in));
+            return l.isPresent()
+                    && !l.get().operation().equals("export")
+                    && l.get().inputModelSha256().equals(ModelHash.sha256(req.target()));
+        } catch (IOException e) {
+            return false; // not a model this run wrote: the ordinary --force rule applies
+        }
+    }
+
     /** SHA-256 of the input models, read once per job (lineage is stamped into every epoch's checkpoint). */
     private record InputHashes(String target, String source) {
         static InputHashes of(Request req, String targetSha256) {
@@ -744,11 +772,23 @@ public final class TransferJob {
         }
     }
 
-    private static Lineage lineage(Request req, InputHashes hashes, List<EpochRecord> history) {
+    /** What the model card records of the target's data: kind, subset sizes used, fingerprint; no local path. */
+    private record DataCard(String kind, String sizes, String sha256) {
+        static DataCard of(Request req, DataSplits data) {
+            return new DataCard(DataSpec.parse(req.data()).kind(), data.sizes(), data.sha256());
+        }
+    }
+
+    private static Lineage lineage(Request req, InputHashes hashes, DataCard data, List<EpochRecord> history) {
         Mode mode = req.config().mode();
         String op = req.source() == null || !mode.needsSource() ? "train" : "transfer";
-        Lineage lineage = new Lineage(
-                op, hashes.target(), op.equals("transfer") ? hashes.source() : null, settings(req), Map.of());
+        Map<String, String> settings = settings(req);
+        settings.put("data_kind", data.kind());
+        settings.put("data_sizes", data.sizes());
+        settings.put("data_sha256", data.sha256());
+        settings.put("data_sha256_of", DataSplits.FINGERPRINT_METHOD);
+        Lineage lineage =
+                new Lineage(op, hashes.target(), op.equals("transfer") ? hashes.source() : null, settings, Map.of());
         if (history.isEmpty()) {
             return lineage;
         }
@@ -896,7 +936,7 @@ public final class TransferJob {
                     "alpha=" + c.distillation().alpha() + " temperature="
                             + c.distillation().temperature());
         }
-        s.put("data", req.data());
+        s.put("data", DataSpec.parse(req.data()).shippedName());
         s.put("epochs", Integer.toString(t.epochs()));
         s.put("seed", Long.toString(t.seed()));
         if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {

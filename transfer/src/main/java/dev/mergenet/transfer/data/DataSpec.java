@@ -60,6 +60,12 @@ public record DataSpec(String kind, Path path, String labelColumn) {
                 test == null ? null : adaptation.apply(raw.test()));
     }
 
+    /** The spec as a shipped model may record it: the kind and the file or folder name, no local path. */
+    public String shippedName() {
+        Path name = path.getFileName();
+        return kind + ":" + (name == null ? path : name) + (labelColumn == null ? "" : "#label=" + labelColumn);
+    }
+
     @Override
     public String toString() {
         return kind + ":" + path + (labelColumn == null ? "" : "#label=" + labelColumn);

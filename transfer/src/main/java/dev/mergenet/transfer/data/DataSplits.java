@@ -1,7 +1,11 @@
 package dev.mergenet.transfer.data;
 
 import dev.mergenet.core.errors.MergeNetException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Train / validation (/ test) sets. The validation set is a fixed seeded draw from the training pool (55k/5k for
@@ -53,5 +57,35 @@ public record DataSplits(LabeledData train, LabeledData validation, LabeledData 
             idx[i] = i;
         }
         return d.subset(idx, d.origin() + " (first " + limit + ")");
+    }
+
+    /** What the model card says of how the fingerprint is made. */
+    public static final String FINGERPRINT_METHOD =
+            "SHA-256 over each split's size, labels and raw float32 values (before input adaptation), in order"
+                    + " train, validation, test";
+
+    /** A fingerprint of the samples used: the same data and limits give the same hex digest. */
+    public String sha256() {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (LabeledData d : new LabeledData[] {train, validation, test}) {
+            md.update(ByteBuffer.allocate(Integer.BYTES)
+                    .putInt(d == null ? -1 : d.size())
+                    .flip());
+            if (d != null) {
+                d.digest(md);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Sample counts per split, as the model card prints them. */
+    public String sizes() {
+        return "train=" + train.size() + " validation=" + (validation == null ? 0 : validation.size()) + " test="
+                + (test == null ? 0 : test.size());
     }
 }

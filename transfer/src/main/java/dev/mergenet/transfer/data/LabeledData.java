@@ -3,7 +3,10 @@ package dev.mergenet.transfer.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -105,6 +108,22 @@ public final class LabeledData {
 
     public int label(int i) {
         return labels[i];
+    }
+
+    /** Feeds the labels and the raw float32 sample values (before any input adaptation) to {@code md}. */
+    public void digest(MessageDigest md) {
+        ByteBuffer b = ByteBuffer.allocate(Integer.BYTES * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(labels);
+        md.update(b);
+        ByteBuffer f = ByteBuffer.allocate(Float.BYTES * Math.min(features.length, 1 << 20))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < features.length; from += f.capacity() / Float.BYTES) {
+            int n = Math.min(f.capacity() / Float.BYTES, features.length - from);
+            f.clear();
+            f.asFloatBuffer().put(features, from, n);
+            f.limit(n * Float.BYTES);
+            md.update(f);
+        }
     }
 
     /** A copy of sample i's features. */

@@ -450,7 +450,11 @@ public final class TransferRun implements AutoCloseable {
                 throw new MergeNetException(cfg.control().checkpoint()
                         + ": holds no training state to resume (an export-only " + "checkpoint)");
             }
-            List<String> diff = differences(h.fingerprint, fingerprint());
+            List<String> diff = new ArrayList<>(differences(h.fingerprint, fingerprint()));
+            // fewer epochs than already trained is a changed setting like any other; an unfinished run may end sooner
+            if (cfg.training().epochs() < h.epochsDone) {
+                diff.add("epochs " + h.epochsDone + " done -> " + cfg.training().epochs());
+            }
             if (!diff.isEmpty()) {
                 throw new MergeNetException(cfg.control().checkpoint() + ": written by a run with other settings: "
                         + String.join(", ", diff) + " (resume with the same settings; only --epochs may grow)");
