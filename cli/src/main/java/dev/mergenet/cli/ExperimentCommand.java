@@ -1,6 +1,5 @@
 package dev.mergenet.cli;
 
-import ai.djl.Device;
 import dev.mergenet.sweep.Grid;
 import dev.mergenet.sweep.SparkSettings;
 import dev.mergenet.sweep.SweepDriver;
@@ -34,13 +33,14 @@ import picocli.CommandLine.Spec;
         description = "Run a multi-seed sweep on one model pair as Spark tasks (local by default; --master for a "
                 + "cluster) and write a markdown table and an HTML page: p1 (Fashion-MNIST CNN <- co-trained MLP), "
                 + "p2 (CNN <- frozen small ResNet pretrained on 55k), p3 (CNN whose adapted 1x1 conv sits in a "
-                + "residual block <- the same frozen ResNet), ocr (PP-OCR direction classifier <- frozen PP-OCRv4 "
+                + "residual block <- the same frozen ResNet), p4 (ResNet <- the same ResNet 4x as wide, pretrained "
+                + "on 55k: a same-family pair for weight selection), ocr (PP-OCR direction classifier <- frozen PP-OCRv4 "
                 + "recognizer), or your own pair with --source, --target and --data. Finished trials are reused.")
 final class ExperimentCommand implements Callable<Integer> {
     @Option(
             names = "--pair",
             defaultValue = "p2",
-            description = "p1 (alias fashion), p2, p3 or ocr (default ${DEFAULT-VALUE}); ignored with --target.")
+            description = "p1 (alias fashion), p2, p3, p4 or ocr (default ${DEFAULT-VALUE}); ignored with --target.")
     String pair;
 
     @Option(names = "--source", paramLabel = "S.onnx", description = "Your pair: the source model.")
@@ -92,22 +92,27 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(
             names = "--width",
-            defaultValue = "12",
-            description = "p1/p2/p3: the target CNN's base width (default ${DEFAULT-VALUE}).")
-    int width;
+            description = "p1/p2/p3: the target CNN's base width (default 12); p4: the target ResNet's width, the"
+                    + " source's is 4x (default 8).")
+    Integer width;
 
     @Option(
             names = "--source-epochs",
             defaultValue = "4",
             description =
-                    "p2/p3: epochs of `train` for the source on the 55k split, done once and kept in OUT (default ${DEFAULT-VALUE}).")
+                    "p2/p3/p4: epochs of `train` for the source on the 55k split, done once and kept (default ${DEFAULT-VALUE}).")
     int sourceEpochs;
 
     @Option(
+            names = "--source-scratch",
+            description = "p2/p3/p4: the source starts untrained (a fresh initialization per seed) and is trained"
+                    + " together with the target, as MergeNet's own protocol, instead of the frozen pretrained one.")
+    boolean sourceScratch;
+
+    @Option(
             names = "--source-model",
-            defaultValue = "experiment-out/source-resnet.onnx",
-            description =
-                    "p2/p3: the pretrained source; trained here first when the file does not exist (default ${DEFAULT-VALUE}).")
+            description = "p2/p3/p4: the pretrained source; trained here first when the file does not exist (default"
+                    + " experiment-out/source-resnet.onnx, for p4 experiment-out/source-resnet-wW.onnx).")
     Path sourceModel;
 
     @Option(names = "--train-limit", defaultValue = "0", description = "Fixed training subset size (0: all 55k).")
@@ -322,16 +327,21 @@ final class ExperimentCommand implements Callable<Integer> {
                 : Path.of(data.startsWith("fashion-mnist:") ? data.substring("fashion-mnist:".length()) : data);
         DatasetInstaller.ensureFashionMnist(fashionDir, System.err);
         String p = pair.equals("fashion") ? "p1" : pair;
-        if (!List.of("p1", "p2", "p3", "ocr").contains(p)) {
-            throw new IllegalArgumentException("--pair " + pair + ": expected p1, p2, p3 or ocr");
+        if (!List.of("p1", "p2", "p3", "p4", "ocr").contains(p)) {
+            throw new IllegalArgumentException("--pair " + pair + ": expected p1, p2, p3, p4 or ocr");
+        }
+        int width = this.width != null ? this.width : p.equals("p4") ? 8 : 12;
+        if (sourceScratch && !List.of("p2", "p3", "p4").contains(p)) {
+            throw new IllegalArgumentException("--source-scratch: only for p2, p3 and p4 (p1 co-trains its source)");
         }
         if (p.equals("ocr") && arms.stream().anyMatch(a -> a.startsWith("kd") || a.contains("+kd"))) {
             throw new IllegalArgumentException("--pair ocr: kd needs a shared label space (the recognizer's is not "
                     + "Fashion-MNIST's); leave the kd arms out of --arms");
         }
         String fashion = "fashion-mnist:" + fashionDir;
-        // p1 co-trains its source, as the released code; every other pair has a frozen, pretrained source
-        params.put("frozen-source", Boolean.toString(!p.equals("p1")));
+        // p1 co-trains its source, as the released code, and so does --source-scratch; otherwise it is pretrained,
+        // frozen
+        params.put("frozen-source", Boolean.toString(!p.equals("p1") && !sourceScratch));
         params.put("pairs", "auto");
         Grid g = Grid.parse(grid);
         SweepPlan.Settings settings = new SweepPlan.Settings(fashion, params, g, trainLimit, evalLimit);
@@ -377,17 +387,34 @@ final class ExperimentCommand implements Callable<Integer> {
                         settings);
             }
             default -> {
-                if (sourceModel.toAbsolutePath().getParent() != null) {
-                    Files.createDirectories(sourceModel.toAbsolutePath().getParent());
+                boolean p4 = p.equals("p4");
+                int sourceWidth = p4 ? 4 * width : 16;
+                Path src = null;
+                if (!sourceScratch) {
+                    Path file = sourceModel != null
+                            ? sourceModel
+                            : Path.of(
+                                    "experiment-out",
+                                    p4 ? "source-resnet-w" + sourceWidth + ".onnx" : "source-resnet.onnx");
+                    if (file.toAbsolutePath().getParent() != null) {
+                        Files.createDirectories(file.toAbsolutePath().getParent());
+                    }
+                    src = PretrainedSource.ensure(
+                            file, fashion, sourceEpochs, sourceWidth, Devices.parse(device), System.err);
                 }
-                Device dev = Devices.parse(device);
-                Path src = PretrainedSource.ensure(sourceModel, fashion, sourceEpochs, dev, System.err);
-                boolean residual = p.equals("p3");
-                String title = (residual ? "P3: CNN with the adapted 1x1 conv in a residual block" : "P2: CNN target")
-                        + " <- frozen small ResNet pretrained on 55k"
+                String sourceName = sourceScratch
+                        ? "co-trained ResNet(" + sourceWidth + ") from scratch"
+                        : "frozen ResNet(" + sourceWidth + ") pretrained on 55k";
+                String title = switch (p) {
+                            case "p3" -> "P3: CNN with the adapted 1x1 conv in a residual block";
+                            case "p4" -> "P4: ResNet(" + width + ")";
+                            default -> "P2: CNN target";
+                        }
+                        + " <- " + sourceName
                         + (trainLimit > 0
                                 ? String.format(", %d training samples", trainLimit)
                                 : ", 55k training samples");
+                Path pretrained = src;
                 return SweepPlan.of(
                         p,
                         title,
@@ -398,15 +425,29 @@ final class ExperimentCommand implements Callable<Integer> {
                             Path t = modelsDir.resolve(p + "_target_w" + width + "_s" + seed + ".onnx");
                             if (!Files.exists(t)) {
                                 FashionModels.write(
-                                        residual
-                                                ? FashionModels.targetResidualCnn(width)
-                                                : FashionModels.targetCnn(width),
+                                        switch (p) {
+                                            case "p3" -> FashionModels.targetResidualCnn(width);
+                                            case "p4" -> FashionModels.sourceResNet(width);
+                                            default -> FashionModels.targetCnn(width);
+                                        },
                                         p + "_target",
                                         seed,
                                         t,
                                         true);
                             }
-                            return new SweepPlan.Models(t, src);
+                            if (pretrained != null) {
+                                return new SweepPlan.Models(t, pretrained);
+                            }
+                            Path s = modelsDir.resolve("source_w" + sourceWidth + "_scratch_s" + seed + ".onnx");
+                            if (!Files.exists(s)) {
+                                FashionModels.write(
+                                        FashionModels.sourceResNet(sourceWidth),
+                                        "fashion_source_resnet",
+                                        seed + 1000,
+                                        s,
+                                        true);
+                            }
+                            return new SweepPlan.Models(t, s);
                         },
                         arms,
                         seedList,

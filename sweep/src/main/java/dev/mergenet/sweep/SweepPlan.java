@@ -59,8 +59,8 @@ public record SweepPlan(
                 params.putAll(point);
                 for (long seed : seeds) {
                     Models m = models.models(seed);
-                    Path source = TrialRunner.isAlone(arm) ? null : m.source();
-                    if (!TrialRunner.isAlone(arm) && source == null) {
+                    Path source = TrialRunner.needsSource(arm) ? m.source() : null;
+                    if (TrialRunner.needsSource(arm) && source == null) {
                         throw new MergeNetException("--arms " + arm + ": needs a source model (--source)");
                     }
                     String digest = digest(m.target(), digests) + (source == null ? "" : "+" + digest(source, digests));

@@ -99,6 +99,35 @@ public final class SweepTable {
         return Verdict.of("alone", atChance(alone.get()), compared, seeds);
     }
 
+    /**
+     * Every arm against each of its references ({@link TrialRunner#isReference}: alone, kd, its controls, the same
+     * arm with one setting changed), paired by seed on the test accuracy at the best validation epoch; empty when the
+     * sweep has no pair beyond those the table shows (alone and the random-source control).
+     */
+    public static String comparisons(List<Selection.ArmResult> arms) {
+        StringBuilder sb = new StringBuilder();
+        for (Selection.ArmResult a : arms) {
+            for (Selection.ArmResult o : arms) {
+                if (TrialRunner.isAlone(o.arm())
+                        || o.arm().equals(TrialRunner.control(a.arm()))
+                        || !TrialRunner.isReference(a.arm(), o.arm())) {
+                    continue;
+                }
+                double[] d = pairedDiff(a, o, false);
+                if (d == null) {
+                    continue;
+                }
+                sb.append(String.format(
+                        "| %s | %s | %s | %d |%n", a.arm(), o.arm(), diff(a, Optional.of(o), false), paired(a, o)));
+            }
+        }
+        if (sb.length() == 0) {
+            return "";
+        }
+        return "Paired differences of test accuracy at best val (arm − reference, same seeds):\n\n"
+                + "| arm | reference | Δ, 95% CI (pp) | seeds |\n|---|---|---|---|\n" + sb + "\n";
+    }
+
     /** An arm is at chance when every selected run is (unknown counts: not at chance). */
     private static boolean atChance(Selection.ArmResult a) {
         return !a.runs().isEmpty() && a.runs().stream().allMatch(TrialRow::atChance);
@@ -157,6 +186,7 @@ public final class SweepTable {
         sb.append("## ").append(m.title()).append("\n\n");
         sb.append("Command: `").append(m.command()).append("`\n\n");
         sb.append(table(arms)).append('\n');
+        sb.append(comparisons(arms));
         sb.append(String.format(
                 "%d of %d trials have a record; selection of each arm's configuration is on "
                         + "validation accuracy (mean over seeds at the best validation epoch).%n%n",

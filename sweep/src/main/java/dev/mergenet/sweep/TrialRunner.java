@@ -7,6 +7,7 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.app.InitialWeights;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.config.Generation;
 import dev.mergenet.transfer.config.Mode;
@@ -14,6 +15,7 @@ import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.config.Schedule;
 import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.report.RunReport;
 import dev.mergenet.transfer.training.EpochCsv;
 import dev.mergenet.transfer.training.EpochRecord;
@@ -22,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -53,7 +57,13 @@ public final class TrialRunner {
     private static final Set<String> ADAPTER_KEYS = Set.of(
             "cycle", "adapter-lr", "rank", "transfer-until", "generation", "gate-lr", "max-adapter-ratio", "pairs");
     /** Settings only the distilling modes read. */
-    private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature");
+    private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature", "kd-loss");
+    /** Settings only one distillation loss reads. */
+    private static final Map<String, KdLoss.Kind> LOSS_KEYS = Map.of(
+            "dkd-alpha", KdLoss.Kind.DKD,
+            "dkd-beta", KdLoss.Kind.DKD,
+            "dist-beta", KdLoss.Kind.DIST,
+            "dist-gamma", KdLoss.Kind.DIST);
 
     /** DJL's PyTorch engine allows one gradient collector per JVM: trials in one JVM train one at a time. */
     private static final Object TRAINING = new Object();
@@ -78,7 +88,13 @@ public final class TrialRunner {
         d.put("gate-lr", "1e-3");
         d.put("max-adapter-ratio", "1");
         d.put("kd-alpha", "0.9");
-        d.put("kd-temperature", "4");
+        d.put("kd-temperature", ""); // empty: the loss's own (4 for hinton and dkd, 2 for zscore, 1 for dist)
+        d.put("kd-loss", "hinton");
+        d.put("dkd-alpha", "1");
+        d.put("dkd-beta", "8");
+        d.put("dist-beta", "1");
+        d.put("dist-gamma", "1");
+        d.put("init", "target");
         d.put("pairs", "auto");
         d.put("num-classes", "");
         d.put("resize", "");
@@ -89,16 +105,54 @@ public final class TrialRunner {
         return Collections.unmodifiableMap(d);
     }
 
-    /** Checks an arm's spelling ("mode" or "mode:gated|released"); one clear error otherwise. */
+    /**
+     * An arm as `--arms` spells it: a mode, an adapter output (":gated" or ":released") for adapter modes, and
+     * settings fixed for this arm ("@key=value", repeatable), e.g. "kd@init=selection@kd-loss=dkd".
+     */
+    record Arm(Mode mode, String output, Map<String, String> settings) {
+        static Arm parse(String arm) {
+            String[] parts = arm.split("@", -1);
+            String head = parts[0];
+            int colon = head.indexOf(':');
+            Mode mode = parseMode(colon < 0 ? head : head.substring(0, colon), arm);
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (int i = 1; i < parts.length; i++) {
+                int eq = parts[i].indexOf('=');
+                if (eq <= 0 || eq == parts[i].length() - 1) {
+                    throw new MergeNetException(
+                            "--arms " + arm + ": expected MODE[:OUTPUT][@KEY=VALUE...], e.g. kd@init=selection");
+                }
+                String key = parts[i].substring(0, eq);
+                checkKey(key);
+                if (settings.put(key, parts[i].substring(eq + 1)) != null) {
+                    throw new MergeNetException("--arms " + arm + ": " + key + " given twice");
+                }
+            }
+            return new Arm(mode, colon < 0 ? null : head.substring(colon + 1), settings);
+        }
+
+        /** The setting as this arm runs it: its own value, else the sweep's. */
+        String get(String key, Map<String, String> sweep) {
+            return settings.getOrDefault(key, sweep.getOrDefault(key, DEFAULTS.get(key)));
+        }
+    }
+
+    /** Checks an arm's spelling (see {@link Arm}); one clear error otherwise. */
     public static void checkArm(String arm) {
+        Arm a = Arm.parse(arm);
         try {
-            parseMode(arm);
-            if (arm.contains(":")) {
-                if (!parseMode(arm).usesAdapter()) {
+            if (a.output() != null) {
+                if (!a.mode().usesAdapter()) {
                     throw new MergeNetException(
                             "--arms " + arm + ": only adapter modes take an output " + "(:released or :gated)");
                 }
-                AdapterOutput.parse(arm.substring(arm.indexOf(':') + 1));
+                AdapterOutput.parse(a.output());
+            }
+            if (a.settings().containsKey("init")) {
+                InitialWeights.Init.parse(a.settings().get("init"));
+            }
+            if (a.settings().containsKey("kd-loss")) {
+                KdLoss.Kind.parse(a.settings().get("kd-loss"));
             }
         } catch (IllegalArgumentException e) {
             throw new MergeNetException("--arms " + arm + ": " + e.getMessage(), e);
@@ -113,36 +167,83 @@ public final class TrialRunner {
         }
     }
 
-    /** Whether this arm's training reads the setting (a grid over a setting it ignores is not run for it). */
+    /**
+     * Whether this arm's training reads the setting from the sweep (a grid over a setting it ignores, or one the arm
+     * fixes itself, is not run for it).
+     */
     public static boolean reads(String arm, String key) {
-        Mode m = parseMode(arm);
+        Arm a = Arm.parse(arm);
+        Mode m = a.mode();
+        if (a.settings().containsKey(key)) {
+            return false;
+        }
         if (ADAPTER_KEYS.contains(key)) {
             return m.usesAdapter();
         }
         if (KD_KEYS.contains(key)) {
             return m.distils();
         }
+        if (LOSS_KEYS.containsKey(key)) {
+            return m.distils() && KdLoss.Kind.parse(a.get("kd-loss", Map.of())) == LOSS_KEYS.get(key);
+        }
         return !key.equals("frozen-source") || m != Mode.ALONE;
     }
 
-    /** Whether the arm trains the target alone (the baseline of the paired differences). */
+    /** Whether the arm is the baseline of the paired differences: the target trained alone from its own weights. */
     public static boolean isAlone(String arm) {
-        return parseMode(arm) == Mode.ALONE;
+        return arm.equals(Mode.ALONE.cliName());
+    }
+
+    /** Whether the arm reads a source model: every mode but alone, and any arm whose init selects from the source. */
+    public static boolean needsSource(String arm) {
+        Arm a = Arm.parse(arm);
+        return a.mode().needsSource() || !a.get("init", Map.of()).equals("target");
     }
 
     /** Whether the arm reports an adapter share. */
     public static boolean usesAdapter(String arm) {
-        return parseMode(arm).usesAdapter();
+        return Arm.parse(arm).mode().usesAdapter();
     }
 
     /** The random-source control of an adapter arm with a real source, or null. */
     public static String control(String arm) {
-        Mode m = parseMode(arm);
+        Arm a = Arm.parse(arm);
+        Mode m = a.mode();
         if (!m.usesAdapter() || m.randomSource()) {
             return null;
         }
-        String out = arm.contains(":") ? arm.substring(arm.indexOf(':')) : "";
-        return (m.distils() ? Mode.RANDOM_SOURCE_KD : Mode.RANDOM_SOURCE).cliName() + out;
+        int at = arm.indexOf('@');
+        String rest = at < 0 ? "" : arm.substring(at);
+        String out = a.output() == null ? "" : ":" + a.output();
+        return (m.distils() ? Mode.RANDOM_SOURCE_KD : Mode.RANDOM_SOURCE).cliName() + out + rest;
+    }
+
+    /**
+     * Whether {@code other} is a reference {@code arm} is compared with: alone; kd for a distilling arm; its
+     * random-source control; or the same mode and output with exactly one setting changed or left at the sweep's
+     * value (e.g. kd@init=selection against kd and against kd@init=selection-permuted).
+     */
+    public static boolean isReference(String arm, String other) {
+        if (arm.equals(other)) {
+            return false;
+        }
+        if (isAlone(other) || other.equals(control(arm))) {
+            return true;
+        }
+        Arm a = Arm.parse(arm);
+        Arm o = Arm.parse(other);
+        if (other.equals(Mode.KD.cliName()) && a.mode().distils()) {
+            return true;
+        }
+        if (a.mode() != o.mode() || !Objects.equals(a.output(), o.output())) {
+            return false;
+        }
+        Set<String> keys = new HashSet<>(a.settings().keySet());
+        keys.addAll(o.settings().keySet());
+        long changed = keys.stream()
+                .filter(k -> !Objects.equals(a.settings().get(k), o.settings().get(k)))
+                .count();
+        return changed == 1;
     }
 
     /** The epoch a checkpoint holds (0 when there is none or it holds no trainer state). */
@@ -161,12 +262,12 @@ public final class TrialRunner {
      * report, CSV, plot and ONNX written by the job under the trial's folder.
      */
     public static Outcome run(TrialSpec spec, TrialFiles files, String device, int threads, PrintStream log) {
+        Arm arm = Arm.parse(spec.arm());
         Map<String, String> p = new LinkedHashMap<>(DEFAULTS);
         p.putAll(spec.params());
-        Mode mode = parseMode(spec.arm());
-        AdapterOutput output = spec.arm().contains(":")
-                ? AdapterOutput.parse(spec.arm().substring(spec.arm().indexOf(':') + 1))
-                : AdapterOutput.RELEASED;
+        p.putAll(arm.settings());
+        Mode mode = arm.mode();
+        AdapterOutput output = arm.output() != null ? AdapterOutput.parse(arm.output()) : AdapterOutput.RELEASED;
         int resumedFrom = checkpointEpoch(files.checkpoint());
         boolean resume = resumedFrom > 0;
         RunConfig cfg = RunConfig.builder(mode)
@@ -179,7 +280,7 @@ public final class TrialRunner {
                         .momentum(number(p, "momentum"))
                         .weightDecay(number(p, "weight-decay"))
                         .schedule(Schedule.parse(p.get("schedule"))))
-                .distillation(number(p, "kd-alpha"), number(p, "kd-temperature"))
+                .distillation(number(p, "kd-alpha"), kdLoss(p))
                 .adapter(a -> a.cycle(integer(p, "cycle"))
                         .lr(number(p, "adapter-lr"))
                         .rank(integer(p, "rank"))
@@ -200,6 +301,7 @@ public final class TrialRunner {
                 .numClasses(p.get("num-classes").isEmpty() ? null : integer(p, "num-classes"))
                 .outputs(files.model(), files.jobReport(), files.plot())
                 .force(true)
+                .init(init(p.get("init")))
                 .commandLine("experiment " + spec.sweep() + " " + spec.id());
         if (spec.source() != null) {
             b.source(Path.of(spec.source()), pairs.isEmpty() ? List.of() : Arrays.asList(pairs.split(",")));
@@ -241,12 +343,37 @@ public final class TrialRunner {
         return t instanceof MergeNetException || t instanceof IllegalArgumentException;
     }
 
-    private static Mode parseMode(String arm) {
+    private static Mode parseMode(String mode, String arm) {
         try {
-            return Mode.parse(arm.contains(":") ? arm.substring(0, arm.indexOf(':')) : arm);
+            return Mode.parse(mode);
         } catch (IllegalArgumentException e) {
             throw new MergeNetException("--arms " + arm + ": " + e.getMessage(), e);
         }
+    }
+
+    private static InitialWeights.Init init(String s) {
+        try {
+            return InitialWeights.Init.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException(e.getMessage(), e);
+        }
+    }
+
+    /** The distillation loss: its kind, its own temperature unless kd-temperature is set, and its weights. */
+    private static KdLoss kdLoss(Map<String, String> p) {
+        KdLoss.Kind kind;
+        try {
+            kind = KdLoss.Kind.parse(p.get("kd-loss"));
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException(e.getMessage(), e);
+        }
+        double t =
+                p.get("kd-temperature").isEmpty() ? KdLoss.defaults(kind).temperature() : number(p, "kd-temperature");
+        return switch (kind) {
+            case HINTON, ZSCORE -> new KdLoss(kind, t, 0, 0, 0);
+            case DKD -> new KdLoss(kind, t, number(p, "dkd-alpha"), number(p, "dkd-beta"), 0);
+            case DIST -> new KdLoss(kind, t, 0, number(p, "dist-beta"), number(p, "dist-gamma"));
+        };
     }
 
     private static Device device(String spec) {

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param source       the source ONNX file, or null (alone only)
  * @param inputsDigest SHA-256 of the input model files, so a changed model is not taken for a finished trial
  * @param data         the data spec (e.g. fashion-mnist:DIR)
- * @param arm          the arm: a mode, with :gated or :released for adapter modes
+ * @param arm          the arm: a mode, with :gated or :released for adapter modes and @key=value settings
  * @param seed         the seed
  * @param params       every training setting by option name (epochs, lr, adapter-lr, ...), grid values included
  * @param grid         the grid point alone (the subset of params a grid varies), for the configuration's label
@@ -63,7 +63,7 @@ public record TrialSpec(
 
     /** A file-name-safe id, unique within the sweep: arm, seed and (with a grid) a short digest of the grid point. */
     public String id() {
-        String a = arm.replace(':', '-').replace('+', '-');
+        String a = arm.replaceAll("[^A-Za-z0-9._-]", "-");
         return a + "_s" + seed
                 + (grid.isEmpty() ? "" : "_g" + sha256(configLabel()).substring(0, 8));
     }

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The frozen source of pairs P2 and P3: {@link FashionModels#sourceResNet} trained on the 55k split by the same
+ * The frozen source of pairs P2, P3 and P4: {@link FashionModels#sourceResNet} trained on the 55k split by the same
  * code as `mergenet train` (the best-validation epoch kept), once; a later call reuses the file.
  */
 public final class PretrainedSource {
@@ -18,7 +18,13 @@ public final class PretrainedSource {
 
     private PretrainedSource() {}
 
+    /** P2/P3's source: the ResNet of width 16. */
     public static Path ensure(Path file, String data, int epochs, Device device, PrintStream log) {
+        return ensure(file, data, epochs, 16, device, log);
+    }
+
+    /** {@link FashionModels#sourceResNet} of width {@code width}, trained once on the 55k split and kept. */
+    public static Path ensure(Path file, String data, int epochs, int width, Device device, PrintStream log) {
         if (Files.isRegularFile(file)) {
             if (log != null) {
                 log.println("source: reusing " + file);
@@ -26,13 +32,15 @@ public final class PretrainedSource {
             return file;
         }
         Path untrained = FashionModels.write(
-                FashionModels.sourceResNet(16),
+                FashionModels.sourceResNet(width),
                 "fashion_source_resnet",
                 SEED,
                 file.resolveSibling(file.getFileName() + ".init.onnx"),
                 true);
         if (log != null) {
-            log.printf("source: training a small ResNet on the 55k split for %d epochs (mergenet train)%n", epochs);
+            log.printf(
+                    "source: training a ResNet of width %d on the 55k split for %d epochs (mergenet train)%n",
+                    width, epochs);
         }
         RunConfig cfg = RunConfig.builder(Mode.ALONE)
                 .training(t -> t.epochs(epochs).seed(SEED).lr(0.05).schedule(Schedule.COSINE))
