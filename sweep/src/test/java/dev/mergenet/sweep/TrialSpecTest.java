@@ -78,4 +78,40 @@ class TrialSpecTest {
         assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("alone:gated"));
         assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("mergenet:sideways"));
     }
+
+    @Test
+    void armsFixSettingsThatTheGridThenLeavesAlone() {
+        Grid g = Grid.parse(List.of("kd-loss=hinton,dkd", "dkd-beta=2,8", "init=target,selection"));
+        // the arm fixes kd-loss and init: only dkd-beta, which dkd reads, is left to the grid
+        assertEquals(2, g.points("kd@kd-loss=dkd@init=selection").size());
+        // hinton does not read dkd-beta
+        assertEquals(2, g.points("kd@kd-loss=hinton").size());
+        // alone reads init only
+        assertEquals(2, g.points("alone").size());
+        assertTrue(TrialRunner.isAlone("alone"));
+        assertTrue(!TrialRunner.isAlone("alone@init=selection"));
+        assertTrue(TrialRunner.needsSource("alone@init=selection"));
+        assertTrue(!TrialRunner.needsSource("alone@init=target"));
+        assertEquals("random-source:gated@init=selection", TrialRunner.control("mergenet:gated@init=selection"));
+        assertTrue(spec("kd@init=selection-permuted", Map.of(), "/o").id().startsWith("kd-init-selection-permuted_s3"));
+        assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("kd@init=everything"));
+        assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("kd@kd-loss=fancy"));
+        assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("kd@no-such-key=1"));
+        assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("kd@init"));
+        assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("kd@init=target@init=selection"));
+    }
+
+    @Test
+    void armsAreComparedWithTheirReferences() {
+        assertTrue(TrialRunner.isReference("kd@init=selection", "kd"));
+        assertTrue(TrialRunner.isReference("kd@init=selection", "kd@init=selection-permuted"));
+        assertTrue(TrialRunner.isReference("kd@init=selection", "alone"));
+        assertTrue(TrialRunner.isReference("kd@kd-loss=dkd", "kd"));
+        assertTrue(TrialRunner.isReference("alone@init=selection", "alone@init=selection-permuted"));
+        // plain kd is every distilling arm's reference; two settings apart, or another mode: no pair
+        assertTrue(TrialRunner.isReference("kd@init=selection@kd-loss=dkd", "kd"));
+        assertTrue(!TrialRunner.isReference("kd@init=selection@kd-loss=dkd", "kd@kd-loss=zscore"));
+        assertTrue(!TrialRunner.isReference("alone@init=selection", "kd@init=selection"));
+        assertTrue(!TrialRunner.isReference("kd", "kd"));
+    }
 }
