@@ -157,9 +157,9 @@ final class ExperimentCommand implements Callable<Integer> {
 
     @Option(
             names = "--kd-temperature",
-            defaultValue = "4",
-            description = "KD arms: temperature (default ${DEFAULT-VALUE}).")
-    double kdTemperature;
+            description = "KD arms: temperature (default: the loss's own, 4 for hinton and dkd, 2 for zscore, 1 for"
+                    + " dist).")
+    Double kdTemperature;
 
     @Option(
             names = "--out",
@@ -275,7 +275,9 @@ final class ExperimentCommand implements Callable<Integer> {
         p.put("gate-lr", Double.toString(adapterOptions.gateLr));
         p.put("max-adapter-ratio", Double.toString(adapterOptions.maxAdapterRatio));
         p.put("kd-alpha", Double.toString(kdAlpha));
-        p.put("kd-temperature", Double.toString(kdTemperature));
+        if (kdTemperature != null) {
+            p.put("kd-temperature", Double.toString(kdTemperature));
+        }
         return p;
     }
 
