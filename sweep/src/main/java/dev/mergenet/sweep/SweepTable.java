@@ -107,6 +107,9 @@ public final class SweepTable {
     public static String comparisons(List<Selection.ArmResult> arms) {
         StringBuilder sb = new StringBuilder();
         for (Selection.ArmResult a : arms) {
+            if (TrialRunner.isAlone(a.arm())) {
+                continue; // the baseline: every other arm is compared with it
+            }
             for (Selection.ArmResult o : arms) {
                 if (TrialRunner.isAlone(o.arm())
                         || o.arm().equals(TrialRunner.control(a.arm()))
