@@ -113,7 +113,8 @@ public final class SweepTable {
             for (Selection.ArmResult o : arms) {
                 if (TrialRunner.isAlone(o.arm())
                         || o.arm().equals(TrialRunner.control(a.arm()))
-                        || !TrialRunner.isReference(a.arm(), o.arm())) {
+                        || !TrialRunner.isReference(a.arm(), o.arm())
+                        || printedTheOtherWay(arms, a, o)) {
                     continue;
                 }
                 double[] d = pairedDiff(a, o, false);
@@ -129,6 +130,20 @@ public final class SweepTable {
         }
         return "Paired differences of test accuracy at best val (arm − reference, same seeds):\n\n"
                 + "| arm | reference | Δ, 95% CI (pp) | seeds |\n|---|---|---|---|\n" + sb + "\n";
+    }
+
+    /**
+     * Each pair once: when both arms are each other's reference, the one with fewer settings (else the one listed
+     * later, where a control is listed) is the reference.
+     */
+    private static boolean printedTheOtherWay(
+            List<Selection.ArmResult> arms, Selection.ArmResult a, Selection.ArmResult o) {
+        if (!TrialRunner.isReference(o.arm(), a.arm())) {
+            return false;
+        }
+        int sa = a.arm().split("@").length;
+        int so = o.arm().split("@").length;
+        return sa != so ? sa < so : arms.indexOf(a) > arms.indexOf(o);
     }
 
     /** An arm is at chance when every selected run is (unknown counts: not at chance). */
