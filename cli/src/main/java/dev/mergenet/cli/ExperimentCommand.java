@@ -271,6 +271,7 @@ final class ExperimentCommand implements Callable<Integer> {
         p.put("adapter-lr", Double.toString(adapterOptions.adapterLr));
         p.put("rank", Integer.toString(adapterOptions.rank));
         p.put("transfer-until", Double.toString(adapterOptions.transferUntil));
+        p.put("compact-until", Double.toString(adapterOptions.compactUntil));
         p.put("generation", adapterOptions.generation);
         p.put("gate-lr", Double.toString(adapterOptions.gateLr));
         p.put("max-adapter-ratio", Double.toString(adapterOptions.maxAdapterRatio));
