@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -16,6 +17,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.mergenet.core.engine.TorchEngine;
+import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.ImportOptions;
 import dev.mergenet.importers.OnnxImporter;
 import dev.mergenet.importers.onnx.OnnxModel;
@@ -37,6 +39,7 @@ import dev.mergenet.transfer.selection.HostTensor;
 import dev.mergenet.transfer.selection.WeightSelection;
 import dev.mergenet.transfer.training.EpochRecord;
 import dev.mergenet.transfer.training.Optimizers;
+import dev.mergenet.transfer.training.StepListener;
 import dev.mergenet.transfer.training.TargetTraining;
 import dev.mergenet.transfer.training.TransferRun;
 import java.nio.file.Files;
@@ -248,6 +251,101 @@ class CompactorTransferTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aResumedRunEqualsTheUninterruptedOneBeforeAndAfterTheMerge() {
+        CompactorPlan plan = CompactorPlan.of(source, target, false, 7);
+        DataSplits data = data(160, 32); // 4 batches per epoch, 12 steps; merged at step 6
+        Map<String, float[]> expected;
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            TrainableModel t = imported(InitialWeights.Init.COMPACTORS, m);
+            try (TransferRun run = StepComposition.run(
+                    config(3, 0.5).withCheckpoint(dir.resolve("full.ckpt"), false),
+                    t,
+                    null,
+                    List.of(),
+                    data,
+                    null,
+                    null,
+                    plan,
+                    m,
+                    null)) {
+                run.run();
+            }
+            expected = weights(t);
+        }
+        // killed at step 5 (checkpoint of epoch 1: compactors active) and at step 10 (of epoch 2: merged)
+        for (long abortAt : new long[] {5, 10}) {
+            Path ckpt = dir.resolve("killed" + abortAt + ".ckpt");
+            try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+                TrainableModel t = imported(InitialWeights.Init.COMPACTORS, m);
+                try (TransferRun run = StepComposition.run(
+                        config(3, 0.5).withCheckpoint(ckpt, false),
+                        t,
+                        null,
+                        List.of(),
+                        data,
+                        null,
+                        null,
+                        plan,
+                        m,
+                        null)) {
+                    run.listen(new StepListener() {
+                        @Override
+                        public void afterStep(long stepsDone) {
+                            if (stepsDone == abortAt) {
+                                throw new IllegalStateException("killed");
+                            }
+                        }
+                    });
+                    assertThrows(IllegalStateException.class, run::run);
+                }
+            }
+            try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+                TrainableModel t = imported(InitialWeights.Init.COMPACTORS, m);
+                try (TransferRun run = StepComposition.run(
+                        config(3, 0.5).withCheckpoint(ckpt, true),
+                        t,
+                        null,
+                        List.of(),
+                        data,
+                        null,
+                        null,
+                        plan,
+                        m,
+                        null)) {
+                    run.run();
+                }
+                Map<String, float[]> got = weights(t);
+                for (Map.Entry<String, float[]> e : expected.entrySet()) {
+                    assertArrayEquals(
+                            e.getValue(), got.get(e.getKey()), 0f, "killed at " + abortAt + ": " + e.getKey());
+                }
+            }
+        }
+        // a checkpoint without compactor state is refused with the reason
+        try (NDManager m = TorchEngine.newManager(Device.cpu())) {
+            TrainableModel t = imported(InitialWeights.Init.SELECTION, m);
+            Path plain = dir.resolve("plain.ckpt");
+            try (TransferRun run = StepComposition.run(
+                    config(1, 0.5).withCheckpoint(plain, false), t, null, List.of(), data, null, null, null, m, null)) {
+                run.run();
+            }
+            TrainableModel t2 = imported(InitialWeights.Init.COMPACTORS, m);
+            try (TransferRun run = StepComposition.run(
+                    config(2, 0.5).withCheckpoint(plain, true), t2, null, List.of(), data, null, null, plan, m, null)) {
+                MergeNetException e = assertThrows(MergeNetException.class, run::run);
+                assertTrue(e.getMessage().contains("holds no compactor state"), e.getMessage());
+            }
+        }
+    }
+
+    private static Map<String, float[]> weights(TrainableModel t) {
+        Map<String, float[]> out = new HashMap<>();
+        t.weights().forEach((k, v) -> out.put(k, v.toFloatArray()));
+        t.state().forEach((k, v) -> out.put("state/" + k, v.toFloatArray()));
+        return out;
     }
 
     private static Map<String, float[]> snapshot(TrainableModel t, CompactorPlan plan) {
