@@ -846,14 +846,13 @@ public final class TransferJob {
         if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
             id.put("normalization", normFlags(req.norm()));
         }
-        if (req.init() != InitialWeights.Init.TARGET) {
+        // compactor runs only, so the fingerprints of earlier checkpoints (other inits) stay as they were
+        if (req.init().compacts()) {
+            AdapterSettings a = req.config().adapter();
             id.put("init", req.init().cliName());
-            if (req.source() != null && !req.config().mode().needsSource()) {
+            id.put("compactors", "adapter-lr " + a.lr() + ", compact-until " + a.compactUntil());
+            if (!req.config().mode().needsSource()) {
                 id.put("source-sha256", hashes.source());
-            }
-            if (req.init().compacts()) {
-                AdapterSettings a = req.config().adapter();
-                id.put("compactors", "adapter-lr " + a.lr() + ", compact-until " + a.compactUntil());
             }
         }
         if (!req.keepTied().isEmpty()) {
