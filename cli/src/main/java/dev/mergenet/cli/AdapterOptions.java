@@ -37,6 +37,15 @@ final class AdapterOptions {
     double transferUntil;
 
     @Option(
+            names = "--compact-until",
+            defaultValue = Defaults.COMPACT_UNTIL_TEXT,
+            paramLabel = "FRACTION",
+            description =
+                    "--init compactors: generate the target's kernels during this fraction of the steps (compactors"
+                            + " at --adapter-lr), then merge them and train them as the target's own (default ${DEFAULT-VALUE}).")
+    double compactUntil;
+
+    @Option(
             names = "--generation",
             defaultValue = Defaults.GENERATION_TEXT,
             paramLabel = "MODE",
@@ -82,7 +91,8 @@ final class AdapterOptions {
                         .generation(gen)
                         .output(output)
                         .gateLr(gateLr)
-                        .maxAdapterRatio(maxAdapterRatio))
+                        .maxAdapterRatio(maxAdapterRatio)
+                        .compactUntil(compactUntil))
                 .build();
     }
 }

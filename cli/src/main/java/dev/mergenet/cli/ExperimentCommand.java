@@ -7,6 +7,7 @@ import dev.mergenet.sweep.SweepPlan;
 import dev.mergenet.transfer.app.demo.DatasetInstaller;
 import dev.mergenet.transfer.app.demo.FashionModels;
 import dev.mergenet.transfer.app.demo.PretrainedSource;
+import dev.mergenet.transfer.config.Defaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -271,6 +272,10 @@ final class ExperimentCommand implements Callable<Integer> {
         p.put("adapter-lr", Double.toString(adapterOptions.adapterLr));
         p.put("rank", Integer.toString(adapterOptions.rank));
         p.put("transfer-until", Double.toString(adapterOptions.transferUntil));
+        if (adapterOptions.compactUntil
+                != Defaults.COMPACT_UNTIL) { // absent at its default: trial hashes stay as they were
+            p.put("compact-until", Double.toString(adapterOptions.compactUntil));
+        }
         p.put("generation", adapterOptions.generation);
         p.put("gate-lr", Double.toString(adapterOptions.gateLr));
         p.put("max-adapter-ratio", Double.toString(adapterOptions.maxAdapterRatio));

@@ -167,8 +167,10 @@ final class TransferCommand implements Callable<Integer> {
             defaultValue = "target",
             paramLabel = "KIND",
             description = "The target's initial weights: target (its own), selection (weight selection from --source,"
-                    + " see `mergenet layers`), selection-permuted or selection-reinit (its controls); default"
-                    + " ${DEFAULT-VALUE}.")
+                    + " see `mergenet layers`), selection-permuted or selection-reinit (its controls), compactors"
+                    + " (selection, then the mapped kernels generated as C_r*W_s*C_c by compactors learned at"
+                    + " --adapter-lr during --compact-until of the steps, then merged) or compactors-permuted (its"
+                    + " control); default ${DEFAULT-VALUE}.")
     String init;
 
     @Mixin

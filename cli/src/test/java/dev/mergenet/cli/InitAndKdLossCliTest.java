@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mergenet.importers.onnx.OnnxModelReader;
+import dev.mergenet.transfer.app.demo.FashionModels;
 import dev.mergenet.transfer.selection.HostTensor;
 import dev.mergenet.transfer.selection.SourceWeights;
 import dev.mergenet.transfer.selection.WeightSelection;
@@ -97,7 +98,9 @@ class InitAndKdLossCliTest {
                 "cpu");
         assertEquals(1, bad.code());
         assertTrue(
-                bad.err().contains("--init must be target, selection, selection-permuted or selection-reinit"),
+                bad.err()
+                        .contains("--init must be target, selection, selection-permuted, selection-reinit,"
+                                + " compactors or compactors-permuted"),
                 bad.err());
         CliRun mismatch = CliRun.of(
                 "transfer",
@@ -120,6 +123,104 @@ class InitAndKdLossCliTest {
         assertEquals(1, mismatch.code());
         assertTrue(mismatch.err().startsWith("error: no layer correspondence between target"), mismatch.err());
         assertEquals(1, mismatch.err().strip().lines().count(), mismatch.err());
+    }
+
+    @Test
+    void initCompactorsTrainsMergesAndExportsAVerifiedModel(@TempDir Path dir) {
+        assertTrue(Files.isDirectory(FASHION), FASHION + " is missing: run scripts/test-data.sh");
+        // a same-family pair: the P2 source ResNet at width 8 and the same topology at width 4
+        Path source = FashionModels.write(FashionModels.sourceResNet(8), "resnet8", 11, dir.resolve("s.onnx"), true);
+        Path target = FashionModels.write(FashionModels.sourceResNet(4), "resnet4", 12, dir.resolve("t.onnx"), true);
+        Path out = dir.resolve("out.onnx");
+        CliRun r = CliRun.of(
+                "transfer",
+                "--mode",
+                "alone",
+                "--init",
+                "compactors",
+                "--compact-until",
+                "0.5",
+                "--source",
+                source.toString(),
+                "--target",
+                target.toString(),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "256",
+                "--eval-limit",
+                "256",
+                "--epochs",
+                "2",
+                "--device",
+                "cpu",
+                "--keep",
+                "last",
+                "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("compactors: 9 kernels generated from"), r.err());
+        assertTrue(r.err().contains("excluded: none"), r.err());
+        CliRun verify = CliRun.of("verify", out.toString());
+        assertEquals(0, verify.code(), verify.out() + verify.err());
+        // trained: the merged kernels moved away from the selected ones
+        WeightSelection.Selection sel =
+                WeightSelection.select(OnnxModelReader.read(source), OnnxModelReader.read(target));
+        Map<String, HostTensor> trained = SourceWeights.read(OnnxModelReader.read(out));
+        for (Map.Entry<String, HostTensor> e : sel.tensors().entrySet()) {
+            if (e.getKey().endsWith(".weight") && e.getValue().rank() > 1) {
+                assertTrue(
+                        !java.util.Arrays.equals(
+                                e.getValue().values(), trained.get(e.getKey()).values()),
+                        e.getKey());
+            }
+        }
+
+        CliRun control = CliRun.of(
+                "transfer",
+                "--mode",
+                "kd",
+                "--init",
+                "compactors-permuted",
+                "--source",
+                source.toString(),
+                "--target",
+                target.toString(),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "128",
+                "--eval-limit",
+                "128",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
+        assertEquals(0, control.code(), control.out() + control.err());
+        assertTrue(control.err().contains("with each kernel's elements permuted"), control.err());
+
+        CliRun mergenet = CliRun.of(
+                "transfer",
+                "--mode",
+                "mergenet",
+                "--init",
+                "compactors",
+                "--source",
+                source.toString(),
+                "--target",
+                target.toString(),
+                "--data",
+                "fashion-mnist:" + FASHION,
+                "--train-limit",
+                "128",
+                "--epochs",
+                "1",
+                "--device",
+                "cpu");
+        assertEquals(1, mergenet.code());
+        assertTrue(
+                mergenet.err().startsWith("error: --init compactors generates the target's kernels"), mergenet.err());
+        assertEquals(1, mergenet.err().strip().lines().count(), mergenet.err());
     }
 
     @Test

@@ -56,6 +56,8 @@ public final class TrialRunner {
     /** Settings only the adapter modes read (a grid over them is not run for other arms). */
     private static final Set<String> ADAPTER_KEYS = Set.of(
             "cycle", "adapter-lr", "rank", "transfer-until", "generation", "gate-lr", "max-adapter-ratio", "pairs");
+    /** Settings `--init compactors` reads in any mode (the compactors' learning rate and phase). */
+    private static final Set<String> COMPACTOR_KEYS = Set.of("adapter-lr", "compact-until");
     /** Settings only the distilling modes read. */
     private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature", "kd-loss");
     /** Settings only one distillation loss reads. */
@@ -84,6 +86,7 @@ public final class TrialRunner {
         d.put("rank", "0");
         d.put("frozen-source", "true");
         d.put("transfer-until", "1");
+        d.put("compact-until", "0.5");
         d.put("generation", "train");
         d.put("gate-lr", "1e-3");
         d.put("max-adapter-ratio", "1");
@@ -175,6 +178,13 @@ public final class TrialRunner {
         Arm a = Arm.parse(arm);
         Mode m = a.mode();
         if (a.settings().containsKey(key)) {
+            return false;
+        }
+        if (COMPACTOR_KEYS.contains(key)
+                && InitialWeights.Init.parse(a.get("init", Map.of())).compacts()) {
+            return true;
+        }
+        if (key.equals("compact-until")) {
             return false;
         }
         if (ADAPTER_KEYS.contains(key)) {
@@ -288,7 +298,8 @@ public final class TrialRunner {
                         .generation(generation(p.get("generation")))
                         .output(output)
                         .gateLr(number(p, "gate-lr"))
-                        .maxAdapterRatio(number(p, "max-adapter-ratio")))
+                        .maxAdapterRatio(number(p, "max-adapter-ratio"))
+                        .compactUntil(number(p, "compact-until")))
                 .control(c -> c.withCheckpoint(files.checkpoint(), resume))
                 .build();
         if (resumedFrom > 0 && log != null) {

@@ -1,6 +1,7 @@
 package dev.mergenet.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,24 @@ class TrialSpecTest {
         assertTrue(!TrialRunner.isReference("kd@init=selection@kd-loss=dkd", "kd@kd-loss=zscore"));
         assertTrue(!TrialRunner.isReference("alone@init=selection", "kd@init=selection"));
         assertTrue(!TrialRunner.isReference("kd", "kd"));
+    }
+
+    @Test
+    void compactorArmsReadTheSourceTheirLearningRateAndPhase() {
+        TrialRunner.checkArm("alone@init=compactors");
+        TrialRunner.checkArm("kd@init=compactors-permuted");
+        MergeNetException bad =
+                assertThrows(MergeNetException.class, () -> TrialRunner.checkArm("alone@init=compactor"));
+        assertTrue(bad.getMessage().contains("compactors-permuted"), bad.getMessage());
+        assertTrue(TrialRunner.needsSource("alone@init=compactors"));
+        assertTrue(TrialRunner.reads("alone@init=compactors", "adapter-lr"));
+        assertTrue(TrialRunner.reads("kd@init=compactors-permuted", "compact-until"));
+        assertFalse(TrialRunner.reads("alone", "compact-until"));
+        assertFalse(TrialRunner.reads("mergenet", "compact-until"));
+        assertFalse(TrialRunner.reads("alone@init=selection", "adapter-lr"));
+        assertTrue(TrialRunner.isReference("alone@init=compactors", "alone@init=compactors-permuted"));
+        Grid g = Grid.parse(List.of("adapter-lr=1e-2,1e-3", "compact-until=0.25,0.5"));
+        assertEquals(4, g.points("alone@init=compactors").size());
+        assertEquals(1, g.points("alone").size());
     }
 }

@@ -28,6 +28,7 @@ import dev.mergenet.importers.onnx.OnnxModel;
 import dev.mergenet.importers.onnx.OnnxModelReader;
 import dev.mergenet.onnx.Onnx.ModelProto;
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.compactor.CompactorPlan;
 import dev.mergenet.transfer.config.AdapterSettings;
 import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.Mode;
@@ -448,6 +449,9 @@ public final class TransferJob {
         if (mode.needsSource() && sourceModel == null) {
             throw new MergeNetException("--mode " + mode.cliName() + " needs --source");
         }
+        if (req.init().compacts() && mode.usesAdapter()) {
+            throw new MergeNetException(StepComposition.compactorsWithAdapter(mode));
+        }
         DataSplits data = DataSpec.parse(req.data())
                 .load(req.adaptation(), req.validationSize(), 0)
                 .limitTrain(req.trainLimit(), 1)
@@ -480,6 +484,12 @@ public final class TransferJob {
                     target,
                     req.config().training().seed(),
                     manager,
+                    log);
+            CompactorPlan compactors = InitialWeights.compactorPlan(
+                    req.init(),
+                    sourceModel,
+                    targetModel,
+                    req.config().training().seed(),
                     log);
             boolean sourceRuns = mode.sourceRuns(req.config().frozenSource());
             // a source that never runs (frozen MergeNet, random-source control) is read for its weights only
@@ -547,6 +557,7 @@ public final class TransferJob {
                                 data,
                                 sourceData,
                                 teacherData == null ? null : teacherData.train(),
+                                compactors,
                                 manager,
                                 log)
                         .identity(identity(req, hashes));
@@ -834,6 +845,15 @@ public final class TransferJob {
         id.put("num-classes", String.valueOf(req.numClasses()));
         if (req.norm().restore() || req.norm().preciseBn() != Normalization.PreciseBn.AUTO) {
             id.put("normalization", normFlags(req.norm()));
+        }
+        // compactor runs only, so the fingerprints of earlier checkpoints (other inits) stay as they were
+        if (req.init().compacts()) {
+            AdapterSettings a = req.config().adapter();
+            id.put("init", req.init().cliName());
+            id.put("compactors", "adapter-lr " + a.lr() + ", compact-until " + a.compactUntil());
+            if (!req.config().mode().needsSource()) {
+                id.put("source-sha256", hashes.source());
+            }
         }
         if (!req.keepTied().isEmpty()) {
             id.put("keep-tied", String.join(",", new java.util.TreeSet<>(req.keepTied())));

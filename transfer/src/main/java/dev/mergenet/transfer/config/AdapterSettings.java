@@ -14,6 +14,8 @@ import dev.mergenet.transfer.adapter.AdapterOutput;
  * @param output          released (W' = φ) or gated (W' = T + g⊙(s·φ − T), a deviation; see {@link AdapterOutput})
  * @param gateLr          AdamW learning rate of the gates (gated output only)
  * @param maxAdapterRatio adapter parameters allowed per target parameter before head widths are capped (0: no cap)
+ * @param compactUntil    fraction of the training steps during which `--init compactors` generates the target's
+ *                        kernels (at {@code lr}), after which they are merged and train as the target's own
  */
 public record AdapterSettings(
         AdapterConfig config,
@@ -27,8 +29,12 @@ public record AdapterSettings(
         Generation generation,
         AdapterOutput output,
         double gateLr,
-        double maxAdapterRatio) {
+        double maxAdapterRatio,
+        double compactUntil) {
     public AdapterSettings {
+        if (!(compactUntil > 0 && compactUntil <= 1)) {
+            throw new IllegalArgumentException("--compact-until " + compactUntil + ": expected a fraction in (0, 1]");
+        }
         if (cycle < 0 || rank < 0) {
             throw new IllegalArgumentException("--cycle and --rank must not be negative");
         }
@@ -60,7 +66,8 @@ public record AdapterSettings(
                 .generation(generation)
                 .output(output)
                 .gateLr(gateLr)
-                .maxAdapterRatio(maxAdapterRatio);
+                .maxAdapterRatio(maxAdapterRatio)
+                .compactUntil(compactUntil);
     }
 
     /** Starts from {@link Defaults}; {@link #build()} validates. */
@@ -77,6 +84,7 @@ public record AdapterSettings(
         private AdapterOutput output = Defaults.ADAPTER_OUTPUT;
         private double gateLr = Defaults.GATE_LR;
         private double maxAdapterRatio = Defaults.MAX_ADAPTER_RATIO;
+        private double compactUntil = Defaults.COMPACT_UNTIL;
 
         private Builder() {}
 
@@ -141,6 +149,11 @@ public record AdapterSettings(
             return this;
         }
 
+        public Builder compactUntil(double v) {
+            compactUntil = v;
+            return this;
+        }
+
         public AdapterSettings build() {
             return new AdapterSettings(
                     config,
@@ -154,7 +167,8 @@ public record AdapterSettings(
                     generation,
                     output,
                     gateLr,
-                    maxAdapterRatio);
+                    maxAdapterRatio,
+                    compactUntil);
         }
     }
 }

@@ -67,6 +67,11 @@ public final class Defaults {
     public static final String TRANSFER_UNTIL_TEXT = "1";
     public static final double TRANSFER_UNTIL = Double.parseDouble(TRANSFER_UNTIL_TEXT);
 
+    /** Half the run generated, half trained as the target's own: the merged kernels get a full LR schedule's tail. */
+    public static final String COMPACT_UNTIL_TEXT = "0.5";
+
+    public static final double COMPACT_UNTIL = Double.parseDouble(COMPACT_UNTIL_TEXT);
+
     public static final String GENERATION_TEXT = "train";
     public static final Generation GENERATION = Generation.parse(GENERATION_TEXT);
 

@@ -11,7 +11,9 @@ import dev.mergenet.transfer.distill.DistillationLosses;
 import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) distillation
@@ -23,6 +25,7 @@ public final class TargetTraining implements AutoCloseable {
     private final ParameterOptimizer optimizer;
     private final double kdAlpha;
     private final KdLoss kdLoss;
+    private Set<String> held = Set.of();
 
     public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, double kdTemperature) {
         this(target, optimizer, kdAlpha, new KdLoss(KdLoss.Kind.HINTON, kdTemperature, 0, 0, 0));
@@ -94,10 +97,24 @@ public final class TargetTraining implements AutoCloseable {
         }
         double value = loss.toType(DataType.FLOAT64, false).getDouble();
         if (Double.isFinite(value)) {
-            optimizer.step(target.weights(), lr, scope);
+            optimizer.step(held.isEmpty() ? target.weights() : stepped(), lr, scope);
         }
         return new StepResult(
                 value, Losses.correct(scores, y), (int) y.getShape().get(0));
+    }
+
+    /**
+     * Weights a participant generates (learned compactors): the target's optimizer leaves them, and their gradient,
+     * alone until {@code names} is empty again, so they start with clean optimizer state when they train as its own.
+     */
+    public void hold(Set<String> names) {
+        held = Set.copyOf(names);
+    }
+
+    private Map<String, NDArray> stepped() {
+        Map<String, NDArray> out = new LinkedHashMap<>(target.weights());
+        out.keySet().removeAll(held);
+        return out;
     }
 
     public ParameterOptimizer optimizer() {
