@@ -69,8 +69,9 @@ final class ExperimentCommand implements Callable<Integer> {
             names = {"--arms", "--modes"},
             split = ",",
             defaultValue = "alone,kd,mergenet,random-source",
-            description = "Arms: a mode, with :gated or :released for adapter modes, e.g. mergenet+kd:gated "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Arms: a mode, with :gated or :released for adapter modes, e.g. mergenet+kd:gated, and"
+                    + " settings fixed for the arm, e.g. kd@init=selection@kd-loss=dkd or kd@teacher=random; 'default'"
+                    + " runs transfer's default recipe for the pair (default ${DEFAULT-VALUE}).")
     List<String> arms;
 
     @Option(

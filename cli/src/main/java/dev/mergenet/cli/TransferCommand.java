@@ -1,11 +1,13 @@
 package dev.mergenet.cli;
 
 import dev.mergenet.transfer.adapter.AdapterConfig;
+import dev.mergenet.transfer.app.DefaultRecipe;
 import dev.mergenet.transfer.app.InitialWeights;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.config.Defaults;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Teacher;
 import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.report.Verdict;
 import dev.mergenet.transfer.training.TrainingHealth;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** `mergenet transfer`: MergeNet from a source ONNX model into a target ONNX model. */
@@ -25,19 +28,32 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Train a target model with knowledge from a source model: distillation from the source as a frozen "
-                        + "teacher (kd, the default, measured to help), MergeNet's parameter adapter, both, or a control mode.")
+                        + "teacher (kd, measured to help), MergeNet's parameter adapter, both, or a control mode. With "
+                        + "neither --mode nor --init, the default recipe: kd plus weight selection (--init selection) "
+                        + "when the source's layers map onto the target's, kd alone otherwise; it prints which and why.")
 final class TransferCommand implements Callable<Integer> {
-    /** The mode docs/results.md measured to beat training alone; `transfer` and `demo` default to it. */
+    /**
+     * The mode docs/results.md measured to beat training alone; `demo` defaults to it, `transfer` uses it with --init
+     * given alone (with neither --mode nor --init, {@link DefaultRecipe} decides).
+     */
     static final String RECOMMENDED_MODE = "kd";
 
     @Option(
             names = "--source",
             required = true,
             paramLabel = "S.onnx",
-            description =
-                    "Source model. In --mode kd it"
-                            + " may be given several times: the teachers' logits are averaged (they must score the same classes).")
+            description = "Source model. In --mode kd it"
+                    + " may be given several times: the teachers' logits are averaged (they must score the same classes),"
+                    + " or weighted by --teacher-weights.")
     List<Path> sources;
+
+    @Option(
+            names = "--teacher-weights",
+            split = ",",
+            paramLabel = "W1,W2",
+            description = "One positive weight per --source teacher, in order, e.g. 0.7,0.3: the teachers' logits are"
+                    + " averaged with these weights, normalized to sum 1 (default: equal).")
+    List<Double> teacherWeights = new ArrayList<>();
 
     @Option(
             names = "--target",
@@ -100,7 +116,8 @@ final class TransferCommand implements Callable<Integer> {
             names = "--mode",
             defaultValue = RECOMMENDED_MODE,
             description =
-                    "alone, kd, mergenet, mergenet+kd, random-source or random-source+kd (default ${DEFAULT-VALUE}).")
+                    "alone, kd, mergenet, mergenet+kd, random-source or random-source+kd (default ${DEFAULT-VALUE}; "
+                            + "with --init not given either, the default recipe, see above).")
     String mode;
 
     @Option(
@@ -141,8 +158,27 @@ final class TransferCommand implements Callable<Integer> {
             names = "--kd-loss",
             defaultValue = "hinton",
             paramLabel = "hinton|dkd|zscore|dist",
-            description = "KD mode: the distillation loss (default ${DEFAULT-VALUE}); see docs/distillation.md.")
+            description = "KD mode: the distillation loss (default ${DEFAULT-VALUE}; the default recipe uses "
+                    + Defaults.BEST_KD_LOSS_TEXT + "); see docs/distillation.md.")
     String kdLoss;
+
+    @Option(
+            names = "--teacher",
+            defaultValue = Defaults.TEACHER_TEXT,
+            paramLabel = "trained|random",
+            description = "Distilling modes: learn from the trained source(s) (default ${DEFAULT-VALUE}), or, as the "
+                    + "control, from the same models with every weight re-initialized from --seed as a fresh model "
+                    + "(running statistics reset): the same loss from an untrained teacher.")
+    String teacher;
+
+    @Option(
+            names = "--kd-warmup",
+            defaultValue = Defaults.KD_WARMUP_TEXT,
+            paramLabel = "EPOCHS",
+            description = "Distilling modes: ramp the distillation term's weight linearly from 0 to 1 over this many"
+                    + " epochs, step by step, as DKD's reference code does (20 of 240 epochs there); the"
+                    + " cross-entropy keeps its weight. 0: off (default ${DEFAULT-VALUE}).")
+    double kdWarmup;
 
     @Option(names = "--dkd-alpha", defaultValue = "1", description = "dkd: weight of TCKD (default ${DEFAULT-VALUE}).")
     double dkdAlpha;
@@ -170,7 +206,8 @@ final class TransferCommand implements Callable<Integer> {
                     + " see `mergenet layers`), selection-permuted or selection-reinit (its controls), compactors"
                     + " (selection, then the mapped kernels generated as C_r*W_s*C_c by compactors learned at"
                     + " --adapter-lr during --compact-until of the steps, then merged) or compactors-permuted (its"
-                    + " control); default ${DEFAULT-VALUE}.")
+                    + " control); default ${DEFAULT-VALUE} (with --mode not given either, the default recipe picks"
+                    + " selection when the layers map).")
     String init;
 
     @Mixin
@@ -181,8 +218,22 @@ final class TransferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        opts.applyRecipe("scratch", spec.commandLine().getParseResult());
+        ParseResult parsed = spec.commandLine().getParseResult();
+        opts.applyRecipe("scratch", parsed);
         Mode m = Mode.parse(mode);
+        InitialWeights.Init initKind = InitialWeights.Init.parse(init);
+        KdLoss.Kind lossKind = KdLoss.Kind.parse(kdLoss);
+        // an explicit --mode or --init is obeyed as given; with neither, the default recipe decides
+        if (!parsed.hasMatchedOption("--mode") && !parsed.hasMatchedOption("--init")) {
+            DefaultRecipe recipe = DefaultRecipe.resolve(sources.get(0), target);
+            if (parsed.hasMatchedOption("--kd-loss")) {
+                recipe = recipe.withLoss(lossKind);
+            }
+            System.err.println(recipe.line());
+            m = recipe.mode();
+            initKind = recipe.init();
+            lossKind = recipe.loss();
+        }
         List<String> pairList = new ArrayList<>(pairs);
         if (pairsAuto != null) {
             if (!pairsAuto.equals("auto")) {
@@ -203,11 +254,14 @@ final class TransferCommand implements Callable<Integer> {
                 AdapterConfig.DEFAULT.ffnDropout(),
                 AdapterConfig.DEFAULT.layerNormEps());
         RunConfig cfg = adapterOptions.apply(opts.config(m), adapter, frozenSource).toBuilder()
-                .distillation(kdAlpha, kdLoss())
+                .distillation(kdAlpha, kdLoss(lossKind))
+                .teacher(Teacher.parse(teacher))
+                .kdWarmup(kdWarmup)
                 .build();
         TransferJob.Request req = opts.request(target, cfg, spec.commandLine().getParseResult())
                 .source(sources.get(0), pairList)
                 .moreTeachers(sources.subList(1, sources.size()))
+                .teacherWeights(teacherWeights)
                 .sourceData(sourceData)
                 .sourceAdaptation(TrainingOptions.adaptation(
                         sourceResize,
@@ -215,7 +269,7 @@ final class TransferCommand implements Callable<Integer> {
                         sourceMean != null ? sourceMean : opts.mean,
                         sourceStd != null ? sourceStd : opts.std))
                 .compareAlone(compareAlone)
-                .init(InitialWeights.Init.parse(init))
+                .init(initKind)
                 .build();
         TransferJob.Result r = TransferJob.run(req, Devices.parse(opts.device), System.err);
         Summary.print(r);
@@ -239,8 +293,7 @@ final class TransferCommand implements Callable<Integer> {
         return 0;
     }
 
-    private KdLoss kdLoss() {
-        KdLoss.Kind kind = KdLoss.Kind.parse(kdLoss);
+    private KdLoss kdLoss(KdLoss.Kind kind) {
         KdLoss d = KdLoss.defaults(kind);
         double t = kdTemperature == null ? d.temperature() : kdTemperature;
         return switch (kind) {

@@ -7,13 +7,16 @@ import dev.mergenet.core.engine.TorchEngine;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.exporters.TrainingCheckpoint;
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.app.DefaultRecipe;
 import dev.mergenet.transfer.app.InitialWeights;
 import dev.mergenet.transfer.app.TransferJob;
+import dev.mergenet.transfer.config.Defaults;
 import dev.mergenet.transfer.config.Generation;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.OptimizerKind;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.config.Schedule;
+import dev.mergenet.transfer.config.Teacher;
 import dev.mergenet.transfer.data.InputAdaptation;
 import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.report.RunReport;
@@ -59,7 +62,11 @@ public final class TrialRunner {
     /** Settings `--init compactors` reads in any mode (the compactors' learning rate and phase). */
     private static final Set<String> COMPACTOR_KEYS = Set.of("adapter-lr", "compact-until");
     /** Settings only the distilling modes read. */
-    private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature", "kd-loss");
+    private static final Set<String> KD_KEYS = Set.of("kd-alpha", "kd-temperature", "kd-loss", "teacher", "kd-warmup");
+    /** Settings the default arm chooses itself (see {@link DefaultRecipe}). */
+    private static final Set<String> DEFAULT_ARM_KEYS = Set.of("init", "kd-loss");
+    /** The arm that runs `transfer`'s default recipe: kd with the best loss, plus selection when the layers map. */
+    public static final String DEFAULT_ARM = "default";
     /** Settings only one distillation loss reads. */
     private static final Map<String, KdLoss.Kind> LOSS_KEYS = Map.of(
             "dkd-alpha", KdLoss.Kind.DKD,
@@ -98,6 +105,8 @@ public final class TrialRunner {
         d.put("dist-beta", "1");
         d.put("dist-gamma", "1");
         d.put("init", "target");
+        d.put("teacher", "trained");
+        d.put("kd-warmup", "0");
         d.put("pairs", "auto");
         d.put("num-classes", "");
         d.put("resize", "");
@@ -110,14 +119,16 @@ public final class TrialRunner {
 
     /**
      * An arm as `--arms` spells it: a mode, an adapter output (":gated" or ":released") for adapter modes, and
-     * settings fixed for this arm ("@key=value", repeatable), e.g. "kd@init=selection@kd-loss=dkd".
+     * settings fixed for this arm ("@key=value", repeatable), e.g. "kd@init=selection@kd-loss=dkd"; or "default",
+     * `transfer`'s default recipe, resolved per trial (a kd arm whose init and loss {@link DefaultRecipe} picks).
      */
-    record Arm(Mode mode, String output, Map<String, String> settings) {
+    record Arm(Mode mode, String output, Map<String, String> settings, boolean recipe) {
         static Arm parse(String arm) {
             String[] parts = arm.split("@", -1);
             String head = parts[0];
             int colon = head.indexOf(':');
-            Mode mode = parseMode(colon < 0 ? head : head.substring(0, colon), arm);
+            boolean recipe = head.equals(DEFAULT_ARM);
+            Mode mode = recipe ? Mode.KD : parseMode(colon < 0 ? head : head.substring(0, colon), arm);
             Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 1; i < parts.length; i++) {
                 int eq = parts[i].indexOf('=');
@@ -130,8 +141,12 @@ public final class TrialRunner {
                 if (settings.put(key, parts[i].substring(eq + 1)) != null) {
                     throw new MergeNetException("--arms " + arm + ": " + key + " given twice");
                 }
+                if (recipe && DEFAULT_ARM_KEYS.contains(key)) {
+                    throw new MergeNetException("--arms " + arm + ": the default arm picks " + key + " itself; spell"
+                            + " the arm as kd@init=...@kd-loss=... to fix it");
+                }
             }
-            return new Arm(mode, colon < 0 ? null : head.substring(colon + 1), settings);
+            return new Arm(mode, colon < 0 ? null : head.substring(colon + 1), settings, recipe);
         }
 
         /** The setting as this arm runs it: its own value, else the sweep's. */
@@ -157,6 +172,9 @@ public final class TrialRunner {
             if (a.settings().containsKey("kd-loss")) {
                 KdLoss.Kind.parse(a.settings().get("kd-loss"));
             }
+            if (a.settings().containsKey("teacher")) {
+                Teacher.parse(a.settings().get("teacher"));
+            }
         } catch (IllegalArgumentException e) {
             throw new MergeNetException("--arms " + arm + ": " + e.getMessage(), e);
         }
@@ -177,7 +195,7 @@ public final class TrialRunner {
     public static boolean reads(String arm, String key) {
         Arm a = Arm.parse(arm);
         Mode m = a.mode();
-        if (a.settings().containsKey(key)) {
+        if (a.settings().containsKey(key) || a.recipe() && DEFAULT_ARM_KEYS.contains(key)) {
             return false;
         }
         if (COMPACTOR_KEYS.contains(key)
@@ -194,7 +212,8 @@ public final class TrialRunner {
             return m.distils();
         }
         if (LOSS_KEYS.containsKey(key)) {
-            return m.distils() && KdLoss.Kind.parse(a.get("kd-loss", Map.of())) == LOSS_KEYS.get(key);
+            KdLoss.Kind loss = a.recipe() ? Defaults.BEST_KD_LOSS : KdLoss.Kind.parse(a.get("kd-loss", Map.of()));
+            return m.distils() && loss == LOSS_KEYS.get(key);
         }
         return !key.equals("frozen-source") || m != Mode.ALONE;
     }
@@ -207,7 +226,7 @@ public final class TrialRunner {
     /** Whether the arm reads a source model: every mode but alone, and any arm whose init selects from the source. */
     public static boolean needsSource(String arm) {
         Arm a = Arm.parse(arm);
-        return a.mode().needsSource() || !a.get("init", Map.of()).equals("target");
+        return a.recipe() || a.mode().needsSource() || !a.get("init", Map.of()).equals("target");
     }
 
     /** Whether the arm reports an adapter share. */
@@ -231,7 +250,8 @@ public final class TrialRunner {
     /**
      * Whether {@code other} is a reference {@code arm} is compared with: alone; kd for a distilling arm; its
      * random-source control; or the same mode and output with exactly one setting changed or left at the sweep's
-     * value (e.g. kd@init=selection against kd and against kd@init=selection-permuted).
+     * value (e.g. kd@init=selection against kd and against kd@init=selection-permuted). The default arm is compared
+     * with alone and kd only.
      */
     public static boolean isReference(String arm, String other) {
         if (arm.equals(other)) {
@@ -244,6 +264,9 @@ public final class TrialRunner {
         Arm o = Arm.parse(other);
         if (other.equals(Mode.KD.cliName()) && a.mode().distils()) {
             return true;
+        }
+        if (a.recipe() || o.recipe()) {
+            return false;
         }
         if (a.mode() != o.mode() || !Objects.equals(a.output(), o.output())) {
             return false;
@@ -277,10 +300,25 @@ public final class TrialRunner {
         p.putAll(spec.params());
         p.putAll(arm.settings());
         Mode mode = arm.mode();
+        if (arm.recipe()) {
+            // the trial runs what `transfer` with neither --mode nor --init runs, resolved for this pair
+            if (spec.source() == null) {
+                throw new MergeNetException("--arms default: needs a source model");
+            }
+            DefaultRecipe recipe = DefaultRecipe.resolve(Path.of(spec.source()), Path.of(spec.target()));
+            mode = recipe.mode();
+            p.put("init", recipe.init().cliName());
+            p.put("kd-loss", recipe.loss().cliName());
+            if (log != null) {
+                log.println(recipe.line());
+            }
+        }
         AdapterOutput output = arm.output() != null ? AdapterOutput.parse(arm.output()) : AdapterOutput.RELEASED;
         int resumedFrom = checkpointEpoch(files.checkpoint());
         boolean resume = resumedFrom > 0;
         RunConfig cfg = RunConfig.builder(mode)
+                .teacher(teacher(p.get("teacher")))
+                .kdWarmup(number(p, "kd-warmup"))
                 .frozenSource(Boolean.parseBoolean(p.get("frozen-source")))
                 .training(t -> t.epochs(integer(p, "epochs"))
                         .seed(spec.seed())
@@ -371,6 +409,14 @@ public final class TrialRunner {
     }
 
     /** The distillation loss: its kind, its own temperature unless kd-temperature is set, and its weights. */
+    private static Teacher teacher(String s) {
+        try {
+            return Teacher.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new MergeNetException(e.getMessage(), e);
+        }
+    }
+
     private static KdLoss kdLoss(Map<String, String> p) {
         KdLoss.Kind kind;
         try {

@@ -9,6 +9,7 @@ import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.BatchOrder;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.LabeledData;
+import dev.mergenet.transfer.distill.KdWarmup;
 import dev.mergenet.transfer.mergenet.MergeNetTransfer;
 import dev.mergenet.transfer.mergenet.PairSpec;
 import dev.mergenet.transfer.model.TrainableModel;
@@ -83,11 +84,20 @@ public final class StepComposition {
             throw new MergeNetException(
                     "--mode " + mode.cliName() + " distils on the target's batches; drop " + "--source-data");
         }
+        KdWarmup warmup = new KdWarmup(
+                mode.distils() ? cfg.distillation().warmupEpochs() : 0,
+                BatchOrder.batches(data.train().size(), cfg.training().batchSize()));
+        if (warmup.epochs() > 0 && log != null) {
+            log.printf(
+                    "kd warm-up: the distillation term's weight ramps linearly from 0 to 1 over %s epochs (%d steps)%n",
+                    fmt(warmup.epochs()), warmup.steps());
+        }
         TargetTraining subject = new TargetTraining(
                 target,
                 Optimizers.create(cfg, manager),
                 cfg.distillation().alpha(),
-                cfg.distillation().loss());
+                cfg.distillation().loss(),
+                warmup);
         List<StepParticipant> participants = new ArrayList<>();
         boolean frozen = cfg.frozenSource();
         if (mode.coTrainsSource(frozen)) {
@@ -128,6 +138,10 @@ public final class StepComposition {
     static String compactorsWithAdapter(Mode mode) {
         return "--init compactors generates the target's kernels, as --mode " + mode.cliName()
                 + " does: use it with alone or a distillation mode";
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The frozen teacher reads its own view of the data (other resize or channels than the target's). */

@@ -33,6 +33,7 @@ import dev.mergenet.transfer.config.AdapterSettings;
 import dev.mergenet.transfer.config.Keep;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
+import dev.mergenet.transfer.config.Teacher;
 import dev.mergenet.transfer.config.TrainingSettings;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
@@ -99,6 +100,7 @@ public final class TransferJob {
             Set<String> keepTied,
             InitialWeights.Init init,
             List<Path> moreTeachers,
+            List<Double> teacherWeights,
             Normalization norm) {
         public Request {
             if (target == null || data == null || config == null) {
@@ -110,6 +112,7 @@ public final class TransferJob {
             keepTied = keepTied == null ? Set.of() : Set.copyOf(keepTied);
             init = init == null ? InitialWeights.Init.TARGET : init;
             moreTeachers = moreTeachers == null ? List.of() : List.copyOf(moreTeachers);
+            teacherWeights = teacherWeights == null ? List.of() : List.copyOf(teacherWeights);
             norm = norm == null ? Normalization.NONE : norm;
         }
 
@@ -148,6 +151,7 @@ public final class TransferJob {
             b.keepTied = keepTied;
             b.init = init;
             b.moreTeachers = moreTeachers;
+            b.teacherWeights = teacherWeights;
             b.norm = norm;
             return b;
         }
@@ -159,6 +163,7 @@ public final class TransferJob {
             b.pairs = List.of();
             b.init = InitialWeights.Init.TARGET;
             b.moreTeachers = List.of();
+            b.teacherWeights = List.of();
             b.sourceData = null;
             b.sourceAdaptation = null;
             b.config = config.withMode(Mode.ALONE).withCheckpoint(null, false);
@@ -193,6 +198,7 @@ public final class TransferJob {
             private Set<String> keepTied = Set.of();
             private InitialWeights.Init init = InitialWeights.Init.TARGET;
             private List<Path> moreTeachers = List.of();
+            private List<Double> teacherWeights = List.of();
             private Normalization norm = Normalization.NONE;
 
             private Builder(Path target, String data, RunConfig config) {
@@ -298,6 +304,12 @@ public final class TransferJob {
                 return this;
             }
 
+            /** One weight per teacher (--source order), normalized by their sum (--teacher-weights); empty: equal. */
+            public Builder teacherWeights(List<Double> v) {
+                teacherWeights = v;
+                return this;
+            }
+
             public Request build() {
                 return new Request(
                         target,
@@ -322,6 +334,7 @@ public final class TransferJob {
                         keepTied,
                         init,
                         moreTeachers,
+                        teacherWeights,
                         norm);
             }
         }
@@ -406,7 +419,8 @@ public final class TransferJob {
     }
 
     /** The source and the other --source teachers as one frozen teacher whose logits are their mean. */
-    private static TrainableModel withMoreTeachers(Request req, TrainableModel source, NDManager manager) {
+    private static TrainableModel withMoreTeachers(
+            Request req, TrainableModel source, NDManager manager, PrintStream log) {
         if (req.moreTeachers().isEmpty()) {
             return source;
         }
@@ -415,13 +429,67 @@ public final class TransferJob {
                     + " teachers are distilled in --mode kd with a frozen source only");
         }
         List<TrainableModel> teachers = new ArrayList<>(List.of(source));
-        for (Path p : req.moreTeachers()) {
-            teachers.add(new OnnxClassifier(
-                    OnnxImporter.load(
-                            SoftmaxTail.trainingView(OnnxModelReader.read(p)).model(), manager),
-                    false));
+        for (int i = 0; i < req.moreTeachers().size(); i++) {
+            OnnxModel teacher = teacherModel(
+                    req,
+                    SoftmaxTail.trainingView(
+                                    OnnxModelReader.read(req.moreTeachers().get(i)))
+                            .model(),
+                    i + 1,
+                    log);
+            teachers.add(new OnnxClassifier(OnnxImporter.load(teacher, manager), false));
         }
-        return new TeacherEnsembleModel(teachers);
+        double[] weights = req.teacherWeights().isEmpty()
+                ? null
+                : req.teacherWeights().stream().mapToDouble(Double::doubleValue).toArray();
+        if (weights != null && log != null) {
+            double total = Arrays.stream(weights).sum();
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < teachers.size(); i++) {
+                parts.add(String.format(Locale.ROOT, "%s %.4g", teachers.get(i).origin(), weights[i] / total));
+            }
+            log.println("teachers: weighted mean of the logits, " + String.join(", ", parts));
+        }
+        return new TeacherEnsembleModel(teachers, weights);
+    }
+
+    /** --teacher-weights: one positive, finite weight per --source teacher, in order. */
+    private static void checkTeacherWeights(Request req) {
+        List<Double> w = req.teacherWeights();
+        if (w.isEmpty()) {
+            return;
+        }
+        String given = "--teacher-weights "
+                + String.join(",", w.stream().map(v -> Double.toString(v)).toList());
+        int teachers = 1 + req.moreTeachers().size();
+        if (req.source() == null || w.size() != teachers) {
+            throw new MergeNetException(given + ": " + w.size() + " weights for "
+                    + (req.source() == null ? 0 : teachers) + " teachers; give one per --source, in order");
+        }
+        for (int i = 0; i < w.size(); i++) {
+            if (!(w.get(i) > 0) || Double.isInfinite(w.get(i))) {
+                Path teacher = i == 0 ? req.source() : req.moreTeachers().get(i - 1);
+                throw new MergeNetException(given + ": the weight of teacher " + (i + 1) + " (" + teacher + ") is "
+                        + w.get(i) + "; every weight must be a positive number");
+            }
+        }
+    }
+
+    /**
+     * The model a distilling run learns from: the source as given, or with --teacher random the same graph
+     * re-initialized from the run's seed ({@code index} tells the --source teachers apart); weight selection still
+     * reads the trained source.
+     */
+    private static OnnxModel teacherModel(Request req, OnnxModel source, int index, PrintStream log) {
+        if (req.config().distillation().teacher() != Teacher.RANDOM) {
+            return source;
+        }
+        long seed = RandomTeacher.seed(req.config().training().seed(), index);
+        RandomTeacher.Reinitialized r = RandomTeacher.of(source, seed);
+        if (log != null) {
+            log.println(RandomTeacher.describe(source.origin(), seed, r));
+        }
+        return r.model();
     }
 
     private static Result runOne(Request req, Device device, PrintStream log, Double aloneTest) {
@@ -451,6 +519,11 @@ public final class TransferJob {
         }
         if (req.init().compacts() && mode.usesAdapter()) {
             throw new MergeNetException(StepComposition.compactorsWithAdapter(mode));
+        }
+        checkTeacherWeights(req);
+        if (req.config().distillation().teacher() == Teacher.RANDOM && !mode.distils()) {
+            throw new MergeNetException("--teacher random is the control of distillation: --mode " + mode.cliName()
+                    + " does not distil (use kd, mergenet+kd or random-source+kd)");
         }
         DataSplits data = DataSpec.parse(req.data())
                 .load(req.adaptation(), req.validationSize(), 0)
@@ -499,10 +572,11 @@ public final class TransferJob {
                             ? null
                             : sourceRuns
                                     ? new OnnxClassifier(
-                                            OnnxImporter.load(sourceModel, manager),
+                                            OnnxImporter.load(teacherModel(req, sourceModel, 0, log), manager),
                                             !req.config().frozenSource())
                                     : new OnnxWeightsOnly(sourceModel, manager),
-                    manager);
+                    manager,
+                    log);
             try (target;
                     source) {
                 checkClasses(target, data.train(), manager, "target", true);
@@ -954,7 +1028,13 @@ public final class TransferJob {
             s.put(
                     "kd",
                     "alpha=" + c.distillation().alpha() + " temperature="
-                            + c.distillation().temperature());
+                            + c.distillation().temperature()
+                            + (c.distillation().teacher() == Teacher.TRAINED
+                                    ? ""
+                                    : " teacher=" + c.distillation().teacher().cliName())
+                            + (c.distillation().warmupEpochs() > 0
+                                    ? " warmup=" + c.distillation().warmupEpochs()
+                                    : ""));
         }
         s.put("data", DataSpec.parse(req.data()).shippedName());
         s.put("epochs", Integer.toString(t.epochs()));

@@ -1,6 +1,7 @@
 package dev.mergenet.transfer.config;
 
 import dev.mergenet.transfer.adapter.AdapterOutput;
+import dev.mergenet.transfer.distill.KdLoss;
 
 /**
  * Every default of a run's settings, in one place: the builders start from the typed values and the CLI's options
@@ -41,6 +42,21 @@ public final class Defaults {
 
     public static final String KD_TEMPERATURE_TEXT = "4";
     public static final double KD_TEMPERATURE = Double.parseDouble(KD_TEMPERATURE_TEXT);
+
+    /**
+     * The distillation loss of `transfer` when neither --mode nor --init is given (the default recipe). Change it only
+     * when a loss beats hinton with a paired 95% CI above 0 on at least two pairs (issue 16, item 4); explicit
+     * {@code --mode kd} keeps {@code --kd-loss}'s own default, hinton.
+     */
+    public static final String BEST_KD_LOSS_TEXT = "hinton";
+
+    public static final KdLoss.Kind BEST_KD_LOSS = KdLoss.Kind.parse(BEST_KD_LOSS_TEXT);
+
+    public static final String KD_WARMUP_TEXT = "0";
+    public static final double KD_WARMUP = Double.parseDouble(KD_WARMUP_TEXT);
+
+    public static final String TEACHER_TEXT = "trained";
+    public static final Teacher TEACHER = Teacher.parse(TEACHER_TEXT);
 
     public static final String CYCLE_TEXT = "2";
     public static final int CYCLE = Integer.parseInt(CYCLE_TEXT);

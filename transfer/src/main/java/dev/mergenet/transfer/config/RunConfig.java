@@ -91,14 +91,26 @@ public record RunConfig(
             return this;
         }
 
+        /** Hinton distillation; the teacher kind and warm-up are kept. */
         public Builder distillation(double alpha, double temperature) {
-            distillation = new DistillationSettings(alpha, temperature);
+            return distillation(alpha, new DistillationSettings(alpha, temperature).loss());
+        }
+
+        /** Distillation with any {@link dev.mergenet.transfer.distill.KdLoss} (--kd-loss); teacher and warm-up kept. */
+        public Builder distillation(double alpha, KdLoss loss) {
+            distillation = new DistillationSettings(alpha, loss, distillation.teacher(), distillation.warmupEpochs());
             return this;
         }
 
-        /** Distillation with any {@link dev.mergenet.transfer.distill.KdLoss} (--kd-loss). */
-        public Builder distillation(double alpha, KdLoss loss) {
-            distillation = new DistillationSettings(alpha, loss);
+        /** The random-teacher control (--teacher random) or the trained source(s). */
+        public Builder teacher(Teacher t) {
+            distillation = distillation.withTeacher(t);
+            return this;
+        }
+
+        /** Linear ramp of the distillation term's weight over this many epochs (--kd-warmup; 0: off). */
+        public Builder kdWarmup(double epochs) {
+            distillation = distillation.withWarmup(epochs);
             return this;
         }
 
@@ -138,6 +150,13 @@ public record RunConfig(
             f.put("kd-temperature", Double.toString(distillation.temperature()));
             if (distillation.loss().kind() != KdLoss.Kind.HINTON) {
                 f.put("kd-loss", distillation.loss().describe());
+            }
+            // only when set, so checkpoints written before these settings existed still resume
+            if (distillation.teacher() != Teacher.TRAINED) {
+                f.put("teacher", distillation.teacher().cliName());
+            }
+            if (distillation.warmupEpochs() > 0) {
+                f.put("kd-warmup", Double.toString(distillation.warmupEpochs()));
             }
         }
         f.put("frozen-source", Boolean.toString(frozenSource));

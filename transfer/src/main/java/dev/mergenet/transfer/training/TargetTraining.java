@@ -9,6 +9,7 @@ import dev.mergenet.core.ndarray.Scopes;
 import dev.mergenet.importers.ndarray.ScalarMath;
 import dev.mergenet.transfer.distill.DistillationLosses;
 import dev.mergenet.transfer.distill.KdLoss;
+import dev.mergenet.transfer.distill.KdWarmup;
 import dev.mergenet.transfer.model.TrainableModel;
 import dev.mergenet.transfer.optim.ParameterOptimizer;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.Set;
 
 /**
  * The target's own step: cross-entropy on its batch, plus (when a teacher's scores are given) distillation
- * (1 − α)·CE + α·KD (Hinton's τ²·KL or another {@link KdLoss}), backward, and one optimizer step. The loss gradient stays on the weights after the step, so
+ * (1 − α)·CE + w·α·KD (Hinton's τ²·KL or another {@link KdLoss}; w the {@link KdWarmup} ramp, 1 without one),
+ * backward, and one optimizer step. The loss gradient stays on the weights after the step, so
  * the MergeNet gates can read it.
  */
 public final class TargetTraining implements AutoCloseable {
@@ -26,16 +28,23 @@ public final class TargetTraining implements AutoCloseable {
     private final double kdAlpha;
     private final KdLoss kdLoss;
     private Set<String> held = Set.of();
+    private final KdWarmup warmup;
 
     public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, double kdTemperature) {
         this(target, optimizer, kdAlpha, new KdLoss(KdLoss.Kind.HINTON, kdTemperature, 0, 0, 0));
     }
 
     public TargetTraining(TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, KdLoss kdLoss) {
+        this(target, optimizer, kdAlpha, kdLoss, KdWarmup.OFF);
+    }
+
+    public TargetTraining(
+            TrainableModel target, ParameterOptimizer optimizer, double kdAlpha, KdLoss kdLoss, KdWarmup warmup) {
         this.target = target;
         this.optimizer = optimizer;
         this.kdAlpha = kdAlpha;
         this.kdLoss = kdLoss;
+        this.warmup = warmup;
     }
 
     /**
@@ -52,7 +61,8 @@ public final class TargetTraining implements AutoCloseable {
                 step.teacherProbabilities(),
                 step.lr(),
                 step.scope(),
-                step::beforeBackward);
+                step::beforeBackward,
+                warmup.weight(step.index()));
     }
 
     /**
@@ -71,6 +81,19 @@ public final class TargetTraining implements AutoCloseable {
             double lr,
             NDManager scope,
             Runnable beforeBackward) {
+        return step(x, y, teacherScores, teacherProbabilities, lr, scope, beforeBackward, 1);
+    }
+
+    /** The step with the distillation term scaled by {@code kdRamp} (the warm-up's weight). */
+    StepResult step(
+            NDArray x,
+            NDArray y,
+            NDArray teacherScores,
+            boolean teacherProbabilities,
+            double lr,
+            NDManager scope,
+            Runnable beforeBackward,
+            double kdRamp) {
         target.weights().values().forEach(Scopes::zeroGradient);
         NDArray loss;
         NDArray scores;
@@ -90,7 +113,8 @@ public final class TargetTraining implements AutoCloseable {
                                 DistillationLosses.logits(scores, target.outputsProbabilities()),
                                 DistillationLosses.logits(teacherScores, teacherProbabilities),
                                 y);
-                loss = ScalarMath.mul(loss, 1 - kdAlpha).add(ScalarMath.mul(kd, kdAlpha));
+                // the warm-up scales the distillation term only, as DKD's reference code (CE keeps its weight)
+                loss = ScalarMath.mul(loss, 1 - kdAlpha).add(ScalarMath.mul(kd, kdAlpha * kdRamp));
             }
             beforeBackward.run();
             gc.backward(loss);

@@ -33,11 +33,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the PyTorch modules (by module name, the paper's rule). Our selection works on the ONNX graphs alone; every
  * selected tensor must equal PyTorch's bit for bit, and the tensors left unmapped must be the same.
  */
-class WeightSelectionReferenceTest {
-    static final Path DIR = Path.of("target", "weight-selection-reference");
+public class WeightSelectionReferenceTest {
+    public static final Path DIR = Path.of("target", "weight-selection-reference");
 
     @BeforeAll
-    static void generate() throws Exception {
+    public static void generate() throws Exception {
         Path script = Path.of("..", "scripts", "weight_selection_reference.py");
         if (Files.exists(DIR.resolve("mlp").resolve("scores.f32"))
                 && Files.getLastModifiedTime(DIR.resolve("mlp").resolve("scores.f32"))
@@ -54,7 +54,7 @@ class WeightSelectionReferenceTest {
         assertEquals(0, p.exitValue(), "reference script failed:\n" + log);
     }
 
-    static OnnxModel model(String c, String which) {
+    public static OnnxModel model(String c, String which) {
         return OnnxModelReader.read(DIR.resolve(c).resolve(which + ".onnx"));
     }
 
