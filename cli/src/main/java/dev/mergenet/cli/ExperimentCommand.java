@@ -183,16 +183,18 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(
             names = "--master",
             paramLabel = "URL",
-            description = "Spark master: local[1] (default: trials one after another in this JVM), spark://HOST:PORT, "
-                    + "yarn or k8s://... (trials in parallel, one per executor JVM).")
+            description = "Spark master: local[N] (default, N = cores / threads per trial: N trials at a time, each "
+                    + "in a JVM of its own; local[N,F] retries a lost trial F-1 times), spark://HOST:PORT, yarn or "
+                    + "k8s://... (one trial per executor JVM).")
     String master;
 
     @Option(
             names = "--threads-per-trial",
             paramLabel = "N",
             description =
-                    "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: every "
-                            + "core in local mode, 1 on a cluster).")
+                    "libtorch threads of each trial, and the cores Spark gives its task on a cluster (default: 1, "
+                            + "a share of the cores when more than 8 trials would run at once; with local[N] the "
+                            + "cores / N; 1 on a cluster).")
     Integer threadsPerTrial;
 
     @Option(
@@ -238,11 +240,6 @@ final class ExperimentCommand implements Callable<Integer> {
         } else {
             plan = builtInPair(command, params, seedList);
         }
-        // local mode trains one trial at a time with every core; on a cluster one core per trial unless told
-        // (more cores per executor than a worker has would leave the sweep waiting for executors)
-        int threads = threadsPerTrial != null
-                ? threadsPerTrial
-                : master == null || master.startsWith("local") ? SparkSettings.defaultThreads() : 1;
         Map<String, String> sparkConf = new LinkedHashMap<>();
         for (String c : conf) {
             int eq = c.indexOf('=');
@@ -252,7 +249,7 @@ final class ExperimentCommand implements Callable<Integer> {
             sparkConf.put(c.substring(0, eq), c.substring(eq + 1));
         }
         SweepDriver.Result r = SweepDriver.run(
-                plan, new SparkSettings(master, threads, device, sparkConf), retryFailed, table, System.err);
+                plan, SparkSettings.of(master, threadsPerTrial, device, sparkConf), retryFailed, table, System.err);
         System.out.printf(
                 "%d trials run, %d reused; table written to %s, page to %s%n",
                 r.ran(), r.reused(), r.table(), r.html());

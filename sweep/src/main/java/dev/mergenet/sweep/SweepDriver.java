@@ -37,12 +37,13 @@ public final class SweepDriver {
         }
         log.printf(
                 "sweep %s: %d trials, %d reused from %s, %d to run on %s%n",
-                plan.name(), plan.trials().size(), reused, plan.outDir(), pending.size(), spark.effectiveMaster());
+                plan.name(), plan.trials().size(), reused, plan.outDir(), pending.size(), spark.describe());
         if (!pending.isEmpty()) {
             try (JavaSparkContext sc = new JavaSparkContext(spark.sparkConf("mergenet experiment " + plan.name()))) {
                 sc.setLogLevel("WARN");
+                sc.setLocalProperty("spark.job.interruptOnCancel", "true"); // a cancelled task stops its trial JVM
                 List<TrialRow> rows = sc.parallelize(pending, pending.size())
-                        .map(new TrialTask(spark.device(), spark.threadsPerTrial()))
+                        .map(new TrialTask(spark.device(), spark.threadsPerTrial(), spark.trialJvm()))
                         .collect();
                 for (TrialRow r : rows) {
                     log.printf(

@@ -35,6 +35,11 @@ public record TrialFiles(Path dir) {
         return dir.resolve("checkpoint.mnck");
     }
 
+    /** The spec as the trial's own JVM reads it (local mode), rewritten by every attempt. */
+    public Path spec() {
+        return dir.resolve("spec.json");
+    }
+
     /** The job's log, appended to by every attempt. */
     public Path log() {
         return dir.resolve("trial.log");

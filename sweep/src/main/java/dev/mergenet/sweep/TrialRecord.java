@@ -81,6 +81,22 @@ public record TrialRecord(String specHash, TrialSpec spec, TrialRow row, double[
         }
     }
 
+    /** Writes a spec alone (the file a trial's own JVM reads its trial from), atomically. */
+    static void writeSpec(Path file, TrialSpec spec) {
+        AtomicFiles.writeString(
+                file,
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(specJson(spec)));
+    }
+
+    /** The spec {@link #writeSpec} wrote. */
+    static TrialSpec readSpec(Path file) throws IOException {
+        return spec(JsonParser.parseString(Files.readString(file)).getAsJsonObject());
+    }
+
     private static JsonObject specJson(TrialSpec s) {
         JsonObject o = new JsonObject();
         o.addProperty("sweep", s.sweep());

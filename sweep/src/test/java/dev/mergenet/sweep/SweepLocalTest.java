@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A sweep in Spark's local mode: every trial writes its job's report, CSV, plot and ONNX under the sweep's folder
+ * A sweep in Spark's local mode (local[2]: two trial JVMs at a time): every trial writes its job's report, CSV, plot and ONNX under the sweep's folder
  * and its record; the table's numbers are the job reports' numbers; the same sweep again trains nothing.
  */
 class SweepLocalTest {
@@ -23,7 +23,7 @@ class SweepLocalTest {
     void secondRunReusesEveryTrialAndTheTableComesFromTheJobReports() throws Exception {
         Path out = dir.resolve("out");
         SweepPlan plan = TinySweep.plan(dir, out, List.of("alone", "kd"), 2, 1, 300, List.of());
-        SweepDriver.Result first = SweepDriver.run(plan, TinySweep.local(1), false, null, System.err);
+        SweepDriver.Result first = SweepDriver.run(plan, TinySweep.local(2), false, null, System.err);
         assertEquals(4, first.ran());
         assertEquals(0, first.reused());
         assertEquals(4, first.records().size());
@@ -49,7 +49,7 @@ class SweepLocalTest {
         assertTrue(table.contains(String.format("| kd | default (1) | 2 | %.2f ±", 100 * kdSum / 2)), table);
         long logSize = Files.size(TrialFiles.of(out, "kd_s1").log());
 
-        SweepDriver.Result second = SweepDriver.run(plan, TinySweep.local(1), false, null, System.err);
+        SweepDriver.Result second = SweepDriver.run(plan, TinySweep.local(2), false, null, System.err);
         assertEquals(0, second.ran());
         assertEquals(4, second.reused());
         assertEquals(logSize, Files.size(TrialFiles.of(out, "kd_s1").log()), "no attempt ran again");
@@ -62,10 +62,13 @@ class SweepLocalTest {
         assertEquals(table, Files.readString(out.resolve("results.md")));
 
         // a changed setting is a different trial: it runs, the others are reused
+        // (the earlier trial's checkpoint is not resumed: the new spec starts afresh)
         SweepPlan longer = TinySweep.plan(dir, out, List.of("alone", "kd"), 2, 1, 400, List.of());
-        assertEquals(
-                4,
-                SweepDriver.run(longer, TinySweep.local(1), false, null, System.err)
-                        .ran());
+        SweepDriver.Result changed = SweepDriver.run(longer, TinySweep.local(2), false, null, System.err);
+        assertEquals(4, changed.ran());
+        for (TrialRecord r : changed.records()) {
+            assertTrue(!r.row().failed(), r.row().failure());
+            assertEquals(0, r.row().resumedFromEpoch(), r.row().id());
+        }
     }
 }

@@ -49,7 +49,12 @@ final class TinySweep {
                 new SweepPlan.Settings(data, params(epochs), Grid.parse(grid), trainLimit, 200));
     }
 
+    /** Local mode with {@code master}'s slots, one thread per trial, trial JVMs of a 1 GB heap. */
+    static SparkSettings local(String master) {
+        return new SparkSettings(master, 1, "cpu", Map.of("spark.executor.memory", "1g"));
+    }
+
     static SparkSettings local(int slots) {
-        return new SparkSettings("local[" + slots + "]", 1, "cpu", Map.of());
+        return local("local[" + slots + "]");
     }
 }
