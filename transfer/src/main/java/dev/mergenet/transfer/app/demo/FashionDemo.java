@@ -4,12 +4,15 @@ import ai.djl.Device;
 import com.google.gson.JsonObject;
 import dev.mergenet.core.errors.MergeNetException;
 import dev.mergenet.importers.verify.ModelVerifier;
+import dev.mergenet.transfer.app.DefaultRecipe;
+import dev.mergenet.transfer.app.InitialWeights;
 import dev.mergenet.transfer.app.TransferJob;
 import dev.mergenet.transfer.config.Mode;
 import dev.mergenet.transfer.config.RunConfig;
 import dev.mergenet.transfer.data.DataSpec;
 import dev.mergenet.transfer.data.DataSplits;
 import dev.mergenet.transfer.data.InputAdaptation;
+import dev.mergenet.transfer.distill.KdLoss;
 import dev.mergenet.transfer.report.RunReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,13 +23,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * `mergenet demo`: pair P2 in miniature, the product's main use. A small ResNet is trained on the 55k split (the
- * pretrained model you hold) and kept frozen; a small CNN target is trained on a 5k subset alone and with knowledge
- * from the source in the recommended mode, on the same seed and data order. Both are exported, the transferred model
- * is checked against ONNX Runtime (outputs on random inputs, and test accuracy measured by ONNX Runtime), and a table
- * shows the difference.
+ * `mergenet demo`: the product's main use in miniature, on a same-family pair. A small ResNet is trained on the 55k
+ * split (the pretrained model you hold) and kept frozen; the same ResNet at a quarter of its width is trained on a 5k
+ * subset alone, with distillation from the source (--mode), and with `transfer`'s default recipe (weight selection
+ * from the source plus distillation, {@link DefaultRecipe}), on the same seed and data order. Every model is
+ * exported, the last is checked against ONNX Runtime (outputs on random inputs), every test accuracy is measured
+ * again by ONNX Runtime, and a table shows the differences.
  */
 public final class FashionDemo {
+    /** The source ResNet's width; the target's is a quarter of it. */
+    static final int SOURCE_WIDTH = 16;
+
     /** Demo size: a fixed training subset keeps it within minutes on 2 cores. */
     public record Settings(
             Path dataDir,
@@ -61,28 +68,41 @@ public final class FashionDemo {
         String data = "fashion-mnist:" + s.dataDir();
         Path source = PretrainedSource.ensure(
                 s.workDir().resolve("source-resnet.onnx"), data, s.sourceEpochs(), s.device(), log);
-        log.println("writing the CNN target as ONNX (DJL blocks through the exporter)");
+        log.println("writing the target, the source's ResNet at a quarter of its width, as ONNX (DJL blocks through "
+                + "the exporter)");
         Path target = FashionModels.write(
-                FashionModels.targetCnn(12),
-                "fashion_target_cnn",
+                FashionModels.sourceResNet(SOURCE_WIDTH / 4),
+                "fashion_target_resnet",
                 s.seed(),
                 s.workDir().resolve("target.onnx"),
                 true);
         DataSplits splits =
                 DataSpec.parse(data).load(InputAdaptation.NONE, -1, 0).limitEval(s.evalLimit());
+        DefaultRecipe recipe = DefaultRecipe.resolve(source, target);
+        log.println(recipe.line());
+        RunConfig byRecipe = s.transfer().toBuilder()
+                .mode(recipe.mode())
+                .distillation(s.transfer().distillation().alpha(), KdLoss.defaults(recipe.loss()))
+                .build();
+        List<Run> runs = List.of(
+                new Run("alone", s.transfer().withMode(Mode.ALONE), InitialWeights.Init.TARGET),
+                new Run(label(s.transfer()), s.transfer(), InitialWeights.Init.TARGET),
+                new Run("default", byRecipe, recipe.init()));
         List<Row> rows = new ArrayList<>();
-        for (RunConfig cfg : List.of(s.transfer().withMode(Mode.ALONE), s.transfer())) {
-            String name = cfg.mode() == Mode.ALONE ? "alone" : label(cfg);
+        for (Run run : runs) {
+            String name = run.name();
             log.printf("== %s (%d epochs on %d training samples)%n", name, s.epochs(), s.trainLimit());
-            Path out = s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".onnx");
+            String file = name.replace(':', '-').replace('+', '-');
+            Path out = s.workDir().resolve(file + ".onnx");
             TransferJob.Request req = TransferJob.Request.builder(
-                            target, data, cfg.withEpochs(s.epochs()).withSeed(s.seed()))
+                            target, data, run.config().withEpochs(s.epochs()).withSeed(s.seed()))
                     .source(source, List.of("auto"))
+                    .init(run.init())
                     .limits(-1, s.trainLimit(), s.evalLimit())
                     .outputs(
                             out,
-                            s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".json"),
-                            s.workDir().resolve(name.replace(':', '-').replace('+', '-') + ".png"))
+                            s.workDir().resolve(file + ".json"),
+                            s.workDir().resolve(file + ".png"))
                     .force(true)
                     .commandLine("mergenet demo")
                     .build();
@@ -98,7 +118,7 @@ public final class FashionDemo {
                     get(sum, "adapterShareOfEpoch"),
                     out));
         }
-        Path merged = rows.get(1).model();
+        Path merged = rows.get(rows.size() - 1).model();
         log.println("verifying " + merged.getFileName() + " in ONNX Runtime");
         List<ModelVerifier.Check> checks = ModelVerifier.verify(
                 merged, new ModelVerifier.Options(null, Map.of("batch", 4L), 1e-4, 1e-3, 0, s.device()));
@@ -116,6 +136,9 @@ public final class FashionDemo {
         }
         return rows;
     }
+
+    /** One trained row: its name, its configuration and where its initial weights come from. */
+    private record Run(String name, RunConfig config, InitialWeights.Init init) {}
 
     /** "kd", or "mergenet+kd:gated" for adapter modes. */
     static String label(RunConfig cfg) {
@@ -146,13 +169,12 @@ public final class FashionDemo {
                             : String.format("%.0f%%", 100 * r.adapterShare()),
                     r.model()));
         }
-        if (rows.size() == 2) {
+        for (Row r : rows.subList(1, rows.size())) {
             sb.append(String.format(
-                    "%s - alone: %+.2f pp test accuracy (seed-paired, one seed; docs/results.md has "
-                            + "the multi-seed confidence intervals)%n",
-                    rows.get(1).mode(),
-                    100 * (rows.get(1).testAccuracy() - rows.get(0).testAccuracy())));
+                    "%s - alone: %+.2f pp test accuracy%n",
+                    r.mode(), 100 * (r.testAccuracy() - rows.get(0).testAccuracy())));
         }
+        sb.append("(seed-paired, one seed; docs/results.md has the multi-seed confidence intervals)\n");
         return sb.toString();
     }
 }
