@@ -233,6 +233,9 @@ final class TransferCommand implements Callable<Integer> {
             m = recipe.mode();
             initKind = recipe.init();
             lossKind = recipe.loss();
+            if (!parsed.hasMatchedOption("--kd-alpha")) {
+                kdAlpha = recipe.alpha();
+            }
         }
         List<String> pairList = new ArrayList<>(pairs);
         if (pairsAuto != null) {

@@ -67,8 +67,9 @@ class DefaultRecipeCliTest {
                 .count();
         assertTrue(
                 same.err()
-                        .contains("default: kd (hinton) + init selection: the source's layers map onto the target's ("
-                                + layers + " of " + layers + " weight layers, see mergenet layers)"),
+                        .contains(
+                                "default: kd (hinton, alpha 0.5) + init selection: the source's layers map onto the target's ("
+                                        + layers + " of " + layers + " weight layers, see mergenet layers)"),
                 same.err());
         assertTrue(same.err().contains("init: selection from"), same.err());
 
@@ -94,7 +95,9 @@ class DefaultRecipeCliTest {
                 "cpu");
         assertEquals(0, other.code(), other.out() + other.err());
         assertTrue(
-                other.err().contains("default: kd (hinton), init target: no layer map (first unmatched: stage 2"),
+                other.err()
+                        .contains(
+                                "default: kd (hinton, alpha 0.9), init target: no layer map (first unmatched: stage 2"),
                 other.err());
         assertFalse(other.err().contains("init: selection"), other.err());
 

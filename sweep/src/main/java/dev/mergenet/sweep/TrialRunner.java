@@ -310,6 +310,10 @@ public final class TrialRunner {
             mode = recipe.mode();
             p.put("init", recipe.init().cliName());
             p.put("kd-loss", recipe.loss().cliName());
+            if (!arm.settings().containsKey("kd-alpha") && !spec.grid().containsKey("kd-alpha")) {
+                // the recipe's weight, as transfer without --kd-alpha; an arm's or a grid's own value wins
+                p.put("kd-alpha", Double.toString(recipe.alpha()));
+            }
             if (log != null) {
                 log.println(recipe.line());
             }

@@ -82,7 +82,7 @@ class SweepDefaultArmTest {
         String def = logs.get("default");
         assertTrue(
                 def.contains(
-                        "default: kd (hinton) + init selection: the source's layers map onto the target's (9 of 9"),
+                        "default: kd (hinton, alpha 0.5) + init selection: the source's layers map onto the target's (9 of 9"),
                 def);
         assertTrue(def.contains("init: selection from"), def);
         String random = logs.get("kd@teacher=random");

@@ -14,10 +14,11 @@ import java.nio.file.Path;
 
 /**
  * What `transfer` does when given neither --mode nor --init (issue 16, item 4): weight selection from the source
- * plus distillation with {@link Defaults#BEST_KD_LOSS} when the pair has a layer map (the same family), distillation
- * alone from the target's own initialization otherwise; the reason says which and why in one line.
+ * plus distillation with {@link Defaults#BEST_KD_LOSS} at weight {@link Defaults#SELECTION_KD_ALPHA} when the pair
+ * has a layer map (the same family), distillation alone from the target's own initialization at {@link
+ * Defaults#KD_ALPHA} otherwise; the reason says which and why in one line.
  */
-public record DefaultRecipe(Mode mode, InitialWeights.Init init, KdLoss.Kind loss, String reason) {
+public record DefaultRecipe(Mode mode, InitialWeights.Init init, KdLoss.Kind loss, double alpha, String reason) {
     private static final String NO_CORRESPONDENCE = "no layer correspondence between target ";
 
     /** The recipe for this pair (both as the job reads them: the training view, without a trailing Softmax). */
@@ -30,6 +31,7 @@ public record DefaultRecipe(Mode mode, InitialWeights.Init init, KdLoss.Kind los
                     Mode.KD,
                     InitialWeights.Init.TARGET,
                     Defaults.BEST_KD_LOSS,
+                    Defaults.KD_ALPHA,
                     "no layer map (" + detail(e, source) + ")");
         }
         int layers = LayerGraph.of(TargetInitializers.untied(target).model())
@@ -40,6 +42,7 @@ public record DefaultRecipe(Mode mode, InitialWeights.Init init, KdLoss.Kind los
                 Mode.KD,
                 InitialWeights.Init.SELECTION,
                 Defaults.BEST_KD_LOSS,
+                Defaults.SELECTION_KD_ALPHA,
                 "the source's layers map onto the target's (" + mapped + " of " + layers
                         + " weight layers, see mergenet layers)");
     }
@@ -53,15 +56,15 @@ public record DefaultRecipe(Mode mode, InitialWeights.Init init, KdLoss.Kind los
 
     /** The same recipe with the loss given explicitly (--kd-loss wins over the default's). */
     public DefaultRecipe withLoss(KdLoss.Kind kind) {
-        return new DefaultRecipe(mode, init, kind, reason);
+        return new DefaultRecipe(mode, init, kind, alpha, reason);
     }
 
     /**
-     * e.g. "default: kd (hinton) + init selection: the source's layers map onto the target's (12 of 12 weight
+     * e.g. "default: kd (hinton, alpha 0.5) + init selection: the source's layers map onto the target's (12 of 12 weight
      * layers, see mergenet layers)".
      */
     public String line() {
-        String what = mode.cliName() + " (" + loss.cliName() + ")";
+        String what = mode.cliName() + " (" + loss.cliName() + ", alpha " + alpha + ")";
         return init == InitialWeights.Init.TARGET
                 ? "default: " + what + ", init target: " + reason
                 : "default: " + what + " + init " + init.cliName() + ": " + reason;

@@ -52,6 +52,15 @@ public final class Defaults {
 
     public static final KdLoss.Kind BEST_KD_LOSS = KdLoss.Kind.parse(BEST_KD_LOSS_TEXT);
 
+    /**
+     * The distillation weight of the default recipe when the target starts from weight selection: chosen on validation
+     * on P4 (docs/results.md: 0.5 beat 0.9 there, on validation and on test); without selection the recipe keeps
+     * {@link #KD_ALPHA}, which measured better on P2 and P3. An explicit --kd-alpha wins.
+     */
+    public static final String SELECTION_KD_ALPHA_TEXT = "0.5";
+
+    public static final double SELECTION_KD_ALPHA = Double.parseDouble(SELECTION_KD_ALPHA_TEXT);
+
     public static final String KD_WARMUP_TEXT = "0";
     public static final double KD_WARMUP = Double.parseDouble(KD_WARMUP_TEXT);
 

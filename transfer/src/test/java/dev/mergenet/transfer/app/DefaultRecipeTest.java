@@ -34,7 +34,7 @@ class DefaultRecipeTest {
                 .count();
         assertEquals(9, weightNodes);
         assertEquals(
-                "default: kd (hinton) + init selection: the source's layers map onto the target's (9 of 9 weight"
+                "default: kd (hinton, alpha 0.5) + init selection: the source's layers map onto the target's (9 of 9 weight"
                         + " layers, see mergenet layers)",
                 same.line());
 
@@ -43,11 +43,13 @@ class DefaultRecipeTest {
         assertEquals(InitialWeights.Init.TARGET, other.init());
         assertEquals(Defaults.BEST_KD_LOSS, other.loss());
         assertTrue(
-                other.line().startsWith("default: kd (hinton), init target: no layer map (first unmatched: stage 2,"),
+                other.line()
+                        .startsWith(
+                                "default: kd (hinton, alpha 0.9), init target: no layer map (first unmatched: stage 2,"),
                 other.line());
         assertTrue(other.line().contains("1x1") && !other.line().contains(wide.toString()), other.line());
 
         assertEquals(KdLoss.Kind.DKD, same.withLoss(KdLoss.Kind.DKD).loss());
-        assertTrue(same.withLoss(KdLoss.Kind.DKD).line().startsWith("default: kd (dkd) + init selection: "));
+        assertTrue(same.withLoss(KdLoss.Kind.DKD).line().startsWith("default: kd (dkd, alpha 0.5) + init selection: "));
     }
 }

@@ -82,7 +82,7 @@ public final class FashionDemo {
         log.println(recipe.line());
         RunConfig byRecipe = s.transfer().toBuilder()
                 .mode(recipe.mode())
-                .distillation(s.transfer().distillation().alpha(), KdLoss.defaults(recipe.loss()))
+                .distillation(recipe.alpha(), KdLoss.defaults(recipe.loss()))
                 .build();
         List<Run> runs = List.of(
                 new Run("alone", s.transfer().withMode(Mode.ALONE), InitialWeights.Init.TARGET),
