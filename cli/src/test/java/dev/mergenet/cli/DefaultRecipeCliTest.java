@@ -104,7 +104,7 @@ class DefaultRecipeCliTest {
         // --kd-loss given: the default keeps its choice of init and uses that loss
         CliRun dkd = transfer(file("source"), file("target"), "--kd-loss", "dkd");
         assertEquals(0, dkd.code(), dkd.out() + dkd.err());
-        assertTrue(dkd.err().contains("default: kd (dkd) + init selection: "), dkd.err());
+        assertTrue(dkd.err().contains("default: kd (dkd, alpha 0.5) + init selection: "), dkd.err());
     }
 
     @Test

@@ -21,10 +21,10 @@ final class InterruptNotice implements AutoCloseable {
                                         : " yet (no epoch completed)"));
                     } else {
                         String cmd = req.commandLine() == null ? "the same command" : req.commandLine();
-                        out.println(
-                                "\ninterrupted during epoch " + (run.epochsDone() + 1) + "; the checkpoint after epoch "
-                                        + run.epochsDone() + " is " + run.lastGoodCheckpoint() + "\nresume with: " + cmd
-                                        + (cmd.contains("--resume") ? "" : " --resume"));
+                        out.println("\ninterrupted during epoch " + (run.epochsDone() + 1)
+                                + "; the checkpoint after epoch "
+                                + run.checkpointEpoch() + " is " + run.lastGoodCheckpoint() + "\nresume with: " + cmd
+                                + (cmd.contains("--resume") ? "" : " --resume"));
                     }
                     out.flush();
                 },

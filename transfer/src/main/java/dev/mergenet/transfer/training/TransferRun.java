@@ -60,6 +60,9 @@ public final class TransferRun implements AutoCloseable {
     private long step;
     private int epochsDone;
     private Path lastGoodCheckpoint;
+    /** The epoch {@link #lastGoodCheckpoint} holds: an interrupt between an epoch's end and its write sees the last. */
+    private volatile int checkpointEpoch;
+
     private String stopReason;
     private double initialLoss = Double.NaN;
     private double initialLossSum;
@@ -433,6 +436,7 @@ public final class TransferRun implements AutoCloseable {
                 header.withTrainer(TRAINER_JSON.toJsonTree(h).getAsJsonObject()),
                 t);
         lastGoodCheckpoint = cfg.control().checkpoint();
+        checkpointEpoch = h.epochsDone;
     }
 
     private void restore() {
@@ -477,6 +481,7 @@ public final class TransferRun implements AutoCloseable {
             epochsDone = h.epochsDone;
             step = h.step;
             lastGoodCheckpoint = cfg.control().checkpoint();
+            checkpointEpoch = epochsDone;
             if (log != null) {
                 log.println(
                         "resumed from " + cfg.control().checkpoint() + " after epoch " + epochsDone + " (step " + step
@@ -530,6 +535,11 @@ public final class TransferRun implements AutoCloseable {
     /** The checkpoint written after the last completed epoch (null: none). */
     public Path lastGoodCheckpoint() {
         return lastGoodCheckpoint;
+    }
+
+    /** The epoch the checkpoint on disk holds (0: none written yet). */
+    public int checkpointEpoch() {
+        return checkpointEpoch;
     }
 
     public int epochsDone() {
