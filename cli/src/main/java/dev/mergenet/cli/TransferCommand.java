@@ -297,12 +297,6 @@ final class TransferCommand implements Callable<Integer> {
     }
 
     private KdLoss kdLoss(KdLoss.Kind kind) {
-        KdLoss d = KdLoss.defaults(kind);
-        double t = kdTemperature == null ? d.temperature() : kdTemperature;
-        return switch (kind) {
-            case HINTON, ZSCORE -> new KdLoss(kind, t, 0, 0, 0);
-            case DKD -> new KdLoss(kind, t, dkdAlpha, dkdBeta, 0);
-            case DIST -> new KdLoss(kind, t, 0, distBeta, distGamma);
-        };
+        return KdLoss.of(kind, kdTemperature, dkdAlpha, dkdBeta, distBeta, distGamma);
     }
 }

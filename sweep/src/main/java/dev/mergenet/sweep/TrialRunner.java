@@ -429,13 +429,13 @@ public final class TrialRunner {
         } catch (IllegalArgumentException e) {
             throw new MergeNetException(e.getMessage(), e);
         }
-        double t =
-                p.get("kd-temperature").isEmpty() ? KdLoss.defaults(kind).temperature() : number(p, "kd-temperature");
-        return switch (kind) {
-            case HINTON, ZSCORE -> new KdLoss(kind, t, 0, 0, 0);
-            case DKD -> new KdLoss(kind, t, number(p, "dkd-alpha"), number(p, "dkd-beta"), 0);
-            case DIST -> new KdLoss(kind, t, 0, number(p, "dist-beta"), number(p, "dist-gamma"));
-        };
+        return KdLoss.of(
+                kind,
+                p.get("kd-temperature").isEmpty() ? null : number(p, "kd-temperature"),
+                number(p, "dkd-alpha"),
+                number(p, "dkd-beta"),
+                number(p, "dist-beta"),
+                number(p, "dist-gamma"));
     }
 
     private static Device device(String spec) {

@@ -48,6 +48,20 @@ public record KdLoss(Kind kind, double temperature, double alpha, double beta, d
         };
     }
 
+    /**
+     * The loss of {@code kind} as the options spell it: its own temperature unless {@code temperature} is given, and
+     * only the weights this loss reads (DKD: alpha and beta; DIST: beta and gamma).
+     */
+    public static KdLoss of(
+            Kind kind, Double temperature, double dkdAlpha, double dkdBeta, double distBeta, double distGamma) {
+        double t = temperature == null ? defaults(kind).temperature() : temperature;
+        return switch (kind) {
+            case HINTON, ZSCORE -> new KdLoss(kind, t, 0, 0, 0);
+            case DKD -> new KdLoss(kind, t, dkdAlpha, dkdBeta, 0);
+            case DIST -> new KdLoss(kind, t, 0, distBeta, distGamma);
+        };
+    }
+
     /** The loss of student logits against teacher logits; {@code labels} (int64 [batch]) are read by DKD only. */
     public NDArray apply(NDArray student, NDArray teacher, NDArray labels) {
         if (!student.getShape().equals(teacher.getShape())) {
